@@ -1,0 +1,76 @@
+# JTBD Marketplace: `make run` serves the app, `make test` runs every test tier.
+SHELL := /bin/bash
+PORT ?= 3000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.5
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: help install install-dev run seed migrate admin test test-unit test-integration test-e2e services lint format bench clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+.tools/node_modules/.bin/bun:
+	npm install --prefix .tools --no-audit --no-fund bun@$(BUN_VERSION)
+
+install: $(VENV)/.installed .tools/node_modules/.bin/bun ## install the app (virtualenv, requirements, bun)
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install-dev: install $(VENV)/.installed-dev
+
+migrate: install ## apply database migrations
+	$(PY) -m jtbd_app.cli migrate
+
+seed: install ## migrate, then load demo data into an empty database
+	$(PY) -m jtbd_app.cli prepare
+
+admin: install ## promote a user to admin: make admin EMAIL=someone@example.com
+	@test -n "$(EMAIL)" || { echo "Usage: make admin EMAIL=someone@example.com"; exit 2; }
+	$(PY) -m jtbd_app.cli promote-admin "$(EMAIL)"
+
+run: install ## serve the production build on http://localhost:$(PORT)
+	$(PY) -m jtbd_app.cli prepare
+	@echo "JTBD Marketplace will be at http://localhost:$(PORT) (demo accounts listed in README.md)"
+	APP_URL=$${APP_URL:-http://localhost:$(PORT)} reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+services: ## make sure Chromium, PostgreSQL and Redis are there for the tests
+	bash scripts/test-services.sh
+
+lint: install-dev ## ruff (lint and format) and mypy
+	ruff check .
+	ruff format --check .
+	mypy
+
+format: install-dev
+	ruff format .
+	ruff check --fix .
+
+test-unit: install-dev
+	$(PY) -m pytest -q tests/unit
+
+test-integration: install-dev services
+	$(PY) -m pytest -q tests/integration
+
+test-e2e: install-dev services
+	$(PY) -m pytest -q tests/e2e
+
+test: install-dev services lint test-unit test-integration test-e2e ## every tier: lint, unit, integration, end-to-end
+
+bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
+	$(PY) -m bench.run
+
+clean:
+	rm -rf .web .states $(VENV) .tools

@@ -1,0 +1,28 @@
+"""The Starlette app of plain HTTP routes, built by a factory and mounted into Reflex."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from jtbd_app.api import auth_routes
+from jtbd_app.config import get_settings
+from jtbd_app.db import get_engine
+from jtbd_app.services import health
+
+
+async def healthz(_request: Request) -> Response:
+    healthy, report = health.check(engine=get_engine(), redis_url=get_settings().redis_url)
+    return JSONResponse(report, status_code=200 if healthy else 503)
+
+
+def create_api() -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/api/auth/complete", auth_routes.complete_sign_in, methods=["GET"]),
+            Route("/api/auth/sign-out", auth_routes.sign_out, methods=["GET", "POST"]),
+        ]
+    )

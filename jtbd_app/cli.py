@@ -1,0 +1,65 @@
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from alembic.config import Config
+
+from alembic import command
+from jtbd_app.config import PROJECT_ROOT, get_settings
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import NotFound
+from jtbd_app.services import accounts, seed
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    cfg.set_main_option("sqlalchemy.url", database_url or get_settings().resolved_database_url)
+    cfg.attributes["skip_logging"] = True
+    return cfg
+
+
+def migrate(database_url: str | None = None) -> None:
+    command.upgrade(alembic_config(database_url), "head")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jtbd")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed", help="load demo data into an empty database")
+    sub.add_parser("prepare", help="migrate, then seed an empty database")
+    promote = sub.add_parser("promote-admin", help="give a user the admin role")
+    promote.add_argument("email")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    if args.cmd in ("migrate", "prepare"):
+        migrate()
+        print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")
+    if args.cmd in ("seed", "prepare"):
+        with session_scope() as session:
+            loaded = seed.seed(session)
+        if loaded:
+            print("Demo data loaded. Demo accounts:")
+            print(f"  admin: {seed.ADMIN_EMAIL} / {seed.ADMIN_PASSWORD}")
+            names = ", ".join(u[0] for u in seed.DEMO_USERS)
+            print(f"  users: <name>@example.com / {seed.DEMO_PASSWORD} for {names}")
+        else:
+            print("Database already has users; demo data left as it is.")
+    if args.cmd == "promote-admin":
+        try:
+            with session_scope() as session:
+                user = accounts.promote_to_admin(session, email=args.email)
+        except NotFound as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        print(f"{user.email} is now an admin.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The app shell: responsive navigation, colour mode, footer, and the page frame."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.state.session import SessionState
+
+NAV_ITEMS = [
+    ("Marketplace", "/marketplace"),
+    ("Tasks", "/tasks"),
+    ("Problems", "/problems"),
+    ("Providers", "/providers"),
+]
+
+
+def _nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, weight="medium", underline="hover")
+
+
+def link_button(label: str | rx.Var, href: str | rx.Var, **props: object) -> rx.Component:
+    """A link that looks like a button (never a button nested in a link)."""
+    return rx.button(rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props)
+
+
+def sign_out_button(label: str = "Sign out") -> rx.Component:
+    return rx.button(label, variant="soft", size="2", on_click=SessionState.sign_out)
+
+
+def _profile_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("circle-user", size=18), SessionState.viewer_name, variant="ghost", aria_label="Profile menu"
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(rx.link("My profile", href="/u/" + SessionState.viewer_username)),
+            rx.menu.item(rx.link("Dashboard", href="/")),
+            rx.menu.separator(),
+            rx.menu.item("Sign out of all devices", on_click=SessionState.sign_out_everywhere),
+        ),
+    )
+
+
+def _account_controls() -> rx.Component:
+    return rx.cond(
+        SessionState.signed_in,
+        rx.hstack(
+            rx.icon_button(
+                rx.link(rx.icon("bell", size=18), href="/notifications", aria_label="Notifications", color="inherit"),
+                as_child=True,
+                variant="ghost",
+            ),
+            rx.cond(SessionState.viewer_is_admin, _nav_link("Admin", "/admin")),
+            _profile_menu(),
+            sign_out_button(),
+            align="center",
+            spacing="3",
+        ),
+        rx.hstack(
+            link_button("Sign in", "/login", variant="soft"),
+            link_button("Sign up", "/signup"),
+            spacing="2",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    links = [_nav_link(label, href) for label, href in NAV_ITEMS]
+    brand = rx.link(rx.heading("JTBD Marketplace", size="5"), href="/", underline="none")
+    mode = rx.color_mode.button(aria_label="Toggle dark mode")
+    return rx.el.nav(
+        rx.desktop_only(
+            rx.hstack(
+                brand,
+                rx.hstack(*links, spacing="5"),
+                rx.spacer(),
+                _account_controls(),
+                mode,
+                align="center",
+                spacing="5",
+                width="100%",
+            )
+        ),
+        rx.mobile_and_tablet(
+            rx.hstack(
+                brand,
+                rx.spacer(),
+                mode,
+                rx.menu.root(
+                    rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open navigation")),
+                    rx.menu.content(
+                        *[rx.menu.item(rx.link(label, href=href)) for label, href in NAV_ITEMS],
+                        rx.menu.separator(),
+                        rx.cond(
+                            SessionState.signed_in,
+                            rx.fragment(
+                                rx.menu.item(rx.link("Notifications", href="/notifications")),
+                                rx.menu.item(rx.link("My profile", href="/u/" + SessionState.viewer_username)),
+                                rx.cond(SessionState.viewer_is_admin, rx.menu.item(rx.link("Admin", href="/admin"))),
+                            ),
+                            rx.fragment(
+                                rx.menu.item(rx.link("Sign in", href="/login")),
+                                rx.menu.item(rx.link("Sign up", href="/signup")),
+                            ),
+                        ),
+                    ),
+                ),
+                rx.cond(SessionState.signed_in, sign_out_button()),
+                align="center",
+                width="100%",
+            )
+        ),
+        aria_label="Main",
+        style={"padding": "0.75rem 1.5rem", "border_bottom": "1px solid var(--gray-a5)"},
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.hstack(
+            rx.text("© JTBD Marketplace", size="2", color_scheme="gray"),
+            rx.link("Terms of service", href="/terms", size="2"),
+            rx.link("Providers", href="/providers", size="2"),
+            spacing="4",
+            justify="center",
+        ),
+        style={"padding": "1.5rem", "border_top": "1px solid var(--gray-a5)", "margin_top": "3rem"},
+    )
+
+
+def terms_banner() -> rx.Component:
+    return rx.cond(
+        SessionState.needs_terms,
+        rx.callout(
+            rx.hstack(
+                rx.text(
+                    "The terms of service have a new version. Please read and accept them to keep using the marketplace."
+                ),
+                rx.link("Read and accept", href="/terms"),
+                spacing="3",
+                wrap="wrap",
+            ),
+            icon="info",
+            color_scheme="amber",
+            role="status",
+        ),
+    )
+
+
+def loading(label: str = "Loading…") -> rx.Component:
+    return rx.center(rx.hstack(rx.spinner(size="3"), rx.text(label), role="status", align="center"), padding="3rem")
+
+
+def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
+    """Every page: navigation, a main region, the footer."""
+    return rx.box(
+        navbar(),
+        rx.el.main(
+            rx.vstack(terms_banner(), *children, spacing="5", width="100%"),
+            style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
+        ),
+        footer(),
+    )
+
+
+def field_error(message: rx.Var, field_id: str) -> rx.Component:
+    return rx.cond(
+        message,
+        rx.text(message, id=f"{field_id}-error", color_scheme="red", size="2", role="alert"),
+    )
+
+
+def labelled(
+    label: str, field_id: str, control: rx.Component, error: rx.Var | None = None, hint: str = ""
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"font_weight": "500"}),
+        control,
+        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
+        field_error(error, field_id) if error is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )

@@ -1,0 +1,102 @@
+"""One settings object, read from the environment and `.env`.
+
+Every embedded default has a real counterpart switched on by a setting alone (see `.env.example`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder", "xxx"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(default="development", alias="JTBD_ENV")
+    secret_key: str = Field(default="", alias="SECRET_KEY")
+    app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+
+    session_days: int = Field(default=30, alias="SESSION_DAYS", ge=1, le=365)
+    login_max_failures: int = Field(default=5, alias="LOGIN_MAX_FAILURES", ge=1)
+    login_window_seconds: int = Field(default=900, alias="LOGIN_WINDOW_SECONDS", ge=1)
+    login_lock_seconds: int = Field(default=30, alias="LOGIN_LOCK_SECONDS", ge=1)
+
+    oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")
+    oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field(default="", alias="OIDC_CLIENT_SECRET")
+    oidc_label: str = Field(default="Single sign-on", alias="OIDC_LABEL")
+    google_client_id: str = Field(default="", alias="GOOGLE_CLIENT_ID")
+    google_client_secret: str = Field(default="", alias="GOOGLE_CLIENT_SECRET")
+    github_client_id: str = Field(default="", alias="GITHUB_CLIENT_ID")
+    github_client_secret: str = Field(default="", alias="GITHUB_CLIENT_SECRET")
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Settings:
+        if self.environment == "development":
+            return self
+        secrets_in_use = {"SECRET_KEY": self.secret_key}
+        if self.oidc_client_id:
+            secrets_in_use["OIDC_CLIENT_SECRET"] = self.oidc_client_secret
+        if self.google_client_id:
+            secrets_in_use["GOOGLE_CLIENT_SECRET"] = self.google_client_secret
+        if self.github_client_id:
+            secrets_in_use["GITHUB_CLIENT_SECRET"] = self.github_client_secret
+        for name, value in secrets_in_use.items():
+            if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 16:
+                msg = f"{name} must be set to a real secret (16+ characters) when JTBD_ENV={self.environment}"
+                raise ValueError(msg)
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return _normalise_db_url(self.database_url)
+        DATA_DIR.mkdir(exist_ok=True)
+        return f"sqlite:///{DATA_DIR / 'jtbd.db'}"
+
+    @property
+    def resolved_secret_key(self) -> str:
+        """The configured key, or in development one generated once into the git-ignored data/."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = DATA_DIR / "secret_key"
+        if not key_file.exists():
+            DATA_DIR.mkdir(exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_allowed_origins:
+            return [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
+        return [self.app_url.rstrip("/")]
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.app_url.startswith("https://")
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,50 @@
+"""The typed errors services raise and state handlers show as messages."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base for every error a user may see; `message` is safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(DomainError):
+    """Input was refused; `fields` maps a form field to the message shown next to it."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+
+
+class NotSignedIn(DomainError):
+    def __init__(self, message: str = "Please sign in to continue.") -> None:
+        super().__init__(message)
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, message: str = "You are not allowed to do that.") -> None:
+        super().__init__(message)
+
+
+class NotFound(DomainError):
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+
+
+class InvalidCredentials(DomainError):
+    def __init__(self) -> None:
+        super().__init__("That email or username and password do not match.")
+
+
+class TooManyAttempts(DomainError):
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"Too many failed sign-in attempts. Try again in {retry_after_seconds} seconds.")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class AccountSuspended(DomainError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"This account is suspended: {reason}")

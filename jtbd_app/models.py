@@ -1,0 +1,151 @@
+"""SQLModel tables and their Public variants; a Public variant never carries a secret."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def ts(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default_factory=utcnow if not nullable else None,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+        index=index,
+    )
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    username: str = Field(max_length=30, unique=True, index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    role: str = Field(default="user", max_length=16)  # user | admin
+    status: str = Field(default="active", max_length=16)  # active | suspended
+    suspended_reason: str = Field(default="", max_length=500)
+    created_at: datetime = ts()
+
+
+class Profile(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    display_name: str = Field(max_length=80)
+    bio: str = Field(default="", sa_type=Text)
+    location: str = Field(default="", max_length=120)
+    remote: bool = Field(default=True)
+    hourly_rate_minor: int | None = Field(default=None)
+    currency: str = Field(default="USD", max_length=3)
+    portfolio_links: str = Field(default="", sa_type=Text)  # newline-separated http(s) links
+    updated_at: datetime = ts()
+
+
+class Skill(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True, index=True)
+
+
+class ProfileSkill(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+    position: int = Field(default=0)
+
+
+class AuthSession(SQLModel, table=True):
+    """A server-side sign-in; the browser holds only its random token in an HttpOnly cookie."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = ts()
+    expires_at: datetime = ts()
+    revoked_at: datetime | None = ts(nullable=True)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class LoginGrant(SQLModel, table=True):
+    """A one-time, short-lived ticket that hands a sign-in from the websocket to the cookie route."""
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    expires_at: datetime = ts()
+    used_at: datetime | None = ts(nullable=True)
+
+
+class LoginThrottle(SQLModel, table=True):
+    key: str = Field(max_length=400, primary_key=True)  # "identifier|address"
+    failures: int = Field(default=0)
+    window_started_at: datetime = ts()
+    locked_until: datetime | None = ts(nullable=True)
+
+
+class OAuthIdentity(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    provider: str = Field(max_length=32)
+    subject: str = Field(max_length=255)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = ts()
+
+
+class OAuthFlow(SQLModel, table=True):
+    """A pending OIDC sign-in: its state, nonce and PKCE verifier, used once."""
+
+    state: str = Field(max_length=64, primary_key=True)
+    provider: str = Field(max_length=32)
+    nonce: str = Field(max_length=64)
+    code_verifier: str = Field(max_length=128)
+    created_at: datetime = ts()
+    used_at: datetime | None = ts(nullable=True)
+
+
+class TermsVersion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(unique=True, index=True)
+    title: str = Field(max_length=200)
+    body: str = Field(sa_type=Text)
+    published_at: datetime = ts()
+
+
+class TermsAcceptance(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "terms_version_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    terms_version_id: int = Field(foreign_key="termsversion.id")
+    accepted_at: datetime = ts()
+
+
+class UserPublic(SQLModel):
+    """What anyone may see of a user."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    status: str

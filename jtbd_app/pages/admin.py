@@ -1,0 +1,83 @@
+"""/admin: the admin home."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.layout import loading, page
+from jtbd_app.state.admin import AdminState
+
+SECTIONS = [
+    ("Disputes", "/admin/disputes"),
+    ("Reports", "/admin/reports"),
+    ("Users", "/admin/users"),
+    ("Partners", "/admin/partners"),
+    ("Audit log", "/admin/audit"),
+]
+
+
+def _stat(label: str, key: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="2", color_scheme="gray"), rx.heading(AdminState.counts[key].to_string(), size="7")
+        ),
+        width="100%",
+    )
+
+
+def _overview() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Administration", size="7"),
+        rx.grid(
+            _stat("Members", "users"),
+            _stat("Admins", "admins"),
+            _stat("Suspended", "suspended"),
+            _stat("Active sessions", "active_sessions"),
+            columns=rx.breakpoints(initial="2", sm="4"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.heading("Newest members", size="4"),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Username"),
+                    rx.table.column_header_cell("Role"),
+                    rx.table.column_header_cell("Status"),
+                    rx.table.column_header_cell("Joined"),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    AdminState.newest,
+                    lambda u: rx.table.row(
+                        rx.table.cell(rx.link(u["username"], href="/u/" + u["username"])),
+                        rx.table.cell(u["role"]),
+                        rx.table.cell(u["status"]),
+                        rx.table.cell(u["joined"]),
+                    ),
+                )
+            ),
+            width="100%",
+        ),
+        rx.heading("Coming next", size="4"),
+        rx.text(
+            "Disputes, reports, user administration, partner curation and the audit log arrive with the trust-and-safety work."
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def admin_page() -> rx.Component:
+    return page(
+        rx.cond(
+            AdminState.loaded,
+            rx.cond(
+                AdminState.refusal,
+                rx.callout(AdminState.refusal, icon="shield-alert", color_scheme="red", role="alert"),
+                _overview(),
+            ),
+            loading("Checking your access…"),
+        )
+    )

@@ -1,0 +1,43 @@
+"""Navigation targets whose features arrive in later issues: each says what is coming."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.layout import page
+
+COMING = {
+    "/marketplace": ("Marketplace", "Browse and search open listings, filter by skills, budget and location, and bid."),
+    "/post": ("Post a task", "A short wizard to post a task with skills, a budget and a deadline."),
+    "/tasks": (
+        "Tasks",
+        "Your to-do list, where every task has a Delegate button: buy it, hire a partner, or post it here.",
+    ),
+    "/problems": (
+        "Problems",
+        "Describe an outcome with a budget and a deadline; get a plan of micro-tasks matched to doers.",
+    ),
+    "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
+    "/providers": ("Providers", "A directory of contractors here and trusted external partners."),
+    "/notifications": (
+        "Notifications",
+        "New bids, accepted work, messages and invitations, with preferences to mute kinds.",
+    ),
+    "/wallet": ("Wallet", "Your balance, escrow, payouts and the history of every movement."),
+}
+
+
+def coming_soon(title: str, text: str) -> rx.Component:
+    return page(
+        rx.heading(title, size="7"),
+        rx.callout(rx.text("Coming soon. ", text), icon="construction", role="status"),
+        rx.link("Back to the dashboard", href="/"),
+    )
+
+
+def not_found_page() -> rx.Component:
+    return page(
+        rx.heading("Page not found", size="7"),
+        rx.text("We could not find that page. It may have moved, or the link may be mistyped."),
+        rx.link("Go to the home page", href="/"),
+    )

@@ -1,0 +1,248 @@
+"""/u/[username]: a member's public profile, editable by its owner."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.layout import field_error, labelled, loading, page
+from jtbd_app.domain.money import CURRENCIES
+from jtbd_app.state.profile import ProfileState
+
+P = ProfileState.profile
+E = ProfileState.errors
+
+
+def _view() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.avatar(fallback=P.display_name[0], size="6"),
+            rx.vstack(
+                rx.heading(P.display_name, size="7"),
+                rx.text("@", P.username, color_scheme="gray"),
+                rx.text("Member since ", P.member_since, size="2", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.cond(ProfileState.is_owner, rx.button("Edit profile", on_click=ProfileState.start_edit)),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            P.suspended,
+            rx.callout(
+                "This account is suspended: " + P.suspended_reason, icon="ban", color_scheme="red", role="status"
+            ),
+        ),
+        rx.cond(ProfileState.saved_message, rx.callout(ProfileState.saved_message, icon="check", role="status")),
+        rx.hstack(
+            rx.badge(rx.cond(P.remote, "Works remotely", "On site only"), variant="soft"),
+            rx.cond(P.location, rx.badge(rx.icon("map-pin", size=12), P.location, variant="soft")),
+            rx.cond(P.hourly_rate, rx.badge(P.hourly_rate, variant="soft", color_scheme="green")),
+            wrap="wrap",
+        ),
+        rx.cond(P.bio, rx.text(P.bio, white_space="pre-wrap"), rx.text("No bio yet.", color_scheme="gray")),
+        rx.heading("Skills", size="4"),
+        rx.cond(
+            P.skills.length() > 0,
+            rx.hstack(
+                rx.foreach(P.skills, lambda s: rx.badge(s, size="2")), wrap="wrap", role="list", aria_label="Skills"
+            ),
+            rx.text("No skills listed yet.", color_scheme="gray"),
+        ),
+        rx.heading("Portfolio", size="4"),
+        rx.cond(
+            P.links.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    P.links,
+                    lambda link: rx.el.li(
+                        rx.link(link, href=link, is_external=True, rel="nofollow noopener noreferrer")
+                    ),
+                )
+            ),
+            rx.text("No portfolio links yet.", color_scheme="gray"),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _skills_editor() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Skills", html_for="skill_draft", style={"font_weight": "500"}),
+        rx.hstack(
+            rx.foreach(
+                ProfileState.edit_skills,
+                lambda s: rx.badge(
+                    s,
+                    rx.icon_button(
+                        rx.icon("x", size=12),
+                        size="1",
+                        variant="ghost",
+                        type="button",
+                        aria_label="Remove " + s,
+                        on_click=ProfileState.remove_skill(s),
+                    ),
+                    size="2",
+                ),
+            ),
+            wrap="wrap",
+            aria_label="Chosen skills",
+        ),
+        rx.hstack(
+            rx.input(
+                id="skill_draft",
+                value=ProfileState.skill_draft,
+                on_change=ProfileState.set_skill_draft,
+                on_key_down=ProfileState.skill_key_down,
+                placeholder="Type a skill, then Enter",
+                aria_describedby="skills-error",
+                width="100%",
+            ),
+            rx.button("Add skill", type="button", variant="soft", on_click=ProfileState.add_skill("")),
+            width="100%",
+        ),
+        rx.cond(
+            ProfileState.skill_suggestions.length() > 0,
+            rx.hstack(
+                rx.text("Suggestions:", size="2", color_scheme="gray"),
+                rx.foreach(
+                    ProfileState.skill_suggestions,
+                    lambda s: rx.button(
+                        s,
+                        type="button",
+                        size="1",
+                        variant="outline",
+                        aria_label="Add suggested skill " + s,
+                        on_click=ProfileState.add_skill(s),
+                    ),
+                ),
+                wrap="wrap",
+                aria_label="Skill suggestions",
+            ),
+        ),
+        field_error(E["skills"], "skills"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _edit_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Edit your profile", size="6"),
+            rx.cond(E["form"], rx.callout(E["form"], icon="triangle-alert", color_scheme="red", role="alert")),
+            labelled(
+                "Display name",
+                "display_name",
+                rx.input(
+                    id="display_name",
+                    name="display_name",
+                    default_value=P.display_name,
+                    aria_describedby="display_name-error",
+                    width="100%",
+                ),
+                E["display_name"],
+            ),
+            labelled(
+                "Bio",
+                "bio",
+                rx.text_area(
+                    id="bio", name="bio", default_value=P.bio, rows="5", aria_describedby="bio-error", width="100%"
+                ),
+                E["bio"],
+            ),
+            rx.hstack(
+                rx.checkbox(
+                    "I work remotely",
+                    id="remote",
+                    checked=ProfileState.edit_remote,
+                    on_change=ProfileState.set_edit_remote,
+                ),
+            ),
+            labelled(
+                "Location",
+                "location",
+                rx.input(
+                    id="location",
+                    name="location",
+                    default_value=P.location,
+                    placeholder="City, country",
+                    aria_describedby="location-error",
+                    width="100%",
+                ),
+                E["location"],
+            ),
+            rx.hstack(
+                labelled(
+                    "Hourly rate",
+                    "hourly_rate",
+                    rx.input(
+                        id="hourly_rate",
+                        name="hourly_rate",
+                        default_value=P.hourly_rate_input,
+                        input_mode="decimal",
+                        placeholder="45.00",
+                        aria_describedby="hourly_rate-error",
+                        width="100%",
+                    ),
+                    E["hourly_rate"],
+                ),
+                labelled(
+                    "Currency",
+                    "currency",
+                    rx.el.select(
+                        *[rx.el.option(c, value=c) for c in CURRENCIES],
+                        id="currency",
+                        name="currency",
+                        default_value=P.currency,
+                        style={"padding": "0.4rem"},
+                    ),
+                    E["currency"],
+                ),
+                width="100%",
+            ),
+            _skills_editor(),
+            labelled(
+                "Portfolio links",
+                "links",
+                rx.text_area(
+                    id="links",
+                    name="links",
+                    default_value=P.links.join("\n"),
+                    rows="3",
+                    aria_describedby="links-error",
+                    width="100%",
+                ),
+                E["links"],
+                hint="One http(s) link per line, at most 10.",
+            ),
+            rx.hstack(
+                rx.button("Save profile", type="submit"),
+                rx.button("Cancel", type="button", variant="soft", on_click=ProfileState.cancel_edit),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=ProfileState.save_profile,
+        aria_label="Edit profile",
+        width="100%",
+    )
+
+
+def profile_page() -> rx.Component:
+    return page(
+        rx.cond(
+            ProfileState.loaded,
+            rx.cond(
+                ProfileState.found,
+                rx.cond(ProfileState.editing, _edit_form(), _view()),
+                rx.vstack(
+                    rx.heading("Member not found", size="7"),
+                    rx.text("There is no member with that username."),
+                    rx.link("Browse providers", href="/providers"),
+                ),
+            ),
+            loading("Loading profile…"),
+        )
+    )

@@ -1,0 +1,1 @@
+"""Use cases as plain functions with keyword arguments; they enforce permissions. No Reflex here."""

@@ -1,0 +1,47 @@
+"""Versioned terms of service and who accepted which version."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.models import TermsAcceptance, TermsVersion
+
+
+def current_terms(session: Session) -> TermsVersion | None:
+    return session.exec(select(TermsVersion).order_by(col(TermsVersion.version).desc())).first()
+
+
+def publish_terms(session: Session, *, title: str, body: str) -> TermsVersion:
+    latest = current_terms(session)
+    version = TermsVersion(version=(latest.version + 1) if latest else 1, title=title, body=body)
+    session.add(version)
+    session.flush()
+    return version
+
+
+def record_acceptance(session: Session, *, user_id: int, terms_version: TermsVersion) -> None:
+    assert terms_version.id is not None
+    if not has_accepted(session, user_id=user_id, terms_version=terms_version):
+        session.add(TermsAcceptance(user_id=user_id, terms_version_id=terms_version.id))
+        session.flush()
+
+
+def has_accepted(session: Session, *, user_id: int, terms_version: TermsVersion) -> bool:
+    return (
+        session.exec(
+            select(TermsAcceptance).where(
+                TermsAcceptance.user_id == user_id,
+                TermsAcceptance.terms_version_id == terms_version.id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def accept_current(session: Session, *, user_id: int, version: object) -> None:
+    """Accept the current version; refuses a stale version the viewer never saw."""
+    current = current_terms(session)
+    if current is None or version != current.version:
+        raise ValidationFailed({"terms": "The terms have changed; please read the current version."})
+    record_acceptance(session, user_id=user_id, terms_version=current)

@@ -1,0 +1,69 @@
+"""Who is asking: resolved on the server from the session cookie, never from the browser's word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from jtbd_app.domain.errors import NotSignedIn, PermissionDenied
+from jtbd_app.models import AuthSession, Profile, User, utcnow
+from jtbd_app.services.tokens import token_hash
+
+SESSION_COOKIE = "jtbd_session"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    status: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and self.status == "active"
+
+
+def viewer_from_token(session: Session, token: str | None) -> Viewer | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(
+        select(AuthSession, User, Profile)
+        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+        .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
+        .where(AuthSession.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    auth, user, profile = row
+    if auth.revoked_at is not None or auth.expires_at <= utcnow():
+        return None
+    assert user.id is not None
+    return Viewer(user.id, user.username, profile.display_name, user.role, user.status)
+
+
+def require_viewer(viewer: Viewer | None) -> Viewer:
+    if viewer is None:
+        raise NotSignedIn()
+    return viewer
+
+
+def require_active(viewer: Viewer | None) -> Viewer:
+    v = require_viewer(viewer)
+    if v.status != "active":
+        raise PermissionDenied("Your account is suspended.")
+    return v
+
+
+def require_admin(viewer: Viewer | None) -> Viewer:
+    v = require_viewer(viewer)
+    if not v.is_admin:
+        raise PermissionDenied("This page is for administrators only.")
+    return v
+
+
+def session_lifetime(days: int) -> timedelta:
+    return timedelta(days=days)

@@ -1,0 +1,71 @@
+"""The server-side guard every state handler uses to learn who is asking."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.api.http import cookie_value
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError
+from jtbd_app.services import sign_in, terms
+from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
+
+
+class SessionState(rx.State):
+    """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
+
+    signed_in: bool = False
+    viewer_username: str = ""
+    viewer_name: str = ""
+    viewer_is_admin: bool = False
+    viewer_suspended: bool = False
+    needs_terms: bool = False
+    session_checked: bool = False
+    flash: str = ""
+
+    def _session_token(self) -> str | None:
+        return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+
+    def _viewer(self) -> Viewer | None:
+        """Resolve the viewer from the cookie on the server, on every call."""
+        with session_scope() as session:
+            return viewer_from_token(session, self._session_token())
+
+    def _show_viewer(self, viewer: Viewer | None) -> None:
+        self.signed_in = viewer is not None
+        self.viewer_username = viewer.username if viewer else ""
+        self.viewer_name = viewer.display_name if viewer else ""
+        self.viewer_is_admin = bool(viewer and viewer.is_admin)
+        self.viewer_suspended = bool(viewer and viewer.status != "active")
+        self.needs_terms = False
+        if viewer is not None:
+            with session_scope() as session:
+                current = terms.current_terms(session)
+                self.needs_terms = current is not None and not terms.has_accepted(
+                    session, user_id=viewer.user_id, terms_version=current
+                )
+        self.session_checked = True
+
+    @rx.event
+    def load_session(self) -> None:
+        """Public: refreshes the viewer's own sign-in summary from the cookie."""
+        self._show_viewer(self._viewer())
+
+    @rx.event
+    def sign_out(self) -> EventSpec:
+        """Revoke this browser's session on the server, then clear its cookie by a full page load."""
+        with session_scope() as session:
+            sign_in.sign_out(session, token=self._session_token())
+        return rx.call_script("window.location.assign('/api/auth/sign-out')")
+
+    @rx.event
+    def sign_out_everywhere(self) -> EventSpec | None:
+        """Revoke every session of the viewer, then clear this browser's cookie."""
+        try:
+            with session_scope() as session:
+                sign_in.sign_out_everywhere(session, viewer=self._viewer())
+        except DomainError as exc:
+            self.flash = exc.message
+            return None
+        return rx.call_script("window.location.assign('/api/auth/sign-out')")

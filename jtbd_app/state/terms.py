@@ -1,0 +1,44 @@
+"""The current terms of service, and their acceptance by a signed-in user."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError
+from jtbd_app.services import terms
+from jtbd_app.services.viewer import require_viewer
+from jtbd_app.state.session import SessionState
+
+
+class TermsState(SessionState):
+    version: int = 0
+    title: str = ""
+    body: str = ""
+    published: str = ""
+    loaded: bool = False
+    message: str = ""
+
+    @rx.event
+    def load_terms(self) -> None:
+        """Public: the terms are public text."""
+        self._show_viewer(self._viewer())
+        with session_scope() as session:
+            current = terms.current_terms(session)
+            if current is not None:
+                self.version, self.title, self.body = current.version, current.title, current.body
+                self.published = current.published_at.strftime("%Y-%m-%d")
+        self.loaded = True
+
+    @rx.event
+    def accept_terms(self) -> None:
+        """Records the viewer's acceptance of the version shown."""
+        try:
+            viewer = require_viewer(self._viewer())
+            with session_scope() as session:
+                terms.accept_current(session, user_id=viewer.user_id, version=self.version)
+        except DomainError as exc:
+            self.message = exc.message
+            return
+        self.needs_terms = False
+        self.message = f"Thank you: you accepted version {self.version}."

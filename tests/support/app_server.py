@@ -1,0 +1,124 @@
+"""Start the real production build of the app on a free port with its own database, and stop it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    url: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def app_env(*, port: int, database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "GOOGLE_", "GITHUB_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        APP_URL=f"http://localhost:{port}",
+        JTBD_ENV="test",
+        SECRET_KEY=TEST_SECRET,
+        REDIS_URL="",
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        PATH=f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env.get('PATH', '')}",
+    )
+    env.update(extra or {})
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate and seed the app's own database, as `make run` does."""
+    subprocess.run(
+        [sys.executable, "-m", "jtbd_app.cli", "prepare"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def start_app(
+    *, workdir: Path, database_url: str | None = None, extra_env: dict[str, str] | None = None, timeout: float = 300
+) -> AppServer:
+    port = free_port()
+    db_url = database_url or f"sqlite:///{workdir / 'app.db'}"
+    env = app_env(port=port, database_url=db_url, extra=extra_env)
+    prepare_database(env)
+    log_path = workdir / f"app-{port}.log"
+    server = AppServer(url=f"http://localhost:{port}", port=port, env=env, log_path=log_path)
+    with log_path.open("wb") as log:
+        server.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"The app exited early:\n{server.log_tail()}")
+        try:
+            if (
+                httpx.get(f"{server.url}/ping", timeout=2).status_code == 200
+                and httpx.get(server.url, timeout=5).status_code == 200
+            ):
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    stop_app(server)
+    raise RuntimeError(f"The app did not start within {timeout}s:\n{server.log_tail()}")
+
+
+def stop_app(server: AppServer) -> None:
+    proc = server.process
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
