@@ -13,4 +13,8 @@ config = rx.Config(
     cors_allowed_origins=_settings.allowed_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium", appearance="inherit"))
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -5,8 +5,5 @@ import reflex as rx
 from jtbd_app.api.app import create_api
 from jtbd_app.routes import register
 
-app = rx.App(
-    theme=rx.theme(accent_color="indigo", radius="medium", appearance="inherit"),
-    api_transformer=create_api(),
-)
+app = rx.App(api_transformer=create_api())
 register(app)

@@ -92,6 +92,7 @@ def _skills_editor() -> rx.Component:
         rx.hstack(
             rx.input(
                 id="skill_draft",
+                name="skill_draft",
                 value=ProfileState.skill_draft,
                 on_change=ProfileState.set_skill_draft,
                 on_key_down=ProfileState.skill_key_down,

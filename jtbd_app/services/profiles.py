@@ -154,10 +154,11 @@ def set_skills(session: Session, *, user_id: int, names: list[str]) -> None:
 
 def suggest_skills(session: Session, *, prefix: object, limit: int = 8) -> list[str]:
     """Existing skills starting with (then containing) the prefix, most used first."""
+    typed = prefix.strip() if isinstance(prefix, str) else ""
     try:
-        needle = normalise_skill(prefix)
+        needle = normalise_skill(typed) if typed else ""
     except ValueError:
-        needle = ""
+        return []
     usage = func.count(col(ProfileSkill.user_id))
     query = (
         select(Skill.name, usage)

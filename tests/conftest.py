@@ -1,0 +1,1 @@
+"""Shared by every tier: each test gets its own database settings."""

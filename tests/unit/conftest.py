@@ -1,0 +1,70 @@
+"""Unit tier: no services. Each test gets a fresh SQLite file with the current schema and terms v1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from jtbd_app.config import get_settings
+from jtbd_app.db import get_engine, session_scope
+from jtbd_app.models import User
+from jtbd_app.services import accounts, passwords, sign_in, terms
+from tests.support.app_server import TEST_SECRET
+
+# Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
+FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'unit.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("JTBD_ENV", "test")
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("REDIS_URL", "")
+    monkeypatch.setattr(passwords, "_hasher", lambda: FAST_HASH)
+    passwords._dummy_hash.cache_clear()
+    get_settings.cache_clear()
+    SQLModel.metadata.create_all(get_engine())
+    with session_scope() as session:
+        terms.publish_terms(session, title="Terms", body="Be nice.\n\nLiability: limited.")
+    yield url
+    get_engine().dispose()
+    get_settings.cache_clear()
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def db() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+        session.commit()
+
+
+def make_user(
+    username: str, *, role: str = "user", status: str = "active", password: str = "correct-horse-battery"
+) -> User:
+    """A member with a profile, created through the sign-up service."""
+    with session_scope() as session:
+        user = accounts.sign_up(
+            session,
+            email=f"{username}@example.com",
+            username=username,
+            display_name=username.title(),
+            password=password,
+            accepted_terms_version=1,
+        )
+        user.role, user.status = role, status
+        if status == "suspended":
+            user.suspended_reason = "Spam."
+        session.add(user)
+    return user
+
+
+def session_token(user: User) -> str:
+    assert user.id is not None
+    with session_scope() as session:
+        return sign_in.open_session(session, user_id=user.id, ip="127.0.0.1", user_agent="pytest", session_days=30)

@@ -1,0 +1,103 @@
+"""Profiles: public to all, edited by the owner alone, every field validated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
+from jtbd_app.services import profiles
+from jtbd_app.services.viewer import viewer_from_token
+from tests.unit.conftest import make_user, session_token
+
+CHANGES: dict[str, Any] = {
+    "display_name": "Ann Lee",
+    "bio": "I build <b>things</b>.",
+    "location": "Lisbon",
+    "remote": False,
+    "hourly_rate": "45.50",
+    "currency": "EUR",
+    "skills": ["Python ", "python", "Data  Analysis"],
+    "links": ["https://ann.example.com", "https://ann.example.com"],
+}
+
+
+def viewer_for(db: Session, username: str, **kw: Any) -> Any:
+    return viewer_from_token(db, session_token(make_user(username, **kw)))
+
+
+def test_owner_saves_profile_with_normalised_skills_and_minor_unit_rate(db: Session) -> None:
+    viewer = viewer_for(db, "ann")
+    saved = profiles.update_profile(db, viewer=viewer, username="ann", changes=CHANGES)
+    assert saved.display_name == "Ann Lee"
+    assert saved.skills == ["python", "data analysis"]
+    assert saved.links == ["https://ann.example.com"]
+    assert saved.hourly_rate == "€45.50/hour" and saved.hourly_rate_input == "45.50"
+    assert saved.bio == "I build <b>things</b>."  # kept as text; the page renders it escaped
+    assert profiles.public_profile(db, username="ANN").location == "Lisbon"
+
+
+def test_nobody_else_can_edit_a_profile(db: Session) -> None:
+    make_user("ann")
+    bob = viewer_for(db, "bob")
+    with pytest.raises(PermissionDenied):
+        profiles.update_profile(db, viewer=bob, username="ann", changes=CHANGES)
+    with pytest.raises(NotSignedIn):
+        profiles.update_profile(db, viewer=None, username="ann", changes=CHANGES)
+    assert profiles.public_profile(db, username="ann").display_name == "Ann"
+
+
+def test_a_suspended_member_cannot_edit(db: Session) -> None:
+    viewer = viewer_for(db, "sam", status="suspended")
+    with pytest.raises(PermissionDenied):
+        profiles.update_profile(db, viewer=viewer, username="sam", changes=CHANGES)
+    shown = profiles.public_profile(db, username="sam")
+    assert shown.suspended and shown.suspended_reason == "Spam."
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"hourly_rate": "-5"}, "hourly_rate", "negative"),
+        ({"hourly_rate": "12.345"}, "hourly_rate", "decimal places"),
+        ({"hourly_rate": "1e9"}, "hourly_rate", "beyond"),
+        ({"hourly_rate": "abc"}, "hourly_rate", "number"),
+        ({"currency": "XXX"}, "currency", "supported"),
+        ({"links": ["javascript:alert(1)"]}, "links", "not a valid"),
+        ({"links": [f"https://e.com/{i}" for i in range(11)]}, "links", "at most 10"),
+        ({"display_name": "<img src=x onerror=alert(1)>"}, "display_name", "cannot contain"),
+        ({"display_name": ""}, "display_name", "required"),
+        ({"bio": "x" * 2001}, "bio", "at most 2000"),
+        ({"skills": ["<script>"]}, "skills", "characters"),
+        ({"skills": [f"s{i}" for i in range(21)]}, "skills", "at most 20"),
+        ({"remote": False, "location": ""}, "location", "location"),
+        ({"remote": "yes"}, "remote", "remotely"),
+    ],
+)
+def test_bad_input_is_refused_next_to_its_field_and_changes_nothing(
+    db: Session, change: dict[str, Any], field: str, message: str
+) -> None:
+    viewer = viewer_for(db, "ann")
+    with pytest.raises(ValidationFailed) as caught:
+        profiles.update_profile(db, viewer=viewer, username="ann", changes={**CHANGES, **change})
+    assert message in caught.value.fields[field]
+    db.rollback()
+    assert profiles.public_profile(db, username="ann").skills == []
+
+
+def test_unknown_member_is_not_found(db: Session) -> None:
+    with pytest.raises(NotFound):
+        profiles.public_profile(db, username="ghost")
+
+
+def test_skill_suggestions_prefer_prefix_then_usage(db: Session) -> None:
+    for name, skills in (("ann", ["python", "sql"]), ("bob", ["python"]), ("cat", ["jython"])):
+        viewer = viewer_for(db, name)
+        profiles.update_profile(db, viewer=viewer, username=name, changes={**CHANGES, "skills": skills})
+        db.commit()
+    assert profiles.suggest_skills(db, prefix="yth") == ["python", "jython"]
+    assert profiles.suggest_skills(db, prefix="py") == ["python"]
+    assert profiles.suggest_skills(db, prefix="%") == []
+    assert profiles.suggest_skills(db, prefix="")[:1] == ["python"]

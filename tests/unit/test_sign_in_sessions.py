@@ -1,0 +1,77 @@
+"""Server-side sessions: one-time grants, cookie tokens, revocation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from jtbd_app.domain.errors import NotSignedIn
+from jtbd_app.models import AuthSession, LoginGrant, utcnow
+from jtbd_app.services import sign_in
+from jtbd_app.services.tokens import token_hash
+from jtbd_app.services.viewer import viewer_from_token
+from tests.unit.conftest import make_user, session_token
+
+
+def redeem(db: Session, grant: str) -> str:
+    return sign_in.redeem_login_grant(db, grant=grant, ip="1.1.1.1", user_agent="ua", session_days=30)
+
+
+def test_a_grant_opens_one_session_and_cannot_be_used_twice(db: Session) -> None:
+    user = make_user("ann")
+    grant = sign_in.issue_login_grant(db, user=user)
+    token = redeem(db, grant)
+    viewer = viewer_from_token(db, token)
+    assert viewer is not None and viewer.username == "ann" and not viewer.is_admin
+    with pytest.raises(NotSignedIn):
+        redeem(db, grant)
+
+
+def test_an_expired_or_unknown_grant_is_refused(db: Session) -> None:
+    user = make_user("ann")
+    grant = sign_in.issue_login_grant(db, user=user)
+    row = db.get(LoginGrant, token_hash(grant))
+    assert row is not None
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.add(row)
+    for bad in (grant, "made-up", "", "x" * 500):
+        with pytest.raises(NotSignedIn):
+            redeem(db, bad)
+
+
+def test_only_the_hash_of_a_token_is_stored(db: Session) -> None:
+    user = make_user("ann")
+    token = session_token(user)
+    stored = db.exec(select(AuthSession)).one()
+    assert stored.token_hash == token_hash(token) and token not in stored.token_hash
+
+
+def test_sign_out_revokes_only_that_session(db: Session) -> None:
+    user = make_user("ann")
+    first, second = session_token(user), session_token(user)
+    sign_in.sign_out(db, token=first)
+    assert viewer_from_token(db, first) is None
+    assert viewer_from_token(db, second) is not None
+
+
+def test_sign_out_everywhere_revokes_every_session_of_the_viewer_only(db: Session) -> None:
+    ann, bob = make_user("ann"), make_user("bob")
+    tokens = [session_token(ann) for _ in range(3)]
+    bobs = session_token(bob)
+    viewer = viewer_from_token(db, tokens[0])
+    assert sign_in.sign_out_everywhere(db, viewer=viewer) == 3
+    assert all(viewer_from_token(db, t) is None for t in tokens)
+    assert viewer_from_token(db, bobs) is not None
+    with pytest.raises(NotSignedIn):
+        sign_in.sign_out_everywhere(db, viewer=None)
+
+
+def test_an_expired_session_is_not_a_viewer(db: Session) -> None:
+    token = session_token(make_user("ann"))
+    row = db.exec(select(AuthSession)).one()
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.add(row)
+    assert viewer_from_token(db, token) is None
+    assert viewer_from_token(db, None) is None
