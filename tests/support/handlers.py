@@ -1,0 +1,52 @@
+"""Call Reflex event handlers the way a browser's websocket message would, with any cookie and arguments."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+
+import reflex as rx
+from reflex.istate.data import RouterData
+
+import jtbd_app.routes  # noqa: F401  (imports every page, and so every state class)
+from jtbd_app.services.viewer import SESSION_COOKIE
+
+
+def app_state_classes() -> list[type[rx.State]]:
+    """Every state class the app defines (Reflex's own internal states excluded)."""
+    found: list[type[rx.State]] = []
+    stack: list[type[Any]] = [rx.State]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.get_substates():
+            stack.append(sub)
+            if sub.__module__.startswith("jtbd_app."):
+                found.append(sub)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+def app_handlers() -> set[str]:
+    """'StateClass.handler' for every handler a browser can invoke on an app state."""
+    return {f"{cls.__name__}.{name}" for cls in app_state_classes() for name in cls.event_handlers}
+
+
+def state_for(cls: type[rx.State], *, token: str | None = None, path: str = "/", ip: str = "10.0.0.1") -> Any:
+    """A fresh state tree for one browser, whose websocket handshake carried `token` as its cookie."""
+    root = rx.State(_reflex_internal_init=True)
+    headers = {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+    root.router = RouterData.from_router_data(
+        {"headers": headers, "pathname": path, "asPath": path, "ip": ip, "token": "client-token"}
+    )
+    return root.get_substate(cls.get_full_name().split(".")[1:])
+
+
+def call(state: Any, handler: str, *args: Any) -> Any:
+    """Run a handler as Reflex would and return what it returned (events are not followed)."""
+    fn = type(state).event_handlers[handler].fn
+    result = fn(state, *args)
+    if inspect.iscoroutine(result):
+        return asyncio.run(result)
+    if inspect.isgenerator(result):
+        return list(result)
+    return result

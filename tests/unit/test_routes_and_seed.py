@@ -1,0 +1,70 @@
+"""Routes are declared once and every page compiles; demo data is deterministic and loads once."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session, select
+
+from jtbd_app import cli
+from jtbd_app.models import Profile, ProfileSkill, User
+from jtbd_app.routes import ROUTES
+from jtbd_app.services import accounts, passwords, seed
+
+REQUIRED = {
+    "/",
+    "/signup",
+    "/login",
+    "/terms",
+    "/u/[username]",
+    "/admin",
+    "/marketplace",
+    "/tasks",
+    "/problems",
+    "/providers",
+    "/notifications",
+    "/404",
+}
+
+
+def test_no_route_is_declared_twice_and_the_required_ones_exist() -> None:
+    paths = [r.path for r in ROUTES]
+    assert len(paths) == len(set(paths))
+    assert set(paths) >= REQUIRED
+
+
+def test_every_page_builds_a_component() -> None:
+    for route in ROUTES:
+        assert isinstance(route.component(), rx.Component), route.path
+
+
+def test_seed_loads_an_admin_and_a_dozen_varied_members_once(db: Session) -> None:
+    assert seed.seed(db) is True
+    db.commit()
+    members = db.exec(select(User).where(User.role == "user", User.status == "active")).all()
+    assert len(members) == 12
+    assert db.exec(select(User).where(User.role == "admin")).one().email == seed.ADMIN_EMAIL
+    profiles = db.exec(select(Profile)).all()
+    assert len({p.currency for p in profiles}) >= 4 and any(not p.remote for p in profiles)
+    assert len(db.exec(select(ProfileSkill)).all()) >= 24
+    assert seed.seed(db) is False
+
+
+def test_demo_passwords_are_the_documented_ones(db: Session) -> None:
+    seed.seed(db)
+    db.commit()
+    policy = accounts.ThrottlePolicy()
+    assert accounts.authenticate(
+        db, identifier=seed.ADMIN_EMAIL, password=seed.ADMIN_PASSWORD, address="", policy=policy
+    )
+    assert accounts.authenticate(db, identifier="alice", password=seed.DEMO_PASSWORD, address="", policy=policy)
+    assert passwords.verify_password(None, "x") is False
+
+
+def test_cli_promotes_an_existing_user_and_reports_an_unknown_one(db: Session, capsys) -> None:  # type: ignore[no-untyped-def]
+    seed.seed(db)
+    db.commit()
+    assert cli.main(["promote-admin", "alice@example.com"]) == 0
+    db.expire_all()
+    assert db.exec(select(User).where(User.username == "alice")).one().role == "admin"
+    assert cli.main(["promote-admin", "ghost@example.com"]) == 1
+    assert "No user" in capsys.readouterr().err
