@@ -33,7 +33,7 @@ def app_handlers() -> set[str]:
 
 def state_for(cls: type[rx.State], *, token: str | None = None, path: str = "/", ip: str = "10.0.0.1") -> Any:
     """A fresh state tree for one browser, whose websocket handshake carried `token` as its cookie."""
-    root = rx.State(_reflex_internal_init=True)
+    root = rx.State(_reflex_internal_init=True)  # type: ignore[call-arg]
     headers = {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}
     root.router = RouterData.from_router_data(
         {"headers": headers, "pathname": path, "asPath": path, "ip": ip, "token": "client-token"}
