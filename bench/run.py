@@ -1,0 +1,115 @@
+"""Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
+
+Each handler call resolves the viewer from the session cookie and most pages load a public profile,
+so those two service calls are measured against a database holding 10,000 members.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from sqlmodel import Session, create_engine
+
+from jtbd_app import cli
+from jtbd_app.config import _normalise_db_url
+from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
+from jtbd_app.services import profiles, sign_in
+from jtbd_app.services.viewer import viewer_from_token
+
+TARGETS_MS = {"resolve viewer": 5.0, "public profile": 10.0}
+SKILLS = ["python", "sql", "seo", "react", "figma", "copywriting", "plumbing", "translation", "excel", "video editing"]
+
+
+def populate(session: Session, users: int) -> list[str]:
+    rng = random.Random(42)
+    skills = [Skill(name=name) for name in SKILLS]
+    session.add_all(skills)
+    session.flush()
+    for i in range(users):
+        session.add(User(id=i + 1, email=f"m{i}@example.com", username=f"member{i}", password_hash=None))
+    session.flush()
+    for i in range(users):
+        session.add(
+            Profile(
+                user_id=i + 1,
+                display_name=f"Member {i}",
+                bio="Bio " * 20,
+                currency="USD",
+                hourly_rate_minor=rng.randint(1000, 20000),
+            )
+        )
+        for pos, skill in enumerate(rng.sample(skills, 3)):
+            session.add(ProfileSkill(user_id=i + 1, skill_id=skill.id or 0, position=pos))
+    session.flush()
+    tokens = [
+        sign_in.open_session(session, user_id=rng.randint(1, users), ip="", user_agent="", session_days=30)
+        for _ in range(2000)
+    ]
+    session.commit()
+    assert session.get(AuthSession, 1) is not None
+    return tokens
+
+
+def measure(fn: Callable[[int], object], runs: int) -> tuple[float, float]:
+    samples = []
+    for i in range(runs):
+        start = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - start) * 1000)
+    quantiles = statistics.quantiles(samples, n=100)
+    return quantiles[49], quantiles[94]
+
+
+def bench(url: str, users: int, runs: int) -> dict[str, tuple[float, float]]:
+    cli.migrate(url)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        tokens = populate(session, users)
+    results = {}
+    with Session(engine) as session:
+        results["resolve viewer"] = measure(lambda i: viewer_from_token(session, tokens[i % len(tokens)]), runs)
+        results["public profile"] = measure(
+            lambda i: profiles.public_profile(session, username=f"member{(i * 7919) % users}"), runs
+        )
+    engine.dispose()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=2_000)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        databases = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
+        name = f"jtbd_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.postgres, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        databases["postgresql"] = _normalise_db_url(args.postgres.rsplit("/", 1)[0] + "/" + name)
+        try:
+            print(f"{'database':<11} {'operation':<16} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+            for label, url in databases.items():
+                for op, (p50, p95) in bench(url, args.users, args.runs).items():
+                    ok = p95 <= TARGETS_MS[op]
+                    failed |= not ok
+                    print(
+                        f"{label:<11} {op:<16} {p50:8.2f} {p95:8.2f} {TARGETS_MS[op]:>9.1f}{'' if ok else '  MISSED'}"
+                    )
+        finally:
+            with psycopg.connect(args.postgres, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
