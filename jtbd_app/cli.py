@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd in ("seed", "prepare"):
         with session_scope() as session:
             loaded = seed.seed(session)
-        if loaded:
-            print("Demo data loaded. Demo accounts:")
-            print(f"  admin: {seed.ADMIN_EMAIL} / {seed.ADMIN_PASSWORD}")
+            has_demo = seed.has_demo_accounts(session)
+        print("Demo data loaded." if loaded else "Database already has users; data left as it is.")
+        if has_demo:
             names = ", ".join(u[0] for u in seed.DEMO_USERS)
-            print(f"  users: <name>@example.com / {seed.DEMO_PASSWORD} for {names}")
-        else:
-            print("Database already has users; demo data left as it is.")
+            print("Demo accounts:")
+            print(f"  admin: {seed.ADMIN_EMAIL} / {seed.ADMIN_PASSWORD}")
+            print(f"  members: <name>@example.com / {seed.DEMO_PASSWORD} for {names}")
     if args.cmd == "promote-admin":
         try:
             with session_scope() as session:

@@ -157,6 +157,7 @@ def _edit_form() -> rx.Component:
                 rx.checkbox(
                     "I work remotely",
                     id="remote",
+                    name="remote",
                     checked=ProfileState.edit_remote,
                     on_change=ProfileState.set_edit_remote,
                 ),

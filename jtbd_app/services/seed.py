@@ -156,6 +156,10 @@ DEMO_USERS: list[tuple[str, str, str, bool, int, str, list[str], str]] = [
 ]
 
 
+def has_demo_accounts(session: Session) -> bool:
+    return session.exec(select(User).where(User.email == ADMIN_EMAIL)).first() is not None
+
+
 def seed(session: Session) -> bool:
     """Load the demo data once; returns False when the database already has users."""
     if session.exec(select(User)).first() is not None:
