@@ -37,6 +37,21 @@ def _overview() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        rx.heading("Sign-ups in the last 14 days", size="4"),
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="members", fill="var(--accent-9)", name="New members"),
+                rx.recharts.x_axis(data_key="day"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                data=AdminState.signups,
+                height=220,
+                width="100%",
+            ),
+            role="img",
+            aria_label="Bar chart of new members per day over the last 14 days",
+            width="100%",
+        ),
         rx.heading("Newest members", size="4"),
         rx.table.root(
             rx.table.header(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
 from typing import TypedDict
 
 from sqlalchemy import func
@@ -17,6 +19,10 @@ class AdminOverview(TypedDict):
     suspended: int
     active_sessions: int
     newest: list[dict[str, str]]
+    signups: list[dict[str, str | int]]
+
+
+SIGNUP_DAYS = 14
 
 
 def overview(session: Session, *, viewer: Viewer | None) -> AdminOverview:
@@ -31,6 +37,12 @@ def overview(session: Session, *, viewer: Viewer | None) -> AdminOverview:
         .where(col(AuthSession.revoked_at).is_(None), AuthSession.expires_at > utcnow())
     ).one()
     newest = session.exec(select(User).order_by(col(User.created_at).desc(), col(User.id).desc()).limit(5)).all()
+    since = (utcnow() - timedelta(days=SIGNUP_DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    joined = Counter(
+        created.strftime("%m-%d")
+        for created in session.exec(select(User.created_at).where(User.created_at >= since)).all()
+    )
+    days = [(since + timedelta(days=i)).strftime("%m-%d") for i in range(SIGNUP_DAYS)]
     return AdminOverview(
         users=count(),
         admins=count(User.role == "admin"),
@@ -40,4 +52,5 @@ def overview(session: Session, *, viewer: Viewer | None) -> AdminOverview:
             {"username": u.username, "role": u.role, "status": u.status, "joined": u.created_at.strftime("%Y-%m-%d")}
             for u in newest
         ],
+        signups=[{"day": day, "members": joined.get(day, 0)} for day in days],
     )

@@ -15,13 +15,14 @@ class AdminState(SessionState):
     refusal: str = ""
     counts: dict[str, int] = {}
     newest: list[dict[str, str]] = []
+    signups: list[dict[str, str | int]] = []
 
     @rx.event
     def load_admin(self) -> None:
         """Admin only: the overview is loaded only after the service accepts the viewer."""
         viewer = self._viewer()
         self._show_viewer(viewer)
-        self.counts, self.newest, self.refusal = {}, [], ""
+        self.counts, self.newest, self.signups, self.refusal = {}, [], [], ""
         try:
             with session_scope() as session:
                 data = admin.overview(session, viewer=viewer)
@@ -30,4 +31,5 @@ class AdminState(SessionState):
         else:
             self.counts = {k: int(data[k]) for k in ("users", "admins", "suspended", "active_sessions")}  # type: ignore[literal-required]
             self.newest = data["newest"]
+            self.signups = data["signups"]
         self.loaded = True

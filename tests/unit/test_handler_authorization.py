@@ -77,7 +77,7 @@ def _load_admin(caller: str | None, db: Session) -> None:
     make_user("someadmin", role="admin")
     state = state_for(AdminState, token=caller, path="/admin")
     call(state, "load_admin")
-    assert state.refusal and state.counts == {} and state.newest == []
+    assert state.refusal and state.counts == {} and state.newest == [] and state.signups == []
 
 
 def _accept_terms(caller: str | None, db: Session) -> None:
@@ -125,6 +125,7 @@ def test_admin_handler_serves_an_admin(db: Session) -> None:
     state = state_for(AdminState, token=token, path="/admin")
     call(state, "load_admin")
     assert state.refusal == "" and state.counts["admins"] == 1
+    assert len(state.signups) == 14 and state.signups[-1]["members"] == 1
 
 
 def test_a_forged_or_revoked_cookie_is_anonymous(db: Session) -> None:
