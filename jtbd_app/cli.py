@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = get_settings()
+    settings.resolved_secret_key  # noqa: B018  (generates the development key into data/ on first run)
     if args.cmd in ("migrate", "prepare"):
         migrate()
         print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")

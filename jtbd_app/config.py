@@ -6,7 +6,7 @@ Every embedded default has a real counterpart switched on by a setting alone (se
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         DATA_DIR.mkdir(exist_ok=True)
         return f"sqlite:///{DATA_DIR / 'jtbd.db'}"
 
-    @property
+    @cached_property
     def resolved_secret_key(self) -> str:
         """The configured key, or in development one generated once into the git-ignored data/."""
         if self.secret_key:

@@ -1,9 +1,12 @@
-"""Random bearer tokens; only their hash is stored."""
+"""Random bearer tokens; only their keyed hash is stored, so a copy of the database opens no session."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+
+from jtbd_app.config import get_settings
 
 
 def new_token() -> str:
@@ -11,4 +14,5 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    key = get_settings().resolved_secret_key.encode()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
