@@ -73,7 +73,7 @@ class OIDCIdentityProvider:
             provider=self.slug,
             subject=str(claims["sub"]),
             email=_text(claims.get("email")),
-            email_verified=claims.get("email_verified") is True or str(claims.get("email_verified")).lower() == "true",
+            email_verified=str(claims.get("email_verified")).lower() == "true",  # a few providers send "true"
             name=_text(claims.get("name")),
             preferred_username=_text(claims.get("preferred_username")),
         )
