@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from jtbd_app.api import auth_routes
+from jtbd_app.api import auth_routes, oidc_routes
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine
 from jtbd_app.services import health
@@ -24,5 +24,7 @@ def create_api() -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/auth/complete", auth_routes.complete_sign_in, methods=["GET"]),
             Route("/api/auth/sign-out", auth_routes.sign_out, methods=["GET", "POST"]),
+            Route("/api/auth/oidc/{provider}/login", oidc_routes.begin_login, methods=["GET"]),
+            Route("/api/auth/oidc/{provider}/callback", oidc_routes.callback, methods=["GET"]),
         ]
     )

@@ -48,3 +48,21 @@ class TooManyAttempts(DomainError):
 class AccountSuspended(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"This account is suspended: {reason}")
+
+
+class ExternalSignInFailed(DomainError):
+    """Sign-in through an outside provider was refused or could not finish.
+
+    `message` is safe to show; `code` picks the message on /login; `reason` is for the log only.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        message: str = "Sign-in with that provider failed. Please try again.",
+        code: str = "oidc",
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.code = code

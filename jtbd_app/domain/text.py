@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlparse
 
 EMAIL_RE = re.compile(
@@ -73,3 +74,17 @@ def clean_url(value: object) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc or MARKUP_RE.search(text) or " " in text:
         raise ValueError(f"{text[:60] or 'That'} is not a valid http(s) link.")
     return text
+
+
+def username_from(*seeds: object, fallback: str = "member") -> str:
+    """A valid (maybe taken) username from what an outside provider knows: its login, an email, a name."""
+    for seed in seeds:
+        if not isinstance(seed, str):
+            continue
+        text = seed.strip().lower().split("@")[0]
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        text = re.sub(r"[^a-z0-9_-]+", "-", text)
+        text = re.sub(r"-{2,}", "-", text).strip("-_")[:24].strip("-_")
+        if USERNAME_RE.match(text) and text not in RESERVED_USERNAMES:
+            return text
+    return fallback

@@ -56,7 +56,12 @@ def login_page() -> rx.Component:
                 rx.foreach(
                     LoginState.providers,
                     lambda p: rx.button(
-                        rx.el.a("Continue with " + p["label"], href="/api/auth/oidc/" + p["slug"] + "/login"),
+                        # A full page load: the sign-in route is plain HTTP, not a page of the app.
+                        rx.el.a(
+                            "Continue with " + p["label"],
+                            href="/api/auth/oidc/" + p["slug"] + "/login",
+                            reload_document=True,
+                        ),
                         as_child=True,
                         variant="outline",
                         width="100%",

@@ -34,6 +34,8 @@ class LoginState(SessionState):
         self.form_error = {
             "expired": "That sign-in took too long. Please try again.",
             "oidc": "Sign-in with that provider failed. Please try again.",
+            "oidc-no-email": "That provider did not share an email address, which your account needs.",
+            "oidc-unverified": "That provider has not confirmed your email address. Confirm it there, or sign in with a password.",
         }.get(code, "")
 
     @rx.event

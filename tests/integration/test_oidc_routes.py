@@ -1,0 +1,147 @@
+"""The sign-in routes in process against the local provider: a cookie on success, /login and nothing kept on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, SQLModel, func, select
+from starlette.testclient import TestClient
+
+from jtbd_app import bootstrap
+from jtbd_app.api.app import create_api
+from jtbd_app.config import get_settings
+from jtbd_app.db import get_engine
+from jtbd_app.models import AuthSession, OAuthFlow, User
+from tests.support.app_server import free_port
+from tests.support.oidc_provider import LocalIdentity, LocalOIDCProvider, click_through
+
+LOGIN = "/api/auth/oidc/oidc/login"
+
+
+@pytest.fixture(scope="module")
+def sso() -> Iterator[LocalOIDCProvider]:
+    with LocalOIDCProvider() as provider:
+        yield provider
+
+
+@pytest.fixture(autouse=True)
+def forget_settings_afterwards() -> Iterator[None]:
+    """Settings and adapters are cached per process; leave none of this test's behind."""
+    yield
+    get_settings.cache_clear()
+    bootstrap.identity_provider.cache_clear()
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> TestClient:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'routes.db'}")
+    monkeypatch.setenv("APP_URL", "http://testserver")
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "GOOGLE_CLIENT_ID", "GITHUB_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    bootstrap.identity_provider.cache_clear()
+    SQLModel.metadata.create_all(get_engine())
+    return TestClient(create_api(), follow_redirects=False)
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sso: LocalOIDCProvider) -> Iterator[TestClient]:
+    sso.reset()
+    with configure(
+        monkeypatch,
+        tmp_path,
+        OIDC_ISSUER=sso.issuer,
+        OIDC_CLIENT_ID=sso.client_id,
+        OIDC_CLIENT_SECRET=sso.client_secret,
+    ) as client:
+        yield client
+
+
+def count(table: type[SQLModel]) -> int:
+    with Session(get_engine()) as session:
+        return int(session.exec(select(func.count()).select_from(table)).one())
+
+
+def callback_path(client: TestClient) -> str:
+    begun = client.get(LOGIN)
+    assert begun.status_code == 303
+    return click_through(begun.headers["location"]).removeprefix("http://testserver")
+
+
+def test_a_successful_sign_in_sets_the_session_cookie_and_goes_home(app: TestClient, sso: LocalOIDCProvider) -> None:
+    sso.identity = LocalIdentity(sub="r-1", email="route@example.com", name="Route Tester")
+
+    done = app.get(callback_path(app))
+
+    assert (done.status_code, done.headers["location"]) == (303, "/")
+    cookies = done.headers.get_list("set-cookie")
+    assert any(c.startswith("jtbd_session=") and "HttpOnly" in c for c in cookies)
+    assert any(c.startswith("jtbd_oidc_state=") and "Max-Age=0" in c for c in cookies)
+    with Session(get_engine()) as session:
+        user = session.exec(select(User)).one()
+        assert user.email == "route@example.com"
+        assert session.exec(select(AuthSession.user_id)).one() == user.id
+
+
+def test_the_state_cookie_is_httponly_short_lived_and_scoped_to_the_sign_in_routes(app: TestClient) -> None:
+    begun = app.get(LOGIN)
+
+    [cookie] = begun.headers.get_list("set-cookie")
+    assert cookie.startswith("jtbd_oidc_state=") and "HttpOnly" in cookie
+    assert "Max-Age=600" in cookie and "Path=/api/auth/oidc/" in cookie and "SameSite=lax" in cookie
+
+
+def refused(response: httpx.Response, code: str = "oidc") -> None:
+    """Sent to /login with a message; no session cookie, and the state cookie (if any) cleared."""
+    assert (response.status_code, response.headers["location"]) == (303, f"/login?error={code}")
+    cookies = response.headers.get_list("set-cookie")
+    assert not any(c.startswith("jtbd_session=") for c in cookies)
+    assert all("Max-Age=0" in c for c in cookies if c.startswith("jtbd_oidc_state="))
+
+
+def test_a_refused_client_secret_ends_on_login_with_nothing_created(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sso: LocalOIDCProvider
+) -> None:
+    sso.reset()
+    with configure(
+        monkeypatch, tmp_path, OIDC_ISSUER=sso.issuer, OIDC_CLIENT_ID=sso.client_id, OIDC_CLIENT_SECRET="w" * 20
+    ) as client:
+        refused(client.get(callback_path(client)))
+
+    assert (count(User), count(AuthSession)) == (0, 0)
+
+
+def test_an_unreachable_provider_ends_on_login_and_keeps_no_flow(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    issuer = f"http://127.0.0.1:{free_port()}"
+    with configure(
+        monkeypatch, tmp_path, OIDC_ISSUER=issuer, OIDC_CLIENT_ID="c", OIDC_CLIENT_SECRET="s" * 20
+    ) as client:
+        begun = client.get(LOGIN)
+
+    refused(begun)
+    assert count(OAuthFlow) == 0
+
+
+def test_a_refusal_at_the_provider_ends_on_login(app: TestClient) -> None:
+    app.get(LOGIN)
+
+    refused(app.get("/api/auth/oidc/oidc/callback?error=access_denied&state=x"))
+
+
+def test_an_unverified_email_ends_on_login_with_its_own_message(app: TestClient, sso: LocalOIDCProvider) -> None:
+    sso.identity = LocalIdentity(email="maybe@example.com", email_verified=False)
+
+    refused(app.get(callback_path(app)), code="oidc-unverified")
+    assert count(User) == 0
+
+
+def test_unknown_and_unconfigured_providers_are_not_found(app: TestClient) -> None:
+    assert app.get("/api/auth/oidc/nope/login").status_code == 404
+    assert app.get("/api/auth/oidc/github/login").status_code == 404
+    assert app.get("/api/auth/oidc/google/callback?code=c&state=s").status_code == 404
