@@ -12,7 +12,7 @@ from jtbd_app.services.identity import configured_providers
 def settings(**env: str) -> Settings:
     """Only these values: the machine's own provider variables must not leak in."""
     blank = dict.fromkeys(("OIDC_ISSUER", "OIDC_CLIENT_ID", "GOOGLE_CLIENT_ID", "GITHUB_CLIENT_ID"), "")
-    return Settings(_env_file=None, **{**blank, **env})  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, JTBD_ENV="development", **{**blank, **env})  # type: ignore[call-arg, arg-type]
 
 
 def test_no_provider_is_offered_without_settings() -> None:
