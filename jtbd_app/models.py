@@ -99,7 +99,7 @@ class LoginGrant(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    key: str = Field(max_length=400, primary_key=True)  # "identifier|address"
+    key: str = Field(max_length=400, primary_key=True)  # "user:<id>|address", or "identifier|address" if unknown
     failures: int = Field(default=0)
     window_started_at: datetime = ts()
     locked_until: datetime | None = ts(nullable=True)

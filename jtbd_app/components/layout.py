@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router import link as router_link
 
 from jtbd_app.state.session import SessionState
 
@@ -16,6 +17,14 @@ NAV_ITEMS = [
 
 def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, weight="medium", underline="hover")
+
+
+def _menu_link(label: str, href: str | rx.Var) -> rx.Component:
+    """A menu item that is the link itself: a click anywhere on the row, or Enter, follows it.
+
+    The child is React Router's plain link because Radix cannot slot an item onto `rx.link` (itself a slot).
+    """
+    return rx.menu.item(router_link(label, to=href), as_child=True)
 
 
 def link_button(label: str | rx.Var, href: str | rx.Var, **props: object) -> rx.Component:
@@ -35,8 +44,8 @@ def _profile_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.menu.item(rx.link("My profile", href="/u/" + SessionState.viewer_username)),
-            rx.menu.item(rx.link("Dashboard", href="/")),
+            _menu_link("My profile", "/u/" + SessionState.viewer_username),
+            _menu_link("Dashboard", "/"),
             rx.menu.separator(),
             rx.menu.item("Sign out of all devices", on_click=SessionState.sign_out_everywhere),
         ),
@@ -91,18 +100,18 @@ def navbar() -> rx.Component:
                 rx.menu.root(
                     rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open navigation")),
                     rx.menu.content(
-                        *[rx.menu.item(rx.link(label, href=href)) for label, href in NAV_ITEMS],
+                        *[_menu_link(label, href) for label, href in NAV_ITEMS],
                         rx.menu.separator(),
                         rx.cond(
                             SessionState.signed_in,
                             rx.fragment(
-                                rx.menu.item(rx.link("Notifications", href="/notifications")),
-                                rx.menu.item(rx.link("My profile", href="/u/" + SessionState.viewer_username)),
-                                rx.cond(SessionState.viewer_is_admin, rx.menu.item(rx.link("Admin", href="/admin"))),
+                                _menu_link("Notifications", "/notifications"),
+                                _menu_link("My profile", "/u/" + SessionState.viewer_username),
+                                rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),
                             ),
                             rx.fragment(
-                                rx.menu.item(rx.link("Sign in", href="/login")),
-                                rx.menu.item(rx.link("Sign up", href="/signup")),
+                                _menu_link("Sign in", "/login"),
+                                _menu_link("Sign up", "/signup"),
                             ),
                         ),
                     ),

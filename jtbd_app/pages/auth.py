@@ -135,6 +135,8 @@ def signup_page() -> rx.Component:
             ),
             on_submit=SignupState.submit_signup,
             aria_label="Create account",
+            # The server's messages, shown by each field, replace the browser's own validation bubbles.
+            no_validate=True,
             width="100%",
         ),
         rx.text("Already have an account? ", rx.link("Sign in", href="/login")),

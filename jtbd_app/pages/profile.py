@@ -11,6 +11,9 @@ from jtbd_app.state.profile import ProfileState
 P = ProfileState.profile
 E = ProfileState.errors
 
+# Enter in the skill box adds the skill; it must not also submit (and close) the whole profile form.
+_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter') e.preventDefault(); })")
+
 
 def _view() -> rx.Component:
     return rx.vstack(
@@ -45,7 +48,10 @@ def _view() -> rx.Component:
         rx.cond(
             P.skills.length() > 0,
             rx.hstack(
-                rx.foreach(P.skills, lambda s: rx.badge(s, size="2")), wrap="wrap", role="list", aria_label="Skills"
+                rx.foreach(P.skills, lambda s: rx.badge(s, size="2", role="listitem")),
+                wrap="wrap",
+                role="list",
+                aria_label="Skills",
             ),
             rx.text("No skills listed yet.", color_scheme="gray"),
         ),
@@ -90,14 +96,18 @@ def _skills_editor() -> rx.Component:
             aria_label="Chosen skills",
         ),
         rx.hstack(
-            rx.input(
-                id="skill_draft",
-                name="skill_draft",
-                value=ProfileState.skill_draft,
-                on_change=ProfileState.set_skill_draft,
-                on_key_down=ProfileState.skill_key_down,
-                placeholder="Type a skill, then Enter",
-                aria_describedby="skills-error",
+            rx.box(
+                rx.input(
+                    id="skill_draft",
+                    name="skill_draft",
+                    value=ProfileState.skill_draft,
+                    on_change=ProfileState.set_skill_draft,
+                    on_key_down=ProfileState.skill_key_down,
+                    placeholder="Type a skill, then Enter",
+                    aria_describedby="skills-error",
+                    width="100%",
+                ),
+                custom_attrs={"onKeyDown": _KEEP_ENTER_IN_SKILL_BOX},
                 width="100%",
             ),
             rx.button("Add skill", type="button", variant="soft", on_click=ProfileState.add_skill("")),

@@ -100,13 +100,14 @@ def authenticate(
                 if v
             }
         )
-    key = f"{ident}|{address[:64]}"
+    column = User.email if "@" in ident else User.username
+    user = session.exec(select(User).where(column == ident)).first()
+    # Count failures per account, so its email and its username share one counter.
+    key = f"user:{user.id}|{address[:64]}" if user is not None else f"{ident}|{address[:64]}"
     throttle = session.get(LoginThrottle, key)
     now = utcnow()
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise TooManyAttempts(max(1, int((throttle.locked_until - now).total_seconds()) + 1))
-    column = User.email if "@" in ident else User.username
-    user = session.exec(select(User).where(column == ident)).first()
     if user is not None and passwords.verify_password(user.password_hash, secret[:256]):
         if throttle:
             session.delete(throttle)

@@ -28,10 +28,26 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+def _new_page(browser: Browser, **context_options: object) -> Iterator[Page]:
+    context = browser.new_context(**context_options)  # type: ignore[arg-type]
     context.set_default_timeout(20_000)
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from _new_page(browser)
+
+
+@pytest.fixture
+def other_page(browser: Browser) -> Iterator[Page]:
+    """A second browser context: another device with its own cookies."""
+    yield from _new_page(browser)
+
+
+@pytest.fixture
+def mobile_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized viewport (375x800)."""
+    yield from _new_page(browser, viewport={"width": 375, "height": 800})

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, Playwright, expect
+import re
+import uuid
+from dataclasses import dataclass
+
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -21,6 +25,11 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+def unique_username(prefix: str) -> str:
+    """A fresh username (valid for sign-up) so that each test owns its own account."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
 def sign_in(page: Page, base_url: str, identifier: str, password: str) -> None:
     """Sign in through the form as a person would, and wait for the dashboard."""
     page.goto(f"{base_url}/login")
@@ -28,3 +37,27 @@ def sign_in(page: Page, base_url: str, identifier: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
+
+
+@dataclass(frozen=True)
+class SignUpForm:
+    email: str
+    username: str
+    display_name: str
+    password: str
+    accept_terms: bool = True
+
+
+def fill_sign_up(page: Page, form: SignUpForm) -> None:
+    """Fill the sign-up form (already open) the way a visitor would."""
+    expect(page.get_by_text("(version 1)")).to_be_visible()
+    page.get_by_label("Email", exact=True).fill(form.email)
+    page.get_by_label("Username", exact=True).fill(form.username)
+    page.get_by_label("Display name", exact=True).fill(form.display_name)
+    page.get_by_label("Password", exact=True).fill(form.password)
+    page.get_by_label("I have read and accept").set_checked(form.accept_terms)
+
+
+def expect_field_message(field: Locator, message: str) -> None:
+    """The field carries the message as its accessible description (aria-describedby)."""
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))

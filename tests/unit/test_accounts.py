@@ -102,11 +102,11 @@ def test_repeated_failures_lock_that_account_and_address_even_for_the_right_pass
 
 
 def test_lock_doubles_with_each_further_failure_and_success_resets_it(db: Session) -> None:
-    make_user("ann")
+    key = f"user:{make_user('ann').id}|a"
     for _ in range(3):
         with pytest.raises(InvalidCredentials):
             accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
-    throttle = db.get(LoginThrottle, "ann|a")
+    throttle = db.get(LoginThrottle, key)
     assert throttle is not None and throttle.locked_until is not None
     throttle.locked_until = utcnow() - timedelta(seconds=1)  # the lock has passed
     db.add(throttle)
@@ -121,15 +121,15 @@ def test_lock_doubles_with_each_further_failure_and_success_resets_it(db: Sessio
     db.commit()
     accounts.authenticate(db, identifier="ann", password="correct-horse-battery", address="a", policy=POLICY)
     db.commit()
-    assert db.get(LoginThrottle, "ann|a") is None
+    assert db.get(LoginThrottle, key) is None
 
 
 def test_failures_outside_the_window_start_a_new_count(db: Session) -> None:
-    make_user("ann")
+    key = f"user:{make_user('ann').id}|a"
     for _ in range(2):
         with pytest.raises(InvalidCredentials):
             accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
-    throttle = db.get(LoginThrottle, "ann|a")
+    throttle = db.get(LoginThrottle, key)
     assert throttle is not None
     throttle.window_started_at = utcnow() - timedelta(hours=1)
     db.add(throttle)
