@@ -77,7 +77,7 @@ def _account_controls() -> rx.Component:
 
 def navbar() -> rx.Component:
     links = [_nav_link(label, href) for label, href in NAV_ITEMS]
-    brand = rx.link(rx.heading("JTBD Marketplace", size="5"), href="/", underline="none")
+    brand = rx.link(rx.text("JTBD Marketplace", size="5", weight="bold"), href="/", underline="none")
     mode = rx.color_mode.button(aria_label="Toggle dark mode")
     return rx.el.nav(
         rx.desktop_only(
@@ -187,9 +187,22 @@ def labelled(
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500"}),
         control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
+        rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray") if hint else rx.fragment(),
         field_error(error, field_id) if error is not None else rx.fragment(),
         spacing="1",
         width="100%",
         align="stretch",
+    )
+
+
+def field_input(field_id: str, errors: rx.Var, *, multiline: bool = False, **props: object) -> rx.Component:
+    """An input named after its field, described by its hint and error, and marked invalid on error."""
+    control = rx.text_area if multiline else rx.input
+    return control(
+        id=field_id,
+        name=field_id,
+        aria_describedby=f"{field_id}-hint {field_id}-error",
+        aria_invalid=rx.cond(errors[field_id], "true", "false"),
+        width="100%",
+        **props,
     )

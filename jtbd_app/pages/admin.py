@@ -19,7 +19,8 @@ SECTIONS = [
 def _stat(label: str, key: str) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text(label, size="2", color_scheme="gray"), rx.heading(AdminState.counts[key].to_string(), size="7")
+            rx.text(label, size="2", color_scheme="gray"),
+            rx.text(AdminState.counts[key].to_string(), size="7", weight="bold"),
         ),
         width="100%",
     )
@@ -37,7 +38,7 @@ def _overview() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        rx.heading("Sign-ups in the last 14 days", size="4"),
+        rx.heading("Sign-ups in the last 14 days", size="4", as_="h2"),
         rx.box(
             rx.recharts.bar_chart(
                 rx.recharts.bar(data_key="members", fill="var(--accent-9)", name="New members"),
@@ -52,7 +53,7 @@ def _overview() -> rx.Component:
             aria_label="Bar chart of new members per day over the last 14 days",
             width="100%",
         ),
-        rx.heading("Newest members", size="4"),
+        rx.heading("Newest members", size="4", as_="h2"),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -75,7 +76,7 @@ def _overview() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.heading("Coming next", size="4"),
+        rx.heading("Coming next", size="4", as_="h2"),
         rx.text(
             "Disputes, reports, user administration, partner curation and the audit log arrive with the trust-and-safety work."
         ),
@@ -90,7 +91,10 @@ def admin_page() -> rx.Component:
             AdminState.loaded,
             rx.cond(
                 AdminState.refusal,
-                rx.callout(AdminState.refusal, icon="shield-alert", color_scheme="red", role="alert"),
+                rx.vstack(
+                    rx.callout(AdminState.refusal, icon="shield-alert", color_scheme="red", role="alert"),
+                    rx.cond(~AdminState.signed_in, rx.link("Sign in", href="/login")),
+                ),
                 _overview(),
             ),
             loading("Checking your access…"),

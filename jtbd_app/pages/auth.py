@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import labelled, page
+from jtbd_app.components.layout import field_input, labelled, page
 from jtbd_app.state.auth import LoginState, SignupState
-
-
-def _input(field_id: str, state_errors: rx.Var, **props: object) -> rx.Component:
-    return rx.input(
-        id=field_id,
-        name=field_id,
-        aria_describedby=f"{field_id}-error",
-        aria_invalid=rx.cond(state_errors[field_id], "true", "false"),
-        width="100%",
-        **props,
-    )
 
 
 def login_page() -> rx.Component:
@@ -32,13 +21,13 @@ def login_page() -> rx.Component:
                 labelled(
                     "Email or username",
                     "identifier",
-                    _input("identifier", errors, auto_complete="username"),
+                    field_input("identifier", errors, auto_complete="username"),
                     errors["identifier"],
                 ),
                 labelled(
                     "Password",
                     "password",
-                    _input("password", errors, type="password", auto_complete="current-password"),
+                    field_input("password", errors, type="password", auto_complete="current-password"),
                     errors["password"],
                 ),
                 rx.button("Sign in", type="submit", size="3"),
@@ -82,25 +71,25 @@ def signup_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 labelled(
-                    "Email", "email", _input("email", errors, type="email", auto_complete="email"), errors["email"]
+                    "Email", "email", field_input("email", errors, type="email", auto_complete="email"), errors["email"]
                 ),
                 labelled(
                     "Username",
                     "username",
-                    _input("username", errors, auto_complete="username"),
+                    field_input("username", errors, auto_complete="username"),
                     errors["username"],
                     hint="3-30 lowercase letters, digits, - or _; your profile lives at /u/username.",
                 ),
                 labelled(
                     "Display name",
                     "display_name",
-                    _input("display_name", errors, auto_complete="name"),
+                    field_input("display_name", errors, auto_complete="name"),
                     errors["display_name"],
                 ),
                 labelled(
                     "Password",
                     "password",
-                    _input("password", errors, type="password", auto_complete="new-password"),
+                    field_input("password", errors, type="password", auto_complete="new-password"),
                     errors["password"],
                     hint="At least 10 characters.",
                 ),

@@ -25,7 +25,8 @@ STEPS = [
 
 def _step(icon: str, title: str, text: str) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.icon(icon, size=28), rx.heading(title, size="4"), rx.text(text, color_scheme="gray")), width="100%"
+        rx.vstack(rx.icon(icon, size=28), rx.heading(title, size="4", as_="h2"), rx.text(text, color_scheme="gray")),
+        width="100%",
     )
 
 
@@ -61,21 +62,21 @@ def dashboard() -> rx.Component:
         rx.grid(
             rx.card(
                 rx.vstack(
-                    rx.heading("Your profile", size="4"),
+                    rx.heading("Your profile", size="4", as_="h2"),
                     rx.text("Skills, rate and portfolio help clients find you."),
                     rx.link("Edit my profile", href="/u/" + SessionState.viewer_username),
                 )
             ),
             rx.card(
                 rx.vstack(
-                    rx.heading("Post a task", size="4"),
+                    rx.heading("Post a task", size="4", as_="h2"),
                     rx.text("The posting wizard opens with the marketplace."),
                     rx.link("Marketplace", href="/marketplace"),
                 )
             ),
             rx.card(
                 rx.vstack(
-                    rx.heading("Solve a problem", size="4"),
+                    rx.heading("Solve a problem", size="4", as_="h2"),
                     rx.text("Describe an outcome and get a plan of micro-tasks."),
                     rx.link("Problems", href="/problems"),
                 )

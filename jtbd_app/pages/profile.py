@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import field_error, labelled, loading, page
+from jtbd_app.components.layout import field_error, field_input, labelled, loading, page
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.state.profile import ProfileState
 
@@ -44,7 +44,7 @@ def _view() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(P.bio, rx.text(P.bio, white_space="pre-wrap"), rx.text("No bio yet.", color_scheme="gray")),
-        rx.heading("Skills", size="4"),
+        rx.heading("Skills", size="4", as_="h2"),
         rx.cond(
             P.skills.length() > 0,
             rx.hstack(
@@ -55,7 +55,7 @@ def _view() -> rx.Component:
             ),
             rx.text("No skills listed yet.", color_scheme="gray"),
         ),
-        rx.heading("Portfolio", size="4"),
+        rx.heading("Portfolio", size="4", as_="h2"),
         rx.cond(
             P.links.length() > 0,
             rx.el.ul(
@@ -141,26 +141,18 @@ def _skills_editor() -> rx.Component:
 def _edit_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.heading("Edit your profile", size="6"),
+            rx.heading("Edit your profile", size="6", as_="h2"),
             rx.cond(E["form"], rx.callout(E["form"], icon="triangle-alert", color_scheme="red", role="alert")),
             labelled(
                 "Display name",
                 "display_name",
-                rx.input(
-                    id="display_name",
-                    name="display_name",
-                    default_value=P.display_name,
-                    aria_describedby="display_name-error",
-                    width="100%",
-                ),
+                field_input("display_name", E, default_value=P.display_name),
                 E["display_name"],
             ),
             labelled(
                 "Bio",
                 "bio",
-                rx.text_area(
-                    id="bio", name="bio", default_value=P.bio, rows="5", aria_describedby="bio-error", width="100%"
-                ),
+                field_input("bio", E, multiline=True, default_value=P.bio, rows="5"),
                 E["bio"],
             ),
             rx.hstack(
@@ -175,28 +167,15 @@ def _edit_form() -> rx.Component:
             labelled(
                 "Location",
                 "location",
-                rx.input(
-                    id="location",
-                    name="location",
-                    default_value=P.location,
-                    placeholder="City, country",
-                    aria_describedby="location-error",
-                    width="100%",
-                ),
+                field_input("location", E, default_value=P.location, placeholder="City, country"),
                 E["location"],
             ),
             rx.hstack(
                 labelled(
                     "Hourly rate",
                     "hourly_rate",
-                    rx.input(
-                        id="hourly_rate",
-                        name="hourly_rate",
-                        default_value=P.hourly_rate_input,
-                        input_mode="decimal",
-                        placeholder="45.00",
-                        aria_describedby="hourly_rate-error",
-                        width="100%",
+                    field_input(
+                        "hourly_rate", E, default_value=P.hourly_rate_input, input_mode="decimal", placeholder="45.00"
                     ),
                     E["hourly_rate"],
                 ),
@@ -218,14 +197,7 @@ def _edit_form() -> rx.Component:
             labelled(
                 "Portfolio links",
                 "links",
-                rx.text_area(
-                    id="links",
-                    name="links",
-                    default_value=P.links.join("\n"),
-                    rows="3",
-                    aria_describedby="links-error",
-                    width="100%",
-                ),
+                field_input("links", E, multiline=True, default_value=P.links.join("\n"), rows="3"),
                 E["links"],
                 hint="One http(s) link per line, at most 10.",
             ),
