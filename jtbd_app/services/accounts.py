@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from jtbd_app.config import Settings
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginThrottle, Profile, User, utcnow
@@ -20,6 +21,14 @@ class ThrottlePolicy:
     window_seconds: int = 900
     lock_seconds: int = 30
     max_lock_seconds: int = 900
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ThrottlePolicy:
+        return cls(
+            max_failures=settings.login_max_failures,
+            window_seconds=settings.login_window_seconds,
+            lock_seconds=settings.login_lock_seconds,
+        )
 
 
 def sign_up(

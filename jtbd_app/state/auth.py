@@ -43,12 +43,7 @@ class LoginState(SessionState):
         """Public by nature (anyone may try to sign in); throttled per account and address."""
         self.errors, self.form_error = {}, ""
         form = form if isinstance(form, dict) else {}
-        settings = get_settings()
-        policy = accounts.ThrottlePolicy(
-            max_failures=settings.login_max_failures,
-            window_seconds=settings.login_window_seconds,
-            lock_seconds=settings.login_lock_seconds,
-        )
+        policy = accounts.ThrottlePolicy.from_settings(get_settings())
         try:
             with session_scope() as session:
                 user = accounts.authenticate(
