@@ -1,9 +1,13 @@
-"""The Reflex app: theme, pages and the plain HTTP routes."""
+"""The Reflex app: pages, the plain HTTP routes, and security headers on every response."""
+
+from functools import partial
 
 import reflex as rx
 
 from jtbd_app.api.app import create_api
+from jtbd_app.api.security_headers import security_headers
+from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
-app = rx.App(api_transformer=create_api())
+app = rx.App(api_transformer=[create_api(), partial(security_headers, https=get_settings().cookies_secure)])
 register(app)

@@ -37,3 +37,12 @@ def test_cors_allows_only_the_apps_own_origin(app_server: AppServer) -> None:
     foreign = httpx.get(f"{app_server.url}/healthz", headers={"Origin": "http://evil.example"}, timeout=10)
     assert own.headers.get("access-control-allow-origin") == app_server.url
     assert "access-control-allow-origin" not in foreign.headers
+
+
+def test_pages_and_routes_refuse_framing_and_sniffing(app_server: AppServer) -> None:
+    for path in ("/", "/login", "/healthz"):
+        headers = httpx.get(f"{app_server.url}{path}", timeout=10).headers
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["content-security-policy"] == "frame-ancestors 'none'", path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "strict-transport-security" not in headers, "HSTS only when served over https"

@@ -66,3 +66,12 @@ def test_healthz_is_503_when_redis_is_configured_but_down(monkeypatch) -> None: 
     get_settings.cache_clear()
     response = client().get("/healthz")
     assert response.status_code == 503 and response.json()["redis"]["status"] == "down"
+
+
+def test_security_headers_add_hsts_only_over_https() -> None:
+    from jtbd_app.api.security_headers import security_headers
+
+    plain = TestClient(security_headers(create_api())).get("/healthz").headers
+    secure = TestClient(security_headers(create_api(), https=True)).get("/healthz").headers
+    assert plain["x-frame-options"] == "DENY" and "strict-transport-security" not in plain
+    assert secure["strict-transport-security"].startswith("max-age=31536000")
