@@ -7,14 +7,6 @@ import reflex as rx
 from jtbd_app.components.layout import loading, page
 from jtbd_app.state.admin import AdminState
 
-SECTIONS = [
-    ("Disputes", "/admin/disputes"),
-    ("Reports", "/admin/reports"),
-    ("Users", "/admin/users"),
-    ("Partners", "/admin/partners"),
-    ("Audit log", "/admin/audit"),
-]
-
 
 def _stat(label: str, key: str) -> rx.Component:
     return rx.card(
