@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
 
 
+# reflex.lock/ as it was before this process started any app: a build in its own REFLEX_WEB_WORKDIR
+# rewrites it (same content, another layout), so every stop puts the committed files back.
+_LOCK_SNAPSHOT: dict[Path, bytes] = {}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,6 +77,9 @@ def start_app(
     prepare_database(env)
     log_path = workdir / f"app-{port}.log"
     server = AppServer(url=f"http://localhost:{port}", port=port, env=env, log_path=log_path)
+    _LOCK_SNAPSHOT.update(
+        {p: p.read_bytes() for p in (ROOT / "reflex.lock").glob("*") if p.is_file() and p not in _LOCK_SNAPSHOT}
+    )
     with log_path.open("wb") as log:
         server.process = subprocess.Popen(
             [
@@ -112,6 +120,15 @@ def start_app(
 
 
 def stop_app(server: AppServer) -> None:
+    try:
+        _stop_process(server)
+    finally:
+        for path, content in _LOCK_SNAPSHOT.items():
+            if path.read_bytes() != content:
+                path.write_bytes(content)
+
+
+def _stop_process(server: AppServer) -> None:
     proc = server.process
     if proc is None or proc.poll() is not None:
         return
