@@ -9,11 +9,12 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.pages import admin, auth, coming_soon, home, profile, terms
+from jtbd_app.pages import admin, auth, coming_soon, home, profile, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
 
 
@@ -31,6 +32,7 @@ ROUTES: list[PageRoute] = [
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
     PageRoute("/u/[username]", "Profile", profile.profile_page, ProfileState.load_profile),
+    PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

@@ -46,6 +46,7 @@ def _profile_menu() -> rx.Component:
         rx.menu.content(
             _menu_link("My profile", "/u/" + SessionState.viewer_username),
             _menu_link("Dashboard", "/"),
+            _menu_link("Account settings", "/settings"),
             rx.menu.separator(),
             rx.menu.item("Sign out of all devices", on_click=SessionState.sign_out_everywhere),
         ),
@@ -107,6 +108,7 @@ def navbar() -> rx.Component:
                             rx.fragment(
                                 _menu_link("Notifications", "/notifications"),
                                 _menu_link("My profile", "/u/" + SessionState.viewer_username),
+                                _menu_link("Account settings", "/settings"),
                                 rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),
                             ),
                             rx.fragment(

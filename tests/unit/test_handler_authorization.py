@@ -13,12 +13,13 @@ import pytest
 from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
-from jtbd_app.models import Profile, TermsAcceptance, User
+from jtbd_app.models import AuthSession, Profile, TermsAcceptance, User
 from jtbd_app.services import terms
 from jtbd_app.services.viewer import viewer_from_token
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
 from tests.support.handlers import app_handlers, call, state_for
 from tests.unit.conftest import make_user, session_token
@@ -48,6 +49,7 @@ PUBLIC: dict[str, str] = {
     "ProfileState.remove_skill": UI_ONLY,
     "ProfileState.setvar": "Reflex built-in; display vars only; saving re-checks ownership",
     "AdminState.setvar": "Reflex built-in; display vars only; loading re-checks the admin role",
+    "SettingsState.setvar": "Reflex built-in; display vars only; every settings handler re-reads the cookie",
 }
 
 
@@ -96,6 +98,43 @@ def _accept_terms(caller: str | None, db: Session) -> None:
         assert {r.user_id for r in rows} == {db.exec(select(User).where(User.username == "intruder")).one().id}
 
 
+def _victim_with_session() -> tuple[User, int]:
+    victim = make_user("victim")
+    session_token(victim)
+    with session_scope() as s:
+        row = s.exec(select(AuthSession).where(AuthSession.user_id == victim.id)).one()
+        assert row.id is not None
+        return victim, row.id
+
+
+def _load_settings(caller: str | None, db: Session) -> None:
+    _, victim_session = _victim_with_session()
+    state = state_for(SettingsState, token=caller, path="/settings")
+    call(state, "load_settings")
+    assert victim_session not in {s.id for s in state.sessions}
+    if caller is None:
+        assert state.refusal == "Please sign in to continue." and state.sessions == []
+
+
+def _revoke_session(caller: str | None, db: Session) -> None:
+    _, victim_session = _victim_with_session()
+    state = state_for(SettingsState, token=caller, path="/settings")
+    call(state, "revoke_session", victim_session)
+    assert state.message in ("Please sign in to continue.", "That session is not open.")
+    assert db.get(AuthSession, victim_session).revoked_at is None  # type: ignore[union-attr]
+
+
+def _change_password(caller: str | None, db: Session) -> None:
+    victim, _ = _victim_with_session()
+    before = db.get(User, victim.id).password_hash  # type: ignore[union-attr]
+    state = state_for(SettingsState, token=caller, path="/settings")
+    call(state, "change_password", {"current_password": "correct-horse-battery", "new_password": "taken-over-123"})
+    db.expire_all()
+    assert db.get(User, victim.id).password_hash == before  # type: ignore[union-attr]
+    if caller is None:
+        assert state.errors == {"form": "Please sign in to continue."}
+
+
 # Handlers that read private data or change something: each case runs as an anonymous visitor and as
 # a signed-in user who is the wrong person (not the owner, not an admin) and asserts the refusal.
 GUARDED: dict[str, Callable[[str | None, Session], None]] = {
@@ -103,6 +142,9 @@ GUARDED: dict[str, Callable[[str | None, Session], None]] = {
     "ProfileState.save_profile": _save_profile,
     "AdminState.load_admin": _load_admin,
     "TermsState.accept_terms": _accept_terms,
+    "SettingsState.load_settings": _load_settings,
+    "SettingsState.revoke_session": _revoke_session,
+    "SettingsState.change_password": _change_password,
 }
 
 

@@ -1,0 +1,75 @@
+"""/settings: the member's own sessions and password. Every handler acts only for the cookie's owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, ValidationFailed
+from jtbd_app.services import account_security
+from jtbd_app.state.session import SessionState
+
+
+class SettingsState(SessionState):
+    loaded: bool = False
+    refusal: str = ""
+    sessions: list[account_security.SessionInfo] = []
+    errors: dict[str, str] = {}
+    message: str = ""
+    form_key: int = 0
+
+    def _reload_sessions(self) -> None:
+        with session_scope() as session:
+            self.sessions = account_security.open_sessions(
+                session, viewer=self._viewer(), current_token=self._session_token()
+            )
+
+    @rx.event
+    def load_settings(self) -> None:
+        """Signed-in only: lists the viewer's own sessions."""
+        self._show_viewer(self._viewer())
+        self.errors, self.message, self.refusal, self.sessions = {}, "", "", []
+        try:
+            self._reload_sessions()
+        except DomainError as exc:
+            self.refusal = exc.message
+        self.loaded = True
+
+    @rx.event
+    def revoke_session(self, session_id: int) -> None:
+        """Signs out one of the viewer's own sessions; the service refuses anyone else's."""
+        self.message = ""
+        try:
+            with session_scope() as session:
+                account_security.revoke_session(session, viewer=self._viewer(), session_id=session_id)
+            self._reload_sessions()
+        except DomainError as exc:
+            self.message = exc.message
+            return
+        self.message = "That session is signed out."
+
+    @rx.event
+    def change_password(self, form: dict[str, Any]) -> None:
+        """Changes the viewer's own password after checking the current one."""
+        form = form if isinstance(form, dict) else {}
+        self.errors, self.message = {}, ""
+        try:
+            with session_scope() as session:
+                closed = account_security.change_password(
+                    session,
+                    viewer=self._viewer(),
+                    current_password=form.get("current_password"),
+                    new_password=form.get("new_password"),
+                    current_token=self._session_token(),
+                )
+            self._reload_sessions()
+        except ValidationFailed as exc:
+            self.errors = exc.fields
+            return
+        except DomainError as exc:
+            self.errors = {"form": exc.message}
+            return
+        self.form_key += 1
+        self.message = f"Password changed. {closed} other session(s) signed out."
