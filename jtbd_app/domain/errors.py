@@ -45,11 +45,6 @@ class TooManyAttempts(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
-class AccountSuspended(DomainError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"This account is suspended: {reason}")
-
-
 class ExternalSignInFailed(DomainError):
     """Sign-in through an outside provider was refused or could not finish.
 
@@ -66,3 +61,8 @@ class ExternalSignInFailed(DomainError):
         super().__init__(message)
         self.reason = reason
         self.code = code
+
+
+def field_errors(exc: DomainError) -> dict[str, str]:
+    """Messages keyed by form field; an error about the whole form goes under "form"."""
+    return dict(exc.fields) if isinstance(exc, ValidationFailed) else {"form": exc.message}

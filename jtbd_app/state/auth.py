@@ -9,7 +9,7 @@ from reflex.event import EventSpec
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, TooManyAttempts, ValidationFailed
+from jtbd_app.domain.errors import DomainError, ValidationFailed
 from jtbd_app.services import accounts, sign_in, terms
 from jtbd_app.services.identity import configured_providers
 from jtbd_app.state.session import SessionState
@@ -57,7 +57,7 @@ class LoginState(SessionState):
         except ValidationFailed as exc:
             self.errors = exc.fields
             return None
-        except (TooManyAttempts, DomainError) as exc:
+        except DomainError as exc:
             self.form_error = exc.message
             return None
         return _go_complete(grant)

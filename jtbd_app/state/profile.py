@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, NotFound, ValidationFailed
+from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.domain.skills import MAX_SKILLS, normalise_skill
 from jtbd_app.services import profiles
 from jtbd_app.state.session import SessionState
@@ -125,11 +125,8 @@ class ProfileState(SessionState):
                 data = profiles.update_profile(
                     session, viewer=self._viewer(), username=self.route_username, changes=changes
                 )
-        except ValidationFailed as exc:
-            self.errors = exc.fields
-            return
         except DomainError as exc:
-            self.errors = {"form": exc.message}
+            self.errors = field_errors(exc)
             return
         self.profile, self.editing, self.errors = data, False, {}
         self.viewer_name = data.display_name

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, ValidationFailed
+from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services import account_security
 from jtbd_app.state.session import SessionState
 
@@ -65,11 +65,8 @@ class SettingsState(SessionState):
                     current_token=self._session_token(),
                 )
             self._reload_sessions()
-        except ValidationFailed as exc:
-            self.errors = exc.fields
-            return
         except DomainError as exc:
-            self.errors = {"form": exc.message}
+            self.errors = field_errors(exc)
             return
         self.form_key += 1
         self.message = f"Password changed. {closed} other session(s) signed out."
