@@ -39,6 +39,12 @@ def has_accepted(session: Session, *, user_id: int, terms_version: TermsVersion)
     )
 
 
+def needs_acceptance(session: Session, *, user_id: int) -> bool:
+    """Whether a current version exists that this user has not accepted yet."""
+    current = current_terms(session)
+    return current is not None and not has_accepted(session, user_id=user_id, terms_version=current)
+
+
 def accept_current(session: Session, *, user_id: int, version: object) -> None:
     """Accept the current version; refuses a stale version the viewer never saw."""
     current = current_terms(session)

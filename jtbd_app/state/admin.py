@@ -20,8 +20,7 @@ class AdminState(SessionState):
     @rx.event
     def load_admin(self) -> None:
         """Admin only: the overview is loaded only after the service accepts the viewer."""
-        viewer = self._viewer()
-        self._show_viewer(viewer)
+        viewer = self._refresh_viewer()
         self.counts, self.newest, self.signups, self.refusal = {}, [], [], ""
         try:
             with session_scope() as session:

@@ -34,8 +34,7 @@ class ProfileState(SessionState):
     def load_profile(self) -> None:
         """Public: a profile is public information; ownership decides only whether Edit shows."""
         self.loaded, self.editing, self.errors, self.saved_message = False, False, {}, ""
-        viewer = self._viewer()
-        self._show_viewer(viewer)
+        viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
                 data = profiles.public_profile(session, username=self.route_username)

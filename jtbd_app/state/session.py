@@ -32,25 +32,23 @@ class SessionState(rx.State):
         with session_scope() as session:
             return viewer_from_token(session, self._session_token())
 
-    def _show_viewer(self, viewer: Viewer | None) -> None:
+    def _refresh_viewer(self) -> Viewer | None:
+        """Resolve the viewer and refresh what the page shows of their sign-in, in one database session."""
+        with session_scope() as session:
+            viewer = viewer_from_token(session, self._session_token())
+            self.needs_terms = viewer is not None and terms.needs_acceptance(session, user_id=viewer.user_id)
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""
         self.viewer_is_admin = bool(viewer and viewer.is_admin)
         self.viewer_suspended = bool(viewer and viewer.status != "active")
-        self.needs_terms = False
-        if viewer is not None:
-            with session_scope() as session:
-                current = terms.current_terms(session)
-                self.needs_terms = current is not None and not terms.has_accepted(
-                    session, user_id=viewer.user_id, terms_version=current
-                )
         self.session_checked = True
+        return viewer
 
     @rx.event
     def load_session(self) -> None:
         """Public: refreshes the viewer's own sign-in summary from the cookie."""
-        self._show_viewer(self._viewer())
+        self._refresh_viewer()
 
     @rx.event
     def sign_out(self) -> EventSpec:

@@ -9,6 +9,7 @@ import reflex as rx
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services import account_security
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
 
@@ -20,19 +21,17 @@ class SettingsState(SessionState):
     message: str = ""
     form_key: int = 0
 
-    def _reload_sessions(self) -> None:
+    def _reload_sessions(self, viewer: Viewer | None) -> None:
         with session_scope() as session:
-            self.sessions = account_security.open_sessions(
-                session, viewer=self._viewer(), current_token=self._session_token()
-            )
+            self.sessions = account_security.open_sessions(session, viewer=viewer, current_token=self._session_token())
 
     @rx.event
     def load_settings(self) -> None:
         """Signed-in only: lists the viewer's own sessions."""
-        self._show_viewer(self._viewer())
+        viewer = self._refresh_viewer()
         self.errors, self.message, self.refusal, self.sessions = {}, "", "", []
         try:
-            self._reload_sessions()
+            self._reload_sessions(viewer)
         except DomainError as exc:
             self.refusal = exc.message
         self.loaded = True
@@ -41,10 +40,11 @@ class SettingsState(SessionState):
     def revoke_session(self, session_id: int) -> None:
         """Signs out one of the viewer's own sessions; the service refuses anyone else's."""
         self.message = ""
+        viewer = self._viewer()
         try:
             with session_scope() as session:
-                account_security.revoke_session(session, viewer=self._viewer(), session_id=session_id)
-            self._reload_sessions()
+                account_security.revoke_session(session, viewer=viewer, session_id=session_id)
+            self._reload_sessions(viewer)
         except DomainError as exc:
             self.message = exc.message
             return
@@ -55,16 +55,17 @@ class SettingsState(SessionState):
         """Changes the viewer's own password after checking the current one."""
         form = form if isinstance(form, dict) else {}
         self.errors, self.message = {}, ""
+        viewer = self._viewer()
         try:
             with session_scope() as session:
                 closed = account_security.change_password(
                     session,
-                    viewer=self._viewer(),
+                    viewer=viewer,
                     current_password=form.get("current_password"),
                     new_password=form.get("new_password"),
                     current_token=self._session_token(),
                 )
-            self._reload_sessions()
+            self._reload_sessions(viewer)
         except DomainError as exc:
             self.errors = field_errors(exc)
             return

@@ -22,7 +22,7 @@ class TermsState(SessionState):
     @rx.event
     def load_terms(self) -> None:
         """Public: the terms are public text."""
-        self._show_viewer(self._viewer())
+        self._refresh_viewer()
         with session_scope() as session:
             current = terms.current_terms(session)
             if current is not None:

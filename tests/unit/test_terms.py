@@ -1,0 +1,22 @@
+"""Versioned terms: a new version must be accepted again, and only the version shown can be accepted."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.services import terms
+from tests.unit.conftest import make_user
+
+
+def test_a_new_version_needs_accepting_again_and_a_stale_one_is_refused(db: Session) -> None:
+    user_id = make_user("ann").id
+    assert user_id is not None
+    assert not terms.needs_acceptance(db, user_id=user_id)
+    terms.publish_terms(db, title="Terms", body="Version two.")
+    assert terms.needs_acceptance(db, user_id=user_id)
+    with pytest.raises(ValidationFailed):
+        terms.accept_current(db, user_id=user_id, version=1)
+    terms.accept_current(db, user_id=user_id, version=2)
+    assert not terms.needs_acceptance(db, user_id=user_id)
