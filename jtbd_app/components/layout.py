@@ -176,35 +176,17 @@ def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
     )
 
 
-def field_error(message: rx.Var, field_id: str) -> rx.Component:
+def guarded(loaded: rx.Var, refusal: rx.Var, content: rx.Component, *, waiting: str) -> rx.Component:
+    """A page whose data the server may refuse: loading, then the refusal (with a sign-in link), or the content."""
     return rx.cond(
-        message,
-        rx.text(message, id=f"{field_id}-error", color_scheme="red", size="2", role="alert"),
-    )
-
-
-def labelled(
-    label: str, field_id: str, control: rx.Component, error: rx.Var | None = None, hint: str = ""
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"font_weight": "500"}),
-        control,
-        rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray") if hint else rx.fragment(),
-        field_error(error, field_id) if error is not None else rx.fragment(),
-        spacing="1",
-        width="100%",
-        align="stretch",
-    )
-
-
-def field_input(field_id: str, errors: rx.Var, *, multiline: bool = False, **props: object) -> rx.Component:
-    """An input named after its field, described by its hint and error, and marked invalid on error."""
-    control = rx.text_area if multiline else rx.input
-    return control(
-        id=field_id,
-        name=field_id,
-        aria_describedby=f"{field_id}-hint {field_id}-error",
-        aria_invalid=rx.cond(errors[field_id], "true", "false"),
-        width="100%",
-        **props,
+        loaded,
+        rx.cond(
+            refusal,
+            rx.vstack(
+                rx.callout(refusal, icon="shield-alert", color_scheme="red", role="alert"),
+                rx.cond(~SessionState.signed_in, rx.link("Sign in", href="/login")),
+            ),
+            content,
+        ),
+        loading(waiting),
     )

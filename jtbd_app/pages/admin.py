@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import loading, page
+from jtbd_app.components.layout import guarded, page
 from jtbd_app.state.admin import AdminState
 
 
@@ -78,17 +78,4 @@ def _overview() -> rx.Component:
 
 
 def admin_page() -> rx.Component:
-    return page(
-        rx.cond(
-            AdminState.loaded,
-            rx.cond(
-                AdminState.refusal,
-                rx.vstack(
-                    rx.callout(AdminState.refusal, icon="shield-alert", color_scheme="red", role="alert"),
-                    rx.cond(~AdminState.signed_in, rx.link("Sign in", href="/login")),
-                ),
-                _overview(),
-            ),
-            loading("Checking your access…"),
-        )
-    )
+    return page(guarded(AdminState.loaded, AdminState.refusal, _overview(), waiting="Checking your access…"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import field_input, labelled, page
+from jtbd_app.components.forms import text_field
+from jtbd_app.components.layout import page
 from jtbd_app.state.auth import LoginState, SignupState
 
 
@@ -18,18 +19,8 @@ def login_page() -> rx.Component:
         ),
         rx.form(
             rx.vstack(
-                labelled(
-                    "Email or username",
-                    "identifier",
-                    field_input("identifier", errors, auto_complete="username"),
-                    errors["identifier"],
-                ),
-                labelled(
-                    "Password",
-                    "password",
-                    field_input("password", errors, type="password", auto_complete="current-password"),
-                    errors["password"],
-                ),
+                text_field("Email or username", "identifier", errors, auto_complete="username"),
+                text_field("Password", "password", errors, type="password", auto_complete="current-password"),
                 rx.button("Sign in", type="submit", size="3"),
                 spacing="4",
                 width="100%",
@@ -70,27 +61,21 @@ def signup_page() -> rx.Component:
         rx.heading("Create your account", size="7"),
         rx.form(
             rx.vstack(
-                labelled(
-                    "Email", "email", field_input("email", errors, type="email", auto_complete="email"), errors["email"]
-                ),
-                labelled(
+                text_field("Email", "email", errors, type="email", auto_complete="email"),
+                text_field(
                     "Username",
                     "username",
-                    field_input("username", errors, auto_complete="username"),
-                    errors["username"],
+                    errors,
+                    auto_complete="username",
                     hint="3-30 lowercase letters, digits, - or _; your profile lives at /u/username.",
                 ),
-                labelled(
-                    "Display name",
-                    "display_name",
-                    field_input("display_name", errors, auto_complete="name"),
-                    errors["display_name"],
-                ),
-                labelled(
+                text_field("Display name", "display_name", errors, auto_complete="name"),
+                text_field(
                     "Password",
                     "password",
-                    field_input("password", errors, type="password", auto_complete="new-password"),
-                    errors["password"],
+                    errors,
+                    type="password",
+                    auto_complete="new-password",
                     hint="At least 10 characters.",
                 ),
                 rx.vstack(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import field_error, field_input, labelled, loading, page
+from jtbd_app.components.forms import field_error, form_error, labelled, text_field
+from jtbd_app.components.layout import loading, page
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.state.profile import ProfileState
 
@@ -142,19 +143,9 @@ def _edit_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading("Edit your profile", size="6", as_="h2"),
-            rx.cond(E["form"], rx.callout(E["form"], icon="triangle-alert", color_scheme="red", role="alert")),
-            labelled(
-                "Display name",
-                "display_name",
-                field_input("display_name", E, default_value=P.display_name),
-                E["display_name"],
-            ),
-            labelled(
-                "Bio",
-                "bio",
-                field_input("bio", E, multiline=True, default_value=P.bio, rows="5"),
-                E["bio"],
-            ),
+            form_error(E),
+            text_field("Display name", "display_name", E, default_value=P.display_name),
+            text_field("Bio", "bio", E, multiline=True, default_value=P.bio, rows="5"),
             rx.hstack(
                 rx.checkbox(
                     "I work remotely",
@@ -164,20 +155,15 @@ def _edit_form() -> rx.Component:
                     on_change=ProfileState.set_edit_remote,
                 ),
             ),
-            labelled(
-                "Location",
-                "location",
-                field_input("location", E, default_value=P.location, placeholder="City, country"),
-                E["location"],
-            ),
+            text_field("Location", "location", E, default_value=P.location, placeholder="City, country"),
             rx.hstack(
-                labelled(
+                text_field(
                     "Hourly rate",
                     "hourly_rate",
-                    field_input(
-                        "hourly_rate", E, default_value=P.hourly_rate_input, input_mode="decimal", placeholder="45.00"
-                    ),
-                    E["hourly_rate"],
+                    E,
+                    default_value=P.hourly_rate_input,
+                    input_mode="decimal",
+                    placeholder="45.00",
                 ),
                 labelled(
                     "Currency",
@@ -194,11 +180,13 @@ def _edit_form() -> rx.Component:
                 width="100%",
             ),
             _skills_editor(),
-            labelled(
+            text_field(
                 "Portfolio links",
                 "links",
-                field_input("links", E, multiline=True, default_value=P.links.join("\n"), rows="3"),
-                E["links"],
+                E,
+                multiline=True,
+                default_value=P.links.join("\n"),
+                rows="3",
                 hint="One http(s) link per line, at most 10.",
             ),
             rx.hstack(

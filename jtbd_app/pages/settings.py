@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.layout import field_input, labelled, loading, page
+from jtbd_app.components.forms import form_error, text_field
+from jtbd_app.components.layout import guarded, page
 from jtbd_app.state.settings import SettingsState
 
 E = SettingsState.errors
@@ -67,19 +68,21 @@ def _password_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading("Change password", size="4", as_="h2"),
-            rx.cond(E["form"], rx.callout(E["form"], icon="triangle-alert", color_scheme="red", role="alert")),
-            labelled(
+            form_error(E),
+            text_field(
                 "Current password",
                 "current_password",
-                field_input("current_password", E, type="password", auto_complete="current-password"),
-                E["current_password"],
+                E,
+                type="password",
+                auto_complete="current-password",
                 hint="Leave empty if you joined through a sign-in provider and have no password yet.",
             ),
-            labelled(
+            text_field(
                 "New password",
                 "new_password",
-                field_input("new_password", E, type="password", auto_complete="new-password"),
-                E["new_password"],
+                E,
+                type="password",
+                auto_complete="new-password",
                 hint="At least 10 characters. Your other sessions will be signed out.",
             ),
             rx.button("Change password", type="submit"),
@@ -96,24 +99,18 @@ def _password_form() -> rx.Component:
 
 def settings_page() -> rx.Component:
     return page(
-        rx.cond(
+        guarded(
             SettingsState.loaded,
-            rx.cond(
-                SettingsState.refusal,
-                rx.vstack(
-                    rx.callout(SettingsState.refusal, icon="lock", color_scheme="red", role="alert"),
-                    rx.link("Sign in", href="/login"),
-                ),
-                rx.vstack(
-                    rx.heading("Account settings", size="7"),
-                    rx.cond(SettingsState.message, rx.callout(SettingsState.message, icon="info", role="status")),
-                    _sessions(),
-                    rx.divider(),
-                    _password_form(),
-                    spacing="5",
-                    width="100%",
-                ),
+            SettingsState.refusal,
+            rx.vstack(
+                rx.heading("Account settings", size="7"),
+                rx.cond(SettingsState.message, rx.callout(SettingsState.message, icon="info", role="status")),
+                _sessions(),
+                rx.divider(),
+                _password_form(),
+                spacing="5",
+                width="100%",
             ),
-            loading("Loading your settings…"),
+            waiting="Loading your settings…",
         )
     )

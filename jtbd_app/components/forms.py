@@ -1,0 +1,53 @@
+"""Form pieces: every input has a visible label, is described by its hint and error, and is marked invalid."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field_error(message: rx.Var, field_id: str) -> rx.Component:
+    return rx.cond(
+        message,
+        rx.text(message, id=f"{field_id}-error", color_scheme="red", size="2", role="alert"),
+    )
+
+
+def labelled(
+    label: str, field_id: str, control: rx.Component, error: rx.Var | None = None, hint: str = ""
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"font_weight": "500"}),
+        control,
+        rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(error, field_id) if error is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def field_input(field_id: str, errors: rx.Var, *, multiline: bool = False, **props: object) -> rx.Component:
+    """An input named after its field, described by its hint and error, and marked invalid on error."""
+    control = rx.text_area if multiline else rx.input
+    return control(
+        id=field_id,
+        name=field_id,
+        aria_describedby=f"{field_id}-hint {field_id}-error",
+        aria_invalid=rx.cond(errors[field_id], "true", "false"),
+        width="100%",
+        **props,
+    )
+
+
+def text_field(
+    label: str, field_id: str, errors: rx.Var, *, hint: str = "", multiline: bool = False, **props: object
+) -> rx.Component:
+    """A labelled text input whose error message is `errors[field_id]`."""
+    return labelled(
+        label, field_id, field_input(field_id, errors, multiline=multiline, **props), errors[field_id], hint
+    )
+
+
+def form_error(errors: rx.Var) -> rx.Component:
+    """The message about the whole form (the service's refusal), under the key "form"."""
+    return rx.cond(errors["form"], rx.callout(errors["form"], icon="triangle-alert", color_scheme="red", role="alert"))
