@@ -169,16 +169,21 @@ async def test_a_discovery_document_for_another_issuer_is_refused(provider: Loca
     assert "discovery" in refused.value.reason
 
 
-async def test_github_adapter_reads_the_user_and_the_verified_primary_email(provider: LocalOIDCProvider) -> None:
-    provider.identity = LocalIdentity(
-        numeric_id=77, email="octo@example.com", name="Octo Cat", preferred_username="octocat"
-    )
-    adapter = GitHubIdentityProvider(
+def github_adapter(provider: LocalOIDCProvider) -> GitHubIdentityProvider:
+    """The GitHub adapter pointed at the local server's GitHub-style endpoints."""
+    return GitHubIdentityProvider(
         client_id=provider.client_id,
         client_secret=provider.client_secret,
         web_url=provider.issuer,
         api_url=f"{provider.issuer}/api",
     )
+
+
+async def test_github_adapter_reads_the_user_and_the_verified_primary_email(provider: LocalOIDCProvider) -> None:
+    provider.identity = LocalIdentity(
+        numeric_id=77, email="octo@example.com", name="Octo Cat", preferred_username="octocat"
+    )
+    adapter = github_adapter(provider)
 
     identity = await sign_in_through(adapter)
 
@@ -193,12 +198,7 @@ async def test_github_adapter_reads_the_user_and_the_verified_primary_email(prov
 
 async def test_github_adapter_gives_no_email_when_none_is_verified(provider: LocalOIDCProvider) -> None:
     provider.identity = LocalIdentity(email="unproven@example.com", email_verified=False)
-    adapter = GitHubIdentityProvider(
-        client_id=provider.client_id,
-        client_secret=provider.client_secret,
-        web_url=provider.issuer,
-        api_url=f"{provider.issuer}/api",
-    )
+    adapter = github_adapter(provider)
 
     identity = await sign_in_through(adapter)
 
