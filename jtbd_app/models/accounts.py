@@ -1,45 +1,13 @@
-"""SQLModel tables and their Public variants; a Public variant never carries a secret."""
+"""Accounts: users, profiles, skills, sign-in sessions and terms; Public variants never carry a secret."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import DateTime, Text, UniqueConstraint
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def ts(*, nullable: bool = False, index: bool = False) -> Any:
-    return Field(
-        default_factory=utcnow if not nullable else None,
-        sa_type=UTCDateTime,
-        nullable=nullable,
-        index=index,
-    )
+from jtbd_app.models.base import ts
 
 
 class User(SQLModel, table=True):
@@ -62,6 +30,10 @@ class Profile(SQLModel, table=True):
     hourly_rate_minor: int | None = Field(default=None)
     currency: str = Field(default="USD", max_length=3)
     portfolio_links: str = Field(default="", sa_type=Text)  # newline-separated http(s) links
+    # Track record, kept by the services that complete contracts and publish reviews (never typed in).
+    rating_total: int = Field(default=0)  # sum of published review stars
+    rating_count: int = Field(default=0, index=True)
+    completed_contracts: int = Field(default=0, index=True)
     updated_at: datetime = ts()
 
 

@@ -1,0 +1,14 @@
+"""The kinds of notification a member can receive, and what each is called on the preferences page."""
+
+from __future__ import annotations
+
+KINDS: dict[str, str] = {
+    "bid_received": "New bid on my listing",
+    "bid_accepted": "My bid was accepted",
+    "bid_rejected": "My bid was not chosen",
+    "invitation": "Invitation to bid",
+    "message": "New message",
+    "question": "New question on my listing",
+    "question_answered": "My question was answered",
+    "listing_closed": "A listing I bid on was closed or cancelled",
+}

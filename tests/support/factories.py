@@ -1,0 +1,48 @@
+"""Rows for tests that need marketplace data to exist, without walking through the wizard each time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from jtbd_app.db import session_scope
+from jtbd_app.models import Listing, ListingSkill, Skill, User, utcnow
+
+
+def skill_id(session: Session, name: str) -> int:
+    skill = session.exec(select(Skill).where(Skill.name == name)).first()
+    if skill is None:
+        skill = Skill(name=name)
+        session.add(skill)
+        session.flush()
+    assert skill.id is not None
+    return skill.id
+
+
+def make_listing(owner: User, *, skills: tuple[str, ...] = ("python",), **fields: Any) -> Listing:
+    """An open listing owned by `owner`; any column can be overridden."""
+    values: dict[str, Any] = {
+        "title": "Build a landing page",
+        "description": "A one-page site for a bakery.",
+        "category": "software",
+        "budget_minor": 50_000,
+        "currency": "USD",
+        "deadline": date.today() + timedelta(days=14),
+        "remote": True,
+        "location": "",
+        "status": "open",
+        "published_at": utcnow(),
+        "wizard_step": 4,
+    }
+    values.update(fields)
+    assert owner.id is not None
+    with session_scope() as session:
+        listing = Listing(owner_id=owner.id, skills_text=", ".join(skills), **values)
+        session.add(listing)
+        session.flush()
+        assert listing.id is not None
+        for position, name in enumerate(skills):
+            session.add(ListingSkill(listing_id=listing.id, skill_id=skill_id(session, name), position=position))
+        return listing
