@@ -56,3 +56,12 @@ def parse_amount(text: str, currency: str) -> int:
     if minor != minor.to_integral_value():
         raise ValueError(f"Use at most {digits} decimal places.")
     return int(minor)
+
+
+def amount_input(amount_minor: int, currency: str) -> str:
+    """Minor units back into what a person types ("45.50"), to pre-fill a form."""
+    digits = CURRENCIES[currency]
+    if digits == 0:
+        return str(amount_minor)
+    whole, frac = divmod(amount_minor, 10**digits)
+    return f"{whole}.{frac:0{digits}d}"

@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
+from jtbd_app.domain.money import CURRENCIES, Money, amount_input, parse_amount
 from jtbd_app.domain.skills import normalise_skill, normalise_skills
 from jtbd_app.models import Profile, ProfileSkill, Skill, User, utcnow
+from jtbd_app.services.skill_tags import skill_ids
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_LINKS = 10
@@ -56,11 +57,9 @@ def public_profile(session: Session, *, username: object) -> PublicProfile:
         if profile.hourly_rate_minor is not None
         else ""
     )
-    rate_input = ""
-    if profile.hourly_rate_minor is not None:
-        digits = CURRENCIES[profile.currency]
-        whole, frac = divmod(profile.hourly_rate_minor, 10**digits) if digits else (profile.hourly_rate_minor, 0)
-        rate_input = f"{whole}.{frac:0{digits}d}" if digits else str(whole)
+    rate_input = (
+        amount_input(profile.hourly_rate_minor, profile.currency) if profile.hourly_rate_minor is not None else ""
+    )
     return PublicProfile(
         username=user.username,
         display_name=profile.display_name,
@@ -141,14 +140,8 @@ def update_profile(
 
 def set_skills(session: Session, *, user_id: int, names: list[str]) -> None:
     session.exec(delete(ProfileSkill).where(col(ProfileSkill.user_id) == user_id))  # type: ignore[call-overload]
-    for position, name in enumerate(names):
-        skill = session.exec(select(Skill).where(Skill.name == name)).first()
-        if skill is None:
-            skill = Skill(name=name)
-            session.add(skill)
-            session.flush()
-        assert skill.id is not None
-        session.add(ProfileSkill(user_id=user_id, skill_id=skill.id, position=position))
+    for position, skill_id in enumerate(skill_ids(session, names)):
+        session.add(ProfileSkill(user_id=user_id, skill_id=skill_id, position=position))
     session.flush()
 
 

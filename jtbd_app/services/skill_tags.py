@@ -1,0 +1,22 @@
+"""Skill names to rows: one shared tag vocabulary for profiles and listings."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.models import Skill
+
+
+def skill_ids(session: Session, names: list[str]) -> list[int]:
+    """Ids of the (already normalised) skill names, creating the new ones; in the order given."""
+    existing = {s.name: s for s in session.exec(select(Skill).where(col(Skill.name).in_(names))).all()} if names else {}
+    ids: list[int] = []
+    for name in names:
+        skill = existing.get(name)
+        if skill is None:
+            skill = existing[name] = Skill(name=name)
+            session.add(skill)
+            session.flush()
+        assert skill.id is not None
+        ids.append(skill.id)
+    return ids

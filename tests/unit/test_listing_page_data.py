@@ -1,0 +1,89 @@
+"""What the listing page shows to whom, and its public questions and answers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from jtbd_app.models import Notification, Profile, Question
+from jtbd_app.services import listing_view, questions
+from jtbd_app.services.profiles import set_skills
+from tests.support.factories import make_listing
+from tests.unit.conftest import make_user
+from tests.unit.test_bids import bid, setup_market
+from tests.unit.test_listings import viewer_of
+
+
+def detail(viewer: object, listing_id: object) -> listing_view.ListingDetail:
+    with session_scope() as s:
+        return listing_view.listing_detail(s, viewer=viewer, listing_id=listing_id)  # type: ignore[arg-type]
+
+
+def test_the_owner_sees_every_bid_with_rating_and_skills_match(db: Session) -> None:
+    ann, bob, cat, listing_id = setup_market()
+    with session_scope() as s:
+        set_skills(s, user_id=bob.user_id, names=["python", "sql"])
+        profile = s.get(Profile, bob.user_id)
+        assert profile is not None
+        profile.rating_total, profile.rating_count = 14, 3
+    bid(bob, listing_id)
+    bid(cat, listing_id, amount="300")
+    page = detail(ann, listing_id)
+    assert page.is_owner and not page.can_bid
+    assert [b.bidder_username for b in page.bids] == ["cat", "bob"]  # cheapest first
+    assert page.bids[1].skills_match == "1 of 1 skills" and page.bids[1].bidder_rating == "4.7 ★ (3 reviews)"
+
+
+def test_a_bidder_sees_only_their_own_bid_and_a_visitor_none(db: Session) -> None:
+    _, bob, cat, listing_id = setup_market()
+    bid(bob, listing_id)
+    bid(cat, listing_id)
+    page = detail(bob, listing_id)
+    assert [b.bidder_username for b in page.bids] == ["bob"] and not page.can_bid and page.bid_count == 2
+    anonymous = detail(None, listing_id)
+    assert anonymous.bids == [] and not anonymous.can_bid and anonymous.poster.username == "ann"
+    assert detail(viewer_of(make_user("dan")), listing_id).can_bid
+
+
+def test_drafts_are_invisible_to_everyone_but_their_owner(db: Session) -> None:
+    owner = make_user("ann")
+    draft = make_listing(owner, status="draft")
+    assert detail(viewer_of(owner), draft.id).status == "draft"
+    with pytest.raises(NotFound):
+        detail(viewer_of(make_user("bob")), draft.id)
+    with pytest.raises(NotFound):
+        detail(None, draft.id)
+
+
+def test_a_question_is_asked_answered_and_both_sides_told(db: Session) -> None:
+    ann, bob, _, listing_id = setup_market()
+    with session_scope() as s:
+        questions.ask_question(s, viewer=bob, listing_id=listing_id, body="Is hosting included?")
+    question = db.exec(select(Question)).one()
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        questions.answer_question(s, viewer=bob, question_id=question.id, answer="Yes, free hosting!")
+    with session_scope() as s:
+        questions.answer_question(s, viewer=ann, question_id=question.id, answer="No, I host it myself.")
+    page = detail(None, listing_id)
+    assert [(q.asker, q.body, q.answer) for q in page.questions] == [
+        ("Bob", "Is hosting included?", "No, I host it myself.")
+    ]
+    kinds = {(n.kind, n.user_id) for n in db.exec(select(Notification)).all()}
+    assert kinds == {("question", ann.user_id), ("question_answered", bob.user_id)}
+
+
+@pytest.mark.parametrize("body", ["", "hi", "<b>bold</b> question here?", "x" * 1_000_000, None, 42])
+def test_bad_questions_are_refused(db: Session, body: object) -> None:
+    _, bob, _, listing_id = setup_market()
+    with session_scope() as s, pytest.raises(ValidationFailed) as caught:
+        questions.ask_question(s, viewer=bob, listing_id=listing_id, body=body)
+    assert "question" in caught.value.fields
+    assert db.exec(select(Question)).all() == []
+
+
+def test_the_owner_does_not_ask_on_their_own_listing(db: Session) -> None:
+    ann, _, _, listing_id = setup_market()
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        questions.ask_question(s, viewer=ann, listing_id=listing_id, body="Talking to myself?")
