@@ -15,13 +15,13 @@ from jtbd_app.services.viewer import Viewer
 from tests.unit.conftest import make_user
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
-STEP1 = {
+STEP1: dict[str, object] = {
     "title": "Fix my bakery website",
     "description": "The menu page is broken on phones. " * 2,
     "category": "software",
 }
-STEP2 = {"skills": ["CSS", "html"]}
-STEP3 = {"budget": "250", "currency": "USD", "deadline": SOON, "remote": True, "location": ""}
+STEP2: dict[str, object] = {"skills": ["CSS", "html"]}
+STEP3: dict[str, object] = {"budget": "250", "currency": "USD", "deadline": SOON, "remote": True, "location": ""}
 
 
 def viewer_of(user: User) -> Viewer:
