@@ -8,7 +8,6 @@ from jtbd_app.components.layout import page
 
 COMING = {
     "/marketplace": ("Marketplace", "Browse and search open listings, filter by skills, budget and location, and bid."),
-    "/post": ("Post a task", "A short wizard to post a task with skills, a budget and a deadline."),
     "/tasks": (
         "Tasks",
         "Your to-do list, where every task has a Delegate button: buy it, hire a partner, or post it here.",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_error, form_error, labelled, text_field
+from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.state.profile import ProfileState
 
 P = ProfileState.profile
 E = ProfileState.errors
-
-# Enter in the skill box adds the skill; it must not also submit (and close) the whole profile form.
-_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter') e.preventDefault(); })")
 
 
 def _view() -> rx.Component:
@@ -75,68 +73,7 @@ def _view() -> rx.Component:
 
 
 def _skills_editor() -> rx.Component:
-    return rx.vstack(
-        rx.el.label("Skills", html_for="skill_draft", style={"font_weight": "500"}),
-        rx.hstack(
-            rx.foreach(
-                ProfileState.edit_skills,
-                lambda s: rx.badge(
-                    s,
-                    rx.icon_button(
-                        rx.icon("x", size=12),
-                        size="1",
-                        variant="ghost",
-                        type="button",
-                        aria_label="Remove " + s,
-                        on_click=ProfileState.remove_skill(s),
-                    ),
-                    size="2",
-                ),
-            ),
-            wrap="wrap",
-            aria_label="Chosen skills",
-        ),
-        rx.hstack(
-            rx.box(
-                rx.input(
-                    id="skill_draft",
-                    name="skill_draft",
-                    value=ProfileState.skill_draft,
-                    on_change=ProfileState.set_skill_draft,
-                    on_key_down=ProfileState.skill_key_down,
-                    placeholder="Type a skill, then Enter",
-                    aria_describedby="skills-error",
-                    width="100%",
-                ),
-                custom_attrs={"onKeyDown": _KEEP_ENTER_IN_SKILL_BOX},
-                width="100%",
-            ),
-            rx.button("Add skill", type="button", variant="soft", on_click=ProfileState.add_skill("")),
-            width="100%",
-        ),
-        rx.cond(
-            ProfileState.skill_suggestions.length() > 0,
-            rx.hstack(
-                rx.text("Suggestions:", size="2", color_scheme="gray"),
-                rx.foreach(
-                    ProfileState.skill_suggestions,
-                    lambda s: rx.button(
-                        s,
-                        type="button",
-                        size="1",
-                        variant="outline",
-                        aria_label="Add suggested skill " + s,
-                        on_click=ProfileState.add_skill(s),
-                    ),
-                ),
-                wrap="wrap",
-                aria_label="Skill suggestions",
-            ),
-        ),
-        field_error(E["skills"], "skills"),
-        spacing="2",
-        width="100%",
-    )
+    return skill_tags_editor(ProfileState)
 
 
 def _edit_form() -> rx.Component:

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain import listing_fields as lf
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.domain.money import amount_input
+from jtbd_app.domain.marketplace import category_label
+from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.skills import normalise_skills
 from jtbd_app.models import Bid, Listing, ListingSkill, Skill, utcnow
 from jtbd_app.services.notifications import notify
@@ -42,6 +43,8 @@ class WizardForm:
     remote: bool = True
     location: str = ""
     source: str = "wizard"
+    category_label: str = ""
+    budget_display: str = ""
 
 
 def today() -> date:
@@ -77,6 +80,22 @@ def start_draft(
     _apply(session, listing, clean)
     assert listing.id is not None
     return listing.id
+
+
+def prefilled_form(prefill: Mapping[str, object]) -> WizardForm:
+    """The wizard's first screen from a link's values: the valid ones are kept, nothing is stored yet."""
+    values = {k: v for k, v in prefill.items() if k in PREFILL_KEYS}
+    clean, _errors = _clean(values, fields=tuple(values))
+    budget = clean.get("budget")
+    currency = clean.get("currency", "USD")
+    return WizardForm(
+        title=clean.get("title", ""),
+        description=clean.get("description", ""),
+        category=clean.get("category", ""),
+        skills=clean.get("skills", []),
+        budget=amount_input(budget, currency) if budget is not None else "",
+        currency=currency,
+    )
 
 
 def wizard_form(session: Session, *, viewer: Viewer | None, listing_id: object) -> WizardForm:
@@ -262,4 +281,8 @@ def _form(session: Session, listing: Listing) -> WizardForm:
         remote=listing.remote,
         location=listing.location,
         source=listing.source,
+        category_label=category_label(listing.category),
+        budget_display=Money(listing.budget_minor, listing.currency).format()
+        if listing.budget_minor is not None
+        else "",
     )

@@ -1,0 +1,126 @@
+"""/post: the posting wizard. The draft lives on the server from the first saved step, so a reload resumes it.
+
+Opened as `/post?draft=<id>` (resume, or edit an open listing) or pre-filled as
+`/post?title=...&description=...&skills=a,b&budget=100&currency=USD&category=...&source=delegate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.listing_fields import STEP_NAMES
+from jtbd_app.services import listings
+from jtbd_app.services.viewer import require_active
+from jtbd_app.state.session import SessionState
+from jtbd_app.state.skill_tags import SkillTagsMixin
+
+PREFILL_PARAMS = ("title", "description", "category", "skills", "budget", "currency")
+
+
+class PostState(SkillTagsMixin, SessionState):
+    loaded: bool = False
+    refusal: str = ""
+    form: listings.WizardForm = listings.WizardForm()
+    step: int = 1
+    remote: bool = True
+    source: str = "wizard"
+    saving: bool = False
+
+    @rx.var
+    def step_name(self) -> str:
+        return STEP_NAMES.get(self.step, "")
+
+    @rx.var
+    def editing_open_listing(self) -> bool:
+        return self.form.status == "open"
+
+    @rx.event
+    def load_post(self) -> None:
+        """Loads only the viewer's own draft or listing; the service refuses anyone else's."""
+        self.loaded, self.refusal, self.errors = False, "", {}
+        viewer = self._refresh_viewer()
+        params = self.router.url.query_parameters
+        try:
+            with session_scope() as session:
+                if "draft" in params:
+                    form = listings.wizard_form(session, viewer=viewer, listing_id=params.get("draft"))
+                else:
+                    require_active(viewer)
+                    prefill: dict[str, Any] = {k: params[k] for k in PREFILL_PARAMS if params.get(k)}
+                    form = listings.prefilled_form(prefill)
+                    self.source = params.get("source", "wizard")
+        except DomainError as exc:
+            self.refusal, self.loaded = exc.message, True
+            return
+        self._show(form)
+        self.loaded = True
+
+    def _show(self, form: listings.WizardForm) -> None:
+        self.form, self.step, self.remote, self.edit_skills = form, form.step, form.remote, list(form.skills)
+        self.skill_draft, self.skill_suggestions = "", []
+
+    @rx.event
+    def set_remote(self, value: str) -> None:
+        """Public: a form field in this browser only."""
+        self.remote = value != "local"
+
+    @rx.event
+    def submit_step(self, data: dict[str, Any]) -> EventSpec | None:
+        """Saves the current step of the viewer's own draft (creating it on the first save)."""
+        data = data if isinstance(data, dict) else {}
+        values: dict[str, object] = {**data, "skills": list(self.edit_skills), "remote": self.remote}
+        created = self.form.id == 0
+        try:
+            with session_scope() as session:
+                viewer = self._viewer()
+                draft_id = self.form.id or listings.start_draft(session, viewer=viewer, source=self.source)
+                form = listings.save_step(session, viewer=viewer, listing_id=draft_id, step=self.step, values=values)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return None
+        self.errors = {}
+        self._show(form)
+        if created:
+            return rx.call_script(f"window.history.replaceState(null, '', '/post?draft={form.id}')")
+        return None
+
+    @rx.event
+    def go_to_step(self, step: int) -> None:
+        """Moves between steps already reached; nothing is stored."""
+        if self.form.id == 0:
+            return
+        try:
+            with session_scope() as session:
+                form = listings.go_to_step(session, viewer=self._viewer(), listing_id=self.form.id, step=step)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return
+        self.errors = {}
+        self._show(form)
+
+    @rx.event
+    def publish(self) -> EventSpec | None:
+        """Publishes the viewer's own draft; the service checks every field again."""
+        try:
+            with session_scope() as session:
+                listing_id = listings.publish_listing(session, viewer=self._viewer(), listing_id=self.form.id)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return None
+        return rx.redirect(f"/listings/{listing_id}")
+
+    @rx.event
+    def delete_draft(self) -> EventSpec | None:
+        """Deletes the viewer's own draft only."""
+        try:
+            with session_scope() as session:
+                listings.delete_draft(session, viewer=self._viewer(), listing_id=self.form.id)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return None
+        return rx.redirect("/")
