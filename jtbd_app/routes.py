@@ -12,6 +12,7 @@ import reflex as rx
 from jtbd_app.pages import admin, auth, coming_soon, home, listing, post, profile, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
+from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.listing import ListingState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profile import ProfileState
@@ -29,7 +30,7 @@ class PageRoute:
 
 
 ROUTES: list[PageRoute] = [
-    PageRoute("/", "JTBD Marketplace", home.home_page, SessionState.load_session),
+    PageRoute("/", "JTBD Marketplace", home.home_page, DashboardState.load_dashboard),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),

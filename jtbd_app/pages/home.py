@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from jtbd_app.components import dashboard as dash
 from jtbd_app.components.layout import link_button, loading, page
+from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.session import SessionState
 
 STEPS = [
@@ -59,31 +61,19 @@ def dashboard() -> rx.Component:
                 role="alert",
             ),
         ),
-        rx.grid(
-            rx.card(
-                rx.vstack(
-                    rx.heading("Your profile", size="4", as_="h2"),
-                    rx.text("Skills, rate and portfolio help clients find you."),
-                    rx.link("Edit my profile", href="/u/" + SessionState.viewer_username),
-                )
+        dash.quick_actions(),
+        rx.cond(
+            DashboardState.board_loaded,
+            rx.vstack(
+                dash.stats(),
+                dash.my_listings(),
+                dash.my_drafts(),
+                dash.my_bids(),
+                dash.my_contracts(),
+                spacing="5",
+                width="100%",
             ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Post a task", size="4", as_="h2"),
-                    rx.text("The posting wizard opens with the marketplace."),
-                    rx.link("Marketplace", href="/marketplace"),
-                )
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Solve a problem", size="4", as_="h2"),
-                    rx.text("Describe an outcome and get a plan of micro-tasks."),
-                    rx.link("Problems", href="/problems"),
-                )
-            ),
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="4",
-            width="100%",
+            loading("Loading your dashboard…"),
         ),
         rx.hstack(
             rx.button(

@@ -1,0 +1,39 @@
+"""/ for a signed-in member: their own listings, drafts, bids and contracts (never anyone else's)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.db import session_scope
+from jtbd_app.services import dashboard
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.session import SessionState
+
+SECTIONS = ("listings", "drafts", "bids")
+
+
+class DashboardState(SessionState):
+    board: dashboard.Dashboard = dashboard.Dashboard()
+    board_loaded: bool = False
+
+    @rx.event
+    def load_dashboard(self) -> None:
+        """Shows the caller's own dashboard, resolved from the cookie; visitors get the landing page."""
+        self.board_loaded = False
+        self._load(self._refresh_viewer(), {})
+        self.board_loaded = True
+
+    @rx.event
+    def turn_page(self, section: str, page: int) -> None:
+        """Pages through one of the caller's own lists."""
+        if section in SECTIONS and isinstance(page, int):
+            pages = {f"{name}_page": getattr(self.board, f"{name}_page").page for name in SECTIONS}
+            pages[f"{section}_page"] = page
+            self._load(self._viewer(), pages)
+
+    def _load(self, viewer: Viewer | None, pages: dict[str, int]) -> None:
+        if viewer is None:
+            self.board = dashboard.Dashboard()
+            return
+        with session_scope() as session:
+            self.board = dashboard.dashboard(session, viewer=viewer, **pages)
