@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.models import Profile, User
 from jtbd_app.services import accounts, passwords, profiles, terms
+from jtbd_app.services.seed_marketplace import seed_marketplace
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin-demo-password"
@@ -206,4 +207,6 @@ def seed(session: Session) -> bool:
     session.add(suspended)
     assert admin.id is not None
     terms.record_acceptance(session, user_id=admin.id, terms_version=current)
+    session.flush()
+    seed_marketplace(session)
     return True

@@ -6,7 +6,7 @@ import reflex as rx
 from sqlmodel import Session, select
 
 from jtbd_app import cli
-from jtbd_app.models import Profile, ProfileSkill, User
+from jtbd_app.models import Bid, Listing, Profile, ProfileSkill, Question, User
 from jtbd_app.routes import ROUTES
 from jtbd_app.services import accounts, passwords, seed
 
@@ -18,6 +18,8 @@ REQUIRED = {
     "/u/[username]",
     "/admin",
     "/marketplace",
+    "/post",
+    "/listings/[id]",
     "/tasks",
     "/problems",
     "/providers",
@@ -68,3 +70,11 @@ def test_cli_promotes_an_existing_user_and_reports_an_unknown_one(db: Session, c
     assert db.exec(select(User).where(User.username == "alice")).one().role == "admin"
     assert cli.main(["promote-admin", "ghost@example.com"]) == 1
     assert "No user" in capsys.readouterr().err
+
+
+def test_the_demo_marketplace_is_posted_through_the_real_services(db: Session) -> None:
+    assert seed.seed(db) is True
+    db.commit()
+    open_listings = db.exec(select(Listing).where(Listing.status == "open")).all()
+    assert len(open_listings) == 10 and all(listing.published_at for listing in open_listings)
+    assert len(db.exec(select(Bid)).all()) == 4 and len(db.exec(select(Question)).all()) == 1
