@@ -50,7 +50,7 @@ def _header() -> rx.Component:
             rx.badge(rx.icon("calendar", size=12), L.deadline, size="2", variant="soft"),
             rx.badge(L.category, size="2", variant="soft"),
             rx.badge(rx.cond(L.remote, "Remote", "On site: " + L.location), size="2", variant="soft"),
-            rx.badge(L.bid_count.to_string() + " bids", size="2", variant="soft"),
+            rx.cond(L.status == "open", rx.badge(L.bid_count.to_string() + " open bids", size="2", variant="soft")),
             wrap="wrap",
         ),
         rx.text("Posted ", L.published, size="2", color_scheme="gray"),
@@ -398,7 +398,7 @@ def _listing() -> rx.Component:
             L.contract_id > 0,
             rx.callout(
                 "Contract #" + L.contract_id.to_string() + " was created and awaits the client's funding.",
-                icon="file-signature",
+                icon="file-check",
                 role="status",
             ),
         ),

@@ -87,7 +87,7 @@ def _step_what() -> rx.Component:
             width="100%",
         ),
         on_submit=PostState.submit_step,
-        aria_label="What needs doing",
+        aria_label="Step 1 form",
         width="100%",
     )
 
@@ -101,7 +101,7 @@ def _step_skills() -> rx.Component:
             width="100%",
         ),
         on_submit=PostState.submit_step,
-        aria_label="Skills needed",
+        aria_label="Step 2 form",
         width="100%",
     )
 
@@ -149,7 +149,7 @@ def _step_budget() -> rx.Component:
             width="100%",
         ),
         on_submit=PostState.submit_step,
-        aria_label="Budget and timing",
+        aria_label="Step 3 form",
         width="100%",
     )
 
