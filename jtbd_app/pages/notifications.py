@@ -53,7 +53,7 @@ def _item(n: rx.Var) -> rx.Component:
                 width="100%",
             ),
             width="100%",
-            variant=rx.cond(n.unread, "surface", "ghost"),
+            border_left=rx.cond(n.unread, "4px solid var(--accent-9)", "4px solid var(--gray-a4)"),
         ),
         style={"list_style": "none", "width": "100%"},
     )
@@ -65,7 +65,7 @@ def _pager() -> rx.Component:
         rx.el.nav(
             rx.hstack(
                 rx.button("Previous page", variant="soft", disabled=S.page <= 1, on_click=S.show_page(S.page - 1)),
-                rx.text(f"Page {S.page} of {S.pages}", role="status"),
+                rx.text(f"Page {S.page} of {S.pages}"),
                 rx.button("Next page", variant="soft", disabled=S.page >= S.pages, on_click=S.show_page(S.page + 1)),
                 align="center",
                 spacing="3",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from jtbd_app.models import OutgoingMail, User, utcnow
 from jtbd_app.services import notifications
 from jtbd_app.services.mail import deliver_pending_mail, retry_delay
 from jtbd_app.services.ports import Mailer
-from tests.support.app_server import TEST_SECRET, free_port
+from tests.support.app_server import TEST_SECRET, free_port, start_app, stop_app
 from tests.support.smtp_server import LocalSmtpServer, SelfSignedCertificate, make_certificate
 
 
@@ -222,3 +224,25 @@ def test_the_send_mail_command_reports_mail_it_could_not_send(
     assert cli.main(["send-mail"]) == 1
     assert "to retry later 1" in capsys.readouterr().out
     assert [s[:2] for s in statuses()] == [("pending", 1)]
+
+
+def test_the_running_app_delivers_queued_mail_once_with_several_workers(
+    app_settings: None, postgres_url: str, redis_url: str, smtp_port: int, tmp_path: Path
+) -> None:
+    """The lifespan task of every backend worker delivers the queue; claims keep them from sending twice."""
+    server = LocalSmtpServer(smtp_port).start()
+    smtp_env = {k: os.environ[k] for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_FROM", "SMTP_TIMEOUT")}
+    app = start_app(workdir=tmp_path, database_url=postgres_url, extra_env={"REDIS_URL": redis_url, **smtp_env})
+    try:
+        users = [member(f"worker{i}") for i in range(6)]
+        for user_id in users:
+            notify_bid(user_id)
+        deadline = time.monotonic() + 60
+        while len(server.received) < len(users) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)  # time for a duplicate to show up, were there one
+    finally:
+        stop_app(app)
+        server.stop()
+    assert sorted(r.recipients[0] for r in server.received) == sorted(f"worker{i}@example.com" for i in range(6))
+    assert {s[0] for s in statuses()} == {"sent"}
