@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 from sqlmodel import Session, select
 
 from jtbd_app.config import get_settings
@@ -106,3 +107,31 @@ def test_visitors_are_asked_to_sign_in(app_server: AppServer, page: Page) -> Non
         page.goto(f"{app_server.url}{path}")
         expect(page.get_by_role("alert")).to_contain_text("Please sign in to continue.")
         expect(page.get_by_role("link", name="Sign in").last).to_be_visible()
+
+
+def test_the_mobile_menu_names_the_unread_count(app_server: AppServer, mobile_page: Page) -> None:
+    username = _sign_up(mobile_page, app_server.url)
+    _notify(app_server, username, "question", "Question on Bakery site")
+    mobile_page.reload()
+    mobile_page.get_by_role("button", name="Open navigation").click()
+    mobile_page.get_by_role("menuitem", name="Notifications (1 unread)").click()
+    expect(mobile_page.get_by_role("list", name="Your notifications")).to_contain_text("Question on Bakery site")
+
+
+def _hold(ws: WebSocketRoute) -> None:
+    """Accept the websocket but never reach the server: the data never arrives."""
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/notifications", "Loading your notifications"),
+        ("/notifications/settings", "Loading your notification settings"),
+    ],
+)
+def test_the_pages_say_they_are_loading_until_their_data_arrives(
+    app_server: AppServer, page: Page, path: str, status: str
+) -> None:
+    page.route_web_socket(re.compile(r"/_event"), _hold)
+    page.goto(f"{app_server.url}{path}")
+    expect(page.get_by_role("status").filter(has_text=status)).to_be_visible()
