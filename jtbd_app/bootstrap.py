@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from jtbd_app.adapters.identity_github import GitHubIdentityProvider
 from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
+from jtbd_app.adapters.mail_smtp import SmtpMailer
+from jtbd_app.config import Settings
+from jtbd_app.db import session_scope
 from jtbd_app.services.identity import ProviderConfig
-from jtbd_app.services.ports import IdentityProvider
+from jtbd_app.services.mail import run_mail_delivery
+from jtbd_app.services.ports import IdentityProvider, Mailer
 
 
 @lru_cache(maxsize=16)
@@ -20,3 +25,27 @@ def identity_provider(config: ProviderConfig) -> IdentityProvider:
             slug=config.slug, issuer=config.issuer, client_id=config.client_id, client_secret=config.client_secret
         )
     raise ValueError(f"Unknown identity provider kind {config.kind!r}")
+
+
+def mailer(settings: Settings) -> Mailer | None:
+    """The SMTP adapter when SMTP_HOST is set; None means in-app only (notify then queues no mail at all)."""
+    if not settings.mail_enabled:
+        return None
+    return SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        security=settings.smtp_security,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        timeout=settings.smtp_timeout,
+    )
+
+
+def register_mail_delivery(app: Any, settings: Settings) -> bool:
+    """With SMTP configured, every backend worker delivers the queue in the background (claims keep them apart)."""
+    configured = mailer(settings)
+    if configured is None:
+        return False
+    app.register_lifespan_task(run_mail_delivery, session_factory=session_scope, mailer=configured)
+    return True

@@ -1,4 +1,4 @@
-"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL`."""
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 from alembic.config import Config
 
 from alembic import command
-from jtbd_app.config import PROJECT_ROOT, get_settings
+from jtbd_app import bootstrap
+from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
-from jtbd_app.services import accounts, seed
+from jtbd_app.services import accounts, mail, seed
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -26,6 +27,25 @@ def migrate(database_url: str | None = None) -> None:
     command.upgrade(alembic_config(database_url), "head")
 
 
+def send_mail(settings: Settings) -> int:
+    """One flush of the mail queue (the app does this in the background); 1 when some mail did not go out."""
+    mailer = bootstrap.mailer(settings)
+    if mailer is None:
+        print("Mail is not configured (SMTP_HOST is empty): notifications stay in the app.", file=sys.stderr)
+        return 1
+    sent = retrying = failed = 0
+    while True:
+        report = mail.deliver_pending_mail(session_scope, mailer=mailer, limit=50)
+        sent, retrying, failed = sent + report.sent, retrying + report.retrying, failed + report.failed
+        if report.sent + report.retrying + report.failed + report.skipped < 50:
+            break
+    with session_scope() as session:
+        queue = mail.count_by_status(session)
+    print(f"Sent {sent}, to retry later {retrying}, failed {failed}.")
+    print("Queue: " + ", ".join(f"{status} {n}" for status, n in queue.items()))
+    return 0 if retrying + failed == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jtbd")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -34,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("prepare", help="migrate, then seed an empty database")
     promote = sub.add_parser("promote-admin", help="give a user the admin role")
     promote.add_argument("email")
+    sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -59,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.message, file=sys.stderr)
             return 1
         print(f"{user.email} is now an admin.")
+    if args.cmd == "send-mail":
+        return send_mail(settings)
     return 0
 
 

@@ -42,6 +42,27 @@ class Settings(BaseSettings):
     github_client_id: str = Field(default="", alias="GITHUB_CLIENT_ID")
     github_client_secret: str = Field(default="", alias="GITHUB_CLIENT_SECRET")
 
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT", ge=1, le=65535)
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: str = Field(default="", alias="SMTP_PASSWORD")
+    smtp_from: str = Field(default="", alias="SMTP_FROM")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(default="starttls", alias="SMTP_SECURITY")
+    smtp_timeout: float = Field(default=10.0, alias="SMTP_TIMEOUT", gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender(self) -> Settings:
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise ValueError(
+                "SMTP_FROM must be set to the sender address (e.g. JTBD <no-reply@example.com>) with SMTP_HOST"
+            )
+        placeholder = self.smtp_password.strip().lower() in PLACEHOLDER_SECRETS
+        if self.smtp_username and self.environment != "development" and placeholder:
+            raise ValueError(
+                f"SMTP_PASSWORD must be set to the real password with SMTP_USERNAME when JTBD_ENV={self.environment}"
+            )
+        return self
+
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:
         if self.environment == "development":
@@ -83,6 +104,11 @@ class Settings(BaseSettings):
         if self.cors_allowed_origins:
             return [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
         return [self.app_url.rstrip("/")]
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Mail goes out only when an SMTP server is configured; otherwise notifications stay in the app."""
+        return bool(self.smtp_host)
 
     @property
     def cookies_secure(self) -> bool:

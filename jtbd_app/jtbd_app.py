@@ -1,9 +1,10 @@
-"""The Reflex app: pages, the plain HTTP routes, and security headers on every response."""
+"""The Reflex app: pages, the plain HTTP routes, security headers on every response, and mail delivery."""
 
 from functools import partial
 
 import reflex as rx
 
+from jtbd_app import bootstrap
 from jtbd_app.api.app import create_api
 from jtbd_app.api.security_headers import security_headers
 from jtbd_app.config import get_settings
@@ -11,3 +12,4 @@ from jtbd_app.routes import register
 
 app = rx.App(api_transformer=[create_api(), partial(security_headers, https=get_settings().cookies_secure)])
 register(app)
+bootstrap.register_mail_delivery(app, get_settings())

@@ -9,11 +9,12 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.pages import admin, auth, coming_soon, home, listing, post, profile, settings, terms
+from jtbd_app.pages import admin, auth, coming_soon, home, listing, notifications, post, profile, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.listing import ListingState
+from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.session import SessionState
@@ -39,6 +40,15 @@ ROUTES: list[PageRoute] = [
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listing.listing_page, ListingState.load_listing),
+    PageRoute(
+        "/notifications", "Notifications", notifications.notifications_page, NotificationsState.load_notifications
+    ),
+    PageRoute(
+        "/notifications/settings",
+        "Notification settings",
+        notifications.notification_settings_page,
+        NotificationSettingsState.load_notification_settings,
+    ),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

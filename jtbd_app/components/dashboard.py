@@ -8,6 +8,15 @@ from jtbd_app.components.layout import link_button
 from jtbd_app.state.dashboard import DashboardState
 
 B = DashboardState.board
+# Names the table for screen readers (and tests) without repeating the visible heading.
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
 
 
 def pager(section: str, info: rx.Var) -> rx.Component:
@@ -41,9 +50,9 @@ def _table(caption: str, headers: list[str], rows: rx.Var, render: object, empty
     return rx.cond(
         rows.length() > 0,
         rx.table.root(
+            rx.el.caption(caption, style=VISUALLY_HIDDEN),
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),  # type: ignore[arg-type]
-            aria_label=caption,
             width="100%",
             variant="surface",
         ),

@@ -53,15 +53,39 @@ def _profile_menu() -> rx.Component:
     )
 
 
+def _bell() -> rx.Component:
+    """The bell names its count for screen readers ("Notifications, 3 unread") and shows it as a badge."""
+    count = SessionState.unread_notifications
+    return rx.icon_button(
+        rx.link(
+            rx.icon("bell", size=18),
+            rx.cond(
+                count > 0,
+                rx.badge(
+                    rx.cond(count > 99, "99+", count.to_string()),
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    aria_hidden="true",
+                    style={"position": "absolute", "top": "-0.4rem", "right": "-0.6rem"},
+                ),
+            ),
+            href="/notifications",
+            aria_label=rx.cond(count > 0, f"Notifications, {count} unread", "Notifications"),
+            color="inherit",
+            style={"position": "relative"},
+        ),
+        as_child=True,
+        variant="ghost",
+    )
+
+
 def _account_controls() -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
         rx.hstack(
-            rx.icon_button(
-                rx.link(rx.icon("bell", size=18), href="/notifications", aria_label="Notifications", color="inherit"),
-                as_child=True,
-                variant="ghost",
-            ),
+            _bell(),
             rx.cond(SessionState.viewer_is_admin, _nav_link("Admin", "/admin")),
             _profile_menu(),
             sign_out_button(),
@@ -106,7 +130,14 @@ def navbar() -> rx.Component:
                         rx.cond(
                             SessionState.signed_in,
                             rx.fragment(
-                                _menu_link("Notifications", "/notifications"),
+                                _menu_link(
+                                    rx.cond(
+                                        SessionState.unread_notifications > 0,
+                                        f"Notifications ({SessionState.unread_notifications} unread)",
+                                        "Notifications",
+                                    ),
+                                    "/notifications",
+                                ),
                                 _menu_link("My profile", "/u/" + SessionState.viewer_username),
                                 _menu_link("Account settings", "/settings"),
                                 rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),

@@ -67,8 +67,8 @@ class OutgoingMail(SQLModel, table=True):
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=200)
     body: str = Field(sa_type=Text)
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | sending (claimed) | sent | failed
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=500)
     created_at: datetime = ts()
-    sent_at: datetime | None = ts(nullable=True)
+    sent_at: datetime | None = ts(nullable=True)  # when sent; while sending or awaiting a retry: last attempt start

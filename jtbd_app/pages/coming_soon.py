@@ -18,10 +18,6 @@ COMING = {
     ),
     "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
     "/providers": ("Providers", "A directory of contractors here and trusted external partners."),
-    "/notifications": (
-        "Notifications",
-        "New bids, accepted work, messages and invitations, with preferences to mute kinds.",
-    ),
     "/wallet": ("Wallet", "Your balance, escrow, payouts and the history of every movement."),
 }
 

@@ -108,6 +108,14 @@ def settings_page() -> rx.Component:
                 _sessions(),
                 rx.divider(),
                 _password_form(),
+                rx.divider(),
+                rx.vstack(
+                    rx.heading("Notifications", size="4", as_="h2"),
+                    rx.link(
+                        "Choose which notifications you get in the app and by email", href="/notifications/settings"
+                    ),
+                    width="100%",
+                ),
                 spacing="5",
                 width="100%",
             ),

@@ -31,3 +31,17 @@ class IdentityProvider(Protocol):
     async def complete(self, *, code: str, code_verifier: str, nonce: str, redirect_uri: str) -> ExternalIdentity:
         """Trade the code for tokens, check them, and say who signed in."""
         ...
+
+
+class MailError(Exception):
+    """A mail could not be handed to the server; `permanent` when retrying cannot help (address refused)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Mailer(Protocol):
+    """Hands one plain-text mail to an outside mail server; raises `MailError` for every failure."""
+
+    def send(self, to: str, subject: str, body: str) -> None: ...

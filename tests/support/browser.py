@@ -61,3 +61,13 @@ def fill_sign_up(page: Page, form: SignUpForm) -> None:
 def expect_field_message(field: Locator, message: str) -> None:
     """The field carries the message as its accessible description (aria-describedby)."""
     expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+
+
+def sign_up_new_member(page: Page, base_url: str, prefix: str, display_name: str) -> str:
+    """A brand-new member, signed up through the form and signed in; returns the username."""
+    username = unique_username(prefix)
+    page.goto(f"{base_url}/signup")
+    fill_sign_up(page, SignUpForm(f"{username}@example.com", username, display_name, "a-long-enough-password"))
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
+    return username

@@ -1,0 +1,109 @@
+"""The marketplace end to end, three members in three browsers: post through the wizard, bid, accept.
+
+Search, filters and messages join this flow in test_marketplace_journey.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.app_server import AppServer
+from tests.support.browser import expect_field_message, sign_up_new_member
+
+
+def post_through_the_wizard(page: Page, base_url: str, title: str, *, budget: str = "150") -> str:
+    """Walk the four steps as a client would; returns the listing's URL."""
+    page.goto(f"{base_url}/post")
+    expect(page.get_by_role("heading", name="1. What needs doing")).to_be_visible()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Description").fill("About **20 metres** of old wooden fence, both sides, two coats.")
+    page.get_by_label("Category").select_option(label="Home & repairs")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
+    page.get_by_role("textbox", name="Skills needed").fill("painting")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Remove painting")).to_be_visible()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="3. Budget and timing")).to_be_visible()
+    page.get_by_label("Fixed budget").fill(budget)
+    page.get_by_label("Deadline").fill((date.today() + timedelta(days=9)).isoformat())
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="4. Review and publish")).to_be_visible()
+    page.get_by_role("button", name="Publish listing").click()
+    page.wait_for_url(re.compile(r"/listings/\d+$"))
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    return page.url
+
+
+def place_bid(page: Page, listing_url: str, amount: str, message: str) -> None:
+    page.goto(listing_url)
+    page.get_by_label(re.compile("Your price")).fill(amount)
+    page.get_by_label("Delivery estimate (days)").fill("3")
+    page.get_by_label("Message to the client").fill(message)
+    page.get_by_role("button", name="Place bid").click()
+    expect(page.get_by_text("Your bid is in.")).to_be_visible()
+
+
+def test_a_draft_survives_a_reload_and_bad_input_is_shown_by_its_field(app_server: AppServer, page: Page) -> None:
+    sign_up_new_member(page, app_server.url, "poster", "Pat Poster")
+    page.goto(f"{app_server.url}/post")
+    page.get_by_label("Title").fill("Hang three shelves")
+    page.get_by_label("Description").fill("<script>alert(1)</script> three shelves in the hall")
+    page.get_by_label("Category").select_option(label="Home & repairs")
+    page.get_by_role("button", name="Save and continue").click()
+    expect_field_message(page.get_by_label("Description"), "cannot contain HTML")
+    page.get_by_label("Description").fill("Three oak shelves in the hall, drill and plugs provided.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
+    page.wait_for_url(re.compile(r"/post\?draft=\d+$"))
+    page.reload()
+    expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
+    page.get_by_role("button", name="1. What needs doing").click()
+    expect(page.get_by_label("Title")).to_have_value("Hang three shelves")
+    page.goto(app_server.url)
+    expect(page.get_by_role("table", name="Drafts")).to_contain_text("Hang three shelves")
+    page.get_by_role("link", name="Continue Hang three shelves").click()
+    expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
+
+
+def test_a_prefilled_link_opens_the_wizard_with_the_values(app_server: AppServer, page: Page) -> None:
+    sign_up_new_member(page, app_server.url, "delegator", "Dee Legate")
+    page.goto(f"{app_server.url}/post?title=Get+10K+legit+visitors&skills=seo,ads&budget=900&source=delegate")
+    expect(page.get_by_label("Title")).to_have_value("Get 10K legit visitors")
+    page.get_by_role("button", name="Save and continue").click()
+    expect_field_message(page.get_by_label("Description"), "Description is required.")
+
+
+def test_post_bid_accept_and_the_other_bidder_sees_the_rejection(
+    app_server: AppServer, browser: Browser, page: Page, other_page: Page
+) -> None:
+    sign_up_new_member(page, app_server.url, "client", "Cleo Client")
+    listing_url = post_through_the_wizard(page, app_server.url, "Paint my garden fence")
+
+    sign_up_new_member(other_page, app_server.url, "painter", "Paula Painter")
+    place_bid(other_page, listing_url, "140", "I paint fences every weekend.")
+    third = browser.new_context().new_page()
+    third.set_default_timeout(20_000)
+    sign_up_new_member(third, app_server.url, "rival", "Rita Rival")
+    place_bid(third, listing_url, "120", "Cheaper and quick.")
+    third.get_by_role("button", name="Place bid").is_hidden()
+
+    page.reload()
+    expect(page.get_by_role("listitem").filter(has_text="Paula Painter")).to_contain_text("$140.00")
+    page.get_by_role("button", name="Shortlist: Paula Painter").click()
+    expect(page.get_by_role("button", name="Remove from shortlist: Paula Painter")).to_be_visible()
+    page.get_by_role("button", name="Accept bid from Paula Painter").click()
+    page.get_by_role("button", name="Accept bid").click()
+    expect(page.get_by_text("Bid accepted.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Contract #")).to_be_visible()
+
+    other_page.reload()
+    expect(other_page.get_by_text("You were hired.")).to_be_visible()
+    third.reload()
+    expect(third.get_by_text("The client chose another offer.")).to_be_visible()
+    third.goto(app_server.url)
+    expect(third.get_by_role("table", name="My bids")).to_contain_text("rejected")
+    third.context.close()
