@@ -8,7 +8,7 @@ from reflex.event import EventSpec
 from jtbd_app.api.http import cookie_value
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import sign_in, terms
+from jtbd_app.services import messages, sign_in, terms
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
@@ -23,6 +23,7 @@ class SessionState(rx.State):
     needs_terms: bool = False
     session_checked: bool = False
     flash: str = ""
+    unread_messages: int = 0
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
@@ -37,6 +38,7 @@ class SessionState(rx.State):
         with session_scope() as session:
             viewer = viewer_from_token(session, self._session_token())
             self.needs_terms = viewer is not None and terms.needs_acceptance(session, user_id=viewer.user_id)
+            self.unread_messages = messages.unread_total(session, user_id=viewer.user_id) if viewer else 0
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""
