@@ -227,14 +227,14 @@ def list_threads(session: Session, *, viewer: Viewer | None, page: object = 1, p
     ).all()
     ids = [t.id for t, *_ in rows if t.id is not None]
     unread = _unread_by_thread(session, user_id=me, thread_ids=ids)
-    last = _last_bodies(session, thread_ids=ids)
+    last = _last_messages(session, thread_ids=ids)
     threads = [
         ThreadSummary(
             id=t.id or 0,
             other_name=name,
             other_username=username,
             listing_title=title or "",
-            excerpt=rules.excerpt(last.get(t.id or 0, ""), 120),
+            excerpt=_excerpt_of(last.get(t.id or 0), me),
             last_at=_when(t.last_message_at),
             unread=unread.get(t.id or 0, 0),
         )
@@ -363,14 +363,21 @@ def _unread_by_thread(session: Session, *, user_id: int, thread_ids: list[int] |
     return {thread_id: count for thread_id, count in session.exec(query).all()}
 
 
-def _last_bodies(session: Session, *, thread_ids: list[int]) -> dict[int, str]:
+def _last_messages(session: Session, *, thread_ids: list[int]) -> dict[int, Message]:
+    """The newest message of each thread, in one query."""
     if not thread_ids:
         return {}
     newest = (
         select(func.max(col(Message.id))).where(col(Message.thread_id).in_(thread_ids)).group_by(col(Message.thread_id))
     )
-    rows = session.exec(select(Message.thread_id, Message.body).where(col(Message.id).in_(newest))).all()
-    return dict(rows)
+    return {m.thread_id: m for m in session.exec(select(Message).where(col(Message.id).in_(newest))).all()}
+
+
+def _excerpt_of(message: Message | None, viewer_id: int) -> str:
+    if message is None:
+        return ""
+    text = rules.excerpt(message.body, 120)
+    return f"You: {text}" if message.sender_id == viewer_id else text
 
 
 def _sent_recently(session: Session, *, sender_id: int) -> int:

@@ -203,6 +203,7 @@ def test_the_list_shows_threads_newest_activity_first_with_unread_counts_and_exc
     assert listed.threads[1].excerpt == "Second question" and len(listed.threads[0].excerpt) <= 120
     assert listed.total == 2 and listed.pages == 1 and listed.page == 1
     assert unread(deal.owner.id) == 3
+    assert threads(deal.bidder_viewer).threads[0].excerpt == "You: Second question"
 
 
 def test_threads_without_messages_are_not_listed_and_others_threads_never_are(db: Session) -> None:
