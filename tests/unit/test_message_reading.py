@@ -312,3 +312,13 @@ def test_a_contract_without_a_listing_thread_gets_a_new_one(db: Session) -> None
 def test_an_unknown_contract_has_no_thread(db: Session) -> None:
     with session_scope() as s, pytest.raises(NotFound):
         messages.thread_for_contract(s, contract_id=404)
+
+
+def test_replying_counts_as_having_read_what_came_before(db: Session) -> None:
+    deal = make_deal()
+    send(deal.owner_viewer, deal.thread_id, "one")
+    send(deal.owner_viewer, deal.thread_id, "two")
+
+    send(deal.bidder_viewer, deal.thread_id, "got both")
+
+    assert unread(deal.bidder.id) == 0 and unread(deal.owner.id) == 1
