@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import Bid, User
-from jtbd_app.services import accounts
+from jtbd_app.services import accounts, messages
+from jtbd_app.services.viewer import Viewer
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_in, unique_username
 from tests.support.factories import make_listing
@@ -142,3 +143,29 @@ def test_a_visitor_is_asked_to_sign_in_for_a_thread(app_server: AppServer, page:
 
     expect(page.get_by_role("alert")).to_contain_text("Please sign in to continue.")
     expect(page.get_by_role("link", name="Sign in").last).to_be_visible()
+
+
+def test_an_administrator_reads_a_thread_read_only(app_server: AppServer, app_database: None, page: Page) -> None:
+    owner, owner_row = _member("owner", "Otto Owner")
+    _, bidder_row = _member("bidder", "Bea Bidder")
+    listing = make_listing(owner_row, title="Fix a leaking tap")
+    with session_scope() as session:
+        assert listing.id is not None and bidder_row.id is not None
+        session.add(
+            Bid(listing_id=listing.id, bidder_id=bidder_row.id, amount_minor=5_000, currency="USD", delivery_days=1)
+        )
+        session.flush()
+        otto = Viewer(owner_row.id or 0, owner.username, owner.display_name, "user", "active")
+        thread_id = messages.open_listing_thread(
+            session, viewer=otto, listing_id=listing.id, with_username=bidder_row.username
+        )
+        messages.send_message(session, viewer=otto, thread_id=thread_id, body="The tap drips all night.")
+    sign_in(page, app_server.url, "admin@example.com", "admin-demo-password")
+
+    page.goto(f"{app_server.url}/messages/{thread_id}")
+
+    expect(page.get_by_role("status").filter(has_text="Read-only: you are viewing as an administrator")).to_be_visible()
+    expect(page.get_by_role("heading", name="Conversation between Otto Owner (client) and Bea Bidder")).to_be_visible()
+    expect(_messages_log(page)).to_contain_text("The tap drips all night.")
+    expect(page.get_by_label("Message", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
