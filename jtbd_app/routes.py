@@ -9,11 +9,24 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.pages import admin, auth, coming_soon, home, listing, notifications, post, profile, settings, terms
+from jtbd_app.pages import (
+    admin,
+    auth,
+    coming_soon,
+    home,
+    listing,
+    messages,
+    notifications,
+    post,
+    profile,
+    settings,
+    terms,
+)
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.listing import ListingState
+from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profile import ProfileState
@@ -49,6 +62,9 @@ ROUTES: list[PageRoute] = [
         notifications.notification_settings_page,
         NotificationSettingsState.load_notification_settings,
     ),
+    PageRoute("/messages", "Messages", messages.messages_page, MessagesState.load_threads),
+    PageRoute("/messages/open", "Opening a conversation", messages.open_thread_page, OpenThreadState.open_thread),
+    PageRoute("/messages/[id]", "Conversation", messages.thread_page, ThreadState.load_thread),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

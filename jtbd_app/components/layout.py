@@ -19,7 +19,7 @@ def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, weight="medium", underline="hover")
 
 
-def _menu_link(label: str, href: str | rx.Var) -> rx.Component:
+def _menu_link(label: str | rx.Var, href: str | rx.Var) -> rx.Component:
     """A menu item that is the link itself: a click anywhere on the row, or Enter, follows it.
 
     The child is React Router's plain link because Radix cannot slot an item onto `rx.link` (itself a slot).
@@ -81,10 +81,30 @@ def _bell() -> rx.Component:
     )
 
 
+def _messages_link() -> rx.Component:
+    """Messages with the unread count, read out as "Messages, 2 unread"."""
+    unread = SessionState.unread_messages
+    return rx.link(
+        rx.hstack(
+            rx.icon("message-square", size=18),
+            rx.text("Messages"),
+            rx.cond(unread > 0, rx.badge(unread, color_scheme="red", variant="solid", radius="full")),
+            align="center",
+            spacing="1",
+        ),
+        href="/messages",
+        aria_label=rx.cond(unread > 0, "Messages, " + unread.to_string() + " unread", "Messages"),
+        weight="medium",
+        underline="hover",
+        color="inherit",
+    )
+
+
 def _account_controls() -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
         rx.hstack(
+            _messages_link(),
             _bell(),
             rx.cond(SessionState.viewer_is_admin, _nav_link("Admin", "/admin")),
             _profile_menu(),
@@ -130,6 +150,14 @@ def navbar() -> rx.Component:
                         rx.cond(
                             SessionState.signed_in,
                             rx.fragment(
+                                _menu_link(
+                                    rx.cond(
+                                        SessionState.unread_messages > 0,
+                                        "Messages (" + SessionState.unread_messages.to_string() + " unread)",
+                                        "Messages",
+                                    ),
+                                    "/messages",
+                                ),
                                 _menu_link(
                                     rx.cond(
                                         SessionState.unread_notifications > 0,

@@ -1,0 +1,181 @@
+"""/messages, /messages/[id] and /messages/open: thin states over services.messages, which checks every call.
+
+The open thread polls for new messages with a client-side timer: each tick is one ordinary event (one
+indexed query), and the chain stops when the tab closes, the page changes or another thread is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.services import messages
+from jtbd_app.state.session import SessionState
+
+POLL_MS = 4000
+
+
+def _last_segment(path: object) -> str:
+    return str(path).rstrip("/").rsplit("/", 1)[-1]
+
+
+class MessagesState(SessionState):
+    """The viewer's conversations, one page at a time."""
+
+    loaded: bool = False
+    refusal: str = ""
+    threads: list[messages.ThreadSummary] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    def _show(self, page: object) -> None:
+        viewer = self._refresh_viewer()
+        self.refusal = ""
+        try:
+            with session_scope() as session:
+                listed = messages.list_threads(session, viewer=viewer, page=page)
+        except DomainError as exc:
+            self.refusal, self.threads, self.total = exc.message, [], 0
+        else:
+            self.threads, self.page, self.pages, self.total = listed.threads, listed.page, listed.pages, listed.total
+        self.loaded = True
+
+    @rx.event
+    def load_threads(self) -> None:
+        """Signed-in only: the viewer's own threads."""
+        self.loaded = False
+        self._show(1)
+
+    @rx.event
+    def go_to_page(self, page: int) -> None:
+        """Signed-in only: another page of the viewer's own threads."""
+        self._show(page)
+
+
+class ThreadState(SessionState):
+    """One conversation: its messages, the reply form, and the poll for new messages."""
+
+    loaded: bool = False
+    refusal: str = ""
+    thread: messages.ThreadView = messages.ThreadView()
+    items: list[messages.MessageItem] = []
+    has_earlier: bool = False
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    _poll_gen: int = 0
+
+    @rx.var
+    def route_thread_id(self) -> str:
+        return _last_segment(self.router.url.path)
+
+    def _next_poll(self) -> EventSpec:
+        return rx.call_script(
+            f"new Promise((resolve) => setTimeout(() => resolve({self._poll_gen}), {POLL_MS}))",
+            callback=ThreadState.poll_thread,
+        )
+
+    def _fetch_new(self, viewer: Any) -> None:
+        """Append messages newer than the last one shown, and refresh the unread badge."""
+        after = self.items[-1].id if self.items else 0
+        with session_scope() as session:
+            fresh = messages.messages_since(session, viewer=viewer, thread_id=self.route_thread_id, after_id=after)
+            self.unread_messages = messages.unread_total(session, user_id=viewer.user_id)
+        if fresh:
+            self.items = [*self.items, *fresh]
+
+    @rx.event
+    def load_thread(self) -> EventSpec | None:
+        """Parties (and administrators, read-only) only: the newest page of the thread."""
+        self.loaded, self.refusal, self.errors = False, "", {}
+        self.thread, self.items, self.has_earlier = messages.ThreadView(), [], False
+        self._poll_gen += 1
+        viewer = self._refresh_viewer()
+        try:
+            with session_scope() as session:
+                view = messages.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
+                if viewer is not None:
+                    self.unread_messages = messages.unread_total(session, user_id=viewer.user_id)
+        except DomainError as exc:
+            self.refusal = exc.message
+            self.loaded = True
+            return None
+        self.items, self.has_earlier = view.messages, view.has_earlier
+        view.messages = []
+        self.thread = view
+        self.loaded = True
+        return self._next_poll()
+
+    @rx.event
+    def poll_thread(self, gen: int) -> EventSpec | None:
+        """Parties and administrators only (checked by the service): new messages since the last shown."""
+        still_open = self.loaded and not self.refusal and self.route_thread_id == str(self.thread.id)
+        if gen != self._poll_gen or isinstance(gen, bool) or not still_open:
+            return None
+        viewer = self._viewer()
+        if viewer is None:
+            return None
+        try:
+            self._fetch_new(viewer)
+        except DomainError:
+            return None
+        return self._next_poll()
+
+    @rx.event
+    def send_message(self, form: dict[str, Any]) -> None:
+        """A party writes; the service refuses anyone else, and bad text, with a message on the field."""
+        form = form if isinstance(form, dict) else {}
+        viewer = self._viewer()
+        try:
+            with session_scope() as session:
+                messages.send_message(session, viewer=viewer, thread_id=self.route_thread_id, body=form.get("body"))
+            self._fetch_new(viewer)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return
+        self.errors = {}
+        self.form_key += 1
+
+    @rx.event
+    def load_earlier(self) -> None:
+        """Parties and administrators only (checked by the service): the page before the first shown."""
+        if not self.items:
+            return
+        try:
+            with session_scope() as session:
+                view = messages.thread_view(
+                    session, viewer=self._viewer(), thread_id=self.route_thread_id, before_id=self.items[0].id
+                )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return
+        self.items = [*view.messages, *self.items]
+        self.has_earlier = view.has_earlier
+
+
+class OpenThreadState(SessionState):
+    """/messages/open?listing=<id>&with=<username>: find or start the thread, then go to it."""
+
+    loaded: bool = False
+    refusal: str = ""
+
+    @rx.event
+    def open_thread(self) -> EventSpec | None:
+        """Listing owner with a bidder or invitee, or such a member with the owner (checked by the service)."""
+        self.loaded, self.refusal = False, ""
+        viewer = self._refresh_viewer()
+        query = self.router.url.query_parameters
+        try:
+            with session_scope() as session:
+                thread_id = messages.open_listing_thread(
+                    session, viewer=viewer, listing_id=query.get("listing", ""), with_username=query.get("with")
+                )
+        except DomainError as exc:
+            self.refusal = exc.message
+            self.loaded = True
+            return None
+        return rx.redirect(f"/messages/{thread_id}", replace=True)
