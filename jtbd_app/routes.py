@@ -9,10 +9,11 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.pages import admin, auth, coming_soon, home, profile, settings, terms
+from jtbd_app.pages import admin, auth, coming_soon, home, profile, providers, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.profile import ProfileState
+from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
@@ -34,6 +35,12 @@ ROUTES: list[PageRoute] = [
     PageRoute("/u/[username]", "Profile", profile.profile_page, ProfileState.load_profile),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute(
+        "/providers",
+        "Providers",
+        providers.providers_page,
+        [ProvidersState.load_providers, ProvidersState.load_invitable],
+    ),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

@@ -18,7 +18,6 @@ COMING = {
         "Describe an outcome with a budget and a deadline; get a plan of micro-tasks matched to doers.",
     ),
     "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
-    "/providers": ("Providers", "A directory of contractors here and trusted external partners."),
     "/notifications": (
         "Notifications",
         "New bids, accepted work, messages and invitations, with preferences to mute kinds.",
