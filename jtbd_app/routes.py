@@ -12,6 +12,7 @@ import reflex as rx
 from jtbd_app.pages import admin, auth, coming_soon, home, profile, providers, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
+from jtbd_app.state.invite import InviteState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.session import SessionState
@@ -32,14 +33,16 @@ ROUTES: list[PageRoute] = [
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
-    PageRoute("/u/[username]", "Profile", profile.profile_page, ProfileState.load_profile),
+    PageRoute(
+        "/u/[username]", "Profile", profile.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
+    ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(
         "/providers",
         "Providers",
         providers.providers_page,
-        [ProvidersState.load_providers, ProvidersState.load_invitable],
+        [ProvidersState.load_providers, InviteState.load_invitable],
     ),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

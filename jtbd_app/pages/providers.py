@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_input, form_error, labelled, text_field
-from jtbd_app.components.layout import link_button, loading, page
+from jtbd_app.components.forms import labelled, text_field
+from jtbd_app.components.invite import invite_action, invite_dialog, no_listing_hint
+from jtbd_app.components.layout import loading, page
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS
 from jtbd_app.state.providers import ProvidersState as S
 
 E = S.errors
 V = S.values
-IE = S.invite_errors
 
 
 def _select(field_id: str, options: dict[str, str], errors: rx.Var, **props) -> rx.Component:
@@ -92,21 +92,8 @@ def _filters() -> rx.Component:
     )
 
 
-def _invite_action(card: rx.Var) -> rx.Component:
-    return rx.cond(
-        S.signed_in,
-        rx.cond(
-            (S.invitable.length() > 0) & (card.username != S.viewer_username),
-            rx.button(
-                "Invite to bid",
-                size="2",
-                variant="soft",
-                aria_label="Invite " + card.display_name + " to bid",
-                on_click=S.open_invite(card.username, card.display_name),
-            ),
-        ),
-        rx.link("Sign in to invite", href="/login", size="2", aria_label="Sign in to invite " + card.display_name),
-    )
+def _fact(icon: str, text) -> rx.Component:
+    return rx.hstack(rx.icon(icon, size=14, aria_hidden="true"), rx.text(text, size="2"), spacing="1", align="center")
 
 
 def _card(card: rx.Var) -> rx.Component:
@@ -136,15 +123,15 @@ def _card(card: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.hstack(
-                    rx.text(rx.icon("star", size=14), " ", card.rating, size="2"),
-                    rx.text(card.completed_contracts.to_string(), " completed contracts", size="2"),
-                    rx.text(rx.cond(card.remote, "Works remotely", "On site only"), size="2"),
-                    rx.cond(card.location, rx.text(rx.icon("map-pin", size=14), " ", card.location, size="2")),
-                    rx.text("Member since ", card.member_since, size="2", color_scheme="gray"),
+                    _fact("star", card.rating),
+                    _fact("briefcase", card.completed_contracts.to_string() + " completed contracts"),
+                    _fact("globe", rx.cond(card.remote, "Works remotely", "On site only")),
+                    rx.cond(card.location, _fact("map-pin", card.location)),
+                    _fact("calendar", "Member since " + card.member_since),
                     wrap="wrap",
                     spacing="4",
                 ),
-                _invite_action(card),
+                invite_action(card.username, card.display_name),
                 spacing="2",
                 width="100%",
             ),
@@ -174,7 +161,11 @@ def _pager() -> rx.Component:
 def _results() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(S.total.to_string(), " providers found", role="status", weight="medium"),
+            rx.text(
+                rx.cond(S.total == 1, "1 provider found", S.total.to_string() + " providers found"),
+                role="status",
+                weight="medium",
+            ),
             rx.spacer(),
             rx.el.label("Sort by", html_for="sort", style={"font_weight": "500"}),
             rx.box(
@@ -215,55 +206,6 @@ def _results() -> rx.Component:
     )
 
 
-def _invite_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Invite ", S.invite_name, " to bid"),
-            rx.dialog.description("They get a notification with a link to your listing.", size="2"),
-            rx.form(
-                rx.vstack(
-                    form_error(IE),
-                    rx.cond(S.invite_sent, rx.callout(S.invite_sent, icon="check", role="status")),
-                    labelled(
-                        "Listing",
-                        "listing_id",
-                        rx.el.select(
-                            rx.foreach(S.invitable, lambda item: rx.el.option(item["title"], value=item["id"])),
-                            id="listing_id",
-                            name="listing_id",
-                            aria_describedby="listing_id-error",
-                            aria_invalid=rx.cond(IE["listing_id"], "true", "false"),
-                            style={"padding": "0.4rem", "width": "100%"},
-                        ),
-                        IE["listing_id"],
-                    ),
-                    labelled(
-                        "Message (optional)",
-                        "message",
-                        field_input("message", IE, multiline=True, rows="4", max_length=1000),
-                        IE["message"],
-                        hint="Plain text, at most 1000 characters.",
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Close", type="button", variant="soft")),
-                        rx.button("Send invitation", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=S.send_invite,
-                reset_on_submit=False,
-                key=S.invite_form_key,
-                aria_label="Invite to bid",
-            ),
-        ),
-        open=S.invite_open,
-        on_open_change=S.set_invite_open,
-    )
-
-
 def providers_page() -> rx.Component:
     return page(
         rx.vstack(
@@ -271,14 +213,7 @@ def providers_page() -> rx.Component:
             rx.text(
                 "Contractors on JTBD Marketplace. Filter by skills, rating, rate and place, then invite them to bid."
             ),
-            rx.cond(
-                S.signed_in & S.invitable_loaded & (S.invitable.length() == 0),
-                rx.hstack(
-                    rx.text("To invite a provider to bid, first post a task.", size="2", color_scheme="gray"),
-                    link_button("Post a task", "/post", size="1", variant="soft"),
-                    align="center",
-                ),
-            ),
+            no_listing_hint(),
             spacing="2",
         ),
         rx.flex(
@@ -291,6 +226,6 @@ def providers_page() -> rx.Component:
             spacing="6",
             width="100%",
         ),
-        _invite_dialog(),
+        invite_dialog(),
         width="72rem",
     )

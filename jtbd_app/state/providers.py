@@ -1,4 +1,4 @@
-"""/providers: the contractor directory. The URL holds the filters (shareable); inviting is checked by the service."""
+"""/providers: the contractor directory. The URL holds the filters, so a search can be shared as a link."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, ValidationFailed, field_errors
+from jtbd_app.domain.errors import ValidationFailed, field_errors
 from jtbd_app.domain.provider_query import PARAM_NAMES
-from jtbd_app.services import invitations, providers
+from jtbd_app.services import providers
 from jtbd_app.state.session import SessionState
 
 PATH = "/providers"
@@ -30,20 +30,11 @@ class ProvidersState(SessionState):
     pages: int = 0
     previous_href: str = ""
     next_href: str = ""
-    values: dict[str, str] = {}  # what the filter fields show (as typed, even when refused)
+    values: dict[str, str] = dict.fromkeys(FORM_FIELDS, "")  # what the filter fields show, even when refused
     sort: str = "match"
     errors: dict[str, str] = {}
     form_key: int = 0
     filtered: bool = False
-    # The invite dialog: the viewer's own open listings, and the member being invited.
-    invitable: list[dict[str, str]] = []
-    invitable_loaded: bool = False
-    invite_open: bool = False
-    invite_username: str = ""
-    invite_name: str = ""
-    invite_errors: dict[str, str] = {}
-    invite_sent: str = ""
-    invite_form_key: int = 0
     _applied: dict[str, str] = {}
 
     def _search(self, query: providers.ProviderQuery) -> None:
@@ -64,8 +55,10 @@ class ProvidersState(SessionState):
         self._refresh_viewer()
         raw = dict(self.router.url.query_parameters)
         query, self.errors = providers.ProviderQuery.parse(raw)
-        self.values = {name: str(raw.get(name, ""))[:200] for name in FORM_FIELDS}
-        self.form_key += 1
+        values = {name: str(raw.get(name, ""))[:200] for name in FORM_FIELDS}
+        if values != self.values:  # remount the filter form only when its defaults change (keeps typing)
+            self.values = values
+            self.form_key += 1
         self._search(query)
 
     @rx.event
@@ -94,50 +87,3 @@ class ProvidersState(SessionState):
         self.errors = {k: v for k, v in self.errors.items() if k != "sort"}
         self._search(query)
         return rx.redirect(providers_url(query.to_params()))
-
-    @rx.event
-    def load_invitable(self) -> None:
-        """Signed-in only: the viewer's own open listings, offered by the invite dialog."""
-        self.invitable, self.invitable_loaded = [], False
-        try:
-            with session_scope() as session:
-                rows = invitations.invitable_listings(session, viewer=self._viewer())
-        except DomainError:
-            rows = []
-        self.invitable = [{"id": str(listing_id), "title": title} for listing_id, title in rows]
-        self.invitable_loaded = True
-
-    @rx.event
-    def open_invite(self, username: str, name: str) -> None:
-        """Public: opens the dialog in this browser only; sending is what is checked."""
-        if not isinstance(username, str) or not isinstance(name, str):
-            return
-        self.invite_username, self.invite_name = username[:60], name[:80]
-        self.invite_errors, self.invite_sent = {}, ""
-        self.invite_form_key += 1
-        self.invite_open = True
-
-    @rx.event
-    def set_invite_open(self, value: bool) -> None:
-        """Public: shows or hides the dialog in this browser only."""
-        self.invite_open = bool(value)
-
-    @rx.event
-    def send_invite(self, form: dict[str, Any]) -> None:
-        """Invites the chosen member to one of the viewer's open listings; the service checks who and what."""
-        form = form if isinstance(form, dict) else {}
-        self.invite_errors, self.invite_sent = {}, ""
-        try:
-            with session_scope() as session:
-                invitations.invite(
-                    session,
-                    viewer=self._viewer(),
-                    listing_id=form.get("listing_id"),
-                    contractor_username=self.invite_username,
-                    message=form.get("message", ""),
-                )
-        except DomainError as exc:
-            self.invite_errors = field_errors(exc)
-            return
-        self.invite_sent = f"Invitation sent to {self.invite_name}."
-        self.invite_form_key += 1

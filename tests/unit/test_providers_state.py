@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification
+from jtbd_app.state.invite import InviteState
 from jtbd_app.state.providers import ProvidersState
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.support.factories import make_listing
@@ -99,7 +100,7 @@ def test_a_client_invites_from_the_dialog_and_sees_it_was_sent(db: Session) -> N
     client = make_user("cleo")
     listing = make_listing(client, title="Fix my website")
     contractor("carl", "python")
-    state = loaded("/providers", token=session_token(client))
+    state = state_for(InviteState, token=session_token(client), path="/providers")
     call(state, "load_invitable")
     assert state.invitable == [{"id": str(listing.id), "title": "Fix my website"}]
 
@@ -117,7 +118,7 @@ def test_hostile_dialog_input_is_refused_by_its_field(db: Session) -> None:
     client = make_user("cleo")
     listing = make_listing(client)
     contractor("carl", "python")
-    state = loaded("/providers", token=session_token(client))
+    state = state_for(InviteState, token=session_token(client), path="/u/carl")
     call(state, "open_invite", 42, None)
     assert state.invite_open is False
 
