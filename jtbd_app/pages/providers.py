@@ -129,7 +129,7 @@ def _card(card: rx.Var) -> rx.Component:
                     rx.cond(card.location, _fact("map-pin", card.location)),
                     _fact("calendar", "Member since " + card.member_since),
                     wrap="wrap",
-                    spacing="4",
+                    spacing="3",
                 ),
                 invite_action(card.username, card.display_name),
                 spacing="2",
