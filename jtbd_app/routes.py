@@ -19,17 +19,20 @@ from jtbd_app.pages import (
     notifications,
     post,
     profile,
+    providers,
     settings,
     terms,
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.invite import InviteState
 from jtbd_app.state.listing import ListingState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profile import ProfileState
+from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
@@ -48,7 +51,9 @@ ROUTES: list[PageRoute] = [
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
-    PageRoute("/u/[username]", "Profile", profile.profile_page, ProfileState.load_profile),
+    PageRoute(
+        "/u/[username]", "Profile", profile.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
+    ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
@@ -65,6 +70,12 @@ ROUTES: list[PageRoute] = [
     PageRoute("/messages", "Messages", messages.messages_page, MessagesState.load_threads),
     PageRoute("/messages/open", "Opening a conversation", messages.open_thread_page, OpenThreadState.open_thread),
     PageRoute("/messages/[id]", "Conversation", messages.thread_page, ThreadState.load_thread),
+    PageRoute(
+        "/providers",
+        "Providers",
+        providers.providers_page,
+        [ProvidersState.load_providers, InviteState.load_invitable],
+    ),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

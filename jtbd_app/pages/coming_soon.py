@@ -17,7 +17,6 @@ COMING = {
         "Describe an outcome with a budget and a deadline; get a plan of micro-tasks matched to doers.",
     ),
     "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
-    "/providers": ("Providers", "A directory of contractors here and trusted external partners."),
     "/wallet": ("Wallet", "Your balance, escrow, payouts and the history of every movement."),
 }
 

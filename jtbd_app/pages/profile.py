@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import form_error, labelled, text_field
+from jtbd_app.components.invite import invite_action, invite_dialog
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.money import CURRENCIES
@@ -25,7 +26,11 @@ def _view() -> rx.Component:
                 spacing="1",
             ),
             rx.spacer(),
-            rx.cond(ProfileState.is_owner, rx.button("Edit profile", on_click=ProfileState.start_edit)),
+            rx.cond(
+                ProfileState.is_owner,
+                rx.button("Edit profile", on_click=ProfileState.start_edit),
+                rx.cond(~P.suspended, invite_action(P.username, P.display_name)),
+            ),
             align="center",
             width="100%",
         ),
@@ -67,6 +72,7 @@ def _view() -> rx.Component:
             ),
             rx.text("No portfolio links yet.", color_scheme="gray"),
         ),
+        invite_dialog(),
         spacing="4",
         width="100%",
     )

@@ -14,6 +14,7 @@ PAGES = [
     ("/u/alice", "Loading profile"),
     ("/terms", "Loading the terms"),
     ("/admin", "Checking your access"),
+    ("/providers", "Finding providers"),
 ]
 
 

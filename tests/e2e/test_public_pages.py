@@ -13,8 +13,9 @@ NAV_TARGETS = [
     ("Marketplace", "/marketplace", "Browse and search open listings"),
     ("Tasks", "/tasks", "Delegate button"),
     ("Problems", "/problems", "plan of micro-tasks"),
-    ("Providers", "/providers", "directory of contractors"),
+    ("Providers", "/providers", ""),  # built: see tests/e2e/test_providers.py
 ]
+COMING_SOON = [target for target in NAV_TARGETS if target[2]]
 
 
 def test_landing_page_explains_the_product_to_a_visitor(app_server: AppServer, page: Page) -> None:
@@ -36,7 +37,7 @@ def test_navigation_offers_the_sections_and_sign_in_and_sign_up_to_a_visitor(app
     expect(nav.get_by_role("link", name="Sign up", exact=True)).to_have_attribute("href", "/signup")
 
 
-@pytest.mark.parametrize(("label", "path", "promise"), NAV_TARGETS, ids=[t[0] for t in NAV_TARGETS])
+@pytest.mark.parametrize(("label", "path", "promise"), COMING_SOON, ids=[t[0] for t in COMING_SOON])
 def test_each_navigation_link_opens_a_page_that_says_what_is_coming(
     app_server: AppServer, page: Page, label: str, path: str, promise: str
 ) -> None:

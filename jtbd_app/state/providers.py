@@ -1,0 +1,89 @@
+"""/providers: the contractor directory. The URL holds the filters, so a search can be shared as a link."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import ValidationFailed, field_errors
+from jtbd_app.domain.provider_query import PARAM_NAMES
+from jtbd_app.services import providers
+from jtbd_app.state.session import SessionState
+
+PATH = "/providers"
+FORM_FIELDS = tuple(name for name in PARAM_NAMES if name not in ("sort", "page"))
+
+
+def providers_url(params: dict[str, str]) -> str:
+    return f"{PATH}?{urlencode(params)}" if params else PATH
+
+
+class ProvidersState(SessionState):
+    loaded: bool = False
+    cards: list[providers.ProviderCard] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    previous_href: str = ""
+    next_href: str = ""
+    values: dict[str, str] = dict.fromkeys(FORM_FIELDS, "")  # what the filter fields show, even when refused
+    sort: str = "match"
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    filtered: bool = False
+    _applied: dict[str, str] = {}
+
+    def _search(self, query: providers.ProviderQuery) -> None:
+        with session_scope() as session:
+            result = providers.search_providers(session, query=query)
+        params = query.to_params()
+        self._applied = {k: v for k, v in params.items() if k != "page"}
+        self.cards, self.total, self.page, self.pages = result.cards, result.total, result.page, result.pages
+        self.sort = query.sort
+        self.filtered = bool(self._applied.keys() - {"sort"})
+        self.previous_href = providers_url(query.on_page(query.page - 1).to_params()) if result.has_previous else ""
+        self.next_href = providers_url(query.on_page(query.page + 1).to_params()) if result.has_next else ""
+        self.loaded = True
+
+    @rx.event
+    def load_providers(self) -> None:
+        """Public: the directory is public; bad URL parameters are shown next to their fields and ignored."""
+        self._refresh_viewer()
+        raw = dict(self.router.url.query_parameters)
+        query, self.errors = providers.ProviderQuery.parse(raw)
+        values = {name: str(raw.get(name, ""))[:200] for name in FORM_FIELDS}
+        if values != self.values:  # remount the filter form only when its defaults change (keeps typing)
+            self.values = values
+            self.form_key += 1
+        self._search(query)
+
+    @rx.event
+    def apply_filters(self, form: dict[str, Any]) -> EventSpec | None:
+        """Public: searches with the typed filters (page 1) and writes them to the URL."""
+        form = form if isinstance(form, dict) else {}
+        params = {name: form.get(name, "") for name in FORM_FIELDS}
+        params["sort"] = self.sort
+        try:
+            query = providers.ProviderQuery.from_params(params)
+        except ValidationFailed as exc:
+            self.errors = field_errors(exc)
+            return None
+        self.errors = {}
+        self._search(query)
+        return rx.redirect(providers_url(query.to_params()))
+
+    @rx.event
+    def change_sort(self, value: str) -> EventSpec | None:
+        """Public: the same filters in another order, from page 1."""
+        try:
+            query = providers.ProviderQuery.from_params({**self._applied, "sort": value})
+        except ValidationFailed as exc:
+            self.errors = {**self.errors, **field_errors(exc)}
+            return None
+        self.errors = {k: v for k, v in self.errors.items() if k != "sort"}
+        self._search(query)
+        return rx.redirect(providers_url(query.to_params()))
