@@ -70,7 +70,13 @@ def stats() -> rx.Component:
         _stat("Bids waiting on your listings", B.bids_received),
         _stat("Bids you placed", B.bids_page.total),
         _stat("Drafts", B.drafts_page.total),
-        columns=rx.breakpoints(initial="2", sm="4"),
+        rx.link(
+            _stat("Unread messages", B.unread_messages),
+            href="/messages",
+            underline="none",
+            aria_label="Unread messages: " + B.unread_messages.to_string(),
+        ),
+        columns=rx.breakpoints(initial="2", sm="5"),
         spacing="3",
         width="100%",
     )
@@ -182,4 +188,26 @@ def quick_actions() -> rx.Component:
         link_button("Find providers", "/providers", variant="soft"),
         wrap="wrap",
         spacing="3",
+    )
+
+
+def my_invitations() -> rx.Component:
+    return rx.cond(
+        B.invitations.length() > 0,
+        rx.vstack(
+            rx.heading("Invitations to bid", size="5", as_="h2"),
+            _table(
+                "Invitations to bid",
+                ["Listing", "From", "Invited", ""],
+                B.invitations,
+                lambda r: rx.table.row(
+                    rx.table.row_header_cell(rx.link(r.listing_title, href="/listings/" + r.listing_id.to_string())),
+                    rx.table.cell(r.client_name),
+                    rx.table.cell(r.invited_at),
+                    rx.table.cell(rx.cond(r.listing_open, rx.badge("open", variant="soft"), rx.badge("closed"))),
+                ),
+                rx.fragment(),
+            ),
+            width="100%",
+        ),
     )

@@ -68,6 +68,7 @@ def dashboard() -> rx.Component:
                 dash.stats(),
                 dash.my_listings(),
                 dash.my_drafts(),
+                dash.my_invitations(),
                 dash.my_bids(),
                 dash.my_contracts(),
                 spacing="5",

@@ -300,6 +300,45 @@ def _owner_bid(b: BidItem) -> rx.Component:
     )
 
 
+def _invitations_section() -> rx.Component:
+    invited = rx.el.ul(
+        rx.foreach(
+            L.invitations,
+            lambda i: rx.el.li(
+                rx.hstack(
+                    rx.link(i.contractor_name, href="/u/" + i.contractor_username),
+                    rx.text("invited ", i.invited_at, size="2", color_scheme="gray"),
+                    rx.cond(i.has_bid, rx.badge("has bid", color_scheme="green", variant="soft")),
+                    align="center",
+                    spacing="2",
+                ),
+            ),
+        ),
+        aria_label="Invited providers",
+    )
+    return rx.cond(
+        L.is_owner,
+        rx.vstack(
+            rx.heading("Invitations", size="5", as_="h2"),
+            rx.cond(
+                L.invitations.length() > 0,
+                invited,
+                rx.text("You have not invited anyone yet.", color_scheme="gray"),
+            ),
+            rx.cond(
+                L.status == "open",
+                rx.link("Find providers to invite", href="/providers?skills=" + L.skills.join(",")),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.cond(
+            L.invitations.length() > 0,
+            rx.callout(L.poster.display_name + " invited you to bid on this listing.", icon="mail-open", role="status"),
+        ),
+    )
+
+
 def _bids_section() -> rx.Component:
     return rx.vstack(
         rx.heading("Bids", size="5", as_="h2"),
@@ -415,6 +454,7 @@ def _listing() -> rx.Component:
             spacing="5",
             width="100%",
         ),
+        _invitations_section(),
         _bids_section(),
         _questions_section(),
         spacing="5",

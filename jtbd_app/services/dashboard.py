@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain import display
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Bid, Contract, Listing, Profile, utcnow
+from jtbd_app.services.invitations import MyInvitation, my_invitations
+from jtbd_app.services.messages import unread_total
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 PER_PAGE = 10
@@ -65,6 +67,8 @@ class Dashboard:
     bids_page: Section = field(default_factory=Section)
     contracts: list[ContractRow] = field(default_factory=list)
     bids_received: int = 0  # live bids waiting on the viewer's open listings
+    invitations: list[MyInvitation] = field(default_factory=list)
+    unread_messages: int = 0
 
 
 def dashboard(
@@ -96,6 +100,8 @@ def dashboard(
         bids_page=bid_section,
         contracts=_contracts(session, actor.user_id),
         bids_received=int(received),
+        invitations=my_invitations(session, viewer=actor, limit=PER_PAGE),
+        unread_messages=unread_total(session, user_id=actor.user_id),
     )
 
 

@@ -14,6 +14,7 @@ from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
+from jtbd_app.services.invitations import ListingInvitation, invitations_for_listing
 from jtbd_app.services.listings import listing_skills, parse_id
 from jtbd_app.services.viewer import Viewer
 
@@ -73,6 +74,7 @@ class ListingDetail:
     can_bid: bool = False
     bids: list[BidItem] = field(default_factory=list)  # the owner: every bid; a bidder: their own
     contract_id: int = 0  # set for the two parties once a bid was accepted
+    invitations: list[ListingInvitation] = field(default_factory=list)  # the owner: all; an invitee: their own
 
 
 def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
@@ -118,6 +120,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         and not any(b.status != "withdrawn" for b in mine),
         bids=bids,
         contract_id=contract.id if parties and contract and contract.id else 0,
+        invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
     )
 
 

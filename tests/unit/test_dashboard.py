@@ -43,3 +43,18 @@ def test_long_lists_are_paginated_and_bad_pages_are_clamped(db: Session) -> None
         hostile = dashboard.dashboard(s, viewer=viewer_of(ann), listings_page="1; drop")
     assert (last.listings_page.pages, last.listings_page.total, len(last.listings)) == (3, 23, 3)
     assert clamped.listings_page.page == 3 and hostile.listings_page.page == 1
+
+
+def test_invitations_and_unread_messages_reach_the_dashboard(db: Session) -> None:
+    from jtbd_app.services import invitations, messages
+
+    ann, bob = make_user("ann"), make_user("bob")
+    listing = make_listing(ann, title="Logo for a cafe")
+    with session_scope() as s:
+        invitations.invite(s, viewer=viewer_of(ann), listing_id=listing.id, contractor_username="bob")
+    with session_scope() as s:
+        thread = messages.open_listing_thread(s, viewer=viewer_of(ann), listing_id=listing.id, with_username="bob")
+        messages.send_message(s, viewer=viewer_of(ann), thread_id=thread, body="Hello Bob, are you free?")
+    with session_scope() as s:
+        board = dashboard.dashboard(s, viewer=viewer_of(bob))
+    assert [i.listing_title for i in board.invitations] == ["Logo for a cafe"] and board.unread_messages == 1

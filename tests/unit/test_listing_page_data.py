@@ -87,3 +87,14 @@ def test_the_owner_does_not_ask_on_their_own_listing(db: Session) -> None:
     ann, _, _, listing_id = setup_market()
     with session_scope() as s, pytest.raises(PermissionDenied):
         questions.ask_question(s, viewer=ann, listing_id=listing_id, body="Talking to myself?")
+
+
+def test_invitations_show_to_the_owner_and_the_invitee_only(db: Session) -> None:
+    from jtbd_app.services import invitations
+
+    ann, bob, cat, listing_id = setup_market()
+    with session_scope() as s:
+        invitations.invite(s, viewer=ann, listing_id=listing_id, contractor_username="bob", message="You'd be great.")
+    assert [i.contractor_username for i in detail(ann, listing_id).invitations] == ["bob"]
+    assert [i.contractor_username for i in detail(bob, listing_id).invitations] == ["bob"]
+    assert detail(cat, listing_id).invitations == [] and detail(None, listing_id).invitations == []
