@@ -40,8 +40,10 @@ def clean_rich_text(value: object, *, label: str, max_len: int, min_len: int = 1
     if isinstance(value, str) and len(value) > max_len * 2:
         raise ValueError(f"{label} must be at most {max_len:,} characters.")
     body = text.clean_paragraphs(value, label=label, max_len=max_len)
+    if not body:
+        raise ValueError(f"{label} is required.")
     if len(body) < min_len:
-        raise ValueError(f"{label} is required." if min_len <= 1 else f"Use at least {min_len} characters.")
+        raise ValueError(f"Use at least {min_len} characters.")
     if HTML_TAG_RE.search(body):
         raise ValueError(f"{label} cannot contain HTML; use plain text or markdown.")
     return body
