@@ -1,0 +1,73 @@
+"""Bids on PostgreSQL: two accepts racing on one listing (two workers) make exactly one contract."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine, select
+
+from jtbd_app import cli
+from jtbd_app.config import _normalise_db_url
+from jtbd_app.domain.errors import DomainError
+from jtbd_app.models import Bid, Contract, Listing, Notification, Profile, User
+from jtbd_app.services import bids, seed
+from jtbd_app.services.viewer import Viewer
+
+
+@pytest.fixture
+def engine(postgres_url: str) -> Iterator[Engine]:
+    url = _normalise_db_url(postgres_url)
+    cli.migrate(url)
+    eng = create_engine(url, pool_size=5)
+    with Session(eng) as session:
+        seed.seed(session)
+        session.commit()
+    yield eng
+    eng.dispose()
+
+
+def _viewer(session: Session, username: str) -> Viewer:
+    user, name = session.exec(
+        select(User, Profile.display_name).join(Profile).where(User.username == username)  # type: ignore[arg-type]
+    ).one()
+    assert user.id is not None
+    return Viewer(user.id, user.username, name, user.role, user.status)
+
+
+def test_two_simultaneous_accepts_make_one_contract(engine: Engine) -> None:
+    with Session(engine) as session:
+        listing = session.exec(select(Listing).where(Listing.title == "Get 10K legit website visitors")).one()
+        owner = _viewer(session, "carla")
+        bid_ids = [b.id for b in session.exec(select(Bid).where(Bid.listing_id == listing.id)).all()]
+    assert len(bid_ids) == 2
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(bid_id: object) -> None:
+        with Session(engine) as session:
+            barrier.wait()
+            try:
+                bids.accept_bid(session, viewer=owner, bid_id=bid_id)
+                session.commit()
+                outcomes.append("accepted")
+            except DomainError as exc:
+                session.rollback()
+                outcomes.append(exc.message)
+
+    threads = [threading.Thread(target=accept, args=(bid_id,)) for bid_id in bid_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["This listing is no longer open.", "accepted"]
+    with Session(engine) as session:
+        contracts = session.exec(select(Contract)).all()
+        assert len(contracts) == 1
+        statuses = sorted(b.status for b in session.exec(select(Bid).where(Bid.listing_id == listing.id)).all())
+        assert statuses == ["accepted", "rejected"]
+        assert session.get(Listing, listing.id).status == "closed"  # type: ignore[union-attr]
+        kinds = sorted(n.kind for n in session.exec(select(Notification)).all() if n.kind.startswith("bid_"))
+        assert kinds.count("bid_accepted") == 1 and kinds.count("bid_rejected") == 1
