@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.layout import link_button
+from jtbd_app.components.pager import button_pager
 from jtbd_app.state.dashboard import DashboardState
 
 B = DashboardState.board
@@ -20,30 +21,7 @@ VISUALLY_HIDDEN = {
 
 
 def pager(section: str, info: rx.Var) -> rx.Component:
-    return rx.cond(
-        info.pages > 1,
-        rx.hstack(
-            rx.button(
-                "Previous",
-                size="1",
-                variant="soft",
-                disabled=info.page <= 1,
-                aria_label=f"Previous page of {section}",
-                on_click=DashboardState.turn_page(section, info.page - 1),
-            ),
-            rx.text("Page ", info.page.to_string(), " of ", info.pages.to_string(), size="2"),
-            rx.button(
-                "Next",
-                size="1",
-                variant="soft",
-                disabled=info.page >= info.pages,
-                aria_label=f"Next page of {section}",
-                on_click=DashboardState.turn_page(section, info.page + 1),
-            ),
-            align="center",
-            spacing="3",
-        ),
-    )
+    return button_pager(info.page, info.pages, lambda n: DashboardState.turn_page(section, n), name=section)
 
 
 def _table(caption: str, headers: list[str], rows: rx.Var, render: object, empty: rx.Component) -> rx.Component:

@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.layout import guarded, link_button, loading, page
+from jtbd_app.components.pager import button_pager
 from jtbd_app.domain.messages import MAX_BODY
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 
@@ -51,26 +52,7 @@ def _thread_row(t: rx.Var) -> rx.Component:
 
 
 def _pagination() -> rx.Component:
-    return rx.cond(
-        MessagesState.pages > 1,
-        rx.hstack(
-            rx.button(
-                "Previous page",
-                variant="soft",
-                disabled=MessagesState.page <= 1,
-                on_click=MessagesState.go_to_page(MessagesState.page - 1),
-            ),
-            rx.text("Page ", MessagesState.page, " of ", MessagesState.pages, size="2"),
-            rx.button(
-                "Next page",
-                variant="soft",
-                disabled=MessagesState.page >= MessagesState.pages,
-                on_click=MessagesState.go_to_page(MessagesState.page + 1),
-            ),
-            align="center",
-            spacing="3",
-        ),
-    )
+    return button_pager(MessagesState.page, MessagesState.pages, MessagesState.go_to_page, name="conversations")
 
 
 def _thread_list() -> rx.Component:

@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import form_error
 from jtbd_app.components.layout import guarded, page
+from jtbd_app.components.pager import button_pager
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.session import SessionState
 
@@ -60,19 +61,7 @@ def _item(n: rx.Var) -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.cond(
-        S.pages > 1,
-        rx.el.nav(
-            rx.hstack(
-                rx.button("Previous page", variant="soft", disabled=S.page <= 1, on_click=S.show_page(S.page - 1)),
-                rx.text(f"Page {S.page} of {S.pages}"),
-                rx.button("Next page", variant="soft", disabled=S.page >= S.pages, on_click=S.show_page(S.page + 1)),
-                align="center",
-                spacing="3",
-            ),
-            aria_label="Pages of notifications",
-        ),
-    )
+    return button_pager(S.page, S.pages, S.show_page, name="notifications")
 
 
 def _inbox() -> rx.Component:
