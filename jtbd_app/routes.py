@@ -9,9 +9,10 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.pages import admin, auth, coming_soon, home, profile, settings, terms
+from jtbd_app.pages import admin, auth, coming_soon, home, marketplace, profile, settings, terms
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
+from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
@@ -34,6 +35,7 @@ ROUTES: list[PageRoute] = [
     PageRoute("/u/[username]", "Profile", profile.profile_page, ProfileState.load_profile),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

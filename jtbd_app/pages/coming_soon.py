@@ -7,7 +7,6 @@ import reflex as rx
 from jtbd_app.components.layout import page
 
 COMING = {
-    "/marketplace": ("Marketplace", "Browse and search open listings, filter by skills, budget and location, and bid."),
     "/post": ("Post a task", "A short wizard to post a task with skills, a budget and a deadline."),
     "/tasks": (
         "Tasks",
