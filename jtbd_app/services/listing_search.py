@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, exists, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
 from sqlmodel import Session, col
 
 from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
@@ -129,9 +129,8 @@ def _filters(session: Session, query: ListingQuery, now: datetime) -> list[Colum
         if len(ids) < len(query.skills):
             return None
         for skill_id in ids:
-            conditions.append(
-                exists().where(col(ListingSkill.listing_id) == col(Listing.id), col(ListingSkill.skill_id) == skill_id)
-            )
+            having = select(col(ListingSkill.listing_id)).where(col(ListingSkill.skill_id) == skill_id)
+            conditions.append(col(Listing.id).in_(having))
     if query.has_budget:
         conditions += [col(Listing.currency) == query.currency, col(Listing.budget_minor).is_not(None)]
         if query.min_minor is not None:
