@@ -88,17 +88,13 @@ def posters(session: Session, owner_ids: Iterable[int]) -> dict[int, Poster]:
     ids = sorted(set(owner_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(
-            col(User.id),
-            col(User.username),
-            col(Profile.display_name),
-            col(Profile.rating_total),
-            col(Profile.rating_count),
-        )
+    stmt = (
+        select(col(User.id), col(User.username), col(Profile.display_name), col(Profile.rating_total))
+        .add_columns(col(Profile.rating_count))
         .join(Profile, col(Profile.user_id) == col(User.id))
         .where(col(User.id).in_(ids))
-    ).all()
+    )
+    rows: list[Any] = list(session.connection().execute(stmt))
     return {row[0]: Poster(row[1], row[2], rating_label(row[3], row[4])) for row in rows}
 
 

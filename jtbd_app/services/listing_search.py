@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
@@ -55,7 +56,7 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(clean.page, pages)
     page_ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = session.execute(select(*CARD_COLUMNS).where(col(Listing.id).in_(page_ids))).all() if page_ids else []
+    rows = _core(session).execute(select(*CARD_COLUMNS).where(col(Listing.id).in_(page_ids))).all() if page_ids else []
     position = {listing_id: i for i, listing_id in enumerate(page_ids)}
     rows = sorted(rows, key=lambda row: position[row[0]])
     return SearchPage(
@@ -80,16 +81,16 @@ def _ordered_ids(
     listing_id = col(Listing.id)
     if not terms:
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
-        return list(session.execute(stmt).scalars())
+        return _ids(session, stmt)
     if session.get_bind().dialect.name == "sqlite":
         match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_match(terms))
         matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
         if query.sort != "relevance":
-            return list(session.execute(matching.order_by(*_order(query.sort)).limit(limit)).scalars())
+            return _ids(session, matching.order_by(*_order(query.sort)).limit(limit))
         # bm25 with column weights (see models/search_index.py); lower is better.
         newest = matching.add_columns(_FTS.c.rank.label("score")).order_by(_FTS.c.rowid.desc()).limit(limit)
         ranked = newest.subquery()
-        return list(session.execute(select(ranked.c.id).order_by(ranked.c.score, ranked.c.id.desc())).scalars())
+        return _ids(session, select(ranked.c.id).order_by(ranked.c.score, ranked.c.id.desc()))
     return _ordered_ids_postgres(session, query, terms, conditions)
 
 
@@ -110,14 +111,23 @@ def _ordered_ids_postgres(
     limit = COUNT_CAP + 1
     if query.sort != "relevance":
         stmt = select(matches.c.id).order_by(*_order(query.sort, matches.c)).limit(limit)
-        return list(session.execute(stmt).scalars())
+        return _ids(session, stmt)
     newest = select(matches.c.id).order_by(matches.c.id.desc()).limit(limit).subquery()
     ranked = (
         select(listing.id)
         .join(newest, newest.c.id == listing.id)
         .order_by(func.ts_rank(vector, tsquery).desc(), listing.id.desc())
     )
-    return list(session.execute(ranked).scalars())
+    return _ids(session, ranked)
+
+
+def _core(session: Session) -> Connection:
+    """Plain SQL results: these reads need no ORM objects, and skipping the ORM layer saves Python time."""
+    return session.connection()
+
+
+def _ids(session: Session, stmt: Any) -> list[int]:
+    return list(_core(session).execute(stmt).scalars())
 
 
 def _filters(session: Session, query: ListingQuery, now: datetime) -> list[ColumnElement[bool]] | None:
@@ -125,7 +135,7 @@ def _filters(session: Session, query: ListingQuery, now: datetime) -> list[Colum
     if query.category:
         conditions.append(col(Listing.category) == query.category)
     if query.skills:
-        ids = session.execute(select(col(Skill.id)).where(col(Skill.name).in_(query.skills))).scalars().all()
+        ids = _core(session).execute(select(col(Skill.id)).where(col(Skill.name).in_(query.skills))).scalars().all()
         if len(ids) < len(query.skills):
             return None
         for skill_id in ids:
