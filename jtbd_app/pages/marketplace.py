@@ -14,8 +14,8 @@ from jtbd_app.state.marketplace import MarketplaceState
 S = MarketplaceState
 E = MarketplaceState.errors
 
-# Enter in the skill box adds the skill; it must not also submit the whole search form.
-_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter') e.preventDefault(); })")
+# Enter or a comma in the skill box adds the skill; Enter must not also submit the search, nor a comma be typed.
+_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter' || e.key === ',') e.preventDefault(); })")
 _SELECT_STYLE = {"padding": "0.45rem", "width": "100%", "min_height": "2.25rem"}
 
 

@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, create_engine, select
 
-from jtbd_app.models import Listing, User, utcnow
+from jtbd_app.models import Listing, ListingSkill, User, utcnow
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message
+from tests.support.factories import skill_id
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def seeded(app_server: AppServer) -> Iterator[Seeded]:
             for n in ("one", "two", "three")
         ]
         session.add_all(logos)
+        session.flush()
+        for listing in logos:
+            assert listing.id is not None
+            for position, name in enumerate(("figma", "branding")):
+                session.add(ListingSkill(listing_id=listing.id, skill_id=skill_id(session, name), position=position))
         session.commit()
         ids = [listing.id for listing in logos if listing.id is not None]
     engine.dispose()
@@ -113,17 +119,22 @@ def test_a_filter_goes_into_the_url_and_survives_a_reload(app_server: AppServer,
     form.get_by_text("Filters", exact=True).click()
     form.get_by_label("Category").select_option("design")
     form.get_by_label("Remote or on site").select_option("remote")
+    form.get_by_role("textbox", name="Skills").press_sequentially("bran")
+    form.get_by_role("button", name="Add skill branding").click()
+    expect(form.get_by_role("button", name="Remove skill branding")).to_be_visible()
     form.get_by_role("button", name="Apply filters").click()
 
     expect(page).to_have_url(re.compile(r"category=design"))
     expect(page).to_have_url(re.compile(r"remote=remote"))
+    expect(page).to_have_url(re.compile(r"skills=branding"))
     expect(page.get_by_text("3 listings")).to_be_visible()
     before = _results(page)
     page.reload()
     expect(page.get_by_text("3 listings")).to_be_visible()
     assert _results(page) == before
     expect(_search_form(page).get_by_label("Category")).to_have_value("design")  # open: a filter is set
-    expect(_search_form(page).get_by_text("2 active")).to_be_visible()
+    expect(_search_form(page).get_by_text("3 active")).to_be_visible()
+    expect(_search_form(page).get_by_role("button", name="Remove skill branding")).to_be_visible()
     expect(_search_form(page).get_by_label("Search listings")).to_have_value(seeded.marker)
 
 
