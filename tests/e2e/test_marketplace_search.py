@@ -92,7 +92,9 @@ def _open(page: Page, url: str) -> None:
 
 
 def test_a_visitor_searches_by_text_and_opens_a_listing(app_server: AppServer, page: Page, seeded: Seeded) -> None:
-    _open(page, f"{app_server.url}/marketplace")
+    page.goto(app_server.url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
+    expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
 
     _search_form(page).get_by_label("Search listings").fill(f"logo {seeded.marker}")
     _search_form(page).get_by_role("button", name="Search").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.support.app_server import AppServer
 
 NAV_TARGETS = [
-    ("Marketplace", "/marketplace", "Browse and search open listings"),
+    ("Marketplace", "/marketplace", ""),  # a real page now: tests/e2e/test_marketplace_search.py
     ("Tasks", "/tasks", "Delegate button"),
     ("Problems", "/problems", "plan of micro-tasks"),
     ("Providers", "/providers", "directory of contractors"),
@@ -36,7 +36,10 @@ def test_navigation_offers_the_sections_and_sign_in_and_sign_up_to_a_visitor(app
     expect(nav.get_by_role("link", name="Sign up", exact=True)).to_have_attribute("href", "/signup")
 
 
-@pytest.mark.parametrize(("label", "path", "promise"), NAV_TARGETS, ids=[t[0] for t in NAV_TARGETS])
+COMING = [target for target in NAV_TARGETS if target[2]]
+
+
+@pytest.mark.parametrize(("label", "path", "promise"), COMING, ids=[t[0] for t in COMING])
 def test_each_navigation_link_opens_a_page_that_says_what_is_coming(
     app_server: AppServer, page: Page, label: str, path: str, promise: str
 ) -> None:
