@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin test test-unit test-integration test-e2e services lint format bench clean
+.PHONY: help install install-dev run seed migrate admin test test-unit test-integration test-e2e services lint format bench bench-search clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -71,6 +71,9 @@ test: install-dev services lint test-unit test-integration test-e2e ## every tie
 
 bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
 	$(PY) -m bench.run
+
+bench-search: install-dev services ## the listing search benchmark alone (100,000 listings)
+	$(PY) -m bench.run --only search
 
 clean:
 	rm -rf .web .states $(VENV) .tools

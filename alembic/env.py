@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import jtbd_app.models  # noqa: F401  (registers the tables)
 from alembic import context
 from jtbd_app.config import get_settings
+from jtbd_app.models.search_index import is_unmodelled
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -19,8 +20,23 @@ if not config.get_main_option("sqlalchemy.url"):
 target_metadata = SQLModel.metadata
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """The full-text index's tables, column and index are built by hand (see models/search_index.py)."""
+    return not is_unmodelled(name, type_)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not is_unmodelled(name, type_)
+
+
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        include_object=include_object,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,7 +46,13 @@ def run_migrations_online() -> None:
         config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
     )
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=include_object,
+            include_name=include_name,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

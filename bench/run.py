@@ -1,5 +1,7 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
+`--only foundation` or `--only search` runs one part; the search benchmark lives in bench/search.py.
+
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
 """
@@ -12,12 +14,14 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 from sqlmodel import Session, create_engine
 
+from bench import search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -83,31 +87,65 @@ def bench(url: str, users: int, runs: int) -> dict[str, tuple[float, float]]:
     return results
 
 
+@contextmanager
+def fresh_databases(postgres_admin_url: str) -> Iterator[dict[str, str]]:
+    """A new SQLite file and a new PostgreSQL database, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        name = f"jtbd_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield {
+                "sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}",
+                "postgresql": _normalise_db_url(postgres_admin_url.rsplit("/", 1)[0] + "/" + name),
+            }
+        finally:
+            with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_foundation(args: argparse.Namespace) -> bool:
+    failed = False
+    with fresh_databases(args.postgres) as databases:
+        print(f"{'database':<11} {'operation':<16} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        for label, url in databases.items():
+            for op, (p50, p95) in bench(url, args.users, args.runs).items():
+                ok = p95 <= TARGETS_MS[op]
+                failed |= not ok
+                print(f"{label:<11} {op:<16} {p50:8.2f} {p95:8.2f} {TARGETS_MS[op]:>9.1f}{'' if ok else '  MISSED'}")
+    return failed
+
+
+def run_search(args: argparse.Namespace) -> bool:
+    failed = False
+    with fresh_databases(args.postgres) as databases:
+        print(f"\nListing search: {args.listings:,} open listings, {args.users:,} members, {args.searches} searches")
+        print(f"{'database':<11} {'seed s':>7} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        for label, url in databases.items():
+            result = search.bench(url, listings=args.listings, users=args.users, runs=args.searches)
+            ok = result["p95"] <= search.TARGET_P95_MS
+            failed |= not ok
+            print(
+                f"{label:<11} {result['seed s']:7.1f} {result['p50']:8.2f} {result['p95']:8.2f} "
+                f"{search.TARGET_P95_MS:>9.1f}{'' if ok else '  MISSED'}"
+            )
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=["all", "foundation", "search"], default="all")
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
-    with tempfile.TemporaryDirectory() as tmp:
-        databases = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
-        name = f"jtbd_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        databases["postgresql"] = _normalise_db_url(args.postgres.rsplit("/", 1)[0] + "/" + name)
-        try:
-            print(f"{'database':<11} {'operation':<16} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
-            for label, url in databases.items():
-                for op, (p50, p95) in bench(url, args.users, args.runs).items():
-                    ok = p95 <= TARGETS_MS[op]
-                    failed |= not ok
-                    print(
-                        f"{label:<11} {op:<16} {p50:8.2f} {p95:8.2f} {TARGETS_MS[op]:>9.1f}{'' if ok else '  MISSED'}"
-                    )
-        finally:
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if args.only in ("all", "foundation"):
+        failed |= run_foundation(args)
+    if args.only in ("all", "search"):
+        failed |= run_search(args)
     return 1 if failed else 0
 
 

@@ -15,6 +15,7 @@ from jtbd_app.pages import (
     coming_soon,
     home,
     listing,
+    marketplace,
     messages,
     notifications,
     post,
@@ -28,6 +29,7 @@ from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.invite import InviteState
 from jtbd_app.state.listing import ListingState
+from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.post import PostState
@@ -76,6 +78,7 @@ ROUTES: list[PageRoute] = [
         providers.providers_page,
         [ProvidersState.load_providers, InviteState.load_invitable],
     ),
+    PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
         for path, (title, text) in coming_soon.COMING.items()

@@ -24,6 +24,7 @@ from jtbd_app.models.messaging import (
     OutgoingMail,
     ThreadRead,
 )
+from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
 
 __all__ = [
     "AuthSession",
@@ -51,6 +52,9 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserPublic",
+    "create_search_index",
+    "drop_search_index",
+    "rebuild_search_index",
     "ts",
     "utcnow",
 ]

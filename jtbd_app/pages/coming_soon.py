@@ -7,7 +7,6 @@ import reflex as rx
 from jtbd_app.components.layout import page
 
 COMING = {
-    "/marketplace": ("Marketplace", "Browse and search open listings, filter by skills, budget and location, and bid."),
     "/tasks": (
         "Tasks",
         "Your to-do list, where every task has a Delegate button: buy it, hire a partner, or post it here.",

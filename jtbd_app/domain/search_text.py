@@ -1,0 +1,49 @@
+"""Typed search text turned into safe full-text queries: words only, so no input can break the query syntax."""
+
+from __future__ import annotations
+
+import re
+
+MAX_TERMS = 8
+MIN_PREFIX_LEN = 3  # shorter prefixes match most of the index and only slow the search down
+_WORD = re.compile(r"[^\W_]+")
+
+# PostgreSQL's English stop words: dropped on both databases so that both match the same listings.
+_STOP_WORDS_TEXT = """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+    herself it its itself they them their theirs themselves what which who whom this that these those am is are
+    was were be been being have has had having do does did doing a an the and but if or because as until while
+    of at by for with about against between into through during before after above below to from up down in out
+    on off over under again further then once here there when where why how all any both each few more most
+    other some such no nor not only own same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of the text, lowercased, without stop words or repeats; punctuation and operators are dropped."""
+    terms: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word not in STOP_WORDS and word not in terms:
+            terms.append(word[:40])
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+def _prefix_last(terms: list[str]) -> bool:
+    return bool(terms) and len(terms[-1]) >= MIN_PREFIX_LEN and not terms[-1].isdigit()
+
+
+def fts5_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term quoted (so NEAR, AND, * or - are plain words), the last a prefix."""
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    if _prefix_last(terms):
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def pg_tsquery(terms: list[str]) -> str:
+    """A to_tsquery('english', ...) string: quoted lexemes joined by AND, the last a prefix."""
+    quoted = ["'" + term.replace("'", "''") + "'" for term in terms]
+    if _prefix_last(terms):
+        quoted[-1] += ":*"
+    return " & ".join(quoted)

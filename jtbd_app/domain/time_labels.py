@@ -1,0 +1,37 @@
+"""Dates as people say them on cards: "due in 5 days", "3 days ago"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def due_label(deadline: date | None, today: date) -> str:
+    if deadline is None:
+        return "No deadline"
+    days = (deadline - today).days
+    if days == 0:
+        return "Due today"
+    if days == 1:
+        return "Due tomorrow"
+    if days > 1:
+        return f"Due in {days} days"
+    return f"Was due {_plural(-days, 'day')} ago"
+
+
+def ago_label(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    seconds = int((now - when).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return _plural(seconds // 60, "minute") + " ago"
+    if seconds < 86400:
+        return _plural(seconds // 3600, "hour") + " ago"
+    if seconds < 30 * 86400:
+        return _plural(seconds // 86400, "day") + " ago"
+    return when.strftime("on %-d %b %Y")

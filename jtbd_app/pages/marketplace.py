@@ -1,0 +1,283 @@
+"""/marketplace: search box, filters, result cards and pages; every filter is in the URL."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.forms import field_error, labelled
+from jtbd_app.components.layout import loading, page
+from jtbd_app.domain.listing_query import DUE_CHOICES, MAX_LOCATION_LEN, MAX_TEXT_LEN, REMOTE_CHOICES, SORTS
+from jtbd_app.domain.marketplace import CATEGORIES
+from jtbd_app.domain.money import CURRENCIES
+from jtbd_app.state.marketplace import MarketplaceState
+
+S = MarketplaceState
+E = MarketplaceState.errors
+
+# Enter or a comma in the skill box adds the skill; Enter must not also submit the search, nor a comma be typed.
+_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter' || e.key === ',') e.preventDefault(); })")
+_SELECT_STYLE = {"padding": "0.45rem", "width": "100%", "min_height": "2.25rem"}
+
+
+def _select(label: str, field_id: str, choices: dict[str, str], value: rx.Var) -> rx.Component:
+    control = rx.el.select(
+        *[rx.el.option(text, value=key) for key, text in choices.items()],
+        id=field_id,
+        name=field_id,
+        default_value=value,
+        aria_describedby=f"{field_id}-error",
+        aria_invalid=rx.cond(E[field_id], "true", "false"),
+        style=_SELECT_STYLE,
+    )
+    return labelled(label, field_id, control, E[field_id])
+
+
+def _input(label: str, field_id: str, value: rx.Var, **props: object) -> rx.Component:
+    control = rx.input(
+        id=field_id,
+        name=field_id,
+        default_value=value,
+        aria_describedby=f"{field_id}-error",
+        aria_invalid=rx.cond(E[field_id], "true", "false"),
+        width="100%",
+        **props,
+    )
+    return labelled(label, field_id, control, E[field_id])
+
+
+def _skills_filter() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Skills", html_for="skill_draft", style={"font_weight": "500"}),
+        rx.hstack(
+            rx.foreach(
+                S.skills,
+                lambda s: rx.badge(
+                    s,
+                    rx.icon_button(
+                        rx.icon("x", size=12),
+                        size="1",
+                        variant="ghost",
+                        type="button",
+                        aria_label="Remove skill " + s,
+                        on_click=S.remove_skill(s),
+                    ),
+                    size="2",
+                ),
+            ),
+            wrap="wrap",
+            aria_label="Chosen skills",
+        ),
+        rx.box(
+            rx.input(
+                id="skill_draft",
+                value=S.skill_draft,
+                on_change=S.set_skill_draft.debounce(250),
+                on_key_down=S.skill_key_down,
+                placeholder="Type a skill, then Enter",
+                aria_describedby="skills-hint skills-error",
+                width="100%",
+            ),
+            custom_attrs={"onKeyDown": _KEEP_ENTER_IN_SKILL_BOX},
+            width="100%",
+        ),
+        rx.text("Listings must have every chosen skill.", id="skills-hint", size="1", color_scheme="gray"),
+        rx.cond(
+            S.skill_suggestions.length() > 0,
+            rx.hstack(
+                rx.foreach(
+                    S.skill_suggestions,
+                    lambda s: rx.button(
+                        s,
+                        type="button",
+                        size="1",
+                        variant="outline",
+                        aria_label="Add skill " + s,
+                        on_click=S.add_skill(s),
+                    ),
+                ),
+                wrap="wrap",
+                aria_label="Skill suggestions",
+            ),
+        ),
+        field_error(E["skills"], "skills"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _filters() -> rx.Component:
+    """Closed unless a filter is set (a phone sees the results first); a native, keyboard-ready disclosure."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.text("Filters", as_="span", weight="medium"),
+            rx.cond(S.filter_count > 0, rx.badge(S.filter_count, " active", margin_left="0.5rem")),
+            style={"cursor": "pointer", "padding": "0.25rem 0"},
+        ),
+        rx.vstack(
+            rx.grid(
+                _select("Category", "category", {"": "Any category", **CATEGORIES}, S.category),
+                _skills_filter(),
+                rx.hstack(
+                    _input("Minimum budget", "min", S.min_budget, input_mode="decimal", placeholder="0"),
+                    _input("Maximum budget", "max", S.max_budget, input_mode="decimal", placeholder="Any"),
+                    width="100%",
+                ),
+                _select("Currency", "currency", {c: c for c in CURRENCIES}, S.currency),
+                _select("Remote or on site", "remote", REMOTE_CHOICES, S.remote),
+                _input("Location", "location", S.location, placeholder="City or region", max_length=MAX_LOCATION_LEN),
+                _select("Deadline", "due", DUE_CHOICES, S.due),
+                columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.button("Apply filters", type="submit"),
+                rx.link("Clear filters", href="/marketplace"),
+                align="center",
+                spacing="4",
+            ),
+            spacing="4",
+            padding_top="0.75rem",
+            width="100%",
+        ),
+        open=S.filters_open,
+        style={"width": "100%"},
+    )
+
+
+def _search_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.flex(
+                rx.box(
+                    _input(
+                        "Search listings",
+                        "q",
+                        S.q,
+                        type="search",
+                        placeholder="e.g. logo design, python, move a sofa",
+                        max_length=MAX_TEXT_LEN,
+                    ),
+                    flex="1 1 16rem",
+                ),
+                rx.box(_select("Sort by", "sort", SORTS, S.sort), flex="0 1 13rem"),
+                rx.button("Search", type="submit", size="2"),
+                align="end",
+                wrap="wrap",
+                spacing="3",
+                width="100%",
+            ),
+            _filters(),
+            spacing="3",
+            width="100%",
+        ),
+        key=S.form_key,
+        on_submit=S.apply_filters,
+        aria_label="Search listings",
+        role="search",
+        width="100%",
+    )
+
+
+def _card(card: rx.Var) -> rx.Component:
+    place = rx.cond(card.remote, "Remote", "On site") + rx.cond(card.location, " · " + card.location, "")
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.link(rx.heading(card.title, as_="h2", size="4"), href=card.href),
+                rx.spacer(),
+                rx.text(card.budget, weight="bold", aria_label="Budget " + card.budget),
+                wrap="wrap",
+                spacing="2",
+                width="100%",
+            ),
+            rx.text(card.excerpt, size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.foreach(card.skills, lambda s: rx.badge(s, variant="soft")),
+                wrap="wrap",
+                aria_label="Skills",
+            ),
+            rx.flex(
+                rx.badge(card.category_label, color_scheme="gray"),
+                rx.text(place, size="2"),
+                rx.text(card.due, size="2"),
+                rx.text(card.bids, size="2"),
+                wrap="wrap",
+                spacing="3",
+                align="center",
+            ),
+            rx.flex(
+                rx.text("Posted ", card.published, " by", size="2", color_scheme="gray"),
+                rx.link(card.poster_name, href="/u/" + card.poster_username, size="2"),
+                rx.text("★ " + card.poster_rating, size="2", aria_label="Rating " + card.poster_rating),
+                wrap="wrap",
+                spacing="2",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        role="listitem",
+        aria_label=card.title,
+        width="100%",
+    )
+
+
+def _pagination() -> rx.Component:
+    return rx.el.nav(
+        rx.flex(
+            rx.cond(S.prev_href, rx.link("Previous", href=S.prev_href, aria_label="Previous page")),
+            rx.foreach(
+                S.page_links,
+                lambda link: rx.cond(
+                    link.current,
+                    rx.text(link.label, weight="bold", aria_current="page", aria_label="Page " + link.label),
+                    rx.link(link.label, href=link.href, aria_label="Page " + link.label),
+                ),
+            ),
+            rx.cond(S.next_href, rx.link("Next", href=S.next_href, aria_label="Next page")),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+            justify="center",
+        ),
+        aria_label="Pages",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        S.cards.length() > 0,
+        rx.vstack(
+            rx.text(S.total_label, " · page ", S.page, " of ", S.pages, size="2", color_scheme="gray"),
+            rx.vstack(rx.foreach(S.cards, _card), role="list", aria_label="Listings", spacing="3", width="100%"),
+            rx.cond(S.pages > 1, _pagination()),
+            spacing="3",
+            width="100%",
+        ),
+        rx.callout(
+            rx.vstack(
+                rx.cond(
+                    S.has_filters,
+                    rx.text("No listings match your search and filters."),
+                    rx.text("No open listings yet."),
+                ),
+                rx.cond(
+                    S.has_filters,
+                    rx.link("Clear filters", href="/marketplace"),
+                    rx.link("Post a task", href="/post"),
+                ),
+            ),
+            icon="search-x",
+            role="status",
+        ),
+    )
+
+
+def marketplace_page() -> rx.Component:
+    return page(
+        rx.heading("Marketplace", size="7", as_="h1"),
+        rx.text("Browse open tasks and find work that fits your skills.", color_scheme="gray"),
+        _search_form(),
+        rx.cond(S.loaded, _results(), loading("Searching listings…")),
+    )

@@ -1,0 +1,139 @@
+"""Search result cards: what a browser needs to show a listing, built from one page of rows without N+1."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from jtbd_app.domain.marketplace import category_label
+from jtbd_app.domain.money import CURRENCIES, Money
+from jtbd_app.domain.time_labels import ago_label, due_label
+from jtbd_app.models import Listing, Profile, User
+
+EXCERPT_LEN = 200
+_MARKUP = re.compile(r"[#*_`>\[\]|~]+")
+
+# The columns a card needs; the description is cut in the database so a long one costs nothing.
+CARD_COLUMNS: tuple[Any, ...] = (
+    col(Listing.id),
+    col(Listing.title),
+    func.substr(col(Listing.description), 1, 3 * EXCERPT_LEN),
+    col(Listing.category),
+    col(Listing.skills_text),
+    col(Listing.budget_minor),
+    col(Listing.currency),
+    col(Listing.deadline),
+    col(Listing.remote),
+    col(Listing.location),
+    col(Listing.bid_count),
+    col(Listing.owner_id),
+    col(Listing.published_at),
+)
+
+
+@dataclass
+class ListingCard:
+    id: int = 0
+    href: str = ""
+    title: str = ""
+    excerpt: str = ""
+    category: str = ""
+    category_label: str = ""
+    skills: list[str] = field(default_factory=list)
+    budget: str = ""
+    currency: str = ""
+    deadline: str = ""  # ISO date, or "" when there is none
+    due: str = ""  # "Due in 5 days"
+    remote: bool = True
+    location: str = ""
+    bid_count: int = 0
+    bids: str = ""  # "3 bids"
+    poster_username: str = ""
+    poster_name: str = ""
+    poster_rating: str = ""  # "4.8 (12)" or "No reviews yet"
+    published: str = ""  # "3 days ago"
+
+
+@dataclass(frozen=True)
+class Poster:
+    username: str
+    display_name: str
+    rating: str
+
+
+def excerpt(description: str, limit: int = EXCERPT_LEN) -> str:
+    """Plain text from the start of a description, cut at a word boundary."""
+    plain = " ".join(_MARKUP.sub(" ", description).split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit].rsplit(" ", 1)[0] or plain[:limit]
+    return cut.rstrip(",.;:-") + "…"
+
+
+def rating_label(total: int, count: int) -> str:
+    if count <= 0:
+        return "No reviews yet"
+    tenths = (total * 20 + count) // (2 * count)  # average stars in tenths, rounded half up, in integers
+    return f"{tenths // 10}.{tenths % 10} ({count})"
+
+
+def posters(session: Session, owner_ids: Iterable[int]) -> dict[int, Poster]:
+    """Usernames, names and ratings of the given members, in one query."""
+    ids = sorted(set(owner_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(col(User.id), col(User.username), col(Profile.display_name), col(Profile.rating_total))
+        .add_columns(col(Profile.rating_count))
+        .join(Profile, col(Profile.user_id) == col(User.id))
+        .where(col(User.id).in_(ids))
+    )
+    rows: list[Any] = list(session.connection().execute(stmt))
+    return {row[0]: Poster(row[1], row[2], rating_label(row[3], row[4])) for row in rows}
+
+
+def _budget(minor: int | None, currency: str) -> str:
+    if minor is None or currency not in CURRENCIES:
+        return "Budget not set"
+    return Money(minor, currency).format()
+
+
+def build_cards(session: Session, rows: Sequence[Any], *, now: datetime) -> list[ListingCard]:
+    """Cards for rows selected with CARD_COLUMNS (in that order)."""
+    people = posters(session, (row[11] for row in rows))
+    today: date = now.date()
+    cards = []
+    for row in rows:
+        (lid, title, description, category, skills_text, budget, currency, deadline, remote, location) = row[:10]
+        bid_count, owner_id, published_at = row[10:13]
+        poster = people.get(owner_id, Poster("", "A member", "No reviews yet"))
+        cards.append(
+            ListingCard(
+                id=lid,
+                href=f"/listings/{lid}",
+                title=title,
+                excerpt=excerpt(description or ""),
+                category=category,
+                category_label=category_label(category) or "Other",
+                skills=[s.strip() for s in skills_text.split(",") if s.strip()],
+                budget=_budget(budget, currency),
+                currency=currency,
+                deadline=deadline.isoformat() if deadline else "",
+                due=due_label(deadline, today),
+                remote=bool(remote),
+                location=location,
+                bid_count=bid_count,
+                bids="1 bid" if bid_count == 1 else f"{bid_count} bids",
+                poster_username=poster.username,
+                poster_name=poster.display_name,
+                poster_rating=poster.rating,
+                published=ago_label(published_at, now),
+            )
+        )
+    return cards

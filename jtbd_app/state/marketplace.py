@@ -1,0 +1,169 @@
+"""/marketplace: anyone searches open listings; the filters live in the URL so that a search can be shared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
+from jtbd_app.domain.skills import MAX_SKILLS, normalise_skill
+from jtbd_app.services import profiles
+from jtbd_app.services.listing_cards import ListingCard
+from jtbd_app.services.listing_search import SearchPage, search_listings
+from jtbd_app.state.session import SessionState
+
+PATH = "/marketplace"
+MAX_PARAM_LEN = MAX_TEXT_LEN + 50  # longer text is cut before it reaches the URL; the field says so
+# Form fields and the value that means "no filter": left out of the URL.
+FORM_DEFAULTS = {
+    "q": "",
+    "category": "",
+    "min": "",
+    "max": "",
+    "currency": "USD",
+    "remote": "any",
+    "location": "",
+    "due": "any",
+    "sort": "relevance",
+}
+
+
+@dataclass
+class PageLink:
+    label: str = ""
+    href: str = ""
+    current: bool = False
+
+
+def search_url(query: ListingQuery, page: int | None = None) -> str:
+    params = (query if page is None else query.with_page(page)).to_params()
+    return f"{PATH}?{urlencode(params)}" if params else PATH
+
+
+class MarketplaceState(SessionState):
+    loaded: bool = False
+    cards: list[ListingCard] = []
+    total_label: str = ""
+    page: int = 1
+    pages: int = 1
+    page_links: list[PageLink] = []
+    prev_href: str = ""
+    next_href: str = ""
+    has_filters: bool = False
+    filter_count: int = 0  # filters set beyond the words and the order
+    filters_open: bool = False
+    errors: dict[str, str] = {}
+    form_key: int = 0  # changes on every load so the form shows the URL's values again
+    # The form, as the URL says (text fields as typed, so that a refused value shows next to its message).
+    q: str = ""
+    category: str = ""
+    min_budget: str = ""
+    max_budget: str = ""
+    currency: str = "USD"
+    remote: str = "any"
+    location: str = ""
+    due: str = "any"
+    sort: str = "relevance"
+    skills: list[str] = []
+    skill_draft: str = ""
+    skill_suggestions: list[str] = []
+
+    @rx.event
+    def load_marketplace(self) -> Iterator[None]:
+        """Public: open listings are public; the query string is checked by ListingQuery."""
+        self.loaded = False
+        yield
+        self._refresh_viewer()
+        raw = dict(self.router.url.query_parameters)
+        query = ListingQuery.from_params(raw)
+        with session_scope() as session:
+            result = search_listings(session, query=query)
+        query = result.query
+        self.cards, self.total_label = result.items, result.total_label
+        self.page, self.pages, self.has_filters = result.page, result.pages, query.has_filters
+        self.page_links = [PageLink(str(n), search_url(query, n), n == result.page) for n in _window(result)]
+        self.prev_href = search_url(query, result.page - 1) if result.page > 1 else ""
+        self.next_href = search_url(query, result.page + 1) if result.page < result.pages else ""
+        self.errors = dict(query.errors)
+        self.filter_count = _filter_count(query)
+        self.filters_open = self.filter_count > 0 or bool(set(self.errors) - {"q", "sort"})
+        echo = {name: raw.get(name, "")[:MAX_PARAM_LEN] for name in ("min", "max", "location")}
+        self.q, self.category, self.currency = query.text, query.category, query.currency
+        self.min_budget, self.max_budget, self.location = echo["min"], echo["max"], echo["location"]
+        self.remote, self.due, self.sort = query.remote, query.due, query.sort
+        self.skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
+        self.form_key += 1
+        self.loaded = True
+
+    @rx.event
+    def apply_filters(self, form: dict[str, Any]) -> EventSpec:
+        """Public: only builds the URL to load; load_marketplace checks every value."""
+        form = form if isinstance(form, dict) else {}
+        params: dict[str, str] = {}
+        for name, default in FORM_DEFAULTS.items():
+            value = form.get(name)
+            text = " ".join(value.split())[:MAX_PARAM_LEN] if isinstance(value, str) else ""
+            if text and text != default:
+                params[name] = text
+        skills = [*self.skills, self.skill_draft] if self.skill_draft.strip() else list(self.skills)
+        if skills:
+            params["skills"] = ",".join(skills)[: MAX_PARAM_LEN * 4]
+        if ("min" in params or "max" in params) and isinstance(form.get("currency"), str):
+            params["currency"] = str(form["currency"])[:3]
+        self.loaded = False
+        return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
+
+    @rx.event
+    def set_skill_draft(self, value: str) -> None:
+        """Public: suggestions come from skill names, which are public."""
+        self.skill_draft = value[:60] if isinstance(value, str) else ""
+        with session_scope() as session:
+            suggestions = profiles.suggest_skills(session, prefix=self.skill_draft)
+        self.skill_suggestions = [s for s in suggestions if s not in self.skills]
+
+    @rx.event
+    def add_skill(self, raw: str = "") -> None:
+        """Public: edits the unapplied filter in this browser only."""
+        self._add_skill(raw if isinstance(raw, str) and raw else self.skill_draft)
+
+    def _add_skill(self, candidate: str) -> None:
+        try:
+            skill = normalise_skill(candidate)
+        except ValueError as exc:
+            self.errors = {**self.errors, "skills": str(exc)}
+            return
+        if skill not in self.skills:
+            if len(self.skills) >= MAX_SKILLS:
+                self.errors = {**self.errors, "skills": f"Filter by at most {MAX_SKILLS} skills."}
+                return
+            self.skills = [*self.skills, skill]
+        self.errors = {k: v for k, v in self.errors.items() if k != "skills"}
+        self.skill_draft, self.skill_suggestions = "", []
+
+    @rx.event
+    def skill_key_down(self, key: str) -> None:
+        """Public: Enter or comma in the skill box adds the typed skill."""
+        if key in ("Enter", ",") and self.skill_draft.strip():
+            self._add_skill(self.skill_draft)
+
+    @rx.event
+    def remove_skill(self, skill: str) -> None:
+        """Public: edits the unapplied filter in this browser only."""
+        self.skills = [s for s in self.skills if s != skill]
+
+
+def _filter_count(query: ListingQuery) -> int:
+    chosen = [query.category, query.skills, query.has_budget, query.remote != "any", query.location, query.due != "any"]
+    return sum(1 for value in chosen if value)
+
+
+def _window(result: SearchPage, width: int = 7) -> range:
+    """Page numbers around the current page, at most `width` of them."""
+    start = max(1, min(result.page - width // 2, result.pages - width + 1))
+    return range(start, min(result.pages, start + width - 1) + 1)

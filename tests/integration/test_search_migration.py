@@ -1,0 +1,73 @@
+"""Migration 0003 builds the search index over listings already there, and comes down cleanly, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session, create_engine
+
+from alembic import command
+from jtbd_app import cli
+from jtbd_app.config import _normalise_db_url
+from jtbd_app.domain.listing_query import ListingQuery
+from jtbd_app.models import Listing, Profile, User, utcnow
+from jtbd_app.services.listing_search import search_listings
+
+
+def _add_listing(engine: Engine, title: str, owner_id: int) -> None:
+    with Session(engine) as session:
+        session.add(Listing(owner_id=owner_id, status="open", title=title, published_at=utcnow()))
+        session.commit()
+
+
+def _found(engine: Engine, text: str) -> list[str]:
+    with Session(engine) as session:
+        page = search_listings(session, query=ListingQuery.from_params({"q": text}))
+        return [card.title for card in page.items]
+
+
+def _index_objects(engine: Engine) -> set[str]:
+    inspector = inspect(engine)
+    if engine.dialect.name == "sqlite":
+        return {name for name in inspector.get_table_names() if name.startswith("listing_fts")}
+    return {c["name"] for c in inspector.get_columns("listing") if c["name"] == "search_vector"} | {
+        i["name"] for i in inspector.get_indexes("listing") if i["name"] == "ix_listing_search_vector"
+    }
+
+
+def _upgrade_with_listings_then_down_and_up(url: str) -> None:
+    url = _normalise_db_url(url)
+    config = cli.alembic_config(url)
+    command.upgrade(config, "0002")
+    engine = create_engine(url)
+    with Session(engine) as session:
+        user = User(email="ann@example.com", username="ann")
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        session.add(Profile(user_id=user.id, display_name="Ann"))
+        session.commit()
+        owner_id = user.id
+    _add_listing(engine, "Paint a garden fence", owner_id)
+
+    command.upgrade(config, "head")
+    assert _found(engine, "fence") == ["Paint a garden fence"]  # listings from before the index
+    _add_listing(engine, "Fence repair", owner_id)
+    assert sorted(_found(engine, "fence")) == ["Fence repair", "Paint a garden fence"]
+    command.check(config)  # the index's own objects are not model differences
+
+    command.downgrade(config, "0002")
+    assert _index_objects(engine) == set()
+    command.upgrade(config, "head")
+    assert _index_objects(engine)
+    assert sorted(_found(engine, "fence")) == ["Fence repair", "Paint a garden fence"]
+    engine.dispose()
+
+
+def test_search_index_migration_on_sqlite(tmp_path: Path) -> None:
+    _upgrade_with_listings_then_down_and_up(f"sqlite:///{tmp_path / 'search.db'}")
+
+
+def test_search_index_migration_on_postgresql(postgres_url: str) -> None:
+    _upgrade_with_listings_then_down_and_up(postgres_url)

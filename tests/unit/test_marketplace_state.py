@@ -1,0 +1,133 @@
+"""The /marketplace state: filters come from the URL, Apply builds the URL, and no input crashes it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlmodel import Session
+
+from jtbd_app.state.marketplace import MarketplaceState
+from tests.support.factories import make_listing
+from tests.support.handlers import call, state_for
+from tests.unit.conftest import make_user, session_token
+
+
+def _load(url: str, token: str | None = None) -> Any:
+    state = state_for(MarketplaceState, token=token, path=url)
+    call(state, "load_marketplace")
+    return state
+
+
+def _redirect_target(spec: Any) -> tuple[str, dict[str, str]]:
+    url = next(value._var_value for name, value in spec.args if str(name) == "path")
+    parts = urlsplit(url)
+    return parts.path, dict(parse_qsl(parts.query))
+
+
+def test_an_anonymous_visitor_searches_with_the_filters_in_the_url(db: Session) -> None:
+    owner = make_user("ann")
+    make_listing(owner, title="Logo for a bakery", category="design", skills=("figma",))
+    make_listing(owner, title="Logo script", category="software")
+
+    state = _load("/marketplace?q=logo&category=design&sort=newest")
+
+    assert state.loaded and not state.signed_in
+    assert [c.title for c in state.cards] == ["Logo for a bakery"]
+    assert (state.q, state.category, state.sort, state.has_filters) == ("logo", "design", "newest", True)
+    assert state.total_label == "1 listing" and state.errors == {}
+    assert (state.filter_count, state.filters_open) == (1, True)
+
+
+def test_filters_stay_folded_for_a_plain_text_search(db: Session) -> None:
+    state = _load("/marketplace?q=logo&sort=newest")
+    assert (state.filter_count, state.filters_open) == (0, False)
+
+
+def test_a_signed_in_member_sees_the_same_results_and_their_name(db: Session) -> None:
+    make_listing(make_user("ann"), title="Logo for a bakery")
+    state = _load("/marketplace?q=logo", token=session_token(make_user("bob")))
+    assert state.signed_in and [c.title for c in state.cards] == ["Logo for a bakery"]
+
+
+def test_refused_values_show_as_typed_next_to_their_message(db: Session) -> None:
+    state = _load("/marketplace?min=-5&max=abc&category=nope&location=" + "x" * 500)
+    assert set(state.errors) == {"min", "max", "category", "location"}
+    assert (state.min_budget, state.max_budget, state.category) == ("-5", "abc", "")
+    assert len(state.location) < 300
+
+
+def test_page_links_keep_the_filters(db: Session) -> None:
+    owner = make_user("ann")
+    for i in range(45):
+        make_listing(owner, title=f"Sofa move {i}", skills=())
+    state = _load("/marketplace?q=sofa&remote=remote&page=2")
+    assert (state.page, state.pages) == (2, 3)
+    assert [link.label for link in state.page_links] == ["1", "2", "3"]
+    assert [link.current for link in state.page_links] == [False, True, False]
+    assert state.prev_href == "/marketplace?q=sofa&remote=remote"
+    assert state.next_href == "/marketplace?q=sofa&remote=remote&page=3"
+
+
+def test_apply_puts_the_filters_in_the_url_and_leaves_defaults_out(db: Session) -> None:
+    state = _load("/marketplace")
+    state.skills = ["python"]
+    state.skill_draft = "sql"
+    form = {
+        "q": "  logo   design ",
+        "category": "design",
+        "min": "10",
+        "max": "",
+        "currency": "EUR",
+        "remote": "any",
+        "location": "",
+        "due": "any",
+        "sort": "relevance",
+    }
+    path, params = _redirect_target(call(state, "apply_filters", form))
+    assert path == "/marketplace"
+    assert params == {"q": "logo design", "category": "design", "min": "10", "currency": "EUR", "skills": "python,sql"}
+    assert not state.loaded  # the page shows its loading state until the new URL is searched
+
+
+def test_apply_with_nothing_chosen_goes_to_the_bare_page(db: Session) -> None:
+    state = _load("/marketplace?q=x")
+    assert _redirect_target(call(state, "apply_filters", {"q": "", "sort": "relevance"})) == ("/marketplace", {})
+
+
+@pytest.mark.parametrize("form", [None, 42, "q=x", ["q"], {"q": {"$ne": 1}, "min": 5, "sort": None}])
+def test_apply_survives_hostile_arguments(form: object, db: Session) -> None:
+    state = _load("/marketplace")
+    path, params = _redirect_target(call(state, "apply_filters", form))
+    assert path == "/marketplace" and params == {}
+
+
+def test_apply_cuts_huge_text_before_it_reaches_the_url(db: Session) -> None:
+    state = _load("/marketplace")
+    _, params = _redirect_target(call(state, "apply_filters", {"q": "x" * 1_000_000, "location": "<b>" * 1000}))
+    assert len(params["q"]) <= 250 and len(params["location"]) <= 250
+    state = _load("/marketplace?q=" + "x" * 5000)
+    assert "q" in state.errors and state.loaded
+
+
+def test_skills_are_chosen_from_suggestions_and_removed(db: Session) -> None:
+    make_listing(make_user("ann"), title="Scraper", skills=("python", "pytest"))
+    state = _load("/marketplace")
+    call(state, "set_skill_draft", "pyt")
+    assert sorted(state.skill_suggestions) == ["pytest", "python"]
+    call(state, "add_skill", "python")
+    call(state, "set_skill_draft", "Data  Analysis")
+    call(state, "skill_key_down", "Enter")
+    assert state.skills == ["python", "data analysis"] and state.skill_draft == ""
+    call(state, "remove_skill", "python")
+    assert state.skills == ["data analysis"]
+
+
+def test_a_bad_skill_gets_a_message_and_is_not_added(db: Session) -> None:
+    state = _load("/marketplace")
+    for bad in ("<script>", None, 42, ["x"]):
+        call(state, "add_skill", bad)
+        call(state, "set_skill_draft", bad)
+    call(state, "add_skill", "<script>")
+    assert state.skills == [] and "skills" in state.errors
