@@ -1,11 +1,10 @@
-"""The marketplace end to end, three members in three browsers: post through the wizard, bid, accept.
-
-Search, filters and messages join this flow in test_marketplace_journey.py.
-"""
+"""The marketplace end to end, three members in three browsers: post through the wizard, find it through
+search and filters, bid, message, accept; the other bidder sees the rejection."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page, expect
@@ -77,21 +76,52 @@ def test_a_prefilled_link_opens_the_wizard_with_the_values(app_server: AppServer
     expect_field_message(page.get_by_label("Description"), "Description is required.")
 
 
-def test_post_bid_accept_and_the_other_bidder_sees_the_rejection(
+def find_through_search(page: Page, base_url: str, marker: str, title: str) -> None:
+    """A contractor searches by text, narrows with a filter (kept in the URL), and opens the listing."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
+    search = page.get_by_role("search", name="Search listings")
+    search.get_by_label("Search listings").fill(f"fence {marker}")
+    search.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(rf"q=fence\+{marker}"))
+    search.get_by_text("Filters", exact=True).click()
+    search.get_by_label("Category").select_option("home-repairs")
+    search.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"category=home-repairs"))
+    page.reload()
+    card = page.get_by_role("listitem", name=title)
+    expect(card.get_by_text("$150.00")).to_be_visible()
+    card.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r"/listings/\d+$"))
+
+
+def test_post_find_bid_message_accept_and_the_other_bidder_sees_the_rejection(
     app_server: AppServer, browser: Browser, page: Page, other_page: Page
 ) -> None:
+    marker = "zq" + "".join(c for c in uuid.uuid4().hex if c.isalpha())[:6]
+    title = f"Paint my garden fence {marker}"
     sign_up_new_member(page, app_server.url, "client", "Cleo Client")
-    listing_url = post_through_the_wizard(page, app_server.url, "Paint my garden fence")
+    listing_url = post_through_the_wizard(page, app_server.url, title)
 
     sign_up_new_member(other_page, app_server.url, "painter", "Paula Painter")
+    find_through_search(other_page, app_server.url, marker, title)
+    assert other_page.url == listing_url
     place_bid(other_page, listing_url, "140", "I paint fences every weekend.")
+    other_page.get_by_role("link", name="Message the client").click()
+    other_page.wait_for_url(re.compile(r"/messages/\d+$"))
+    other_page.get_by_label("Message", exact=True).fill("Which colour would you like?")
+    other_page.get_by_role("button", name="Send").click()
+    expect(other_page.get_by_role("log", name="Messages")).to_contain_text("Which colour would you like?")
+
     third = browser.new_context().new_page()
     third.set_default_timeout(20_000)
     sign_up_new_member(third, app_server.url, "rival", "Rita Rival")
     place_bid(third, listing_url, "120", "Cheaper and quick.")
-    third.get_by_role("button", name="Place bid").is_hidden()
 
-    page.reload()
+    page.goto(app_server.url)
+    page.get_by_role("link", name="Messages, 1 unread").click()
+    page.get_by_role("link", name=re.compile("Conversation with Paula Painter")).click()
+    expect(page.get_by_text("Which colour would you like?")).to_be_visible()
+    page.goto(listing_url)
     expect(page.get_by_role("listitem").filter(has_text="Paula Painter")).to_contain_text("$140.00")
     page.get_by_role("button", name="Shortlist: Paula Painter").click()
     expect(page.get_by_role("button", name="Remove from shortlist: Paula Painter")).to_be_visible()
@@ -100,10 +130,12 @@ def test_post_bid_accept_and_the_other_bidder_sees_the_rejection(
     expect(page.get_by_text("Bid accepted.")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Contract #")).to_be_visible()
 
-    other_page.reload()
+    other_page.goto(listing_url)
     expect(other_page.get_by_text("You were hired.")).to_be_visible()
     third.reload()
     expect(third.get_by_text("The client chose another offer.")).to_be_visible()
+    third.goto(f"{app_server.url}/notifications")
+    expect(third.get_by_text(f"Your bid on “{title}” was not chosen")).to_be_visible()
     third.goto(app_server.url)
     expect(third.get_by_role("table", name="My bids")).to_contain_text("rejected")
     third.context.close()
