@@ -1,37 +1,45 @@
-"""How times and ratings read to people: "3 days ago", "due in 5 days", "4.8 (12 reviews)"."""
+"""How times and ratings read to people: "due in 5 days", "3 days ago", "4.8 (12)"."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 
-def ago(moment: datetime, *, now: datetime) -> str:
-    seconds = max(int((now - moment).total_seconds()), 0)
-    for size, unit in (
-        (86_400 * 365, "year"),
-        (86_400 * 30, "month"),
-        (86_400, "day"),
-        (3_600, "hour"),
-        (60, "minute"),
-    ):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
-def due(deadline: date | None, *, today: date) -> str:
+def due_label(deadline: date | None, today: date) -> str:
     if deadline is None:
         return "No deadline"
     days = (deadline - today).days
-    if days < 0:
-        return f"Deadline passed {deadline.isoformat()}"
     if days == 0:
         return "Due today"
-    return f"Due in {days} day{'s' if days != 1 else ''} ({deadline.isoformat()})"
+    if days == 1:
+        return "Due tomorrow"
+    if days > 1:
+        return f"Due in {days} days"
+    return f"Was due {_plural(-days, 'day')} ago"
 
 
-def rating(total: int, count: int) -> str:
+def ago_label(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    seconds = int((now - when).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return _plural(seconds // 60, "minute") + " ago"
+    if seconds < 86400:
+        return _plural(seconds // 3600, "hour") + " ago"
+    if seconds < 30 * 86400:
+        return _plural(seconds // 86400, "day") + " ago"
+    return when.strftime("on %-d %b %Y")
+
+
+def rating_label(total: int, count: int) -> str:
+    """ "4.8 (12)": the average stars to one decimal (rounded half up, in integers) and the number of reviews."""
     if count <= 0:
         return "No reviews yet"
-    return f"{total / count:.1f} ★ ({count} review{'s' if count != 1 else ''})"
+    tenths = (total * 20 + count) // (2 * count)
+    return f"{tenths // 10}.{tenths % 10} ({count})"

@@ -125,8 +125,8 @@ def _listings(session: Session, where: Any, page: object, now: Any) -> tuple[lis
             status=row.status,
             bid_count=row.bid_count,
             budget=Money(row.budget_minor, row.currency).format() if row.budget_minor is not None else "",
-            deadline=display.due(row.deadline, today=now.date()) if row.deadline else "",
-            updated=display.ago(row.updated_at, now=now),
+            deadline=display.due_label(row.deadline, now.date()) if row.deadline else "",
+            updated=display.ago_label(row.updated_at, now),
         )
         for row in rows
     ], section
@@ -150,7 +150,7 @@ def _bids(session: Session, user_id: int, page: object, now: Any) -> tuple[list[
             amount=Money(bid.amount_minor, bid.currency).format(),
             status=bid.status,
             shortlisted=bid.shortlisted,
-            updated=display.ago(bid.updated_at, now=now),
+            updated=display.ago_label(bid.updated_at, now),
         )
         for bid, title in rows
     ], section

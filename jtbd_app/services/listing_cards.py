@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from jtbd_app.domain.display import ago_label, due_label, rating_label
 from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.money import CURRENCIES, Money
-from jtbd_app.domain.time_labels import ago_label, due_label
 from jtbd_app.models import Listing, Profile, User
 
 EXCERPT_LEN = 200
@@ -74,13 +74,6 @@ def excerpt(description: str, limit: int = EXCERPT_LEN) -> str:
         return plain
     cut = plain[:limit].rsplit(" ", 1)[0] or plain[:limit]
     return cut.rstrip(",.;:-") + "…"
-
-
-def rating_label(total: int, count: int) -> str:
-    if count <= 0:
-        return "No reviews yet"
-    tenths = (total * 20 + count) // (2 * count)  # average stars in tenths, rounded half up, in integers
-    return f"{tenths // 10}.{tenths % 10} ({count})"
 
 
 def posters(session: Session, owner_ids: Iterable[int]) -> dict[int, Poster]:

@@ -105,11 +105,12 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         skills=skills,
         budget=Money(listing.budget_minor, listing.currency).format() if listing.budget_minor is not None else "",
         currency=listing.currency,
-        deadline=display.due(listing.deadline, today=now.date()),
+        deadline=display.due_label(listing.deadline, now.date())
+        + (f" ({listing.deadline.isoformat()})" if listing.deadline else ""),
         remote=listing.remote,
         location=listing.location,
         bid_count=listing.bid_count,
-        published=display.ago(listing.published_at, now=now) if listing.published_at else "Not published",
+        published=display.ago_label(listing.published_at, now) if listing.published_at else "Not published",
         poster=_poster(session, listing.owner_id),
         questions=_questions(session, listing.id, now),
         is_owner=owner,
@@ -141,7 +142,7 @@ def _bid_item(session: Session, bid: Bid, skills: list[str], now: datetime) -> B
         id=bid.id,
         bidder_username=row[0],
         bidder_name=row[1],
-        bidder_rating=display.rating(row[2], row[3]),
+        bidder_rating=display.rating_label(row[2], row[3]),
         amount=Money(bid.amount_minor, bid.currency).format(),
         amount_input=amount_input(bid.amount_minor, bid.currency),
         delivery_days=bid.delivery_days,
@@ -149,7 +150,7 @@ def _bid_item(session: Session, bid: Bid, skills: list[str], now: datetime) -> B
         status=bid.status,
         shortlisted=bid.shortlisted,
         skills_match=f"{matched} of {len(skills)} skills" if skills else "",
-        placed=display.ago(bid.created_at, now=now),
+        placed=display.ago_label(bid.created_at, now),
     )
 
 
@@ -171,7 +172,7 @@ def _poster(session: Session, user_id: int) -> PosterCard:
     return PosterCard(
         username=user.username,
         display_name=profile.display_name,
-        rating=display.rating(profile.rating_total, profile.rating_count),
+        rating=display.rating_label(profile.rating_total, profile.rating_count),
         completed=profile.completed_contracts,
         member_since=user.created_at.strftime("%B %Y"),
     )
@@ -186,6 +187,6 @@ def _questions(session: Session, listing_id: int, now: datetime) -> list[Questio
         .limit(200)
     ).all()
     return [
-        QuestionItem(id=q.id or 0, asker=name, body=q.body, answer=q.answer, asked=display.ago(q.created_at, now=now))
+        QuestionItem(id=q.id or 0, asker=name, body=q.body, answer=q.answer, asked=display.ago_label(q.created_at, now))
         for q, name in rows
     ]

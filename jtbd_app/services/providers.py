@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, exists, func, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from jtbd_app.domain.display import rating_label
 from jtbd_app.domain.money import Money
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS, ProviderQuery
 from jtbd_app.models import Profile, ProfileSkill, Skill, User
@@ -213,11 +213,3 @@ def headline(bio: str) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,.;:-") + "…"
-
-
-def rating_label(total: int, count: int) -> str:
-    """ "4.8 (12)": the average to one decimal and the number of reviews."""
-    if count <= 0:
-        return "No reviews yet"
-    average = (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{average} ({count})"

@@ -33,7 +33,7 @@ def test_the_owner_sees_every_bid_with_rating_and_skills_match(db: Session) -> N
     page = detail(ann, listing_id)
     assert page.is_owner and not page.can_bid
     assert [b.bidder_username for b in page.bids] == ["cat", "bob"]  # cheapest first
-    assert page.bids[1].skills_match == "1 of 1 skills" and page.bids[1].bidder_rating == "4.7 ★ (3 reviews)"
+    assert page.bids[1].skills_match == "1 of 1 skills" and page.bids[1].bidder_rating == "4.7 (3)"
 
 
 def test_a_bidder_sees_only_their_own_bid_and_a_visitor_none(db: Session) -> None:
