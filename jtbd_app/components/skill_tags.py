@@ -8,11 +8,11 @@ import reflex as rx
 
 from jtbd_app.components.forms import field_error
 
-# Enter in the skill box adds the skill; it must not also submit the surrounding form.
-_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter') e.preventDefault(); })")
+# Enter or a comma in the skill box adds the skill; neither may submit the form or stay in the box.
+_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter' || e.key === ',') e.preventDefault(); })")
 
 
-def skill_tags_editor(state: Any, *, label: str = "Skills", hint: str = "") -> rx.Component:
+def skill_tags_editor(state: Any, *, label: str = "Skills", hint: str = "", add_button: bool = True) -> rx.Component:
     """For any state built on SkillTagsMixin."""
     return rx.vstack(
         rx.el.label(label, html_for="skill_draft", style={"font_weight": "500"}),
@@ -26,7 +26,7 @@ def skill_tags_editor(state: Any, *, label: str = "Skills", hint: str = "") -> r
                         size="1",
                         variant="ghost",
                         type="button",
-                        aria_label="Remove " + s,
+                        aria_label="Remove skill " + s,
                         on_click=state.remove_skill(s),
                     ),
                     size="2",
@@ -51,7 +51,9 @@ def skill_tags_editor(state: Any, *, label: str = "Skills", hint: str = "") -> r
                 custom_attrs={"onKeyDown": _KEEP_ENTER_IN_SKILL_BOX},
                 width="100%",
             ),
-            rx.button("Add skill", type="button", variant="soft", on_click=state.add_skill("")),
+            rx.button("Add skill", type="button", variant="soft", on_click=state.add_skill(""))
+            if add_button
+            else rx.fragment(),
             width="100%",
         ),
         rx.text(hint, id="skills-hint", size="1", color_scheme="gray") if hint else rx.fragment(),

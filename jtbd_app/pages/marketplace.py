@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_error, labelled
+from jtbd_app.components.forms import labelled
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.listing_query import DUE_CHOICES, MAX_LOCATION_LEN, MAX_TEXT_LEN, REMOTE_CHOICES, SORTS
 from jtbd_app.domain.marketplace import CATEGORIES
 from jtbd_app.domain.money import CURRENCIES
@@ -15,7 +16,6 @@ S = MarketplaceState
 E = MarketplaceState.errors
 
 # Enter or a comma in the skill box adds the skill; Enter must not also submit the search, nor a comma be typed.
-_KEEP_ENTER_IN_SKILL_BOX = rx.Var("((e) => { if (e.key === 'Enter' || e.key === ',') e.preventDefault(); })")
 _SELECT_STYLE = {"padding": "0.45rem", "width": "100%", "min_height": "2.25rem"}
 
 
@@ -46,63 +46,7 @@ def _input(label: str, field_id: str, value: rx.Var, **props: object) -> rx.Comp
 
 
 def _skills_filter() -> rx.Component:
-    return rx.vstack(
-        rx.el.label("Skills", html_for="skill_draft", style={"font_weight": "500"}),
-        rx.hstack(
-            rx.foreach(
-                S.skills,
-                lambda s: rx.badge(
-                    s,
-                    rx.icon_button(
-                        rx.icon("x", size=12),
-                        size="1",
-                        variant="ghost",
-                        type="button",
-                        aria_label="Remove skill " + s,
-                        on_click=S.remove_skill(s),
-                    ),
-                    size="2",
-                ),
-            ),
-            wrap="wrap",
-            aria_label="Chosen skills",
-        ),
-        rx.box(
-            rx.input(
-                id="skill_draft",
-                value=S.skill_draft,
-                on_change=S.set_skill_draft.debounce(250),
-                on_key_down=S.skill_key_down,
-                placeholder="Type a skill, then Enter",
-                aria_describedby="skills-hint skills-error",
-                width="100%",
-            ),
-            custom_attrs={"onKeyDown": _KEEP_ENTER_IN_SKILL_BOX},
-            width="100%",
-        ),
-        rx.text("Listings must have every chosen skill.", id="skills-hint", size="1", color_scheme="gray"),
-        rx.cond(
-            S.skill_suggestions.length() > 0,
-            rx.hstack(
-                rx.foreach(
-                    S.skill_suggestions,
-                    lambda s: rx.button(
-                        s,
-                        type="button",
-                        size="1",
-                        variant="outline",
-                        aria_label="Add skill " + s,
-                        on_click=S.add_skill(s),
-                    ),
-                ),
-                wrap="wrap",
-                aria_label="Skill suggestions",
-            ),
-        ),
-        field_error(E["skills"], "skills"),
-        spacing="1",
-        width="100%",
-    )
+    return skill_tags_editor(S, hint="Listings must have every chosen skill.", add_button=False)
 
 
 def _filters() -> rx.Component:

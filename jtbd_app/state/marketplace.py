@@ -12,11 +12,10 @@ from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
-from jtbd_app.domain.skills import MAX_SKILLS, normalise_skill
-from jtbd_app.services import profiles
 from jtbd_app.services.listing_cards import ListingCard
 from jtbd_app.services.listing_search import SearchPage, search_listings
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.skill_tags import SkillTagsMixin
 
 PATH = "/marketplace"
 MAX_PARAM_LEN = MAX_TEXT_LEN + 50  # longer text is cut before it reaches the URL; the field says so
@@ -46,7 +45,7 @@ def search_url(query: ListingQuery, page: int | None = None) -> str:
     return f"{PATH}?{urlencode(params)}" if params else PATH
 
 
-class MarketplaceState(SessionState):
+class MarketplaceState(SkillTagsMixin, SessionState):
     loaded: bool = False
     cards: list[ListingCard] = []
     total_label: str = ""
@@ -58,7 +57,6 @@ class MarketplaceState(SessionState):
     has_filters: bool = False
     filter_count: int = 0  # filters set beyond the words and the order
     filters_open: bool = False
-    errors: dict[str, str] = {}
     form_key: int = 0  # changes on every load so the form shows the URL's values again
     # The form, as the URL says (text fields as typed, so that a refused value shows next to its message).
     q: str = ""
@@ -70,9 +68,6 @@ class MarketplaceState(SessionState):
     location: str = ""
     due: str = "any"
     sort: str = "relevance"
-    skills: list[str] = []
-    skill_draft: str = ""
-    skill_suggestions: list[str] = []
 
     @rx.event
     def load_marketplace(self) -> Iterator[None]:
@@ -97,7 +92,7 @@ class MarketplaceState(SessionState):
         self.q, self.category, self.currency = query.text, query.category, query.currency
         self.min_budget, self.max_budget, self.location = echo["min"], echo["max"], echo["location"]
         self.remote, self.due, self.sort = query.remote, query.due, query.sort
-        self.skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
+        self.edit_skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
         self.form_key += 1
         self.loaded = True
 
@@ -111,51 +106,13 @@ class MarketplaceState(SessionState):
             text = " ".join(value.split())[:MAX_PARAM_LEN] if isinstance(value, str) else ""
             if text and text != default:
                 params[name] = text
-        skills = [*self.skills, self.skill_draft] if self.skill_draft.strip() else list(self.skills)
+        skills = [*self.edit_skills, self.skill_draft] if self.skill_draft.strip() else list(self.edit_skills)
         if skills:
             params["skills"] = ",".join(skills)[: MAX_PARAM_LEN * 4]
         if ("min" in params or "max" in params) and isinstance(form.get("currency"), str):
             params["currency"] = str(form["currency"])[:3]
         self.loaded = False
         return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
-
-    @rx.event
-    def set_skill_draft(self, value: str) -> None:
-        """Public: suggestions come from skill names, which are public."""
-        self.skill_draft = value[:60] if isinstance(value, str) else ""
-        with session_scope() as session:
-            suggestions = profiles.suggest_skills(session, prefix=self.skill_draft)
-        self.skill_suggestions = [s for s in suggestions if s not in self.skills]
-
-    @rx.event
-    def add_skill(self, raw: str = "") -> None:
-        """Public: edits the unapplied filter in this browser only."""
-        self._add_skill(raw if isinstance(raw, str) and raw else self.skill_draft)
-
-    def _add_skill(self, candidate: str) -> None:
-        try:
-            skill = normalise_skill(candidate)
-        except ValueError as exc:
-            self.errors = {**self.errors, "skills": str(exc)}
-            return
-        if skill not in self.skills:
-            if len(self.skills) >= MAX_SKILLS:
-                self.errors = {**self.errors, "skills": f"Filter by at most {MAX_SKILLS} skills."}
-                return
-            self.skills = [*self.skills, skill]
-        self.errors = {k: v for k, v in self.errors.items() if k != "skills"}
-        self.skill_draft, self.skill_suggestions = "", []
-
-    @rx.event
-    def skill_key_down(self, key: str) -> None:
-        """Public: Enter or comma in the skill box adds the typed skill."""
-        if key in ("Enter", ",") and self.skill_draft.strip():
-            self._add_skill(self.skill_draft)
-
-    @rx.event
-    def remove_skill(self, skill: str) -> None:
-        """Public: edits the unapplied filter in this browser only."""
-        self.skills = [s for s in self.skills if s != skill]
 
 
 def _filter_count(query: ListingQuery) -> int:

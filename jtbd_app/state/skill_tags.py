@@ -46,7 +46,7 @@ class SkillTagsMixin(rx.State, mixin=True):
     @rx.event
     def skill_key_down(self, key: str) -> None:
         """Public: Enter or comma in the skill box adds the typed skill."""
-        if key in ("Enter", ","):
+        if key in ("Enter", ",") and self.skill_draft.strip():
             self._add_skill(self.skill_draft)
 
     @rx.event

@@ -24,7 +24,7 @@ def post_through_the_wizard(page: Page, base_url: str, title: str, *, budget: st
     expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
     page.get_by_role("textbox", name="Skills needed").fill("painting")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Remove painting")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove skill painting")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="3. Budget and timing")).to_be_visible()
     page.get_by_label("Fixed budget").fill(budget)

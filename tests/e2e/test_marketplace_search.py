@@ -122,7 +122,7 @@ def test_a_filter_goes_into_the_url_and_survives_a_reload(app_server: AppServer,
     form.get_by_label("Category").select_option("design")
     form.get_by_label("Remote or on site").select_option("remote")
     form.get_by_role("textbox", name="Skills").press_sequentially("bran")
-    form.get_by_role("button", name="Add skill branding").click()
+    form.get_by_role("button", name="Add suggested skill branding").click()
     expect(form.get_by_role("button", name="Remove skill branding")).to_be_visible()
     form.get_by_role("button", name="Apply filters").click()
 

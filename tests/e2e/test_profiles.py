@@ -63,15 +63,15 @@ def test_owner_edits_the_profile_and_sees_the_changes_after_a_reload(app_server:
     skill_box = form.get_by_role("textbox", name="Skills")
     skill_box.fill("packaging design")
     skill_box.press("Enter")
-    expect(form.get_by_role("button", name="Remove packaging design")).to_be_visible()
+    expect(form.get_by_role("button", name="Remove skill packaging design")).to_be_visible()
     expect(skill_box).to_have_value("")
 
     skill_box.press_sequentially("pyt")
     form.get_by_role("button", name="Add suggested skill python").click()
-    expect(form.get_by_role("button", name="Remove python")).to_be_visible()
+    expect(form.get_by_role("button", name="Remove skill python")).to_be_visible()
 
-    form.get_by_role("button", name="Remove figma").click()
-    expect(form.get_by_role("button", name="Remove figma")).to_have_count(0)
+    form.get_by_role("button", name="Remove skill figma").click()
+    expect(form.get_by_role("button", name="Remove skill figma")).to_have_count(0)
 
     form.get_by_label("Portfolio links").fill("https://example.com/carla\nhttps://carla.example.org/work")
     form.get_by_role("button", name="Save profile").click()

@@ -72,7 +72,7 @@ def test_page_links_keep_the_filters(db: Session) -> None:
 
 def test_apply_puts_the_filters_in_the_url_and_leaves_defaults_out(db: Session) -> None:
     state = _load("/marketplace")
-    state.skills = ["python"]
+    state.edit_skills = ["python"]
     state.skill_draft = "sql"
     form = {
         "q": "  logo   design ",
@@ -119,9 +119,9 @@ def test_skills_are_chosen_from_suggestions_and_removed(db: Session) -> None:
     call(state, "add_skill", "python")
     call(state, "set_skill_draft", "Data  Analysis")
     call(state, "skill_key_down", "Enter")
-    assert state.skills == ["python", "data analysis"] and state.skill_draft == ""
+    assert state.edit_skills == ["python", "data analysis"] and state.skill_draft == ""
     call(state, "remove_skill", "python")
-    assert state.skills == ["data analysis"]
+    assert state.edit_skills == ["data analysis"]
 
 
 def test_a_bad_skill_gets_a_message_and_is_not_added(db: Session) -> None:
@@ -130,4 +130,4 @@ def test_a_bad_skill_gets_a_message_and_is_not_added(db: Session) -> None:
         call(state, "add_skill", bad)
         call(state, "set_skill_draft", bad)
     call(state, "add_skill", "<script>")
-    assert state.skills == [] and "skills" in state.errors
+    assert state.edit_skills == [] and "skills" in state.errors
