@@ -382,7 +382,13 @@ def _question(q: QuestionItem) -> rx.Component:
                         rx.el.input(type="hidden", name="question_id", value=q.id.to_string()),
                         rx.vstack(
                             rx.el.label("Your answer", html_for="answer-" + q.id.to_string()),
-                            rx.text_area(id="answer-" + q.id.to_string(), name="answer", rows="2", width="100%"),
+                            rx.text_area(
+                                id="answer-" + q.id.to_string(),
+                                name="answer",
+                                rows="2",
+                                width="100%",
+                                aria_describedby="answer-error",
+                            ),
                             rx.button("Post answer", type="submit", size="1"),
                             width="100%",
                         ),
