@@ -153,7 +153,11 @@ def _card(card: rx.Var) -> rx.Component:
             rx.flex(
                 rx.text("Posted ", card.published, " by", size="2", color_scheme="gray"),
                 rx.link(card.poster_name, href="/u/" + card.poster_username, size="2"),
-                rx.text("★ " + card.poster_rating, size="2", aria_label="Rating " + card.poster_rating),
+                rx.text(
+                    rx.cond(card.poster_rating == "No reviews yet", card.poster_rating, "★ " + card.poster_rating),
+                    size="2",
+                    aria_label="Rating " + card.poster_rating,
+                ),
                 wrap="wrap",
                 spacing="2",
                 align="center",
