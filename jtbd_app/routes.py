@@ -18,6 +18,7 @@ from jtbd_app.pages import (
     marketplace,
     messages,
     notifications,
+    password_reset,
     post,
     profile,
     providers,
@@ -32,6 +33,7 @@ from jtbd_app.state.listing import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
+from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profile import ProfileState
 from jtbd_app.state.providers import ProvidersState
@@ -52,6 +54,9 @@ ROUTES: list[PageRoute] = [
     PageRoute("/", "JTBD Marketplace", home.home_page, DashboardState.load_dashboard),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
+    PageRoute(
+        "/reset-password", "Reset your password", password_reset.password_reset_page, PasswordResetState.load_reset
+    ),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
     PageRoute(
         "/u/[username]", "Profile", profile.profile_page, [ProfileState.load_profile, InviteState.load_invitable]

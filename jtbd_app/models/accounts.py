@@ -121,3 +121,13 @@ class UserPublic(SQLModel):
     display_name: str
     role: str
     status: str
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time, short-lived link mailed to a member who forgot their password; only its hash is kept."""
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = ts()
+    expires_at: datetime = ts()
+    used_at: datetime | None = ts(nullable=True)

@@ -51,6 +51,7 @@ def login_page() -> rx.Component:
             ),
         ),
         rx.text("New here? ", rx.link("Create an account", href="/signup")),
+        rx.link("Forgot your password?", href="/reset-password"),
         width="28rem",
     )
 

@@ -70,9 +70,14 @@ def sign_out_everywhere(session: Session, *, viewer: Viewer | None) -> int:
     """Revoke every session of the viewer; returns how many were open."""
     if viewer is None:
         raise NotSignedIn()
+    return revoke_sessions_of(session, user_id=viewer.user_id)
+
+
+def revoke_sessions_of(session: Session, *, user_id: int) -> int:
+    """Sign a member out of every device (after a sign-out everywhere or a password reset)."""
     result = session.exec(  # type: ignore[call-overload]
         update(AuthSession)
-        .where(col(AuthSession.user_id) == viewer.user_id, col(AuthSession.revoked_at).is_(None))
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
     return int(result.rowcount or 0)
