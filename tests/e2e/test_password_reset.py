@@ -1,0 +1,104 @@
+"""Forgot password, in a browser: the link arrives by real SMTP, sets a new password, and signs out every device."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.app_server import AppServer, free_port, start_app, stop_app
+from tests.support.browser import expect_field_message, sign_in, sign_up_new_member
+from tests.support.smtp_server import LocalSmtpServer
+
+
+@dataclass
+class MailApp:
+    app: AppServer
+    smtp: LocalSmtpServer
+
+
+@pytest.fixture(scope="module")
+def mail_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailApp]:
+    workdir = tmp_path_factory.mktemp("mail-app")
+    smtp = LocalSmtpServer(free_port()).start()
+    app = start_app(
+        workdir=workdir,
+        extra_env={
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_SECURITY": "none",
+            "SMTP_FROM": "JTBD Marketplace <no-reply@jtbd.example>",
+            "SMTP_TIMEOUT": "5",
+            # Its own frontend build: the build bakes in the port (see test_oidc_sign_in.py).
+            "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
+        },
+    )
+    yield MailApp(app, smtp)
+    stop_app(app)
+    smtp.stop()
+
+
+def reset_link(smtp: LocalSmtpServer, address: str, timeout: float = 45) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for received in smtp.received:
+            if address in received.recipients and "Reset your" in str(received.message["Subject"]):
+                found = re.search(r"https?://\S+/reset-password\?token=[\w-]+", received.message.get_content())
+                assert found
+                return found.group(0)
+        time.sleep(0.5)
+    raise AssertionError(f"no reset mail reached {address}")
+
+
+def test_a_member_resets_a_forgotten_password_by_mail(mail_app: MailApp, browser: Browser, page: Page) -> None:
+    base = mail_app.app.url
+    username = sign_up_new_member(page, base, "forgetful", "Fran Forgetful")
+    other = browser.new_context().new_page()
+    other.goto(f"{base}/login")
+    other.get_by_role("link", name="Forgot your password?").click()
+    expect(other.get_by_role("heading", name="Reset your password")).to_be_visible()
+    other.get_by_label("Email").fill("not-an-address")
+    other.get_by_role("button", name="Send reset link").click()
+    expect_field_message(other.get_by_label("Email"), "Enter a valid email address")
+    other.get_by_label("Email").fill(f"{username}@example.com")
+    other.get_by_role("button", name="Send reset link").click()
+    expect(other.get_by_text("If an account uses that address, we have sent it a link.")).to_be_visible()
+
+    other.goto(reset_link(mail_app.smtp, f"{username}@example.com"))
+    other.get_by_label("New password").fill("short")
+    other.get_by_role("button", name="Set new password").click()
+    expect_field_message(other.get_by_label("New password"), "Use at least 10 characters.")
+    other.get_by_label("New password").fill("my-brand-new-password")
+    other.get_by_role("button", name="Set new password").click()
+    expect(other.get_by_text("Your password is changed and every device was signed out.")).to_be_visible()
+    other.get_by_role("link", name="Sign in with your new password").click()
+    sign_in(other, base, username, "my-brand-new-password")
+
+    page.reload()  # the device that was signed in before the reset is signed out
+    expect(page.get_by_role("heading", name="Get jobs done, not people hired.")).to_be_visible()
+    other.context.close()
+
+
+def test_a_used_link_is_refused(mail_app: MailApp, page: Page) -> None:
+    base = mail_app.app.url
+    username = sign_up_new_member(page, base, "twice", "Tess Twice")
+    page.goto(f"{base}/reset-password")
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_role("button", name="Send reset link").click()
+    link = reset_link(mail_app.smtp, f"{username}@example.com")
+    page.goto(link)
+    page.get_by_label("New password").fill("first-new-password")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_role("status").filter(has_text="Your password is changed")).to_be_visible()
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("This reset link is invalid, used or expired.")
+
+
+def test_without_mail_the_page_says_how_to_get_help(app_server: AppServer, page: Page) -> None:
+    page.goto(f"{app_server.url}/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_text("Password reset by email is not set up on this server.")).to_be_visible()
