@@ -219,6 +219,24 @@ def terms_banner() -> rx.Component:
     )
 
 
+def email_banner() -> rx.Component:
+    return rx.cond(
+        SessionState.needs_email_confirmation,
+        rx.callout(
+            rx.hstack(
+                rx.text("Confirm your email address to get notifications by mail: open the link we sent you."),
+                rx.button("Send the link again", size="1", variant="soft", on_click=SessionState.resend_confirmation),
+                rx.cond(SessionState.confirmation_note, rx.text(SessionState.confirmation_note, role="status")),
+                spacing="3",
+                wrap="wrap",
+                align="center",
+            ),
+            icon="mail",
+            color_scheme="amber",
+        ),
+    )
+
+
 def loading(label: str = "Loading…") -> rx.Component:
     return rx.center(rx.hstack(rx.spinner(size="3"), rx.text(label), role="status", align="center"), padding="3rem")
 
@@ -228,7 +246,7 @@ def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
     return rx.box(
         navbar(),
         rx.el.main(
-            rx.vstack(terms_banner(), *children, spacing="5", width="100%"),
+            rx.vstack(terms_banner(), email_banner(), *children, spacing="5", width="100%"),
             style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
         ),
         footer(),

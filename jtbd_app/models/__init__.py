@@ -1,12 +1,12 @@
 """SQLModel tables by area; importing this package registers every table."""
 
 from jtbd_app.models.accounts import (
+    AccountLink,
     AuthSession,
     LoginGrant,
     LoginThrottle,
     OAuthFlow,
     OAuthIdentity,
-    PasswordReset,
     Profile,
     ProfileSkill,
     Skill,
@@ -28,6 +28,7 @@ from jtbd_app.models.messaging import (
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
 
 __all__ = [
+    "AccountLink",
     "AuthSession",
     "Bid",
     "Contract",
@@ -43,7 +44,6 @@ __all__ = [
     "OAuthFlow",
     "OAuthIdentity",
     "OutgoingMail",
-    "PasswordReset",
     "Profile",
     "ProfileSkill",
     "Question",

@@ -18,6 +18,7 @@ class User(SQLModel, table=True):
     role: str = Field(default="user", max_length=16)  # user | admin
     status: str = Field(default="active", max_length=16)  # active | suspended
     suspended_reason: str = Field(default="", max_length=500)
+    email_verified_at: datetime | None = ts(nullable=True)  # mail goes only to confirmed addresses
     created_at: datetime = ts()
 
 
@@ -123,11 +124,15 @@ class UserPublic(SQLModel):
     status: str
 
 
-class PasswordReset(SQLModel, table=True):
-    """A one-time, short-lived link mailed to a member who forgot their password; only its hash is kept."""
+class AccountLink(SQLModel, table=True):
+    """A one-time, short-lived link mailed to a member (reset a password, confirm an email address).
+
+    Only the token's hash is kept; the link itself exists only in the member's mailbox.
+    """
 
     token_hash: str = Field(max_length=64, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=16)  # reset_password | verify_email
     created_at: datetime = ts()
     expires_at: datetime = ts()
     used_at: datetime | None = ts(nullable=True)

@@ -136,6 +136,9 @@ def user_for_identity(session: Session, *, identity: ExternalIdentity) -> User:
             display_name=_display_name(identity.name) or text.username_from(identity.preferred_username, email),
             password_hash=None,
         )
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the provider has verified it (checked above)
+        session.add(user)
     assert user.id is not None
     session.add(OAuthIdentity(provider=identity.provider, subject=identity.subject, user_id=user.id))
     session.flush()

@@ -66,7 +66,7 @@ def notify(session: Session, *, user_id: int, kind: str, title: str, body: str =
     settings = get_settings()
     if settings.mail_enabled and (pref is None or pref.email):
         user = session.get(User, user_id)
-        if user is not None and user.email:
+        if user is not None and user.email and user.email_verified_at is not None:
             mail.queue_mail(session, to=user.email, subject=title, body=_mail_body(body, path, settings.app_url))
 
 

@@ -5,19 +5,19 @@ The request answers the same whether or not the address belongs to a member, so 
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.models import LoginThrottle, PasswordReset, User, utcnow
+from jtbd_app.models import LoginThrottle, User, utcnow
 from jtbd_app.services import mail, passwords
+from jtbd_app.services.account_links import issue_link, issued_within, spend_links, usable_link
 from jtbd_app.services.sign_in import revoke_sessions_of
-from jtbd_app.services.tokens import token_hash
 
+PURPOSE = "reset_password"
 LINK_LIFETIME = timedelta(hours=1)
 MAX_LINKS_PER_HOUR = 3
 NOT_CONFIGURED = "Password reset by email is not set up on this server. Ask an administrator for help."
@@ -38,17 +38,9 @@ def request_reset(
     user = session.exec(select(User).where(User.email == address)).first()
     if user is None or user.id is None:
         return
-    recent = session.exec(
-        select(func.count())
-        .select_from(PasswordReset)
-        .where(PasswordReset.user_id == user.id, col(PasswordReset.created_at) > now - timedelta(hours=1))
-    ).one()
-    if recent >= MAX_LINKS_PER_HOUR:
+    if issued_within(session, user_id=user.id, purpose=PURPOSE, since=now - timedelta(hours=1)) >= MAX_LINKS_PER_HOUR:
         return
-    token = secrets.token_urlsafe(32)
-    session.add(
-        PasswordReset(token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=now + LINK_LIFETIME)
-    )
+    token = issue_link(session, user_id=user.id, purpose=PURPOSE, lifetime=LINK_LIFETIME, now=now)
     link = f"{app_url.rstrip('/')}/reset-password?token={token}"
     body = (
         "Someone asked to reset the password of your JTBD Marketplace account.\n\n"
@@ -59,37 +51,26 @@ def request_reset(
 
 
 def link_is_valid(session: Session, *, token: object, now: datetime | None = None) -> bool:
-    return _usable(session, token, now or utcnow()) is not None
+    return usable_link(session, token=token, purpose=PURPOSE, now=now) is not None
 
 
 def reset_password(session: Session, *, token: object, new_password: object, now: datetime | None = None) -> None:
     """Set the new password, spend every open link of the member, and sign them out everywhere."""
     now = now or utcnow()
-    reset = _usable(session, token, now)
-    if reset is None:
+    link = usable_link(session, token=token, purpose=PURPOSE, now=now)
+    if link is None:
         raise DomainError(BAD_LINK)
     try:
         password = text.clean_password(new_password)
     except ValueError as exc:
         raise ValidationFailed({"new_password": str(exc)}) from None
-    user = session.get(User, reset.user_id)
-    assert user is not None
+    user = session.get(User, link.user_id)
+    assert user is not None and user.id is not None
     user.password_hash = passwords.hash_password(password)
+    if user.email_verified_at is None:
+        user.email_verified_at = now  # the link reached this mailbox: the address is the member's
     session.add(user)
-    session.exec(  # type: ignore[call-overload]
-        update(PasswordReset)
-        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
-        .values(used_at=now)
-    )
-    revoke_sessions_of(session, user_id=reset.user_id)
+    spend_links(session, user_id=user.id, purpose=PURPOSE, now=now)
+    revoke_sessions_of(session, user_id=user.id)
     # A lock from failed sign-ins would otherwise keep the member out with their new password.
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.key).startswith(f"user:{user.id}|")))  # type: ignore[call-overload]
-
-
-def _usable(session: Session, token: object, now: datetime) -> PasswordReset | None:
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        return None
-    reset = session.get(PasswordReset, token_hash(token))
-    if reset is None or reset.used_at is not None or reset.expires_at <= now:
-        return None
-    return reset

@@ -21,6 +21,7 @@ class Viewer:
     display_name: str
     role: str
     status: str
+    email_verified: bool = True
 
     @property
     def is_admin(self) -> bool:
@@ -42,7 +43,9 @@ def viewer_from_token(session: Session, token: str | None) -> Viewer | None:
     if auth.revoked_at is not None or auth.expires_at <= utcnow():
         return None
     assert user.id is not None
-    return Viewer(user.id, user.username, profile.display_name, user.role, user.status)
+    return Viewer(
+        user.id, user.username, profile.display_name, user.role, user.status, user.email_verified_at is not None
+    )
 
 
 def require_viewer(viewer: Viewer | None) -> Viewer:

@@ -10,7 +10,7 @@ from reflex.event import EventSpec
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.services import accounts, sign_in, terms
+from jtbd_app.services import accounts, email_verification, sign_in, terms
 from jtbd_app.services.identity import configured_providers
 from jtbd_app.state.session import SessionState
 
@@ -92,6 +92,10 @@ class SignupState(SessionState):
                     display_name=form.get("display_name"),
                     password=form.get("password"),
                     accepted_terms_version=self.terms_version if accepted else None,
+                )
+                settings = get_settings()
+                email_verification.send_confirmation(
+                    session, user=user, app_url=settings.app_url, mail_enabled=settings.mail_enabled
                 )
                 grant = sign_in.issue_login_grant(session, user=user)
         except ValidationFailed as exc:

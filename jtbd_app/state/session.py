@@ -6,9 +6,10 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from jtbd_app.api.http import cookie_value
+from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import messages, notifications, sign_in, terms
+from jtbd_app.services import email_verification, messages, notifications, sign_in, terms
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
@@ -25,6 +26,8 @@ class SessionState(rx.State):
     unread_notifications: int = 0
     flash: str = ""
     unread_messages: int = 0
+    needs_email_confirmation: bool = False
+    confirmation_note: str = ""
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
@@ -46,8 +49,25 @@ class SessionState(rx.State):
         self.viewer_name = viewer.display_name if viewer else ""
         self.viewer_is_admin = bool(viewer and viewer.is_admin)
         self.viewer_suspended = bool(viewer and viewer.status != "active")
+        self.needs_email_confirmation = bool(viewer and not viewer.email_verified and get_settings().mail_enabled)
         self.session_checked = True
         return viewer
+
+    @rx.event
+    def resend_confirmation(self) -> None:
+        """Mails a new confirmation link to the caller's own address (at most three an hour)."""
+        settings = get_settings()
+        try:
+            with session_scope() as session:
+                sent = email_verification.resend_confirmation(
+                    session, viewer=self._viewer(), app_url=settings.app_url, mail_enabled=settings.mail_enabled
+                )
+        except DomainError as exc:
+            self.confirmation_note = exc.message
+            return
+        self.confirmation_note = (
+            "We sent a new link; check your inbox." if sent else "No new link was sent; try again later."
+        )
 
     @rx.event
     def load_session(self) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, create_engine
 
 from alembic import command
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.listing_query import ListingQuery
-from jtbd_app.models import Listing, Profile, User, utcnow
+from jtbd_app.models import Listing, Profile, utcnow
 from jtbd_app.services.listing_search import search_listings
 
 
@@ -41,14 +41,18 @@ def _upgrade_with_listings_then_down_and_up(url: str) -> None:
     config = cli.alembic_config(url)
     command.upgrade(config, "0002")
     engine = create_engine(url)
+    # Plain SQL: the User model has columns that later migrations add.
+    with engine.begin() as conn:
+        owner_id = conn.execute(
+            text(
+                'INSERT INTO "user" (email, username, role, status, suspended_reason, created_at) '
+                "VALUES ('ann@example.com', 'ann', 'user', 'active', '', :now) RETURNING id"
+            ),
+            {"now": utcnow()},
+        ).scalar_one()
     with Session(engine) as session:
-        user = User(email="ann@example.com", username="ann")
-        session.add(user)
-        session.flush()
-        assert user.id is not None
-        session.add(Profile(user_id=user.id, display_name="Ann"))
+        session.add(Profile(user_id=owner_id, display_name="Ann"))
         session.commit()
-        owner_id = user.id
     _add_listing(engine, "Paint a garden fence", owner_id)
 
     command.upgrade(config, "head")

@@ -58,9 +58,9 @@ def certificate(tmp_path: Path) -> SelfSignedCertificate:
 
 
 def member(username: str) -> int:
-    """A bare account row: notify needs only its id and email address."""
+    """A bare account row: notify needs only its id and a confirmed email address."""
     with session_scope() as s:
-        user = User(email=f"{username}@example.com", username=username)
+        user = User(email=f"{username}@example.com", username=username, email_verified_at=utcnow())
         s.add(user)
         s.flush()
         assert user.id is not None

@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
-from jtbd_app.models import User
+from jtbd_app.models import User, utcnow
 from jtbd_app.services import accounts, passwords, sign_in, terms
 from tests.support.app_server import TEST_SECRET
 
@@ -45,7 +45,12 @@ def db() -> Iterator[Session]:
 
 
 def make_user(
-    username: str, *, role: str = "user", status: str = "active", password: str = "correct-horse-battery"
+    username: str,
+    *,
+    role: str = "user",
+    status: str = "active",
+    password: str = "correct-horse-battery",
+    email_verified: bool = True,
 ) -> User:
     """A member with a profile, created through the sign-up service."""
     with session_scope() as session:
@@ -58,6 +63,7 @@ def make_user(
             accepted_terms_version=1,
         )
         user.role, user.status = role, status
+        user.email_verified_at = utcnow() if email_verified else None
         if status == "suspended":
             user.suspended_reason = "Spam."
         session.add(user)
