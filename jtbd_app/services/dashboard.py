@@ -12,7 +12,7 @@ from jtbd_app.domain import display
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Bid, Contract, Listing, Profile, utcnow
 from jtbd_app.services.invitations import MyInvitation, my_invitations
-from jtbd_app.services.messages import unread_total
+from jtbd_app.services.message_reading import unread_total
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 PER_PAGE = 10

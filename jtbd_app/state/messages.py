@@ -1,4 +1,4 @@
-"""/messages, /messages/[id] and /messages/open: thin states over services.messages, which checks every call.
+"""/messages, /messages/[id] and /messages/open: thin states over the messaging services, which check every call.
 
 The open thread polls for new messages with a client-side timer: each tick is one ordinary event (one
 indexed query), and the chain stops when the tab closes, the page changes or another thread is loaded.
@@ -13,7 +13,7 @@ from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import messages
+from jtbd_app.services import message_reading, messages
 from jtbd_app.state.session import SessionState
 
 POLL_MS = 4000
@@ -28,7 +28,7 @@ class MessagesState(SessionState):
 
     loaded: bool = False
     refusal: str = ""
-    threads: list[messages.ThreadSummary] = []
+    threads: list[message_reading.ThreadSummary] = []
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -38,7 +38,7 @@ class MessagesState(SessionState):
         self.refusal = ""
         try:
             with session_scope() as session:
-                listed = messages.list_threads(session, viewer=viewer, page=page)
+                listed = message_reading.list_threads(session, viewer=viewer, page=page)
         except DomainError as exc:
             self.refusal, self.threads, self.total = exc.message, [], 0
         else:
@@ -62,8 +62,8 @@ class ThreadState(SessionState):
 
     loaded: bool = False
     refusal: str = ""
-    thread: messages.ThreadView = messages.ThreadView()
-    items: list[messages.MessageItem] = []
+    thread: message_reading.ThreadView = message_reading.ThreadView()
+    items: list[message_reading.MessageItem] = []
     has_earlier: bool = False
     errors: dict[str, str] = {}
     form_key: int = 0
@@ -83,8 +83,10 @@ class ThreadState(SessionState):
         """Append messages newer than the last one shown, and refresh the unread badge."""
         after = self.items[-1].id if self.items else 0
         with session_scope() as session:
-            fresh = messages.messages_since(session, viewer=viewer, thread_id=self.route_thread_id, after_id=after)
-            self.unread_messages = messages.unread_total(session, user_id=viewer.user_id)
+            fresh = message_reading.messages_since(
+                session, viewer=viewer, thread_id=self.route_thread_id, after_id=after
+            )
+            self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id)
         if fresh:
             self.items = [*self.items, *fresh]
 
@@ -92,14 +94,14 @@ class ThreadState(SessionState):
     def load_thread(self) -> EventSpec | None:
         """Parties (and administrators, read-only) only: the newest page of the thread."""
         self.loaded, self.refusal, self.errors = False, "", {}
-        self.thread, self.items, self.has_earlier = messages.ThreadView(), [], False
+        self.thread, self.items, self.has_earlier = message_reading.ThreadView(), [], False
         self._poll_gen += 1
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
-                view = messages.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
+                view = message_reading.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
                 if viewer is not None:
-                    self.unread_messages = messages.unread_total(session, user_id=viewer.user_id)
+                    self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id)
         except DomainError as exc:
             self.refusal = exc.message
             self.loaded = True
@@ -147,7 +149,7 @@ class ThreadState(SessionState):
             return
         try:
             with session_scope() as session:
-                view = messages.thread_view(
+                view = message_reading.thread_view(
                     session, viewer=self._viewer(), thread_id=self.route_thread_id, before_id=self.items[0].id
                 )
         except DomainError as exc:

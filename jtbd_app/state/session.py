@@ -9,7 +9,7 @@ from jtbd_app.api.http import cookie_value
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import email_verification, messages, notifications, sign_in, terms
+from jtbd_app.services import email_verification, message_reading, notifications, sign_in, terms
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
@@ -43,7 +43,7 @@ class SessionState(rx.State):
             viewer = viewer_from_token(session, self._session_token())
             self.needs_terms = viewer is not None and terms.needs_acceptance(session, user_id=viewer.user_id)
             self.unread_notifications = notifications.unread_count(session, viewer=viewer)
-            self.unread_messages = messages.unread_total(session, user_id=viewer.user_id) if viewer else 0
+            self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id) if viewer else 0
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""
