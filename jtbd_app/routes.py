@@ -13,6 +13,7 @@ from jtbd_app.pages import (
     admin,
     auth,
     coming_soon,
+    email_confirmation,
     home,
     listing,
     marketplace,
@@ -28,6 +29,7 @@ from jtbd_app.pages import (
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.email_confirmation import EmailConfirmationState
 from jtbd_app.state.invite import InviteState
 from jtbd_app.state.listing import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
@@ -54,6 +56,12 @@ ROUTES: list[PageRoute] = [
     PageRoute("/", "JTBD Marketplace", home.home_page, DashboardState.load_dashboard),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
+    PageRoute(
+        "/verify-email",
+        "Confirm your email address",
+        email_confirmation.email_confirmation_page,
+        EmailConfirmationState.confirm,
+    ),
     PageRoute(
         "/reset-password", "Reset your password", password_reset.password_reset_page, PasswordResetState.load_reset
     ),

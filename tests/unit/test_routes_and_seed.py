@@ -19,6 +19,8 @@ REQUIRED = {
     "/admin",
     "/marketplace",
     "/post",
+    "/reset-password",
+    "/verify-email",
     "/listings/[id]",
     "/tasks",
     "/problems",
@@ -78,3 +80,18 @@ def test_the_demo_marketplace_is_posted_through_the_real_services(db: Session) -
     open_listings = db.exec(select(Listing).where(Listing.status == "open")).all()
     assert len(open_listings) == 10 and all(listing.published_at for listing in open_listings)
     assert len(db.exec(select(Bid)).all()) == 4 and len(db.exec(select(Question)).all()) == 1
+
+
+def test_every_state_module_is_reached_from_the_routes() -> None:
+    """A state no route imports would be missing from the app (and from the authorization table)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = "import sys, jtbd_app.routes; print(' '.join(m for m in sys.modules if m.startswith('jtbd_app.state.')))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    )
+    state_dir = Path(__file__).resolve().parents[2] / "jtbd_app" / "state"
+    modules = {f"jtbd_app.state.{p.stem}" for p in state_dir.glob("*.py") if p.stem != "__init__"}
+    assert modules - loaded == set()

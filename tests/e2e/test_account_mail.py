@@ -1,4 +1,5 @@
-"""Forgot password, in a browser: the link arrives by real SMTP, sets a new password, and signs out every device."""
+"""Mailed account links in a browser, through a real SMTP server: confirming the address given at sign-up, and
+resetting a forgotten password (which signs out every device)."""
 
 from __future__ import annotations
 
@@ -42,16 +43,32 @@ def mail_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailApp]:
     smtp.stop()
 
 
-def reset_link(smtp: LocalSmtpServer, address: str, timeout: float = 45) -> str:
+def mailed_link(smtp: LocalSmtpServer, address: str, path: str, timeout: float = 45) -> str:
+    """The link to `path` in the first mail that reached `address` with one (the app sends every few seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for received in smtp.received:
-            if address in received.recipients and "Reset your" in str(received.message["Subject"]):
-                found = re.search(r"https?://\S+/reset-password\?token=[\w-]+", received.message.get_content())
-                assert found
+            found = re.search(rf"https?://\S+{path}\?token=[\w-]+", received.message.get_content())
+            if address in received.recipients and found:
                 return found.group(0)
         time.sleep(0.5)
-    raise AssertionError(f"no reset mail reached {address}")
+    raise AssertionError(f"no mail with a {path} link reached {address}")
+
+
+def reset_link(smtp: LocalSmtpServer, address: str) -> str:
+    return mailed_link(smtp, address, "/reset-password")
+
+
+def test_a_new_member_confirms_their_email_address(mail_app: MailApp, page: Page) -> None:
+    base = mail_app.app.url
+    username = sign_up_new_member(page, base, "confirm", "Cody Confirm")
+    banner = page.get_by_text("Confirm your email address to get notifications by mail")
+    expect(banner).to_be_visible()
+    page.goto(mailed_link(mail_app.smtp, f"{username}@example.com", "/verify-email"))
+    expect(page.get_by_role("status").filter(has_text="Your email address is confirmed.")).to_be_visible()
+    page.goto(base)
+    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(banner).to_have_count(0)
 
 
 def test_a_member_resets_a_forgotten_password_by_mail(mail_app: MailApp, browser: Browser, page: Page) -> None:
