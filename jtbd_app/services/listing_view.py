@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -87,11 +88,9 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
     assert listing.id is not None
     now = utcnow()
     skills = listing_skills(session, listing_id=listing.id)
-    bid_filter = Bid.listing_id == listing.id
-    if not owner:
-        bid_filter = bid_filter & (Bid.bidder_id == (viewer.user_id if viewer else -1))  # type: ignore[assignment]
-    bids = [_bid_item(session, bid, skills, now) for bid in _bids(session, bid_filter)]
-    mine = [b for b in bids if viewer and not owner]
+    # The owner sees every bid; anyone else only their own (none for a visitor).
+    bidder = None if owner else (viewer.user_id if viewer else -1)
+    bids = _bid_items(session, listing.id, bidder, skills, now)
     contract = session.exec(select(Contract).where(Contract.listing_id == listing.id)).first()
     parties = (
         contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
@@ -118,51 +117,59 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         and viewer.status == "active"
         and not owner
         and listing.status == "open"
-        and not any(b.status != "withdrawn" for b in mine),
+        and not any(b.status != "withdrawn" for b in bids),
         bids=bids,
         contract_id=contract.id if parties and contract and contract.id else 0,
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
     )
 
 
-def _bids(session: Session, where: object) -> list[Bid]:
-    order = (col(Bid.status) != "pending", col(Bid.shortlisted).desc(), col(Bid.amount_minor), col(Bid.id))
-    return list(session.exec(select(Bid).where(where).order_by(*order)).all())  # type: ignore[arg-type]
-
-
-def _bid_item(session: Session, bid: Bid, skills: list[str], now: datetime) -> BidItem:
-    row = session.exec(
-        select(User.username, Profile.display_name, Profile.rating_total, Profile.rating_count)
-        .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
-        .where(User.id == bid.bidder_id)
-    ).one()
-    matched = _matched_skills(session, bid.bidder_id, bid.listing_id)
-    assert bid.id is not None
-    return BidItem(
-        id=bid.id,
-        bidder_username=row[0],
-        bidder_name=row[1],
-        bidder_rating=display.rating_label(row[2], row[3]),
-        amount=Money(bid.amount_minor, bid.currency).format(),
-        amount_input=amount_input(bid.amount_minor, bid.currency),
-        delivery_days=bid.delivery_days,
-        message=bid.message,
-        status=bid.status,
-        shortlisted=bid.shortlisted,
-        skills_match=f"{matched} of {len(skills)} skills" if skills else "",
-        placed=display.ago_label(bid.created_at, now),
+def _bid_items(
+    session: Session, listing_id: int, bidder_id: int | None, skills: list[str], now: datetime
+) -> list[BidItem]:
+    """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
+    query: Any = (
+        select(Bid, col(User.username), col(Profile.display_name))
+        .add_columns(col(Profile.rating_total), col(Profile.rating_count))
+        .join(User, User.id == Bid.bidder_id)  # type: ignore[arg-type]
+        .join(Profile, Profile.user_id == Bid.bidder_id)  # type: ignore[arg-type]
+        .where(col(Bid.listing_id) == listing_id)
+        .order_by(col(Bid.status) != "pending", col(Bid.shortlisted).desc(), col(Bid.amount_minor), col(Bid.id))
     )
+    if bidder_id is not None:
+        query = query.where(Bid.bidder_id == bidder_id)
+    rows: list[Any] = list(session.exec(query).all())
+    matched = _matched_skills(session, listing_id, [bid.bidder_id for bid, *_ in rows]) if skills else {}
+    return [
+        BidItem(
+            id=bid.id or 0,
+            bidder_username=username,
+            bidder_name=name,
+            bidder_rating=display.rating_label(total, count),
+            amount=Money(bid.amount_minor, bid.currency).format(),
+            amount_input=amount_input(bid.amount_minor, bid.currency),
+            delivery_days=bid.delivery_days,
+            message=bid.message,
+            status=bid.status,
+            shortlisted=bid.shortlisted,
+            skills_match=f"{matched.get(bid.bidder_id, 0)} of {len(skills)} skills" if skills else "",
+            placed=display.ago_label(bid.created_at, now),
+        )
+        for bid, username, name, total, count in rows
+    ]
 
 
-def _matched_skills(session: Session, user_id: int, listing_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(ProfileSkill)
-            .join(ListingSkill, ListingSkill.skill_id == ProfileSkill.skill_id)  # type: ignore[arg-type]
-            .where(ProfileSkill.user_id == user_id, ListingSkill.listing_id == listing_id)
-        ).one()
-    )
+def _matched_skills(session: Session, listing_id: int, user_ids: list[int]) -> dict[int, int]:
+    """How many of the listing's skills each bidder lists on their profile."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(ProfileSkill.user_id, func.count())
+        .join(ListingSkill, ListingSkill.skill_id == ProfileSkill.skill_id)  # type: ignore[arg-type]
+        .where(ListingSkill.listing_id == listing_id, col(ProfileSkill.user_id).in_(user_ids))
+        .group_by(col(ProfileSkill.user_id))
+    ).all()
+    return {user_id: int(n) for user_id, n in rows}
 
 
 def _poster(session: Session, user_id: int) -> PosterCard:

@@ -98,3 +98,28 @@ def test_invitations_show_to_the_owner_and_the_invitee_only(db: Session) -> None
     assert [i.contractor_username for i in detail(ann, listing_id).invitations] == ["bob"]
     assert [i.contractor_username for i in detail(bob, listing_id).invitations] == ["bob"]
     assert detail(cat, listing_id).invitations == [] and detail(None, listing_id).invitations == []
+
+
+def test_the_owners_view_costs_the_same_queries_for_two_bids_or_ten(db: Session) -> None:
+    from sqlalchemy import event
+
+    from jtbd_app.db import get_engine
+
+    def queries_for_owner_view(bidders: int) -> int:
+        owner = make_user(f"own{bidders}")
+        listing = make_listing(owner)
+        for n in range(bidders):
+            bid(viewer_of(make_user(f"b{bidders}x{n}")), listing.id or 0)
+        statements: list[str] = []
+
+        def record(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(get_engine(), "before_cursor_execute", record)
+        try:
+            detail(viewer_of(owner), listing.id)
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", record)
+        return len(statements)
+
+    assert queries_for_owner_view(2) == queries_for_owner_view(10)
