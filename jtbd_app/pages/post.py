@@ -38,7 +38,7 @@ def _steps_nav() -> rx.Component:
                 type="button",
                 variant=rx.cond(current, "solid", "soft"),
                 size="1",
-                disabled=(F.id == 0) | (number > F.step),
+                disabled=(F.id == 0) | (number > F.reached),
                 aria_current=rx.cond(current, "step", "false"),
                 on_click=PostState.go_to_step(number),
             ),

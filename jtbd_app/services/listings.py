@@ -32,7 +32,8 @@ class WizardForm:
 
     id: int = 0
     status: str = "draft"
-    step: int = 1
+    step: int = 1  # the step shown
+    reached: int = 1  # the furthest step the draft may go to
     title: str = ""
     description: str = ""
     category: str = ""
@@ -271,6 +272,7 @@ def _form(session: Session, listing: Listing) -> WizardForm:
         id=listing.id,
         status=listing.status,
         step=min(max(listing.wizard_step, 1), 4),
+        reached=min(max(listing.wizard_step, 1), 4),
         title=listing.title,
         description=listing.description,
         category=listing.category,

@@ -26,14 +26,17 @@ class PostState(SkillTagsMixin, SessionState):
     loaded: bool = False
     refusal: str = ""
     form: listings.WizardForm = listings.WizardForm()
-    step: int = 1
     remote: bool = True
     source: str = "wizard"
     saving: bool = False
 
     @rx.var
+    def step(self) -> int:
+        return self.form.step
+
+    @rx.var
     def step_name(self) -> str:
-        return STEP_NAMES.get(self.step, "")
+        return STEP_NAMES.get(self.form.step, "")
 
     @rx.var
     def editing_open_listing(self) -> bool:
@@ -61,7 +64,7 @@ class PostState(SkillTagsMixin, SessionState):
         self.loaded = True
 
     def _show(self, form: listings.WizardForm) -> None:
-        self.form, self.step, self.remote, self.edit_skills = form, form.step, form.remote, list(form.skills)
+        self.form, self.remote, self.edit_skills = form, form.remote, list(form.skills)
         self.skill_draft, self.skill_suggestions = "", []
 
     @rx.event
@@ -79,7 +82,9 @@ class PostState(SkillTagsMixin, SessionState):
             with session_scope() as session:
                 viewer = self._viewer()
                 draft_id = self.form.id or listings.start_draft(session, viewer=viewer, source=self.source)
-                form = listings.save_step(session, viewer=viewer, listing_id=draft_id, step=self.step, values=values)
+                form = listings.save_step(
+                    session, viewer=viewer, listing_id=draft_id, step=self.form.step, values=values
+                )
         except DomainError as exc:
             self.errors = field_errors(exc)
             return None

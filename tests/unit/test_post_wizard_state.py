@@ -60,3 +60,22 @@ def test_a_visitor_is_asked_to_sign_in(db: Session) -> None:
     state = state_for(PostState, path="/post")
     call(state, "load_post")
     assert state.refusal == "Please sign in to continue."
+
+
+def test_going_back_keeps_the_later_steps_reachable_but_not_beyond(db: Session) -> None:
+    token = session_token(make_user("ann"))
+    state = state_for(PostState, token=token, path="/post")
+    call(state, "load_post")
+    call(
+        state,
+        "submit_step",
+        {"title": "Paint my fence", "description": "Twenty metres of old wooden fence.", "category": "home-repairs"},
+    )
+    call(state, "add_skill", "painting")
+    call(state, "submit_step", {})
+    call(state, "go_to_step", 1)
+    assert state.step == 1 and state.form.reached == 3
+    call(state, "go_to_step", 3)
+    assert state.step == 3
+    call(state, "go_to_step", 4)
+    assert state.step == 3, "step 4 is not reached until step 3 is saved"
