@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from jtbd_app.domain import text
@@ -17,8 +16,6 @@ MIN_BUDGET_MAJOR = 5
 MAX_BUDGET_MAJOR = 1_000_000  # beyond this a task is not a marketplace job
 MAX_DEADLINE_DAYS = 730
 MAX_DELIVERY_DAYS = 365
-# Markdown is welcome; HTML is not (it is never rendered, and refusing it keeps intent obvious).
-HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
     1: ("title", "description", "category"),
@@ -44,7 +41,7 @@ def clean_rich_text(value: object, *, label: str, max_len: int, min_len: int = 1
         raise ValueError(f"{label} is required.")
     if len(body) < min_len:
         raise ValueError(f"Use at least {min_len} characters.")
-    if HTML_TAG_RE.search(body):
+    if text.has_html(body):
         raise ValueError(f"{label} cannot contain HTML; use plain text or markdown.")
     return body
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-from jtbd_app.domain.text import CONTROL_RE
+from jtbd_app.domain.text import CONTROL_RE, has_html
 
 MAX_BODY = 5000
 EXCERPT = 200
 RATE_LIMIT = 30  # messages a member may send ...
 RATE_WINDOW_SECONDS = 60  # ... within this many seconds
-# Something that reads as an HTML tag or comment: "<b>", "</script>", "<img src=x>", "<!-- ... -->".
-# "a < b" or "<3" stays plain text.
-TAG_RE = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]*>")
 
 
 def clean_body(value: object) -> str:
@@ -26,7 +21,7 @@ def clean_body(value: object) -> str:
         raise ValueError("Write a message first.")
     if len(text) > MAX_BODY:
         raise ValueError(f"A message must be at most {MAX_BODY} characters.")
-    if TAG_RE.search(text):
+    if has_html(text):
         raise ValueError("Messages are plain text: remove HTML tags such as <b> or <script>.")
     return text
 

@@ -13,6 +13,13 @@ USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,28})[a-z0-9]$")
 RESERVED_USERNAMES = frozenset({"admin", "api", "root", "support", "system", "new", "me", "settings"})
 MARKUP_RE = re.compile(r"[<>]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Something that reads as an HTML tag or comment: "<b>", "</script>", "<img src=x>", "<!-- ... -->".
+# "a < b" or "<3" stays plain text. Text is always shown escaped; refusing tags keeps intent obvious.
+HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>|<!")  # as browsers read tags: no space after "<"
+
+
+def has_html(text: str) -> bool:
+    return HTML_TAG_RE.search(text) is not None
 
 
 def clean_line(value: object, *, label: str, max_len: int, required: bool = True) -> str:

@@ -7,7 +7,6 @@ contractor their own, anyone else nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_
@@ -22,7 +21,6 @@ from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
 MAX_MESSAGE = 1000
 MAX_INVITABLE = 100
-HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 ALREADY_INVITED = "Already invited: this member was already invited to bid on this listing."
 
 
@@ -175,7 +173,7 @@ def clean_invitation_message(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("The message must be text.")
     cleaned = text.clean_paragraphs(value[: MAX_MESSAGE * 2 + 1], label="The message", max_len=MAX_MESSAGE)
-    if HTML_RE.search(cleaned):
+    if text.has_html(cleaned):
         raise ValueError("The message must be plain text; HTML is not allowed.")
     return cleaned
 

@@ -53,3 +53,19 @@ def test_lines_strip_control_characters_and_refuse_markup() -> None:
     assert text.clean_line(" Ann\x00 ", label="Name", max_len=10) == "Ann"
     with pytest.raises(ValueError, match="cannot contain"):
         text.clean_line("<b>", label="Name", max_len=10)
+
+
+@pytest.mark.parametrize(
+    ("value", "is_html"),
+    [
+        ("<script>alert(1)</script>", True),
+        ("nice <img src=x onerror=alert(1)> page", True),
+        ("<!-- hidden -->", True),
+        ("</b>", True),
+        ("a < b and c > d", False),
+        ("I <3 this", False),
+        ("5 < 6", False),
+    ],
+)
+def test_one_rule_says_what_reads_as_html(value: str, is_html: bool) -> None:
+    assert text.has_html(value) is is_html
