@@ -78,9 +78,9 @@ class PostState(SkillTagsMixin, SessionState):
         data = data if isinstance(data, dict) else {}
         values: dict[str, object] = {**data, "skills": list(self.edit_skills), "remote": self.remote}
         created = self.form.id == 0
+        viewer = self._viewer()
         try:
             with session_scope() as session:
-                viewer = self._viewer()
                 draft_id = self.form.id or listings.start_draft(session, viewer=viewer, source=self.source)
                 form = listings.save_step(
                     session, viewer=viewer, listing_id=draft_id, step=self.form.step, values=values
