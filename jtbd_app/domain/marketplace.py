@@ -1,4 +1,7 @@
-"""Marketplace vocabulary: categories, and the states a listing and a bid move through."""
+"""Marketplace vocabulary: the categories a listing can be posted in.
+
+Listing states: draft, open, closed, cancelled, hidden. Bid states: pending, accepted, rejected, withdrawn.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +20,6 @@ CATEGORIES: dict[str, str] = {
     "events": "Events",
     "other": "Other",
 }
-
-LISTING_STATUSES = ("draft", "open", "closed", "cancelled", "hidden")
-BID_STATUSES = ("pending", "accepted", "rejected", "withdrawn")
-# Bids that are still in play: they count on the listing and can be edited, withdrawn or decided.
-LIVE_BID_STATUSES = ("pending",)
 
 
 def category_label(slug: str) -> str:

@@ -28,7 +28,6 @@ class PostState(SkillTagsMixin, SessionState):
     form: listings.WizardForm = listings.WizardForm()
     remote: bool = True
     source: str = "wizard"
-    saving: bool = False
 
     @rx.var
     def step(self) -> int:
