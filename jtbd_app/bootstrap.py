@@ -8,11 +8,12 @@ from typing import Any
 from jtbd_app.adapters.identity_github import GitHubIdentityProvider
 from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
 from jtbd_app.adapters.mail_smtp import SmtpMailer
+from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.config import Settings
 from jtbd_app.db import session_scope
 from jtbd_app.services.identity import ProviderConfig
 from jtbd_app.services.mail import run_mail_delivery
-from jtbd_app.services.ports import IdentityProvider, Mailer
+from jtbd_app.services.ports import IdentityProvider, Mailer, PaymentGateway
 
 
 @lru_cache(maxsize=16)
@@ -49,3 +50,15 @@ def register_mail_delivery(app: Any, settings: Settings) -> bool:
         return False
     app.register_lifespan_task(run_mail_delivery, session_factory=session_scope, mailer=configured)
     return True
+
+
+_sandbox = SandboxGateway()
+
+
+def payment_gateway(settings: Settings) -> PaymentGateway:
+    """Stripe Connect when STRIPE_SECRET_KEY is set; otherwise the sandbox, whose money is test money."""
+    if settings.stripe_enabled:
+        from jtbd_app.adapters.payments_stripe import stripe_gateway
+
+        return stripe_gateway(settings)
+    return _sandbox

@@ -50,6 +50,34 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = Field(default="starttls", alias="SMTP_SECURITY")
     smtp_timeout: float = Field(default=10.0, alias="SMTP_TIMEOUT", gt=0, le=300)
 
+    platform_fee_percent: str = Field(default="10", alias="PLATFORM_FEE_PERCENT")
+    contract_max_revisions: int = Field(default=2, alias="CONTRACT_MAX_REVISIONS", ge=0, le=10)
+    auto_release_days: int = Field(default=7, alias="AUTO_RELEASE_DAYS", ge=2, le=60)
+    unfunded_expiry_days: int = Field(default=14, alias="UNFUNDED_EXPIRY_DAYS", ge=1, le=90)
+    review_window_days: int = Field(default=14, alias="REVIEW_WINDOW_DAYS", ge=1, le=90)
+    private_files_dir: str = Field(default="", alias="PRIVATE_FILES_DIR")
+    delivery_max_file_mb: int = Field(default=25, alias="DELIVERY_MAX_FILE_MB", ge=1, le=500)
+    job_poll_seconds: float = Field(default=30.0, alias="JOB_POLL_SECONDS", gt=0, le=3600)
+
+    stripe_secret_key: str = Field(default="", alias="STRIPE_SECRET_KEY")
+    stripe_publishable_key: str = Field(default="", alias="STRIPE_PUBLISHABLE_KEY")
+    stripe_webhook_secret: str = Field(default="", alias="STRIPE_WEBHOOK_SECRET")
+    stripe_api_base: str = Field(default="", alias="STRIPE_API_BASE")  # a local Stripe-compatible server in tests
+    stripe_js_url: str = Field(default="https://js.stripe.com/v3/", alias="STRIPE_JS_URL")
+    stripe_timeout: float = Field(default=20.0, alias="STRIPE_TIMEOUT", gt=0, le=120)
+
+    @model_validator(mode="after")
+    def _money_settings_make_sense(self) -> Settings:
+        from jtbd_app.domain.contract_rules import fee_percent_to_bps
+
+        fee_percent_to_bps(self.platform_fee_percent)
+        if self.stripe_secret_key and not (self.stripe_webhook_secret and self.stripe_publishable_key):
+            raise ValueError(
+                "STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY: "
+                "payments are confirmed only by signed webhooks, and the browser needs the publishable key"
+            )
+        return self
+
     @model_validator(mode="after")
     def _mail_needs_a_sender(self) -> Settings:
         if self.smtp_host and "@" not in self.smtp_from:
@@ -74,6 +102,8 @@ class Settings(BaseSettings):
             secrets_in_use["GOOGLE_CLIENT_SECRET"] = self.google_client_secret
         if self.github_client_id:
             secrets_in_use["GITHUB_CLIENT_SECRET"] = self.github_client_secret
+        if self.stripe_secret_key:
+            secrets_in_use["STRIPE_WEBHOOK_SECRET"] = self.stripe_webhook_secret
         for name, value in secrets_in_use.items():
             if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 16:
                 msg = f"{name} must be set to a real secret (16+ characters) when JTBD_ENV={self.environment}"
@@ -109,6 +139,21 @@ class Settings(BaseSettings):
     def mail_enabled(self) -> bool:
         """Mail goes out only when an SMTP server is configured; otherwise notifications stay in the app."""
         return bool(self.smtp_host)
+
+    @property
+    def stripe_enabled(self) -> bool:
+        return bool(self.stripe_secret_key)
+
+    @property
+    def platform_fee_bps(self) -> int:
+        from jtbd_app.domain.contract_rules import fee_percent_to_bps
+
+        return fee_percent_to_bps(self.platform_fee_percent)
+
+    @property
+    def resolved_private_files_dir(self) -> Path:
+        """Delivery files live here, outside anything served statically; only a checked route reads them."""
+        return Path(self.private_files_dir) if self.private_files_dir else DATA_DIR / "private"
 
     @property
     def cookies_secure(self) -> bool:

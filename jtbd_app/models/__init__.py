@@ -16,7 +16,18 @@ from jtbd_app.models.accounts import (
     UserPublic,
 )
 from jtbd_app.models.base import UTCDateTime, ts, utcnow
-from jtbd_app.models.marketplace import Bid, Contract, Invitation, Listing, ListingSkill, Question
+from jtbd_app.models.contracts import (
+    Contract,
+    ContractAcceptance,
+    ContractDocument,
+    ContractEvent,
+    Delivery,
+    DeliveryFile,
+    Review,
+)
+from jtbd_app.models.jobs import ScheduledJob
+from jtbd_app.models.ledger import JournalEntry, LedgerAccount, Posting, create_ledger_guards, drop_ledger_guards
+from jtbd_app.models.marketplace import Bid, Invitation, Listing, ListingSkill, Question
 from jtbd_app.models.messaging import (
     Message,
     MessageThread,
@@ -25,6 +36,7 @@ from jtbd_app.models.messaging import (
     OutgoingMail,
     ThreadRead,
 )
+from jtbd_app.models.payments import Payment, Payout, PayoutAccount, WebhookEvent
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
 
 __all__ = [
@@ -32,7 +44,14 @@ __all__ = [
     "AuthSession",
     "Bid",
     "Contract",
+    "ContractAcceptance",
+    "ContractDocument",
+    "ContractEvent",
+    "Delivery",
+    "DeliveryFile",
     "Invitation",
+    "JournalEntry",
+    "LedgerAccount",
     "Listing",
     "ListingSkill",
     "LoginGrant",
@@ -44,9 +63,15 @@ __all__ = [
     "OAuthFlow",
     "OAuthIdentity",
     "OutgoingMail",
+    "Payment",
+    "Payout",
+    "PayoutAccount",
+    "Posting",
     "Profile",
     "ProfileSkill",
     "Question",
+    "Review",
+    "ScheduledJob",
     "Skill",
     "TermsAcceptance",
     "TermsVersion",
@@ -54,7 +79,10 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserPublic",
+    "WebhookEvent",
+    "create_ledger_guards",
     "create_search_index",
+    "drop_ledger_guards",
     "drop_search_index",
     "rebuild_search_index",
     "ts",

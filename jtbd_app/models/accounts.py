@@ -35,6 +35,7 @@ class Profile(SQLModel, table=True):
     rating_total: int = Field(default=0)  # sum of published review stars
     rating_count: int = Field(default=0, index=True)
     completed_contracts: int = Field(default=0, index=True)
+    on_time_contracts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # completed by the due date
     updated_at: datetime = ts()
 
 

@@ -1,4 +1,4 @@
-"""The internal marketplace: listings (drafts included), their skills, questions, bids, invitations, contracts."""
+"""The internal marketplace: listings (drafts included), their skills, questions, bids, invitations."""
 
 from __future__ import annotations
 
@@ -87,21 +87,3 @@ class Invitation(SQLModel, table=True):
     contractor_id: int = Field(foreign_key="user.id", index=True)
     message: str = Field(default="", sa_type=Text)
     created_at: datetime = ts()
-
-
-class Contract(SQLModel, table=True):
-    """Created when a bid is accepted; the escrow work (funding, delivery, release) builds on it."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    listing_id: int = Field(foreign_key="listing.id", index=True)
-    bid_id: int = Field(foreign_key="bid.id", unique=True)
-    client_id: int = Field(foreign_key="user.id", index=True)
-    contractor_id: int = Field(foreign_key="user.id", index=True)
-    status: str = Field(default="awaiting_funding", max_length=24)
-    amount_minor: int
-    currency: str = Field(max_length=3)
-    delivery_days: int
-    problem_id: int | None = Field(default=None, index=True)
-    micro_task_id: int | None = Field(default=None, index=True)
-    created_at: datetime = ts()
-    updated_at: datetime = ts()

@@ -45,3 +45,118 @@ class Mailer(Protocol):
     """Hands one plain-text mail to an outside mail server; raises `MailError` for every failure."""
 
     def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+class PaymentFailed(Exception):
+    """The gateway refused or could not be reached; nothing was recorded. `message` is safe to show."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class InvalidWebhook(Exception):
+    """A webhook whose signature does not verify, or whose body is not an event."""
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """What the gateway said about a new payment (gateway-neutral; never an SDK object).
+
+    `status`: "succeeded" (money is in; the sandbox), "requires_action" (the browser must confirm it with
+    `client_secret`; the webhook says when it succeeds), or "failed" (with `failure_message`).
+    """
+
+    external_id: str
+    status: str
+    client_secret: str = ""
+    charge_id: str = ""
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """A refund, transfer or reversal the gateway made: its id and its status ("succeeded", "pending", ...)."""
+
+    external_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PayoutAccountStatus:
+    external_id: str
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """A verified webhook event, reduced to what our services need.
+
+    `kind` is the gateway's event type (e.g. "payment_intent.succeeded"); `object_id` the id of the object it is
+    about; `amount_minor`/`currency` where it carries money; `related_id` the PaymentIntent of a charge or the
+    transfer of a reversal; `metadata` the object's metadata (our contract id); `account` the connected-account
+    status of an account.updated event.
+    """
+
+    id: str
+    kind: str
+    object_id: str
+    amount_minor: int = 0
+    currency: str = ""
+    related_id: str = ""
+    charge_id: str = ""
+    failure_message: str = ""
+    metadata: dict[str, str] | None = None
+    account: PayoutAccountStatus | None = None
+
+
+class PaymentGateway(Protocol):
+    """Where money comes in and goes out. Every method raises `PaymentFailed` for every failure.
+
+    Idempotency keys name the business action ("fund:contract:42"); calling twice with one key does it once.
+    """
+
+    name: str  # "sandbox" | "stripe"
+    test_money: bool  # the UI says "test money" plainly when True
+
+    async def start_payment(
+        self,
+        *,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        transfer_group: str,
+        metadata: dict[str, str],
+        test_card: str = "",
+    ) -> PaymentStart: ...
+
+    async def refund(self, *, payment_external_id: str, amount_minor: int, idempotency_key: str) -> GatewayResult: ...
+
+    async def transfer(
+        self,
+        *,
+        destination: str,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        transfer_group: str,
+        source_charge_id: str,
+        metadata: dict[str, str],
+    ) -> GatewayResult: ...
+
+    async def create_payout_account(self, *, email: str, idempotency_key: str) -> str: ...
+
+    async def onboarding_link(self, *, account_external_id: str, refresh_url: str, return_url: str) -> str: ...
+
+    async def payout_account_status(self, *, account_external_id: str) -> PayoutAccountStatus: ...
+
+    async def payment_status(self, *, external_id: str) -> tuple[str, int, int]:
+        """(status, amount received, amount refunded) of a payment, for reconciliation."""
+        ...
+
+    def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:
+        """Check the signature over the raw body first; raise `InvalidWebhook` when it does not verify."""
+        ...

@@ -1,0 +1,67 @@
+"""Contract states, who may move a contract between them, and how an amount splits into fee and payout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+STATUS_LABELS = {
+    "awaiting_acceptance": "Awaiting both parties' acceptance",
+    "awaiting_funding": "Awaiting funding",
+    "funded": "Funded: work in progress",
+    "delivered": "Delivered: awaiting the client's review",
+    "revision_requested": "Revision requested",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+    "expired": "Expired unfunded",
+    "disputed": "Disputed: escrow frozen",
+}
+OPEN_STATUSES = ("awaiting_acceptance", "awaiting_funding", "funded", "delivered", "revision_requested")
+UNFUNDED = ("awaiting_acceptance", "awaiting_funding")
+ESCROW_HELD = ("funded", "delivered", "revision_requested", "disputed")
+WORKING = ("funded", "revision_requested")  # the contractor may deliver
+CANCELLABLE_FUNDED = ("funded", "revision_requested")  # before delivery: both must agree; escrow is refunded
+
+MAX_FEE_BPS = 5000
+
+
+@dataclass(frozen=True)
+class Split:
+    """An escrow released: what the contractor gets and what the platform keeps; they sum to the whole."""
+
+    payee_minor: int
+    fee_minor: int
+
+
+def split_release(amount_minor: int, fee_bps: int) -> Split:
+    """The fee rounds half up to the minor unit; the contractor gets exactly the rest, so no cent is lost."""
+    if amount_minor <= 0:
+        raise ValueError("amount must be positive")
+    if not 0 <= fee_bps <= 10000:
+        raise ValueError("fee must be between 0 and 100%")
+    fee = (amount_minor * fee_bps + 5000) // 10000
+    return Split(payee_minor=amount_minor - fee, fee_minor=fee)
+
+
+def fee_percent_to_bps(text: str) -> int:
+    """"10" or "12.5" percent as basis points; at most two decimals, at most 50%."""
+    whole, _, frac = text.strip().partition(".")
+    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+        raise ValueError("PLATFORM_FEE_PERCENT must be a number such as 10 or 12.5")
+    bps = int(whole) * 100 + int((frac + "00")[:2])
+    if bps > MAX_FEE_BPS:
+        raise ValueError("PLATFORM_FEE_PERCENT must be at most 50")
+    return bps
+
+
+def bps_label(bps: int) -> str:
+    whole, rest = divmod(bps, 100)
+    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
+
+
+def due_at(funded_at: datetime, delivery_days: int) -> datetime:
+    return funded_at + timedelta(days=delivery_days)
+
+
+def auto_release_at(delivered_at: datetime, auto_release_days: int) -> datetime:
+    return delivered_at + timedelta(days=auto_release_days)

@@ -1,0 +1,70 @@
+"""What the payment gateway did for us: payments in, payouts out, connected accounts, webhook events seen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from jtbd_app.models.base import ts
+
+
+class Payment(SQLModel, table=True):
+    """A client's payment into a contract's escrow; the ledger moves only once the gateway confirms it."""
+
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="ck_payment_amount_positive"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    payer_id: int = Field(foreign_key="user.id", index=True)
+    gateway: str = Field(max_length=16)  # sandbox | stripe
+    status: str = Field(default="pending", max_length=16)  # pending | succeeded | failed | refunded
+    amount_minor: int
+    currency: str = Field(max_length=3)
+    external_id: str | None = Field(default=None, max_length=80, unique=True)  # e.g. the PaymentIntent id
+    charge_id: str = Field(default="", max_length=80)  # the charge, for transfers' source_transaction
+    refunded_minor: int = Field(default=0)
+    failure_message: str = Field(default="", max_length=300)
+    created_at: datetime = ts()
+    updated_at: datetime = ts()
+
+
+class Payout(SQLModel, table=True):
+    """Money sent from the platform to a contractor (a Stripe transfer, or a sandbox payout)."""
+
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="ck_payout_amount_positive"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
+    gateway: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=16)  # pending | paid | failed | reversed
+    amount_minor: int
+    currency: str = Field(max_length=3)
+    idempotency_key: str = Field(max_length=120, unique=True)  # "payout:contract:42"
+    external_id: str | None = Field(default=None, max_length=80, unique=True)  # e.g. the Transfer id
+    failure_message: str = Field(default="", max_length=300)
+    created_at: datetime = ts()
+    updated_at: datetime = ts()
+
+
+class PayoutAccount(SQLModel, table=True):
+    """A member's account at the gateway that receives payouts (a Stripe Express connected account)."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    gateway: str = Field(max_length=16)
+    external_id: str = Field(max_length=80, unique=True)
+    charges_enabled: bool = Field(default=False)
+    payouts_enabled: bool = Field(default=False)
+    details_submitted: bool = Field(default=False)
+    created_at: datetime = ts()
+    updated_at: datetime = ts()
+
+
+class WebhookEvent(SQLModel, table=True):
+    """An event id the gateway sent, stored in the same transaction as its effect so it is processed once."""
+
+    id: str = Field(primary_key=True, max_length=80)
+    gateway: str = Field(max_length=16)
+    type: str = Field(max_length=60)
+    outcome: str = Field(default="", max_length=200)
+    received_at: datetime = ts()

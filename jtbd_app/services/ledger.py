@@ -1,0 +1,183 @@
+"""The double-entry ledger: the only code that writes journal entries and moves account balances.
+
+Every movement is one balanced entry under a unique idempotency key; posting the same key again returns the
+entry already posted and moves nothing. The accounts an entry touches are locked in id order (`SELECT ... FOR
+UPDATE` on PostgreSQL) before their balances are checked and moved, so concurrent movements serialise and a
+balance that must not go below zero never does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.errors import DomainError
+from jtbd_app.domain.money import CURRENCIES
+from jtbd_app.models import JournalEntry, LedgerAccount, Posting
+
+# kind -> (normal side, may go below zero). Every account of the platform is one of these.
+ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
+    "platform_cash": ("debit", False),  # money the platform holds at the payment gateway
+    "escrow": ("credit", False),  # held for one contract (or, later, one problem)
+    "payable": ("credit", False),  # released to a member and not yet paid out
+    "fee_revenue": ("credit", False),  # the platform's fees
+}
+
+
+class LedgerError(DomainError):
+    """A movement the ledger refuses (unbalanced, mixed currencies, or it would overdraw an account)."""
+
+
+class InsufficientFunds(LedgerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a movement: `amount_minor` is positive for a debit and negative for a credit."""
+
+    account: LedgerAccount
+    amount_minor: int
+
+
+def account_code(kind: str, currency: str, *, user_id: int | None = None, contract_id: int | None = None) -> str:
+    owner = f":contract:{contract_id}" if contract_id is not None else f":user:{user_id}" if user_id is not None else ""
+    return f"{kind}{owner}:{currency}"
+
+
+def get_account(
+    session: Session, *, kind: str, currency: str, user_id: int | None = None, contract_id: int | None = None
+) -> LedgerAccount:
+    """The account, created on first use (a race to create it is settled by the unique code)."""
+    if kind not in ACCOUNT_KINDS:
+        raise ValueError(f"unknown account kind {kind!r}")
+    if currency not in CURRENCIES:
+        raise ValueError(f"unknown currency {currency!r}")
+    code = account_code(kind, currency, user_id=user_id, contract_id=contract_id)
+    found = session.exec(select(LedgerAccount).where(LedgerAccount.code == code)).first()
+    if found is not None:
+        return found
+    side, may_go_negative = ACCOUNT_KINDS[kind]
+    account = LedgerAccount(
+        code=code,
+        kind=kind,
+        currency=currency,
+        normal_side=side,
+        may_go_negative=may_go_negative,
+        user_id=user_id,
+        contract_id=contract_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError:
+        return session.exec(select(LedgerAccount).where(LedgerAccount.code == code)).one()
+    return account
+
+
+def find_entry(session: Session, idempotency_key: str) -> JournalEntry | None:
+    return session.exec(select(JournalEntry).where(JournalEntry.idempotency_key == idempotency_key)).first()
+
+
+def post(
+    session: Session,
+    *,
+    idempotency_key: str,
+    kind: str,
+    currency: str,
+    legs: Sequence[Leg],
+    contract_id: int | None = None,
+    memo: str = "",
+) -> tuple[JournalEntry, bool]:
+    """Post one balanced entry; returns (entry, True) when posted now, (entry, False) when posted before."""
+    existing = find_entry(session, idempotency_key)
+    if existing is not None:
+        return existing, False
+    _check_shape(legs, currency)
+    ids = sorted({leg.account.id for leg in legs if leg.account.id is not None})
+    locked = {
+        a.id: a
+        for a in session.exec(
+            select(LedgerAccount)
+            .where(col(LedgerAccount.id).in_(ids))
+            .order_by(col(LedgerAccount.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    }
+    # Re-check under the locks: a concurrent poster of the same key has committed by now.
+    existing = find_entry(session, idempotency_key)
+    if existing is not None:
+        return existing, False
+    new_balances = dict.fromkeys(locked, 0)
+    for account_id, account in locked.items():
+        new_balances[account_id] = account.balance_minor
+    for leg in legs:
+        account = locked[leg.account.id]
+        delta = leg.amount_minor if account.normal_side == "debit" else -leg.amount_minor
+        new_balances[account.id] += delta
+    for account_id, balance in new_balances.items():
+        account = locked[account_id]
+        if balance < 0 and not account.may_go_negative:
+            raise InsufficientFunds(f"That would take {account.code} below zero; nothing was moved.")
+    entry = JournalEntry(
+        idempotency_key=idempotency_key, kind=kind, currency=currency, contract_id=contract_id, memo=memo[:300]
+    )
+    session.add(entry)
+    session.flush()
+    assert entry.id is not None
+    for leg in legs:
+        assert leg.account.id is not None
+        session.add(Posting(entry_id=entry.id, account_id=leg.account.id, amount_minor=leg.amount_minor))
+    for account_id, balance in new_balances.items():
+        account = locked[account_id]
+        account.balance_minor = balance
+        session.add(account)
+    session.flush()
+    return entry, True
+
+
+def _check_shape(legs: Sequence[Leg], currency: str) -> None:
+    if len(legs) < 2:
+        raise LedgerError("A journal entry needs at least two postings.")
+    if any(leg.amount_minor == 0 or not isinstance(leg.amount_minor, int) for leg in legs):
+        raise LedgerError("Every posting moves a whole, non-zero number of minor units.")
+    if sum(leg.amount_minor for leg in legs) != 0:
+        raise LedgerError("The postings of an entry must sum to zero.")
+    if any(leg.account.currency != currency or leg.account.id is None for leg in legs):
+        raise LedgerError("Every account of an entry must be saved and in the entry's currency.")
+    if len({leg.account.id for leg in legs}) != len(legs):
+        raise LedgerError("An entry touches each account once.")
+
+
+def balance(session: Session, account: LedgerAccount) -> int:
+    """The balance on the account's normal side, from its postings (the stored one is a cache of this)."""
+    total = session.exec(
+        select(func.coalesce(func.sum(Posting.amount_minor), 0)).where(Posting.account_id == account.id)
+    ).one()
+    return int(total) if account.normal_side == "debit" else -int(total)
+
+
+def trial_balance(session: Session) -> int:
+    """The sum of every posting ever made: zero while the books balance."""
+    return int(session.exec(select(func.coalesce(func.sum(Posting.amount_minor), 0))).one())
+
+
+def cached_balance_mismatches(session: Session) -> list[tuple[str, int, int]]:
+    """Accounts whose stored balance differs from their postings: (code, stored, from postings)."""
+    sums = dict(
+        session.exec(
+            select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))
+        ).all()
+    )
+    mismatches = []
+    for account in session.exec(select(LedgerAccount).order_by(col(LedgerAccount.id))).all():
+        total = int(sums.get(account.id or 0, 0) or 0)
+        derived = total if account.normal_side == "debit" else -total
+        if derived != account.balance_minor:
+            mismatches.append((account.code, account.balance_minor, derived))
+    return mismatches
