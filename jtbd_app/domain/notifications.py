@@ -11,4 +11,6 @@ KINDS: dict[str, str] = {
     "question": "New question on my listing",
     "question_answered": "My question was answered",
     "listing_closed": "A listing I bid on was closed or cancelled",
+    "review_received": "The other party of a contract reviewed me",
+    "reviews_published": "Reviews of a contract of mine were published",
 }

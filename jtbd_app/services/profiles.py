@@ -9,6 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import text
+from jtbd_app.domain.display import percent_label, rating_label
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import CURRENCIES, Money, amount_input, parse_amount
 from jtbd_app.domain.skills import normalise_skill, normalise_skills
@@ -38,6 +39,11 @@ class PublicProfile:
     suspended: bool = False
     suspended_reason: str = ""
     is_admin: bool = False
+    # The track record, kept by contract completion and review publishing.
+    rating: str = ""  # "4.8 (12)", or "Not rated yet"
+    review_count: int = 0
+    completed_contracts: int = 0
+    on_time_rate: str = "—"  # "92%": share of completed contracts delivered by the due date
 
 
 def public_profile(session: Session, *, username: object) -> PublicProfile:
@@ -75,6 +81,10 @@ def public_profile(session: Session, *, username: object) -> PublicProfile:
         suspended=user.status == "suspended",
         suspended_reason=user.suspended_reason,
         is_admin=user.role == "admin",
+        rating=rating_label(profile.rating_total, profile.rating_count) if profile.rating_count else "Not rated yet",
+        review_count=profile.rating_count,
+        completed_contracts=profile.completed_contracts,
+        on_time_rate=percent_label(profile.on_time_contracts, profile.completed_contracts),
     )
 
 
