@@ -170,9 +170,7 @@ def trial_balance(session: Session) -> int:
 def cached_balance_mismatches(session: Session) -> list[tuple[str, int, int]]:
     """Accounts whose stored balance differs from their postings: (code, stored, from postings)."""
     sums = dict(
-        session.exec(
-            select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))
-        ).all()
+        session.exec(select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))).all()
     )
     mismatches = []
     for account in session.exec(select(LedgerAccount).order_by(col(LedgerAccount.id))).all():
