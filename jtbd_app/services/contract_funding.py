@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.contract_rules import due_at
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.domain.money import Money
+from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import contracts, escrow, scheduler
 from jtbd_app.services.notifications import notify
@@ -113,6 +113,8 @@ def record_payment_succeeded(
     found = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
     if found is None or found.id is None:
         return "not a payment of ours"
+    if amount_minor <= 0 or currency not in CURRENCIES:
+        return f"payment of {amount_minor} {currency!r}: left for an administrator"
     contract = contracts.locked_contract(session, found.contract_id)
     payment = session.exec(
         select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
@@ -129,6 +131,7 @@ def record_payment_succeeded(
         or escrow.held(session, contract) != 0
     ):
         payment.status = "returning"  # not the escrow's money: it goes back (see refund_payment)
+        payment.amount_minor, payment.currency = amount_minor, currency  # what actually arrived is what goes back
         escrow.hold_surplus(session, payment.id, amount_minor=amount_minor, currency=currency)
         scheduler.schedule(
             session, key=f"refund_payment:{payment.id}", kind="refund_payment", run_at=utcnow(), contract_id=contract.id

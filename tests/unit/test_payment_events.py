@@ -1,0 +1,219 @@
+"""What each verified gateway event does to contracts and the ledger, including duplicates and odd orders.
+
+The events are built as the Stripe adapter reduces them (gateway-neutral `GatewayEvent`s); signature checks and
+the event-id bookkeeping are tested with the webhook route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, PayoutAccount
+from jtbd_app.services import contract_jobs, deliveries, ledger, scheduler
+from jtbd_app.services.payment_events import HANDLERS
+from jtbd_app.services.ports import GatewayEvent, GatewayResult, PayoutAccountStatus
+from tests.support.contracts import Deal, agreed_contract, deliver
+from tests.unit.conftest import make_user
+
+
+class RecordingGateway:
+    """A stand-in Stripe that records transfers and refunds (no network); payments start pending."""
+
+    name = "stripe"
+    test_money = False
+
+    def __init__(self) -> None:
+        self.transfers: list[dict[str, object]] = []
+        self.refunds: list[str] = []
+
+    async def transfer(self, **kwargs: object) -> GatewayResult:
+        self.transfers.append(kwargs)
+        return GatewayResult(f"tr_{len(self.transfers)}", "succeeded")
+
+    async def refund(self, *, payment_external_id: str, amount_minor: int, idempotency_key: str) -> GatewayResult:
+        self.refunds.append(idempotency_key)
+        return GatewayResult(f"re_{len(self.refunds)}", "succeeded")
+
+
+def stripe_payment(deal: Deal, external_id: str = "pi_1") -> None:
+    """The client started paying with Stripe: a pending payment the webhook will confirm."""
+    contract = deal.load()
+    with session_scope() as s:
+        s.add(
+            Payment(
+                contract_id=deal.contract_id,
+                payer_id=deal.client.user_id,
+                gateway="stripe",
+                amount_minor=contract.amount_minor,
+                currency=contract.currency,
+                external_id=external_id,
+            )
+        )
+
+
+def event(kind: str, **fields: object) -> str:
+    with session_scope() as s:
+        return HANDLERS[kind](s, GatewayEvent(id=f"evt_{kind}", kind=kind, **fields))  # type: ignore[arg-type]
+
+
+def succeeded(external_id: str = "pi_1", amount: int = 10_000) -> str:
+    return event(
+        "payment_intent.succeeded",
+        object_id=external_id,
+        amount_minor=amount,
+        currency="USD",
+        charge_id=f"ch_{external_id}",
+    )
+
+
+def entries(db: Session, kind: str) -> int:
+    return len(db.exec(select(JournalEntry).where(JournalEntry.kind == kind)).all())
+
+
+@pytest.fixture
+def deal() -> Deal:
+    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
+
+
+def test_the_succeeded_webhook_funds_the_escrow_once(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    assert succeeded() == "funded"
+    assert succeeded() == "already recorded"
+    contract = deal.load()
+    assert contract.status == "funded" and contract.gateway == "stripe" and entries(db, "fund") == 1
+
+
+def test_a_failed_payment_after_success_does_no_harm(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    succeeded()
+    assert event("payment_intent.payment_failed", object_id="pi_1", failure_message="Declined") == "already succeeded"
+    assert deal.load().status == "funded"
+
+
+def test_a_failed_payment_leaves_the_contract_waiting_and_tells_the_client(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    assert (
+        event("payment_intent.payment_failed", object_id="pi_1", failure_message="Your card was declined.")
+        == "payment failed"
+    )
+    assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0
+
+
+def test_a_wrong_amount_never_funds_the_escrow_and_is_sent_back(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    assert "refund scheduled" in succeeded(amount=5_000)
+    assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0
+    gateway = RecordingGateway()
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    assert gateway.refunds == [f"refund:payment:{db.exec(select(Payment)).one().id}"]
+    db.expire_all()
+    assert db.exec(select(Payment)).one().status == "returned" and ledger.trial_balance(db) == 0
+    assert {a.code: a.balance_minor for a in db.exec(select(LedgerAccount)).all()}["platform_cash:USD"] == 0
+
+
+def test_a_second_payment_for_a_funded_contract_goes_back(deal: Deal, db: Session) -> None:
+    stripe_payment(deal, "pi_1")
+    stripe_payment(deal, "pi_2")
+    succeeded("pi_1")
+    assert "refund scheduled" in succeeded("pi_2")
+    assert entries(db, "fund") == 1 and entries(db, "surplus") == 1
+
+
+def test_an_event_about_someone_elses_payment_changes_nothing(deal: Deal, db: Session) -> None:
+    assert succeeded("pi_not_ours") == "not a payment of ours"
+    assert (
+        event("charge.refunded", object_id="ch_x", related_id="pi_not_ours", amount_minor=10_000)
+        == "not a payment of ours"
+    )
+    assert entries(db, "fund") == 0
+
+
+def test_a_refund_made_at_the_gateway_cancels_and_refunds_in_the_ledger_once(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    succeeded()
+    for _ in range(2):
+        event("charge.refunded", object_id="ch_pi_1", related_id="pi_1", amount_minor=10_000)
+    assert deal.load().status == "cancelled" and entries(db, "refund") == 1
+
+
+def test_a_chargeback_freezes_the_escrow_so_nothing_is_released(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    succeeded()
+    deliver(deal)
+    assert event("charge.dispute.created", object_id="dp_1", charge_id="ch_pi_1", related_id="pi_1") == "escrow frozen"
+    contract = deal.load()
+    assert contract.status == "disputed" and contract.release_frozen
+    with pytest.raises(ValidationFailed), session_scope() as s:
+        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
+    assert contract.delivered_at is not None
+    asyncio.run(
+        scheduler.run_due_jobs(
+            session_scope,
+            handlers=contract_jobs.HANDLERS,
+            ports={"gateway": RecordingGateway()},
+            now=contract.delivered_at + timedelta(days=30),
+        )
+    )
+    assert deal.load().status == "disputed" and entries(db, "release") == 0
+
+
+def _released_stripe_deal(deal: Deal) -> None:
+    stripe_payment(deal)
+    succeeded()
+    deliver(deal)
+    with session_scope() as s:
+        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
+
+
+def test_released_money_waits_as_payable_until_the_contractor_can_receive_payouts(deal: Deal, db: Session) -> None:
+    _released_stripe_deal(deal)
+    gateway = RecordingGateway()
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    assert gateway.transfers == [] and db.exec(select(Payout)).one().status == "pending"
+    with session_scope() as s:
+        s.add(PayoutAccount(user_id=deal.contractor.user_id, gateway="stripe", external_id="acct_1"))
+    status = PayoutAccountStatus("acct_1", charges_enabled=True, payouts_enabled=True, details_submitted=True)
+    assert event("account.updated", object_id="acct_1", account=status) == "payouts enabled"
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    assert len(gateway.transfers) == 1
+    sent = gateway.transfers[0]
+    assert sent["destination"] == "acct_1" and sent["amount_minor"] == 9_000 and sent["source_charge_id"] == "ch_pi_1"
+    assert (
+        sent["idempotency_key"] == f"release:contract:{deal.contract_id}"
+        and sent["transfer_group"] == f"contract:{deal.contract_id}"
+    )
+    db.expire_all()
+    assert db.exec(select(Payout)).one().status == "paid" and entries(db, "payout") == 1
+
+
+def test_a_transfer_webhook_records_a_payout_whose_answer_was_lost_and_a_reversal_restores_the_balance(
+    deal: Deal, db: Session
+) -> None:
+    _released_stripe_deal(deal)
+    payout = db.exec(select(Payout)).one()
+    assert (
+        event("transfer.created", object_id="tr_9", amount_minor=9_000, metadata={"payout_id": str(payout.id)})
+        == "paid out"
+    )
+    assert (
+        event("transfer.created", object_id="tr_9", amount_minor=9_000, metadata={"payout_id": str(payout.id)})
+        == "already paid"
+    )
+    assert event("transfer.reversed", object_id="tr_9", amount_minor=9_000) == "reversed"
+    assert event("transfer.reversed", object_id="tr_9", amount_minor=9_000) == "already reversed"
+    db.expire_all()
+    payable = ledger.get_account(db, kind="payable", currency="USD", user_id=deal.contractor.user_id)
+    assert payable.balance_minor == 9_000 and ledger.trial_balance(db) == 0
+
+
+def test_an_event_with_no_money_or_an_unknown_currency_is_left_for_an_administrator(deal: Deal, db: Session) -> None:
+    stripe_payment(deal)
+    assert "administrator" in succeeded(amount=0)
+    assert "administrator" in event("payment_intent.succeeded", object_id="pi_1", amount_minor=10_000, currency="XYZ")
+    assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0 and entries(db, "surplus") == 0
