@@ -3,8 +3,6 @@ event kind is read into our GatewayEvent."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
@@ -13,16 +11,10 @@ import pytest
 
 from jtbd_app.adapters.payments_stripe import StripeGateway
 from jtbd_app.services.ports import GatewayEvent, InvalidWebhook, PayoutAccountStatus
+from tests.support.localstripe_server import WEBHOOK_SECRET
+from tests.support.localstripe_server import stripe_signature as signed
 
-SECRET = "whsec_test_0123456789abcdef"
-gateway = StripeGateway(secret_key="sk_test_unit", webhook_secret=SECRET)
-
-
-def signed(body: bytes, *, secret: str = SECRET, at: int | None = None) -> str:
-    """Stripe's header: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the endpoint secret>."""
-    timestamp = int(time.time()) if at is None else at
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+gateway = StripeGateway(secret_key="sk_test_unit", webhook_secret=WEBHOOK_SECRET)
 
 
 def event(kind: str, obj: dict[str, Any], event_id: str = "evt_1") -> bytes:

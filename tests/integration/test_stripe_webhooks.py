@@ -1,0 +1,235 @@
+"""POST /api/stripe/webhook on PostgreSQL: verified before anything is read, each event processed once, and the
+event row committed with its effect or not at all. Last, localstripe's own signed delivery reaches the app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine, select
+from starlette.testclient import TestClient
+
+from jtbd_app.adapters.payments_stripe import StripeGateway
+from jtbd_app.api.app import create_api
+from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.db import get_engine, session_scope
+from jtbd_app.domain.errors import NotFound
+from jtbd_app.models import WebhookEvent
+from jtbd_app.services import payment_events, webhooks
+from jtbd_app.services.ports import GatewayEvent
+from tests.support.api_server import serve_api
+from tests.support.app_server import TEST_SECRET
+from tests.support.localstripe_server import (
+    PUBLISHABLE_KEY,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    run_localstripe,
+    stripe_signature,
+)
+
+ROUTE = "/api/stripe/webhook"
+
+
+def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
+    return {
+        "DATABASE_URL": _normalise_db_url(database_url),
+        "JTBD_ENV": "test",
+        "SECRET_KEY": TEST_SECRET,
+        "REDIS_URL": "",
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": api_base,
+    }
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[str]:
+    for name, value in stripe_env(postgres_url).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    SQLModel.metadata.create_all(get_engine())
+    yield postgres_url
+    get_engine().dispose()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(database: str) -> Iterator[TestClient]:
+    with TestClient(create_api()) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def handled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A stand-in handler for payment_intent.succeeded that records the events it was given."""
+    seen: list[str] = []
+
+    def handle(_session: Session, event: GatewayEvent) -> str:
+        seen.append(event.id)
+        return f"funded from {event.object_id}"
+
+    monkeypatch.setitem(payment_events.HANDLERS, "payment_intent.succeeded", handle)
+    return seen
+
+
+def body(event_id: str = "evt_1", kind: str = "payment_intent.succeeded") -> bytes:
+    obj = {"id": "pi_1", "object": "payment_intent", "amount": 5000, "currency": "usd", "metadata": {}}
+    return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": obj}}).encode()
+
+
+def deliver(client: TestClient, payload: bytes, signature: str | None = None) -> Any:
+    header = stripe_signature(payload) if signature is None else signature
+    return client.post(ROUTE, content=payload, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+
+
+def stored() -> list[tuple[str, str, str, str]]:
+    with Session(get_engine()) as session:
+        rows = session.exec(select(WebhookEvent).order_by(WebhookEvent.id)).all()  # type: ignore[arg-type]
+        return [(r.id, r.gateway, r.type, r.outcome) for r in rows]
+
+
+def test_a_signed_event_is_processed_and_recorded_with_its_outcome(client: TestClient, handled: list[str]) -> None:
+    response = deliver(client, body())
+
+    assert (response.status_code, response.json()["outcome"]) == (200, "funded from pi_1")
+    assert stored() == [("evt_1", "stripe", "payment_intent.succeeded", "funded from pi_1")]
+
+
+def test_a_bad_or_missing_signature_is_refused_and_nothing_is_recorded(client: TestClient, handled: list[str]) -> None:
+    payload = body()
+
+    refused = [
+        deliver(client, payload, stripe_signature(payload, "whsec_not_ours")).status_code,
+        deliver(client, payload, "").status_code,
+        deliver(client, payload, stripe_signature(payload, at=int(time.time()) - 3600)).status_code,
+    ]
+
+    assert refused == [400, 400, 400]
+    assert (stored(), handled) == ([], [])
+
+
+def test_the_same_event_delivered_twice_is_processed_once(client: TestClient, handled: list[str]) -> None:
+    outcomes = [deliver(client, body()).json()["outcome"] for _ in range(2)]
+
+    assert outcomes == ["funded from pi_1", "duplicate"]
+    assert handled == ["evt_1"] and len(stored()) == 1
+
+
+def test_an_event_kind_without_a_handler_is_recorded_as_ignored(client: TestClient) -> None:
+    response = deliver(client, body(kind="customer.created"))
+
+    assert (response.status_code, response.json()["outcome"]) == (200, "ignored")
+    assert stored() == [("evt_1", "stripe", "customer.created", "ignored")]
+
+
+def test_a_handler_crash_stores_nothing_and_the_retry_processes_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, handled: list[str]
+) -> None:
+    working = payment_events.HANDLERS["payment_intent.succeeded"]
+
+    def crash(session: Session, event: GatewayEvent) -> str:
+        session.add(WebhookEvent(id="evt_side_effect", gateway="stripe", type="x"))
+        session.flush()
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setitem(payment_events.HANDLERS, "payment_intent.succeeded", crash)
+    first = deliver(client, body())
+    monkeypatch.setitem(payment_events.HANDLERS, "payment_intent.succeeded", working)
+    retry = deliver(client, body())
+
+    assert first.status_code == 500
+    assert (retry.status_code, retry.json()["outcome"]) == (200, "funded from pi_1")
+    assert [row[0] for row in stored()] == ["evt_1"]
+
+
+def test_an_event_that_does_not_apply_is_recorded_without_the_handlers_changes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_ours(session: Session, event: GatewayEvent) -> str:
+        session.add(WebhookEvent(id="evt_side_effect", gateway="stripe", type="x"))
+        session.flush()
+        raise NotFound(f"No payment of ours is {event.object_id}.")
+
+    monkeypatch.setitem(payment_events.HANDLERS, "payment_intent.succeeded", not_ours)
+
+    response = deliver(client, body())
+
+    assert response.status_code == 200
+    assert stored() == [("evt_1", "stripe", "payment_intent.succeeded", "not applied: No payment of ours is pi_1.")]
+
+
+def test_two_deliveries_at_once_are_processed_once(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def slow(_session: Session, event: GatewayEvent) -> str:
+        calls.append(event.id)
+        time.sleep(0.5)  # the second delivery arrives while the first is still inside its transaction
+        return "funded"
+
+    monkeypatch.setitem(payment_events.HANDLERS, "payment_intent.succeeded", slow)
+    event = GatewayEvent(id="evt_1", kind="payment_intent.succeeded", object_id="pi_1")
+    outcomes: list[str] = []
+
+    def deliver_once() -> None:
+        with session_scope() as session:
+            outcomes.append(webhooks.process_event(session, gateway_name="stripe", event=event))
+
+    threads = [threading.Thread(target=deliver_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(outcomes) == ["duplicate", "funded"] and calls == ["evt_1"]
+
+
+def test_without_stripe_configured_the_route_is_not_there(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "")
+    get_settings.cache_clear()
+
+    assert deliver(client, body()).status_code == 404
+    assert stored() == []
+
+
+def test_localstripes_signed_delivery_reaches_the_running_app(postgres_url: str, tmp_path: Path) -> None:
+    env = stripe_env(postgres_url)
+    engine = create_engine(env["DATABASE_URL"])
+    SQLModel.metadata.create_all(engine)
+    with run_localstripe(tmp_path / "stripe") as stripe_server, serve_api(tmp_path, env) as app_url:
+        stripe_server.send_webhooks_to(f"{app_url}{ROUTE}", WEBHOOK_SECRET)
+        gateway = StripeGateway(secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET, api_base=stripe_server.url)
+
+        started = asyncio.run(
+            gateway.start_payment(
+                amount_minor=5000,
+                currency="USD",
+                idempotency_key="fund:contract:42",
+                transfer_group="contract:42",
+                metadata={"contract_id": "42"},
+                test_card="4242424242424242",
+            )
+        )
+
+        row = wait_for_event(engine, "payment_intent.succeeded", timeout=15)
+    engine.dispose()
+    assert started.status == "succeeded"
+    assert row.id.startswith("evt_") and row.gateway == "stripe" and row.outcome
+
+
+def wait_for_event(engine: Engine, kind: str, timeout: float) -> WebhookEvent:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            row = session.exec(select(WebhookEvent).where(WebhookEvent.type == kind)).first()
+            if row is not None:
+                return row
+        time.sleep(0.2)
+    raise AssertionError(f"No {kind} event reached the app within {timeout} s")
