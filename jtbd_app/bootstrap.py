@@ -62,3 +62,17 @@ def payment_gateway(settings: Settings) -> PaymentGateway:
 
         return stripe_gateway(settings)
     return _sandbox
+
+
+def register_scheduler(app: Any, settings: Settings) -> None:
+    """Every backend worker runs due contract jobs (auto-release, reminders, expiry, payouts); claims keep them apart."""
+    from jtbd_app.services.contract_jobs import HANDLERS
+    from jtbd_app.services.scheduler import run_scheduler
+
+    app.register_lifespan_task(
+        run_scheduler,
+        session_factory=session_scope,
+        handlers=HANDLERS,
+        ports={"gateway": payment_gateway(settings)},
+        poll_seconds=settings.job_poll_seconds,
+    )

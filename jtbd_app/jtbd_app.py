@@ -13,3 +13,4 @@ from jtbd_app.routes import register
 app = rx.App(api_transformer=[create_api(), partial(security_headers, https=get_settings().cookies_secure)])
 register(app)
 bootstrap.register_mail_delivery(app, get_settings())
+bootstrap.register_scheduler(app, get_settings())

@@ -11,6 +11,7 @@ STATUS_LABELS = {
     "funded": "Funded: work in progress",
     "delivered": "Delivered: awaiting the client's review",
     "revision_requested": "Revision requested",
+    "refunding": "Cancelled by agreement: refund in progress",
     "completed": "Completed",
     "cancelled": "Cancelled",
     "expired": "Expired unfunded",
@@ -44,7 +45,7 @@ def split_release(amount_minor: int, fee_bps: int) -> Split:
 
 
 def fee_percent_to_bps(text: str) -> int:
-    """"10" or "12.5" percent as basis points; at most two decimals, at most 50%."""
+    """Percent such as "10" or "12.5" as basis points; at most two decimals, at most 50%."""
     whole, _, frac = text.strip().partition(".")
     if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
         raise ValueError("PLATFORM_FEE_PERCENT must be a number such as 10 or 12.5")

@@ -11,4 +11,7 @@ KINDS: dict[str, str] = {
     "question": "New question on my listing",
     "question_answered": "My question was answered",
     "listing_closed": "A listing I bid on was closed or cancelled",
+    "contract": "Contract steps: acceptance, funding, cancellation",
+    "delivery": "Deliveries, revisions and approvals",
+    "payment": "Payments, releases, refunds and payouts",
 }

@@ -18,7 +18,8 @@ class Payment(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", index=True)
     payer_id: int = Field(foreign_key="user.id", index=True)
     gateway: str = Field(max_length=16)  # sandbox | stripe
-    status: str = Field(default="pending", max_length=16)  # pending | succeeded | failed | refunded
+    # pending | succeeded | failed | refunded | returning | returned (a payment the contract could not take)
+    status: str = Field(default="pending", max_length=16)
     amount_minor: int
     currency: str = Field(max_length=3)
     external_id: str | None = Field(default=None, max_length=80, unique=True)  # e.g. the PaymentIntent id

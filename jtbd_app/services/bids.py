@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain import listing_fields as lf
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Bid, Contract, Listing, utcnow
+from jtbd_app.models import Bid, Listing, utcnow
+from jtbd_app.services import contracts
 from jtbd_app.services.listings import parse_id
 from jtbd_app.services.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
@@ -94,26 +95,14 @@ def accept_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> in
     assert bid.id is not None and listing.id is not None
     bid.status, bid.decided_at, bid.updated_at = "accepted", utcnow(), utcnow()
     session.add(bid)
-    contract = Contract(
-        listing_id=listing.id,
-        bid_id=bid.id,
-        client_id=listing.owner_id,
-        contractor_id=bid.bidder_id,
-        amount_minor=bid.amount_minor,
-        currency=bid.currency,
-        delivery_days=bid.delivery_days,
-        problem_id=listing.problem_id,
-        micro_task_id=listing.micro_task_id,
-    )
-    session.add(contract)
-    session.flush()
+    contract = contracts.create_for_accepted_bid(session, listing=listing, bid=bid)
     notify(
         session,
         user_id=bid.bidder_id,
         kind="bid_accepted",
         title=f"Your bid on “{listing.title}” was accepted",
-        body="The client will fund the contract next; work starts once it is funded.",
-        link=f"/listings/{listing.id}",
+        body="Read and accept the contract; work starts once the client funds the escrow.",
+        link=f"/contracts/{contract.id}",
     )
     others = session.exec(
         select(Bid).where(Bid.listing_id == listing.id, Bid.status == "pending", Bid.id != bid.id)

@@ -25,6 +25,7 @@ ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
     "escrow": ("credit", False),  # held for one contract (or, later, one problem)
     "payable": ("credit", False),  # released to a member and not yet paid out
     "fee_revenue": ("credit", False),  # the platform's fees
+    "refund_due": ("credit", False),  # a payment that arrived for a contract no longer taking one: to go back
 }
 
 
@@ -170,9 +171,7 @@ def trial_balance(session: Session) -> int:
 def cached_balance_mismatches(session: Session) -> list[tuple[str, int, int]]:
     """Accounts whose stored balance differs from their postings: (code, stored, from postings)."""
     sums = dict(
-        session.exec(
-            select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))
-        ).all()
+        session.exec(select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))).all()
     )
     mismatches = []
     for account in session.exec(select(LedgerAccount).order_by(col(LedgerAccount.id))).all():

@@ -143,7 +143,7 @@ def test_accepting_a_bid_creates_a_contract_declines_the_rest_and_closes_the_lis
     with session_scope() as s:
         contract_id = bids.accept_bid(s, viewer=ann, bid_id=winner)
     contract = db.get(Contract, contract_id)
-    assert contract and contract.status == "awaiting_funding" and contract.amount_minor == 45_050
+    assert contract and contract.status == "awaiting_acceptance" and contract.amount_minor == 45_050
     assert (contract.client_id, contract.contractor_id) == (ann.user_id, bob.user_id)
     assert (contract.problem_id, contract.micro_task_id) == (7, 3)
     assert db.get(Bid, winner).status == "accepted"  # type: ignore[union-attr]

@@ -29,7 +29,9 @@ def test_a_member_sees_their_listings_drafts_bids_and_contracts(db: Session) -> 
         bids.accept_bid(s, viewer=viewer_of(ann), bid_id=bid_id)
     with session_scope() as s:
         board = dashboard.dashboard(s, viewer=viewer_of(bob))
-    assert [(c.role, c.other_party, c.status) for c in board.contracts] == [("contractor", "Ann", "awaiting funding")]
+    assert [(c.role, c.other_party, c.status) for c in board.contracts] == [
+        ("contractor", "Ann", "awaiting acceptance")
+    ]
     assert [r.status for r in board.bids] == ["accepted"]
 
 

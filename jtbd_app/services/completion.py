@@ -1,0 +1,88 @@
+"""Ending a contract well: the escrow released, the contract completed, track records and reviews updated."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.contract_rules import Split
+from jtbd_app.domain.money import Money
+from jtbd_app.models import Contract, Delivery, Payout, Profile, utcnow
+from jtbd_app.services import contracts, escrow, scheduler
+from jtbd_app.services.notifications import notify
+
+RELEASE_JOBS = ("auto_release", "release_reminder")
+
+
+def complete(session: Session, contract: Contract, *, actor_id: int | None, how: str) -> Split:
+    """Release the escrow and complete the contract (the caller holds the contract's row lock)."""
+    assert contract.id is not None
+    split, _posted = escrow.release(session, contract)
+    now = utcnow()
+    first = session.exec(
+        select(Delivery).where(Delivery.contract_id == contract.id).order_by(col(Delivery.number))
+    ).first()
+    contract.completed_at = now
+    contract.on_time = bool(first and contract.due_at and first.submitted_at <= contract.due_at)
+    contracts.move(session, contract, "completed")
+    latest = session.exec(
+        select(Delivery).where(Delivery.contract_id == contract.id).order_by(col(Delivery.number).desc())
+    ).first()
+    if latest is not None:
+        latest.status, latest.responded_at = "approved", now
+        session.add(latest)
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=RELEASE_JOBS)
+    _count_completion(session, contract)
+    payout = Payout(
+        user_id=contract.contractor_id,
+        contract_id=contract.id,
+        gateway=contract.gateway or "sandbox",
+        amount_minor=split.payee_minor,
+        currency=contract.currency,
+        idempotency_key=f"release:contract:{contract.id}",
+    )
+    session.add(payout)
+    session.flush()
+    scheduler.schedule(session, key=f"send_payout:{payout.id}", kind="send_payout", run_at=now, contract_id=contract.id)
+    _schedule_review_window(session, contract)
+    payee = Money(split.payee_minor, contract.currency).format()
+    fee = Money(split.fee_minor, contract.currency).format()
+    contracts.record_event(
+        session,
+        contract,
+        kind="released",
+        detail=f"{how} Escrow released: {payee} to the contractor, {fee} platform fee.",
+        actor_id=actor_id,
+    )
+    for user_id, body in (
+        (contract.contractor_id, f"{payee} is on its way to you. Leave a review for the client."),
+        (contract.client_id, "The contract is complete. Leave a review for the contractor."),
+    ):
+        notify(
+            session,
+            user_id=user_id,
+            kind="payment",
+            title="Contract completed",
+            body=body,
+            link=f"/contracts/{contract.id}",
+        )
+    return split
+
+
+def _count_completion(session: Session, contract: Contract) -> None:
+    for user_id in (contract.client_id, contract.contractor_id):
+        profile = session.get(Profile, user_id)
+        if profile is None:
+            continue
+        profile.completed_contracts += 1
+        if user_id == contract.contractor_id and contract.on_time:
+            profile.on_time_contracts += 1
+        session.add(profile)
+
+
+def _schedule_review_window(session: Session, contract: Contract) -> None:
+    """Reviews publish when both are in or when the window closes; the reviews service owns that rule."""
+    try:
+        from jtbd_app.services import reviews  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # the reviews service lands separately
+        return
+    reviews.schedule_window_close(session, contract)

@@ -1,0 +1,153 @@
+"""Work the platform owes at a later time, kept as rows so it survives restarts and runs once across workers.
+
+Each worker polls for due jobs; a job is claimed with a conditional UPDATE (so two workers never run it at the
+same time), run in its own unit of work, and marked done. A failing job is retried with back-off and, after
+`MAX_ATTEMPTS`, left as failed with its error for an admin to see. A claim that outlives its worker expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from jtbd_app.models import ScheduledJob, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+CLAIM_FOR = timedelta(minutes=5)
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(frozen=True)
+class JobContext:
+    job_id: int
+    kind: str
+    key: str
+    contract_id: int | None
+    now: datetime
+    session_factory: SessionFactory
+    ports: dict[str, Any]  # e.g. {"gateway": PaymentGateway}
+
+
+JobHandler = Callable[[JobContext], Awaitable[str]]
+
+
+def schedule(session: Session, *, key: str, kind: str, run_at: datetime, contract_id: int | None = None) -> bool:
+    """Schedule once per key; returns False when a job with that key exists already."""
+    if session.exec(select(ScheduledJob.id).where(ScheduledJob.key == key)).first() is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ScheduledJob(key=key, kind=kind, run_at=run_at, contract_id=contract_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def cancel_pending(session: Session, *, contract_id: int, kinds: Iterable[str]) -> None:
+    session.exec(  # type: ignore[call-overload]
+        update(ScheduledJob)
+        .where(
+            col(ScheduledJob.contract_id) == contract_id,
+            col(ScheduledJob.kind).in_(list(kinds)),
+            col(ScheduledJob.status) == "pending",
+        )
+        .values(status="cancelled", finished_at=utcnow())
+    )
+
+
+def _claim(session_factory: SessionFactory, job_id: int, now: datetime) -> ScheduledJob | None:
+    with session_factory() as session:
+        claimed = session.exec(  # type: ignore[call-overload]
+            update(ScheduledJob)
+            .where(
+                col(ScheduledJob.id) == job_id,
+                col(ScheduledJob.status) == "pending",
+                or_(col(ScheduledJob.claimed_until).is_(None), col(ScheduledJob.claimed_until) < now),
+            )
+            .values(claimed_until=now + CLAIM_FOR, attempts=ScheduledJob.attempts + 1)  # type: ignore[operator]
+        )
+        if claimed.rowcount != 1:
+            return None
+        return session.get(ScheduledJob, job_id)
+
+
+def _finish(session_factory: SessionFactory, job_id: int, *, now: datetime, error: str = "") -> None:
+    with session_factory() as session:
+        job = session.get(ScheduledJob, job_id)
+        if job is None:
+            return
+        if not error:
+            job.status, job.finished_at, job.last_error = "done", now, ""
+        elif job.attempts >= MAX_ATTEMPTS:
+            job.status, job.finished_at, job.last_error = "failed", now, error[:2000]
+        else:
+            job.run_at = now + timedelta(minutes=2 ** min(job.attempts, 10))
+            job.last_error = error[:2000]
+        job.claimed_until = None
+        session.add(job)
+
+
+async def run_due_jobs(
+    session_factory: SessionFactory,
+    *,
+    handlers: dict[str, JobHandler],
+    ports: dict[str, Any],
+    now: datetime | None = None,
+    limit: int = 50,
+) -> int:
+    """Run the jobs due by `now`; returns how many ran to completion."""
+    moment = now or utcnow()
+    with session_factory() as session:
+        due = session.exec(
+            select(ScheduledJob.id)
+            .where(
+                ScheduledJob.status == "pending",
+                col(ScheduledJob.run_at) <= moment,
+                or_(col(ScheduledJob.claimed_until).is_(None), col(ScheduledJob.claimed_until) < moment),
+            )
+            .order_by(col(ScheduledJob.run_at), col(ScheduledJob.id))
+            .limit(limit)
+        ).all()
+    done = 0
+    for job_id in due:
+        assert job_id is not None
+        job = _claim(session_factory, job_id, moment)
+        if job is None:
+            continue
+        handler = handlers.get(job.kind)
+        if handler is None:
+            _finish(session_factory, job_id, now=moment, error=f"no handler for job kind {job.kind!r}")
+            continue
+        context = JobContext(job_id, job.kind, job.key, job.contract_id, moment, session_factory, ports)
+        try:
+            outcome = await handler(context)
+        except Exception as exc:  # a job's failure must not stop the others; it is retried with back-off
+            log.exception("scheduled job %s failed", job.key)
+            _finish(session_factory, job_id, now=moment, error=f"{type(exc).__name__}: {exc}")
+            continue
+        log.info("scheduled job %s: %s", job.key, outcome)
+        _finish(session_factory, job_id, now=moment)
+        done += 1
+    return done
+
+
+async def run_scheduler(
+    session_factory: SessionFactory, *, handlers: dict[str, JobHandler], ports: dict[str, Any], poll_seconds: float
+) -> None:
+    """The lifespan task every backend worker runs; claims keep workers from running a job twice."""
+    while True:
+        try:
+            await run_due_jobs(session_factory, handlers=handlers, ports=ports)
+        except Exception:  # the database may be briefly away; try again next round
+            log.exception("scheduler round failed")
+        await asyncio.sleep(poll_seconds)
