@@ -1,5 +1,6 @@
 """POST /api/stripe/webhook on PostgreSQL: verified before anything is read, each event processed once, and the
-event row committed with its effect or not at all. Last, localstripe's own signed delivery reaches the app."""
+event row committed with its effect or not at all. Last, a payment confirmed at localstripe funds a contract
+through localstripe's own signed delivery to the running app."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, func, select
 from starlette.testclient import TestClient
 
 from jtbd_app.adapters.payments_stripe import StripeGateway
@@ -21,11 +22,12 @@ from jtbd_app.api.app import create_api
 from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.errors import NotFound
-from jtbd_app.models import WebhookEvent
-from jtbd_app.services import payment_events, webhooks
+from jtbd_app.models import Contract, JournalEntry, Payment, WebhookEvent
+from jtbd_app.services import accounts, contract_funding, payment_events, terms, webhooks
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.api_server import serve_api
 from tests.support.app_server import TEST_SECRET
+from tests.support.contracts import Deal, agreed_contract
 from tests.support.localstripe_server import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
@@ -69,7 +71,8 @@ def client(database: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def handled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A stand-in handler for payment_intent.succeeded that records the events it was given."""
+    """A stand-in for payment_intent.succeeded that records what it was given: for the mechanics of processing
+    (crashes, refusals, races); the real handlers are exercised by the funding tests below."""
     seen: list[str] = []
 
     def handle(_session: Session, event: GatewayEvent) -> str:
@@ -85,6 +88,57 @@ def body(event_id: str = "evt_1", kind: str = "payment_intent.succeeded") -> byt
     return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": obj}}).encode()
 
 
+def intent_succeeded(event_id: str, intent_id: str, amount_minor: int) -> bytes:
+    intent = {
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": amount_minor,
+        "amount_received": amount_minor,
+        "currency": "usd",
+        "status": "succeeded",
+        "latest_charge": "ch_1",
+    }
+    event = {"id": event_id, "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}}
+    return json.dumps(event).encode()
+
+
+def a_contract_awaiting_funding() -> Deal:
+    with session_scope() as session:
+        terms.publish_terms(session, title="Terms", body="Be nice.")
+    members = []
+    for name in ("carol", "ken"):
+        with session_scope() as session:
+            members.append(
+                accounts.sign_up(
+                    session,
+                    email=f"{name}@example.com",
+                    username=name,
+                    display_name=name.title(),
+                    password="correct-horse-battery",
+                    accepted_terms_version=1,
+                )
+            )
+    return agreed_contract(*members, price="100")
+
+
+def pending_stripe_payment(deal: Deal, intent_id: str) -> int:
+    """The row fund_contract leaves while the browser confirms the PaymentIntent; returns the amount."""
+    contract = deal.load()
+    assert contract.id is not None
+    with session_scope() as session:
+        session.add(
+            Payment(
+                contract_id=contract.id,
+                payer_id=deal.client.user_id,
+                gateway="stripe",
+                amount_minor=contract.amount_minor,
+                currency=contract.currency,
+                external_id=intent_id,
+            )
+        )
+    return contract.amount_minor
+
+
 def deliver(client: TestClient, payload: bytes, signature: str | None = None) -> Any:
     header = stripe_signature(payload) if signature is None else signature
     return client.post(ROUTE, content=payload, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
@@ -92,7 +146,7 @@ def deliver(client: TestClient, payload: bytes, signature: str | None = None) ->
 
 def stored() -> list[tuple[str, str, str, str]]:
     with Session(get_engine()) as session:
-        rows = session.exec(select(WebhookEvent).order_by(WebhookEvent.id)).all()  # type: ignore[arg-type]
+        rows = session.exec(select(WebhookEvent).order_by(col(WebhookEvent.id))).all()
         return [(r.id, r.gateway, r.type, r.outcome) for r in rows]
 
 
@@ -116,11 +170,18 @@ def test_a_bad_or_missing_signature_is_refused_and_nothing_is_recorded(client: T
     assert (stored(), handled) == ([], [])
 
 
-def test_the_same_event_delivered_twice_is_processed_once(client: TestClient, handled: list[str]) -> None:
-    outcomes = [deliver(client, body()).json()["outcome"] for _ in range(2)]
+def test_the_same_payment_event_delivered_twice_funds_the_contract_once(client: TestClient) -> None:
+    deal = a_contract_awaiting_funding()
+    amount = pending_stripe_payment(deal, "pi_1")
+    payload = intent_succeeded("evt_1", "pi_1", amount)
 
-    assert outcomes == ["funded from pi_1", "duplicate"]
-    assert handled == ["evt_1"] and len(stored()) == 1
+    outcomes = [deliver(client, payload).json()["outcome"] for _ in range(2)]
+
+    assert outcomes == ["funded", "duplicate"]
+    assert deal.load().status == "funded"
+    with Session(get_engine()) as session:
+        funds = session.exec(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind == "fund")).one()
+    assert funds == 1
 
 
 def test_an_event_kind_without_a_handler_is_recorded_as_ignored(client: TestClient) -> None:
@@ -199,29 +260,33 @@ def test_without_stripe_configured_the_route_is_not_there(client: TestClient, mo
     assert stored() == []
 
 
-def test_localstripes_signed_delivery_reaches_the_running_app(postgres_url: str, tmp_path: Path) -> None:
-    env = stripe_env(postgres_url)
-    engine = create_engine(env["DATABASE_URL"])
-    SQLModel.metadata.create_all(engine)
-    with run_localstripe(tmp_path / "stripe") as stripe_server, serve_api(tmp_path, env) as app_url:
+def test_a_payment_confirmed_at_stripe_funds_the_contract_through_the_signed_webhook(
+    database: str, tmp_path: Path
+) -> None:
+    deal = a_contract_awaiting_funding()
+    with run_localstripe(tmp_path / "stripe") as stripe_server, serve_api(tmp_path, stripe_env(database)) as app_url:
         stripe_server.send_webhooks_to(f"{app_url}{ROUTE}", WEBHOOK_SECRET)
         gateway = StripeGateway(secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET, api_base=stripe_server.url)
-
-        started = asyncio.run(
-            gateway.start_payment(
-                amount_minor=5000,
-                currency="USD",
-                idempotency_key="fund:contract:42",
-                transfer_group="contract:42",
-                metadata={"contract_id": "42"},
-                test_card="4242424242424242",
+        outcome = asyncio.run(
+            contract_funding.fund_contract(
+                session_factory=session_scope, gateway=gateway, viewer=deal.client, contract_id=deal.contract_id
             )
         )
+        with Session(get_engine()) as session:
+            payment = session.get(Payment, outcome.payment_id)
+            assert payment is not None and payment.external_id is not None
+            intent = payment.external_id
 
-        row = wait_for_event(engine, "payment_intent.succeeded", timeout=15)
-    engine.dispose()
-    assert started.status == "succeeded"
-    assert row.id.startswith("evt_") and row.gateway == "stripe" and row.outcome
+        # the browser confirms with Stripe.js and the client secret; localstripe is told the card directly
+        stripe_server.post(f"/v1/payment_intents/{intent}", {"payment_method": "pm_card_visa"})
+        stripe_server.post(f"/v1/payment_intents/{intent}/confirm", {})
+
+        row = wait_for_event(get_engine(), "payment_intent.succeeded", timeout=15)
+    assert (outcome.status, row.gateway, row.outcome) == ("requires_action", "stripe", "funded")
+    assert deal.load().status == "funded"
+    with Session(get_engine()) as session:
+        assert session.exec(select(Payment.status).where(col(Payment.id) == outcome.payment_id)).one() == "succeeded"
+        assert session.exec(select(Contract.gateway).where(col(Contract.id) == deal.contract_id)).one() == "stripe"
 
 
 def wait_for_event(engine: Engine, kind: str, timeout: float) -> WebhookEvent:
