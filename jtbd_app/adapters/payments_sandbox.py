@@ -8,6 +8,7 @@ first answer, as a real gateway does. It keeps no state across restarts: the led
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 
 from jtbd_app.services.ports import (
     GatewayEvent,
@@ -33,12 +34,16 @@ class SandboxGateway:
     name = "sandbox"
     test_money = True
 
-    def __init__(self) -> None:
-        self._answers: dict[str, object] = {}
+    def __init__(self, remember: int = 10_000) -> None:
+        self._answers: OrderedDict[str, object] = OrderedDict()
+        self._remember = remember
 
     def _once(self, key: str, make: object) -> object:
+        """The first answer for a key, as a gateway's idempotency does (the most recent keys are remembered)."""
         if key not in self._answers:
             self._answers[key] = make() if callable(make) else make
+            while len(self._answers) > self._remember:
+                self._answers.popitem(last=False)
         return self._answers[key]
 
     async def start_payment(

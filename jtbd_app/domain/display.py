@@ -43,3 +43,15 @@ def rating_label(total: int, count: int) -> str:
         return "No reviews yet"
     tenths = (total * 20 + count) // (2 * count)
     return f"{tenths // 10}.{tenths % 10} ({count})"
+
+
+def day_label(when: date | datetime) -> str:
+    """ "7 Dec 2025": a calendar day, for deadlines and windows."""
+    return f"{when.day} {when:%b %Y}"
+
+
+def percent_label(part: int, whole: int) -> str:
+    """ "92%": a whole percent rounded half up, in integers; "—" when there is nothing to count."""
+    if whole <= 0:
+        return "—"
+    return f"{(part * 200 + whole) // (2 * whole)}%"

@@ -14,4 +14,6 @@ KINDS: dict[str, str] = {
     "contract": "Contract steps: acceptance, funding, cancellation",
     "delivery": "Deliveries, revisions and approvals",
     "payment": "Payments, releases, refunds and payouts",
+    "review_received": "The other party of a contract reviewed me",
+    "reviews_published": "Reviews of a contract of mine were published",
 }

@@ -7,8 +7,10 @@ import reflex as rx
 from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.invite import invite_action, invite_dialog
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.pager import button_pager
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.money import CURRENCIES
+from jtbd_app.services.review_reading import ReviewItem
 from jtbd_app.state.profile import ProfileState
 
 P = ProfileState.profile
@@ -72,8 +74,80 @@ def _view() -> rx.Component:
             ),
             rx.text("No portfolio links yet.", color_scheme="gray"),
         ),
+        _track_record(),
+        _reviews(),
         invite_dialog(),
         spacing="4",
+        width="100%",
+    )
+
+
+def _record_row(label: str, value: rx.Var | str) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _track_record() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Track record", size="4", as_="h2"),
+        rx.data_list.root(
+            _record_row("Rating", P.rating),
+            _record_row("Reviews", P.review_count.to_string()),
+            _record_row("Completed contracts", P.completed_contracts.to_string()),
+            _record_row("On time", P.on_time_rate),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _review(r: ReviewItem) -> rx.Component:
+    return rx.el.li(
+        rx.vstack(
+            rx.hstack(
+                rx.text(r.stars, role="img", aria_label=r.stars_label, color_scheme="amber", size="4"),
+                rx.text(r.written, size="1", color_scheme="gray"),
+                align="center",
+            ),
+            rx.cond(r.body, rx.text(r.body, white_space="pre-wrap")),
+            rx.text(
+                rx.link(r.author_name, href="/u/" + r.author_username),
+                " on “",
+                r.listing_title,
+                "” (reviewed ",
+                r.role,
+                ")",
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        style={"list_style": "none", "padding": "0.5rem 0", "border_bottom": "1px solid var(--gray-a4)"},
+    )
+
+
+def _reviews() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Reviews", size="4", as_="h2"),
+        rx.cond(
+            ProfileState.reviews_total > 0,
+            rx.vstack(
+                rx.el.ul(
+                    rx.foreach(ProfileState.reviews, _review),
+                    aria_label="Reviews",
+                    style={"padding": 0, "margin": 0, "width": "100%"},
+                ),
+                button_pager(
+                    ProfileState.reviews_page,
+                    ProfileState.reviews_pages,
+                    ProfileState.show_reviews_page,
+                    name="reviews",
+                ),
+                width="100%",
+            ),
+            rx.text("No reviews yet", color_scheme="gray"),
+        ),
+        spacing="2",
         width="100%",
     )
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Delivery, Payout, Profile, utcnow
-from jtbd_app.services import contracts, escrow, scheduler
+from jtbd_app.services import contracts, escrow, reviews, scheduler
 from jtbd_app.services.notifications import notify
 
 RELEASE_JOBS = ("auto_release", "release_reminder")
@@ -43,7 +43,7 @@ def complete(session: Session, contract: Contract, *, actor_id: int | None, how:
     session.add(payout)
     session.flush()
     scheduler.schedule(session, key=f"send_payout:{payout.id}", kind="send_payout", run_at=now, contract_id=contract.id)
-    _schedule_review_window(session, contract)
+    reviews.schedule_window_close(session, contract)
     payee = Money(split.payee_minor, contract.currency).format()
     fee = Money(split.fee_minor, contract.currency).format()
     contracts.record_event(
@@ -77,12 +77,3 @@ def _count_completion(session: Session, contract: Contract) -> None:
         if user_id == contract.contractor_id and contract.on_time:
             profile.on_time_contracts += 1
         session.add(profile)
-
-
-def _schedule_review_window(session: Session, contract: Contract) -> None:
-    """Reviews publish when both are in or when the window closes; the reviews service owns that rule."""
-    try:
-        from jtbd_app.services import reviews  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the reviews service lands separately
-        return
-    reviews.schedule_window_close(session, contract)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from jtbd_app.services import cancellation, deliveries, payouts
+from jtbd_app.services import cancellation, deliveries, payouts, reviews
 from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.scheduler import JobContext, JobHandler
 
@@ -55,8 +55,6 @@ async def _refund_payment(context: JobContext) -> str:
 
 
 async def _close_review_window(context: JobContext) -> str:
-    from jtbd_app.services import reviews  # type: ignore[attr-defined,unused-ignore]
-
     assert context.contract_id is not None
     with context.session_factory() as session:
         published = reviews.publish_due_reviews(session, contract_id=context.contract_id, now=context.now)

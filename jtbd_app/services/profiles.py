@@ -9,10 +9,11 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import text
+from jtbd_app.domain.display import percent_label, rating_label
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import CURRENCIES, Money, amount_input, parse_amount
 from jtbd_app.domain.skills import normalise_skill, normalise_skills
-from jtbd_app.models import Profile, ProfileSkill, Skill, User, utcnow
+from jtbd_app.models import Contract, Profile, ProfileSkill, Skill, User, utcnow
 from jtbd_app.services.skill_tags import skill_ids
 from jtbd_app.services.viewer import Viewer, require_active
 
@@ -38,6 +39,11 @@ class PublicProfile:
     suspended: bool = False
     suspended_reason: str = ""
     is_admin: bool = False
+    # The track record, kept by contract completion and review publishing.
+    rating: str = ""  # "4.8 (12)", or "Not rated yet"
+    review_count: int = 0
+    completed_contracts: int = 0
+    on_time_rate: str = "—"  # "92%": share of the contracts completed as contractor delivered by the due date
 
 
 def public_profile(session: Session, *, username: object) -> PublicProfile:
@@ -75,6 +81,19 @@ def public_profile(session: Session, *, username: object) -> PublicProfile:
         suspended=user.status == "suspended",
         suspended_reason=user.suspended_reason,
         is_admin=user.role == "admin",
+        rating=rating_label(profile.rating_total, profile.rating_count) if profile.rating_count else "Not rated yet",
+        review_count=profile.rating_count,
+        completed_contracts=profile.completed_contracts,
+        on_time_rate=percent_label(profile.on_time_contracts, _completed_as_contractor(session, user.id)),
+    )
+
+
+def _completed_as_contractor(session: Session, user_id: int) -> int:
+    """On-time rate counts only work this member delivered (not contracts they hired for)."""
+    return int(
+        session.exec(
+            select(func.count()).where(Contract.contractor_id == user_id, Contract.status == "completed")
+        ).one()
     )
 
 

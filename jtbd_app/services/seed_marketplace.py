@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.models import Profile, User, utcnow
 from jtbd_app.services import bids, listings, questions
+from jtbd_app.services.seed_contracts import seed_contracts
 from jtbd_app.services.viewer import Viewer
 
 # owner, title, category, skills, budget, currency, days to deadline, location ("" = remote), description
@@ -158,3 +159,4 @@ def seed_marketplace(session: Session) -> None:
     questions.ask_question(
         session, viewer=people["bob"], listing_id=ids[0], body="Which countries should the visitors come from?"
     )
+    seed_contracts(session, people)

@@ -8,7 +8,7 @@ import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
-from jtbd_app.services import profiles
+from jtbd_app.services import profiles, review_reading
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -21,6 +21,10 @@ class ProfileState(SkillTagsMixin, SessionState):
     editing: bool = False
     saved_message: str = ""
     edit_remote: bool = True
+    reviews: list[review_reading.ReviewItem] = []
+    reviews_page: int = 1
+    reviews_pages: int = 1
+    reviews_total: int = 0
 
     @rx.var
     def route_username(self) -> str:
@@ -39,7 +43,26 @@ class ProfileState(SkillTagsMixin, SessionState):
         else:
             self.found, self.profile = True, data
             self.is_owner = viewer is not None and viewer.username == data.username
+        self._show_reviews(1)
         self.loaded = True
+
+    def _show_reviews(self, page: object) -> None:
+        items: list[review_reading.ReviewItem] = []
+        total = 0
+        if self.found:
+            try:
+                with session_scope() as session:
+                    items, total = review_reading.profile_reviews(session, username=self.route_username, page=page)
+            except NotFound:
+                pass
+        self.reviews, self.reviews_total = items, total
+        self.reviews_pages = review_reading.page_count(total)
+        self.reviews_page = review_reading.clamp_page(page, total)
+
+    @rx.event
+    def show_reviews_page(self, page: int) -> None:
+        """Public: published reviews are public; the service shows only those, a page at a time."""
+        self._show_reviews(page)
 
     @rx.event
     def start_edit(self) -> None:

@@ -1,13 +1,16 @@
-"""Contracts in a chosen state, made through the real services (accept a bid, accept terms, fund with the sandbox)."""
+"""Contracts for tests: through the real services (accept a bid and the terms, fund with the sandbox), or as plain
+rows in a chosen state for tests of what happens after one (reviews, profiles)."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
-from jtbd_app.models import Contract, User
+from jtbd_app.models import Bid, Contract, User, utcnow
 from jtbd_app.services import bids, contract_funding, contracts, deliveries
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
@@ -71,3 +74,47 @@ def deliver(deal: Deal, message: str = "Here is the work.") -> int:
         return deliveries.submit_delivery(
             session, viewer=deal.contractor, contract_id=deal.contract_id, message=message
         )
+
+
+def make_contract(client: User, contractor: User, *, title: str = "Build a landing page", **fields: Any) -> Contract:
+    """A contract between `client` (the listing's owner) and `contractor` (whose bid was accepted)."""
+    assert contractor.id is not None and client.id is not None
+    listing = make_listing(client, title=title, status="closed")
+    assert listing.id is not None
+    with session_scope() as session:
+        bid = Bid(
+            listing_id=listing.id,
+            bidder_id=contractor.id,
+            status="accepted",
+            amount_minor=40_000,
+            currency="USD",
+            message="Happy to help.",
+            delivery_days=5,
+            decided_at=utcnow(),
+        )
+        session.add(bid)
+        session.flush()
+        assert bid.id is not None
+        values: dict[str, Any] = {"status": "funded", "amount_minor": 40_000, "currency": "USD", "delivery_days": 5}
+        values.update(fields)
+        contract = Contract(
+            listing_id=listing.id, bid_id=bid.id, client_id=client.id, contractor_id=contractor.id, **values
+        )
+        session.add(contract)
+        session.flush()
+        return contract
+
+
+def make_completed_contract(
+    client: User,
+    contractor: User,
+    *,
+    completed_at: datetime | None = None,
+    on_time: bool | None = True,
+    title: str = "Build a landing page",
+) -> Contract:
+    """A contract in status "completed" (as approval or auto-release leaves it), without the money."""
+    done = completed_at or utcnow()
+    return make_contract(
+        client, contractor, title=title, status="completed", completed_at=done, delivered_at=done, on_time=on_time
+    )

@@ -79,7 +79,21 @@ def test_the_demo_marketplace_is_posted_through_the_real_services(db: Session) -
     db.commit()
     open_listings = db.exec(select(Listing).where(Listing.status == "open")).all()
     assert len(open_listings) == 10 and all(listing.published_at for listing in open_listings)
-    assert len(db.exec(select(Bid)).all()) == 4 and len(db.exec(select(Question)).all()) == 1
+    assert len(db.exec(select(Bid)).all()) == 6 and len(db.exec(select(Question)).all()) == 1
+
+
+def test_the_demo_has_a_completed_reviewed_contract_and_one_in_progress_with_real_ledger_figures(db: Session) -> None:
+    from jtbd_app.models import Contract, Profile, Review
+    from jtbd_app.services import ledger
+
+    assert seed.seed(db) is True
+    db.commit()
+    assert sorted(c.status for c in db.exec(select(Contract)).all()) == ["completed", "funded"]
+    assert all(r.published_at for r in db.exec(select(Review)).all()) and len(db.exec(select(Review)).all()) == 2
+    bob = db.exec(select(User).where(User.username == "bob")).one()
+    profile = db.get(Profile, bob.id)
+    assert profile is not None and (profile.rating_count, profile.completed_contracts) == (1, 1)
+    assert ledger.trial_balance(db) == 0 and ledger.cached_balance_mismatches(db) == []
 
 
 def test_every_state_module_is_reached_from_the_routes() -> None:
