@@ -81,12 +81,13 @@ class LoopLocalHTTPXClient(stripe.HTTPXClient):
 def payment_failed(exc: stripe.StripeError, action: str) -> PaymentFailed:
     """Our error for Stripe's: a message safe to show, and whether trying again later can help."""
     log.warning(
-        "Stripe refused to %s: %s (HTTP %s, code %s, request %s)",
+        "Stripe refused to %s: %s (HTTP %s, code %s, request %s): %s",
         action,
         type(exc).__name__,
         exc.http_status,
         exc.code,
         exc.request_id,
+        (exc.user_message or "")[:300],
     )
     if isinstance(exc, stripe.CardError):
         return PaymentFailed(exc.user_message or "Your card was declined.", retryable=False)

@@ -1,30 +1,25 @@
-"""`make reconcile` (python -m jtbd_app.cli reconcile) on PostgreSQL against a local Stripe: it agrees when the
-ledger, our payment rows and the gateway tell one story, and lists each place where they do not."""
+"""Money through Stripe end to end, and `make reconcile` (python -m jtbd_app.cli reconcile) on PostgreSQL against
+a local Stripe: a contract paid in, completed and paid out with the real services agrees with the gateway, and each
+place where the gateway and our books part ways is listed."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from sqlmodel import Session, SQLModel, select
 
-from jtbd_app import cli
-from jtbd_app.adapters.payments_stripe import StripeGateway
+from jtbd_app import bootstrap, cli
 from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import get_engine, session_scope
-from jtbd_app.models import Bid, Contract, LedgerAccount, Listing, Payment, Payout, User
+from jtbd_app.models import LedgerAccount, Payment, Payout, PayoutAccount
 from jtbd_app.services import ledger
-from jtbd_app.services.ports import GatewayResult, PaymentStart
+from jtbd_app.services.ports import PaymentGateway
 from tests.support.app_server import TEST_SECRET
-from tests.support.localstripe_server import (
-    PUBLISHABLE_KEY,
-    SECRET_KEY,
-    WEBHOOK_SECRET,
-    LocalStripe,
-    run_localstripe,
-)
+from tests.support.contracts import Deal
+from tests.support.localstripe_server import LocalStripe, run_localstripe
+from tests.support.stripe_contracts import a_contract_awaiting_funding, complete_and_pay_out, fund_with_card, stripe_env
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +28,7 @@ def stripe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStr
         yield server
 
 
-def configure(monkeypatch: pytest.MonkeyPatch, postgres_url: str, stripe_api_base: str | None) -> None:
-    env = {"DATABASE_URL": _normalise_db_url(postgres_url), "JTBD_ENV": "test", "SECRET_KEY": TEST_SECRET}
-    if stripe_api_base is None:
-        env |= {"STRIPE_SECRET_KEY": "", "STRIPE_API_BASE": ""}
-    else:
-        env |= {
-            "STRIPE_SECRET_KEY": SECRET_KEY,
-            "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": stripe_api_base,
-        }
+def use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
@@ -51,123 +36,31 @@ def configure(monkeypatch: pytest.MonkeyPatch, postgres_url: str, stripe_api_bas
 
 
 @pytest.fixture
-def with_stripe(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, stripe_server: LocalStripe
-) -> Iterator[StripeGateway]:
+def gateway(monkeypatch: pytest.MonkeyPatch, postgres_url: str, stripe_server: LocalStripe) -> Iterator[PaymentGateway]:
+    """The app's own gateway: Stripe at the local server."""
     stripe_server.reset()
-    configure(monkeypatch, postgres_url, stripe_server.url)
-    yield StripeGateway(secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET, api_base=stripe_server.url)
+    use(monkeypatch, stripe_env(postgres_url, stripe_server.url))
+    yield bootstrap.payment_gateway(get_settings())
     get_engine().dispose()
     get_settings.cache_clear()
 
 
 @pytest.fixture
-def with_sandbox(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[None]:
-    configure(monkeypatch, postgres_url, None)
+def sandbox(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[None]:
+    env = {"DATABASE_URL": _normalise_db_url(postgres_url), "JTBD_ENV": "test", "SECRET_KEY": TEST_SECRET}
+    use(monkeypatch, env | {"STRIPE_SECRET_KEY": "", "STRIPE_API_BASE": ""})
     yield
     get_engine().dispose()
     get_settings.cache_clear()
 
 
-@dataclass
-class Funded:
-    contract_id: int
-    payment_external_id: str
-    transfer_external_id: str
-
-
-def a_funded_and_paid_out_contract(gateway: StripeGateway, stripe_server: LocalStripe, *, gateway_name: str) -> Funded:
-    """A 50.00 USD contract: paid in (payment row and "fund" entry), 45.00 paid out to the contractor."""
+def paid_in_and_out(gateway: PaymentGateway) -> tuple[Deal, Payment, Payout]:
+    deal = a_contract_awaiting_funding(price="100")
+    payment = fund_with_card(deal, gateway)
+    complete_and_pay_out(deal, gateway)
     with session_scope() as session:
-        client, pro = User(email="client@example.com", username="client"), User(email="pro@example.com", username="pro")
-        session.add_all([client, pro])
-        session.flush()
-        assert client.id is not None and pro.id is not None
-        listing = Listing(owner_id=client.id, status="in_progress", title="Tidy a garden")
-        session.add(listing)
-        session.flush()
-        assert listing.id is not None
-        bid = Bid(listing_id=listing.id, bidder_id=pro.id, amount_minor=5000, currency="USD", delivery_days=3)
-        session.add(bid)
-        session.flush()
-        assert bid.id is not None
-        contract = Contract(
-            listing_id=listing.id,
-            bid_id=bid.id,
-            client_id=client.id,
-            contractor_id=pro.id,
-            status="funded",
-            amount_minor=5000,
-            currency="USD",
-            delivery_days=3,
-            gateway=gateway_name,
-        )
-        session.add(contract)
-        session.flush()
-        assert contract.id is not None
-        contract_id, client_id, pro_id = contract.id, client.id, pro.id
-    paid, transfer = asyncio.run(_pay_and_transfer(gateway, stripe_server, contract_id))
-    with session_scope() as session:
-        session.add(
-            Payment(
-                contract_id=contract_id,
-                payer_id=client_id,
-                gateway=gateway_name,
-                status="succeeded",
-                amount_minor=5000,
-                currency="USD",
-                external_id=paid.external_id,
-                charge_id=paid.charge_id,
-            )
-        )
-        cash = ledger.get_account(session, kind="platform_cash", currency="USD")
-        escrow = ledger.get_account(session, kind="escrow", currency="USD", contract_id=contract_id)
-        ledger.post(
-            session,
-            idempotency_key=f"fund:contract:{contract_id}",
-            kind="fund",
-            currency="USD",
-            contract_id=contract_id,
-            legs=[ledger.Leg(cash, 5000), ledger.Leg(escrow, -5000)],
-        )
-        session.add(
-            Payout(
-                user_id=pro_id,
-                contract_id=contract_id,
-                gateway=gateway_name,
-                status="paid",
-                amount_minor=4500,
-                currency="USD",
-                idempotency_key=f"payout:contract:{contract_id}",
-                external_id=transfer.external_id,
-            )
-        )
-    return Funded(contract_id, paid.external_id, transfer.external_id)
-
-
-async def _pay_and_transfer(
-    gateway: StripeGateway, stripe_server: LocalStripe, contract_id: int
-) -> tuple[PaymentStart, GatewayResult]:
-    paid = await gateway.start_payment(
-        amount_minor=5000,
-        currency="USD",
-        idempotency_key=f"fund:contract:{contract_id}",
-        transfer_group=f"contract:{contract_id}",
-        metadata={"contract_id": str(contract_id)},
-        test_card="4242424242424242",
-    )
-    account = await gateway.create_payout_account(email="pro@example.com", idempotency_key="payout-account:pro")
-    stripe_server.set_account_status(account, enabled=True)
-    transfer = await gateway.transfer(
-        destination=account,
-        amount_minor=4500,
-        currency="USD",
-        idempotency_key=f"payout:contract:{contract_id}",
-        transfer_group=f"contract:{contract_id}",
-        source_charge_id=paid.charge_id,
-        metadata={"contract_id": str(contract_id)},
-    )
-    return paid, transfer
+        payout = session.exec(select(Payout).where(Payout.contract_id == deal.contract_id)).one()
+    return deal, payment, payout
 
 
 def run_reconcile(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -175,10 +68,28 @@ def run_reconcile(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_ledger_rows_and_stripe_that_tell_one_story_agree(
-    with_stripe: StripeGateway, stripe_server: LocalStripe, capsys: pytest.CaptureFixture[str]
+def test_a_completed_contract_is_paid_out_as_a_transfer_from_its_charge(
+    gateway: PaymentGateway, stripe_server: LocalStripe
 ) -> None:
-    a_funded_and_paid_out_contract(with_stripe, stripe_server, gateway_name="stripe")
+    deal, payment, payout = paid_in_and_out(gateway)
+
+    assert (payout.status, payout.gateway, payout.amount_minor) == ("paid", "stripe", 9000)
+    transfer = stripe_server.get(f"/v1/transfers/{payout.external_id}")
+    with Session(get_engine()) as session:
+        account = session.get(PayoutAccount, deal.contractor.user_id)
+    assert account is not None and account.payouts_enabled
+    assert (transfer["destination"], transfer["source_transaction"], transfer["amount"]) == (
+        account.external_id,
+        payment.charge_id,
+        9000,
+    )
+    assert transfer["transfer_group"] == f"contract:{deal.contract_id}"
+
+
+def test_books_and_stripe_agree_after_a_contract_is_paid_in_and_out(
+    gateway: PaymentGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paid_in_and_out(gateway)
 
     code, out = run_reconcile(capsys)
 
@@ -186,62 +97,59 @@ def test_ledger_rows_and_stripe_that_tell_one_story_agree(
 
 
 def test_a_refund_made_at_stripe_behind_the_ledgers_back_is_listed(
-    with_stripe: StripeGateway, stripe_server: LocalStripe, capsys: pytest.CaptureFixture[str]
+    gateway: PaymentGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    funded = a_funded_and_paid_out_contract(with_stripe, stripe_server, gateway_name="stripe")
-    asyncio.run(
-        with_stripe.refund(payment_external_id=funded.payment_external_id, amount_minor=1500, idempotency_key="oops")
-    )
+    deal = a_contract_awaiting_funding(price="100")
+    payment = fund_with_card(deal, gateway)
+    assert payment.external_id is not None
+    asyncio.run(gateway.refund(payment_external_id=payment.external_id, amount_minor=1500, idempotency_key="oops"))
 
     code, out = run_reconcile(capsys)
 
     assert code == 1
     assert "2 difference(s):" in out
     assert (
-        "the gateway says succeeded, 5000 received, 1500 refunded; we recorded succeeded, 5000 paid, 0 refunded" in out
+        f"Payment {payment.id} ({payment.external_id}) of contract {deal.contract_id}: the gateway says succeeded, "
+        "10000 received, 1500 refunded; we recorded succeeded, 10000 paid, 0 refunded." in out
     )
     assert (
-        f"Contract {funded.contract_id}: the gateway took in 5000 and refunded 1500; the ledger funded 5000 and refunded 0."
-        in out
+        f"Contract {deal.contract_id}: the gateway took in 10000 and refunded 1500; "
+        "the ledger funded 10000 and refunded 0." in out
     )
 
 
-def test_a_payout_reversed_at_stripe_is_listed(
-    with_stripe: StripeGateway, stripe_server: LocalStripe, capsys: pytest.CaptureFixture[str]
+def test_a_payout_reversed_at_stripe_behind_the_ledgers_back_is_listed(
+    gateway: PaymentGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    funded = a_funded_and_paid_out_contract(with_stripe, stripe_server, gateway_name="stripe")
+    _deal, _payment, payout = paid_in_and_out(gateway)
+    assert payout.external_id is not None
     asyncio.run(
-        with_stripe.reverse_transfer(
-            transfer_external_id=funded.transfer_external_id, amount_minor=4500, idempotency_key="oops"
-        )
+        gateway.reverse_transfer(transfer_external_id=payout.external_id, amount_minor=9000, idempotency_key="oops")
     )
 
     code, out = run_reconcile(capsys)
 
     assert code == 1
-    assert f"({funded.transfer_external_id}) to user" in out
-    assert "the gateway says reversed, 4500 sent, 4500 reversed; we recorded paid, 4500." in out
+    assert (
+        f"Payout {payout.id} ({payout.external_id}) to user {payout.user_id}: the gateway says reversed, "
+        "9000 sent, 9000 reversed; we recorded paid, 9000." in out
+    )
 
 
-def test_with_the_sandbox_only_the_ledger_is_checked(with_sandbox: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_with_the_sandbox_only_the_ledger_is_checked(sandbox: None, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run_reconcile(capsys)
 
     assert (code, out) == (0, "sandbox: ledger checks only\nledger and gateway agree\n")
 
 
 def test_a_cached_balance_that_disagrees_with_its_postings_is_listed(
-    with_sandbox: None, capsys: pytest.CaptureFixture[str]
+    sandbox: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with session_scope() as session:
         cash = ledger.get_account(session, kind="platform_cash", currency="USD")
         fees = ledger.get_account(session, kind="fee_revenue", currency="USD")
-        ledger.post(
-            session,
-            idempotency_key="fee:1",
-            kind="fee",
-            currency="USD",
-            legs=[ledger.Leg(cash, 300), ledger.Leg(fees, -300)],
-        )
+        legs = [ledger.Leg(cash, 300), ledger.Leg(fees, -300)]
+        ledger.post(session, idempotency_key="fee:1", kind="fee", currency="USD", legs=legs)
     with Session(get_engine()) as session:
         account = session.exec(select(LedgerAccount).where(LedgerAccount.kind == "fee_revenue")).one()
         account.balance_minor = 999

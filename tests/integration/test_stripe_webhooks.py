@@ -19,37 +19,18 @@ from starlette.testclient import TestClient
 
 from jtbd_app.adapters.payments_stripe import StripeGateway
 from jtbd_app.api.app import create_api
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.models import Contract, JournalEntry, Payment, WebhookEvent
-from jtbd_app.services import accounts, contract_funding, payment_events, terms, webhooks
+from jtbd_app.services import contract_funding, payment_events, webhooks
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.api_server import serve_api
-from tests.support.app_server import TEST_SECRET
-from tests.support.contracts import Deal, agreed_contract
-from tests.support.localstripe_server import (
-    PUBLISHABLE_KEY,
-    SECRET_KEY,
-    WEBHOOK_SECRET,
-    run_localstripe,
-    stripe_signature,
-)
+from tests.support.contracts import Deal
+from tests.support.localstripe_server import SECRET_KEY, WEBHOOK_SECRET, run_localstripe, stripe_signature
+from tests.support.stripe_contracts import a_contract_awaiting_funding, stripe_env
 
 ROUTE = "/api/stripe/webhook"
-
-
-def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
-    return {
-        "DATABASE_URL": _normalise_db_url(database_url),
-        "JTBD_ENV": "test",
-        "SECRET_KEY": TEST_SECRET,
-        "REDIS_URL": "",
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": api_base,
-    }
 
 
 @pytest.fixture
@@ -100,25 +81,6 @@ def intent_succeeded(event_id: str, intent_id: str, amount_minor: int) -> bytes:
     }
     event = {"id": event_id, "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}}
     return json.dumps(event).encode()
-
-
-def a_contract_awaiting_funding() -> Deal:
-    with session_scope() as session:
-        terms.publish_terms(session, title="Terms", body="Be nice.")
-    members = []
-    for name in ("carol", "ken"):
-        with session_scope() as session:
-            members.append(
-                accounts.sign_up(
-                    session,
-                    email=f"{name}@example.com",
-                    username=name,
-                    display_name=name.title(),
-                    password="correct-horse-battery",
-                    accepted_terms_version=1,
-                )
-            )
-    return agreed_contract(*members, price="100")
 
 
 def pending_stripe_payment(deal: Deal, intent_id: str) -> int:
