@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin test test-unit test-integration test-e2e services lint format bench bench-search clean
+.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e services lint format bench bench-search clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,9 @@ seed: install ## migrate, then load demo data into an empty database
 admin: install ## promote a user to admin: make admin EMAIL=someone@example.com
 	@test -n "$(EMAIL)" || { echo "Usage: make admin EMAIL=someone@example.com"; exit 2; }
 	$(PY) -m jtbd_app.cli promote-admin "$(EMAIL)"
+
+reconcile: install ## compare the ledger with the payment gateway (exit 1 and a list when they differ)
+	$(PY) -m jtbd_app.cli reconcile
 
 run: install ## serve the production build on http://localhost:$(PORT)
 	$(PY) -m jtbd_app.cli prepare

@@ -1,8 +1,9 @@
-"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail`."""
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from alembic.config import Config
@@ -12,7 +13,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
-from jtbd_app.services import accounts, mail, seed
+from jtbd_app.services import accounts, mail, reconciliation, seed
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -46,6 +47,15 @@ def send_mail(settings: Settings) -> int:
     return 0 if retrying + failed == 0 else 1
 
 
+def reconcile(settings: Settings) -> int:
+    """Compare the ledger with itself and with the payment gateway; 1 (and the list) when anything differs."""
+    gateway = bootstrap.payment_gateway(settings)
+    with session_scope() as session:
+        report = asyncio.run(reconciliation.reconcile(session, gateway=gateway))
+    print("\n".join(report.lines()))
+    return 0 if report.agrees else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jtbd")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -55,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     promote = sub.add_parser("promote-admin", help="give a user the admin role")
     promote.add_argument("email")
     sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
+    sub.add_parser("reconcile", help="compare the ledger with the payment gateway; exit 1 when they differ")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -82,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{user.email} is now an admin.")
     if args.cmd == "send-mail":
         return send_mail(settings)
+    if args.cmd == "reconcile":
+        return reconcile(settings)
     return 0
 
 

@@ -92,6 +92,13 @@ class SandboxGateway:
         assert isinstance(result, GatewayResult)
         return result
 
+    async def reverse_transfer(
+        self, *, transfer_external_id: str, amount_minor: int, idempotency_key: str
+    ) -> GatewayResult:
+        result = self._once(idempotency_key, lambda: GatewayResult(f"sbx_trr_{secrets.token_hex(8)}", "succeeded"))
+        assert isinstance(result, GatewayResult)
+        return result
+
     async def create_payout_account(self, *, email: str, idempotency_key: str) -> str:
         result = self._once(idempotency_key, lambda: f"sbx_acct_{secrets.token_hex(8)}")
         assert isinstance(result, str)
@@ -107,6 +114,9 @@ class SandboxGateway:
 
     async def payment_status(self, *, external_id: str) -> tuple[str, int, int]:
         raise PaymentFailed("The sandbox keeps no record of its own; the ledger is the record.", retryable=False)
+
+    async def transfer_status(self, *, external_id: str) -> tuple[str, int, int]:
+        raise PaymentFailed("The sandbox does not track transfers; the ledger is the record.", retryable=False)
 
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:
         raise InvalidWebhook("The sandbox sends no webhooks.")

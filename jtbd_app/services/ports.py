@@ -147,6 +147,10 @@ class PaymentGateway(Protocol):
         metadata: dict[str, str],
     ) -> GatewayResult: ...
 
+    async def reverse_transfer(
+        self, *, transfer_external_id: str, amount_minor: int, idempotency_key: str
+    ) -> GatewayResult: ...
+
     async def create_payout_account(self, *, email: str, idempotency_key: str) -> str: ...
 
     async def onboarding_link(self, *, account_external_id: str, refresh_url: str, return_url: str) -> str: ...
@@ -155,6 +159,10 @@ class PaymentGateway(Protocol):
 
     async def payment_status(self, *, external_id: str) -> tuple[str, int, int]:
         """(status, amount received, amount refunded) of a payment, for reconciliation."""
+        ...
+
+    async def transfer_status(self, *, external_id: str) -> tuple[str, int, int]:
+        """(status "paid" | "partially_reversed" | "reversed", amount, amount reversed) of a transfer."""
         ...
 
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:

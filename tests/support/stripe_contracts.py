@@ -1,0 +1,90 @@
+"""Contracts paid through the Stripe adapter against localstripe, with the real services: for integration tests
+(which have no `make_user` fixture) on a database the settings point at."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from jtbd_app.config import _normalise_db_url
+from jtbd_app.db import session_scope
+from jtbd_app.models import Payment
+from jtbd_app.services import accounts, contract_funding, contract_jobs, deliveries, payouts, scheduler, terms
+from jtbd_app.services.ports import PaymentGateway
+from tests.support.app_server import TEST_SECRET
+from tests.support.contracts import Deal, agreed_contract, deliver
+from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+
+VISA = "4242 4242 4242 4242"
+
+
+def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
+    """Settings for the app with Stripe (at `api_base`, a localstripe) on the given database."""
+    return {
+        "DATABASE_URL": _normalise_db_url(database_url),
+        "JTBD_ENV": "test",
+        "SECRET_KEY": TEST_SECRET,
+        "REDIS_URL": "",
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": api_base,
+    }
+
+
+def a_contract_awaiting_funding(price: str = "100") -> Deal:
+    """Carol hired Ken and both accepted the terms (members signed up through the real service)."""
+    with session_scope() as session:
+        if terms.current_terms(session) is None:
+            terms.publish_terms(session, title="Terms", body="Be nice.")
+    members = []
+    for name in ("carol", "ken"):
+        with session_scope() as session:
+            members.append(
+                accounts.sign_up(
+                    session,
+                    email=f"{name}@example.com",
+                    username=name,
+                    display_name=name.title(),
+                    password="correct-horse-battery",
+                    accepted_terms_version=1,
+                )
+            )
+    return agreed_contract(*members, price=price)
+
+
+def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Payment:
+    """The client pays with a test card (confirmed on the server); returns the payment that funded the escrow."""
+    outcome = asyncio.run(
+        contract_funding.fund_contract(
+            session_factory=session_scope,
+            gateway=gateway,
+            viewer=deal.client,
+            contract_id=deal.contract_id,
+            test_card=card,
+        )
+    )
+    with session_scope() as session:
+        payment = session.get(Payment, outcome.payment_id)
+        assert payment is not None
+        return payment
+
+
+def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
+    """Delivered, approved, the contractor onboarded through the account link, and the payout job run."""
+    deliver(deal)
+    with session_scope() as session:
+        deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
+    link = asyncio.run(
+        payouts.start_onboarding(
+            session_factory=session_scope,
+            gateway=gateway,
+            viewer=deal.contractor,
+            refresh_url="http://app.test/wallet?again=1",
+            return_url="http://app.test/wallet",
+        )
+    )
+    assert httpx.get(link, follow_redirects=False).status_code == 302  # localstripe's stand-in for Stripe's form
+    asyncio.run(payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=deal.contractor))
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
