@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from jtbd_app.api import auth_routes, oidc_routes
+from jtbd_app.api import auth_routes, contract_files, oidc_routes
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine
 from jtbd_app.services import health
@@ -26,5 +26,6 @@ def create_api() -> Starlette:
             Route("/api/auth/sign-out", auth_routes.sign_out, methods=["GET", "POST"]),
             Route("/api/auth/oidc/{provider}/login", oidc_routes.begin_login, methods=["GET"]),
             Route("/api/auth/oidc/{provider}/callback", oidc_routes.callback, methods=["GET"]),
+            Route("/api/contracts/files/{file_id}", contract_files.download_file, methods=["GET"]),
         ]
     )

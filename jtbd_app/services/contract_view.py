@@ -211,9 +211,7 @@ def escrow_balance(session: Session, contract: Contract) -> int:
 
 def pending_payout_id(session: Session, *, contract_id: int) -> int | None:
     """The contract's payout still to send, if any (the scheduler sends it anyway; this only saves a wait)."""
-    return session.exec(
-        select(Payout.id).where(Payout.contract_id == contract_id, Payout.status == "pending")
-    ).first()
+    return session.exec(select(Payout.id).where(Payout.contract_id == contract_id, Payout.status == "pending")).first()
 
 
 def _when(moment: datetime | None) -> str:

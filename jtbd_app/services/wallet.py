@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, literal, union_all
+from sqlalchemy import Select, Subquery, func, literal, union_all
+from sqlalchemy import select as select_rows  # plain rows of labelled columns (a UNION of two queries)
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.money import CURRENCIES, Money
@@ -149,10 +151,10 @@ def _paid_out(session: Session, payable_ids: list[int]) -> dict[str, int]:
     return {currency: int(amount or 0) for currency, amount in rows}
 
 
-def _movements(user_id: int):  # type: ignore[no-untyped-def]
+def _movements(user_id: int) -> Subquery:
     """One row per movement the member sees: (entry id, created, kind, contract, currency, signed amount)."""
-    own = (
-        select(
+    own: Select[Any, Any, Any, Any, Any, Any] = (
+        select_rows(
             col(JournalEntry.id).label("entry_id"),
             col(JournalEntry.created_at).label("created_at"),
             col(JournalEntry.kind).label("kind"),
@@ -162,10 +164,10 @@ def _movements(user_id: int):  # type: ignore[no-untyped-def]
         )
         .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
         .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
-        .where(LedgerAccount.kind == "payable", LedgerAccount.user_id == user_id)
+        .where(col(LedgerAccount.kind) == "payable", col(LedgerAccount.user_id) == user_id)
     )
-    as_client = (
-        select(
+    as_client: Select[Any, Any, Any, Any, Any, Any] = (
+        select_rows(
             col(JournalEntry.id).label("entry_id"),
             col(JournalEntry.created_at).label("created_at"),
             col(JournalEntry.kind).label("kind"),
@@ -177,8 +179,8 @@ def _movements(user_id: int):  # type: ignore[no-untyped-def]
         .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
         .join(Contract, col(Contract.id) == col(LedgerAccount.contract_id))
         .where(
-            LedgerAccount.kind == "escrow",
-            Contract.client_id == user_id,
+            col(LedgerAccount.kind) == "escrow",
+            col(Contract.client_id) == user_id,
             col(JournalEntry.kind).in_(("fund", "refund")),
         )
     )
@@ -192,8 +194,8 @@ def _history_count(session: Session, user_id: int) -> int:
 
 def _history(session: Session, user_id: int, page: int) -> list[Movement]:
     movements = _movements(user_id)
-    rows = session.exec(
-        select(*movements.c)
+    rows = session.execute(
+        select_rows(*movements.c)
         .order_by(movements.c.created_at.desc(), movements.c.entry_id.desc())
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)

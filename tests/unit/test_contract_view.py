@@ -91,9 +91,8 @@ def test_a_stranger_or_visitor_learns_nothing(deal: Deal) -> None:
         detail(deal, viewer_of(make_user("mallory")))
     with pytest.raises(NotSignedIn):
         detail(deal, None)
-    with pytest.raises(NotFound):
-        with session_scope() as s:
-            contract_view.contract_detail(s, viewer=deal.client, contract_id=9999)
+    with pytest.raises(NotFound), session_scope() as s:
+        contract_view.contract_detail(s, viewer=deal.client, contract_id=9999)
 
 
 def test_each_party_is_asked_to_accept_until_they_have(db: Session) -> None:
@@ -163,7 +162,10 @@ def test_a_refund_appears_in_the_clients_history(deal: Deal) -> None:
         cancellation.request_cancellation(s, viewer=deal.client, contract_id=deal.contract_id)
     asyncio.run(
         cancellation.agree_cancellation(
-            session_factory=session_scope, gateway=SandboxGateway(), viewer=deal.contractor, contract_id=deal.contract_id
+            session_factory=session_scope,
+            gateway=SandboxGateway(),
+            viewer=deal.contractor,
+            contract_id=deal.contract_id,
         )
     )
     with session_scope() as s:
@@ -190,6 +192,5 @@ def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
 
 
 def test_a_visitor_has_no_wallet() -> None:
-    with pytest.raises(NotSignedIn):
-        with session_scope() as s:
-            wallet.wallet(s, viewer=None)
+    with pytest.raises(NotSignedIn), session_scope() as s:
+        wallet.wallet(s, viewer=None)
