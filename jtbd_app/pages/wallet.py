@@ -153,7 +153,6 @@ def _history() -> rx.Component:
                 ),
                 width="100%",
                 variant="surface",
-                aria_label="History",
             ),
             rx.text("No money has moved yet. Payments, releases and payouts appear here.", color_scheme="gray"),
         ),
