@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.e2e.test_marketplace_flow import place_bid, post_through_the_wizard
 from tests.support.app_server import AppServer
@@ -35,9 +35,8 @@ def deliver(page: Page, url: str, message: str, *, link: str = "", file: tuple[s
         form.get_by_label("Links (one a line)").fill(link)
     if file:
         name, content = file
-        form.locator("input[type=file]").set_input_files(
-            files=[{"name": name, "mimeType": "text/plain", "buffer": content}]
-        )
+        payload: FilePayload = {"name": name, "mimeType": "text/plain", "buffer": content}
+        form.locator("input[type=file]").set_input_files(files=[payload])
         expect(form.get_by_text(name)).to_be_visible()
     form.get_by_role("button", name="Submit delivery").click()
     expect(page.get_by_text("Delivered. The client has been told.")).to_be_visible()
