@@ -37,10 +37,14 @@ class WalletState(SessionState):
         self.loaded = True
 
     @rx.event
-    def load_wallet(self) -> None:
-        """Signed-in only: the viewer's own wallet (the service has no way to ask for another's)."""
+    def load_wallet(self) -> EventSpec | None:
+        """Signed-in only: the viewer's own wallet (the service has no way to ask for another's). Back from the
+        gateway's onboarding (`?payouts=return`), the payout status is asked for at once."""
         self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
-        self._show(self._refresh_viewer(), 1)
+        viewer = self._refresh_viewer()
+        self._show(viewer, 1)
+        back = self.router.url.query_parameters.get("payouts") == "return"
+        return WalletState.refresh_status if back and viewer is not None and not self.refusal else None  # type: ignore[return-value]
 
     @rx.event
     def go_to_page(self, page: int) -> None:

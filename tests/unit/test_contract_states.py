@@ -146,3 +146,10 @@ def test_a_stranger_a_visitor_and_a_missing_file_all_get_the_same_404(db: Sessio
         stranger.get("/api/contracts/files/not-a-number"),
     ]
     assert {(r.status_code, r.text) for r in answers} == {(404, "That file does not exist.")}
+
+
+def test_back_from_payout_onboarding_the_wallet_asks_for_the_status_at_once(db: Session) -> None:
+    token = session_token(make_user("ken"))
+    state = state_for(WalletState, token=token, path="/wallet?payouts=return")
+    follow_up = call(state, "load_wallet")
+    assert follow_up is not None and "refresh_status" in str(follow_up)
