@@ -114,8 +114,7 @@ def _delivery(d: rx.Var) -> rx.Component:
                             lambda f: rx.el.li(
                                 rx.hstack(
                                     rx.link(
-                                        rx.icon("download", size=14),
-                                        f.filename,
+                                        rx.hstack(rx.icon("download", size=14), rx.text(f.filename), spacing="1"),
                                         href=f.url,
                                         aria_label="Download " + f.filename,
                                         is_external=True,
