@@ -13,6 +13,7 @@ from jtbd_app.pages import (
     admin,
     auth,
     coming_soon,
+    contract,
     email_confirmation,
     home,
     listing,
@@ -25,9 +26,12 @@ from jtbd_app.pages import (
     providers,
     settings,
     terms,
+    wallet,
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
+from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contract_review import ContractReviewState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.email_confirmation import EmailConfirmationState
 from jtbd_app.state.invite import InviteState
@@ -42,6 +46,7 @@ from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
+from jtbd_app.state.wallet import WalletState
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,13 @@ ROUTES: list[PageRoute] = [
         providers.providers_page,
         [ProvidersState.load_providers, InviteState.load_invitable],
     ),
+    PageRoute(
+        "/contracts/[id]",
+        "Contract",
+        contract.contract_page,
+        [ContractState.load_contract, ContractReviewState.load_review],
+    ),
+    PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from jtbd_app.api import auth_routes, oidc_routes, payout_routes, stripe_webhook
+from jtbd_app.api import auth_routes, contract_files, oidc_routes, payout_routes, stripe_webhook
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine
 from jtbd_app.services import health
@@ -28,5 +28,6 @@ def create_api() -> Starlette:
             Route("/api/auth/oidc/{provider}/callback", oidc_routes.callback, methods=["GET"]),
             Route(payout_routes.ONBOARDING_PATH, payout_routes.onboarding, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook.receive, methods=["POST"]),
+            Route("/api/contracts/files/{file_id}", contract_files.download_file, methods=["GET"]),
         ]
     )

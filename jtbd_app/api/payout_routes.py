@@ -16,7 +16,7 @@ from jtbd_app.services import payouts
 from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
-ONBOARDING_PATH = "/api/payouts/onboarding"
+ONBOARDING_PATH = payouts.ONBOARDING_PATH
 
 
 async def onboarding(request: Request) -> Response:
@@ -31,8 +31,8 @@ async def onboarding(request: Request) -> Response:
             gateway=payment_gateway(get_settings()),
             viewer=viewer,
             refresh_url=f"{base}{ONBOARDING_PATH}",
-            return_url=f"{base}/wallet?onboarding=returned",
+            return_url=f"{base}{payouts.RETURN_PATH}",
         )
     except (PaymentFailed, DomainError):
-        return RedirectResponse("/wallet?onboarding=failed", status_code=303)
+        return RedirectResponse("/wallet?payouts=failed", status_code=303)
     return RedirectResponse(url, status_code=303)

@@ -143,10 +143,12 @@ def my_contracts() -> rx.Component:
             rx.heading("Contracts", size="5", as_="h2"),
             _table(
                 "Contracts",
-                ["Listing", "Role", "With", "Amount", "State"],
+                ["Contract", "Role", "With", "Amount", "State"],
                 B.contracts,
                 lambda r: rx.table.row(
-                    rx.table.row_header_cell(rx.link(r.title, href="/listings/" + r.listing_id.to_string())),
+                    rx.table.row_header_cell(
+                        rx.link(r.title, href="/contracts/" + r.id.to_string(), aria_label="Open contract: " + r.title)
+                    ),
                     rx.table.cell(r.role),
                     rx.table.cell(r.other_party),
                     rx.table.cell(r.amount),

@@ -105,6 +105,7 @@ def _account_controls() -> rx.Component:
         SessionState.signed_in,
         rx.hstack(
             _messages_link(),
+            _nav_link("Wallet", "/wallet"),
             _bell(),
             rx.cond(SessionState.viewer_is_admin, _nav_link("Admin", "/admin")),
             _profile_menu(),
@@ -166,6 +167,7 @@ def navbar() -> rx.Component:
                                     ),
                                     "/notifications",
                                 ),
+                                _menu_link("Wallet", "/wallet"),
                                 _menu_link("My profile", "/u/" + SessionState.viewer_username),
                                 _menu_link("Account settings", "/settings"),
                                 rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),

@@ -16,7 +16,6 @@ COMING = {
         "Describe an outcome with a budget and a deadline; get a plan of micro-tasks matched to doers.",
     ),
     "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
-    "/wallet": ("Wallet", "Your balance, escrow, payouts and the history of every movement."),
 }
 
 

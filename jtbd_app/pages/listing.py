@@ -130,7 +130,14 @@ def _listing() -> rx.Component:
         rx.cond(
             L.contract_id > 0,
             rx.callout(
-                "Contract #" + L.contract_id.to_string() + " was created and awaits the client's funding.",
+                rx.hstack(
+                    rx.link(
+                        "Open contract #" + L.contract_id.to_string(), href="/contracts/" + L.contract_id.to_string()
+                    ),
+                    rx.text("Its terms, funding, deliveries and payment are there."),
+                    spacing="2",
+                    wrap="wrap",
+                ),
                 icon="file-check",
                 role="status",
             ),

@@ -18,6 +18,10 @@ from jtbd_app.services.ports import PaymentGateway, PayoutAccountStatus
 from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
+# An account link expires: its refresh_url is a route that mints a fresh one; its return_url brings the member back.
+ONBOARDING_PATH = "/api/payouts/onboarding"
+RETURN_PATH = "/wallet?payouts=return"
+
 
 async def send_payout(*, session_factory: SessionFactory, gateway: PaymentGateway, payout_id: int) -> str:
     """Transfer one pending payout; raises PaymentFailed so the scheduler retries with back-off."""

@@ -49,4 +49,11 @@ def call(state: Any, handler: str, *args: Any) -> Any:
         return asyncio.run(result)
     if inspect.isgenerator(result):
         return list(result)
+    if inspect.isasyncgen(result):
+        return asyncio.run(_drain(result))
     return result
+
+
+async def _drain(events: Any) -> list[Any]:
+    """Every value an async generator handler yields (progress steps and events), in order."""
+    return [item async for item in events]

@@ -25,6 +25,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("JTBD_ENV", "test")
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("REDIS_URL", "")
+    monkeypatch.setenv("PRIVATE_FILES_DIR", str(tmp_path / "private"))
     monkeypatch.setattr(passwords, "_hasher", lambda: FAST_HASH)
     passwords._dummy_hash.cache_clear()
     get_settings.cache_clear()

@@ -29,7 +29,7 @@ def test_a_member_gets_a_link_and_one_payout_account_however_often_they_come(db:
     for _ in range(2):
         response = client(token).get("/api/payouts/onboarding")
         # The sandbox needs no details: its link leads straight back to the wallet.
-        assert response.status_code == 303 and response.headers["location"].endswith("/wallet?onboarding=returned")
+        assert response.status_code == 303 and response.headers["location"].endswith("/wallet?payouts=return")
     accounts = db.exec(select(PayoutAccount)).all()
     assert len(accounts) == 1 and accounts[0].gateway == "sandbox" and accounts[0].payouts_enabled
 

@@ -1,0 +1,34 @@
+"""GET /api/contracts/files/{file_id}: a delivery file, for the contract's parties and admins only.
+
+Everyone else (visitors, other members, a file that does not exist) gets the same 404, so the route tells nobody
+which files exist. The file is always a download, never rendered by the browser.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError
+from jtbd_app.services import private_files
+from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
+
+NOT_FOUND = "That file does not exist."
+
+
+async def download_file(request: Request) -> Response:
+    try:
+        with session_scope() as session:
+            viewer = viewer_from_token(session, request.cookies.get(SESSION_COOKIE))
+            row, path = private_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
+            filename, content_type = row.filename, row.content_type
+    except DomainError:
+        return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
+    return FileResponse(
+        path,
+        media_type=content_type or "application/octet-stream",
+        filename=filename,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )

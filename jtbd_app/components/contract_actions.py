@@ -1,0 +1,278 @@
+"""What a party can do on a contract now: accept, fund, deliver, answer a delivery, cancel. Shown only when offered;
+the services decide again."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.forms import field_error, form_error, text_field
+from jtbd_app.components.listing_bids import confirm_dialog
+from jtbd_app.state.contract import UPLOAD_ID, ContractState
+
+D = ContractState.detail
+A = ContractState.detail.actions
+E = ContractState.errors
+TEST_CARDS_HINT = "Test cards: 4242 4242 4242 4242 is paid; 4000 0000 0000 0002 is declined."
+
+
+def _accept() -> rx.Component:
+    return rx.cond(
+        A.accept_terms,
+        rx.card(
+            rx.vstack(
+                rx.heading("Accept the contract", size="4", as_="h3"),
+                rx.text("Read the contract below. Once you both accept it, the client can fund the escrow."),
+                rx.button("I accept this contract", on_click=ContractState.accept_terms),
+                spacing="2",
+            ),
+        ),
+    )
+
+
+def _fund() -> rx.Component:
+    sandbox = rx.el.form(
+        rx.vstack(
+            text_field(
+                "Test card number",
+                "card",
+                E,
+                hint=TEST_CARDS_HINT,
+                input_mode="numeric",
+                auto_complete="off",
+                placeholder="4242 4242 4242 4242",
+            ),
+            rx.button(
+                rx.cond(ContractState.progress, ContractState.progress, "Pay " + D.price + " into escrow"),
+                type="submit",
+                loading=ContractState.progress != "",
+                disabled=ContractState.progress != "",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        on_submit=ContractState.fund,
+        reset_on_submit=False,
+        aria_label="Fund the escrow",
+        key=ContractState.form_key,
+    )
+    # The Stripe adapter's work fills this branch (Stripe Elements); the sandbox form is above.
+    stripe = rx.vstack(
+        rx.text("Pay with card (Stripe)"),
+        spacing="2",
+    )
+    return rx.cond(
+        A.fund,
+        rx.card(
+            rx.vstack(
+                rx.heading("Fund the escrow", size="4", as_="h3"),
+                rx.text(
+                    "Your payment of ",
+                    D.price,
+                    " is held in escrow until you approve the delivery. If the work is cancelled by agreement "
+                    "before delivery, it is refunded in full.",
+                ),
+                rx.cond(ContractState.is_stripe, stripe, sandbox),
+                spacing="3",
+            ),
+        ),
+    )
+
+
+def _deliver() -> rx.Component:
+    form = rx.el.form(
+        rx.vstack(
+            text_field(
+                "What you delivered",
+                "message",
+                E,
+                multiline=True,
+                rows="4",
+                hint="Say what is done and how to check it. Plain text.",
+            ),
+            text_field(
+                "Links (one a line)",
+                "links",
+                E,
+                multiline=True,
+                rows="2",
+                hint="Optional: http(s) links to the work, at most 10.",
+            ),
+            rx.vstack(
+                rx.text("Files", weight="medium", id="delivery-files-label"),
+                rx.upload(
+                    rx.vstack(
+                        rx.text("Drop files here, or press to choose files.", size="2"),
+                        rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2")),
+                        spacing="1",
+                    ),
+                    id=UPLOAD_ID,
+                    multiple=True,
+                    max_files=10,
+                    border="1px dashed var(--gray-a7)",
+                    padding="1rem",
+                    width="100%",
+                    aria_labelledby="delivery-files-label",
+                ),
+                rx.text(
+                    "Optional: at most 10 files. Only the client and you can download them.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                field_error(E["files"], "files"),
+                spacing="1",
+                width="100%",
+            ),
+            rx.button("Submit delivery", type="submit"),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        on_submit=lambda form: ContractState.submit_delivery(  # type: ignore[call-arg]
+            rx.upload_files(upload_id=UPLOAD_ID), form.to(dict)["message"], form.to(dict)["links"]
+        ),
+        reset_on_submit=False,
+        aria_label="Deliver the work",
+        key=ContractState.form_key,
+    )
+    return rx.cond(
+        A.deliver,
+        rx.card(rx.vstack(rx.heading("Deliver the work", size="4", as_="h3"), form, spacing="3")),
+    )
+
+
+def _review_delivery() -> rx.Component:
+    revision = rx.el.form(
+        rx.vstack(
+            text_field(
+                "What needs to change",
+                "reason",
+                E,
+                multiline=True,
+                rows="3",
+                hint="Say what is missing or wrong; the contractor delivers again.",
+            ),
+            rx.text(D.revisions_left.to_string() + " revision(s) left on this contract.", size="2"),
+            rx.button("Ask for a revision", type="submit", variant="soft"),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        on_submit=ContractState.request_revision,
+        reset_on_submit=False,
+        aria_label="Ask for a revision",
+        key=ContractState.form_key,
+    )
+    return rx.cond(
+        A.approve | A.request_revision,
+        rx.card(
+            rx.vstack(
+                rx.heading("Review the delivery", size="4", as_="h3"),
+                rx.cond(
+                    D.auto_release,
+                    rx.text("Without an answer, the escrow is released automatically on ", D.auto_release, "."),
+                ),
+                rx.cond(
+                    A.approve,
+                    confirm_dialog(
+                        "Approve delivery",
+                        "Approve this delivery?",
+                        "The escrow is released: " + D.contractor_receives + " to the contractor and the "
+                        "platform fee to us. This cannot be undone.",
+                        "Approve and release",
+                        ContractState.approve,
+                    ),
+                ),
+                rx.cond(A.request_revision, revision),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def _cancel() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            A.ask_cancel,
+            rx.cond(
+                D.status == "funded",
+                confirm_dialog(
+                    "Ask to cancel",
+                    "Ask to cancel this contract?",
+                    "The other party has to agree. Then the client's payment is refunded in full.",
+                    "Ask to cancel",
+                    ContractState.ask_cancel,
+                    variant="outline",
+                    color_scheme="red",
+                ),
+                confirm_dialog(
+                    "Withdraw from this contract",
+                    "Withdraw from this contract?",
+                    "The contract ends now. No money has moved.",
+                    "Withdraw",
+                    ContractState.ask_cancel,
+                    variant="outline",
+                    color_scheme="red",
+                ),
+            ),
+        ),
+        rx.cond(
+            A.withdraw_cancel,
+            rx.button("Withdraw my request to cancel", variant="soft", on_click=ContractState.withdraw_cancel),
+        ),
+        rx.cond(
+            A.agree_cancel,
+            confirm_dialog(
+                "Agree to cancel",
+                "Agree to cancel?",
+                "The contract ends and the client's payment of " + D.price + " is refunded in full.",
+                "Agree and refund",
+                ContractState.agree_cancel,
+                color_scheme="red",
+            ),
+        ),
+        rx.cond(
+            A.retry_refund,
+            rx.button("Retry the refund", on_click=ContractState.retry_refund, loading=ContractState.progress != ""),
+        ),
+        wrap="wrap",
+        spacing="3",
+    )
+
+
+def actions_section() -> rx.Component:
+    any_action = (
+        A.accept_terms
+        | A.fund
+        | A.deliver
+        | A.approve
+        | A.request_revision
+        | A.ask_cancel
+        | A.withdraw_cancel
+        | A.agree_cancel
+        | A.retry_refund
+    )
+    return rx.vstack(
+        rx.cond(ContractState.notice, rx.callout(ContractState.notice, icon="check", role="status")),
+        rx.cond(
+            ContractState.progress,
+            rx.hstack(rx.spinner(), rx.text(ContractState.progress), role="status", align="center"),
+        ),
+        form_error(E),
+        rx.cond(D.cancel_note, rx.callout(D.cancel_note, icon="info", color_scheme="amber", role="status")),
+        rx.cond(
+            any_action,
+            rx.vstack(
+                rx.heading("What you can do now", size="5", as_="h2"),
+                _accept(),
+                _fund(),
+                _deliver(),
+                _review_delivery(),
+                _cancel(),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )

@@ -1,0 +1,283 @@
+"""A member's wallet: what they may be paid, what escrow holds for or from them, and every movement, all from the ledger.
+
+The history is the postings on the member's own payable accounts plus the funding and refund entries of the
+contracts they pay for as the client, each signed from the member's side: money to them is positive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, Subquery, func, literal, union_all
+from sqlalchemy import select as select_rows  # plain rows of labelled columns (a UNION of two queries)
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.money import CURRENCIES, Money
+from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, PayoutAccount, Posting, utcnow
+from jtbd_app.services.viewer import Viewer, require_viewer
+
+PAGE_SIZE = 20
+PAYOUTS_SHOWN = 20
+CHART_MONTHS = 6
+
+DESCRIPTIONS = {
+    "release": "Escrow released to you",
+    "payout": "Paid out to your payout account",
+    "payout_reversal": "Payout reversed: owed to you again",
+    "fund": "You funded the escrow",
+    "refund": "Escrow refunded to you",
+}
+PAYOUT_STATUS = {"pending": "Waiting to be sent", "paid": "Paid out", "failed": "Failed", "reversed": "Reversed"}
+PAYOUT_ACCOUNT_STATUS = {
+    "none": "No payout account yet",
+    "incomplete": "Onboarding incomplete",
+    "enabled": "Payouts enabled",
+}
+
+
+@dataclass(frozen=True)
+class Movement:
+    date: str = ""
+    description: str = ""
+    contract_id: int = 0
+    contract_link: str = ""
+    amount: str = ""  # signed: "+$90.00" to the member, "-$100.00" from them
+    incoming: bool = False
+
+
+@dataclass(frozen=True)
+class PayoutItem:
+    id: int = 0
+    status: str = ""
+    status_label: str = ""
+    amount: str = ""
+    date: str = ""
+    contract_link: str = ""
+
+
+@dataclass(frozen=True)
+class MonthEarnings:
+    month: str = ""
+    earned: int = 0  # whole major units, for the chart only; the history shows exact amounts
+
+
+@dataclass(frozen=True)
+class Wallet:
+    available: list[str] = field(default_factory=list)  # one formatted amount per currency
+    escrow_as_contractor: list[str] = field(default_factory=list)
+    escrow_as_client: list[str] = field(default_factory=list)
+    paid_out: list[str] = field(default_factory=list)
+    history: list[Movement] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    payouts: list[PayoutItem] = field(default_factory=list)
+    payout_account: str = "none"  # none | incomplete | enabled
+    payout_account_label: str = PAYOUT_ACCOUNT_STATUS["none"]
+    chart_currency: str = ""
+    earnings: list[MonthEarnings] = field(default_factory=list)
+    test_money: bool = False
+
+
+def _formatted(totals: dict[str, int]) -> list[str]:
+    return [Money(amount, currency).format() for currency, amount in sorted(totals.items()) if amount]
+
+
+def _signed(amount_minor: int, currency: str) -> str:
+    text = Money(abs(amount_minor), currency).format()
+    return f"+{text}" if amount_minor > 0 else f"-{text}"
+
+
+def _page_number(page: object) -> int:
+    try:
+        number = int(page) if isinstance(page, (int, str)) and not isinstance(page, bool) else 1
+    except ValueError:
+        number = 1
+    return max(1, min(number, 10_000))
+
+
+def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_money: bool = False) -> Wallet:
+    """The viewer's own wallet; there is no way to ask for anyone else's."""
+    user_id = require_viewer(viewer).user_id
+    payable = session.exec(
+        select(LedgerAccount).where(LedgerAccount.kind == "payable", LedgerAccount.user_id == user_id)
+    ).all()
+    total = _history_count(session, user_id)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(_page_number(page), pages)
+    account_status = _payout_account_status(session, user_id)
+    chart_currency, earnings = _earnings(session, [a for a in payable if a.id is not None])
+    return Wallet(
+        available=_formatted({a.currency: a.balance_minor for a in payable}),
+        escrow_as_contractor=_formatted(_escrow_totals(session, col(Contract.contractor_id) == user_id)),
+        escrow_as_client=_formatted(_escrow_totals(session, col(Contract.client_id) == user_id)),
+        paid_out=_formatted(_paid_out(session, [a.id for a in payable if a.id is not None])),
+        history=_history(session, user_id, number),
+        page=number,
+        pages=pages,
+        total=total,
+        payouts=_payouts(session, user_id),
+        payout_account=account_status,
+        payout_account_label=PAYOUT_ACCOUNT_STATUS[account_status],
+        chart_currency=chart_currency,
+        earnings=earnings,
+        test_money=test_money,
+    )
+
+
+def _escrow_totals(session: Session, party: object) -> dict[str, int]:
+    rows = session.exec(
+        select(LedgerAccount.currency, func.sum(LedgerAccount.balance_minor))
+        .join(Contract, col(Contract.id) == col(LedgerAccount.contract_id))
+        .where(LedgerAccount.kind == "escrow", party)  # type: ignore[arg-type]
+        .group_by(col(LedgerAccount.currency))
+    ).all()
+    return {currency: int(amount or 0) for currency, amount in rows}
+
+
+def _paid_out(session: Session, payable_ids: list[int]) -> dict[str, int]:
+    """Net of payouts and their reversals: debits of the payable accounts by those entries."""
+    if not payable_ids:
+        return {}
+    rows = session.exec(
+        select(JournalEntry.currency, func.sum(Posting.amount_minor))
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .where(col(Posting.account_id).in_(payable_ids), col(JournalEntry.kind).in_(("payout", "payout_reversal")))
+        .group_by(col(JournalEntry.currency))
+    ).all()
+    return {currency: int(amount or 0) for currency, amount in rows}
+
+
+def _movements(user_id: int) -> Subquery:
+    """One row per movement the member sees: (entry id, created, kind, contract, currency, signed amount)."""
+    own: Select[Any, Any, Any, Any, Any, Any] = (
+        select_rows(
+            col(JournalEntry.id).label("entry_id"),
+            col(JournalEntry.created_at).label("created_at"),
+            col(JournalEntry.kind).label("kind"),
+            col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.currency).label("currency"),
+            (literal(0) - col(Posting.amount_minor)).label("amount"),  # payable is credit-normal
+        )
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+        .where(col(LedgerAccount.kind) == "payable", col(LedgerAccount.user_id) == user_id)
+    )
+    as_client: Select[Any, Any, Any, Any, Any, Any] = (
+        select_rows(
+            col(JournalEntry.id).label("entry_id"),
+            col(JournalEntry.created_at).label("created_at"),
+            col(JournalEntry.kind).label("kind"),
+            col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.currency).label("currency"),
+            col(Posting.amount_minor).label("amount"),  # escrow credited = the client's money went in
+        )
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+        .join(Contract, col(Contract.id) == col(LedgerAccount.contract_id))
+        .where(
+            col(LedgerAccount.kind) == "escrow",
+            col(Contract.client_id) == user_id,
+            col(JournalEntry.kind).in_(("fund", "refund")),
+        )
+    )
+    return union_all(own, as_client).subquery()
+
+
+def _history_count(session: Session, user_id: int) -> int:
+    movements = _movements(user_id)
+    return int(session.exec(select(func.count()).select_from(movements)).one())
+
+
+def _history(session: Session, user_id: int, page: int) -> list[Movement]:
+    movements = _movements(user_id)
+    rows = session.execute(
+        select_rows(*movements.c)
+        .order_by(movements.c.created_at.desc(), movements.c.entry_id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    result = []
+    for _entry_id, created_at, kind, contract_id, currency, amount in rows:
+        label = DESCRIPTIONS.get(kind, kind.replace("_", " ").capitalize())
+        result.append(
+            Movement(
+                date=_date(created_at),
+                description=f"{label} (contract #{contract_id})" if contract_id else label,
+                contract_id=contract_id or 0,
+                contract_link=f"/contracts/{contract_id}" if contract_id else "",
+                amount=_signed(int(amount), currency),
+                incoming=int(amount) > 0,
+            )
+        )
+    return result
+
+
+def _date(moment: object) -> str:
+    if isinstance(moment, str):  # SQLite hands back text from a UNION
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%-d %b %Y") if isinstance(moment, datetime) else ""
+
+
+def _payouts(session: Session, user_id: int) -> list[PayoutItem]:
+    rows = session.exec(
+        select(Payout).where(Payout.user_id == user_id).order_by(col(Payout.id).desc()).limit(PAYOUTS_SHOWN)
+    ).all()
+    return [
+        PayoutItem(
+            id=p.id or 0,
+            status=p.status,
+            status_label=PAYOUT_STATUS.get(p.status, p.status),
+            amount=Money(p.amount_minor, p.currency).format(),
+            date=_date(p.created_at),
+            contract_link=f"/contracts/{p.contract_id}" if p.contract_id else "",
+        )
+        for p in rows
+    ]
+
+
+def _payout_account_status(session: Session, user_id: int) -> str:
+    account = session.get(PayoutAccount, user_id)
+    if account is None:
+        return "none"
+    return "enabled" if account.payouts_enabled else "incomplete"
+
+
+def _earnings(session: Session, payable: list[LedgerAccount]) -> tuple[str, list[MonthEarnings]]:
+    """Released to the member per month over the last months, in the currency they earned most in."""
+    if not payable:
+        return "", []
+    since = utcnow() - timedelta(days=31 * CHART_MONTHS)
+    rows = session.exec(
+        select(JournalEntry.created_at, JournalEntry.currency, Posting.amount_minor)
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .where(
+            col(Posting.account_id).in_([a.id for a in payable]),
+            JournalEntry.kind == "release",
+            col(JournalEntry.created_at) >= since,
+        )
+    ).all()
+    by_currency: dict[str, int] = defaultdict(int)
+    for _created, currency, amount in rows:
+        by_currency[currency] -= amount
+    if not by_currency:
+        return "", []
+    currency = max(by_currency, key=lambda c: by_currency[c])
+    now = utcnow()
+    months: list[tuple[int, int]] = []
+    year, month = now.year, now.month
+    for _ in range(CHART_MONTHS):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months.reverse()
+    totals: dict[tuple[int, int], int] = dict.fromkeys(months, 0)
+    for created, row_currency, amount in rows:
+        if row_currency == currency and (created.year, created.month) in totals:
+            totals[(created.year, created.month)] -= amount
+    scale = 10 ** CURRENCIES[currency]
+    return currency, [
+        MonthEarnings(datetime(y, m, 1).strftime("%b %Y"), (totals[(y, m)] + scale // 2) // scale) for y, m in months
+    ]

@@ -1,0 +1,218 @@
+"""/contracts/[id]: the workspace of one contract. Thin: each handler resolves the viewer from the cookie, takes the
+contract id from the route, and calls one service, which decides whether this viewer may do it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.bootstrap import payment_gateway
+from jtbd_app.config import get_settings
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
+from jtbd_app.services import cancellation, contract_funding, contract_view, contracts, deliveries, payouts
+from jtbd_app.services.ports import PaymentFailed
+from jtbd_app.services.private_files import IncomingFile
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.contract_review import ContractReviewState
+from jtbd_app.state.session import SessionState
+
+UPLOAD_ID = "delivery_files"
+
+
+def _text(form: object, key: str) -> str:
+    value = form.get(key) if isinstance(form, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+class ContractState(SessionState):
+    detail: contract_view.ContractDetail = contract_view.ContractDetail()
+    loaded: bool = False
+    found: bool = False
+    refusal: str = ""
+    errors: dict[str, str] = {}
+    notice: str = ""
+    progress: str = ""  # "Processing payment…" while the gateway works
+    is_stripe: bool = False
+    form_key: int = 0  # bumped after a successful submit, so the forms start empty again
+
+    @rx.var
+    def route_contract_id(self) -> str:
+        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+
+    def _reload(self, viewer: Viewer | None) -> None:
+        gateway = payment_gateway(get_settings())
+        self.is_stripe = gateway.name == "stripe"
+        try:
+            with session_scope() as session:
+                self.detail = contract_view.contract_detail(
+                    session, viewer=viewer, contract_id=self.route_contract_id, test_money=gateway.test_money
+                )
+            self.found, self.refusal = True, ""
+        except NotSignedIn as exc:
+            self.found, self.refusal, self.detail = False, exc.message, contract_view.ContractDetail()
+        except NotFound:
+            self.found, self.refusal, self.detail = False, "", contract_view.ContractDetail()
+
+    def _done(self, viewer: Viewer | None, notice: str) -> None:
+        self.errors, self.notice, self.form_key = {}, notice, self.form_key + 1
+        self._reload(viewer)
+
+    def _failed(self, exc: DomainError) -> None:
+        self.errors, self.notice = field_errors(exc), ""
+
+    def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
+        viewer = self._viewer()
+        try:
+            with session_scope() as session:
+                action(session, viewer)
+        except DomainError as exc:
+            self._failed(exc)
+            self._reload(viewer)
+            return False
+        self._done(viewer, notice)
+        return True
+
+    @rx.event
+    def load_contract(self) -> None:
+        """Parties and admins only: the service answers NotFound to anyone else."""
+        self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
+        self._reload(self._refresh_viewer())
+        self.loaded = True
+
+    @rx.event
+    def accept_terms(self) -> None:
+        """The viewer accepts the version they were shown; the service refuses non-parties and stale versions."""
+        version = self.detail.document_version
+        self._act(
+            lambda s, v: contracts.accept_terms(s, viewer=v, contract_id=self.route_contract_id, version=version),
+            "You accepted the contract.",
+        )
+
+    @rx.event
+    async def fund(self, form: dict[str, Any]) -> AsyncIterator[None]:
+        """The client pays into escrow (the sandbox takes a test card); progress shows while the gateway works."""
+        card = _text(form, "card")
+        self.errors, self.notice, self.progress = {}, "", "Processing payment…"
+        yield
+        viewer = self._viewer()
+        try:
+            outcome = await contract_funding.fund_contract(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+                test_card=card,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        self.progress = ""
+        if outcome.status == "funded":
+            self._done(viewer, "Payment received: the escrow is funded and the work can start.")
+        else:  # Stripe: the browser confirms the card; the webhook funds the escrow
+            self._done(viewer, "Confirm the payment with your card to fund the escrow.")
+
+    @rx.event
+    async def submit_delivery(
+        self, files: list[rx.UploadFile], message: str = "", links: str = ""
+    ) -> AsyncIterator[EventSpec | None]:
+        """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
+        limit = get_settings().delivery_max_file_mb * 1024 * 1024
+        incoming = []
+        for upload in files if isinstance(files, list) else []:
+            content = await upload.read(limit + 1)
+            incoming.append(IncomingFile(upload.filename or "file", content))
+        if self._act(
+            lambda s, v: deliveries.submit_delivery(
+                s,
+                viewer=v,
+                contract_id=self.route_contract_id,
+                message=message if isinstance(message, str) else "",
+                links=links if isinstance(links, str) else "",
+                files=incoming,
+            ),
+            "Delivered. The client has been told.",
+        ):
+            yield rx.clear_selected_files(UPLOAD_ID)
+
+    @rx.event
+    async def approve(self) -> EventSpec | None:
+        """The client approves the delivery: the escrow is released; the payout is sent now if it can be."""
+        contract_id = self.route_contract_id
+        if not self._act(
+            lambda s, v: deliveries.approve_delivery(s, viewer=v, contract_id=contract_id),
+            "Approved. The escrow was released to the contractor.",
+        ):
+            return None
+        with session_scope() as session:
+            payout_id = contract_view.pending_payout_id(session, contract_id=contracts.contract_id_of(contract_id))
+        if payout_id is not None:
+            with contextlib.suppress(PaymentFailed):  # best effort: the scheduler sends it anyway, with retries
+                await payouts.send_payout(
+                    session_factory=session_scope, gateway=payment_gateway(get_settings()), payout_id=payout_id
+                )
+            self._reload(self._viewer())
+        return ContractReviewState.load_review  # type: ignore[return-value]  # the review form opens now
+
+    @rx.event
+    def request_revision(self, form: dict[str, Any]) -> None:
+        """The client asks for changes, with a reason; the service checks it is their contract."""
+        reason = _text(form, "reason")
+        self._act(
+            lambda s, v: deliveries.request_revision(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
+            "Revision requested. The contractor has been told.",
+        )
+
+    @rx.event
+    def ask_cancel(self) -> None:
+        """A party withdraws (unfunded) or asks the other to agree to cancel (funded)."""
+        self._act(
+            lambda s, v: cancellation.request_cancellation(s, viewer=v, contract_id=self.route_contract_id),
+            "Done. The other party has been told.",
+        )
+
+    @rx.event
+    def withdraw_cancel(self) -> None:
+        """The party who asked to cancel takes it back."""
+        self._act(
+            lambda s, v: cancellation.withdraw_cancellation(s, viewer=v, contract_id=self.route_contract_id),
+            "Your request to cancel was withdrawn.",
+        )
+
+    async def _refund(self, notice: str) -> AsyncIterator[None]:
+        self.errors, self.notice, self.progress = {}, "", "Refunding the payment…"
+        yield
+        viewer = self._viewer()
+        try:
+            await cancellation.agree_cancellation(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        self.progress = ""
+        self._done(viewer, notice)
+
+    @rx.event
+    async def agree_cancel(self) -> AsyncIterator[None]:
+        """The other party agrees to cancel: the client's payment is refunded, then the contract ends."""
+        async for _ in self._refund("Cancelled by agreement. The payment was refunded to the client."):
+            yield
+
+    @rx.event
+    async def retry_refund(self) -> AsyncIterator[None]:
+        """Either party retries a refund that did not finish."""
+        async for _ in self._refund("The refund went through; the contract is cancelled."):
+            yield

@@ -1,0 +1,101 @@
+"""/wallet: the viewer's own balance, escrow, payouts and history; setting up payouts at the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.bootstrap import payment_gateway
+from jtbd_app.config import get_settings
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.services import payouts, wallet
+from jtbd_app.services.ports import PaymentFailed
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.session import SessionState
+
+
+class WalletState(SessionState):
+    wallet: wallet.Wallet = wallet.Wallet()
+    loaded: bool = False
+    refusal: str = ""
+    errors: dict[str, str] = {}
+    notice: str = ""
+    progress: str = ""
+
+    def _show(self, viewer: Viewer | None, page: object) -> None:
+        try:
+            with session_scope() as session:
+                self.wallet = wallet.wallet(
+                    session, viewer=viewer, page=page, test_money=payment_gateway(get_settings()).test_money
+                )
+            self.refusal = ""
+        except DomainError as exc:
+            self.refusal, self.wallet = exc.message, wallet.Wallet()
+        self.loaded = True
+
+    @rx.event
+    def load_wallet(self) -> EventSpec | None:
+        """Signed-in only: the viewer's own wallet (the service has no way to ask for another's). Back from the
+        gateway's onboarding (`?payouts=return`), the payout status is asked for at once."""
+        self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
+        viewer = self._refresh_viewer()
+        self._show(viewer, 1)
+        answer = self.router.url.query_parameters.get("payouts")
+        if answer == "failed":
+            self.errors = {"form": "Payout setup could not be opened just now. Nothing changed; please try again."}
+        back = answer == "return"
+        return WalletState.refresh_status if back and viewer is not None and not self.refusal else None  # type: ignore[return-value]
+
+    @rx.event
+    def go_to_page(self, page: int) -> None:
+        """Signed-in only: another page of the viewer's own history."""
+        self._show(self._viewer(), page)
+
+    @rx.event
+    async def set_up_payouts(self) -> AsyncIterator[EventSpec | None]:
+        """Creates the viewer's own payout account at the gateway and opens its onboarding link."""
+        self.errors, self.notice, self.progress = {}, "", "Opening payout setup…"
+        yield None
+        viewer = self._viewer()
+        base = get_settings().app_url.rstrip("/")
+        gateway = payment_gateway(get_settings())
+        try:
+            url = await payouts.start_onboarding(
+                session_factory=session_scope,
+                gateway=gateway,
+                viewer=viewer,
+                refresh_url=f"{base}{payouts.ONBOARDING_PATH}",
+                return_url=f"{base}{payouts.RETURN_PATH}",
+            )
+        except DomainError as exc:
+            self.progress, self.errors = "", field_errors(exc)
+            return
+        except PaymentFailed as exc:
+            self.progress, self.errors = "", {"form": f"{exc.message} Please try again."}
+            return
+        self.progress = ""
+        if gateway.test_money:  # the sandbox account is ready at once: nothing to fill in elsewhere
+            self.notice = "Payouts are set up (sandbox)."
+            self._show(viewer, self.wallet.page)
+            return
+        yield rx.redirect(url, is_external=True)
+
+    @rx.event
+    async def refresh_status(self) -> None:
+        """Asks the gateway about the viewer's own payout account now, rather than wait for its webhook."""
+        viewer = self._viewer()
+        try:
+            await payouts.refresh_account_status(
+                session_factory=session_scope, gateway=payment_gateway(get_settings()), viewer=viewer
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return
+        except PaymentFailed as exc:
+            self.errors = {"form": f"{exc.message} Please try again."}
+            return
+        self.errors, self.notice = {}, "Payout status refreshed."
+        self._show(viewer, self.wallet.page)

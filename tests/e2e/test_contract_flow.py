@@ -1,0 +1,125 @@
+"""A contract end to end, three members in three browsers: hire through a bid, both accept the contract, fund
+with the sandbox's test card (after a declined one), deliver with a link and a file, ask for a revision, deliver
+again, approve; the file stays private to the parties and the contractor's wallet shows the payout."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import Browser, FilePayload, Page, expect
+
+from tests.e2e.test_marketplace_flow import place_bid, post_through_the_wizard
+from tests.support.app_server import AppServer
+from tests.support.browser import expect_field_message, sign_up_new_member
+
+BANNER = "Test money: the sandbox gateway is on; no real card is charged and no real money moves."
+
+
+def open_contract(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name=re.compile(r"^Contract #\d+$"))).to_be_visible()
+
+
+def accept_contract(page: Page, url: str) -> None:
+    open_contract(page, url)
+    page.get_by_role("button", name="I accept this contract").click()
+    expect(page.get_by_text("You accepted the contract.")).to_be_visible()
+
+
+def deliver(page: Page, url: str, message: str, *, link: str = "", file: tuple[str, bytes] | None = None) -> None:
+    open_contract(page, url)
+    form = page.get_by_role("form", name="Deliver the work")
+    form.get_by_label("What you delivered").fill(message)
+    if link:
+        form.get_by_label("Links (one a line)").fill(link)
+    if file:
+        name, content = file
+        payload: FilePayload = {"name": name, "mimeType": "text/plain", "buffer": content}
+        form.locator("input[type=file]").set_input_files(files=[payload])
+        expect(form.get_by_text(name)).to_be_visible()
+    form.get_by_role("button", name="Submit delivery").click()
+    expect(page.get_by_text("Delivered. The client has been told.")).to_be_visible()
+
+
+def test_hire_fund_deliver_revise_approve_and_get_paid(
+    app_server: AppServer, browser: Browser, page: Page, other_page: Page
+) -> None:
+    base = app_server.url
+    title = f"Design a logo {uuid.uuid4().hex[:6]}"
+    client, contractor = page, other_page
+    sign_up_new_member(client, base, "client", "Cora Client")
+    listing_url = post_through_the_wizard(client, base, title)
+    sign_up_new_member(contractor, base, "designer", "Dana Designer")
+    place_bid(contractor, listing_url, "140", "I design logos for small businesses.")
+
+    client.goto(listing_url)
+    client.get_by_role("button", name="Accept bid from Dana Designer").click()
+    client.get_by_role("button", name="Accept bid").click()
+    client.get_by_role("link", name=re.compile(r"Open contract #\d+")).click()
+    client.wait_for_url(re.compile(r"/contracts/\d+$"))
+    contract_url = client.url
+    expect(client.get_by_text(BANNER)).to_be_visible()
+    accept_contract(client, contract_url)
+    accept_contract(contractor, contract_url)
+
+    open_contract(client, contract_url)
+    card = client.get_by_label("Test card number")
+    expect(client.get_by_text("4242 4242 4242 4242 is paid")).to_be_visible()
+    card.fill("4000 0000 0000 0002")
+    client.get_by_role("button", name="Pay $140.00 into escrow").click()
+    expect_field_message(card, "Your card was declined (test card).")
+    card.fill("4242 4242 4242 4242")
+    client.get_by_role("button", name="Pay $140.00 into escrow").click()
+    expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
+    expect(client.get_by_label("Contract summary")).to_contain_text("$140.00")
+
+    deliver(
+        contractor,
+        contract_url,
+        "Three logo concepts, as agreed.",
+        link="https://example.com/logos",
+        file=("concepts.txt", b"three concepts"),
+    )
+
+    open_contract(client, contract_url)
+    delivery = client.get_by_role("listitem", name="Delivery 1")
+    expect(delivery).to_contain_text("Three logo concepts, as agreed.")
+    expect(delivery.get_by_role("link", name="https://example.com/logos")).to_be_visible()
+    download = delivery.get_by_role("link", name="Download concepts.txt")
+    file_url = base + str(download.get_attribute("href"))
+    answer = client.request.get(file_url)
+    assert answer.status == 200 and answer.body() == b"three concepts"
+    assert answer.headers["content-disposition"].startswith("attachment")
+
+    stranger = browser.new_context().new_page()
+    stranger.set_default_timeout(20_000)
+    sign_up_new_member(stranger, base, "nosy", "Nico Nosy")
+    assert stranger.request.get(file_url).status == 404
+    stranger.goto(contract_url)
+    expect(stranger.get_by_role("heading", name="Contract not found")).to_be_visible()
+    stranger.context.close()
+
+    client.get_by_label("What needs to change").fill("Please try a darker blue.")
+    client.get_by_role("button", name="Ask for a revision").click()
+    expect(client.get_by_text("Revision requested. The contractor has been told.")).to_be_visible()
+
+    open_contract(contractor, contract_url)
+    expect(contractor.get_by_role("listitem", name="Delivery 1")).to_contain_text(
+        "The client asked for a revision: Please try a darker blue."
+    )
+    deliver(contractor, contract_url, "Darker blue, as asked.")
+
+    open_contract(client, contract_url)
+    client.get_by_role("button", name="Approve delivery").click()
+    client.get_by_role("button", name="Approve and release").click()
+    expect(client.get_by_text("Approved. The escrow was released")).to_be_visible()
+    expect(client.get_by_text("Completed").first).to_be_visible()
+
+    contractor.get_by_role("navigation", name="Main").get_by_role("link", name="Wallet").first.click()
+    expect(contractor.get_by_role("heading", name="Wallet")).to_be_visible()
+    expect(contractor.get_by_text(BANNER)).to_be_visible()
+    expect(contractor.get_by_label("Paid out in total")).to_contain_text("$126.00")
+    history = contractor.get_by_role("table", name="Every movement of your money")
+    expect(history).to_contain_text("+$126.00")
+    expect(history).to_contain_text("Paid out to your payout account")

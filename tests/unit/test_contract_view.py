@@ -1,0 +1,196 @@
+"""What the contract workspace and the wallet show to whom, derived from the ledger."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import Session, select
+
+from jtbd_app.adapters.payments_sandbox import SandboxGateway
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import NotFound, NotSignedIn
+from jtbd_app.models import Bid, Payout
+from jtbd_app.services import bids, cancellation, contract_view, deliveries, payouts, wallet
+from jtbd_app.services.private_files import IncomingFile
+from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.factories import make_listing
+from tests.unit.conftest import make_user
+
+
+@pytest.fixture
+def deal() -> Deal:
+    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
+
+
+def detail(deal: Deal, who: object) -> contract_view.ContractDetail:
+    with session_scope() as s:
+        return contract_view.contract_detail(s, viewer=who, contract_id=deal.contract_id, test_money=True)  # type: ignore[arg-type]
+
+
+def approve(deal: Deal) -> None:
+    with session_scope() as s:
+        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
+
+
+def pay_out(deal: Deal) -> None:
+    with session_scope() as s:
+        payout_id = contract_view.pending_payout_id(s, contract_id=deal.contract_id)
+    assert payout_id is not None
+    asyncio.run(payouts.send_payout(session_factory=session_scope, gateway=SandboxGateway(), payout_id=payout_id))
+
+
+def test_the_client_sees_the_terms_the_money_and_may_fund(deal: Deal) -> None:
+    shown = detail(deal, deal.client)
+    assert shown.role == "client" and shown.status == "awaiting_funding"
+    assert shown.price == "$100.00" and shown.fee == "$10.00" and shown.contractor_receives == "$90.00"
+    assert shown.fee_percent == "10%" and shown.escrow_held == "$0.00"
+    assert shown.client.username == "carol" and shown.contractor.display_name == "Ken"
+    assert "**Price:** $100.00" in shown.document_body and shown.document_version == 1
+    assert all(a.accepted and a.when for a in shown.acceptances)
+    assert shown.actions.fund and shown.actions.ask_cancel and not shown.actions.deliver
+    assert shown.thread_link.startswith("/messages/") and shown.test_money and not shown.read_only
+
+
+def test_the_contractor_may_deliver_once_funded_and_sees_the_escrow_held(deal: Deal) -> None:
+    fund(deal)
+    shown = detail(deal, deal.contractor)
+    assert shown.role == "contractor" and shown.escrow_held == "$100.00" and shown.due
+    assert shown.actions.deliver and not shown.actions.fund and not shown.actions.approve
+    assert [t.kind for t in shown.timeline][:2] == ["funded", "agreed"]
+
+
+def test_a_delivery_shows_its_files_and_the_client_may_approve_or_ask_for_a_revision(deal: Deal) -> None:
+    fund(deal)
+    with session_scope() as s:
+        deliveries.submit_delivery(
+            s,
+            viewer=deal.contractor,
+            contract_id=deal.contract_id,
+            message="Done.",
+            links="https://example.com/work",
+            files=[IncomingFile("report.txt", b"the report")],
+        )
+    shown = detail(deal, deal.client)
+    assert shown.actions.approve and shown.actions.request_revision and shown.auto_release
+    delivery = shown.deliveries[0]
+    assert delivery.number == 1 and delivery.links == ["https://example.com/work"]
+    assert delivery.files[0].filename == "report.txt" and delivery.files[0].url.startswith("/api/contracts/files/")
+    assert shown.revisions_left == 2
+
+
+def test_an_admin_sees_the_contract_read_only(deal: Deal) -> None:
+    admin = viewer_of(make_user("boss", role="admin"))
+    shown = detail(deal, admin)
+    assert shown.role == "admin" and shown.read_only and shown.actions == contract_view.Actions()
+    assert shown.thread_link == "" and shown.price == "$100.00"
+
+
+def test_a_stranger_or_visitor_learns_nothing(deal: Deal) -> None:
+    with pytest.raises(NotFound):
+        detail(deal, viewer_of(make_user("mallory")))
+    with pytest.raises(NotSignedIn):
+        detail(deal, None)
+    with pytest.raises(NotFound), session_scope() as s:
+        contract_view.contract_detail(s, viewer=deal.client, contract_id=9999)
+
+
+def test_each_party_is_asked_to_accept_until_they_have(db: Session) -> None:
+    carol, ken = make_user("carol"), make_user("ken")
+    listing = make_listing(carol)
+    with session_scope() as s:
+        bid_id = bids.place_bid(
+            s,
+            viewer=viewer_of(ken),
+            listing_id=listing.id,
+            values={"amount": "50", "message": "I can do it well.", "delivery_days": "3"},
+        )
+    with session_scope() as s:
+        contract_id = bids.accept_bid(s, viewer=viewer_of(carol), bid_id=bid_id)
+    deal = Deal(contract_id, viewer_of(carol), viewer_of(ken))
+    shown = detail(deal, deal.client)
+    assert shown.actions.accept_terms and not shown.actions.fund and shown.funding_deadline
+    assert [a.accepted for a in shown.acceptances] == [False, False]
+    assert db.exec(select(Bid)).one().status == "accepted"
+
+
+def test_a_request_to_cancel_is_offered_to_the_other_party_to_agree(deal: Deal) -> None:
+    fund(deal)
+    with session_scope() as s:
+        cancellation.request_cancellation(s, viewer=deal.contractor, contract_id=deal.contract_id)
+    mine, theirs = detail(deal, deal.contractor), detail(deal, deal.client)
+    assert mine.actions.withdraw_cancel and not mine.actions.agree_cancel and mine.cancel_note.startswith("You asked")
+    assert theirs.actions.agree_cancel and not theirs.actions.ask_cancel and "Ken asked to cancel" in theirs.cancel_note
+
+
+def test_the_wallet_after_a_funded_and_released_contract_as_contractor_and_client(deal: Deal) -> None:
+    fund(deal)
+    deliver(deal)
+    approve(deal)
+    with session_scope() as s:
+        before = wallet.wallet(s, viewer=deal.contractor)
+    assert before.available == ["$90.00"] and before.paid_out == [] and before.payouts[0].status == "pending"
+    pay_out(deal)
+    with session_scope() as s:
+        mine = wallet.wallet(s, viewer=deal.contractor, test_money=True)
+        theirs = wallet.wallet(s, viewer=deal.client)
+    assert mine.available == [] and mine.paid_out == ["$90.00"] and mine.escrow_as_contractor == []
+    assert [(m.description, m.amount) for m in mine.history] == [
+        (f"Paid out to your payout account (contract #{deal.contract_id})", "-$90.00"),
+        (f"Escrow released to you (contract #{deal.contract_id})", "+$90.00"),
+    ]
+    assert mine.payouts[0].status_label == "Paid out" and mine.test_money
+    assert mine.chart_currency == "USD" and mine.earnings[-1].earned == 90 and len(mine.earnings) == 6
+    assert [(m.description, m.amount) for m in theirs.history] == [
+        (f"You funded the escrow (contract #{deal.contract_id})", "-$100.00")
+    ]
+    assert theirs.available == [] and theirs.earnings == []
+
+
+def test_the_wallet_shows_escrow_held_for_and_from_the_member(deal: Deal) -> None:
+    fund(deal)
+    with session_scope() as s:
+        contractor = wallet.wallet(s, viewer=deal.contractor)
+        client = wallet.wallet(s, viewer=deal.client)
+    assert contractor.escrow_as_contractor == ["$100.00"] and contractor.escrow_as_client == []
+    assert client.escrow_as_client == ["$100.00"] and client.history[0].amount == "-$100.00"
+
+
+def test_a_refund_appears_in_the_clients_history(deal: Deal) -> None:
+    fund(deal)
+    with session_scope() as s:
+        cancellation.request_cancellation(s, viewer=deal.client, contract_id=deal.contract_id)
+    asyncio.run(
+        cancellation.agree_cancellation(
+            session_factory=session_scope,
+            gateway=SandboxGateway(),
+            viewer=deal.contractor,
+            contract_id=deal.contract_id,
+        )
+    )
+    with session_scope() as s:
+        client = wallet.wallet(s, viewer=deal.client)
+    assert [m.amount for m in client.history] == ["+$100.00", "-$100.00"] and client.escrow_as_client == []
+
+
+def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
+    carol, ken = make_user("carol"), make_user("ken")
+    for n in range(11):
+        deal = agreed_contract(carol, ken, price=str(10 + n))
+        fund(deal)
+        deliver(deal)
+        approve(deal)
+        pay_out(deal)
+    with session_scope() as s:
+        first = wallet.wallet(s, viewer=viewer_of(ken), page=1)
+        second = wallet.wallet(s, viewer=viewer_of(ken), page="2")
+        beyond = wallet.wallet(s, viewer=viewer_of(ken), page="nonsense")
+    assert first.total == 22 and first.pages == 2 and len(first.history) == 20 and len(second.history) == 2
+    assert first.history[0].amount == "-$18.00" and second.history[-1].amount == "+$9.00"
+    assert beyond.page == 1 and first.paid_out == ["$148.50"]
+    assert len(db.exec(select(Payout).where(Payout.status == "paid")).all()) == 11
+
+
+def test_a_visitor_has_no_wallet() -> None:
+    with pytest.raises(NotSignedIn), session_scope() as s:
+        wallet.wallet(s, viewer=None)
