@@ -11,7 +11,7 @@ from alembic import command
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.listing_query import ListingQuery
-from jtbd_app.models import Listing, Profile, utcnow
+from jtbd_app.models import Listing, utcnow
 from jtbd_app.services.listing_search import search_listings
 
 
@@ -41,7 +41,7 @@ def _upgrade_with_listings_then_down_and_up(url: str) -> None:
     config = cli.alembic_config(url)
     command.upgrade(config, "0002")
     engine = create_engine(url)
-    # Plain SQL: the User model has columns that later migrations add.
+    # Plain SQL: the User and Profile models have columns that later migrations add.
     with engine.begin() as conn:
         owner_id = conn.execute(
             text(
@@ -50,9 +50,14 @@ def _upgrade_with_listings_then_down_and_up(url: str) -> None:
             ),
             {"now": utcnow()},
         ).scalar_one()
-    with Session(engine) as session:
-        session.add(Profile(user_id=owner_id, display_name="Ann"))
-        session.commit()
+        conn.execute(
+            text(
+                "INSERT INTO profile (user_id, display_name, bio, location, remote, currency, portfolio_links, "
+                "rating_total, rating_count, completed_contracts, updated_at) "
+                "VALUES (:id, 'Ann', '', '', true, 'USD', '', 0, 0, 0, :now)"
+            ),
+            {"id": owner_id, "now": utcnow()},
+        )
     _add_listing(engine, "Paint a garden fence", owner_id)
 
     command.upgrade(config, "head")
