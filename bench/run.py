@@ -1,6 +1,7 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation` or `--only search` runs one part; the search benchmark lives in bench/search.py.
+`--only foundation|search|money` runs one part; the search benchmark lives in bench/search.py, the money paths in
+bench/money.py.
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -21,7 +22,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import search
+from bench import money, search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -132,13 +133,29 @@ def run_search(args: argparse.Namespace) -> bool:
     return failed
 
 
+def run_money(args: argparse.Namespace) -> bool:
+    failed = False
+    with fresh_databases(args.postgres) as databases:
+        print(f"\nMoney paths: {args.contracts:,} contracts between one client and one contractor")
+        print(f"{'database':<11} {'operation':<18} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        for label, url in databases.items():
+            for op, (p50, p95) in money.bench(url, contracts=args.contracts).items():
+                ok = p95 <= money.TARGETS_MS[op]
+                failed |= not ok
+                print(
+                    f"{label:<11} {op:<18} {p50:8.2f} {p95:8.2f} {money.TARGETS_MS[op]:>9.1f}{'' if ok else '  MISSED'}"
+                )
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["all", "foundation", "search"], default="all")
+    parser.add_argument("--only", choices=["all", "foundation", "search", "money"], default="all")
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--contracts", type=int, default=2_000)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -146,6 +163,8 @@ def main() -> int:
         failed |= run_foundation(args)
     if args.only in ("all", "search"):
         failed |= run_search(args)
+    if args.only in ("all", "money"):
+        failed |= run_money(args)
     return 1 if failed else 0
 
 
