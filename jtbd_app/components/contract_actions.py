@@ -228,6 +228,19 @@ def _cancel() -> rx.Component:
             ),
         ),
         rx.cond(
+            A.cancel_overdue & ~A.agree_cancel,
+            confirm_dialog(
+                "Cancel for a full refund",
+                "Cancel and get a refund?",
+                "Nothing was delivered by the due date. The contract ends and your payment of "
+                + D.price
+                + " is refunded in full.",
+                "Cancel and refund",
+                ContractState.agree_cancel,
+                color_scheme="red",
+            ),
+        ),
+        rx.cond(
             A.retry_refund,
             rx.button("Retry the refund", on_click=ContractState.retry_refund, loading=ContractState.progress != ""),
         ),

@@ -74,6 +74,7 @@ escrow automatically; the client is reminded a day before.
 - If the escrow is not funded within {terms.funding_days} day(s), the contract expires and nobody owes anything.
 - Before a delivery, the parties may cancel by agreement: one asks, the other agrees, and the client's payment
   is refunded in full.
+- If nothing is delivered by the due date, the client may cancel alone and is refunded in full.
 - After a delivery, the contract ends by approval, automatic release or a dispute.
 
 ## Disputes

@@ -60,6 +60,11 @@ def bps_label(bps: int) -> str:
     return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
+def overdue(status: str, due: datetime | None, now: datetime) -> bool:
+    """Funded, nothing delivered, and the due date has passed: the client may cancel for a full refund."""
+    return status == "funded" and due is not None and now > due
+
+
 def due_at(funded_at: datetime, delivery_days: int) -> datetime:
     return funded_at + timedelta(days=delivery_days)
 

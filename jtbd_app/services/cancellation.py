@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain.contract_rules import UNFUNDED
+from jtbd_app.domain.contract_rules import UNFUNDED, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Listing, Payment, utcnow
@@ -22,7 +22,7 @@ from jtbd_app.services.ports import PaymentFailed, PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
-CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder")
+CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
 
 
 def _other(contract: Contract, user_id: int) -> int:
@@ -125,19 +125,23 @@ def contract_funding_pending(session: Session, contract: Contract) -> bool:
 async def agree_cancellation(
     *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None, contract_id: object
 ) -> None:
-    """The other party agrees (or either retries a refund that did not finish): refund, then cancel."""
+    """The other party agrees (or the client cancels an overdue contract, or either retries an unfinished refund):
+    refund first, then cancel."""
     with session_factory() as session:
         contract = contracts.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
         actor = require_active(viewer)
         if contract.status == "funded":
-            if contract.cancel_requested_by is None or contract.cancel_requested_by == actor.user_id:
+            late = actor.user_id == contract.client_id and overdue(contract.status, contract.due_at, utcnow())
+            asked = contract.cancel_requested_by not in (None, actor.user_id)
+            if not (asked or late):
                 raise ValidationFailed({"form": "The other party has to agree to cancel."})
             contracts.move(session, contract, "refunding")
+            how = "agreed to cancel" if asked else "cancelled after the due date passed without a delivery"
             contracts.record_event(
                 session,
                 contract,
                 kind="cancel_agreed",
-                detail=f"{actor.display_name} agreed to cancel; refunding.",
+                detail=f"{actor.display_name} {how}; refunding.",
                 actor_id=actor.user_id,
             )
         elif contract.status != "refunding":

@@ -11,6 +11,7 @@ from jtbd_app.services import contracts, escrow, reviews, scheduler
 from jtbd_app.services.notifications import notify
 
 RELEASE_JOBS = ("auto_release", "release_reminder")
+DONE_JOBS = (*RELEASE_JOBS, "deadline_passed")
 
 
 def complete(session: Session, contract: Contract, *, actor_id: int | None, how: str) -> Split:
@@ -30,7 +31,7 @@ def complete(session: Session, contract: Contract, *, actor_id: int | None, how:
     if latest is not None:
         latest.status, latest.responded_at = "approved", now
         session.add(latest)
-    scheduler.cancel_pending(session, contract_id=contract.id, kinds=RELEASE_JOBS)
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=DONE_JOBS)
     _count_completion(session, contract)
     payout = Payout(
         user_id=contract.contractor_id,

@@ -148,6 +148,13 @@ def record_payment_succeeded(
     contract.gateway, contract.funded_at, contract.due_at = payment.gateway, now, due_at(now, contract.delivery_days)
     contracts.move(session, contract, "funded")
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=["expire_unfunded"])
+    scheduler.schedule(
+        session,
+        key=f"deadline_passed:contract:{contract.id}",
+        kind="deadline_passed",
+        run_at=contract.due_at,
+        contract_id=contract.id,
+    )
     price = Money(contract.amount_minor, contract.currency).format()
     contracts.record_event(
         session, contract, kind="funded", detail=f"Escrow funded with {price}.", actor_id=payment.payer_id

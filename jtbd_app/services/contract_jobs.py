@@ -40,6 +40,12 @@ async def _release_reminder(context: JobContext) -> str:
         )
 
 
+async def _deadline_passed(context: JobContext) -> str:
+    assert context.contract_id is not None
+    with context.session_factory() as session:
+        return deliveries.deadline_passed(session, contract_id=context.contract_id, now=context.now)
+
+
 async def _send_payout(context: JobContext) -> str:
     payout_id = int(context.key.split(":")[1])
     return await payouts.send_payout(
@@ -65,6 +71,7 @@ HANDLERS: dict[str, JobHandler] = {
     "expire_unfunded": _expire_unfunded,
     "auto_release": _auto_release,
     "release_reminder": _release_reminder,
+    "deadline_passed": _deadline_passed,
     "send_payout": _send_payout,
     "refund_payment": _refund_payment,
     "close_review_window": _close_review_window,

@@ -12,7 +12,15 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import display
-from jtbd_app.domain.contract_rules import STATUS_LABELS, UNFUNDED, WORKING, auto_release_at, bps_label, split_release
+from jtbd_app.domain.contract_rules import (
+    STATUS_LABELS,
+    UNFUNDED,
+    WORKING,
+    auto_release_at,
+    bps_label,
+    overdue,
+    split_release,
+)
 from jtbd_app.domain.money import Money
 from jtbd_app.models import (
     Contract,
@@ -89,6 +97,7 @@ class Actions:
     ask_cancel: bool = False
     withdraw_cancel: bool = False
     agree_cancel: bool = False
+    cancel_overdue: bool = False  # the due date passed without a delivery: the client may cancel alone
     retry_refund: bool = False
 
 
@@ -230,6 +239,10 @@ def _parties(session: Session, user_ids: tuple[int, int]) -> dict[int, Party]:
 
 
 def _cancel_note(contract: Contract, viewer: Viewer, parties: dict[int, Party]) -> str:
+    if overdue(contract.status, contract.due_at, utcnow()) and contract.cancel_requested_by is None:
+        if viewer.user_id == contract.client_id:
+            return "The due date passed without a delivery. You may cancel now and be refunded in full."
+        return "The due date passed without a delivery. The client may now cancel for a full refund."
     if contract.cancel_requested_by is None or contract.status != "funded":
         return ""
     if contract.cancel_requested_by == viewer.user_id:
@@ -252,6 +265,7 @@ def _actions(contract: Contract, viewer: Viewer, role: str, accepted: set[int]) 
         ask_cancel=status in UNFUNDED or (status == "funded" and requested is None),
         withdraw_cancel=status == "funded" and requested == viewer.user_id,
         agree_cancel=status == "funded" and requested is not None and requested != viewer.user_id,
+        cancel_overdue=client and overdue(status, contract.due_at, utcnow()) and requested != viewer.user_id,
         retry_refund=status == "refunding",
     )
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from jtbd_app.domain import text
-from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at
+from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Delivery, DeliveryFile, utcnow
 from jtbd_app.services import completion, contracts, private_files, scheduler
@@ -201,6 +201,33 @@ def auto_release(session: Session, *, contract_id: int, delivery_number: int, no
         session, contract, actor_id=None, how=f"The client did not answer within {contract.auto_release_days} days."
     )
     return "released automatically"
+
+
+def deadline_passed(session: Session, *, contract_id: int, now: datetime) -> str:
+    """At the due date with nothing delivered, both parties are told; the client may now cancel for a refund."""
+    contract = contracts.locked_contract(session, contract_id)
+    if contract is None or not overdue(contract.status, contract.due_at, now):
+        return "nothing overdue"
+    contracts.record_event(session, contract, kind="overdue", detail="The due date passed without a delivery.")
+    for user_id, body in (
+        (
+            contract.client_id,
+            "Nothing was delivered by the due date. You may cancel for a full refund, or keep waiting.",
+        ),
+        (
+            contract.contractor_id,
+            "The due date passed without a delivery. Deliver now, or the client may cancel for a refund.",
+        ),
+    ):
+        notify(
+            session,
+            user_id=user_id,
+            kind="delivery",
+            title="The delivery is overdue",
+            body=body,
+            link=f"/contracts/{contract_id}",
+        )
+    return "overdue"
 
 
 def remind_release(session: Session, *, contract_id: int, delivery_number: int) -> str:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.models import JournalEntry, LedgerAccount, Payout, Posting, Profile, ScheduledJob, utcnow
+from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, Posting, Profile, ScheduledJob, utcnow
 from jtbd_app.services import cancellation, contract_jobs, contracts, deliveries, ledger, scheduler
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
 from tests.unit.conftest import make_user
@@ -251,5 +251,32 @@ def test_jobs_survive_as_rows_until_done(deal: Deal, db: Session) -> None:
     assert [j.kind for j in jobs] == ["expire_unfunded"] and jobs[0].status == "pending"
     fund(deal)
     db.expire_all()
-    assert db.exec(select(ScheduledJob)).one().status == "cancelled"
-    assert utcnow()  # keep import used
+    kinds = {j.kind: j.status for j in db.exec(select(ScheduledJob)).all()}
+    assert kinds == {"expire_unfunded": "cancelled", "deadline_passed": "pending"}
+
+
+def test_when_nothing_is_delivered_by_the_due_date_the_client_alone_may_cancel_for_a_full_refund(
+    deal: Deal, db: Session
+) -> None:
+    fund(deal)
+    agree = cancellation.agree_cancellation
+    with pytest.raises(ValidationFailed, match="other party"):  # not overdue yet
+        asyncio.run(
+            agree(session_factory=session_scope, gateway=GATEWAY, viewer=deal.client, contract_id=deal.contract_id)
+        )
+    due = deal.load().due_at
+    assert due is not None
+    run_jobs(now=due + timedelta(minutes=1))
+    assert any("overdue" in t for t in _titles(db, deal.contractor.user_id))
+    with session_scope() as s:  # the due date is now in the past
+        contract = s.get(Contract, deal.contract_id)
+        assert contract is not None
+        contract.due_at = utcnow() - timedelta(minutes=1)
+        s.add(contract)
+    with pytest.raises(ValidationFailed, match="other party"):  # the contractor cannot take the money back alone
+        asyncio.run(
+            agree(session_factory=session_scope, gateway=GATEWAY, viewer=deal.contractor, contract_id=deal.contract_id)
+        )
+    asyncio.run(agree(session_factory=session_scope, gateway=GATEWAY, viewer=deal.client, contract_id=deal.contract_id))
+    assert deal.load().status == "cancelled"
+    assert balances(db)[f"escrow:contract:{deal.contract_id}:USD"] == 0 and ledger.trial_balance(db) == 0

@@ -194,3 +194,20 @@ def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
 def test_a_visitor_has_no_wallet() -> None:
     with pytest.raises(NotSignedIn), session_scope() as s:
         wallet.wallet(s, viewer=None)
+
+
+def test_after_an_undelivered_due_date_only_the_client_is_offered_a_refunding_cancel(deal: Deal) -> None:
+    from datetime import timedelta
+
+    from jtbd_app.models import Contract, utcnow
+
+    fund(deal)
+    assert not detail(deal, deal.client).actions.cancel_overdue
+    with session_scope() as s:
+        contract = s.get(Contract, deal.contract_id)
+        assert contract is not None
+        contract.due_at = utcnow() - timedelta(hours=1)
+        s.add(contract)
+    client, contractor = detail(deal, deal.client), detail(deal, deal.contractor)
+    assert client.actions.cancel_overdue and "refunded in full" in client.cancel_note
+    assert not contractor.actions.cancel_overdue and "client may now cancel" in contractor.cancel_note
