@@ -7,6 +7,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import field_error, form_error, text_field
 from jtbd_app.components.listing_bids import confirm_dialog
+from jtbd_app.components.stripe_card import stripe_card_payment
 from jtbd_app.state.contract import UPLOAD_ID, ContractState
 
 D = ContractState.detail
@@ -55,11 +56,6 @@ def _fund() -> rx.Component:
         aria_label="Fund the escrow",
         key=ContractState.form_key,
     )
-    # The Stripe adapter's work fills this branch (Stripe Elements); the sandbox form is above.
-    stripe = rx.vstack(
-        rx.text("Pay with card (Stripe)"),
-        spacing="2",
-    )
     return rx.cond(
         A.fund,
         rx.card(
@@ -71,7 +67,7 @@ def _fund() -> rx.Component:
                     " is held in escrow until you approve the delivery. If the work is cancelled by agreement "
                     "before delivery, it is refunded in full.",
                 ),
-                rx.cond(ContractState.is_stripe, stripe, sandbox),
+                rx.cond(ContractState.is_stripe, stripe_card_payment(), sandbox),
                 spacing="3",
             ),
         ),

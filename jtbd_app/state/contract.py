@@ -3,6 +3,7 @@ contract id from the route, and calls one service, which decides whether this vi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -18,6 +19,7 @@ from jtbd_app.services import cancellation, contract_funding, contract_view, con
 from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.private_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state import card_payment
 from jtbd_app.state.contract_review import ContractReviewState
 from jtbd_app.state.session import SessionState
 
@@ -38,19 +40,26 @@ class ContractState(SessionState):
     notice: str = ""
     progress: str = ""  # "Processing payment…" while the gateway works
     is_stripe: bool = False
+    stripe_publishable_key: str = ""  # public by design, like the Stripe.js URL; the secret key stays in settings
+    stripe_js_url: str = ""
     form_key: int = 0  # bumped after a successful submit, so the forms start empty again
+    _watching_funding: bool = False
 
     @rx.var
     def route_contract_id(self) -> str:
         return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
 
     def _reload(self, viewer: Viewer | None) -> None:
-        gateway = payment_gateway(get_settings())
+        settings = get_settings()
+        gateway = payment_gateway(settings)
         self.is_stripe = gateway.name == "stripe"
+        self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
+        self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
+        sandbox = gateway.name == "sandbox"  # the banner speaks of the sandbox; Stripe's test mode is not it
         try:
             with session_scope() as session:
                 self.detail = contract_view.contract_detail(
-                    session, viewer=viewer, contract_id=self.route_contract_id, test_money=gateway.test_money
+                    session, viewer=viewer, contract_id=self.route_contract_id, test_money=sandbox
                 )
             self.found, self.refusal = True, ""
         except NotSignedIn as exc:
@@ -115,9 +124,78 @@ class ContractState(SessionState):
             return
         self.progress = ""
         if outcome.status == "funded":
-            self._done(viewer, "Payment received: the escrow is funded and the work can start.")
+            self._done(viewer, card_payment.FUNDED)
         else:  # Stripe: the browser confirms the card; the webhook funds the escrow
             self._done(viewer, "Confirm the payment with your card to fund the escrow.")
+
+    @rx.event
+    async def pay_with_card(self) -> AsyncIterator[EventSpec | None]:
+        """Stripe: the client's PaymentIntent is made here and confirmed by Stripe.js with the card Element. The
+        client secret goes straight to that script (never into a var), and only after the service checked the
+        caller is this contract's client."""
+        self.errors, self.notice, self.progress = {}, "", card_payment.PROCESSING
+        yield None
+        viewer = self._viewer()
+        try:
+            outcome = await contract_funding.fund_contract(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        if outcome.status == "funded":
+            self.progress = ""
+            self._done(viewer, card_payment.FUNDED)
+            return
+        yield card_payment.confirm_in_browser(outcome.client_secret, ContractState.card_payment_result)
+
+    @rx.event
+    def card_payment_result(self, result: Any) -> EventSpec | None:
+        """What Stripe.js answered in this browser, for display only: it funds nothing (Stripe's signed webhook
+        does). Any browser can send anything here, so it re-reads the contract as the caller may see it."""
+        message = card_payment.browser_error(result)
+        self.errors, self.notice = {}, ""
+        if not self._still_waiting():
+            return None
+        if message:
+            self.progress, self.errors = "", {"card": message}
+            return None
+        self.progress = card_payment.WAITING
+        return ContractState.watch_funding  # type: ignore[return-value]
+
+    @rx.event(background=True)
+    async def watch_funding(self) -> None:
+        """Re-read the contract every two seconds, for about a minute, until Stripe's webhook has funded it.
+        One watcher per page; it reads only what the caller may see and stops when the page moves on."""
+        async with self:
+            if self._watching_funding:
+                return
+            self._watching_funding, contract_id = True, self.route_contract_id
+        try:
+            for _ in range(card_payment.FUNDING_CHECKS):
+                async with self:
+                    if self.route_contract_id != contract_id or not self._still_waiting():
+                        return
+                await asyncio.sleep(card_payment.FUNDING_CHECK_SECONDS)
+            async with self:
+                self.progress, self.notice = "", card_payment.NOT_YET
+        finally:
+            async with self:
+                self._watching_funding = False
+
+    def _still_waiting(self) -> bool:
+        """Re-read the contract; once it no longer waits for funding, say so (funded) and stop the spinner."""
+        self._reload(self._viewer())
+        if self.found and self.detail.status == "awaiting_funding":
+            return True
+        self.progress = ""
+        self.notice = card_payment.FUNDED if self.found and self.detail.status == "funded" else ""
+        return False
 
     @rx.event
     async def submit_delivery(

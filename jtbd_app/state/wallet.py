@@ -26,11 +26,10 @@ class WalletState(SessionState):
     progress: str = ""
 
     def _show(self, viewer: Viewer | None, page: object) -> None:
+        sandbox = payment_gateway(get_settings()).name == "sandbox"  # the banner speaks of the sandbox, not Stripe
         try:
             with session_scope() as session:
-                self.wallet = wallet.wallet(
-                    session, viewer=viewer, page=page, test_money=payment_gateway(get_settings()).test_money
-                )
+                self.wallet = wallet.wallet(session, viewer=viewer, page=page, test_money=sandbox)
             self.refusal = ""
         except DomainError as exc:
             self.refusal, self.wallet = exc.message, wallet.Wallet()

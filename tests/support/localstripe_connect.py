@@ -6,7 +6,8 @@ accounts (with a test-only way to finish onboarding), account links, transfers a
 emitting its event through localstripe's own signed webhook delivery; `Idempotency-Key` is honoured for those
 creations (localstripe itself ignores it, so PaymentIntent and refund idempotency is NOT checked here). It also
 brings a few behaviours closer to Stripe: PaymentIntents take `transfer_group` and report `amount_received`, the
-decline test cards decline when charged (not only when attached), and refunds emit `charge.refunded`.
+decline test cards decline when charged (not only when attached), and refunds emit `charge.refunded`. Its stand-in
+Stripe.js confirms a payment with the typed card, as Stripe.js does (`localstripe_stripejs.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from localstripe.errors import UserError
 from localstripe.resources import Charge, Event, List, PaymentIntent, PaymentMethod, Refund, StripeObject
 from localstripe.resources import try_convert_to_bool as to_bool
 from localstripe.resources import try_convert_to_int as to_int
+
+from tests.support.localstripe_stripejs import add_typed_card_confirmation
 
 STORE_PATH = ""
 DECLINED_WHEN_CHARGED = {"4000000000000002", "4000000000009995"}
@@ -274,6 +277,7 @@ def build_app(store_path: str) -> web.Application:
     router.add_post("/_config/accounts/{id}", set_account_status)
     router.add_get("/_config/onboarding/{token}", finish_onboarding)
     router.add_delete("/_config/everything", reset)
+    add_typed_card_confirmation(server.app)
     return server.app
 
 

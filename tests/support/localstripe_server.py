@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import json
 import os
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from tests.support.app_server import ROOT, free_port
 SECRET_KEY = "sk_test_localstripe_0123456789"
 PUBLISHABLE_KEY = "pk_test_localstripe_0123456789"
 WEBHOOK_SECRET = "whsec_localstripe_0123456789"
+STRIPE_JS_PATH = "/js.stripe.com/v3/typed-card.js"  # see localstripe_stripejs.py
 
 
 def stripe_signature(body: bytes, secret: str = WEBHOOK_SECRET, *, at: int | None = None) -> str:
@@ -41,6 +43,11 @@ class LocalStripe:
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+
+    @property
+    def stripe_js_url(self) -> str:
+        """The stand-in Stripe.js that confirms with the typed card (STRIPE_JS_URL for an app under test)."""
+        return self.url + STRIPE_JS_PATH
 
     def _client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, auth=(SECRET_KEY, ""), timeout=10)
@@ -58,6 +65,13 @@ class LocalStripe:
             response = client.post(path, data=data)
         response.raise_for_status()
         answer: dict[str, Any] = response.json() if response.content else {}
+        return answer
+
+    def post_as_browser(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A call as Stripe.js makes it: a JSON body carrying the publishable key, and no secret key."""
+        response = httpx.post(self.url + path, content=json.dumps(body), timeout=10)
+        response.raise_for_status()
+        answer: dict[str, Any] = response.json()
         return answer
 
     def set_account_status(self, account_id: str, *, enabled: bool) -> None:

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
-from jtbd_app.config import _normalise_db_url
+from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
 from jtbd_app.services import accounts, contract_funding, contract_jobs, deliveries, payouts, scheduler, terms
@@ -31,6 +34,21 @@ def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "STRIPE_API_BASE": api_base,
     }
+
+
+@contextlib.contextmanager
+def stripe_mode(api_base: str = "http://127.0.0.1:9") -> Iterator[None]:
+    """The app's settings with Stripe on, for handler tests in the unit tier. Nothing answers on port 9: a test
+    that reaches Stripe there gets the adapter's "did not answer" error."""
+    settings = {k: v for k, v in stripe_env("sqlite://", api_base).items() if k.startswith("STRIPE_")}
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in settings.items():
+                patch.setenv(name, value)
+            get_settings.cache_clear()
+            yield
+    finally:
+        get_settings.cache_clear()
 
 
 def a_contract_awaiting_funding(price: str = "100") -> Deal:

@@ -28,6 +28,7 @@ from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, viewer_of
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
+from tests.support.stripe_contracts import stripe_mode
 from tests.unit.conftest import make_user
 
 PUBLIC = {
@@ -99,6 +100,41 @@ def _fund(caller: str | None, db: Session) -> None:
     _refused(state)
     assert state.progress == "" and db.exec(select(Payment)).all() == []
     assert _ledger(db) == before and _contract(db, deal).status == "awaiting_funding"
+
+
+def _nothing_moved(db: Session, deal: Deal, before: tuple[list[tuple[str, int]], int]) -> None:
+    assert db.exec(select(Payment)).all() == []
+    assert _ledger(db) == before and _contract(db, deal).status == "awaiting_funding"
+
+
+def _pay_with_card(caller: str | None, db: Session) -> None:
+    deal = _deal()
+    before = _ledger(db)
+    state = _state(caller, deal)
+    with stripe_mode():  # where the client would be handed a client secret
+        steps = call(state, "pay_with_card")
+    _refused(state)
+    assert [step for step in steps if step is not None] == [], "no script runs, so no client secret leaves"
+    assert state.progress == ""
+    _nothing_moved(db, deal, before)
+
+
+def _card_payment_result(caller: str | None, db: Session) -> None:
+    deal = _deal()
+    before = _ledger(db)
+    state = _state(caller, deal)
+    then = call(state, "card_payment_result", {"status": "succeeded"})
+    assert then is None and state.progress == "" and state.notice == ""
+    assert not state.found and state.detail == contract_view.ContractDetail()
+    _nothing_moved(db, deal, before)
+
+
+def _watch_funding(caller: str | None, db: Session) -> None:
+    deal = _deal()
+    fund(deal)
+    state = _state(caller, deal)
+    call(state, "watch_funding")
+    assert not state.found and state.detail == contract_view.ContractDetail() and state.notice == ""
 
 
 def _submit_delivery(caller: str | None, db: Session) -> None:
@@ -234,6 +270,9 @@ GUARDED = {
     "ContractState.load_contract": _load_contract,
     "ContractState.accept_terms": _accept_terms,
     "ContractState.fund": _fund,
+    "ContractState.pay_with_card": _pay_with_card,
+    "ContractState.card_payment_result": _card_payment_result,
+    "ContractState.watch_funding": _watch_funding,
     "ContractState.submit_delivery": _submit_delivery,
     "ContractState.approve": _approve,
     "ContractState.request_revision": _request_revision,

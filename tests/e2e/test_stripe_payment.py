@@ -1,0 +1,138 @@
+"""A client pays a contract by card through Stripe Elements, against localstripe: a second app with Stripe on, its
+own build and database, Stripe.js being localstripe's stand-in (patched to confirm with the typed card, as Stripe.js
+does), and localstripe's signed webhooks delivered to the app. The escrow is funded by the webhook alone."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import col, select
+
+from jtbd_app.config import get_settings
+from jtbd_app.db import session_scope
+from jtbd_app.models import JournalEntry, Payment
+from jtbd_app.services import accounts
+from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.browser import expect_field_message, sign_in
+from tests.support.contracts import Deal, agreed_contract
+from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe, run_localstripe
+
+PASSWORD = "a-long-enough-password"
+TEST_MONEY = "Test money: the sandbox gateway is on"
+
+
+@pytest.fixture(scope="module")
+def local_stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStripe]:
+    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def stripe_app(tmp_path_factory: pytest.TempPathFactory, local_stripe: LocalStripe) -> Iterator[AppServer]:
+    workdir = tmp_path_factory.mktemp("stripe-app")
+    server = start_app(
+        workdir=workdir,
+        extra_env={
+            "STRIPE_SECRET_KEY": SECRET_KEY,
+            "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_API_BASE": local_stripe.url,
+            "STRIPE_JS_URL": local_stripe.stripe_js_url,
+            # Its own frontend build, as in test_oidc_sign_in.py: the build bakes in the port.
+            "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
+        },
+    )
+    local_stripe.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture
+def app_database(stripe_app: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's services on the Stripe app's own database, to set up a contract and read the ledger."""
+    for name in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
+        monkeypatch.setenv(name, stripe_app.env[name])
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def a_contract_awaiting_funding() -> tuple[Deal, str]:
+    """Two new members agreed a $100.00 contract (through the services); returns it and the client's username."""
+    names = [f"{role}-{uuid.uuid4().hex[:8]}" for role in ("client", "maker")]
+    members = []
+    for name in names:
+        with session_scope() as session:
+            members.append(
+                accounts.sign_up(
+                    session,
+                    email=f"{name}@example.com",
+                    username=name,
+                    display_name=name.title(),
+                    password=PASSWORD,
+                    accepted_terms_version=1,
+                )
+            )
+    return agreed_contract(*members, price="100"), names[0]
+
+
+def type_card(card_field: Locator, number: str) -> None:
+    """Into the stand-in card Element (plain inputs named by placeholder, where Stripe's iframe would be)."""
+    card_field.get_by_placeholder("number").fill(number)
+    card_field.get_by_placeholder("exp_month").fill("12")
+    card_field.get_by_placeholder("exp_year").fill("30")
+    card_field.get_by_placeholder("cvc").fill("123")
+    card_field.get_by_placeholder("postal_code").fill("10001")
+
+
+def payments_of(deal: Deal) -> list[Payment]:
+    with session_scope() as session:
+        return list(session.exec(select(Payment).where(Payment.contract_id == deal.contract_id)).all())
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_a_declined_card_then_a_good_one_funds_the_escrow_through_the_webhook(
+    stripe_app: AppServer, app_database: None, page: Page
+) -> None:
+    deal, client = a_contract_awaiting_funding()
+    sign_in(page, stripe_app.url, client, PASSWORD)
+    page.goto(f"{stripe_app.url}/contracts/{deal.contract_id}")
+    expect(page.get_by_role("heading", name=re.compile(r"^Contract #\d+$"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Fund the escrow")).to_be_visible()
+    expect(page.get_by_text(TEST_MONEY)).to_have_count(0)
+    expect(page.get_by_label("Test card number")).to_have_count(0)
+
+    card_field = page.get_by_role("region", name="Card details")
+    type_card(card_field, "4000 0000 0000 0002")
+    page.get_by_role("button", name="Pay $100.00").click()
+
+    expect_field_message(card_field, "Your card was declined.")
+    wait_for(lambda: [p.status for p in payments_of(deal)] == ["failed"])  # localstripe's payment_failed webhook
+    assert deal.load().status == "awaiting_funding"
+
+    card_field.get_by_placeholder("number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay $100.00").click()
+
+    expect(page.get_by_text("Payment submitted; waiting for Stripe to confirm…")).to_be_visible()
+    expect(page.get_by_text("Payment received: the escrow is funded")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Contract summary")).to_contain_text("$100.00")
+    expect(page.get_by_role("button", name="Pay $100.00")).to_have_count(0)
+    assert deal.load().status == "funded"
+    paid = [p for p in payments_of(deal) if p.status == "succeeded"]
+    assert len(paid) == 1 and (paid[0].external_id or "").startswith("pi_")
+    with session_scope() as session:
+        entries = session.exec(
+            select(JournalEntry).where(JournalEntry.contract_id == deal.contract_id, col(JournalEntry.kind) == "fund")
+        ).all()
+    assert [e.memo for e in entries] == [f"Escrow funded ({paid[0].external_id})"]
