@@ -15,6 +15,7 @@ from sqlalchemy import Select, Subquery, func, literal, union_all
 from sqlalchemy import select as select_rows  # plain rows of labelled columns (a UNION of two queries)
 from sqlmodel import Session, col, select
 
+from jtbd_app.domain.contract_rules import ESCROW_HELD
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, PayoutAccount, Posting, utcnow
 from jtbd_app.services.viewer import Viewer, require_viewer
@@ -99,6 +100,9 @@ def _page_number(page: object) -> int:
     return max(1, min(number, 10_000))
 
 
+HOLDING = (*ESCROW_HELD, "refunding")
+
+
 def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_money: bool = False) -> Wallet:
     """The viewer's own wallet; there is no way to ask for anyone else's."""
     user_id = require_viewer(viewer).user_id
@@ -129,10 +133,11 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
 
 
 def _escrow_totals(session: Session, party: object) -> dict[str, int]:
+    """Only contracts whose escrow can hold money are read (a completed contract's escrow is empty)."""
     rows = session.exec(
         select(LedgerAccount.currency, func.sum(LedgerAccount.balance_minor))
         .join(Contract, col(Contract.id) == col(LedgerAccount.contract_id))
-        .where(LedgerAccount.kind == "escrow", party)  # type: ignore[arg-type]
+        .where(LedgerAccount.kind == "escrow", col(Contract.status).in_(HOLDING), party)  # type: ignore[arg-type]
         .group_by(col(LedgerAccount.currency))
     ).all()
     return {currency: int(amount or 0) for currency, amount in rows}
