@@ -55,6 +55,7 @@ def _fund() -> rx.Component:
         reset_on_submit=False,
         aria_label="Fund the escrow",
         key=ContractState.form_key,
+        style={"width": "100%"},
     )
     # The Stripe adapter's work fills this branch (Stripe Elements); the sandbox form is above.
     stripe = rx.vstack(
@@ -163,6 +164,7 @@ def _deliver() -> rx.Component:
         reset_on_submit=False,
         aria_label="Deliver the work",
         key=ContractState.form_key,
+        style={"width": "100%"},
     )
     revision = rx.cond(
         (D.status == "revision_requested") & (D.deliveries.length() > 0),
@@ -203,6 +205,7 @@ def _review_delivery() -> rx.Component:
         reset_on_submit=False,
         aria_label="Ask for a revision",
         key=ContractState.form_key,
+        style={"width": "100%"},
     )
     return rx.cond(
         A.approve | A.request_revision,

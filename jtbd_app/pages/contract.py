@@ -28,7 +28,11 @@ DOCUMENT_HEADINGS = {"h1": _document_heading("4"), "h2": _document_heading("3"),
 
 
 def _row(label: str, value: rx.Var | str) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label, min_width="8rem"), rx.data_list.value(value))
+    # On a phone a long label wraps rather than squeeze the value into a narrow column.
+    label_width = rx.breakpoints(initial="8rem", sm="none")
+    return rx.data_list.item(
+        rx.data_list.label(label, min_width="8rem", max_width=label_width), rx.data_list.value(value)
+    )
 
 
 def _header() -> rx.Component:
@@ -232,15 +236,17 @@ def _timeline() -> rx.Component:
             rx.foreach(
                 D.timeline,
                 lambda t: rx.el.li(
-                    rx.hstack(
-                        rx.text(t.when, size="2", color_scheme="gray", min_width="7rem"),
+                    rx.flex(  # when above what on a phone, beside it on a wider screen
+                        rx.text(t.when, size="2", color_scheme="gray", min_width="7rem", flex_shrink="0"),
                         rx.text(t.detail, size="2"),
-                        spacing="3",
-                    )
+                        direction=rx.breakpoints(initial="column", sm="row"),
+                        spacing=rx.breakpoints(initial="0", sm="3"),
+                    ),
+                    style={"margin_bottom": "0.35rem"},
                 ),
             ),
             aria_label="Timeline",
-            style={"padding_left": "1rem"},
+            style={"padding_left": "1rem", "margin": "0"},
         ),
         spacing="2",
         width="100%",

@@ -123,7 +123,9 @@ def leave_review(page: Page, url: str, stars: int, text: str) -> None:
     open_contract(page, url)
     panel = page.get_by_role("region", name="Reviews")
     form = panel.get_by_role("form", name=re.compile(r"^Rate "))
-    form.get_by_role("radio", name=f"{stars} star" + ("" if stars == 1 else "s"), exact=True).check()
+    choice = form.get_by_role("radio", name=f"{stars} star" + ("" if stars == 1 else "s"), exact=True)
+    choice.click()  # the rating is the server's to set: wait for the round trip rather than expect it at once
+    expect(choice).to_be_checked()
     form.get_by_label("Review", exact=True).fill(text)
     form.get_by_role("button", name="Submit review").click()
     expect(panel.get_by_text(re.compile(r"^Your review is in")).first).to_be_visible()
