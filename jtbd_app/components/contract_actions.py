@@ -26,6 +26,7 @@ def _accept() -> rx.Component:
                 rx.button("I accept this contract", on_click=ContractState.accept_terms),
                 spacing="2",
             ),
+            width="100%",
         ),
     )
 
@@ -55,6 +56,7 @@ def _fund() -> rx.Component:
         reset_on_submit=False,
         aria_label="Fund the escrow",
         key=ContractState.form_key,
+        style={"width": "100%"},
     )
     return rx.cond(
         A.fund,
@@ -70,6 +72,7 @@ def _fund() -> rx.Component:
                 rx.cond(ContractState.is_stripe, stripe_card_payment(), sandbox),
                 spacing="3",
             ),
+            width="100%",
         ),
     )
 
@@ -97,20 +100,48 @@ def _deliver() -> rx.Component:
                 rx.text("Files", weight="medium", id="delivery-files-label"),
                 rx.upload(
                     rx.vstack(
-                        rx.text("Drop files here, or press to choose files.", size="2"),
-                        rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2")),
-                        spacing="1",
+                        rx.hstack(
+                            # A click anywhere in the zone opens the file picker; this button is its keyboard way.
+                            rx.button(
+                                rx.icon("paperclip", size=16),
+                                "Choose files",
+                                type="button",
+                                variant="soft",
+                                aria_describedby="delivery-files-hint",
+                            ),
+                            rx.text("or drop them here.", size="2", color_scheme="gray"),
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        rx.cond(
+                            rx.selected_files(UPLOAD_ID).length() > 0,
+                            rx.el.ul(
+                                rx.foreach(
+                                    rx.selected_files(UPLOAD_ID),
+                                    lambda name: rx.el.li(rx.text(name, size="2", style={"overflow_wrap": "anywhere"})),
+                                ),
+                                aria_label="Files chosen",
+                                style={"padding_left": "1.25rem", "margin": "0"},
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
                     ),
                     id=UPLOAD_ID,
                     multiple=True,
                     max_files=10,
+                    no_keyboard=True,
+                    # The zone's own file input stays out of the way (and out of the accessibility tree): the
+                    # button above and a click or a drop on the zone open it.
+                    style={"& input[type=file]": {"display": "none"}},
                     border="1px dashed var(--gray-a7)",
+                    border_radius="var(--radius-2)",
                     padding="1rem",
                     width="100%",
-                    aria_labelledby="delivery-files-label",
                 ),
                 rx.text(
                     "Optional: at most 10 files. Only the client and you can download them.",
+                    id="delivery-files-hint",
                     size="1",
                     color_scheme="gray",
                 ),
@@ -129,10 +160,23 @@ def _deliver() -> rx.Component:
         reset_on_submit=False,
         aria_label="Deliver the work",
         key=ContractState.form_key,
+        style={"width": "100%"},
+    )
+    revision = rx.cond(
+        (D.status == "revision_requested") & (D.deliveries.length() > 0),
+        rx.callout(
+            "The client asked for a revision: " + D.deliveries[0].response,
+            icon="message-square",
+            color_scheme="orange",
+            white_space="pre-wrap",
+        ),
     )
     return rx.cond(
         A.deliver,
-        rx.card(rx.vstack(rx.heading("Deliver the work", size="4", as_="h3"), form, spacing="3")),
+        rx.card(
+            rx.vstack(rx.heading("Deliver the work", size="4", as_="h3"), revision, form, spacing="3", width="100%"),
+            width="100%",
+        ),
     )
 
 
@@ -157,6 +201,7 @@ def _review_delivery() -> rx.Component:
         reset_on_submit=False,
         aria_label="Ask for a revision",
         key=ContractState.form_key,
+        style={"width": "100%"},
     )
     return rx.cond(
         A.approve | A.request_revision,
@@ -182,6 +227,7 @@ def _review_delivery() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
+            width="100%",
         ),
     )
 
@@ -261,27 +307,31 @@ def actions_section() -> rx.Component:
         | A.agree_cancel
         | A.retry_refund
     )
-    return rx.vstack(
-        rx.cond(ContractState.notice, rx.callout(ContractState.notice, icon="check", role="status")),
-        rx.cond(
-            ContractState.progress,
-            rx.hstack(rx.spinner(), rx.text(ContractState.progress), role="status", align="center"),
-        ),
-        form_error(E),
-        rx.cond(D.cancel_note, rx.callout(D.cancel_note, icon="info", color_scheme="amber", role="status")),
-        rx.cond(
-            any_action,
-            rx.vstack(
-                rx.heading("What you can do now", size="5", as_="h2"),
-                _accept(),
-                _fund(),
-                _deliver(),
-                _review_delivery(),
-                _cancel(),
-                spacing="3",
-                width="100%",
+    anything = any_action | ContractState.notice | ContractState.progress | E["form"] | D.cancel_note
+    return rx.cond(  # nothing at all when there is nothing to say, so the page keeps an even rhythm
+        anything,
+        rx.vstack(
+            rx.cond(ContractState.notice, rx.callout(ContractState.notice, icon="check", role="status")),
+            rx.cond(
+                ContractState.progress,
+                rx.hstack(rx.spinner(), rx.text(ContractState.progress), role="status", align="center"),
             ),
+            form_error(E),
+            rx.cond(D.cancel_note, rx.callout(D.cancel_note, icon="info", color_scheme="amber", role="status")),
+            rx.cond(
+                any_action,
+                rx.vstack(
+                    rx.heading("What you can do now", size="5", as_="h2"),
+                    _accept(),
+                    _fund(),
+                    _deliver(),
+                    _review_delivery(),
+                    _cancel(),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
         ),
-        spacing="3",
-        width="100%",
     )

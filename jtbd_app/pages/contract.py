@@ -3,53 +3,53 @@ the timeline. Parties and admins only; anyone else is told there is no such cont
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from jtbd_app.components.contract_actions import actions_section
 from jtbd_app.components.contract_review import review_panel
+from jtbd_app.components.contract_status import next_step, outcome, status_badge
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.test_money import test_money_banner
 from jtbd_app.state.contract import ContractState
 from jtbd_app.state.session import SessionState
 
 D = ContractState.detail
-STATUS_COLORS = {
-    "awaiting_acceptance": "gray",
-    "awaiting_funding": "amber",
-    "funded": "blue",
-    "delivered": "violet",
-    "revision_requested": "orange",
-    "refunding": "orange",
-    "completed": "green",
-    "cancelled": "red",
-    "expired": "gray",
-    "disputed": "red",
-}
+ENDED = rx.Var.create(["cancelled", "expired"])
+
+
+def _document_heading(size: str) -> Callable[[rx.Var], rx.Component]:
+    """The contract document's own headings sit under the page's "The contract" heading, and look it."""
+    return lambda text: rx.heading(text, size=size, as_="h3", margin_top="0.75em")
+
+
+DOCUMENT_HEADINGS = {"h1": _document_heading("4"), "h2": _document_heading("3"), "h3": _document_heading("3")}
 
 
 def _row(label: str, value: rx.Var | str) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+    # On a phone a long label wraps rather than squeeze the value into a narrow column.
+    label_width = rx.breakpoints(initial="8rem", sm="none")
+    return rx.data_list.item(
+        rx.data_list.label(label, min_width="8rem", max_width=label_width), rx.data_list.value(value)
+    )
 
 
 def _header() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading("Contract #", D.id.to_string(), size="7"),
-            rx.badge(
-                D.status_label,
-                color_scheme=rx.match(D.status, *STATUS_COLORS.items(), "gray"),
-                variant="soft",
-                size="2",
-            ),
+            status_badge(),
             align="center",
             wrap="wrap",
         ),
-        rx.hstack(
-            rx.text("For the listing"),
-            rx.link(D.listing_title, href="/listings/" + D.listing_id.to_string()),
-            rx.cond(D.thread_link, rx.link("Messages about this contract", href=D.thread_link)),
-            spacing="3",
-            wrap="wrap",
+        rx.text("For the listing ", rx.link(D.listing_title, href="/listings/" + D.listing_id.to_string())),
+        rx.cond(
+            D.thread_link,
+            rx.link(
+                rx.hstack(rx.icon("message-square", size=16), rx.text("Messages about this contract"), spacing="1"),
+                href=D.thread_link,
+            ),
         ),
         rx.cond(
             D.read_only,
@@ -71,7 +71,7 @@ def _summary() -> rx.Component:
             _row("Escrow holds", D.escrow_held),
             _row("Delivery time", D.delivery_days.to_string() + " day(s) from funding"),
             rx.cond(D.funding_deadline, _row("Fund by", D.funding_deadline)),
-            rx.cond(D.due, _row("Due", D.due)),
+            rx.cond(D.due & ~ENDED.contains(D.status), _row("Due", D.due)),
             rx.cond(D.auto_release, _row("Released automatically on", D.auto_release)),
             _row(
                 "Revisions",
@@ -103,7 +103,12 @@ def _delivery(d: rx.Var) -> rx.Component:
                 rx.cond(
                     d.links.length() > 0,
                     rx.el.ul(
-                        rx.foreach(d.links, lambda link: rx.el.li(rx.link(link, href=link, is_external=True))),
+                        rx.foreach(
+                            d.links,
+                            lambda link: rx.el.li(
+                                rx.link(link, href=link, is_external=True, style={"overflow_wrap": "anywhere"})
+                            ),
+                        ),
                         aria_label="Links",
                     ),
                 ),
@@ -115,12 +120,17 @@ def _delivery(d: rx.Var) -> rx.Component:
                             lambda f: rx.el.li(
                                 rx.hstack(
                                     rx.link(
-                                        rx.hstack(rx.icon("download", size=14), rx.text(f.filename), spacing="1"),
+                                        rx.hstack(
+                                            rx.icon("download", size=14, flex_shrink="0"),
+                                            rx.text(f.filename, style={"overflow_wrap": "anywhere"}),
+                                            spacing="1",
+                                            align="center",
+                                        ),
                                         href=f.url,
                                         aria_label="Download " + f.filename,
                                         is_external=True,
                                     ),
-                                    rx.text(f.size, size="1", color_scheme="gray"),
+                                    rx.text(f.size, size="1", color_scheme="gray", white_space="nowrap"),
                                     align="center",
                                     spacing="2",
                                 )
@@ -147,41 +157,72 @@ def _delivery(d: rx.Var) -> rx.Component:
 
 
 def _deliveries() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Deliveries", size="5", as_="h2"),
-        rx.cond(
-            D.deliveries.length() > 0,
-            rx.el.ul(rx.foreach(D.deliveries, _delivery), style={"padding": "0", "width": "100%"}),
-            rx.text("Nothing delivered yet.", color_scheme="gray"),
+    """Shown once work may be delivered (an unfunded or cancelled contract has none to show)."""
+    return rx.cond(
+        (D.deliveries.length() > 0) | (D.status == "funded"),
+        rx.vstack(
+            rx.heading("Deliveries", size="5", as_="h2"),
+            rx.cond(
+                D.deliveries.length() > 0,
+                rx.el.ul(
+                    rx.foreach(D.deliveries, _delivery),
+                    aria_label="Deliveries",
+                    style={"padding": "0", "width": "100%"},
+                ),
+                rx.text("Nothing delivered yet.", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
         ),
-        spacing="2",
-        width="100%",
+    )
+
+
+def _acceptances() -> rx.Component:
+    return rx.el.ul(
+        rx.foreach(
+            D.acceptances,
+            lambda a: rx.el.li(
+                rx.cond(
+                    a.accepted,
+                    rx.hstack(
+                        rx.icon("circle-check", size=16, color="var(--green-9)", flex_shrink="0"),
+                        rx.text(a.name, " accepted on ", a.when),
+                        spacing="2",
+                        align="center",
+                    ),
+                    rx.hstack(
+                        rx.icon("circle-dashed", size=16, color="var(--gray-9)", flex_shrink="0"),
+                        rx.text(a.name, " has not accepted yet.", color_scheme="gray"),
+                        spacing="2",
+                        align="center",
+                    ),
+                ),
+                style={"list_style": "none"},
+            ),
+        ),
+        aria_label="Acceptances",
+        style={"padding": "0", "margin": "0"},
     )
 
 
 def _document() -> rx.Component:
+    """Open while the parties are asked to accept it; folded away afterwards, one click from reading."""
     return rx.vstack(
         rx.heading("The contract", size="5", as_="h2"),
+        _acceptances(),
         rx.card(
-            rx.vstack(
-                rx.text(D.document_title, " (version ", D.document_version.to_string(), ")", weight="bold"),
-                rx.box(rx.markdown(D.document_body, use_raw=False), width="100%"),
-                spacing="2",
+            rx.el.details(
+                rx.el.summary(
+                    D.document_title,
+                    " (version ",
+                    D.document_version.to_string(),
+                    ")",
+                    style={"font_weight": "bold", "cursor": "pointer"},
+                ),
+                rx.box(rx.markdown(D.document_body, use_raw=False, component_map=DOCUMENT_HEADINGS), width="100%"),
+                open=D.status == "awaiting_acceptance",
             ),
             width="100%",
-        ),
-        rx.el.ul(
-            rx.foreach(
-                D.acceptances,
-                lambda a: rx.el.li(
-                    rx.cond(
-                        a.accepted,
-                        rx.text(a.name, " accepted on ", a.when),
-                        rx.text(a.name, " has not accepted yet.", color_scheme="gray"),
-                    )
-                ),
-            ),
-            aria_label="Acceptances",
         ),
         spacing="2",
         width="100%",
@@ -195,15 +236,17 @@ def _timeline() -> rx.Component:
             rx.foreach(
                 D.timeline,
                 lambda t: rx.el.li(
-                    rx.hstack(
-                        rx.text(t.when, size="2", color_scheme="gray", min_width="7rem"),
+                    rx.flex(  # when above what on a phone, beside it on a wider screen
+                        rx.text(t.when, size="2", color_scheme="gray", min_width="7rem", flex_shrink="0"),
                         rx.text(t.detail, size="2"),
-                        spacing="3",
-                    )
+                        direction=rx.breakpoints(initial="column", sm="row"),
+                        spacing=rx.breakpoints(initial="0", sm="3"),
+                    ),
+                    style={"margin_bottom": "0.35rem"},
                 ),
             ),
             aria_label="Timeline",
-            style={"padding_left": "1rem"},
+            style={"padding_left": "1rem", "margin": "0"},
         ),
         spacing="2",
         width="100%",
@@ -214,9 +257,11 @@ def _workspace() -> rx.Component:
     return rx.vstack(
         test_money_banner(D.test_money),
         _header(),
+        outcome(),
+        next_step(),
         _summary(),
         actions_section(),
-        review_panel(),
+        rx.cond(D.status == "completed", review_panel()),
         _deliveries(),
         _document(),
         _timeline(),

@@ -13,6 +13,7 @@ from jtbd_app.components.test_money import test_money_banner
 from jtbd_app.state.wallet import WalletState
 
 W = WalletState.wallet
+PAYOUT_COLORS = (("paid", "green"), ("failed", "red"), ("reversed", "orange"))
 
 
 def _amounts(label: str, amounts: rx.Var, empty: str) -> rx.Component:
@@ -42,10 +43,48 @@ def _figures() -> rx.Component:
     )
 
 
+def _caption(text: str) -> rx.Component:
+    """Names the table for assistive technology (Radix puts aria-label on a wrapper, not the table)."""
+    return rx.el.caption(
+        text,
+        style={
+            "caption_side": "top",
+            "text_align": "left",
+            "padding": "0.5rem 0.75rem",
+            "color": "var(--gray-11)",
+            "font_size": "var(--font-size-2)",
+        },
+    )
+
+
+def _payout_row(p: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(p.date, white_space="nowrap"),
+        rx.table.cell(
+            rx.vstack(
+                rx.cond(
+                    p.contract_link,
+                    rx.link("Payout for contract #", p.contract_link.split("/")[-1], href=p.contract_link),
+                    rx.text("Payout"),
+                ),
+                rx.badge(p.status_label, variant="soft", color_scheme=rx.match(p.status, *PAYOUT_COLORS, "gray")),
+                spacing="1",
+                align="start",
+            )
+        ),
+        rx.table.cell(p.amount, white_space="nowrap"),
+    )
+
+
 def _payout_setup() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Payouts", size="5", as_="h2"),
+            rx.text(
+                "Money released to you for your work is sent to your payout account.",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.text("Payout account: ", rx.text.strong(W.payout_account_label)),
             rx.hstack(
                 rx.cond(
@@ -66,28 +105,18 @@ def _payout_setup() -> rx.Component:
             rx.cond(
                 W.payouts.length() > 0,
                 rx.table.root(
-                    rx.el.caption("Payouts", style={"text_align": "left", "font_weight": "500"}),
+                    _caption("Payouts to your payout account"),
                     rx.table.header(
                         rx.table.row(
                             rx.table.column_header_cell("Date"),
+                            rx.table.column_header_cell("What"),
                             rx.table.column_header_cell("Amount"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Contract"),
                         )
                     ),
-                    rx.table.body(
-                        rx.foreach(
-                            W.payouts,
-                            lambda p: rx.table.row(
-                                rx.table.cell(p.date),
-                                rx.table.cell(p.amount),
-                                rx.table.cell(rx.badge(p.status_label, variant="soft")),
-                                rx.table.cell(rx.cond(p.contract_link, rx.link("Open", href=p.contract_link))),
-                            ),
-                        )
-                    ),
+                    rx.table.body(rx.foreach(W.payouts, _payout_row)),
                     width="100%",
                     variant="surface",
+                    size=rx.breakpoints(initial="1", sm="2"),
                 ),
                 rx.text("No payouts yet.", color_scheme="gray"),
             ),
@@ -129,7 +158,7 @@ def _history() -> rx.Component:
         rx.cond(
             W.history.length() > 0,
             rx.table.root(
-                rx.el.caption("Every movement of your money", style={"text_align": "left"}),
+                _caption("Every movement of your money, newest first"),
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Date"),
@@ -141,18 +170,20 @@ def _history() -> rx.Component:
                     rx.foreach(
                         W.history,
                         lambda m: rx.table.row(
-                            rx.table.cell(m.date),
+                            rx.table.cell(m.date, white_space="nowrap"),
                             rx.table.cell(
                                 rx.cond(m.contract_link, rx.link(m.description, href=m.contract_link), m.description)
                             ),
                             rx.table.cell(
-                                rx.text(m.amount, color_scheme=rx.cond(m.incoming, "green", "gray"), weight="medium")
+                                rx.text(m.amount, color_scheme=rx.cond(m.incoming, "green", "gray"), weight="medium"),
+                                white_space="nowrap",
                             ),
                         ),
                     )
                 ),
                 width="100%",
                 variant="surface",
+                size=rx.breakpoints(initial="1", sm="2"),  # tighter cells on a phone
             ),
             rx.text("No money has moved yet. Payments, releases and payouts appear here.", color_scheme="gray"),
         ),

@@ -251,10 +251,18 @@ class ContractState(SessionState):
     @rx.event
     def ask_cancel(self) -> None:
         """A party withdraws (unfunded) or asks the other to agree to cancel (funded)."""
-        self._act(
-            lambda s, v: cancellation.request_cancellation(s, viewer=v, contract_id=self.route_contract_id),
-            "Done. The other party has been told.",
-        )
+        outcome: list[str] = []
+        if self._act(
+            lambda s, v: outcome.append(
+                cancellation.request_cancellation(s, viewer=v, contract_id=self.route_contract_id)
+            ),
+            "",
+        ):
+            self.notice = (
+                "You withdrew: the contract is cancelled and the other party has been told."
+                if outcome == ["cancelled"]
+                else "You asked to cancel. The other party has been told; the contract ends when they agree."
+            )
 
     @rx.event
     def withdraw_cancel(self) -> None:

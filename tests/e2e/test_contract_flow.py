@@ -7,39 +7,12 @@ from __future__ import annotations
 import re
 import uuid
 
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_marketplace_flow import place_bid, post_through_the_wizard
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_up_new_member
-
-BANNER = "Test money: the sandbox gateway is on; no real card is charged and no real money moves."
-
-
-def open_contract(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name=re.compile(r"^Contract #\d+$"))).to_be_visible()
-
-
-def accept_contract(page: Page, url: str) -> None:
-    open_contract(page, url)
-    page.get_by_role("button", name="I accept this contract").click()
-    expect(page.get_by_text("You accepted the contract.")).to_be_visible()
-
-
-def deliver(page: Page, url: str, message: str, *, link: str = "", file: tuple[str, bytes] | None = None) -> None:
-    open_contract(page, url)
-    form = page.get_by_role("form", name="Deliver the work")
-    form.get_by_label("What you delivered").fill(message)
-    if link:
-        form.get_by_label("Links (one a line)").fill(link)
-    if file:
-        name, content = file
-        payload: FilePayload = {"name": name, "mimeType": "text/plain", "buffer": content}
-        form.locator("input[type=file]").set_input_files(files=[payload])
-        expect(form.get_by_text(name)).to_be_visible()
-    form.get_by_role("button", name="Submit delivery").click()
-    expect(page.get_by_text("Delivered. The client has been told.")).to_be_visible()
+from tests.support.contract_journey import BANNER, accept_contract, approve_delivery, deliver_work, open_contract
 
 
 def test_hire_fund_deliver_revise_approve_and_get_paid(
@@ -74,7 +47,7 @@ def test_hire_fund_deliver_revise_approve_and_get_paid(
     expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
     expect(client.get_by_label("Contract summary")).to_contain_text("$140.00")
 
-    deliver(
+    deliver_work(
         contractor,
         contract_url,
         "Three logo concepts, as agreed.",
@@ -108,13 +81,9 @@ def test_hire_fund_deliver_revise_approve_and_get_paid(
     expect(contractor.get_by_role("listitem", name="Delivery 1")).to_contain_text(
         "The client asked for a revision: Please try a darker blue."
     )
-    deliver(contractor, contract_url, "Darker blue, as asked.")
+    deliver_work(contractor, contract_url, "Darker blue, as asked.")
 
-    open_contract(client, contract_url)
-    client.get_by_role("button", name="Approve delivery").click()
-    client.get_by_role("button", name="Approve and release").click()
-    expect(client.get_by_text("Approved. The escrow was released")).to_be_visible()
-    expect(client.get_by_text("Completed").first).to_be_visible()
+    approve_delivery(client, contract_url)
 
     contractor.get_by_role("navigation", name="Main").get_by_role("link", name="Wallet").first.click()
     expect(contractor.get_by_role("heading", name="Wallet")).to_be_visible()

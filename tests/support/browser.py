@@ -71,3 +71,32 @@ def sign_up_new_member(page: Page, base_url: str, prefix: str, display_name: str
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
     return username
+
+
+# Roles a person operates; each must have an accessible name (a label, its text, or aria-label).
+CONTROL_ROLES = "button|link|textbox|searchbox|combobox|checkbox|radio|radiogroup|switch|slider|spinbutton|tab|menuitem"
+_UNNAMED_CONTROL = re.compile(rf"^\s*- (?:{CONTROL_ROLES})(?: \[[^\]]*\])*:?\s*$")
+
+
+def unnamed_controls(page: Page) -> list[str]:
+    """Controls in the page's accessibility tree without an accessible name (an empty list is the goal)."""
+    snapshot = page.locator("body").aria_snapshot()
+    return [line.strip() for line in snapshot.splitlines() if _UNNAMED_CONTROL.match(line)]
+
+
+def wider_than_the_screen(page: Page) -> list[str]:
+    """Visible elements that reach past the right edge of the viewport (text cut off or a sideways scroll)."""
+    found: list[str] = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const found = [];
+            for (const el of document.querySelectorAll('main *')) {
+                const box = el.getBoundingClientRect();
+                if (box.width > 0 && box.height > 0 && box.right > width + 1) {
+                    found.push(`${el.tagName.toLowerCase()}: ${(el.textContent || '').trim().slice(0, 60)}`);
+                }
+            }
+            return found;
+        }"""
+    )
+    return found

@@ -4,23 +4,30 @@ rows in a chosen state for tests of what happens after one (reviews, profiles)."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
-from jtbd_app.models import Bid, Contract, User, utcnow
+from jtbd_app.models import Bid, Contract, Profile, User, utcnow
 from jtbd_app.services import bids, contract_funding, contracts, deliveries
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 
 TEST_CARD = "4242 4242 4242 4242"
+T = TypeVar("T")
 
 
 def viewer_of(user: User) -> Viewer:
+    """The member as the services see them, named as their profile names them."""
     assert user.id is not None
-    return Viewer(user.id, user.username, user.username.title(), user.role, user.status)
+    with session_scope() as session:
+        profile = session.get(Profile, user.id)
+    name = profile.display_name if profile is not None else user.username.title()
+    return Viewer(user.id, user.username, name, user.role, user.status)
 
 
 @dataclass
@@ -57,8 +64,18 @@ def agreed_contract(
     return Deal(contract_id, c, k)
 
 
+def run_now(work: Coroutine[Any, Any, T]) -> T:
+    """Run a service coroutine to the end, also beside a running event loop (Playwright's sync API keeps one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def fund(deal: Deal, gateway: SandboxGateway | None = None, card: str = TEST_CARD) -> None:
-    asyncio.run(
+    run_now(
         contract_funding.fund_contract(
             session_factory=session_scope,
             gateway=gateway or SandboxGateway(),
