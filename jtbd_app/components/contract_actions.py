@@ -149,7 +149,7 @@ def _deliver() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.button("Submit delivery", type="submit"),
+            rx.button("Submit delivery", type="submit", loading=ContractState.progress != ""),
             spacing="3",
             align="start",
             width="100%",
@@ -221,6 +221,7 @@ def _review_delivery() -> rx.Component:
                         "platform fee to us. This cannot be undone.",
                         "Approve and release",
                         ContractState.approve,
+                        loading=ContractState.progress != "",
                     ),
                 ),
                 rx.cond(A.request_revision, revision),
@@ -305,6 +306,7 @@ def actions_section() -> rx.Component:
         | A.ask_cancel
         | A.withdraw_cancel
         | A.agree_cancel
+        | A.cancel_overdue
         | A.retry_refund
     )
     anything = any_action | ContractState.notice | ContractState.progress | E["form"] | D.cancel_note

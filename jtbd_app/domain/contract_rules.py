@@ -21,7 +21,6 @@ OPEN_STATUSES = ("awaiting_acceptance", "awaiting_funding", "funded", "delivered
 UNFUNDED = ("awaiting_acceptance", "awaiting_funding")
 ESCROW_HELD = ("funded", "delivered", "revision_requested", "disputed")
 WORKING = ("funded", "revision_requested")  # the contractor may deliver
-CANCELLABLE_FUNDED = ("funded", "revision_requested")  # before delivery: both must agree; escrow is refunded
 
 MAX_FEE_BPS = 5000
 

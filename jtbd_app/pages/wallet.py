@@ -86,21 +86,24 @@ def _payout_setup() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.text("Payout account: ", rx.text.strong(W.payout_account_label)),
-            rx.hstack(
-                rx.cond(
-                    W.payout_account != "enabled",
-                    rx.button(
-                        rx.cond(W.payout_account == "none", "Set up payouts", "Continue payout setup"),
-                        on_click=WalletState.set_up_payouts,
-                        loading=WalletState.progress != "",
+            rx.cond(
+                W.payout_account != "sandbox",
+                rx.hstack(
+                    rx.cond(
+                        W.payout_account != "enabled",
+                        rx.button(
+                            rx.cond(W.payout_account == "none", "Set up payouts", "Continue payout setup"),
+                            on_click=WalletState.set_up_payouts,
+                            loading=WalletState.progress != "",
+                        ),
                     ),
+                    rx.cond(
+                        W.payout_account != "none",
+                        rx.button("Refresh payout status", variant="soft", on_click=WalletState.refresh_status),
+                    ),
+                    spacing="3",
+                    wrap="wrap",
                 ),
-                rx.cond(
-                    W.payout_account != "none",
-                    rx.button("Refresh payout status", variant="soft", on_click=WalletState.refresh_status),
-                ),
-                spacing="3",
-                wrap="wrap",
             ),
             rx.cond(
                 W.payouts.length() > 0,

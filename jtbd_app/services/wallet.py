@@ -36,6 +36,7 @@ PAYOUT_ACCOUNT_STATUS = {
     "none": "No payout account yet",
     "incomplete": "Onboarding incomplete",
     "enabled": "Payouts enabled",
+    "sandbox": "Sandbox: payouts are recorded as paid out at once (test money, no account needed)",
 }
 
 
@@ -112,7 +113,7 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
     total = _history_count(session, user_id)
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(_page_number(page), pages)
-    account_status = _payout_account_status(session, user_id)
+    account_status = "sandbox" if test_money else _payout_account_status(session, user_id)
     chart_currency, earnings = _earnings(session, [a for a in payable if a.id is not None])
     return Wallet(
         available=_formatted({a.currency: a.balance_minor for a in payable}),

@@ -202,6 +202,8 @@ class ContractState(SessionState):
         self, files: list[rx.UploadFile], message: str = "", links: str = ""
     ) -> AsyncIterator[EventSpec | None]:
         """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
+        self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
+        yield None
         limit = get_settings().delivery_max_file_mb * 1024 * 1024
         incoming = []
         for upload in files if isinstance(files, list) else []:
@@ -218,17 +220,23 @@ class ContractState(SessionState):
             ),
             "Delivered. The client has been told.",
         ):
+            self.progress = ""
             yield rx.clear_selected_files(UPLOAD_ID)
+        self.progress = ""
 
     @rx.event
-    async def approve(self) -> EventSpec | None:
+    async def approve(self) -> AsyncIterator[EventSpec | None]:
         """The client approves the delivery: the escrow is released; the payout is sent now if it can be."""
         contract_id = self.route_contract_id
-        if not self._act(
+        self.progress = "Releasing the escrow…"
+        yield None
+        released = self._act(
             lambda s, v: deliveries.approve_delivery(s, viewer=v, contract_id=contract_id),
             "Approved. The escrow was released to the contractor.",
-        ):
-            return None
+        )
+        if not released:
+            self.progress = ""
+            return
         with session_scope() as session:
             payout_id = contract_view.pending_payout_id(session, contract_id=contracts.contract_id_of(contract_id))
         if payout_id is not None:
@@ -237,7 +245,8 @@ class ContractState(SessionState):
                     session_factory=session_scope, gateway=payment_gateway(get_settings()), payout_id=payout_id
                 )
             self._reload(self._viewer())
-        return ContractReviewState.load_review  # type: ignore[return-value]  # the review form opens now
+        self.progress = ""
+        yield ContractReviewState.load_review  # type: ignore[misc]  # the review form opens now
 
     @rx.event
     def request_revision(self, form: dict[str, Any]) -> None:

@@ -76,7 +76,7 @@ class WalletState(SessionState):
             self.progress, self.errors = "", {"form": f"{exc.message} Please try again."}
             return
         self.progress = ""
-        if gateway.test_money:  # the sandbox account is ready at once: nothing to fill in elsewhere
+        if gateway.name == "sandbox":  # the sandbox account is ready at once (Stripe test keys still onboard)
             self.notice = "Payouts are set up (sandbox)."
             self._show(viewer, self.wallet.page)
             return

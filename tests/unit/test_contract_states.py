@@ -103,8 +103,9 @@ def test_the_wallet_shows_the_contractors_earnings_and_sets_up_sandbox_payouts(d
     state = state_for(WalletState, token=contractor, path="/wallet")
     call(state, "load_wallet")
     assert state.wallet.paid_out == ["$90.00"] and state.wallet.test_money and state.refusal == ""
+    assert state.wallet.payout_account == "sandbox"  # paid out at once: no "no payout account yet" beside it
     call(state, "set_up_payouts")
-    assert state.notice == "Payouts are set up (sandbox)." and state.wallet.payout_account == "enabled"
+    assert state.notice == "Payouts are set up (sandbox)." and state.wallet.payout_account == "sandbox"
     assert db.exec(select(PayoutAccount)).one().user_id == deal.contractor.user_id
 
 
