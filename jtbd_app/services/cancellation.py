@@ -179,7 +179,7 @@ def record_refund(session: Session, *, payment_external_id: str, reference: str,
         payment.status, payment.refunded_minor = "returned", payment.amount_minor
         session.add(payment)
         return "surplus payment returned"
-    if payment.status == "refunded":
+    if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
         return "already refunded"
     if contract.status not in ("funded", "refunding", "revision_requested"):
         return f"refund of a {contract.status} contract: left for an administrator"
