@@ -107,6 +107,7 @@ class ContractMoney(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.jobs_may_lag = False  # a refund or transfer failed: its retry waits for a later clock
         self.needs_admin = False  # a dashboard refund the ledger cannot follow on its own
+        self.confirming: set[str] = set()  # external ids of card payments waiting for the gateway's webhook
 
     def teardown(self) -> None:
         self.loop.close()
@@ -261,9 +262,60 @@ class ContractMoney(RuleBasedStateMachine):
         self.expect(second, ValidationFailed, "fund twice")
 
     @rule(n=CONTRACTS)
+    def start_a_card_payment_needing_confirmation(self, n: int) -> None:
+        """As with Stripe: the browser confirms the card, and the gateway's webhook says later how it went."""
+        before = self.load(n)
+        self.gateway.confirm_by_webhook = True
+        try:
+            outcome = self.attempt(lambda: self.fund_as(n, "client", GOOD_CARD))
+        finally:
+            self.gateway.confirm_by_webhook = False
+        allowed = before.status == "awaiting_funding" and not self.gateway.payments_fail
+        if self.expect(outcome, None if allowed else ValidationFailed, "card needing confirmation"):
+            assert isinstance(outcome, contract_funding.FundingOutcome) and outcome.status == "requires_action"
+            self.confirming |= {p.external_id for p in self.payments(n) if p.external_id and p.status == "pending"}
+            assert self.load(n).status == "awaiting_funding"
+
+    @rule(n=CONTRACTS, pick=st.integers(0, 3), succeeded=st.booleans())
+    def gateway_payment_webhook(self, n: int, pick: int, succeeded: bool) -> None:
+        """payment_intent.succeeded or .payment_failed for a card payment needing confirmation (maybe a repeat,
+        maybe after the contract moved on)."""
+        confirming = [p for p in self.payments(n) if p.external_id in self.confirming]
+        if not confirming:
+            return
+        payment = confirming[pick % len(confirming)]
+        external_id = payment.external_id
+        assert external_id is not None
+        charged = external_id in self.gateway.charges
+        if not succeeded and charged:
+            return  # a payment the gateway took does not fail afterwards
+        before = self.load(n)
+        kind = "payment_intent.succeeded" if succeeded else "payment_intent.payment_failed"
+        if succeeded:
+            self.gateway.charges[external_id] = (payment.amount_minor, payment.currency)
+        with session_scope() as session:
+            said = payment_events.HANDLERS[kind](
+                session,
+                GatewayEvent(
+                    id=f"evt_{external_id}_{kind}",
+                    kind=kind,
+                    object_id=external_id,
+                    amount_minor=payment.amount_minor,
+                    currency=payment.currency,
+                    charge_id=f"ch_{external_id}",
+                    failure_message="Your card was declined.",
+                ),
+            )
+        event(f"payment webhook: {said}")
+        if succeeded and not charged:
+            took = before.status == "awaiting_funding" and self.load(n).status == "funded"
+            assert said == ("funded" if took else "payment not needed; refund scheduled"), (said, before.status)
+            assert took == (before.status == "awaiting_funding"), (said, before.status)
+
+    @rule(n=CONTRACTS)
     def fund_with_two_clicks_at_once(self, n: int) -> None:
         """Both payments start before either is answered: one funds the escrow, the other goes back."""
-        before = self.load(n)
+        before, earlier = self.load(n), {p.id for p in self.payments(n)}
 
         async def both() -> list[object]:
             return await asyncio.gather(
@@ -283,7 +335,7 @@ class ContractMoney(RuleBasedStateMachine):
             self.expect(outcome, None if allowed else ValidationFailed, "two clicks")
         if allowed:
             assert self.load(n).status == "funded"
-            statuses = sorted(p.status for p in self.payments(n) if p.status != "failed")
+            statuses = sorted(p.status for p in self.payments(n) if p.id not in earlier)
             assert statuses == ["returning", "succeeded"], statuses
 
     # ---- the work ----------------------------------------------------------------------------------------
@@ -314,7 +366,10 @@ class ContractMoney(RuleBasedStateMachine):
             with session_scope() as session:
                 return cancellation.request_cancellation(session, viewer=self.viewer(n, who), contract_id=before.id)
 
-        allowed = before.status in UNFUNDED or (before.status == "funded" and before.cancel_requested_by is None)
+        confirming = any(p.status == "pending" and p.external_id for p in self.payments(n))
+        allowed = (before.status in UNFUNDED and not confirming) or (
+            before.status == "funded" and before.cancel_requested_by is None
+        )
         if self.expect(
             self.attempt(ask), refusal_for(who, "") or (None if allowed else ValidationFailed), "ask to cancel"
         ):
@@ -421,6 +476,7 @@ class ContractMoney(RuleBasedStateMachine):
 
     @rule()
     def run_scheduler_after_the_funding_deadline(self) -> None:
+        """Days after the deadline even a payment still unanswered is abandoned: no contract is left unfunded."""
         self.run_jobs(utcnow() + timedelta(days=get_settings().unfunded_expiry_days, minutes=1))
         assert all(self.load(n).status not in UNFUNDED for n in range(len(self.world.deals)))
 
