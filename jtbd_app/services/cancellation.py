@@ -23,6 +23,7 @@ from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
 CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
+PAYMENT_CONFIRMATION = timedelta(minutes=30)  # how long a started payment may wait for the gateway's answer
 
 
 def _other(contract: Contract, user_id: int) -> int:
@@ -108,8 +109,8 @@ def withdraw_cancellation(session: Session, *, viewer: Viewer | None, contract_i
     )
 
 
-def contract_funding_pending(session: Session, contract: Contract) -> bool:
-    """A gateway payment started in the last half hour and not yet answered (its webhook may still fund it).
+def contract_funding_pending(session: Session, contract: Contract, now: datetime | None = None) -> bool:
+    """A gateway payment started in the half hour before `now` and not yet answered (its webhook may still fund it).
 
     An abandoned one does not block for ever; should it still succeed later, its money is refunded.
     """
@@ -117,7 +118,7 @@ def contract_funding_pending(session: Session, contract: Contract) -> bool:
         Payment.contract_id == contract.id,
         Payment.status == "pending",
         col(Payment.external_id).is_not(None),
-        col(Payment.created_at) > utcnow() - timedelta(minutes=30),
+        col(Payment.created_at) > (now or utcnow()) - PAYMENT_CONFIRMATION,
     )
     return session.exec(recent).first() is not None
 
@@ -183,7 +184,7 @@ def record_refund(session: Session, *, payment_external_id: str, reference: str,
         payment.status, payment.refunded_minor = "returned", payment.amount_minor
         session.add(payment)
         return "surplus payment returned"
-    if payment.status == "refunded":
+    if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
         return "already refunded"
     if contract.status not in ("funded", "refunding", "revision_requested"):
         return f"refund of a {contract.status} contract: left for an administrator"
@@ -201,8 +202,16 @@ def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str
         return "nothing to expire"
     if contract.funding_expires_at is not None and now < contract.funding_expires_at:
         return "not due yet"
-    if contract_funding_pending(session, contract):
-        return "a payment is being confirmed"
+    if contract_funding_pending(session, contract, now):
+        # This job is done once it returns: look again when that payment can no longer be pending.
+        scheduler.schedule(
+            session,
+            key=f"expire_unfunded:contract:{contract.id}:recheck:{now.isoformat()}",
+            kind="expire_unfunded",
+            run_at=now + PAYMENT_CONFIRMATION,
+            contract_id=contract.id,
+        )
+        return "a payment is being confirmed; checking again later"
     _end(
         session,
         contract,
