@@ -187,7 +187,18 @@ def record_refund(session: Session, *, payment_external_id: str, reference: str,
     if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
         return "already refunded"
     if contract.status not in ("funded", "refunding", "revision_requested"):
-        return f"refund of a {contract.status} contract: left for an administrator"
+        if not contract.release_frozen and escrow.held(session, contract) > 0:
+            # The gateway gave the money back: nothing may be released from this escrow until an admin decides.
+            contract.release_frozen = True
+            contracts.move(session, contract, contract.status)
+            contracts.record_event(
+                session,
+                contract,
+                kind="frozen",
+                detail="The payment was refunded at the payment provider; the escrow is frozen until an "
+                "administrator decides.",
+            )
+        return f"refund of a {contract.status} contract: escrow frozen, left for an administrator"
     escrow.refund(session, contract, reference=reference)
     payment.status, payment.refunded_minor, payment.updated_at = "refunded", contract.amount_minor, utcnow()
     session.add(payment)

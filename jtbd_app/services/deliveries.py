@@ -93,6 +93,7 @@ def submit_delivery(
         )
     contract.delivered_at, contract.cancel_requested_by = now, None
     contracts.move(session, contract, "delivered")
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=["deadline_passed"])  # delivered: not overdue
     release_at = auto_release_at(now, contract.auto_release_days)
     scheduler.schedule(
         session,

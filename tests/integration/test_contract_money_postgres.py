@@ -21,7 +21,7 @@ from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, User, utcnow
-from jtbd_app.services import contract_funding, contract_jobs, deliveries, ledger, scheduler, seed
+from jtbd_app.services import accounts, contract_funding, contract_jobs, deliveries, ledger, scheduler, terms
 from jtbd_app.services.scheduler import JobContext
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
@@ -32,7 +32,7 @@ PRICE = 10_000  # "100" USD; the fee is 10%
 
 @pytest.fixture(autouse=True)
 def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A fresh database built by the migrations (with the ledger's triggers), the demo members in it."""
+    """A fresh database built by the migrations (with the ledger's triggers) and two members: an empty ledger."""
     url = _normalise_db_url(postgres_url)
     cli.migrate(url)
     monkeypatch.setenv("DATABASE_URL", url)
@@ -40,7 +40,17 @@ def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
     get_settings.cache_clear()
     with session_scope() as session:
-        seed.seed(session)
+        terms.publish_terms(session, title="Terms", body="Be nice.")
+    for name in ("alice", "bob"):
+        with session_scope() as session:
+            accounts.sign_up(
+                session,
+                email=f"{name}@example.com",
+                username=name,
+                display_name=name.title(),
+                password="correct-horse-battery",
+                accepted_terms_version=1,
+            )
     yield
     get_engine().dispose()
     get_settings.cache_clear()

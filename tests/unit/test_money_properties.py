@@ -510,7 +510,10 @@ class ContractMoney(RuleBasedStateMachine):
     @rule()
     def run_scheduler_after_the_auto_release_days(self) -> None:
         self.run_jobs(utcnow() + timedelta(days=get_settings().auto_release_days, minutes=1))
-        assert all(self.load(n).status != "delivered" for n in range(len(self.world.deals)))
+        # Silence releases every delivery, except from an escrow frozen for an administrator.
+        assert all(
+            self.load(n).status != "delivered" or self.load(n).release_frozen for n in range(len(self.world.deals))
+        )
 
     @rule()
     def run_scheduler_after_the_funding_deadline(self) -> None:

@@ -217,3 +217,27 @@ def test_an_event_with_no_money_or_an_unknown_currency_is_left_for_an_administra
     assert "administrator" in succeeded(amount=0)
     assert "administrator" in event("payment_intent.succeeded", object_id="pi_1", amount_minor=10_000, currency="XYZ")
     assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0 and entries(db, "surplus") == 0
+
+
+def test_a_refund_made_at_the_gateway_after_delivery_freezes_the_escrow_so_nothing_is_paid_out_twice(
+    deal: Deal, db: Session
+) -> None:
+    stripe_payment(deal)
+    succeeded()
+    deliver(deal)
+    outcome = event("charge.refunded", object_id="ch_pi_1", related_id="pi_1", amount_minor=10_000)
+    assert "frozen" in outcome
+    contract = deal.load()
+    assert contract.release_frozen and contract.status == "delivered"
+    with pytest.raises(ValidationFailed, match="frozen"), session_scope() as s:
+        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
+    assert contract.delivered_at is not None
+    asyncio.run(
+        scheduler.run_due_jobs(
+            session_scope,
+            handlers=contract_jobs.HANDLERS,
+            ports={"gateway": RecordingGateway()},
+            now=contract.delivered_at + timedelta(days=30),
+        )
+    )
+    assert entries(db, "release") == 0 and deal.load().status == "delivered"
