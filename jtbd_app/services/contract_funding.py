@@ -105,12 +105,38 @@ def _not_fundable(contract: Contract) -> str:
     return "This contract is not waiting for funding."
 
 
+def match_payment(session: Session, *, external_id: str, metadata: dict[str, str] | None) -> Payment | None:
+    """Ours by the gateway's id, or, when our process died before storing that id, by the payment id we sent in
+    the metadata (the contract id must agree); the id is stored then, so the record is finished."""
+    found = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
+    if found is not None or not metadata:
+        return found
+    payment_id, contract_id = metadata.get("payment_id", ""), metadata.get("contract_id", "")
+    if not (payment_id.isdigit() and contract_id.isdigit() and len(payment_id) < 12):
+        return None
+    candidate = session.get(Payment, int(payment_id))
+    if candidate is None or candidate.external_id is not None or str(candidate.contract_id) != contract_id:
+        return None
+    candidate.external_id, candidate.updated_at = external_id, utcnow()
+    if candidate.status == "failed":  # we gave up waiting, but the gateway took the money after all
+        candidate.status = "pending"
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
 def record_payment_succeeded(
-    session: Session, *, external_id: str, charge_id: str, amount_minor: int, currency: str
+    session: Session,
+    *,
+    external_id: str,
+    charge_id: str,
+    amount_minor: int,
+    currency: str,
+    metadata: dict[str, str] | None = None,
 ) -> str:
     """The gateway says the money is in: fund the escrow once. Money for a contract that can no longer take it
     (already funded, cancelled, expired) is held as owed back and refunded by a scheduled job."""
-    found = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
+    found = match_payment(session, external_id=external_id, metadata=metadata)
     if found is None or found.id is None:
         return "not a payment of ours"
     if amount_minor <= 0 or currency not in CURRENCIES:
@@ -174,8 +200,10 @@ def record_payment_succeeded(
     return "funded"
 
 
-def record_payment_failed(session: Session, *, external_id: str, message: str) -> str:
-    payment = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
+def record_payment_failed(
+    session: Session, *, external_id: str, message: str, metadata: dict[str, str] | None = None
+) -> str:
+    payment = match_payment(session, external_id=external_id, metadata=metadata)
     if payment is None:
         return "not a payment of ours"
     if payment.status != "pending":

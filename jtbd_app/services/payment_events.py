@@ -21,12 +21,16 @@ def _payment_succeeded(session: Session, event: GatewayEvent) -> str:
         charge_id=event.charge_id,
         amount_minor=event.amount_minor,
         currency=event.currency,
+        metadata=event.metadata,
     )
 
 
 def _payment_failed(session: Session, event: GatewayEvent) -> str:
     return contract_funding.record_payment_failed(
-        session, external_id=event.object_id, message=event.failure_message or "The payment was declined."
+        session,
+        external_id=event.object_id,
+        message=event.failure_message or "The payment was declined.",
+        metadata=event.metadata,
     )
 
 

@@ -241,3 +241,32 @@ def test_a_refund_made_at_the_gateway_after_delivery_freezes_the_escrow_so_nothi
         )
     )
     assert entries(db, "release") == 0 and deal.load().status == "delivered"
+
+
+def test_a_payment_whose_gateway_id_was_never_stored_is_matched_by_its_metadata_and_funds_once(
+    deal: Deal, db: Session
+) -> None:
+    """Our process died (or timed out) after the gateway took the money and before it stored the PaymentIntent id."""
+    contract = deal.load()
+    with session_scope() as s:
+        lost = Payment(
+            contract_id=deal.contract_id,
+            payer_id=deal.client.user_id,
+            gateway="stripe",
+            amount_minor=contract.amount_minor,
+            currency="USD",
+            status="failed",  # we gave up waiting for the answer
+        )
+        s.add(lost)
+        s.flush()
+        payment_id = lost.id
+    metadata = {"payment_id": str(payment_id), "contract_id": str(deal.contract_id + 1)}  # someone else's contract
+    assert event(
+        "payment_intent.succeeded", object_id="pi_lost", amount_minor=10_000, currency="USD", metadata=metadata
+    ) == ("not a payment of ours")
+    metadata["contract_id"] = str(deal.contract_id)
+    for _ in range(2):
+        event("payment_intent.succeeded", object_id="pi_lost", amount_minor=10_000, currency="USD", metadata=metadata)
+    db.expire_all()
+    assert db.get(Payment, payment_id).external_id == "pi_lost"  # type: ignore[union-attr]
+    assert deal.load().status == "funded" and entries(db, "fund") == 1
