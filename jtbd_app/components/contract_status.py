@@ -119,7 +119,13 @@ def next_step() -> rx.Component:
         ~D.read_only & open_status,
         rx.callout.root(
             rx.callout.icon(rx.icon("info")),
-            rx.callout.text(_next_step_text()),
+            rx.callout.text(
+                rx.cond(
+                    D.frozen,
+                    _line("The escrow is frozen for an administrator; nothing is released until they decide."),
+                    _next_step_text(),
+                )
+            ),
             color_scheme="gray",
             variant="surface",
             aria_label="Next step",

@@ -11,7 +11,7 @@ STATUS_LABELS = {
     "funded": "Funded: work in progress",
     "delivered": "Delivered: awaiting the client's review",
     "revision_requested": "Revision requested",
-    "refunding": "Cancelled by agreement: refund in progress",
+    "refunding": "Cancelled: refund in progress",
     "completed": "Completed",
     "cancelled": "Cancelled",
     "expired": "Expired unfunded",

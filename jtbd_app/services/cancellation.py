@@ -131,6 +131,7 @@ async def agree_cancellation(
     with session_factory() as session:
         contract = contracts.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
         actor = require_active(viewer)
+        ending = "Cancelled before delivery"  # a retried refund
         if contract.status == "funded":
             late = actor.user_id == contract.client_id and overdue(contract.status, contract.due_at, utcnow())
             asked = contract.cancel_requested_by not in (None, actor.user_id)
@@ -138,6 +139,7 @@ async def agree_cancellation(
                 raise ValidationFailed({"form": "The other party has to agree to cancel."})
             contracts.move(session, contract, "refunding")
             how = "agreed to cancel" if asked else "cancelled after the due date passed without a delivery"
+            ending = "Cancelled by agreement" if asked else "Cancelled after the due date passed without a delivery"
             contracts.record_event(
                 session,
                 contract,
@@ -169,15 +171,29 @@ async def agree_cancellation(
             payment_external_id=external_id,
             reference=result.external_id,
             actor_id=viewer.user_id if viewer else None,
+            how=ending,
         )
 
 
-def record_refund(session: Session, *, payment_external_id: str, reference: str, actor_id: int | None = None) -> str:
-    """The gateway refunded the contract's payment (our call, or a charge.refunded webhook): cancel once."""
-    payment = session.exec(select(Payment).where(Payment.external_id == payment_external_id)).first()
-    if payment is None:
+def record_refund(
+    session: Session,
+    *,
+    payment_external_id: str,
+    reference: str,
+    actor_id: int | None = None,
+    how: str = "The payment was refunded at the payment provider",
+) -> str:
+    """The gateway refunded the contract's payment (our call, or a charge.refunded webhook): cancel once.
+
+    Before any delivery the contract is cancelled; after one, the escrow is frozen for an administrator instead.
+    """
+    found = session.exec(select(Payment).where(Payment.external_id == payment_external_id)).first()
+    if found is None:
         return "not a payment of ours"
-    contract = contracts.locked_contract(session, payment.contract_id)
+    contract = contracts.locked_contract(session, found.contract_id)  # lock order: contract, then payment
+    payment = session.exec(
+        select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
     assert contract is not None and payment.id is not None
     if payment.status == "returning":
         escrow.return_surplus(session, payment.id, amount_minor=payment.amount_minor, currency=payment.currency)
@@ -186,7 +202,7 @@ def record_refund(session: Session, *, payment_external_id: str, reference: str,
         return "surplus payment returned"
     if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
         return "already refunded"
-    if contract.status not in ("funded", "refunding", "revision_requested"):
+    if contract.status not in ("funded", "refunding"):
         if not contract.release_frozen and escrow.held(session, contract) > 0:
             # The gateway gave the money back: nothing may be released from this escrow until an admin decides.
             contract.release_frozen = True
@@ -203,7 +219,7 @@ def record_refund(session: Session, *, payment_external_id: str, reference: str,
     payment.status, payment.refunded_minor, payment.updated_at = "refunded", contract.amount_minor, utcnow()
     session.add(payment)
     price = Money(contract.amount_minor, contract.currency).format()
-    _end(session, contract, "cancelled", f"Cancelled by agreement; {price} refunded to the client.", actor_id)
+    _end(session, contract, "cancelled", f"{how}; {price} refunded to the client.", actor_id)
     return "refunded"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.contract_rules import Split
@@ -70,11 +71,14 @@ def complete(session: Session, contract: Contract, *, actor_id: int | None, how:
 
 
 def _count_completion(session: Session, contract: Contract) -> None:
+    """In SQL, not read-modify-write: two contracts of one member completing at once both count."""
     for user_id in (contract.client_id, contract.contractor_id):
-        profile = session.get(Profile, user_id)
-        if profile is None:
-            continue
-        profile.completed_contracts += 1
-        if user_id == contract.contractor_id and contract.on_time:
-            profile.on_time_contracts += 1
-        session.add(profile)
+        on_time = int(user_id == contract.contractor_id and bool(contract.on_time))
+        session.exec(  # type: ignore[call-overload]
+            update(Profile)
+            .where(col(Profile.user_id) == user_id)
+            .values(
+                completed_contracts=col(Profile.completed_contracts) + 1,
+                on_time_contracts=col(Profile.on_time_contracts) + on_time,
+            )
+        )

@@ -23,7 +23,8 @@ from jtbd_app.services.viewer import Viewer
 
 @dataclass(frozen=True)
 class FundingOutcome:
-    """ "funded" (the sandbox), or "requires_action": the browser confirms with `client_secret`; a webhook funds it."""
+    """ "funded" (the sandbox), "returned" (the contract was funded meanwhile: this payment goes back), or
+    "requires_action": the browser confirms with `client_secret`; a webhook funds it."""
 
     status: str
     payment_id: int
@@ -75,14 +76,15 @@ async def fund_contract(
         session.add(payment)
         session.flush()
         if start.status == "succeeded":
-            record_payment_succeeded(
+            said = record_payment_succeeded(
                 session,
                 external_id=start.external_id,
                 charge_id=start.charge_id,
                 amount_minor=amount,
                 currency=currency,
             )
-            return FundingOutcome("funded", payment_id)
+            # A second click or tab paid too: that money is on its way back, and the page says so.
+            return FundingOutcome("funded" if said == "funded" else "returned", payment_id)
         if start.status == "failed":
             payment.status, payment.failure_message = "failed", start.failure_message[:300]
             session.add(payment)

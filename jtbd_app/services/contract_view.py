@@ -120,6 +120,7 @@ class ContractDetail:
     due: str = ""
     funding_deadline: str = ""
     auto_release: str = ""
+    frozen: bool = False  # a chargeback or a gateway refund: nothing is released until an administrator decides
     revisions_used: int = 0
     revisions_left: int = 0
     max_revisions: int = 0
@@ -162,7 +163,7 @@ def contract_detail(
     money = lambda minor: Money(minor, contract.currency).format()  # noqa: E731
     release_at = (
         auto_release_at(contract.delivered_at, contract.auto_release_days)
-        if contract.status == "delivered" and contract.delivered_at
+        if contract.status == "delivered" and contract.delivered_at and not contract.release_frozen
         else None
     )
     return ContractDetail(
@@ -185,6 +186,7 @@ def contract_detail(
         if contract.status in UNFUNDED and contract.funding_expires_at
         else "",
         auto_release=_when(release_at) if release_at else "",
+        frozen=contract.release_frozen,
         revisions_used=contract.revisions_used,
         revisions_left=max(contract.max_revisions - contract.revisions_used, 0),
         max_revisions=contract.max_revisions,

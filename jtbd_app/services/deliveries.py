@@ -129,7 +129,11 @@ def approve_delivery(session: Session, *, viewer: Viewer | None, contract_id: ob
     if contract.status != "delivered":
         raise ValidationFailed({"form": "There is no delivery waiting for your approval."})
     if contract.release_frozen:
-        raise ValidationFailed({"form": "The escrow is frozen by a dispute; an administrator will decide."})
+        raise ValidationFailed(
+            {
+                "form": "The escrow is frozen for an administrator (a payment dispute or refund); nothing can be released now."
+            }
+        )
     return completion.complete(
         session, contract, actor_id=actor.user_id, how=f"{actor.display_name} approved the delivery."
     )
@@ -143,7 +147,7 @@ def request_revision(session: Session, *, viewer: Viewer | None, contract_id: ob
         raise ValidationFailed({"form": "There is no delivery waiting for your review."})
     if contract.revisions_used >= contract.max_revisions:
         raise ValidationFailed(
-            {"reason": "No revisions are left on this contract: approve the delivery or raise a dispute."}
+            {"reason": "No revisions are left on this contract: approve the delivery, or contact an administrator."}
         )
     try:
         clean = text.clean_paragraphs(reason, label="Reason", max_len=MAX_REASON)
@@ -194,7 +198,7 @@ def auto_release(session: Session, *, contract_id: int, delivery_number: int, no
     if contract.status != "delivered" or _latest_number(session, contract.id) != delivery_number:
         return f"nothing to release ({contract.status})"
     if contract.release_frozen:
-        return "frozen by a dispute"
+        return "frozen for an administrator"
     assert contract.delivered_at is not None
     if now < auto_release_at(contract.delivered_at, contract.auto_release_days):
         return "not due yet"

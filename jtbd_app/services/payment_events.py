@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
+from jtbd_app.domain.errors import DomainError
 from jtbd_app.models import Payment
 from jtbd_app.services import cancellation, contract_funding, contracts, payouts
 from jtbd_app.services.listings import parse_id
@@ -50,6 +51,8 @@ def _dispute_created(session: Session, event: GatewayEvent) -> str:
         payment = session.exec(select(Payment).where(Payment.charge_id == event.charge_id)).first()
     if payment is None:
         return "not a payment of ours"
+    if payment.status != "succeeded":  # a payment on its way back, or already refunded: not the escrow's money
+        return f"dispute of a {payment.status} payment: left for an administrator"
     contract = contracts.locked_contract(session, payment.contract_id)
     assert contract is not None
     if contract.release_frozen:
@@ -74,7 +77,7 @@ def _transfer_created(session: Session, event: GatewayEvent) -> str:
         return payouts.record_transfer(
             session, payout_id=parse_id(payout_id, noun="payout"), transfer_id=event.object_id
         )
-    except Exception:  # not one of our payouts (no or malformed metadata)
+    except DomainError:  # not one of our payouts (no or malformed metadata)
         return "not a payout of ours"
 
 

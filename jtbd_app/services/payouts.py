@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Payout, PayoutAccount, User, utcnow
+from jtbd_app.models import Contract, Payout, PayoutAccount, User, utcnow
 from jtbd_app.services import contract_funding, escrow, scheduler
 from jtbd_app.services.notifications import notify
 from jtbd_app.services.ports import PaymentGateway, PayoutAccountStatus
@@ -31,6 +31,9 @@ async def send_payout(*, session_factory: SessionFactory, gateway: PaymentGatewa
             return "nothing to send"
         if payout.gateway != gateway.name:
             return f"payout belongs to the {payout.gateway} gateway"
+        contract = session.get(Contract, payout.contract_id) if payout.contract_id is not None else None
+        if contract is not None and contract.release_frozen:  # a chargeback or a gateway refund came in since
+            return "held: the contract is frozen for an administrator"
         destination = "sandbox"
         if gateway.name != "sandbox":  # Stripe in test mode is test money too, and still needs a real account
             account = session.get(PayoutAccount, payout.user_id)

@@ -24,6 +24,7 @@ from jtbd_app.state.contract_review import ContractReviewState
 from jtbd_app.state.session import SessionState
 
 UPLOAD_ID = "delivery_files"
+RETURNED = "The escrow was already funded, so this payment is being refunded to you in full."
 
 
 def _text(form: object, key: str) -> str:
@@ -125,6 +126,8 @@ class ContractState(SessionState):
         self.progress = ""
         if outcome.status == "funded":
             self._done(viewer, card_payment.FUNDED)
+        elif outcome.status == "returned":
+            self._done(viewer, RETURNED)
         else:  # Stripe: the browser confirms the card; the webhook funds the escrow
             self._done(viewer, "Confirm the payment with your card to fund the escrow.")
 
@@ -148,9 +151,9 @@ class ContractState(SessionState):
             self._failed(exc)
             self._reload(viewer)
             return
-        if outcome.status == "funded":
+        if outcome.status in ("funded", "returned"):
             self.progress = ""
-            self._done(viewer, card_payment.FUNDED)
+            self._done(viewer, card_payment.FUNDED if outcome.status == "funded" else RETURNED)
             return
         yield card_payment.confirm_in_browser(outcome.client_secret, ContractState.card_payment_result)
 
