@@ -79,6 +79,9 @@ def test_a_prefilled_link_opens_the_wizard_with_the_values(app_server: AppServer
 def find_through_search(page: Page, base_url: str, marker: str, title: str) -> None:
     """A contractor searches by text, narrows with a filter (kept in the URL), and opens the listing."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
+    expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
+    # The page's first search must have answered: typing before it does is undone when it lands.
+    expect(page.get_by_text("Searching listings…")).to_have_count(0)
     search = page.get_by_role("search", name="Search listings")
     search.get_by_label("Search listings").fill(f"fence {marker}")
     search.get_by_role("button", name="Search").click()
