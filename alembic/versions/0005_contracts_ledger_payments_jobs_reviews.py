@@ -9,12 +9,14 @@ Create Date: 2026-11-23 17:47:37.067765
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlmodel
 
 import jtbd_app.models
 from alembic import op
+from jtbd_app.models.base import UTCDateTime
 from jtbd_app.models.ledger import create_ledger_guards, drop_ledger_guards
 
 revision: str = "0005"
@@ -374,11 +376,52 @@ def upgrade() -> None:
             "ck_contract_revisions", "revisions_used >= 0 AND revisions_used <= max_revisions"
         )
     op.execute("UPDATE contract SET status = 'awaiting_acceptance' WHERE status = 'awaiting_funding'")
+    _give_old_contracts_a_funding_deadline()
 
     with op.batch_alter_table("profile", schema=None) as batch_op:
         batch_op.add_column(sa.Column("on_time_contracts", sa.Integer(), server_default="0", nullable=False))
 
     # ### end Alembic commands ###
+
+
+def _give_old_contracts_a_funding_deadline() -> None:
+    """Contracts from before this revision get the same funding window new ones get, and its expiry job."""
+    now = datetime.now(UTC)
+    deadline = now + timedelta(days=14)
+    contract = sa.table("contract", sa.column("id", sa.Integer), sa.column("status", sa.String))
+    bind = op.get_bind()
+    ids = [row[0] for row in bind.execute(sa.select(contract.c.id).where(contract.c.status == "awaiting_acceptance"))]
+    if not ids:
+        return
+    dated = sa.table("contract", sa.column("id", sa.Integer), sa.column("funding_expires_at", UTCDateTime()))
+    bind.execute(sa.update(dated).where(dated.c.id.in_(ids)).values(funding_expires_at=deadline))
+    job = sa.table(
+        "scheduledjob",
+        sa.column("key", sa.String),
+        sa.column("kind", sa.String),
+        sa.column("contract_id", sa.Integer),
+        sa.column("run_at", UTCDateTime()),
+        sa.column("status", sa.String),
+        sa.column("attempts", sa.Integer),
+        sa.column("last_error", sa.Text),
+        sa.column("created_at", UTCDateTime()),
+    )
+    op.bulk_insert(
+        job,
+        [
+            {
+                "key": f"expire_unfunded:contract:{cid}",
+                "kind": "expire_unfunded",
+                "contract_id": cid,
+                "run_at": deadline,
+                "status": "pending",
+                "attempts": 0,
+                "last_error": "",
+                "created_at": now,
+            }
+            for cid in ids
+        ],
+    )
 
 
 def downgrade() -> None:

@@ -17,7 +17,6 @@ STATUS_LABELS = {
     "expired": "Expired unfunded",
     "disputed": "Disputed: escrow frozen",
 }
-OPEN_STATUSES = ("awaiting_acceptance", "awaiting_funding", "funded", "delivered", "revision_requested")
 UNFUNDED = ("awaiting_acceptance", "awaiting_funding")
 ESCROW_HELD = ("funded", "delivered", "revision_requested", "disputed")
 WORKING = ("funded", "revision_requested")  # the contractor may deliver

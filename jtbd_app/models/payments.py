@@ -41,7 +41,7 @@ class Payout(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)  # pending | paid | failed | reversed
     amount_minor: int
     currency: str = Field(max_length=3)
-    idempotency_key: str = Field(max_length=120, unique=True)  # "payout:contract:42"
+    idempotency_key: str = Field(max_length=120, unique=True)  # "release:contract:42": the release it pays out
     external_id: str | None = Field(default=None, max_length=80, unique=True)  # e.g. the Transfer id
     failure_message: str = Field(default="", max_length=300)
     created_at: datetime = ts()

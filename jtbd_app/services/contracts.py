@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.domain import contract_document
@@ -213,10 +213,3 @@ def accept_terms(session: Session, *, viewer: Viewer | None, contract_id: object
         link=f"/contracts/{contract.id}",
     )
     return False
-
-
-def contracts_of(session: Session, *, user_id: int, statuses: tuple[str, ...] = ()) -> list[Contract]:
-    query = select(Contract).where((Contract.client_id == user_id) | (Contract.contractor_id == user_id))
-    if statuses:
-        query = query.where(col(Contract.status).in_(statuses))
-    return list(session.exec(query.order_by(col(Contract.id).desc())).all())

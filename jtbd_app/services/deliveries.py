@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from jtbd_app.domain import text
 from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, overdue
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.models import Delivery, DeliveryFile, utcnow
+from jtbd_app.models import Contract, Delivery, DeliveryFile, utcnow
 from jtbd_app.services import completion, contracts, private_files, scheduler
 from jtbd_app.services.notifications import notify
 from jtbd_app.services.private_files import IncomingFile
@@ -32,6 +32,17 @@ def _clean_links(value: object) -> list[str]:
     return list(dict.fromkeys(links))
 
 
+def may_deliver(session: Session, *, viewer: Viewer | None, contract_id: object) -> Contract:
+    """The contract, locked, if the viewer is its active contractor and work can be delivered now."""
+    contract = contracts.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="contractor")
+    require_active(viewer)
+    if contract.status not in WORKING:
+        raise ValidationFailed(
+            {"form": "You can deliver once the escrow is funded, and not while a delivery awaits review."}
+        )
+    return contract
+
+
 def submit_delivery(
     session: Session,
     *,
@@ -42,12 +53,8 @@ def submit_delivery(
     files: list[IncomingFile] | None = None,
 ) -> int:
     """The contractor hands in work; returns the delivery number. Files are stored privately."""
-    contract = contracts.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="contractor")
+    contract = may_deliver(session, viewer=viewer, contract_id=contract_id)
     actor = require_active(viewer)
-    if contract.status not in WORKING:
-        raise ValidationFailed(
-            {"form": "You can deliver once the escrow is funded, and not while a delivery awaits review."}
-        )
     errors: dict[str, str] = {}
     clean_message = clean_links = None
     try:

@@ -17,7 +17,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
 from jtbd_app.services import cancellation, contract_funding, contract_view, contracts, deliveries, payouts
 from jtbd_app.services.ports import PaymentFailed
-from jtbd_app.services.private_files import IncomingFile
+from jtbd_app.services.private_files import MAX_FILES, IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment
 from jtbd_app.state.contract_review import ContractReviewState
@@ -207,9 +207,17 @@ class ContractState(SessionState):
         """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
         self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
         yield None
+        try:  # who may deliver is checked before any upload is read into memory
+            with session_scope() as session:
+                deliveries.may_deliver(session, viewer=self._viewer(), contract_id=self.route_contract_id)
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            return
         limit = get_settings().delivery_max_file_mb * 1024 * 1024
         incoming = []
-        for upload in files if isinstance(files, list) else []:
+        uploads = files if isinstance(files, list) else []
+        for upload in uploads[: MAX_FILES + 1]:  # one more than allowed is enough for the service to refuse
             content = await upload.read(limit + 1)
             incoming.append(IncomingFile(upload.filename or "file", content))
         if self._act(
