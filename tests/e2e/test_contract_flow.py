@@ -1,6 +1,7 @@
 """A contract end to end, three members in three browsers: hire through a bid, both accept the contract, fund
 with the sandbox's test card (after a declined one), deliver with a link and a file, ask for a revision, deliver
-again, approve; the file stays private to the parties and the contractor's wallet shows the payout."""
+again, approve; the file stays private to the parties, the contractor's wallet shows the payout, and both review:
+the reviews reach the profiles only once both are in."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.test_marketplace_flow import place_bid, post_through_the_wizard
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_up_new_member
-from tests.support.contract_journey import BANNER, accept_contract, approve_delivery, deliver_work, open_contract
+from tests.support.contract_journey import (
+    BANNER,
+    accept_contract,
+    approve_delivery,
+    data_row,
+    deliver_work,
+    leave_review,
+    open_contract,
+)
 
 
 def test_hire_fund_deliver_revise_approve_and_get_paid(
@@ -21,9 +30,9 @@ def test_hire_fund_deliver_revise_approve_and_get_paid(
     base = app_server.url
     title = f"Design a logo {uuid.uuid4().hex[:6]}"
     client, contractor = page, other_page
-    sign_up_new_member(client, base, "client", "Cora Client")
+    client_name = sign_up_new_member(client, base, "client", "Cora Client")
     listing_url = post_through_the_wizard(client, base, title)
-    sign_up_new_member(contractor, base, "designer", "Dana Designer")
+    designer_name = sign_up_new_member(contractor, base, "designer", "Dana Designer")
     place_bid(contractor, listing_url, "140", "I design logos for small businesses.")
 
     client.goto(listing_url)
@@ -92,3 +101,14 @@ def test_hire_fund_deliver_revise_approve_and_get_paid(
     history = contractor.get_by_role("table", name="Every movement of your money")
     expect(history).to_contain_text("+$126.00")
     expect(history).to_contain_text("Paid out to your payout account")
+
+    leave_review(client, contract_url, 5, "Lovely logos, quick revision.")
+    contractor.goto(f"{base}/u/{designer_name}")
+    expect(data_row(contractor, "Rating")).to_contain_text("Not rated yet")  # double-blind: one review is not enough
+    leave_review(contractor, contract_url, 4, "Clear brief, paid promptly.")
+    client.goto(f"{base}/u/{designer_name}")
+    expect(data_row(client, "Rating")).to_contain_text("5.0 (1)")
+    expect(client.get_by_text("Lovely logos, quick revision.")).to_be_visible()
+    contractor.goto(f"{base}/u/{client_name}")
+    expect(data_row(contractor, "Rating")).to_contain_text("4.0 (1)")
+    expect(contractor.get_by_text("Clear brief, paid promptly.")).to_be_visible()

@@ -5,9 +5,9 @@ tab, two clicks at once, card payments confirmed later by the gateway's webhook)
 wrong party), revisions, cancellation by agreement, the gateway's refund and dispute webhooks, a gateway that
 sometimes fails, and the scheduler at moved clocks for auto-release, unfunded expiry, payouts and money going back.
 Each action must be refused exactly when the rules say so, and after every step the books must hold (see
-`the_books_hold`). The "money" profile tries 300 random sequences of up to 25 steps, about 6,000 steps in all
-(about 35 s on this 2-core machine when it is otherwise idle), each sequence on its own copy of a prepared SQLite
-database, a new random selection every run; MONEY_PROFILE=money-deep tries 3,000 sequences (about 6 minutes).
+`the_books_hold`). The "money" profile (every `make test`) tries 1,000 random sequences of up to 20 steps, some
+15,000 steps in all (about two minutes on this 2-core machine), each sequence on its own copy of a prepared SQLite
+database, a new random selection every run; MONEY_PROFILE=money-deep tries 5,000 sequences of up to 30 steps.
 """
 
 from __future__ import annotations
@@ -50,13 +50,13 @@ from tests.unit.conftest import make_user
 
 settings.register_profile(
     "money",
-    max_examples=300,
-    stateful_step_count=25,
+    max_examples=1_000,
+    stateful_step_count=20,
     deadline=None,
     derandomize=False,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("money-deep", settings.get_profile("money"), max_examples=3_000)
+settings.register_profile("money-deep", settings.get_profile("money"), max_examples=5_000, stateful_step_count=30)
 MONEY = settings.get_profile(os.environ.get("MONEY_PROFILE", "money"))
 
 GOOD_CARD = "4242 4242 4242 4242"
