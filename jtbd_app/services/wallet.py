@@ -252,38 +252,51 @@ def _payout_account_status(session: Session, user_id: int) -> str:
     return "enabled" if account.payouts_enabled else "incomplete"
 
 
+def _month_of(session: Session, column: Any) -> Any:
+    """'2026-11' for a timestamp, in SQL (UTC on both databases)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+
 def _earnings(session: Session, payable: list[LedgerAccount]) -> tuple[str, list[MonthEarnings]]:
-    """Released to the member per month over the last months, in the currency they earned most in."""
+    """Released to the member per month over the last months, in the currency they earned most in.
+
+    Summed by month in SQL: a busy contractor has thousands of releases and the chart needs six numbers.
+    """
     if not payable:
         return "", []
     since = utcnow() - timedelta(days=31 * CHART_MONTHS)
+    month = _month_of(session, col(JournalEntry.created_at))
     rows = session.exec(
-        select(JournalEntry.created_at, JournalEntry.currency, Posting.amount_minor)
+        select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
         .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
         .where(
             col(Posting.account_id).in_([a.id for a in payable]),
             JournalEntry.kind == "release",
             col(JournalEntry.created_at) >= since,
         )
+        .group_by(month, col(JournalEntry.currency))
     ).all()
     by_currency: dict[str, int] = defaultdict(int)
-    for _created, currency, amount in rows:
-        by_currency[currency] -= amount
+    for _month, currency, amount in rows:
+        by_currency[currency] -= int(amount or 0)
     if not by_currency:
         return "", []
     currency = max(by_currency, key=lambda c: by_currency[c])
     now = utcnow()
     months: list[tuple[int, int]] = []
-    year, month = now.year, now.month
+    year, month_number = now.year, now.month
     for _ in range(CHART_MONTHS):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        months.append((year, month_number))
+        year, month_number = (year, month_number - 1) if month_number > 1 else (year - 1, 12)
     months.reverse()
-    totals: dict[tuple[int, int], int] = dict.fromkeys(months, 0)
-    for created, row_currency, amount in rows:
-        if row_currency == currency and (created.year, created.month) in totals:
-            totals[(created.year, created.month)] -= amount
+    totals: dict[str, int] = {f"{y:04d}-{m:02d}": 0 for y, m in months}
+    for label, row_currency, amount in rows:
+        if row_currency == currency and label in totals:
+            totals[label] -= int(amount or 0)
     scale = 10 ** CURRENCIES[currency]
     return currency, [
-        MonthEarnings(datetime(y, m, 1).strftime("%b %Y"), (totals[(y, m)] + scale // 2) // scale) for y, m in months
+        MonthEarnings(datetime(y, m, 1).strftime("%b %Y"), (totals[f"{y:04d}-{m:02d}"] + scale // 2) // scale)
+        for y, m in months
     ]

@@ -306,3 +306,16 @@ def test_two_scheduler_workers_run_each_due_automatic_release_once() -> None:
         assert [(j.status, j.attempts) for j in jobs] == [("done", 1)] * 3
         assert len(entries(session, "release")) == 3
     assert all(deal.load().status == "completed" for deal in deals)
+
+
+def test_the_wallet_sums_earnings_by_month_in_postgresql() -> None:
+    """The chart's monthly sums are dialect-specific SQL (to_char in UTC here, strftime on SQLite)."""
+    from jtbd_app.services import wallet
+
+    deal = delivered_deal()
+    approve(deal)
+    with session_scope() as session:
+        shown = wallet.wallet(session, viewer=deal.contractor)
+    assert shown.chart_currency == "USD"
+    assert shown.earnings[-1].month == utcnow().strftime("%b %Y") and shown.earnings[-1].earned == 90
+    assert sum(m.earned for m in shown.earnings) == 90 and shown.available == ["$90.00"]
