@@ -17,7 +17,8 @@ from jtbd_app.config import get_settings
 from jtbd_app.domain import reviews as rules
 from jtbd_app.domain.display import day_label
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.models import Contract, ContractEvent, Listing, Profile, Review, ScheduledJob, utcnow
+from jtbd_app.models import Contract, ContractEvent, Listing, Profile, Review, utcnow
+from jtbd_app.services import scheduler
 from jtbd_app.services.listings import parse_id
 from jtbd_app.services.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
@@ -41,10 +42,9 @@ def schedule_window_close(session: Session, contract: Contract) -> None:
     ends = window_ends_at(contract)
     if contract.id is None or ends is None:
         raise ValueError("only a completed contract has a review window")
-    key = window_job_key(contract.id)
-    if session.exec(select(ScheduledJob.id).where(ScheduledJob.key == key)).first() is None:
-        session.add(ScheduledJob(key=key, kind=CLOSE_WINDOW_JOB, contract_id=contract.id, run_at=ends))
-        session.flush()
+    scheduler.schedule(
+        session, key=window_job_key(contract.id), kind=CLOSE_WINDOW_JOB, run_at=ends, contract_id=contract.id
+    )
 
 
 def leave_review(
