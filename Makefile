@@ -52,10 +52,11 @@ run: install ## serve the production build on http://localhost:$(PORT)
 services: ## make sure Chromium, PostgreSQL and Redis are there for the tests
 	bash scripts/test-services.sh
 
-lint: install-dev ## ruff (lint and format) and mypy
+lint: install-dev ## ruff (lint and format), mypy, and the layer guard (import-linter)
 	ruff check .
 	ruff format --check .
 	mypy
+	lint-imports --no-logo
 
 format: install-dev
 	ruff format .

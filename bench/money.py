@@ -13,7 +13,7 @@ from sqlmodel import Session, create_engine
 
 from jtbd_app import cli
 from jtbd_app.models import Bid, Contract, Delivery, Listing, Payment, Profile, User, utcnow
-from jtbd_app.services import contract_funding, deliveries, wallet
+from jtbd_app.services.contracts import deliveries, funding, wallet_view
 from jtbd_app.services.viewer import Viewer
 
 # Money events happen a few times per contract, so a handler budget of 50 ms (well under the 100 ms a click may
@@ -88,7 +88,7 @@ def bench(url: str, *, contracts: int) -> dict[str, tuple[float, float]]:
         with Session(engine, expire_on_commit=False) as session:
             amount = 10_000 + contract_id - ids[0]
             start = time.perf_counter()
-            contract_funding.record_payment_succeeded(
+            funding.record_payment_succeeded(
                 session,
                 external_id=f"pi_{contract_id}",
                 charge_id=f"ch_{contract_id}",
@@ -117,7 +117,7 @@ def bench(url: str, *, contracts: int) -> dict[str, tuple[float, float]]:
     with Session(engine) as session:
         for i in range(200):
             start = time.perf_counter()
-            wallet.wallet(session, viewer=worker, page=1 + i % 5)
+            wallet_view.wallet(session, viewer=worker, page=1 + i % 5)
             wallet_ms.append((time.perf_counter() - start) * 1000)
     engine.dispose()
     return {

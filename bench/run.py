@@ -26,7 +26,7 @@ from bench import money, search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
-from jtbd_app.services import profiles, sign_in
+from jtbd_app.services.accounts import profiles, sign_in
 from jtbd_app.services.viewer import viewer_from_token
 
 TARGETS_MS = {"resolve viewer": 5.0, "public profile": 10.0}

@@ -18,7 +18,7 @@ from bench.listing_data import all_skills, listing_rows, search_params
 from jtbd_app import cli
 from jtbd_app.domain.listing_query import ListingQuery
 from jtbd_app.models import utcnow
-from jtbd_app.services.listing_search import search_listings
+from jtbd_app.services.marketplace.listing_search import search_listings
 
 TARGET_P95_MS = 25.0
 WARM_UP = 200  # searches of another seed first: a running app has compiled its statements and warmed its caches

@@ -11,7 +11,7 @@ from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.config import Settings
 from jtbd_app.db import session_scope
-from jtbd_app.services.identity import ProviderConfig
+from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.mail import run_mail_delivery
 from jtbd_app.services.ports import IdentityProvider, Mailer, PaymentGateway
 
@@ -66,7 +66,7 @@ def payment_gateway(settings: Settings) -> PaymentGateway:
 
 def register_scheduler(app: Any, settings: Settings) -> None:
     """Every backend worker runs due contract jobs (auto-release, reminders, expiry, payouts); claims keep them apart."""
-    from jtbd_app.services.contract_jobs import HANDLERS
+    from jtbd_app.services.contracts.jobs import HANDLERS
     from jtbd_app.services.scheduler import run_scheduler
 
     app.register_lifespan_task(

@@ -13,7 +13,10 @@ from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
-from jtbd_app.services import accounts, mail, reconciliation, seed
+from jtbd_app.services import mail
+from jtbd_app.services.accounts import membership
+from jtbd_app.services.demo import seed
+from jtbd_app.services.ledger import reconciliation
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "promote-admin":
         try:
             with session_scope() as session:
-                user = accounts.promote_to_admin(session, email=args.email)
+                user = membership.promote_to_admin(session, email=args.email)
         except NotFound as exc:
             print(exc.message, file=sys.stderr)
             return 1

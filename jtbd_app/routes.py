@@ -13,16 +13,16 @@ from jtbd_app.pages import (
     admin,
     auth,
     coming_soon,
-    contract,
-    email_confirmation,
+    contracts,
+    email_verification,
     home,
-    listing,
+    listings,
     marketplace,
     messages,
     notifications,
     password_reset,
     post,
-    profile,
+    profiles,
     providers,
     settings,
     terms,
@@ -30,19 +30,19 @@ from jtbd_app.pages import (
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
-from jtbd_app.state.contract import ContractState
-from jtbd_app.state.contract_review import ContractReviewState
+from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
-from jtbd_app.state.email_confirmation import EmailConfirmationState
-from jtbd_app.state.invite import InviteState
-from jtbd_app.state.listing import ListingState
+from jtbd_app.state.email_verification import EmailVerificationState
+from jtbd_app.state.invitations import InviteState
+from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
-from jtbd_app.state.profile import ProfileState
+from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
+from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
@@ -64,20 +64,20 @@ ROUTES: list[PageRoute] = [
     PageRoute(
         "/verify-email",
         "Confirm your email address",
-        email_confirmation.email_confirmation_page,
-        EmailConfirmationState.confirm,
+        email_verification.email_verification_page,
+        EmailVerificationState.confirm,
     ),
     PageRoute(
         "/reset-password", "Reset your password", password_reset.password_reset_page, PasswordResetState.load_reset
     ),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
     PageRoute(
-        "/u/[username]", "Profile", profile.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
+        "/u/[username]", "Profile", profiles.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
     ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
-    PageRoute("/listings/[id]", "Listing", listing.listing_page, ListingState.load_listing),
+    PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(
         "/notifications", "Notifications", notifications.notifications_page, NotificationsState.load_notifications
     ),
@@ -99,7 +99,7 @@ ROUTES: list[PageRoute] = [
     PageRoute(
         "/contracts/[id]",
         "Contract",
-        contract.contract_page,
+        contracts.contract_page,
         [ContractState.load_contract, ContractReviewState.load_review],
     ),
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),

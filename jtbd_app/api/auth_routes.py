@@ -9,7 +9,7 @@ from jtbd_app.api.http import clear_session_cookie, client_ip, safe_next, set_se
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotSignedIn
-from jtbd_app.services import sign_in
+from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.viewer import SESSION_COOKIE
 
 

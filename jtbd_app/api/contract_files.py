@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import private_files
+from jtbd_app.services.contracts import delivery_files
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
 NOT_FOUND = "That file does not exist."
@@ -21,7 +21,7 @@ async def download_file(request: Request) -> Response:
     try:
         with session_scope() as session:
             viewer = viewer_from_token(session, request.cookies.get(SESSION_COOKIE))
-            row, path = private_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
+            row, path = delivery_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
             filename, content_type = row.filename, row.content_type
     except DomainError:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})

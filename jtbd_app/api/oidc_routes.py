@@ -16,8 +16,8 @@ from jtbd_app.api.http import client_ip, set_session_cookie
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ExternalSignInFailed
-from jtbd_app.services import external_sign_in, sign_in
-from jtbd_app.services.identity import ProviderConfig, provider_by_slug
+from jtbd_app.services.accounts import external_sign_in, sign_in
+from jtbd_app.services.accounts.identity import ProviderConfig, provider_by_slug
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from jtbd_app.bootstrap import payment_gateway
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import payouts
+from jtbd_app.services.contracts import payouts
 from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
-from jtbd_app.services import webhooks
+from jtbd_app.services.contracts import webhooks
 from jtbd_app.services.ports import GatewayEvent, InvalidWebhook
 
 log = logging.getLogger(__name__)

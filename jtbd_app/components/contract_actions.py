@@ -8,7 +8,7 @@ import reflex as rx
 from jtbd_app.components.forms import field_error, form_error, text_field
 from jtbd_app.components.listing_bids import confirm_dialog
 from jtbd_app.components.stripe_card import stripe_card_payment
-from jtbd_app.state.contract import UPLOAD_ID, ContractState
+from jtbd_app.state.contracts import UPLOAD_ID, ContractState
 
 D = ContractState.detail
 A = ContractState.detail.actions

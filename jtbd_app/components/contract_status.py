@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contracts import ContractState
 
 D = ContractState.detail
 STATUS_COLORS = {

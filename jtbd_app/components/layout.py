@@ -223,7 +223,7 @@ def terms_banner() -> rx.Component:
 
 def email_banner() -> rx.Component:
     return rx.cond(
-        SessionState.needs_email_confirmation,
+        SessionState.needs_email_verification,
         rx.callout(
             rx.hstack(
                 rx.text("Confirm your email address to get notifications by mail: open the link we sent you."),

@@ -5,12 +5,16 @@ Kept out of pages/listing.py so the page module stays a short assembly; `confirm
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 
 from jtbd_app.components.forms import text_field
-from jtbd_app.services.listing_view import BidItem
-from jtbd_app.state.listing import ListingState
+from jtbd_app.state.listings import ListingState
 from jtbd_app.state.session import SessionState
+
+if TYPE_CHECKING:  # the read model's type, for the reader; Reflex passes a Var of it
+    from jtbd_app.services.marketplace.listing_view import BidItem
 
 L = ListingState.listing
 E = ListingState.errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import field_error
-from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contracts import ContractState
 
 CARD_ID = "stripe-card"
 GLUE_SCRIPT = "/stripe_payment.js"  # served by Reflex from assets/

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import labelled, text_field
-from jtbd_app.components.invite import invite_action, invite_dialog, no_listing_hint
+from jtbd_app.components.invitations import invite_action, invite_dialog, no_listing_hint
 from jtbd_app.components.layout import loading, page
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS

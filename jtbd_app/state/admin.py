@@ -6,7 +6,7 @@ import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import admin
+from jtbd_app.services.accounts import admin_view
 from jtbd_app.state.session import SessionState
 
 
@@ -24,7 +24,7 @@ class AdminState(SessionState):
         self.counts, self.newest, self.signups, self.refusal = {}, [], [], ""
         try:
             with session_scope() as session:
-                data = admin.overview(session, viewer=viewer)
+                data = admin_view.overview(session, viewer=viewer)
         except DomainError as exc:
             self.refusal = exc.message
         else:

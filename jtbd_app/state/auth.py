@@ -10,8 +10,8 @@ from reflex.event import EventSpec
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.services import accounts, email_verification, sign_in, terms
-from jtbd_app.services.identity import configured_providers
+from jtbd_app.services.accounts import email_verification, membership, sign_in, terms
+from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.state.session import SessionState
 
 
@@ -43,10 +43,10 @@ class LoginState(SessionState):
         """Public by nature (anyone may try to sign in); throttled per account and address."""
         self.errors, self.form_error = {}, ""
         form = form if isinstance(form, dict) else {}
-        policy = accounts.ThrottlePolicy.from_settings(get_settings())
+        policy = membership.ThrottlePolicy.from_settings(get_settings())
         try:
             with session_scope() as session:
-                user = accounts.authenticate(
+                user = membership.authenticate(
                     session,
                     identifier=form.get("identifier"),
                     password=form.get("password"),
@@ -85,7 +85,7 @@ class SignupState(SessionState):
         accepted = form.get("accept_terms") in ("on", True, "true")
         try:
             with session_scope() as session:
-                user = accounts.sign_up(
+                user = membership.sign_up(
                     session,
                     email=form.get("email"),
                     username=form.get("username"),

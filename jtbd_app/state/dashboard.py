@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.db import session_scope
-from jtbd_app.services import dashboard
+from jtbd_app.services.marketplace import dashboard_view
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
@@ -13,7 +13,7 @@ SECTIONS = ("listings", "drafts", "bids")
 
 
 class DashboardState(SessionState):
-    board: dashboard.Dashboard = dashboard.Dashboard()
+    board: dashboard_view.Dashboard = dashboard_view.Dashboard()
     board_loaded: bool = False
 
     @rx.event
@@ -33,7 +33,7 @@ class DashboardState(SessionState):
 
     def _load(self, viewer: Viewer | None, pages: dict[str, int]) -> None:
         if viewer is None:
-            self.board = dashboard.Dashboard()
+            self.board = dashboard_view.Dashboard()
             return
         with session_scope() as session:
-            self.board = dashboard.dashboard(session, viewer=viewer, **pages)
+            self.board = dashboard_view.dashboard(session, viewer=viewer, **pages)

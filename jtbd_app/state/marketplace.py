@@ -12,8 +12,8 @@ from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
-from jtbd_app.services.listing_cards import ListingCard
-from jtbd_app.services.listing_search import SearchPage, search_listings
+from jtbd_app.services.marketplace.listing_cards import ListingCard
+from jtbd_app.services.marketplace.listing_search import SearchPage, search_listings
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 

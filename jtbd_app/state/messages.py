@@ -13,7 +13,7 @@ from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import message_reading, messages
+from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.state.session import SessionState
 
 POLL_MS = 4000
@@ -28,7 +28,7 @@ class MessagesState(SessionState):
 
     loaded: bool = False
     refusal: str = ""
-    threads: list[message_reading.ThreadSummary] = []
+    threads: list[message_view.ThreadSummary] = []
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -38,7 +38,7 @@ class MessagesState(SessionState):
         self.refusal = ""
         try:
             with session_scope() as session:
-                listed = message_reading.list_threads(session, viewer=viewer, page=page)
+                listed = message_view.list_threads(session, viewer=viewer, page=page)
         except DomainError as exc:
             self.refusal, self.threads, self.total = exc.message, [], 0
         else:
@@ -62,8 +62,8 @@ class ThreadState(SessionState):
 
     loaded: bool = False
     refusal: str = ""
-    thread: message_reading.ThreadView = message_reading.ThreadView()
-    items: list[message_reading.MessageItem] = []
+    thread: message_view.ThreadView = message_view.ThreadView()
+    items: list[message_view.MessageItem] = []
     has_earlier: bool = False
     errors: dict[str, str] = {}
     form_key: int = 0
@@ -83,10 +83,8 @@ class ThreadState(SessionState):
         """Append messages newer than the last one shown, and refresh the unread badge."""
         after = self.items[-1].id if self.items else 0
         with session_scope() as session:
-            fresh = message_reading.messages_since(
-                session, viewer=viewer, thread_id=self.route_thread_id, after_id=after
-            )
-            self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id)
+            fresh = message_view.messages_since(session, viewer=viewer, thread_id=self.route_thread_id, after_id=after)
+            self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id)
         if fresh:
             self.items = [*self.items, *fresh]
 
@@ -94,14 +92,14 @@ class ThreadState(SessionState):
     def load_thread(self) -> EventSpec | None:
         """Parties (and administrators, read-only) only: the newest page of the thread."""
         self.loaded, self.refusal, self.errors = False, "", {}
-        self.thread, self.items, self.has_earlier = message_reading.ThreadView(), [], False
+        self.thread, self.items, self.has_earlier = message_view.ThreadView(), [], False
         self._poll_gen += 1
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
-                view = message_reading.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
+                view = message_view.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
                 if viewer is not None:
-                    self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id)
+                    self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id)
         except DomainError as exc:
             self.refusal = exc.message
             self.loaded = True
@@ -149,7 +147,7 @@ class ThreadState(SessionState):
             return
         try:
             with session_scope() as session:
-                view = message_reading.thread_view(
+                view = message_view.thread_view(
                     session, viewer=self._viewer(), thread_id=self.route_thread_id, before_id=self.items[0].id
                 )
         except DomainError as exc:

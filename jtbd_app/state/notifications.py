@@ -9,7 +9,7 @@ import reflex as rx
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import notifications
+from jtbd_app.services.messaging import notifications
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 

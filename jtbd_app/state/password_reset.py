@@ -9,7 +9,7 @@ import reflex as rx
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import password_reset
+from jtbd_app.services.accounts import password_reset
 from jtbd_app.state.session import SessionState
 
 

@@ -14,7 +14,7 @@ from reflex.event import EventSpec
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.listing_fields import STEP_NAMES
-from jtbd_app.services import listings
+from jtbd_app.services.marketplace import listings
 from jtbd_app.services.viewer import require_active
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin

@@ -11,7 +11,7 @@ from reflex.event import EventSpec
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed, field_errors
 from jtbd_app.domain.provider_query import PARAM_NAMES
-from jtbd_app.services import providers
+from jtbd_app.services.marketplace import providers
 from jtbd_app.state.session import SessionState
 
 PATH = "/providers"

@@ -9,7 +9,8 @@ from jtbd_app.api.http import cookie_value
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import email_verification, message_reading, notifications, sign_in, terms
+from jtbd_app.services.accounts import email_verification, sign_in, terms
+from jtbd_app.services.messaging import message_view, notifications
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
@@ -26,7 +27,7 @@ class SessionState(rx.State):
     unread_notifications: int = 0
     flash: str = ""
     unread_messages: int = 0
-    needs_email_confirmation: bool = False
+    needs_email_verification: bool = False
     confirmation_note: str = ""
 
     def _session_token(self) -> str | None:
@@ -43,13 +44,13 @@ class SessionState(rx.State):
             viewer = viewer_from_token(session, self._session_token())
             self.needs_terms = viewer is not None and terms.needs_acceptance(session, user_id=viewer.user_id)
             self.unread_notifications = notifications.unread_count(session, viewer=viewer)
-            self.unread_messages = message_reading.unread_total(session, user_id=viewer.user_id) if viewer else 0
+            self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id) if viewer else 0
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""
         self.viewer_is_admin = bool(viewer and viewer.is_admin)
         self.viewer_suspended = bool(viewer and viewer.status != "active")
-        self.needs_email_confirmation = bool(viewer and not viewer.email_verified and get_settings().mail_enabled)
+        self.needs_email_verification = bool(viewer and not viewer.email_verified and get_settings().mail_enabled)
         self.session_checked = True
         return viewer
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import account_security
+from jtbd_app.services.accounts import security
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
@@ -16,14 +16,14 @@ from jtbd_app.state.session import SessionState
 class SettingsState(SessionState):
     loaded: bool = False
     refusal: str = ""
-    sessions: list[account_security.SessionInfo] = []
+    sessions: list[security.SessionInfo] = []
     errors: dict[str, str] = {}
     message: str = ""
     form_key: int = 0
 
     def _reload_sessions(self, viewer: Viewer | None) -> None:
         with session_scope() as session:
-            self.sessions = account_security.open_sessions(session, viewer=viewer, current_token=self._session_token())
+            self.sessions = security.open_sessions(session, viewer=viewer, current_token=self._session_token())
 
     @rx.event
     def load_settings(self) -> None:
@@ -43,7 +43,7 @@ class SettingsState(SessionState):
         viewer = self._viewer()
         try:
             with session_scope() as session:
-                account_security.revoke_session(session, viewer=viewer, session_id=session_id)
+                security.revoke_session(session, viewer=viewer, session_id=session_id)
             self._reload_sessions(viewer)
         except DomainError as exc:
             self.message = exc.message
@@ -58,7 +58,7 @@ class SettingsState(SessionState):
         viewer = self._viewer()
         try:
             with session_scope() as session:
-                closed = account_security.change_password(
+                closed = security.change_password(
                     session,
                     viewer=viewer,
                     current_password=form.get("current_password"),

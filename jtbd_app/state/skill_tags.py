@@ -6,7 +6,7 @@ import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.skills import MAX_SKILLS, normalise_skill
-from jtbd_app.services import profiles
+from jtbd_app.services.accounts import profiles
 
 
 class SkillTagsMixin(rx.State, mixin=True):

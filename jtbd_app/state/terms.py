@@ -6,7 +6,7 @@ import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services import terms
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.viewer import require_viewer
 from jtbd_app.state.session import SessionState
 

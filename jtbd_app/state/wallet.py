@@ -11,14 +11,14 @@ from jtbd_app.bootstrap import payment_gateway
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services import payouts, wallet
+from jtbd_app.services.contracts import payouts, wallet_view
 from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
 
 class WalletState(SessionState):
-    wallet: wallet.Wallet = wallet.Wallet()
+    wallet: wallet_view.Wallet = wallet_view.Wallet()
     loaded: bool = False
     refusal: str = ""
     errors: dict[str, str] = {}
@@ -29,10 +29,10 @@ class WalletState(SessionState):
         sandbox = payment_gateway(get_settings()).name == "sandbox"  # the banner speaks of the sandbox, not Stripe
         try:
             with session_scope() as session:
-                self.wallet = wallet.wallet(session, viewer=viewer, page=page, test_money=sandbox)
+                self.wallet = wallet_view.wallet(session, viewer=viewer, page=page, test_money=sandbox)
             self.refusal = ""
         except DomainError as exc:
-            self.refusal, self.wallet = exc.message, wallet.Wallet()
+            self.refusal, self.wallet = exc.message, wallet_view.Wallet()
         self.loaded = True
 
     @rx.event

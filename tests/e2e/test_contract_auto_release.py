@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.contract_rules import auto_release_at
-from jtbd_app.services import contract_jobs, scheduler
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import jobs
 from tests.support.app_server import AppServer
 from tests.support.contract_journey import (
     contract_in,
@@ -25,11 +26,7 @@ from tests.support.contracts import run_now
 
 
 def run_the_scheduler(now: datetime) -> None:
-    run_now(
-        scheduler.run_due_jobs(
-            session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": SandboxGateway()}, now=now
-        )
-    )
+    run_now(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": SandboxGateway()}, now=now))
 
 
 def test_the_page_shows_the_automatic_release_date_and_then_the_release(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from jtbd_app.db import session_scope
-from jtbd_app.services import deliveries
-from jtbd_app.services.private_files import IncomingFile
+from jtbd_app.services.contracts import deliveries
+from jtbd_app.services.contracts.delivery_files import IncomingFile
 from tests.support.app_server import AppServer
 from tests.support.browser import unnamed_controls, wider_than_the_screen
 from tests.support.contract_journey import (

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import Bid, User
-from jtbd_app.services import accounts, messages
+from jtbd_app.services.accounts import membership
+from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_in, unique_username
@@ -42,7 +43,7 @@ class Member:
 def _member(prefix: str, display_name: str) -> tuple[Member, User]:
     username = unique_username(prefix)
     with session_scope() as session:
-        user = accounts.sign_up(
+        user = membership.sign_up(
             session,
             email=f"{username}@example.com",
             username=username,

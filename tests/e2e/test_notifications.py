@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from jtbd_app.config import get_settings
 from jtbd_app.db import engine_for
 from jtbd_app.models import User
-from jtbd_app.services import notifications
+from jtbd_app.services.messaging import notifications
 from tests.support.app_server import AppServer
 from tests.support.browser import SignUpForm, fill_sign_up, unique_username
 

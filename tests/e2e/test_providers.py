@@ -13,7 +13,7 @@ from sqlmodel import select
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification, User
-from jtbd_app.services import accounts, terms
+from jtbd_app.services.accounts import membership, terms
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_in, unique_username
 from tests.support.contractors import ContractorProfile, fill_profile
@@ -45,7 +45,7 @@ def member(prefix: str, name: str, spec: ContractorProfile | None = None) -> Mem
     with session_scope() as session:
         current = terms.current_terms(session)
         assert current is not None
-        user = accounts.sign_up(
+        user = membership.sign_up(
             session,
             email=f"{username}@example.com",
             username=username,

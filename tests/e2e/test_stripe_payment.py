@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
-from jtbd_app.services import accounts
+from jtbd_app.services.accounts import membership
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.browser import expect_field_message, sign_in
 from tests.support.contracts import Deal, agreed_contract
@@ -69,7 +69,7 @@ def a_contract_awaiting_funding() -> tuple[Deal, str]:
     for name in names:
         with session_scope() as session:
             members.append(
-                accounts.sign_up(
+                membership.sign_up(
                     session,
                     email=f"{name}@example.com",
                     username=name,

@@ -13,7 +13,8 @@ from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.models import Bid, Contract, Listing, Notification, Profile, User
-from jtbd_app.services import bids, seed
+from jtbd_app.services.demo import seed
+from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 
 

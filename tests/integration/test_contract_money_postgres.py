@@ -21,7 +21,10 @@ from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, User, utcnow
-from jtbd_app.services import accounts, contract_funding, contract_jobs, deliveries, ledger, scheduler, terms
+from jtbd_app.services import scheduler
+from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.contracts import deliveries, funding, jobs
+from jtbd_app.services.ledger import journal
 from jtbd_app.services.scheduler import JobContext
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
@@ -43,7 +46,7 @@ def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
         terms.publish_terms(session, title="Terms", body="Be nice.")
     for name in ("alice", "bob"):
         with session_scope() as session:
-            accounts.sign_up(
+            membership.sign_up(
                 session,
                 email=f"{name}@example.com",
                 username=name,
@@ -127,7 +130,7 @@ def run_jobs(*, now: datetime | None = None, handlers: dict | None = None) -> in
     return asyncio.run(
         scheduler.run_due_jobs(
             session_scope,
-            handlers=handlers or contract_jobs.HANDLERS,
+            handlers=handlers or jobs.HANDLERS,
             ports={"gateway": ScriptedGateway()},
             now=now or utcnow(),
         )
@@ -149,7 +152,7 @@ def entries(session: Session, kind: str, contract_id: int | None = None) -> list
 
 def balances() -> dict[str, int]:
     with session_scope() as session:
-        assert ledger.trial_balance(session) == 0 and ledger.cached_balance_mismatches(session) == []
+        assert journal.trial_balance(session) == 0 and journal.cached_balance_mismatches(session) == []
         return dict(session.exec(select(LedgerAccount.code, LedgerAccount.balance_minor)).all())
 
 
@@ -192,7 +195,7 @@ def test_two_payments_succeeding_at_once_fund_the_escrow_once_and_the_other_goes
     gateway.confirm_by_webhook = True
     for _ in range(2):
         outcome = asyncio.run(
-            contract_funding.fund_contract(
+            funding.fund_contract(
                 session_factory=session_scope,
                 gateway=gateway,
                 viewer=deal.client,
@@ -208,7 +211,7 @@ def test_two_payments_succeeding_at_once_fund_the_escrow_once_and_the_other_goes
     def succeeded(external_id: str | None) -> str:
         assert external_id is not None
         with session_scope() as session:
-            return contract_funding.record_payment_succeeded(
+            return funding.record_payment_succeeded(
                 session, external_id=external_id, charge_id=f"ch_{external_id}", amount_minor=PRICE, currency="USD"
             )
 
@@ -255,8 +258,8 @@ def test_the_database_refuses_at_commit_an_entry_whose_postings_do_not_sum_to_ze
     deal = new_deal()
     fund(deal)
     with Session(get_engine()) as session:
-        cash = ledger.get_account(session, kind="platform_cash", currency="USD")
-        escrow = ledger.get_account(session, kind="escrow", currency="USD", contract_id=deal.contract_id)
+        cash = journal.get_account(session, kind="platform_cash", currency="USD")
+        escrow = journal.get_account(session, kind="escrow", currency="USD", contract_id=deal.contract_id)
         entry = JournalEntry(idempotency_key="raw:unbalanced", kind="test", currency="USD")
         session.add(entry)
         session.flush()
@@ -267,8 +270,8 @@ def test_the_database_refuses_at_commit_an_entry_whose_postings_do_not_sum_to_ze
         with pytest.raises(DBAPIError, match="does not balance"):
             session.commit()  # ... and the commit refuses them
     with session_scope() as session:
-        assert ledger.find_entry(session, "raw:unbalanced") is None
-        assert ledger.trial_balance(session) == 0
+        assert journal.find_entry(session, "raw:unbalanced") is None
+        assert journal.trial_balance(session) == 0
 
 
 def test_the_database_refuses_a_balance_below_zero() -> None:
@@ -291,9 +294,9 @@ def test_two_scheduler_workers_run_each_due_automatic_release_once() -> None:
     async def counted_auto_release(context: JobContext) -> str:
         with lock:
             runs[context.key] += 1
-        return await contract_jobs.HANDLERS["auto_release"](context)
+        return await jobs.HANDLERS["auto_release"](context)
 
-    handlers = {**contract_jobs.HANDLERS, "auto_release": counted_auto_release}
+    handlers = {**jobs.HANDLERS, "auto_release": counted_auto_release}
     done = race(
         lambda: run_jobs(now=when, handlers=handlers),
         lambda: run_jobs(now=when, handlers=handlers),
@@ -302,20 +305,20 @@ def test_two_scheduler_workers_run_each_due_automatic_release_once() -> None:
     assert sum(done) == 6  # type: ignore[arg-type]  # three releases and three reminders, between the two workers
     assert sorted(runs.values()) == [1, 1, 1], runs
     with session_scope() as session:
-        jobs = session.exec(select(ScheduledJob).where(ScheduledJob.kind == "auto_release")).all()
-        assert [(j.status, j.attempts) for j in jobs] == [("done", 1)] * 3
+        releases = session.exec(select(ScheduledJob).where(ScheduledJob.kind == "auto_release")).all()
+        assert [(j.status, j.attempts) for j in releases] == [("done", 1)] * 3
         assert len(entries(session, "release")) == 3
     assert all(deal.load().status == "completed" for deal in deals)
 
 
 def test_the_wallet_sums_earnings_by_month_in_postgresql() -> None:
     """The chart's monthly sums are dialect-specific SQL (to_char in UTC here, strftime on SQLite)."""
-    from jtbd_app.services import wallet
+    from jtbd_app.services.contracts import wallet_view
 
     deal = delivered_deal()
     approve(deal)
     with session_scope() as session:
-        shown = wallet.wallet(session, viewer=deal.contractor)
+        shown = wallet_view.wallet(session, viewer=deal.contractor)
     assert shown.chart_currency == "USD"
     assert shown.earnings[-1].month == utcnow().strftime("%b %Y") and shown.earnings[-1].earned == 90
     assert sum(m.earned for m in shown.earnings) == 90 and shown.available == ["$90.00"]

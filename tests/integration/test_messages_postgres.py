@@ -13,7 +13,8 @@ from sqlmodel import Session, create_engine, select
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import Bid, Listing, MessageThread, User
-from jtbd_app.services import message_reading, messages, seed
+from jtbd_app.services.demo import seed
+from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
 
 
@@ -56,12 +57,12 @@ def test_messages_unread_counts_and_the_list_on_postgresql(engine: Engine) -> No
             messages.send_message(session, viewer=sender, thread_id=thread_id, body=body)
         session.commit()
 
-        listed = message_reading.list_threads(session, viewer=bob)
+        listed = message_view.list_threads(session, viewer=bob)
         assert [(t.other_username, t.unread, t.excerpt) for t in listed.threads] == [("alice", 2, "Or Saturday?")]
-        assert message_reading.list_threads(session, viewer=alice).threads[0].excerpt == "You: Or Saturday?"
-        assert message_reading.unread_total(session, user_id=alice.user_id) == 0  # she wrote after Bob's reply
-        assert len(message_reading.thread_view(session, viewer=bob, thread_id=thread_id).messages) == 4
-        assert message_reading.unread_total(session, user_id=bob.user_id) == 0
+        assert message_view.list_threads(session, viewer=alice).threads[0].excerpt == "You: Or Saturday?"
+        assert message_view.unread_total(session, user_id=alice.user_id) == 0  # she wrote after Bob's reply
+        assert len(message_view.thread_view(session, viewer=bob, thread_id=thread_id).messages) == 4
+        assert message_view.unread_total(session, user_id=bob.user_id) == 0
 
 
 def test_two_members_opening_the_same_thread_at_once_get_one_thread(engine: Engine) -> None:

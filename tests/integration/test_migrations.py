@@ -13,7 +13,8 @@ from alembic import command
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import User
-from jtbd_app.services import accounts, seed
+from jtbd_app.services.accounts import membership
+from jtbd_app.services.demo import seed
 
 TABLES = {
     "user",
@@ -43,12 +44,12 @@ def _migrate_and_check(url: str) -> None:
     with Session(engine) as session:
         assert seed.seed(session)
         session.commit()
-        user = accounts.authenticate(
+        user = membership.authenticate(
             session,
             identifier="alice",
             password=seed.DEMO_PASSWORD,
             address="127.0.0.1",
-            policy=accounts.ThrottlePolicy(),
+            policy=membership.ThrottlePolicy(),
         )
         assert user.username == "alice"
         assert len(session.exec(select(User)).all()) == 14

@@ -13,8 +13,9 @@ from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.provider_query import ProviderQuery
 from jtbd_app.models import Listing, Notification, User
-from jtbd_app.services import accounts, invitations
-from jtbd_app.services.providers import search_providers
+from jtbd_app.services.accounts import membership
+from jtbd_app.services.marketplace import invitations
+from jtbd_app.services.marketplace.providers import search_providers
 from jtbd_app.services.viewer import Viewer
 from tests.support.contractors import ContractorProfile, fill_profile
 
@@ -33,7 +34,7 @@ def engine(postgres_url: str) -> Iterator[Engine]:
     engine = create_engine(url)
     with Session(engine) as session:
         for username, spec in PEOPLE.items():
-            user = accounts.create_user(
+            user = membership.create_user(
                 session,
                 email=f"{username}@example.com",
                 username=username,
@@ -41,7 +42,7 @@ def engine(postgres_url: str) -> Iterator[Engine]:
                 password_hash=None,
             )
             fill_profile(session, user, spec)
-        accounts.create_user(session, email="zed@example.com", username="zed", display_name="Zed", password_hash=None)
+        membership.create_user(session, email="zed@example.com", username="zed", display_name="Zed", password_hash=None)
         session.commit()
     yield engine
     engine.dispose()

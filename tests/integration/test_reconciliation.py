@@ -14,7 +14,7 @@ from jtbd_app import bootstrap, cli
 from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import LedgerAccount, Payment, Payout, PayoutAccount
-from jtbd_app.services import ledger
+from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import PaymentGateway
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal
@@ -146,10 +146,10 @@ def test_a_cached_balance_that_disagrees_with_its_postings_is_listed(
     sandbox: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with session_scope() as session:
-        cash = ledger.get_account(session, kind="platform_cash", currency="USD")
-        fees = ledger.get_account(session, kind="fee_revenue", currency="USD")
-        legs = [ledger.Leg(cash, 300), ledger.Leg(fees, -300)]
-        ledger.post(session, idempotency_key="fee:1", kind="fee", currency="USD", legs=legs)
+        cash = journal.get_account(session, kind="platform_cash", currency="USD")
+        fees = journal.get_account(session, kind="fee_revenue", currency="USD")
+        legs = [journal.Leg(cash, 300), journal.Leg(fees, -300)]
+        journal.post(session, idempotency_key="fee:1", kind="fee", currency="USD", legs=legs)
     with Session(get_engine()) as session:
         account = session.exec(select(LedgerAccount).where(LedgerAccount.kind == "fee_revenue")).one()
         account.balance_minor = 999

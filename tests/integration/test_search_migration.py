@@ -12,7 +12,7 @@ from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.listing_query import ListingQuery
 from jtbd_app.models import Listing, utcnow
-from jtbd_app.services.listing_search import search_listings
+from jtbd_app.services.marketplace.listing_search import search_listings
 
 
 def _add_listing(engine: Engine, title: str, owner_id: int) -> None:

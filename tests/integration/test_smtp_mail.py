@@ -16,8 +16,8 @@ from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import OutgoingMail, User, utcnow
-from jtbd_app.services import notifications
 from jtbd_app.services.mail import deliver_pending_mail, retry_delay
+from jtbd_app.services.messaging import notifications
 from jtbd_app.services.ports import Mailer
 from tests.support.app_server import TEST_SECRET, free_port, start_app, stop_app
 from tests.support.smtp_server import LocalSmtpServer, SelfSignedCertificate, make_certificate

@@ -17,9 +17,9 @@ from jtbd_app.api.app import create_api
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import JournalEntry, Payment
-from jtbd_app.services import sign_in
+from jtbd_app.services.accounts import sign_in
 from jtbd_app.state import card_payment
-from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contracts import ContractState
 from tests.support.contracts import Deal
 from tests.support.handlers import call, state_for
 from tests.support.localstripe_server import PUBLISHABLE_KEY, LocalStripe, run_localstripe, stripe_signature

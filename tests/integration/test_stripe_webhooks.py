@@ -23,7 +23,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.models import Contract, JournalEntry, Payment, WebhookEvent
-from jtbd_app.services import contract_funding, payment_events, webhooks
+from jtbd_app.services.contracts import funding, payment_events, webhooks
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.api_server import serve_api
 from tests.support.contracts import Deal
@@ -230,7 +230,7 @@ def test_a_payment_confirmed_at_stripe_funds_the_contract_through_the_signed_web
         stripe_server.send_webhooks_to(f"{app_url}{ROUTE}", WEBHOOK_SECRET)
         gateway = StripeGateway(secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET, api_base=stripe_server.url)
         outcome = asyncio.run(
-            contract_funding.fund_contract(
+            funding.fund_contract(
                 session_factory=session_scope, gateway=gateway, viewer=deal.client, contract_id=deal.contract_id
             )
         )

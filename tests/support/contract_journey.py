@@ -10,7 +10,7 @@ from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import User
-from jtbd_app.services import accounts, terms
+from jtbd_app.services.accounts import membership, terms
 from jtbd_app.services.viewer import Viewer
 from tests.support.browser import sign_in, unique_username
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
@@ -37,7 +37,7 @@ def new_member(prefix: str, name: str) -> Member:
     with session_scope() as session:
         current = terms.current_terms(session)
         assert current is not None
-        user = accounts.sign_up(
+        user = membership.sign_up(
             session,
             email=f"{username}@example.com",
             username=username,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from jtbd_app.models import Profile, User
-from jtbd_app.services import profiles
+from jtbd_app.services.accounts import profiles
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, Contract, Profile, User, utcnow
-from jtbd_app.services import bids, contract_funding, contracts, deliveries
+from jtbd_app.services.contracts import deliveries, funding, lifecycle
+from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 
@@ -60,7 +61,7 @@ def agreed_contract(
         contract_id = bids.accept_bid(session, viewer=c, bid_id=bid_id)
     for who in (c, k):
         with session_scope() as session:
-            contracts.accept_terms(session, viewer=who, contract_id=contract_id, version=1)
+            lifecycle.accept_terms(session, viewer=who, contract_id=contract_id, version=1)
     return Deal(contract_id, c, k)
 
 
@@ -76,7 +77,7 @@ def run_now(work: Coroutine[Any, Any, T]) -> T:
 
 def fund(deal: Deal, gateway: SandboxGateway | None = None, card: str = TEST_CARD) -> None:
     run_now(
-        contract_funding.fund_contract(
+        funding.fund_contract(
             session_factory=session_scope,
             gateway=gateway or SandboxGateway(),
             viewer=deal.client,

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.listing_query import COUNT_CAP, ListingQuery
 from jtbd_app.models import Listing, Profile, User, utcnow
-from jtbd_app.services.listing_search import SearchPage, search_listings
+from jtbd_app.services.marketplace.listing_search import SearchPage, search_listings
 from tests.support.factories import make_listing
 
 NOW = utcnow()

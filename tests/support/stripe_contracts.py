@@ -13,7 +13,9 @@ import pytest
 from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
-from jtbd_app.services import accounts, contract_funding, contract_jobs, deliveries, payouts, scheduler, terms
+from jtbd_app.services import scheduler
+from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.contracts import deliveries, funding, jobs, payouts
 from jtbd_app.services.ports import PaymentGateway
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver
@@ -60,7 +62,7 @@ def a_contract_awaiting_funding(price: str = "100") -> Deal:
     for name in ("carol", "ken"):
         with session_scope() as session:
             members.append(
-                accounts.sign_up(
+                membership.sign_up(
                     session,
                     email=f"{name}@example.com",
                     username=name,
@@ -75,7 +77,7 @@ def a_contract_awaiting_funding(price: str = "100") -> Deal:
 def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Payment:
     """The client pays with a test card (confirmed on the server); returns the payment that funded the escrow."""
     outcome = asyncio.run(
-        contract_funding.fund_contract(
+        funding.fund_contract(
             session_factory=session_scope,
             gateway=gateway,
             viewer=deal.client,
@@ -105,4 +107,4 @@ def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     )
     assert httpx.get(link, follow_redirects=False).status_code == 302  # localstripe's stand-in for Stripe's form
     asyncio.run(payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=deal.contractor))
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))

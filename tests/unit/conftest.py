@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import User, utcnow
-from jtbd_app.services import accounts, passwords, sign_in, terms
+from jtbd_app.services.accounts import membership, passwords, sign_in, terms
 from tests.support.app_server import TEST_SECRET
 
 # Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
@@ -55,7 +55,7 @@ def make_user(
 ) -> User:
     """A member with a profile, created through the sign-up service."""
     with session_scope() as session:
-        user = accounts.sign_up(
+        user = membership.sign_up(
             session,
             email=f"{username}@example.com",
             username=username,

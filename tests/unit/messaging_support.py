@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, Invitation, Listing, User
-from jtbd_app.services import messages
+from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer, viewer_from_token
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user, session_token

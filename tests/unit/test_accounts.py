@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginThrottle, Profile, TermsAcceptance, User, utcnow
-from jtbd_app.services import accounts, passwords
+from jtbd_app.services.accounts import membership, passwords
 from tests.unit.conftest import make_user
 
-POLICY = accounts.ThrottlePolicy(max_failures=3, window_seconds=900, lock_seconds=30)
+POLICY = membership.ThrottlePolicy(max_failures=3, window_seconds=900, lock_seconds=30)
 GOOD = dict(
     email="ann@example.com", username="ann", display_name="Ann", password="a-long-password", accepted_terms_version=1
 )
@@ -23,7 +23,7 @@ def users(db: Session) -> list[User]:
 
 
 def test_sign_up_creates_user_profile_and_terms_acceptance(db: Session) -> None:
-    user = accounts.sign_up(db, **GOOD)  # type: ignore[arg-type]
+    user = membership.sign_up(db, **GOOD)  # type: ignore[arg-type]
     db.commit()
     assert user.email == "ann@example.com" and user.role == "user"
     assert user.password_hash and user.password_hash.startswith("$argon2")
@@ -51,7 +51,7 @@ def test_sign_up_refuses_bad_input_field_by_field_and_creates_nothing(
     db: Session, change: dict[str, object], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        accounts.sign_up(db, **{**GOOD, **change})  # type: ignore[arg-type]
+        membership.sign_up(db, **{**GOOD, **change})  # type: ignore[arg-type]
     assert message in caught.value.fields[field]
     db.rollback()
     assert users(db) == []
@@ -60,14 +60,14 @@ def test_sign_up_refuses_bad_input_field_by_field_and_creates_nothing(
 def test_sign_up_refuses_taken_email_and_username(db: Session) -> None:
     make_user("ann")
     with pytest.raises(ValidationFailed) as caught:
-        accounts.sign_up(db, **{**GOOD, "email": "ANN@example.com"})  # type: ignore[arg-type]
+        membership.sign_up(db, **{**GOOD, "email": "ANN@example.com"})  # type: ignore[arg-type]
     assert set(caught.value.fields) == {"email", "username"}
 
 
 def test_sign_in_by_email_or_username_is_case_insensitive(db: Session) -> None:
     make_user("ann")
     for ident in ("ann", "ANN@Example.com"):
-        user = accounts.authenticate(
+        user = membership.authenticate(
             db, identifier=ident, password="correct-horse-battery", address="1.2.3.4", policy=POLICY
         )
         assert user.username == "ann"
@@ -77,13 +77,13 @@ def test_wrong_password_and_unknown_account_get_the_same_message(db: Session) ->
     make_user("ann")
     for ident in ("ann", "nobody"):
         with pytest.raises(InvalidCredentials) as caught:
-            accounts.authenticate(db, identifier=ident, password="wrong-password", address="1.2.3.4", policy=POLICY)
+            membership.authenticate(db, identifier=ident, password="wrong-password", address="1.2.3.4", policy=POLICY)
         assert caught.value.message == "That email or username and password do not match."
 
 
 def test_empty_fields_are_reported_next_to_each_field(db: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        accounts.authenticate(db, identifier=" ", password="", address="1.2.3.4", policy=POLICY)
+        membership.authenticate(db, identifier=" ", password="", address="1.2.3.4", policy=POLICY)
     assert set(caught.value.fields) == {"identifier", "password"}
 
 
@@ -91,12 +91,14 @@ def test_repeated_failures_lock_that_account_and_address_even_for_the_right_pass
     make_user("ann")
     for _ in range(3):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="1.2.3.4", policy=POLICY)
+            membership.authenticate(db, identifier="ann", password="nope-nope-nope", address="1.2.3.4", policy=POLICY)
     with pytest.raises(TooManyAttempts) as caught:
-        accounts.authenticate(db, identifier="ann", password="correct-horse-battery", address="1.2.3.4", policy=POLICY)
+        membership.authenticate(
+            db, identifier="ann", password="correct-horse-battery", address="1.2.3.4", policy=POLICY
+        )
     assert 1 <= caught.value.retry_after_seconds <= 31
     # Another address is not locked out by someone else's guessing.
-    assert accounts.authenticate(
+    assert membership.authenticate(
         db, identifier="ann", password="correct-horse-battery", address="5.6.7.8", policy=POLICY
     )
 
@@ -105,21 +107,21 @@ def test_lock_doubles_with_each_further_failure_and_success_resets_it(db: Sessio
     key = f"user:{make_user('ann').id}|a"
     for _ in range(3):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
+            membership.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
     throttle = db.get(LoginThrottle, key)
     assert throttle is not None and throttle.locked_until is not None
     throttle.locked_until = utcnow() - timedelta(seconds=1)  # the lock has passed
     db.add(throttle)
     db.commit()
     with pytest.raises(InvalidCredentials):
-        accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
+        membership.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
     db.refresh(throttle)
     assert throttle.locked_until is not None
     assert timedelta(seconds=55) < throttle.locked_until - utcnow() <= timedelta(seconds=60)
     throttle.locked_until = None
     db.add(throttle)
     db.commit()
-    accounts.authenticate(db, identifier="ann", password="correct-horse-battery", address="a", policy=POLICY)
+    membership.authenticate(db, identifier="ann", password="correct-horse-battery", address="a", policy=POLICY)
     db.commit()
     assert db.get(LoginThrottle, key) is None
 
@@ -128,14 +130,14 @@ def test_failures_outside_the_window_start_a_new_count(db: Session) -> None:
     key = f"user:{make_user('ann').id}|a"
     for _ in range(2):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
+            membership.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
     throttle = db.get(LoginThrottle, key)
     assert throttle is not None
     throttle.window_started_at = utcnow() - timedelta(hours=1)
     db.add(throttle)
     db.commit()
     with pytest.raises(InvalidCredentials):
-        accounts.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
+        membership.authenticate(db, identifier="ann", password="nope-nope-nope", address="a", policy=POLICY)
     db.refresh(throttle)
     assert throttle.failures == 1 and throttle.locked_until is None
 
@@ -148,6 +150,6 @@ def test_production_hash_parameters_verify() -> None:
 
 def test_promote_to_admin(db: Session) -> None:
     make_user("ann")
-    accounts.promote_to_admin(db, email="ANN@example.com")
+    membership.promote_to_admin(db, email="ANN@example.com")
     db.commit()
     assert db.exec(select(User).where(User.username == "ann")).one().role == "admin"

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Bid, Contract, Listing, Notification
-from jtbd_app.services import bids
+from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.models import JournalEntry, Payment
 from jtbd_app.state import card_payment
-from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contracts import ContractState
 from tests.support.contracts import Deal, agreed_contract, fund
 from tests.support.handlers import call, state_for
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET

@@ -12,7 +12,9 @@ from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, Posting, Profile, ScheduledJob, utcnow
-from jtbd_app.services import cancellation, contract_jobs, contracts, deliveries, ledger, scheduler
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import cancellation, deliveries, jobs, lifecycle
+from jtbd_app.services.ledger import journal
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
 from tests.unit.conftest import make_user
 
@@ -31,23 +33,23 @@ def balances(db: Session) -> dict[str, int]:
 
 def run_jobs(now: object = None) -> int:
     return asyncio.run(
-        scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": GATEWAY}, now=now)  # type: ignore[arg-type]
+        scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": GATEWAY}, now=now)  # type: ignore[arg-type]
     )
 
 
 def test_accepting_a_bid_writes_the_contract_document_both_parties_must_accept(db: Session) -> None:
     deal = agreed_contract(make_user("carol"), make_user("ken"), price="100")
     contract = deal.load()
-    document = contracts.ensure_document(db, contract)
+    document = lifecycle.ensure_document(db, contract)
     assert "**Price:** $100.00" in document.body and "$10.00" in document.body and "$90.00" in document.body
     assert "up to 2 revision(s)" in document.body and "within 7 day(s)" in document.body
     assert contract.status == "awaiting_funding"
-    assert set(contracts.acceptances(db, contract)) == {deal.client.user_id, deal.contractor.user_id}
+    assert set(lifecycle.acceptances(db, contract)) == {deal.client.user_id, deal.contractor.user_id}
 
 
 def test_funding_waits_for_both_acceptances(db: Session) -> None:
     carol, ken = make_user("carol"), make_user("ken")
-    from jtbd_app.services import bids
+    from jtbd_app.services.marketplace import bids
     from tests.support.factories import make_listing
 
     listing = make_listing(carol)
@@ -69,7 +71,7 @@ def test_sandbox_funding_moves_the_price_into_escrow(deal: Deal, db: Session) ->
     fund(deal)
     assert deal.load().status == "funded"
     assert balances(db) == {"platform_cash:USD": 10_000, f"escrow:contract:{deal.contract_id}:USD": 10_000}
-    assert ledger.trial_balance(db) == 0
+    assert journal.trial_balance(db) == 0
 
 
 def test_a_declined_test_card_changes_nothing_and_says_why(deal: Deal, db: Session) -> None:
@@ -191,10 +193,10 @@ def test_an_unfunded_contract_expires_and_can_then_not_be_funded(deal: Deal, db:
 def test_strangers_can_neither_see_nor_act_on_a_contract(deal: Deal, db: Session) -> None:
     eve = viewer_of(make_user("eve"))
     with pytest.raises(NotFound):
-        contracts.visible_contract(db, viewer=eve, contract_id=deal.contract_id)
+        lifecycle.visible_contract(db, viewer=eve, contract_id=deal.contract_id)
     with pytest.raises(NotFound):
         asyncio.run(
-            __import__("jtbd_app.services.contract_funding", fromlist=["x"]).fund_contract(
+            __import__("jtbd_app.services.contracts.funding", fromlist=["x"]).fund_contract(
                 session_factory=session_scope,
                 gateway=GATEWAY,
                 viewer=eve,
@@ -218,25 +220,25 @@ def test_the_ledger_refuses_an_overdraft_and_unbalanced_entries(deal: Deal, db: 
     fund(deal)
     contract = deal.load()
     with session_scope() as s:
-        escrow_account = ledger.get_account(s, kind="escrow", currency="USD", contract_id=contract.id)
-        cash = ledger.get_account(s, kind="platform_cash", currency="USD")
-        with pytest.raises(ledger.InsufficientFunds):
-            ledger.post(
+        escrow_account = journal.get_account(s, kind="escrow", currency="USD", contract_id=contract.id)
+        cash = journal.get_account(s, kind="platform_cash", currency="USD")
+        with pytest.raises(journal.InsufficientFunds):
+            journal.post(
                 s,
                 idempotency_key="x",
                 kind="t",
                 currency="USD",
-                legs=[ledger.Leg(escrow_account, 20_000), ledger.Leg(cash, -20_000)],
+                legs=[journal.Leg(escrow_account, 20_000), journal.Leg(cash, -20_000)],
             )
-        with pytest.raises(ledger.LedgerError, match="sum to zero"):
-            ledger.post(
+        with pytest.raises(journal.LedgerError, match="sum to zero"):
+            journal.post(
                 s,
                 idempotency_key="y",
                 kind="t",
                 currency="USD",
-                legs=[ledger.Leg(escrow_account, 5), ledger.Leg(cash, -4)],
+                legs=[journal.Leg(escrow_account, 5), journal.Leg(cash, -4)],
             )
-    assert len(db.exec(select(Posting)).all()) == 2 and ledger.cached_balance_mismatches(db) == []
+    assert len(db.exec(select(Posting)).all()) == 2 and journal.cached_balance_mismatches(db) == []
 
 
 def _titles(db: Session, user_id: int) -> list[str]:
@@ -279,4 +281,4 @@ def test_when_nothing_is_delivered_by_the_due_date_the_client_alone_may_cancel_f
         )
     asyncio.run(agree(session_factory=session_scope, gateway=GATEWAY, viewer=deal.client, contract_id=deal.contract_id))
     assert deal.load().status == "cancelled"
-    assert balances(db)[f"escrow:contract:{deal.contract_id}:USD"] == 0 and ledger.trial_balance(db) == 0
+    assert balances(db)[f"escrow:contract:{deal.contract_id}:USD"] == 0 and journal.trial_balance(db) == 0

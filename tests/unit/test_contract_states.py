@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from jtbd_app.api.app import create_api
 from jtbd_app.models import Contract, DeliveryFile, Payout, PayoutAccount
 from jtbd_app.services.viewer import SESSION_COOKIE
-from jtbd_app.state.contract import ContractState
+from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund
 from tests.support.handlers import call, state_for

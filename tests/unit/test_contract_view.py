@@ -11,8 +11,9 @@ from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn
 from jtbd_app.models import Bid, Payout
-from jtbd_app.services import bids, cancellation, contract_view, deliveries, payouts, wallet
-from jtbd_app.services.private_files import IncomingFile
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
+from jtbd_app.services.contracts.delivery_files import IncomingFile
+from jtbd_app.services.marketplace import bids
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user
@@ -128,12 +129,12 @@ def test_the_wallet_after_a_funded_and_released_contract_as_contractor_and_clien
     deliver(deal)
     approve(deal)
     with session_scope() as s:
-        before = wallet.wallet(s, viewer=deal.contractor)
+        before = wallet_view.wallet(s, viewer=deal.contractor)
     assert before.available == ["$90.00"] and before.paid_out == [] and before.payouts[0].status == "pending"
     pay_out(deal)
     with session_scope() as s:
-        mine = wallet.wallet(s, viewer=deal.contractor, test_money=True)
-        theirs = wallet.wallet(s, viewer=deal.client)
+        mine = wallet_view.wallet(s, viewer=deal.contractor, test_money=True)
+        theirs = wallet_view.wallet(s, viewer=deal.client)
     assert mine.available == [] and mine.paid_out == ["$90.00"] and mine.escrow_as_contractor == []
     assert [(m.description, m.amount) for m in mine.history] == [
         (f"Paid out to your payout account (contract #{deal.contract_id})", "-$90.00"),
@@ -150,8 +151,8 @@ def test_the_wallet_after_a_funded_and_released_contract_as_contractor_and_clien
 def test_the_wallet_shows_escrow_held_for_and_from_the_member(deal: Deal) -> None:
     fund(deal)
     with session_scope() as s:
-        contractor = wallet.wallet(s, viewer=deal.contractor)
-        client = wallet.wallet(s, viewer=deal.client)
+        contractor = wallet_view.wallet(s, viewer=deal.contractor)
+        client = wallet_view.wallet(s, viewer=deal.client)
     assert contractor.escrow_as_contractor == ["$100.00"] and contractor.escrow_as_client == []
     assert client.escrow_as_client == ["$100.00"] and client.history[0].amount == "-$100.00"
 
@@ -169,7 +170,7 @@ def test_a_refund_appears_in_the_clients_history(deal: Deal) -> None:
         )
     )
     with session_scope() as s:
-        client = wallet.wallet(s, viewer=deal.client)
+        client = wallet_view.wallet(s, viewer=deal.client)
     assert [m.amount for m in client.history] == ["+$100.00", "-$100.00"] and client.escrow_as_client == []
 
 
@@ -182,9 +183,9 @@ def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
         approve(deal)
         pay_out(deal)
     with session_scope() as s:
-        first = wallet.wallet(s, viewer=viewer_of(ken), page=1)
-        second = wallet.wallet(s, viewer=viewer_of(ken), page="2")
-        beyond = wallet.wallet(s, viewer=viewer_of(ken), page="nonsense")
+        first = wallet_view.wallet(s, viewer=viewer_of(ken), page=1)
+        second = wallet_view.wallet(s, viewer=viewer_of(ken), page="2")
+        beyond = wallet_view.wallet(s, viewer=viewer_of(ken), page="nonsense")
     assert first.total == 22 and first.pages == 2 and len(first.history) == 20 and len(second.history) == 2
     assert first.history[0].amount == "-$18.00" and second.history[-1].amount == "+$9.00"
     assert beyond.page == 1 and first.paid_out == ["$148.50"]
@@ -193,7 +194,7 @@ def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
 
 def test_a_visitor_has_no_wallet() -> None:
     with pytest.raises(NotSignedIn), session_scope() as s:
-        wallet.wallet(s, viewer=None)
+        wallet_view.wallet(s, viewer=None)
 
 
 def test_after_an_undelivered_due_date_only_the_client_is_offered_a_refunding_cancel(deal: Deal) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jtbd_app.domain import text
+from jtbd_app.domain.errors import NotFound
+from jtbd_app.domain.ids import MAX_ID, id_or_none, parse_id
 from jtbd_app.domain.money import Money, parse_amount
 from jtbd_app.domain.skills import normalise_skill, normalise_skills
 
@@ -69,3 +71,21 @@ def test_lines_strip_control_characters_and_refuse_markup() -> None:
 )
 def test_one_rule_says_what_reads_as_html(value: str, is_html: bool) -> None:
     assert text.has_html(value) is is_html
+
+
+@pytest.mark.parametrize(
+    ("value", "number"), [(7, 7), ("42", 42), (" 42 ", 42), (MAX_ID, MAX_ID), (str(MAX_ID), MAX_ID)]
+)
+def test_ids_from_untrusted_input_are_positive_integers(value: object, number: int) -> None:
+    assert id_or_none(value) == number
+    assert parse_id(value, not_found="There is no such listing.") == number
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, -1, True, 1.0, "1.0", "²", "٣", "", " ", "0", MAX_ID + 1, str(MAX_ID + 1), "9" * 400, None, [1], {"id": 1}],
+)
+def test_anything_that_cannot_be_an_id_is_simply_not_found(value: object) -> None:
+    assert id_or_none(value) is None
+    with pytest.raises(NotFound, match="no such listing"):
+        parse_id(value, not_found="There is no such listing.")

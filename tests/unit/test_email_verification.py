@@ -12,9 +12,10 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.models import OutgoingMail, User, utcnow
-from jtbd_app.services import email_verification, notifications
+from jtbd_app.services.accounts import email_verification
+from jtbd_app.services.messaging import notifications
 from jtbd_app.state.auth import SignupState
-from jtbd_app.state.email_confirmation import EmailConfirmationState
+from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user, session_token
@@ -48,12 +49,12 @@ def test_signing_up_mails_a_link_that_confirms_the_address(db: Session, smtp_on:
     assert mail.to_address == "newbie@example.com" and mail.subject == "Confirm your email address"
     user = db.exec(select(User).where(User.username == "newbie")).one()
     assert user.email_verified_at is None
-    page = state_for(EmailConfirmationState, path=f"/verify-email?token={token_in(mail)}")
+    page = state_for(EmailVerificationState, path=f"/verify-email?token={token_in(mail)}")
     call(page, "confirm")
     assert page.confirmed
     db.expire_all()
     assert db.exec(select(User).where(User.username == "newbie")).one().email_verified_at is not None
-    again = state_for(EmailConfirmationState, path=f"/verify-email?token={token_in(mail)}")
+    again = state_for(EmailVerificationState, path=f"/verify-email?token={token_in(mail)}")
     call(again, "confirm")
     assert not again.confirmed and "invalid, used or expired" in again.problem
 
@@ -71,7 +72,7 @@ def test_the_banner_shows_until_confirmed_and_a_new_link_can_be_asked_for(db: Se
     token = session_token(make_user("ann", email_verified=False))
     state = state_for(SessionState, token=token)
     call(state, "load_session")
-    assert state.needs_email_confirmation
+    assert state.needs_email_verification
     call(state, "resend_confirmation")
     assert state.confirmation_note == "We sent a new link; check your inbox."
     for _ in range(3):
@@ -81,14 +82,14 @@ def test_the_banner_shows_until_confirmed_and_a_new_link_can_be_asked_for(db: Se
     with session_scope() as s:
         email_verification.confirm_email(s, token=token_in(db.exec(select(OutgoingMail)).all()[0]))
     call(state, "load_session")
-    assert not state.needs_email_confirmation
+    assert not state.needs_email_verification
 
 
 def test_without_mail_there_is_no_banner(db: Session) -> None:
     token = session_token(make_user("ann", email_verified=False))
     state = state_for(SessionState, token=token)
     call(state, "load_session")
-    assert not state.needs_email_confirmation
+    assert not state.needs_email_verification
 
 
 def test_an_expired_or_forged_link_is_refused(db: Session, smtp_on: None) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, create_engine, func, select
 from jtbd_app.domain.errors import ExternalSignInFailed
 from jtbd_app.domain.text import username_from
 from jtbd_app.models import AuthSession, OAuthFlow, OAuthIdentity, Profile, TermsAcceptance, User, utcnow
-from jtbd_app.services import accounts, external_sign_in
+from jtbd_app.services.accounts import external_sign_in, membership
 from jtbd_app.services.ports import ExternalIdentity
 
 REDIRECT_URI = "https://app.example/api/auth/oidc/oidc/callback"
@@ -83,7 +83,7 @@ async def finish(db: Session, provider: FakeIdentityProvider, state: str, *, bro
 
 
 def password_user(db: Session, email: str, username: str) -> User:
-    user = accounts.create_user(db, email=email, username=username, display_name=username, password_hash="x")
+    user = membership.create_user(db, email=email, username=username, display_name=username, password_hash="x")
     db.commit()
     return user
 

@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import AuthSession, Profile, TermsAcceptance, User
-from jtbd_app.services import terms
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.viewer import viewer_from_token
 from jtbd_app.state.admin import AdminState
-from jtbd_app.state.profile import ProfileState
+from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState

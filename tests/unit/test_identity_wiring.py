@@ -6,7 +6,7 @@ from jtbd_app import bootstrap
 from jtbd_app.adapters.identity_github import GitHubIdentityProvider
 from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
 from jtbd_app.config import Settings
-from jtbd_app.services.identity import configured_providers
+from jtbd_app.services.accounts.identity import configured_providers
 
 
 def settings(**env: str) -> Settings:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.models import Bid, Invitation, Notification, User
-from jtbd_app.services import invitations
+from jtbd_app.services.marketplace import invitations
 from jtbd_app.services.viewer import Viewer, viewer_from_token
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user, session_token

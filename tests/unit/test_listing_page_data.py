@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Notification, Profile, Question
-from jtbd_app.services import listing_view, questions
-from jtbd_app.services.profiles import set_skills
+from jtbd_app.services.accounts.profiles import set_skills
+from jtbd_app.services.marketplace import listing_view, questions
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user
 from tests.unit.test_bids import bid, setup_market
@@ -90,7 +90,7 @@ def test_the_owner_does_not_ask_on_their_own_listing(db: Session) -> None:
 
 
 def test_invitations_show_to_the_owner_and_the_invitee_only(db: Session) -> None:
-    from jtbd_app.services import invitations
+    from jtbd_app.services.marketplace import invitations
 
     ann, bob, cat, listing_id = setup_market()
     with session_scope() as s:

@@ -9,7 +9,7 @@ import pytest
 from jtbd_app.domain.display import ago_label, due_label, rating_label
 from jtbd_app.domain.listing_query import MAX_PAGE, ListingQuery
 from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
-from jtbd_app.services.listing_cards import excerpt
+from jtbd_app.services.marketplace.listing_cards import excerpt
 
 
 def test_url_parameters_become_a_clean_query() -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.models import Bid, Listing, Notification, User
-from jtbd_app.services import bids, listings
+from jtbd_app.services.marketplace import bids, listings
 from jtbd_app.services.viewer import Viewer
 from tests.unit.conftest import make_user
 

@@ -11,27 +11,27 @@ from sqlmodel import Session, select
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied
 from jtbd_app.models import Bid, Contract, MessageThread, ThreadRead, User
-from jtbd_app.services import message_reading, messages
+from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user
 from tests.unit.messaging_support import Deal, make_deal, place_bid, send, viewer_named, viewer_of
 
 
-def view(viewer: Viewer | None, thread_id: object, **kw: Any) -> message_reading.ThreadView:
+def view(viewer: Viewer | None, thread_id: object, **kw: Any) -> message_view.ThreadView:
     with session_scope() as s:
-        return message_reading.thread_view(s, viewer=viewer, thread_id=thread_id, **kw)
+        return message_view.thread_view(s, viewer=viewer, thread_id=thread_id, **kw)
 
 
 def unread(user_id: int | None) -> int:
     assert user_id is not None
     with session_scope() as s:
-        return message_reading.unread_total(s, user_id=user_id)
+        return message_view.unread_total(s, user_id=user_id)
 
 
-def threads(viewer: Viewer | None, page: object = 1, per_page: int = 20) -> message_reading.ThreadPage:
+def threads(viewer: Viewer | None, page: object = 1, per_page: int = 20) -> message_view.ThreadPage:
     with session_scope() as s:
-        return message_reading.list_threads(s, viewer=viewer, page=page, per_page=per_page)
+        return message_view.list_threads(s, viewer=viewer, page=page, per_page=per_page)
 
 
 # --- the thread view -------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def test_a_third_member_and_anonymous_visitors_cannot_read_a_thread(db: Session)
         view(None, deal.thread_id)
     eve = viewer_of(make_user("eve"))
     with pytest.raises(PermissionDenied), session_scope() as s:
-        message_reading.messages_since(s, viewer=eve, thread_id=deal.thread_id, after_id=0)
+        message_view.messages_since(s, viewer=eve, thread_id=deal.thread_id, after_id=0)
 
 
 @pytest.mark.parametrize("thread_id", [None, "x", -1, 0, True, 2**70, 777, [1]])
@@ -136,7 +136,7 @@ def test_an_admin_reads_any_thread_read_only_without_marking_it_read(db: Session
 
     seen = view(admin, deal.thread_id)
     with session_scope() as s:
-        polled = message_reading.messages_since(s, viewer=admin, thread_id=deal.thread_id, after_id=0)
+        polled = message_view.messages_since(s, viewer=admin, thread_id=deal.thread_id, after_id=0)
 
     assert seen.read_only and not seen.can_send
     assert seen.title == "Conversation between Olive (client) and Bruno"
@@ -167,8 +167,8 @@ def test_messages_since_returns_only_newer_messages_and_marks_them_read(db: Sess
     bidder = deal.bidder_viewer
 
     with session_scope() as s:
-        fresh = message_reading.messages_since(s, viewer=bidder, thread_id=deal.thread_id, after_id=shown)
-        nothing = message_reading.messages_since(s, viewer=bidder, thread_id=deal.thread_id, after_id=10**6)
+        fresh = message_view.messages_since(s, viewer=bidder, thread_id=deal.thread_id, after_id=shown)
+        nothing = message_view.messages_since(s, viewer=bidder, thread_id=deal.thread_id, after_id=10**6)
 
     assert [m.body for m in fresh] == ["new"] and nothing == []
     assert unread(deal.bidder.id) == 0

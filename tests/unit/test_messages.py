@@ -11,7 +11,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain import messages as rules
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.models import Message, MessageThread, Notification, ThreadRead
-from jtbd_app.services import messages
+from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.unit.conftest import make_user

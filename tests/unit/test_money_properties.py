@@ -33,15 +33,9 @@ from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.contract_rules import ESCROW_HELD, UNFUNDED, WORKING, split_release
 from jtbd_app.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, utcnow
-from jtbd_app.services import (
-    cancellation,
-    contract_funding,
-    contract_jobs,
-    deliveries,
-    ledger,
-    payment_events,
-    scheduler,
-)
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import cancellation, deliveries, funding, jobs, payment_events
+from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract, viewer_of
@@ -161,11 +155,11 @@ class ContractMoney(RuleBasedStateMachine):
         assert isinstance(outcome, refusal), f"{what}: expected {refusal.__name__}, got {outcome!r}"
         return False
 
-    def fund_as(self, n: int, who: str, card: str) -> contract_funding.FundingOutcome:
+    def fund_as(self, n: int, who: str, card: str) -> funding.FundingOutcome:
         return self.run(self.funding(n, who, card))
 
-    def funding(self, n: int, who: str, card: str) -> Coroutine[Any, Any, contract_funding.FundingOutcome]:
-        return contract_funding.fund_contract(
+    def funding(self, n: int, who: str, card: str) -> Coroutine[Any, Any, funding.FundingOutcome]:
+        return funding.fund_contract(
             session_factory=session_scope,
             gateway=self.gateway,
             viewer=self.viewer(n, who),
@@ -183,9 +177,7 @@ class ContractMoney(RuleBasedStateMachine):
         """A worker polling at `now` until nothing more is due (a job may schedule another, such as a payout)."""
         for _round in range(5):
             done = self.run(
-                scheduler.run_due_jobs(
-                    session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": self.gateway}, now=now
-                )
+                scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": self.gateway}, now=now)
             )
             if not done:
                 break
@@ -307,7 +299,7 @@ class ContractMoney(RuleBasedStateMachine):
             self.gateway.confirm_by_webhook = False
         allowed = before.status == "awaiting_funding" and not self.gateway.payments_fail
         if self.expect(outcome, None if allowed else ValidationFailed, "card needing confirmation"):
-            assert isinstance(outcome, contract_funding.FundingOutcome) and outcome.status == "requires_action"
+            assert isinstance(outcome, funding.FundingOutcome) and outcome.status == "requires_action"
             self.confirming |= {p.external_id for p in self.payments(n) if p.external_id and p.status == "pending"}
             assert self.load(n).status == "awaiting_funding"
 
@@ -484,7 +476,7 @@ class ContractMoney(RuleBasedStateMachine):
     @rule(n=CONTRACTS)
     def gateway_dispute_webhook(self, n: int) -> None:
         with session_scope() as session:
-            payment = contract_funding.succeeded_payment(session, self.world.deals[n].contract_id)
+            payment = funding.succeeded_payment(session, self.world.deals[n].contract_id)
         if payment is None:
             return
         with session_scope() as session:
@@ -593,7 +585,7 @@ class Books:
         )
 
     def balance(self, kind: str, currency: str, *, user_id: int | None = None, contract_id: int | None = None) -> int:
-        return self.balances.get(ledger.account_code(kind, currency, user_id=user_id, contract_id=contract_id), 0)
+        return self.balances.get(journal.account_code(kind, currency, user_id=user_id, contract_id=contract_id), 0)
 
     @property
     def currencies(self) -> set[str]:

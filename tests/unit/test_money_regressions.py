@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment, ScheduledJob, utcnow
-from jtbd_app.services import contract_funding, contract_jobs, payment_events, scheduler
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import funding, jobs, payment_events
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.contracts import agreed_contract
 from tests.support.gateways import ScriptedGateway
@@ -26,7 +27,7 @@ def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contr
     async def two_clicks() -> None:
         await asyncio.gather(
             *(
-                contract_funding.fund_contract(
+                funding.fund_contract(
                     session_factory=session_scope,
                     gateway=gateway,
                     viewer=deal.client,
@@ -38,9 +39,7 @@ def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contr
         )
 
     asyncio.run(two_clicks())
-    asyncio.run(
-        scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}, now=utcnow())
-    )
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}, now=utcnow()))
     returned = db.exec(select(Payment).where(Payment.status == "returned")).one()
     assert returned.external_id is not None
 
@@ -65,9 +64,7 @@ def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contr
 
 
 def _run_jobs(gateway: ScriptedGateway, now: datetime) -> None:
-    asyncio.run(
-        scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}, now=now)
-    )
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}, now=now))
 
 
 @pytest.mark.parametrize("answer", ["payment_intent.payment_failed", "none (the card window was closed)"])
@@ -79,7 +76,7 @@ def test_a_contract_whose_payment_was_being_confirmed_at_the_deadline_expires_on
     gateway = ScriptedGateway()
     gateway.confirm_by_webhook = True
     started = asyncio.run(
-        contract_funding.fund_contract(
+        funding.fund_contract(
             session_factory=session_scope,
             gateway=gateway,
             viewer=deal.client,

@@ -11,7 +11,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, User
-from jtbd_app.services import notifications
+from jtbd_app.services.messaging import notifications
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for

@@ -12,7 +12,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, OutgoingMail, User
-from jtbd_app.services import notifications
+from jtbd_app.services.messaging import notifications
 from jtbd_app.services.viewer import Viewer
 from tests.unit.conftest import make_user
 

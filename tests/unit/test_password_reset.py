@@ -12,7 +12,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, ValidationFailed
 from jtbd_app.models import LoginThrottle, OutgoingMail, User, utcnow
-from jtbd_app.services import password_reset, passwords
+from jtbd_app.services.accounts import password_reset, passwords
 from jtbd_app.services.viewer import viewer_from_token
 from jtbd_app.state.password_reset import PasswordResetState
 from tests.support.handlers import call, state_for

@@ -15,8 +15,10 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, PayoutAccount
-from jtbd_app.services import contract_jobs, deliveries, ledger, scheduler
-from jtbd_app.services.payment_events import HANDLERS
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import deliveries, jobs
+from jtbd_app.services.contracts.payment_events import HANDLERS
+from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent, GatewayResult, PayoutAccountStatus
 from tests.support.contracts import Deal, agreed_contract, deliver
 from tests.unit.conftest import make_user
@@ -110,10 +112,10 @@ def test_a_wrong_amount_never_funds_the_escrow_and_is_sent_back(deal: Deal, db: 
     assert "refund scheduled" in succeeded(amount=5_000)
     assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0
     gateway = RecordingGateway()
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
     assert gateway.refunds == [f"refund:payment:{db.exec(select(Payment)).one().id}"]
     db.expire_all()
-    assert db.exec(select(Payment)).one().status == "returned" and ledger.trial_balance(db) == 0
+    assert db.exec(select(Payment)).one().status == "returned" and journal.trial_balance(db) == 0
     assert {a.code: a.balance_minor for a in db.exec(select(LedgerAccount)).all()}["platform_cash:USD"] == 0
 
 
@@ -155,7 +157,7 @@ def test_a_chargeback_freezes_the_escrow_so_nothing_is_released(deal: Deal, db: 
     asyncio.run(
         scheduler.run_due_jobs(
             session_scope,
-            handlers=contract_jobs.HANDLERS,
+            handlers=jobs.HANDLERS,
             ports={"gateway": RecordingGateway()},
             now=contract.delivered_at + timedelta(days=30),
         )
@@ -174,13 +176,13 @@ def _released_stripe_deal(deal: Deal) -> None:
 def test_released_money_waits_as_payable_until_the_contractor_can_receive_payouts(deal: Deal, db: Session) -> None:
     _released_stripe_deal(deal)
     gateway = RecordingGateway()
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
     assert gateway.transfers == [] and db.exec(select(Payout)).one().status == "pending"
     with session_scope() as s:
         s.add(PayoutAccount(user_id=deal.contractor.user_id, gateway="stripe", external_id="acct_1"))
     status = PayoutAccountStatus("acct_1", charges_enabled=True, payouts_enabled=True, details_submitted=True)
     assert event("account.updated", object_id="acct_1", account=status) == "payouts enabled"
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=contract_jobs.HANDLERS, ports={"gateway": gateway}))
+    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
     assert len(gateway.transfers) == 1
     sent = gateway.transfers[0]
     assert sent["destination"] == "acct_1" and sent["amount_minor"] == 9_000 and sent["source_charge_id"] == "ch_pi_1"
@@ -208,8 +210,8 @@ def test_a_transfer_webhook_records_a_payout_whose_answer_was_lost_and_a_reversa
     assert event("transfer.reversed", object_id="tr_9", amount_minor=9_000) == "reversed"
     assert event("transfer.reversed", object_id="tr_9", amount_minor=9_000) == "already reversed"
     db.expire_all()
-    payable = ledger.get_account(db, kind="payable", currency="USD", user_id=deal.contractor.user_id)
-    assert payable.balance_minor == 9_000 and ledger.trial_balance(db) == 0
+    payable = journal.get_account(db, kind="payable", currency="USD", user_id=deal.contractor.user_id)
+    assert payable.balance_minor == 9_000 and journal.trial_balance(db) == 0
 
 
 def test_an_event_with_no_money_or_an_unknown_currency_is_left_for_an_administrator(deal: Deal, db: Session) -> None:
@@ -235,7 +237,7 @@ def test_a_refund_made_at_the_gateway_after_delivery_freezes_the_escrow_so_nothi
     asyncio.run(
         scheduler.run_due_jobs(
             session_scope,
-            handlers=contract_jobs.HANDLERS,
+            handlers=jobs.HANDLERS,
             ports={"gateway": RecordingGateway()},
             now=contract.delivered_at + timedelta(days=30),
         )

@@ -12,8 +12,9 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.display import day_label, percent_label
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.models import Contract, Listing, Profile, Review, User, utcnow
-from jtbd_app.services import profiles, review_reading
-from jtbd_app.state.profile import ProfileState
+from jtbd_app.services.accounts import profiles
+from jtbd_app.services.contracts import review_view
+from jtbd_app.state.profiles import ProfileState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user
@@ -92,7 +93,7 @@ def test_published_reviews_about_a_member_are_listed_newest_first_ten_a_page(db:
     ann, bob = make_user("ann"), make_user("bob")
     for day in range(12):
         published_review(ann, bob, day=day, rating=1 + day % 5)
-    first, total = review_reading.profile_reviews(db, username="bob", page=1)
+    first, total = review_view.profile_reviews(db, username="bob", page=1)
     assert total == 12 and len(first) == 10
     assert [i.body for i in first[:2]] == ["Review 11", "Review 10"]
     newest = first[0]
@@ -108,7 +109,7 @@ def test_published_reviews_about_a_member_are_listed_newest_first_ten_a_page(db:
         "2 out of 5 stars",
         "12 Jan 2025",
     )
-    second, _ = review_reading.profile_reviews(db, username="bob", page=2)
+    second, _ = review_view.profile_reviews(db, username="bob", page=2)
     assert [i.body for i in second] == ["Review 1", "Review 0"]
 
 
@@ -117,8 +118,8 @@ def test_an_odd_page_number_shows_the_first_or_last_page(db: Session, page: Any,
     ann, bob = make_user("ann"), make_user("bob")
     for day in range(11):
         published_review(ann, bob, day=day)
-    items, total = review_reading.profile_reviews(db, username="bob", page=page)
-    assert total == 11 and review_reading.clamp_page(page, total) == shown
+    items, total = review_view.profile_reviews(db, username="bob", page=page)
+    assert total == 11 and review_view.clamp_page(page, total) == shown
     assert len(items) == (1 if shown == 2 else 10)
 
 
@@ -129,7 +130,7 @@ def test_only_published_reviews_about_the_member_are_listed(db: Session) -> None
     contract = make_completed_contract(carl, bob)
     with session_scope() as s:  # about Bob, still hidden
         s.add(Review(contract_id=contract.id or 0, author_id=carl.id or 0, subject_id=bob.id or 0, rating=1))
-    items, total = review_reading.profile_reviews(db, username="bob", page=1)
+    items, total = review_view.profile_reviews(db, username="bob", page=1)
     assert total == 1 and [i.author_name for i in items] == ["Ann"]
 
 
@@ -142,13 +143,13 @@ def test_a_review_as_client_says_so_and_a_hidden_listing_keeps_its_title_private
         listing = s.get(Listing, contract.listing_id)
         assert listing is not None
         listing.status = "hidden"
-    (item,), _ = review_reading.profile_reviews(db, username="ann", page=1)
+    (item,), _ = review_view.profile_reviews(db, username="ann", page=1)
     assert item.role == "as client" and item.listing_title == "A listing no longer shown"
 
 
 def test_reviews_of_an_unknown_member_are_not_found(db: Session) -> None:
     with pytest.raises(NotFound):
-        review_reading.profile_reviews(db, username="ghost", page=1)
+        review_view.profile_reviews(db, username="ghost", page=1)
 
 
 def test_the_profile_page_shows_the_first_page_of_reviews_and_pages_on(db: Session) -> None:

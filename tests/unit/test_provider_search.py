@@ -13,7 +13,7 @@ from sqlmodel import Session
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.display import rating_label
 from jtbd_app.domain.provider_query import ProviderQuery
-from jtbd_app.services.providers import ProviderPage, headline, search_providers
+from jtbd_app.services.marketplace.providers import ProviderPage, headline, search_providers
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.unit.conftest import make_user
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification
-from jtbd_app.state.invite import InviteState
+from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.providers import ProvidersState
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.support.factories import make_listing

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from jtbd_app.models import Contract, Review, User, utcnow
-from jtbd_app.state.contract_review import ContractReviewState
+from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user, session_token

@@ -13,8 +13,8 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.display import day_label
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.models import Contract, ContractEvent, Notification, Profile, Review, ScheduledJob, User, utcnow
-from jtbd_app.services import review_reading, reviews
-from jtbd_app.services.review_reading import ReviewPanel
+from jtbd_app.services.contracts import review_view, reviews
+from jtbd_app.services.contracts.review_view import ReviewPanel
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import make_completed_contract, make_contract
 from tests.unit.conftest import make_user
@@ -52,7 +52,7 @@ def review(user: User | Viewer | None, contract: Contract, rating: Any = 5, body
 
 def panel(user: User, contract: Contract, **kw: Any) -> ReviewPanel:
     with session_scope() as s:
-        return review_reading.review_panel(s, viewer=viewer_of(user), contract_id=contract.id, **kw)
+        return review_view.review_panel(s, viewer=viewer_of(user), contract_id=contract.id, **kw)
 
 
 def record(db: Session, user: User) -> tuple[int, int]:
@@ -85,7 +85,7 @@ def test_a_lone_review_stays_hidden_from_the_other_party_and_the_profile(
     assert seen.status_line.startswith("Ann has reviewed you. Leave your review by")
     # and his profile neither lists nor counts it
     assert record(db, bob) == (0, 0)
-    assert review_reading.profile_reviews(db, username="bob", page=1) == ([], 0)
+    assert review_view.profile_reviews(db, username="bob", page=1) == ([], 0)
     # while Ann sees her own review, marked as not yet shown
     mine = panel(ann, job)
     assert mine.has_own_review and mine.own_review.rating == 2 and not mine.own_review.published
@@ -130,7 +130,7 @@ def test_when_the_window_closes_the_lone_review_is_published_once(db: Session, a
     # Then Ann's review is published and counted, and Bob is told
     assert record(db, bob) == (3, 1)
     assert notes(db, bob)[-1].title == "Ann's review of you on “Build a landing page” is published"
-    items, total = review_reading.profile_reviews(db, username="bob", page=1)
+    items, total = review_view.profile_reviews(db, username="bob", page=1)
     assert total == 1 and items[0].body == "Okay."
     # And a second run changes nothing
     with session_scope() as s:
@@ -283,11 +283,11 @@ def test_strangers_cannot_read_the_panel_but_administrators_read_both_reviews(
 ) -> None:
     review(ann, job, 2, "Unpublished words.")
     with pytest.raises(PermissionDenied), session_scope() as s:
-        review_reading.review_panel(s, viewer=viewer_of(make_user("carl")), contract_id=job.id)
+        review_view.review_panel(s, viewer=viewer_of(make_user("carl")), contract_id=job.id)
     with pytest.raises(NotSignedIn), session_scope() as s:
-        review_reading.review_panel(s, viewer=None, contract_id=job.id)
+        review_view.review_panel(s, viewer=None, contract_id=job.id)
     with pytest.raises(NotFound), session_scope() as s:
-        review_reading.review_panel(s, viewer=viewer_of(ann), contract_id=job.id + 1)  # type: ignore[operator]
+        review_view.review_panel(s, viewer=viewer_of(ann), contract_id=job.id + 1)  # type: ignore[operator]
     shown = panel(make_user("boss", role="admin"), job)
     assert not shown.can_review and not shown.has_own_review
     assert [(r.author_name, r.subject_name, r.published) for r in shown.other_reviews] == [("Ann", "Bob", False)]

@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 from jtbd_app import cli
 from jtbd_app.models import Bid, Listing, Profile, ProfileSkill, Question, User
 from jtbd_app.routes import ROUTES
-from jtbd_app.services import accounts, passwords, seed
+from jtbd_app.services.accounts import membership, passwords
+from jtbd_app.services.demo import seed
 
 REQUIRED = {
     "/",
@@ -56,11 +57,11 @@ def test_seed_loads_an_admin_and_a_dozen_varied_members_once(db: Session) -> Non
 def test_demo_passwords_are_the_documented_ones(db: Session) -> None:
     seed.seed(db)
     db.commit()
-    policy = accounts.ThrottlePolicy()
-    assert accounts.authenticate(
+    policy = membership.ThrottlePolicy()
+    assert membership.authenticate(
         db, identifier=seed.ADMIN_EMAIL, password=seed.ADMIN_PASSWORD, address="", policy=policy
     )
-    assert accounts.authenticate(db, identifier="alice", password=seed.DEMO_PASSWORD, address="", policy=policy)
+    assert membership.authenticate(db, identifier="alice", password=seed.DEMO_PASSWORD, address="", policy=policy)
     assert passwords.verify_password(None, "x") is False
 
 
@@ -84,7 +85,7 @@ def test_the_demo_marketplace_is_posted_through_the_real_services(db: Session) -
 
 def test_the_demo_has_a_completed_reviewed_contract_and_one_in_progress_with_real_ledger_figures(db: Session) -> None:
     from jtbd_app.models import Contract, Profile, Review
-    from jtbd_app.services import ledger
+    from jtbd_app.services.ledger import journal
 
     assert seed.seed(db) is True
     db.commit()
@@ -93,7 +94,7 @@ def test_the_demo_has_a_completed_reviewed_contract_and_one_in_progress_with_rea
     bob = db.exec(select(User).where(User.username == "bob")).one()
     profile = db.get(Profile, bob.id)
     assert profile is not None and (profile.rating_count, profile.completed_contracts) == (1, 1)
-    assert ledger.trial_balance(db) == 0 and ledger.cached_balance_mismatches(db) == []
+    assert journal.trial_balance(db) == 0 and journal.cached_balance_mismatches(db) == []
 
 
 def test_every_state_module_is_reached_from_the_routes() -> None:

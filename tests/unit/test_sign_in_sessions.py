@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import NotSignedIn
 from jtbd_app.models import AuthSession, LoginGrant, utcnow
-from jtbd_app.services import sign_in
+from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.tokens import token_hash
 from jtbd_app.services.viewer import viewer_from_token
 from tests.unit.conftest import make_user, session_token

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.services import terms
+from jtbd_app.services.accounts import terms
 from tests.unit.conftest import make_user
 
 

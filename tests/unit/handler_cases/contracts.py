@@ -22,8 +22,9 @@ from jtbd_app.models import (
     Payment,
     PayoutAccount,
 )
-from jtbd_app.services import bids, cancellation, contract_view, deliveries
-from jtbd_app.state.contract import ContractState
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries
+from jtbd_app.services.marketplace import bids
+from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, viewer_of
 from tests.support.factories import make_listing

@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, Contract, Listing, Question
-from jtbd_app.services import bids
-from jtbd_app.state.listing import ListingState
+from jtbd_app.services.marketplace import bids
+from jtbd_app.state.listings import ListingState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user

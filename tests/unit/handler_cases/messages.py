@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from jtbd_app.models import Message, MessageThread, Notification, ThreadRead
-from jtbd_app.services import message_reading
+from jtbd_app.services.messaging import message_view
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from tests.support.handlers import call, state_for
 from tests.unit.messaging_support import Deal, make_deal, send
@@ -85,7 +85,7 @@ def _poll_thread(caller: str | None, db: Session) -> None:
     before = _snapshot(db)
     state = state_for(ThreadState, token=caller, path=f"/messages/{deal.thread_id}")
     # A crafted state that looks like the victims' thread is open in this browser.
-    state.loaded, state.thread = True, message_reading.ThreadView(id=deal.thread_id)
+    state.loaded, state.thread = True, message_view.ThreadView(id=deal.thread_id)
     assert call(state, "poll_thread", state._poll_gen) is None
     assert state.items == [] and SECRET not in repr(state.get_delta())
     assert _snapshot(db) == before
@@ -95,7 +95,7 @@ def _send_message(caller: str | None, db: Session) -> None:
     deal = _victims()
     before = _snapshot(db)
     state = state_for(ThreadState, token=caller, path=f"/messages/{deal.thread_id}")
-    state.thread = message_reading.ThreadView(id=deal.thread_id, can_send=True)
+    state.thread = message_view.ThreadView(id=deal.thread_id, can_send=True)
     call(state, "send_message", {"body": "Send me the money instead."})
     _refused(state, caller, state.errors.get("form", ""))
     assert _snapshot(db) == before
@@ -105,7 +105,7 @@ def _load_earlier(caller: str | None, db: Session) -> None:
     deal = _victims()
     before = _snapshot(db)
     state = state_for(ThreadState, token=caller, path=f"/messages/{deal.thread_id}")
-    state.items = [message_reading.MessageItem(id=10**6)]
+    state.items = [message_view.MessageItem(id=10**6)]
     call(state, "load_earlier")
     assert [m.id for m in state.items] == [10**6]
     _refused(state, caller, state.errors.get("form", ""))

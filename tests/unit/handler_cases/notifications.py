@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Notification, NotificationPreference, User
-from jtbd_app.services import notifications
+from jtbd_app.services.messaging import notifications
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from jtbd_app.models import Listing
-from jtbd_app.services.listings import WizardForm
+from jtbd_app.services.marketplace.listings import WizardForm
 from jtbd_app.state.post import PostState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from jtbd_app.models import Invitation, Notification
-from jtbd_app.state.invite import InviteState
+from jtbd_app.state.invitations import InviteState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Contract, Notification, Profile, Review, utcnow
-from jtbd_app.services import reviews
-from jtbd_app.services.review_reading import ReviewItem, ReviewPanel
-from jtbd_app.state.contract_review import ContractReviewState
+from jtbd_app.services.contracts import reviews
+from jtbd_app.services.contracts.review_view import ReviewItem, ReviewPanel
+from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
 from tests.unit.conftest import make_user

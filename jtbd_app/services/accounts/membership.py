@@ -1,0 +1,155 @@
+"""Sign-up, sign-in with throttling, and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from jtbd_app.config import Settings
+from jtbd_app.domain import text
+from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
+from jtbd_app.models import LoginThrottle, Profile, User, utcnow
+from jtbd_app.services.accounts import passwords, terms
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int = 5
+    window_seconds: int = 900
+    lock_seconds: int = 30
+    max_lock_seconds: int = 900
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ThrottlePolicy:
+        return cls(
+            max_failures=settings.login_max_failures,
+            window_seconds=settings.login_window_seconds,
+            lock_seconds=settings.login_lock_seconds,
+        )
+
+
+def sign_up(
+    session: Session,
+    *,
+    email: object,
+    username: object,
+    display_name: object,
+    password: object,
+    accepted_terms_version: object,
+) -> User:
+    """Create an account with its profile and the acceptance of the current terms."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for field, cleaner in (
+        ("email", text.clean_email),
+        ("username", text.clean_username),
+        ("password", text.clean_password),
+    ):
+        try:
+            values[field] = cleaner({"email": email, "username": username, "password": password}[field])
+        except ValueError as exc:
+            errors[field] = str(exc)
+    try:
+        values["display_name"] = text.clean_line(display_name, label="Display name", max_len=80)
+    except ValueError as exc:
+        errors["display_name"] = str(exc)
+    current = terms.current_terms(session)
+    if current is None or accepted_terms_version != current.version:
+        errors["terms"] = "Please read and accept the current terms of service."
+    if "email" in values and session.exec(select(User).where(User.email == values["email"])).first():
+        errors["email"] = "An account with this email already exists. Sign in instead."
+    if "username" in values and session.exec(select(User).where(User.username == values["username"])).first():
+        errors["username"] = "That username is taken."
+    if errors:
+        raise ValidationFailed(errors)
+    user = create_user(
+        session,
+        email=values["email"],
+        username=values["username"],
+        display_name=values["display_name"],
+        password_hash=passwords.hash_password(values["password"]),
+    )
+    assert current is not None and user.id is not None
+    terms.record_acceptance(session, user_id=user.id, terms_version=current)
+    return user
+
+
+def create_user(session: Session, *, email: str, username: str, display_name: str, password_hash: str | None) -> User:
+    user = User(email=email, username=username, password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    session.add(Profile(user_id=user.id, display_name=display_name))
+    session.flush()
+    return user
+
+
+def authenticate(
+    session: Session,
+    *,
+    identifier: object,
+    password: object,
+    address: str,
+    policy: ThrottlePolicy,
+) -> User:
+    """The user whose email or username and password match; slowed after repeated failures."""
+    ident = identifier.strip().lower()[:254] if isinstance(identifier, str) else ""
+    secret = password if isinstance(password, str) else ""
+    if not ident or not secret:
+        raise ValidationFailed(
+            {
+                k: v
+                for k, v in (
+                    ("identifier", "" if ident else "Enter your email or username."),
+                    ("password", "" if secret else "Enter your password."),
+                )
+                if v
+            }
+        )
+    column = User.email if "@" in ident else User.username
+    user = session.exec(select(User).where(column == ident)).first()
+    # Count failures per account, so its email and its username share one counter.
+    key = f"user:{user.id}|{address[:64]}" if user is not None else f"{ident}|{address[:64]}"
+    throttle = session.get(LoginThrottle, key)
+    now = utcnow()
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        raise TooManyAttempts(max(1, int((throttle.locked_until - now).total_seconds()) + 1))
+    if user is not None and passwords.verify_password(user.password_hash, secret[:256]):
+        if throttle:
+            session.delete(throttle)
+        if user.password_hash and passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(secret)
+            session.add(user)
+        return user
+    if user is None:
+        passwords.verify_password(None, secret[:256])
+    _record_failure(session, key=key, existing=throttle, policy=policy)
+    raise InvalidCredentials()
+
+
+def _record_failure(session: Session, *, key: str, existing: LoginThrottle | None, policy: ThrottlePolicy) -> None:
+    now = utcnow()
+    throttle = existing or LoginThrottle(key=key, failures=0, window_started_at=now)
+    if now - throttle.window_started_at > timedelta(seconds=policy.window_seconds):
+        throttle.failures = 0
+        throttle.window_started_at = now
+    throttle.failures += 1
+    over = throttle.failures - policy.max_failures
+    if over >= 0:
+        seconds = min(policy.lock_seconds * (2**over), policy.max_lock_seconds)
+        throttle.locked_until = now + timedelta(seconds=seconds)
+    session.add(throttle)
+    # Commit the failure even though the caller raises: the count must survive the rollback.
+    session.commit()
+
+
+def promote_to_admin(session: Session, *, email: str) -> User:
+    user = session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"No user with email {email!r}.")
+    user.role = "admin"
+    session.add(user)
+    return user

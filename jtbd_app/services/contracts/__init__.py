@@ -1,0 +1,1 @@
+"""A contract from acceptance to review: funding, deliveries, completion, cancellation, payouts, gateway events."""

@@ -1,0 +1,265 @@
+"""Ending a contract before delivery: unfunded contracts end at once; funded ones by agreement, with a refund.
+
+An unfunded contract ends when either party withdraws, or when its funding deadline passes. A funded one ends
+when one party asks and the other agrees; the client's payment is refunded through the gateway first, and only
+then does the ledger move. Status `refunding` marks a refund under way, so nothing else can happen meanwhile; if
+the gateway fails the contract goes back to `funded` and either party can try again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.contract_rules import UNFUNDED, overdue
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.domain.money import Money
+from jtbd_app.models import Contract, Listing, Payment, utcnow
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import funding, lifecycle
+from jtbd_app.services.ledger import escrow
+from jtbd_app.services.messaging.notifications import notify
+from jtbd_app.services.ports import PaymentFailed, PaymentGateway
+from jtbd_app.services.scheduler import SessionFactory
+from jtbd_app.services.viewer import Viewer, require_active
+
+CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
+PAYMENT_CONFIRMATION = timedelta(minutes=30)  # how long a started payment may wait for the gateway's answer
+
+
+def _other(contract: Contract, user_id: int) -> int:
+    return contract.contractor_id if user_id == contract.client_id else contract.client_id
+
+
+def _end(session: Session, contract: Contract, status: str, detail: str, actor_id: int | None) -> None:
+    assert contract.id is not None
+    contract.cancelled_at, contract.cancel_requested_by = utcnow(), None
+    lifecycle.move(session, contract, status)
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=CONTRACT_JOBS)
+    lifecycle.record_event(session, contract, kind=status, detail=detail, actor_id=actor_id)
+    listing = session.get(Listing, contract.listing_id)
+    title = listing.title if listing else "your contract"
+    for user_id in (contract.client_id, contract.contractor_id):
+        if user_id != actor_id:
+            notify(
+                session,
+                user_id=user_id,
+                kind="contract",
+                title=f"Contract for “{title}” ended",
+                body=detail,
+                link=f"/contracts/{contract.id}",
+            )
+
+
+def request_cancellation(session: Session, *, viewer: Viewer | None, contract_id: object) -> str:
+    """Unfunded: ends at once. Funded, before delivery: asks the other party to agree. Returns the new status."""
+    contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
+    actor = require_active(viewer)
+    if contract.status in UNFUNDED:
+        if contract_funding_pending(session, contract):
+            raise ValidationFailed({"form": "A payment is being confirmed; try again in a minute."})
+        _end(
+            session,
+            contract,
+            "cancelled",
+            f"{actor.display_name} withdrew before funding. No money moved.",
+            actor.user_id,
+        )
+        return "cancelled"
+    if contract.status != "funded":
+        raise ValidationFailed(
+            {"form": "After a delivery the contract ends by approval, automatic release or a dispute."}
+        )
+    if contract.cancel_requested_by == actor.user_id:
+        raise ValidationFailed({"form": "You already asked; the other party has to agree."})
+    if contract.cancel_requested_by is not None:
+        raise ValidationFailed({"form": "The other party already asked to cancel: agree to it instead."})
+    contract.cancel_requested_by = actor.user_id
+    lifecycle.move(session, contract, contract.status)
+    lifecycle.record_event(
+        session,
+        contract,
+        kind="cancel_requested",
+        detail=f"{actor.display_name} asked to cancel.",
+        actor_id=actor.user_id,
+    )
+    notify(
+        session,
+        user_id=_other(contract, actor.user_id),
+        kind="contract",
+        title=f"{actor.display_name} asked to cancel the contract",
+        body="If you agree, the client's payment is refunded in full and the contract ends.",
+        link=f"/contracts/{contract.id}",
+    )
+    return "funded"
+
+
+def withdraw_cancellation(session: Session, *, viewer: Viewer | None, contract_id: object) -> None:
+    contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
+    actor = require_active(viewer)
+    if contract.status != "funded" or contract.cancel_requested_by != actor.user_id:
+        raise ValidationFailed({"form": "There is no request of yours to withdraw."})
+    contract.cancel_requested_by = None
+    lifecycle.move(session, contract, contract.status)
+    lifecycle.record_event(
+        session,
+        contract,
+        kind="cancel_withdrawn",
+        detail=f"{actor.display_name} withdrew the request to cancel.",
+        actor_id=actor.user_id,
+    )
+
+
+def contract_funding_pending(session: Session, contract: Contract, now: datetime | None = None) -> bool:
+    """A gateway payment started in the half hour before `now` and not yet answered (its webhook may still fund it).
+
+    An abandoned one does not block for ever; should it still succeed later, its money is refunded.
+    """
+    recent = select(Payment.id).where(
+        Payment.contract_id == contract.id,
+        Payment.status == "pending",
+        col(Payment.external_id).is_not(None),
+        col(Payment.created_at) > (now or utcnow()) - PAYMENT_CONFIRMATION,
+    )
+    return session.exec(recent).first() is not None
+
+
+async def agree_cancellation(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None, contract_id: object
+) -> None:
+    """The other party agrees (or the client cancels an overdue contract, or either retries an unfinished refund):
+    refund first, then cancel."""
+    with session_factory() as session:
+        contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
+        actor = require_active(viewer)
+        ending = "Cancelled before delivery"  # a retried refund
+        if contract.status == "funded":
+            late = actor.user_id == contract.client_id and overdue(contract.status, contract.due_at, utcnow())
+            asked = contract.cancel_requested_by not in (None, actor.user_id)
+            if not (asked or late):
+                raise ValidationFailed({"form": "The other party has to agree to cancel."})
+            lifecycle.move(session, contract, "refunding")
+            how = "agreed to cancel" if asked else "cancelled after the due date passed without a delivery"
+            ending = "Cancelled by agreement" if asked else "Cancelled after the due date passed without a delivery"
+            lifecycle.record_event(
+                session,
+                contract,
+                kind="cancel_agreed",
+                detail=f"{actor.display_name} {how}; refunding.",
+                actor_id=actor.user_id,
+            )
+        elif contract.status != "refunding":
+            raise ValidationFailed({"form": "This contract cannot be cancelled now."})
+        assert contract.id is not None
+        payment = funding.succeeded_payment(session, contract.id)
+        assert payment is not None and payment.external_id is not None
+        cid, external_id, amount = contract.id, payment.external_id, contract.amount_minor
+    try:
+        result = await gateway.refund(
+            payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:contract:{cid}"
+        )
+    except PaymentFailed as exc:
+        with session_factory() as session:
+            back = lifecycle.locked_contract(session, cid)
+            if back is not None and back.status == "refunding":
+                lifecycle.move(session, back, "funded")
+        raise ValidationFailed(
+            {"form": f"The refund could not be made: {exc.message} Nothing changed; please try again."}
+        ) from exc
+    with session_factory() as session:
+        record_refund(
+            session,
+            payment_external_id=external_id,
+            reference=result.external_id,
+            actor_id=viewer.user_id if viewer else None,
+            how=ending,
+        )
+
+
+def record_refund(
+    session: Session,
+    *,
+    payment_external_id: str,
+    reference: str,
+    actor_id: int | None = None,
+    how: str = "The payment was refunded at the payment provider",
+) -> str:
+    """The gateway refunded the contract's payment (our call, or a charge.refunded webhook): cancel once.
+
+    Before any delivery the contract is cancelled; after one, the escrow is frozen for an administrator instead.
+    """
+    found = session.exec(select(Payment).where(Payment.external_id == payment_external_id)).first()
+    if found is None:
+        return "not a payment of ours"
+    contract = lifecycle.locked_contract(session, found.contract_id)  # lock order: contract, then payment
+    payment = session.exec(
+        select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    assert contract is not None and payment.id is not None
+    if payment.status == "returning":
+        escrow.return_surplus(session, payment.id, amount_minor=payment.amount_minor, currency=payment.currency)
+        payment.status, payment.refunded_minor = "returned", payment.amount_minor
+        session.add(payment)
+        return "surplus payment returned"
+    if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
+        return "already refunded"
+    if contract.status not in ("funded", "refunding"):
+        if not contract.release_frozen and escrow.held(session, contract) > 0:
+            # The gateway gave the money back: nothing may be released from this escrow until an admin decides.
+            contract.release_frozen = True
+            lifecycle.move(session, contract, contract.status)
+            lifecycle.record_event(
+                session,
+                contract,
+                kind="frozen",
+                detail="The payment was refunded at the payment provider; the escrow is frozen until an "
+                "administrator decides.",
+            )
+        return f"refund of a {contract.status} contract: escrow frozen, left for an administrator"
+    escrow.refund(session, contract, reference=reference)
+    payment.status, payment.refunded_minor, payment.updated_at = "refunded", contract.amount_minor, utcnow()
+    session.add(payment)
+    price = Money(contract.amount_minor, contract.currency).format()
+    _end(session, contract, "cancelled", f"{how}; {price} refunded to the client.", actor_id)
+    return "refunded"
+
+
+def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str:
+    contract = lifecycle.locked_contract(session, contract_id)
+    if contract is None or contract.status not in UNFUNDED:
+        return "nothing to expire"
+    if contract.funding_expires_at is not None and now < contract.funding_expires_at:
+        return "not due yet"
+    if contract_funding_pending(session, contract, now):
+        # This job is done once it returns: look again when that payment can no longer be pending.
+        scheduler.schedule(
+            session,
+            key=f"expire_unfunded:contract:{contract.id}:recheck:{now.isoformat()}",
+            kind="expire_unfunded",
+            run_at=now + PAYMENT_CONFIRMATION,
+            contract_id=contract.id,
+        )
+        return "a payment is being confirmed; checking again later"
+    _end(
+        session,
+        contract,
+        "expired",
+        "The escrow was not funded in time, so the contract expired. No money moved.",
+        None,
+    )
+    return "expired"
+
+
+async def refund_surplus_payment(*, session_factory: SessionFactory, gateway: PaymentGateway, payment_id: int) -> str:
+    """A payment the contract could not take goes back to the client (a scheduled job, retried until done)."""
+    with session_factory() as session:
+        payment = session.get(Payment, payment_id)
+        if payment is None or payment.status != "returning" or payment.external_id is None:
+            return "nothing to return"
+        external_id, amount = payment.external_id, payment.amount_minor
+    result = await gateway.refund(
+        payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:payment:{payment_id}"
+    )
+    with session_factory() as session:
+        return record_refund(session, payment_external_id=external_id, reference=result.external_id)

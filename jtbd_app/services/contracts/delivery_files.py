@@ -1,0 +1,86 @@
+"""Delivery files on disk under random keys, outside anything served statically.
+
+Only `open_for_viewer` hands a file out, and only to the contract's two parties and admins; the HTTP route that
+serves it checks the session cookie first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session
+
+from jtbd_app.config import get_settings
+from jtbd_app.domain.errors import NotFound
+from jtbd_app.domain.ids import parse_id
+from jtbd_app.models import DeliveryFile
+from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.viewer import Viewer
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+MAX_FILES = 10
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    storage_key: str
+
+
+def safe_filename(name: object) -> str:
+    base = Path(name if isinstance(name, str) else "").name
+    cleaned = SAFE_NAME.sub("_", base).strip(" .")[:120]
+    return cleaned or "file"
+
+
+def _root() -> Path:
+    root = get_settings().resolved_private_files_dir
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def check_files(files: list[IncomingFile]) -> None:
+    limit = get_settings().delivery_max_file_mb * 1024 * 1024
+    if len(files) > MAX_FILES:
+        raise ValueError(f"Attach at most {MAX_FILES} files.")
+    for item in files:
+        if not item.content:
+            raise ValueError(f"{safe_filename(item.filename)} is empty.")
+        if len(item.content) > limit:
+            raise ValueError(f"{safe_filename(item.filename)} is larger than {get_settings().delivery_max_file_mb} MB.")
+
+
+def store(item: IncomingFile) -> StoredFile:
+    name = safe_filename(item.filename)
+    key = secrets.token_urlsafe(24)
+    path = _root() / key
+    path.write_bytes(item.content)
+    path.chmod(0o600)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
+
+
+def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> tuple[DeliveryFile, Path]:
+    """The file and where it lies, if the viewer may read it; anyone else is told it does not exist."""
+    row = session.get(DeliveryFile, parse_id(file_id, not_found="That file does not exist."))
+    if row is None:
+        raise NotFound("That file does not exist.")
+    lifecycle.visible_contract(session, viewer=viewer, contract_id=row.contract_id)
+    path = _root() / row.storage_key
+    if not path.is_file():
+        raise NotFound("That file does not exist.")
+    return row, path

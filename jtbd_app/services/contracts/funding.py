@@ -1,0 +1,235 @@
+"""Funding a contract's escrow: the client pays through the gateway; the ledger moves only on the gateway's word.
+
+The gateway call happens between two short units of work, never inside one: a slow or failing gateway holds no
+row locks, and a failure leaves the contract and the ledger as they were, with a message to retry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain.contract_rules import due_at
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.domain.ids import id_or_none
+from jtbd_app.domain.money import CURRENCIES, Money
+from jtbd_app.models import Contract, Payment, utcnow
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.ledger import escrow
+from jtbd_app.services.messaging.notifications import notify
+from jtbd_app.services.ports import PaymentFailed, PaymentGateway
+from jtbd_app.services.scheduler import SessionFactory
+from jtbd_app.services.viewer import Viewer
+
+
+@dataclass(frozen=True)
+class FundingOutcome:
+    """ "funded" (the sandbox), "returned" (the contract was funded meanwhile: this payment goes back), or
+    "requires_action": the browser confirms with `client_secret`; a webhook funds it."""
+
+    status: str
+    payment_id: int
+    client_secret: str = ""
+
+
+async def fund_contract(
+    *,
+    session_factory: SessionFactory,
+    gateway: PaymentGateway,
+    viewer: Viewer | None,
+    contract_id: object,
+    test_card: str = "",
+) -> FundingOutcome:
+    with session_factory() as session:
+        contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="client")
+        if contract.status != "awaiting_funding":
+            raise ValidationFailed({"form": _not_fundable(contract)})
+        assert contract.id is not None and viewer is not None
+        payment = Payment(
+            contract_id=contract.id,
+            payer_id=viewer.user_id,
+            gateway=gateway.name,
+            amount_minor=contract.amount_minor,
+            currency=contract.currency,
+        )
+        session.add(payment)
+        session.flush()
+        assert payment.id is not None
+        payment_id, amount, currency, cid = payment.id, contract.amount_minor, contract.currency, contract.id
+    try:
+        start = await gateway.start_payment(
+            amount_minor=amount,
+            currency=currency,
+            idempotency_key=f"fund:contract:{cid}:payment:{payment_id}",
+            transfer_group=f"contract:{cid}",
+            metadata={"contract_id": str(cid), "payment_id": str(payment_id)},
+            test_card=test_card,
+        )
+    except PaymentFailed as exc:
+        _mark_failed(session_factory, payment_id, exc.message)
+        field = "card" if gateway.test_money else "form"
+        raise ValidationFailed({field: f"{exc.message} Nothing was charged; please try again."}) from exc
+    with session_factory() as session:
+        stored = session.get(Payment, payment_id)
+        assert stored is not None
+        payment = stored
+        payment.external_id, payment.updated_at = start.external_id, utcnow()
+        session.add(payment)
+        session.flush()
+        if start.status == "succeeded":
+            said = record_payment_succeeded(
+                session,
+                external_id=start.external_id,
+                charge_id=start.charge_id,
+                amount_minor=amount,
+                currency=currency,
+            )
+            # A second click or tab paid too: that money is on its way back, and the page says so.
+            return FundingOutcome("funded" if said == "funded" else "returned", payment_id)
+        if start.status == "failed":
+            payment.status, payment.failure_message = "failed", start.failure_message[:300]
+            session.add(payment)
+    if start.status == "failed":
+        raise ValidationFailed({"card": f"{start.failure_message} Nothing was charged; try another card."})
+    return FundingOutcome("requires_action", payment_id, client_secret=start.client_secret)
+
+
+def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str) -> None:
+    with session_factory() as session:
+        payment = session.get(Payment, payment_id)
+        if payment is not None and payment.status == "pending":
+            payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
+            session.add(payment)
+
+
+def _not_fundable(contract: Contract) -> str:
+    if contract.status == "awaiting_acceptance":
+        return "Both parties must accept the contract before it can be funded."
+    return "This contract is not waiting for funding."
+
+
+def match_payment(session: Session, *, external_id: str, metadata: dict[str, str] | None) -> Payment | None:
+    """Ours by the gateway's id, or, when our process died before storing that id, by the payment id we sent in
+    the metadata (the contract id must agree); the id is stored then, so the record is finished."""
+    found = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
+    if found is not None or not metadata:
+        return found
+    payment_id, contract_id = id_or_none(metadata.get("payment_id")), id_or_none(metadata.get("contract_id"))
+    if payment_id is None or contract_id is None:
+        return None
+    candidate = session.get(Payment, payment_id)
+    if candidate is None or candidate.external_id is not None or candidate.contract_id != contract_id:
+        return None
+    candidate.external_id, candidate.updated_at = external_id, utcnow()
+    if candidate.status == "failed":  # we gave up waiting, but the gateway took the money after all
+        candidate.status = "pending"
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def record_payment_succeeded(
+    session: Session,
+    *,
+    external_id: str,
+    charge_id: str,
+    amount_minor: int,
+    currency: str,
+    metadata: dict[str, str] | None = None,
+) -> str:
+    """The gateway says the money is in: fund the escrow once. Money for a contract that can no longer take it
+    (already funded, cancelled, expired) is held as owed back and refunded by a scheduled job."""
+    found = match_payment(session, external_id=external_id, metadata=metadata)
+    if found is None or found.id is None:
+        return "not a payment of ours"
+    if amount_minor <= 0 or currency not in CURRENCIES:
+        return f"payment of {amount_minor} {currency!r}: left for an administrator"
+    contract = lifecycle.locked_contract(session, found.contract_id)
+    payment = session.exec(
+        select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    assert contract is not None and contract.id is not None and payment.id is not None
+    if payment.status in ("succeeded", "refunded", "returning", "returned"):
+        return "already recorded"
+    payment.status, payment.charge_id, payment.updated_at = "succeeded", charge_id or payment.charge_id, utcnow()
+    session.add(payment)
+    if (
+        contract.status != "awaiting_funding"
+        or amount_minor != contract.amount_minor
+        or currency != contract.currency
+        or escrow.held(session, contract) != 0
+    ):
+        payment.status = "returning"  # not the escrow's money: it goes back (see refund_payment)
+        payment.amount_minor, payment.currency = amount_minor, currency  # what actually arrived is what goes back
+        escrow.hold_surplus(session, payment.id, amount_minor=amount_minor, currency=currency)
+        scheduler.schedule(
+            session, key=f"refund_payment:{payment.id}", kind="refund_payment", run_at=utcnow(), contract_id=contract.id
+        )
+        lifecycle.record_event(
+            session,
+            contract,
+            kind="payment_returned",
+            detail="A payment arrived that the contract could not take; it is being refunded.",
+        )
+        return "payment not needed; refund scheduled"
+    escrow.fund(session, contract, amount_minor=amount_minor, reference=external_id)
+    now = utcnow()
+    contract.gateway, contract.funded_at, contract.due_at = payment.gateway, now, due_at(now, contract.delivery_days)
+    lifecycle.move(session, contract, "funded")
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=["expire_unfunded"])
+    scheduler.schedule(
+        session,
+        key=f"deadline_passed:contract:{contract.id}",
+        kind="deadline_passed",
+        run_at=contract.due_at,
+        contract_id=contract.id,
+    )
+    price = Money(contract.amount_minor, contract.currency).format()
+    lifecycle.record_event(
+        session, contract, kind="funded", detail=f"Escrow funded with {price}.", actor_id=payment.payer_id
+    )
+    for user_id, body in (
+        (contract.contractor_id, "The escrow is funded: you can start the work."),
+        (contract.client_id, "Your payment is held in escrow until you approve the delivery."),
+    ):
+        notify(
+            session,
+            user_id=user_id,
+            kind="payment",
+            title=f"Escrow funded: {price}",
+            body=body,
+            link=f"/contracts/{contract.id}",
+        )
+    return "funded"
+
+
+def record_payment_failed(
+    session: Session, *, external_id: str, message: str, metadata: dict[str, str] | None = None
+) -> str:
+    payment = match_payment(session, external_id=external_id, metadata=metadata)
+    if payment is None:
+        return "not a payment of ours"
+    if payment.status != "pending":
+        return f"already {payment.status}"
+    payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
+    session.add(payment)
+    notify(
+        session,
+        user_id=payment.payer_id,
+        kind="payment",
+        title="Your payment did not go through",
+        body=f"{message} Nothing was charged; you can try again from the contract page.",
+        link=f"/contracts/{payment.contract_id}",
+    )
+    return "payment failed"
+
+
+def succeeded_payment(session: Session, contract_id: int) -> Payment | None:
+    """The payment that funded the contract (the one the escrow holds)."""
+    return session.exec(
+        select(Payment)
+        .where(Payment.contract_id == contract_id, col(Payment.status).in_(("succeeded", "refunded")))
+        .order_by(col(Payment.id))
+    ).first()

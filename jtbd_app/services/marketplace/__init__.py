@@ -1,0 +1,1 @@
+"""Listings, bids, questions, invitations, search, the provider directory and the dashboard."""

@@ -1,0 +1,170 @@
+"""Full-text search of open listings with filters, sorts and pages, on SQLite (FTS5) and PostgreSQL (tsvector).
+
+Anyone may search (open listings are public). Counting stops at COUNT_CAP matches ("1,000+ listings"), as
+counting every match of a broad search is most of its cost; pages stop there too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
+
+from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
+from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
+from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
+from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
+from jtbd_app.services.marketplace.listing_cards import CARD_COLUMNS, ListingCard, build_cards
+
+_FTS = table(FTS_TABLE, column("rowid"), column("rank"))
+_LISTING: Any = Listing.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class SearchPage:
+    items: list[ListingCard] = field(default_factory=list)
+    total: int = 0  # at most COUNT_CAP; `more` says there are more matches than that
+    more: bool = False
+    page: int = 1
+    pages: int = 1
+    query: ListingQuery = field(default_factory=ListingQuery)
+
+    @property
+    def total_label(self) -> str:
+        if self.total == 0:
+            return "No listings"
+        if self.more:
+            return f"{self.total:,}+ listings"
+        return "1 listing" if self.total == 1 else f"{self.total:,} listings"
+
+
+def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:
+    """One page of open listings matching the query, best first (or in the chosen order)."""
+    clean = ListingQuery.from_params(query.to_params())  # re-checks a query built in code, not from a URL
+    clean = dataclasses.replace(clean, errors={**query.errors, **clean.errors})
+    now = now or utcnow()
+    conditions = _filters(session, clean, now)
+    if conditions is None:  # a skill nobody has: nothing can match
+        return SearchPage(query=clean)
+    ids = _ordered_ids(session, clean, search_terms(clean.text), conditions)
+    total, more = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(clean.page, pages)
+    page_ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = _core(session).execute(select(*CARD_COLUMNS).where(col(Listing.id).in_(page_ids))).all() if page_ids else []
+    position = {listing_id: i for i, listing_id in enumerate(page_ids)}
+    rows = sorted(rows, key=lambda row: position[row[0]])
+    return SearchPage(
+        items=build_cards(session, rows, now=now),
+        total=total,
+        more=more,
+        page=page,
+        pages=pages,
+        query=dataclasses.replace(clean, page=page),
+    )
+
+
+def _ordered_ids(
+    session: Session, query: ListingQuery, terms: list[str], conditions: list[ColumnElement[bool]]
+) -> list[int]:
+    """Ids of up to COUNT_CAP + 1 matches in display order: one query both counts and orders.
+
+    Relevance ranks the newest COUNT_CAP + 1 matches that pass the filters (all of them when fewer match):
+    ranking every match of a broad word costs a microsecond per match, and nobody pages past 1,000.
+    """
+    limit = COUNT_CAP + 1
+    listing_id = col(Listing.id)
+    if not terms:
+        stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
+        return _ids(session, stmt)
+    if session.get_bind().dialect.name == "sqlite":
+        match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_match(terms))
+        matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
+        if query.sort != "relevance":
+            return _ids(session, matching.order_by(*_order(query.sort)).limit(limit))
+        # bm25 with column weights (see models/search_index.py); lower is better.
+        newest = matching.add_columns(_FTS.c.rank.label("score")).order_by(_FTS.c.rowid.desc()).limit(limit)
+        ranked = newest.subquery()
+        return _ids(session, select(ranked.c.id).order_by(ranked.c.score, ranked.c.id.desc()))
+    return _ordered_ids_postgres(session, query, terms, conditions)
+
+
+def _ordered_ids_postgres(
+    session: Session, query: ListingQuery, terms: list[str], conditions: list[ColumnElement[bool]]
+) -> list[int]:
+    """Matches come from the GIN index first (a materialized CTE): left to itself, the planner may walk a
+    sort index and test the text on every row, which is 100 ms when it underestimates a prefix search."""
+    vector: Any = literal_column(f"listing.{PG_VECTOR}")
+    tsquery = func.to_tsquery(literal_column("'english'::regconfig"), pg_tsquery(terms))
+    listing = _LISTING.c
+    matches = (
+        select(listing.id, listing.published_at, listing.budget_minor, listing.deadline)
+        .where(vector.op("@@")(tsquery), *conditions)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    limit = COUNT_CAP + 1
+    if query.sort != "relevance":
+        stmt = select(matches.c.id).order_by(*_order(query.sort, matches.c)).limit(limit)
+        return _ids(session, stmt)
+    newest = select(matches.c.id).order_by(matches.c.id.desc()).limit(limit).subquery()
+    ranked = (
+        select(listing.id)
+        .join(newest, newest.c.id == listing.id)
+        .order_by(func.ts_rank(vector, tsquery).desc(), listing.id.desc())
+    )
+    return _ids(session, ranked)
+
+
+def _core(session: Session) -> Connection:
+    """Plain SQL results: these reads need no ORM objects, and skipping the ORM layer saves Python time."""
+    return session.connection()
+
+
+def _ids(session: Session, stmt: Any) -> list[int]:
+    return list(_core(session).execute(stmt).scalars())
+
+
+def _filters(session: Session, query: ListingQuery, now: datetime) -> list[ColumnElement[bool]] | None:
+    conditions: list[ColumnElement[bool]] = [col(Listing.status) == "open"]
+    if query.category:
+        conditions.append(col(Listing.category) == query.category)
+    if query.skills:
+        ids = _core(session).execute(select(col(Skill.id)).where(col(Skill.name).in_(query.skills))).scalars().all()
+        if len(ids) < len(query.skills):
+            return None
+        for skill_id in ids:
+            having = select(col(ListingSkill.listing_id)).where(col(ListingSkill.skill_id) == skill_id)
+            conditions.append(col(Listing.id).in_(having))
+    if query.has_budget:
+        conditions += [col(Listing.currency) == query.currency, col(Listing.budget_minor).is_not(None)]
+        if query.min_minor is not None:
+            conditions.append(col(Listing.budget_minor) >= query.min_minor)
+        if query.max_minor is not None:
+            conditions.append(col(Listing.budget_minor) <= query.max_minor)
+    if query.remote != "any":
+        conditions.append(col(Listing.remote).is_(query.remote == "remote"))
+    if query.location:
+        needle = query.location.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(col(Listing.location)).like(f"%{needle}%", escape="\\"))
+    if query.due != "any":
+        today = now.date()
+        conditions.append(col(Listing.deadline).between(today, today + timedelta(days=int(query.due))))
+    return conditions
+
+
+def _order(sort: str, columns: Any = None) -> list[Any]:
+    """Order by listing columns (or the same columns of a subquery)."""
+    c = _LISTING.c if columns is None else columns
+    if sort == "budget_high":
+        return [c.budget_minor.desc().nulls_last(), c.id.desc()]
+    if sort == "budget_low":
+        return [c.budget_minor.asc().nulls_last(), c.id.desc()]
+    if sort == "deadline":
+        return [c.deadline.asc().nulls_last(), c.id.desc()]
+    return [c.published_at.desc(), c.id.desc()]  # newest; also best match when there are no words

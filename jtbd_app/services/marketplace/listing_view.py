@@ -1,0 +1,200 @@
+"""What a listing page shows, to whom: everyone sees the listing, poster and Q&A; the owner sees every bid,
+a bidder only their own. Drafts exist only for their owner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain import display
+from jtbd_app.domain.errors import NotFound
+from jtbd_app.domain.ids import parse_id
+from jtbd_app.domain.marketplace import category_label
+from jtbd_app.domain.money import Money, amount_input
+from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
+from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
+from jtbd_app.services.marketplace.listings import listing_skills
+from jtbd_app.services.viewer import Viewer
+
+
+@dataclass
+class PosterCard:
+    username: str = ""
+    display_name: str = ""
+    rating: str = ""
+    completed: int = 0
+    member_since: str = ""
+
+
+@dataclass
+class QuestionItem:
+    id: int = 0
+    asker: str = ""
+    body: str = ""
+    answer: str = ""
+    asked: str = ""
+
+
+@dataclass
+class BidItem:
+    id: int = 0
+    bidder_username: str = ""
+    bidder_name: str = ""
+    bidder_rating: str = ""
+    amount: str = ""
+    amount_input: str = ""
+    delivery_days: int = 0
+    message: str = ""
+    status: str = ""
+    shortlisted: bool = False
+    skills_match: str = ""
+    placed: str = ""
+
+
+@dataclass
+class ListingDetail:
+    id: int = 0
+    status: str = ""
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    skills: list[str] = field(default_factory=list)
+    budget: str = ""
+    currency: str = "USD"
+    deadline: str = ""
+    remote: bool = True
+    location: str = ""
+    bid_count: int = 0
+    published: str = ""
+    poster: PosterCard = field(default_factory=PosterCard)
+    questions: list[QuestionItem] = field(default_factory=list)
+    is_owner: bool = False
+    can_bid: bool = False
+    bids: list[BidItem] = field(default_factory=list)  # the owner: every bid; a bidder: their own
+    contract_id: int = 0  # set for the two parties once a bid was accepted
+    invitations: list[ListingInvitation] = field(default_factory=list)  # the owner: all; an invitee: their own
+
+
+def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
+    listing = session.get(Listing, parse_id(listing_id, not_found="There is no such listing."))
+    owner = viewer is not None and listing is not None and listing.owner_id == viewer.user_id
+    if listing is None or (listing.status == "draft" and not owner):
+        raise NotFound("There is no such listing.")
+    if listing.status == "hidden" and not (owner or (viewer and viewer.is_admin)):
+        raise NotFound("There is no such listing.")
+    assert listing.id is not None
+    now = utcnow()
+    skills = listing_skills(session, listing_id=listing.id)
+    # The owner sees every bid; anyone else only their own (none for a visitor).
+    bidder = None if owner else (viewer.user_id if viewer else -1)
+    bids = _bid_items(session, listing.id, bidder, skills, now)
+    contract = session.exec(select(Contract).where(Contract.listing_id == listing.id)).first()
+    parties = (
+        contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
+    )
+    return ListingDetail(
+        id=listing.id,
+        status=listing.status,
+        title=listing.title,
+        description=listing.description,
+        category=category_label(listing.category),
+        skills=skills,
+        budget=Money(listing.budget_minor, listing.currency).format() if listing.budget_minor is not None else "",
+        currency=listing.currency,
+        deadline=display.due_label(listing.deadline, now.date())
+        + (f" ({listing.deadline.isoformat()})" if listing.deadline else ""),
+        remote=listing.remote,
+        location=listing.location,
+        bid_count=listing.bid_count,
+        published=display.ago_label(listing.published_at, now) if listing.published_at else "Not published",
+        poster=_poster(session, listing.owner_id),
+        questions=_questions(session, listing.id, now),
+        is_owner=owner,
+        can_bid=viewer is not None
+        and viewer.status == "active"
+        and not owner
+        and listing.status == "open"
+        and not any(b.status != "withdrawn" for b in bids),
+        bids=bids,
+        contract_id=contract.id if parties and contract and contract.id else 0,
+        invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
+    )
+
+
+def _bid_items(
+    session: Session, listing_id: int, bidder_id: int | None, skills: list[str], now: datetime
+) -> list[BidItem]:
+    """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
+    query: Any = (
+        select(Bid, col(User.username), col(Profile.display_name))
+        .add_columns(col(Profile.rating_total), col(Profile.rating_count))
+        .join(User, User.id == Bid.bidder_id)  # type: ignore[arg-type]
+        .join(Profile, Profile.user_id == Bid.bidder_id)  # type: ignore[arg-type]
+        .where(col(Bid.listing_id) == listing_id)
+        .order_by(col(Bid.status) != "pending", col(Bid.shortlisted).desc(), col(Bid.amount_minor), col(Bid.id))
+    )
+    if bidder_id is not None:
+        query = query.where(Bid.bidder_id == bidder_id)
+    rows: list[Any] = list(session.exec(query).all())
+    matched = _matched_skills(session, listing_id, [bid.bidder_id for bid, *_ in rows]) if skills else {}
+    return [
+        BidItem(
+            id=bid.id or 0,
+            bidder_username=username,
+            bidder_name=name,
+            bidder_rating=display.rating_label(total, count),
+            amount=Money(bid.amount_minor, bid.currency).format(),
+            amount_input=amount_input(bid.amount_minor, bid.currency),
+            delivery_days=bid.delivery_days,
+            message=bid.message,
+            status=bid.status,
+            shortlisted=bid.shortlisted,
+            skills_match=f"{matched.get(bid.bidder_id, 0)} of {len(skills)} skills" if skills else "",
+            placed=display.ago_label(bid.created_at, now),
+        )
+        for bid, username, name, total, count in rows
+    ]
+
+
+def _matched_skills(session: Session, listing_id: int, user_ids: list[int]) -> dict[int, int]:
+    """How many of the listing's skills each bidder lists on their profile."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(ProfileSkill.user_id, func.count())
+        .join(ListingSkill, ListingSkill.skill_id == ProfileSkill.skill_id)  # type: ignore[arg-type]
+        .where(ListingSkill.listing_id == listing_id, col(ProfileSkill.user_id).in_(user_ids))
+        .group_by(col(ProfileSkill.user_id))
+    ).all()
+    return {user_id: int(n) for user_id, n in rows}
+
+
+def _poster(session: Session, user_id: int) -> PosterCard:
+    user, profile = session.exec(
+        select(User, Profile).join(Profile, Profile.user_id == User.id).where(User.id == user_id)  # type: ignore[arg-type]
+    ).one()
+    return PosterCard(
+        username=user.username,
+        display_name=profile.display_name,
+        rating=display.rating_label(profile.rating_total, profile.rating_count),
+        completed=profile.completed_contracts,
+        member_since=user.created_at.strftime("%B %Y"),
+    )
+
+
+def _questions(session: Session, listing_id: int, now: datetime) -> list[QuestionItem]:
+    rows = session.exec(
+        select(Question, Profile.display_name)
+        .join(Profile, Profile.user_id == Question.asker_id)  # type: ignore[arg-type]
+        .where(Question.listing_id == listing_id)
+        .order_by(col(Question.id))
+        .limit(200)
+    ).all()
+    return [
+        QuestionItem(id=q.id or 0, asker=name, body=q.body, answer=q.answer, asked=display.ago_label(q.created_at, now))
+        for q, name in rows
+    ]

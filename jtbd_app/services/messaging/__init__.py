@@ -1,0 +1,1 @@
+"""Private threads between members, notifications and what a reader sees of them."""

@@ -1,0 +1,324 @@
+"""/contracts/[id]: the workspace of one contract. Thin: each handler resolves the viewer from the cookie, takes the
+contract id from the route, and calls one service, which decides whether this viewer may do it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from jtbd_app.bootstrap import payment_gateway
+from jtbd_app.config import get_settings
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, payouts
+from jtbd_app.services.contracts.delivery_files import MAX_FILES, IncomingFile
+from jtbd_app.services.ports import PaymentFailed
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state import card_payment
+from jtbd_app.state.reviews import ContractReviewState
+from jtbd_app.state.session import SessionState
+
+UPLOAD_ID = "delivery_files"
+RETURNED = "The escrow was already funded, so this payment is being refunded to you in full."
+
+
+def _text(form: object, key: str) -> str:
+    value = form.get(key) if isinstance(form, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+class ContractState(SessionState):
+    detail: contract_view.ContractDetail = contract_view.ContractDetail()
+    loaded: bool = False
+    found: bool = False
+    refusal: str = ""
+    errors: dict[str, str] = {}
+    notice: str = ""
+    progress: str = ""  # "Processing payment…" while the gateway works
+    is_stripe: bool = False
+    stripe_publishable_key: str = ""  # public by design, like the Stripe.js URL; the secret key stays in settings
+    stripe_js_url: str = ""
+    form_key: int = 0  # bumped after a successful submit, so the forms start empty again
+    _watching_funding: bool = False
+
+    @rx.var
+    def route_contract_id(self) -> str:
+        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+
+    def _reload(self, viewer: Viewer | None) -> None:
+        settings = get_settings()
+        gateway = payment_gateway(settings)
+        self.is_stripe = gateway.name == "stripe"
+        self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
+        self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
+        sandbox = gateway.name == "sandbox"  # the banner speaks of the sandbox; Stripe's test mode is not it
+        try:
+            with session_scope() as session:
+                self.detail = contract_view.contract_detail(
+                    session, viewer=viewer, contract_id=self.route_contract_id, test_money=sandbox
+                )
+            self.found, self.refusal = True, ""
+        except NotSignedIn as exc:
+            self.found, self.refusal, self.detail = False, exc.message, contract_view.ContractDetail()
+        except NotFound:
+            self.found, self.refusal, self.detail = False, "", contract_view.ContractDetail()
+
+    def _done(self, viewer: Viewer | None, notice: str) -> None:
+        self.errors, self.notice, self.form_key = {}, notice, self.form_key + 1
+        self._reload(viewer)
+
+    def _failed(self, exc: DomainError) -> None:
+        self.errors, self.notice = field_errors(exc), ""
+
+    def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
+        viewer = self._viewer()
+        try:
+            with session_scope() as session:
+                action(session, viewer)
+        except DomainError as exc:
+            self._failed(exc)
+            self._reload(viewer)
+            return False
+        self._done(viewer, notice)
+        return True
+
+    @rx.event
+    def load_contract(self) -> None:
+        """Parties and admins only: the service answers NotFound to anyone else."""
+        self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
+        self._reload(self._refresh_viewer())
+        self.loaded = True
+
+    @rx.event
+    def accept_terms(self) -> None:
+        """The viewer accepts the version they were shown; the service refuses non-parties and stale versions."""
+        version = self.detail.document_version
+        self._act(
+            lambda s, v: lifecycle.accept_terms(s, viewer=v, contract_id=self.route_contract_id, version=version),
+            "You accepted the contract.",
+        )
+
+    @rx.event
+    async def fund(self, form: dict[str, Any]) -> AsyncIterator[None]:
+        """The client pays into escrow (the sandbox takes a test card); progress shows while the gateway works."""
+        card = _text(form, "card")
+        self.errors, self.notice, self.progress = {}, "", "Processing payment…"
+        yield
+        viewer = self._viewer()
+        try:
+            outcome = await funding.fund_contract(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+                test_card=card,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        self.progress = ""
+        if outcome.status == "funded":
+            self._done(viewer, card_payment.FUNDED)
+        elif outcome.status == "returned":
+            self._done(viewer, RETURNED)
+        else:  # Stripe: the browser confirms the card; the webhook funds the escrow
+            self._done(viewer, "Confirm the payment with your card to fund the escrow.")
+
+    @rx.event
+    async def pay_with_card(self) -> AsyncIterator[EventSpec | None]:
+        """Stripe: the client's PaymentIntent is made here and confirmed by Stripe.js with the card Element. The
+        client secret goes straight to that script (never into a var), and only after the service checked the
+        caller is this contract's client."""
+        self.errors, self.notice, self.progress = {}, "", card_payment.PROCESSING
+        yield None
+        viewer = self._viewer()
+        try:
+            outcome = await funding.fund_contract(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        if outcome.status in ("funded", "returned"):
+            self.progress = ""
+            self._done(viewer, card_payment.FUNDED if outcome.status == "funded" else RETURNED)
+            return
+        yield card_payment.confirm_in_browser(outcome.client_secret, ContractState.card_payment_result)
+
+    @rx.event
+    def card_payment_result(self, result: Any) -> EventSpec | None:
+        """What Stripe.js answered in this browser, for display only: it funds nothing (Stripe's signed webhook
+        does). Any browser can send anything here, so it re-reads the contract as the caller may see it."""
+        message = card_payment.browser_error(result)
+        self.errors, self.notice = {}, ""
+        if not self._still_waiting():
+            return None
+        if message:
+            self.progress, self.errors = "", {"card": message}
+            return None
+        self.progress = card_payment.WAITING
+        return ContractState.watch_funding  # type: ignore[return-value]
+
+    @rx.event(background=True)
+    async def watch_funding(self) -> None:
+        """Re-read the contract every two seconds, for about a minute, until Stripe's webhook has funded it.
+        One watcher per page; it reads only what the caller may see and stops when the page moves on."""
+        async with self:
+            if self._watching_funding:
+                return
+            self._watching_funding, contract_id = True, self.route_contract_id
+        try:
+            for _ in range(card_payment.FUNDING_CHECKS):
+                async with self:
+                    if self.route_contract_id != contract_id or not self._still_waiting():
+                        return
+                await asyncio.sleep(card_payment.FUNDING_CHECK_SECONDS)
+            async with self:
+                self.progress, self.notice = "", card_payment.NOT_YET
+        finally:
+            async with self:
+                self._watching_funding = False
+
+    def _still_waiting(self) -> bool:
+        """Re-read the contract; once it no longer waits for funding, say so (funded) and stop the spinner."""
+        self._reload(self._viewer())
+        if self.found and self.detail.status == "awaiting_funding":
+            return True
+        self.progress = ""
+        self.notice = card_payment.FUNDED if self.found and self.detail.status == "funded" else ""
+        return False
+
+    @rx.event
+    async def submit_delivery(
+        self, files: list[rx.UploadFile], message: str = "", links: str = ""
+    ) -> AsyncIterator[EventSpec | None]:
+        """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
+        self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
+        yield None
+        try:  # who may deliver is checked before any upload is read into memory
+            with session_scope() as session:
+                deliveries.may_deliver(session, viewer=self._viewer(), contract_id=self.route_contract_id)
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            return
+        limit = get_settings().delivery_max_file_mb * 1024 * 1024
+        incoming = []
+        uploads = files if isinstance(files, list) else []
+        for upload in uploads[: MAX_FILES + 1]:  # one more than allowed is enough for the service to refuse
+            content = await upload.read(limit + 1)
+            incoming.append(IncomingFile(upload.filename or "file", content))
+        if self._act(
+            lambda s, v: deliveries.submit_delivery(
+                s,
+                viewer=v,
+                contract_id=self.route_contract_id,
+                message=message if isinstance(message, str) else "",
+                links=links if isinstance(links, str) else "",
+                files=incoming,
+            ),
+            "Delivered. The client has been told.",
+        ):
+            self.progress = ""
+            yield rx.clear_selected_files(UPLOAD_ID)
+        self.progress = ""
+
+    @rx.event
+    async def approve(self) -> AsyncIterator[EventSpec | None]:
+        """The client approves the delivery: the escrow is released; the payout is sent now if it can be."""
+        contract_id = self.route_contract_id
+        self.progress = "Releasing the escrow…"
+        yield None
+        released = self._act(
+            lambda s, v: deliveries.approve_delivery(s, viewer=v, contract_id=contract_id),
+            "Approved. The escrow was released to the contractor.",
+        )
+        if not released:
+            self.progress = ""
+            return
+        with session_scope() as session:
+            payout_id = contract_view.pending_payout_id(session, contract_id=lifecycle.contract_id_of(contract_id))
+        if payout_id is not None:
+            with contextlib.suppress(PaymentFailed):  # best effort: the scheduler sends it anyway, with retries
+                await payouts.send_payout(
+                    session_factory=session_scope, gateway=payment_gateway(get_settings()), payout_id=payout_id
+                )
+            self._reload(self._viewer())
+        self.progress = ""
+        yield ContractReviewState.load_review  # type: ignore[misc]  # the review form opens now
+
+    @rx.event
+    def request_revision(self, form: dict[str, Any]) -> None:
+        """The client asks for changes, with a reason; the service checks it is their contract."""
+        reason = _text(form, "reason")
+        self._act(
+            lambda s, v: deliveries.request_revision(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
+            "Revision requested. The contractor has been told.",
+        )
+
+    @rx.event
+    def ask_cancel(self) -> None:
+        """A party withdraws (unfunded) or asks the other to agree to cancel (funded)."""
+        outcome: list[str] = []
+        if self._act(
+            lambda s, v: outcome.append(
+                cancellation.request_cancellation(s, viewer=v, contract_id=self.route_contract_id)
+            ),
+            "",
+        ):
+            self.notice = (
+                "You withdrew: the contract is cancelled and the other party has been told."
+                if outcome == ["cancelled"]
+                else "You asked to cancel. The other party has been told; the contract ends when they agree."
+            )
+
+    @rx.event
+    def withdraw_cancel(self) -> None:
+        """The party who asked to cancel takes it back."""
+        self._act(
+            lambda s, v: cancellation.withdraw_cancellation(s, viewer=v, contract_id=self.route_contract_id),
+            "Your request to cancel was withdrawn.",
+        )
+
+    async def _refund(self, notice: str) -> AsyncIterator[None]:
+        self.errors, self.notice, self.progress = {}, "", "Refunding the payment…"
+        yield
+        viewer = self._viewer()
+        try:
+            await cancellation.agree_cancellation(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+            )
+        except DomainError as exc:
+            self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
+            return
+        self.progress = ""
+        self._done(viewer, notice)
+
+    @rx.event
+    async def agree_cancel(self) -> AsyncIterator[None]:
+        """The other party agrees to cancel: the client's payment is refunded, then the contract ends."""
+        async for _ in self._refund("Cancelled by agreement. The payment was refunded to the client."):
+            yield
+
+    @rx.event
+    async def retry_refund(self) -> AsyncIterator[None]:
+        """Either party retries a refund that did not finish."""
+        async for _ in self._refund("The refund went through; the contract is cancelled."):
+            yield

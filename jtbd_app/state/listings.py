@@ -1,0 +1,143 @@
+"""/listings/[id]: one listing with its Q&A and bids; every action goes through a service that checks who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, NotFound, field_errors
+from jtbd_app.services.marketplace import bids, listing_view, listings, questions
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.session import SessionState
+
+
+class ListingState(SessionState):
+    listing: listing_view.ListingDetail = listing_view.ListingDetail()
+    loaded: bool = False
+    found: bool = False
+    errors: dict[str, str] = {}
+    notice: str = ""
+    editing_bid: bool = False
+
+    @rx.var
+    def route_listing_id(self) -> str:
+        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+
+    @rx.var
+    def my_bid(self) -> listing_view.BidItem:
+        """The viewer's own bid (a non-owner only ever receives their own)."""
+        if self.listing.is_owner or not self.listing.bids:
+            return listing_view.BidItem()
+        return self.listing.bids[0]
+
+    @rx.event
+    def load_listing(self) -> None:
+        """Public: the service decides what this viewer may see (drafts and other people's bids stay hidden)."""
+        self.loaded, self.errors, self.notice, self.editing_bid = False, {}, "", False
+        self._reload(self._refresh_viewer())
+        self.loaded = True
+
+    def _reload(self, viewer: Viewer | None) -> None:
+        try:
+            with session_scope() as session:
+                self.listing = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
+            self.found = True
+        except NotFound:
+            self.found, self.listing = False, listing_view.ListingDetail()
+
+    def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
+        """Run one service call for the viewer, then show the listing as it now is."""
+        viewer = self._viewer()
+        try:
+            with session_scope() as session:
+                action(session, viewer)
+        except DomainError as exc:
+            self.errors, self.notice = field_errors(exc), ""
+            return False
+        self.errors, self.notice = {}, notice
+        self._reload(viewer)
+        return True
+
+    @rx.event
+    def place_bid(self, form: dict[str, Any]) -> None:
+        """Places the viewer's own bid; the service refuses owners, closed listings and second bids."""
+        values = form if isinstance(form, dict) else {}
+        self._act(
+            lambda s, v: bids.place_bid(s, viewer=v, listing_id=self.route_listing_id, values=values),
+            "Your bid is in. The client has been told.",
+        )
+
+    @rx.event
+    def start_edit_bid(self) -> None:
+        """Public: opens the edit form in this browser only."""
+        self.editing_bid, self.errors = bool(self.my_bid.id), {}
+
+    @rx.event
+    def cancel_edit_bid(self) -> None:
+        """Public: closes the edit form; nothing is stored."""
+        self.editing_bid, self.errors = False, {}
+
+    @rx.event
+    def save_bid(self, form: dict[str, Any]) -> None:
+        """Edits the viewer's own pending bid only."""
+        values = form if isinstance(form, dict) else {}
+        bid_id = self.my_bid.id
+        if self._act(lambda s, v: bids.edit_bid(s, viewer=v, bid_id=bid_id, values=values), "Bid updated."):
+            self.editing_bid = False
+
+    @rx.event
+    def withdraw_bid(self, bid_id: int) -> None:
+        """Withdraws the viewer's own pending bid only."""
+        self._act(lambda s, v: bids.withdraw_bid(s, viewer=v, bid_id=bid_id), "Bid withdrawn.")
+
+    @rx.event
+    def shortlist(self, bid_id: int, shortlisted: bool) -> None:
+        """The owner marks a bid; anyone else is refused by the service."""
+        self._act(
+            lambda s, v: bids.shortlist_bid(s, viewer=v, bid_id=bid_id, shortlisted=shortlisted),
+            "Shortlist updated.",
+        )
+
+    @rx.event
+    def reject_bid(self, bid_id: int) -> None:
+        """The owner declines a bid; anyone else is refused by the service."""
+        self._act(lambda s, v: bids.reject_bid(s, viewer=v, bid_id=bid_id), "Bid declined; the bidder was told.")
+
+    @rx.event
+    def accept_bid(self, bid_id: int) -> None:
+        """The owner hires one bidder; anyone else is refused by the service."""
+        self._act(
+            lambda s, v: bids.accept_bid(s, viewer=v, bid_id=bid_id),
+            "Bid accepted. A contract now awaits your funding; the other bidders were told.",
+        )
+
+    @rx.event
+    def ask_question(self, form: dict[str, Any]) -> None:
+        """Any active member but the owner asks publicly."""
+        body = form.get("question") if isinstance(form, dict) else None
+        self._act(
+            lambda s, v: questions.ask_question(s, viewer=v, listing_id=self.route_listing_id, body=body),
+            "Question posted. The client has been told.",
+        )
+
+    @rx.event
+    def answer_question(self, form: dict[str, Any]) -> None:
+        """Only the owner answers; the question id comes from the form and is checked by the service."""
+        data = form if isinstance(form, dict) else {}
+        self._act(
+            lambda s, v: questions.answer_question(
+                s, viewer=v, question_id=data.get("question_id"), answer=data.get("answer")
+            ),
+            "Answer posted.",
+        )
+
+    @rx.event
+    def end_listing(self, outcome: str) -> None:
+        """The owner closes or cancels; anyone else is refused by the service."""
+        self._act(
+            lambda s, v: listings.end_listing(s, viewer=v, listing_id=self.route_listing_id, outcome=outcome),
+            "The listing is closed." if outcome == "closed" else "The listing is cancelled.",
+        )

@@ -1,0 +1,67 @@
+"""The reviews panel of /contracts/[id]: the contract comes from the URL and the viewer from the cookie, every time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from jtbd_app.db import session_scope
+from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.reviews import RATINGS
+from jtbd_app.services.contracts import review_view, reviews
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.session import SessionState
+
+CHOICES = {str(n): n for n in RATINGS}
+
+
+class ContractReviewState(SessionState):
+    panel: review_view.ReviewPanel = review_view.ReviewPanel()
+    loaded: bool = False
+    refusal: str = ""
+    rating: str = ""  # the rating control's value: "" or "1".."5"
+    errors: dict[str, str] = {}
+    notice: str = ""
+
+    @rx.var
+    def route_contract_id(self) -> str:
+        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+
+    def _show(self, viewer: Viewer | None) -> None:
+        try:
+            with session_scope() as session:
+                self.panel = review_view.review_panel(session, viewer=viewer, contract_id=self.route_contract_id)
+            self.refusal = ""
+        except DomainError as exc:
+            self.panel, self.refusal = review_view.ReviewPanel(), exc.message
+
+    @rx.event
+    def load_review(self) -> None:
+        """Parties only (administrators read): the service decides which reviews this viewer may see."""
+        self.loaded, self.errors, self.notice, self.rating = False, {}, "", ""
+        self._show(self._viewer())
+        self.loaded = True
+
+    @rx.event
+    def set_rating(self, value: str) -> None:
+        """Public: the chosen stars in this browser only; submitting is what is checked."""
+        self.rating = value if isinstance(value, str) and value in CHOICES else ""
+
+    @rx.event
+    def submit_review(self, form: dict[str, Any]) -> None:
+        """Leaves the viewer's own review of this contract; the service checks party, window and input."""
+        body = form.get("review") if isinstance(form, dict) else None
+        rating = CHOICES.get(self.rating) if isinstance(self.rating, str) else None
+        viewer = self._viewer()
+        try:
+            with session_scope() as session:
+                reviews.leave_review(
+                    session, viewer=viewer, contract_id=self.route_contract_id, rating=rating, body=body
+                )
+        except DomainError as exc:
+            self.errors, self.notice = field_errors(exc), ""
+            return
+        self.errors, self.rating = {}, ""
+        self._show(viewer)
+        self.notice = "Your review is in." if not self.panel.other_reviews else "Your review is in; both are published."
