@@ -1,0 +1,170 @@
+"""The delivery part of a contract's actions: the contractor's delivery form (message, links, private files) and
+the client's answer to a delivery (approve, or ask for a revision with a reason)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from jtbd_app.components.forms import field_error, text_field
+from jtbd_app.components.listing_bids import confirm_dialog
+from jtbd_app.state.contracts import UPLOAD_ID, ContractState
+
+D = ContractState.detail
+A = ContractState.detail.actions
+E = ContractState.errors
+
+
+def deliver_form() -> rx.Component:
+    form = rx.el.form(
+        rx.vstack(
+            text_field(
+                "What you delivered",
+                "message",
+                E,
+                multiline=True,
+                rows="4",
+                hint="Say what is done and how to check it. Plain text.",
+            ),
+            text_field(
+                "Links (one a line)",
+                "links",
+                E,
+                multiline=True,
+                rows="2",
+                hint="Optional: http(s) links to the work, at most 10.",
+            ),
+            rx.vstack(
+                rx.text("Files", weight="medium", id="delivery-files-label"),
+                rx.upload(
+                    rx.vstack(
+                        rx.hstack(
+                            # A click anywhere in the zone opens the file picker; this button is its keyboard way.
+                            rx.button(
+                                rx.icon("paperclip", size=16),
+                                "Choose files",
+                                type="button",
+                                variant="soft",
+                                aria_describedby="delivery-files-hint",
+                            ),
+                            rx.text("or drop them here.", size="2", color_scheme="gray"),
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        rx.cond(
+                            rx.selected_files(UPLOAD_ID).length() > 0,
+                            rx.el.ul(
+                                rx.foreach(
+                                    rx.selected_files(UPLOAD_ID),
+                                    lambda name: rx.el.li(rx.text(name, size="2", style={"overflow_wrap": "anywhere"})),
+                                ),
+                                aria_label="Files chosen",
+                                style={"padding_left": "1.25rem", "margin": "0"},
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    id=UPLOAD_ID,
+                    multiple=True,
+                    max_files=10,
+                    no_keyboard=True,
+                    # The zone's own file input stays out of the way (and out of the accessibility tree): the
+                    # button above and a click or a drop on the zone open it.
+                    style={"& input[type=file]": {"display": "none"}},
+                    border="1px dashed var(--gray-a7)",
+                    border_radius="var(--radius-2)",
+                    padding="1rem",
+                    width="100%",
+                ),
+                rx.text(
+                    "Optional: at most 10 files. Only the client and you can download them.",
+                    id="delivery-files-hint",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                field_error(E["files"], "files"),
+                spacing="1",
+                width="100%",
+            ),
+            rx.button("Submit delivery", type="submit", loading=ContractState.progress != ""),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        on_submit=lambda form: ContractState.submit_delivery(  # type: ignore[call-arg]
+            rx.upload_files(upload_id=UPLOAD_ID), form.to(dict)["message"], form.to(dict)["links"]
+        ),
+        reset_on_submit=False,
+        aria_label="Deliver the work",
+        key=ContractState.form_key,
+        style={"width": "100%"},
+    )
+    revision = rx.cond(
+        (D.status == "revision_requested") & (D.deliveries.length() > 0),
+        rx.callout(
+            "The client asked for a revision: " + D.deliveries[0].response,
+            icon="message-square",
+            color_scheme="orange",
+            white_space="pre-wrap",
+        ),
+    )
+    return rx.cond(
+        A.deliver,
+        rx.card(
+            rx.vstack(rx.heading("Deliver the work", size="4", as_="h3"), revision, form, spacing="3", width="100%"),
+            width="100%",
+        ),
+    )
+
+
+def delivery_review() -> rx.Component:
+    revision = rx.el.form(
+        rx.vstack(
+            text_field(
+                "What needs to change",
+                "reason",
+                E,
+                multiline=True,
+                rows="3",
+                hint="Say what is missing or wrong; the contractor delivers again.",
+            ),
+            rx.text(D.revisions_left.to_string() + " revision(s) left on this contract.", size="2"),
+            rx.button("Ask for a revision", type="submit", variant="soft"),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        on_submit=ContractState.request_revision,
+        reset_on_submit=False,
+        aria_label="Ask for a revision",
+        key=ContractState.form_key,
+        style={"width": "100%"},
+    )
+    return rx.cond(
+        A.approve | A.request_revision,
+        rx.card(
+            rx.vstack(
+                rx.heading("Review the delivery", size="4", as_="h3"),
+                rx.cond(
+                    D.auto_release,
+                    rx.text("Without an answer, the escrow is released automatically on ", D.auto_release, "."),
+                ),
+                rx.cond(
+                    A.approve,
+                    confirm_dialog(
+                        "Approve delivery",
+                        "Approve this delivery?",
+                        "The escrow is released: " + D.contractor_receives + " to the contractor and the "
+                        "platform fee to us. This cannot be undone.",
+                        "Approve and release",
+                        ContractState.approve,
+                        loading=ContractState.progress != "",
+                    ),
+                ),
+                rx.cond(A.request_revision, revision),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )
