@@ -7,7 +7,6 @@ from sqlmodel import Session
 
 from jtbd_app.domain.errors import NotSignedIn, ValidationFailed
 from jtbd_app.services.accounts import terms
-from jtbd_app.services.viewer import Viewer
 from tests.unit.conftest import make_user
 
 
@@ -24,6 +23,8 @@ def test_a_new_version_needs_accepting_again_and_a_stale_one_is_refused(db: Sess
 
 
 def test_the_signed_in_viewer_accepts_the_version_shown(db: Session) -> None:
+    from jtbd_app.services.viewer import Viewer
+
     ann = make_user("ann", status="suspended")
     assert ann.id is not None
     terms.publish_terms(db, title="Terms", body="Version two.")
