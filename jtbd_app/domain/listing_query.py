@@ -70,6 +70,12 @@ class ListingQuery:
             or self.due != "any"
         )
 
+    @property
+    def filter_count(self) -> int:
+        """How many filters are set beyond the words and the order (the count on the Filters button)."""
+        chosen = [self.category, self.skills, self.has_budget, self.remote != "any", self.location, self.due != "any"]
+        return sum(1 for value in chosen if value)
+
     def with_page(self, page: int) -> ListingQuery:
         return dataclasses.replace(self, page=max(1, min(page, MAX_PAGE)), errors={})
 

@@ -10,8 +10,9 @@ from reflex.event import EventSpec
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.services.accounts import email_verification, membership, sign_in, terms
+from jtbd_app.services.accounts import membership, terms
 from jtbd_app.services.accounts.identity import configured_providers
+from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
 
@@ -41,26 +42,24 @@ class LoginState(SessionState):
     @rx.event
     def submit_login(self, form: dict[str, Any]) -> EventSpec | None:
         """Public by nature (anyone may try to sign in); throttled per account and address."""
-        self.errors, self.form_error = {}, ""
-        form = form if isinstance(form, dict) else {}
-        policy = membership.ThrottlePolicy.from_settings(get_settings())
+        identifier, password = fields(form, "identifier", "password")
         try:
             with session_scope() as session:
-                user = membership.authenticate(
-                    session,
-                    identifier=form.get("identifier"),
-                    password=form.get("password"),
-                    address=self.router.session.client_ip,
-                    policy=policy,
+                grant = membership.sign_in_with_password(
+                    session, identifier=identifier, password=password, address=self.router.session.client_ip
                 )
-                grant = sign_in.issue_login_grant(session, user=user)
-        except ValidationFailed as exc:
-            self.errors = exc.fields
-            return None
         except DomainError as exc:
-            self.form_error = exc.message
+            self._refuse(exc)
             return None
+        self.errors, self.form_error = {}, ""
         return _go_complete(grant)
+
+    def _refuse(self, exc: DomainError) -> None:
+        """Field errors next to their fields; anything else (wrong password, throttled) above the form."""
+        if isinstance(exc, ValidationFailed):
+            self.errors, self.form_error = exc.fields, ""
+        else:
+            self.errors, self.form_error = {}, exc.message
 
 
 class SignupState(SessionState):
@@ -80,25 +79,20 @@ class SignupState(SessionState):
     @rx.event
     def submit_signup(self, form: dict[str, Any]) -> EventSpec | None:
         """Public by nature: creates an account from the form, validated field by field."""
-        self.errors = {}
-        form = form if isinstance(form, dict) else {}
-        accepted = form.get("accept_terms") in ("on", True, "true")
+        settings = get_settings()
         try:
             with session_scope() as session:
-                user = membership.sign_up(
-                    session,
-                    email=form.get("email"),
-                    username=form.get("username"),
-                    display_name=form.get("display_name"),
-                    password=form.get("password"),
-                    accepted_terms_version=self.terms_version if accepted else None,
+                grant = membership.sign_up_and_sign_in(
+                    session, **self._signup_fields(form), app_url=settings.app_url, mail_enabled=settings.mail_enabled
                 )
-                settings = get_settings()
-                email_verification.send_confirmation(
-                    session, user=user, app_url=settings.app_url, mail_enabled=settings.mail_enabled
-                )
-                grant = sign_in.issue_login_grant(session, user=user)
         except ValidationFailed as exc:
             self.errors = exc.fields
             return None
+        self.errors = {}
         return _go_complete(grant)
+
+    def _signup_fields(self, form: object) -> dict[str, Any]:
+        """The form as the service takes it; the box accepts the terms version this page showed."""
+        values = {name: field(form, name) for name in ("email", "username", "display_name", "password")}
+        accepted = field(form, "accept_terms") in ("on", True, "true")
+        return {**values, "accepted_terms_version": self.terms_version if accepted else None}

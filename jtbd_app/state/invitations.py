@@ -9,6 +9,7 @@ import reflex as rx
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.marketplace import invitations
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 
@@ -52,19 +53,15 @@ class InviteState(SessionState):
     @rx.event
     def send_invite(self, form: dict[str, Any]) -> None:
         """Invites the chosen member to one of the viewer's open listings; the service checks who and what."""
-        form = form if isinstance(form, dict) else {}
-        self.invite_errors, self.invite_sent = {}, ""
+        listing, message = field(form, "listing_id"), field(form, "message", "")
+        viewer, username = self._viewer(), self.invite_username
         try:
             with session_scope() as session:
                 invitations.invite(
-                    session,
-                    viewer=self._viewer(),
-                    listing_id=form.get("listing_id"),
-                    contractor_username=self.invite_username,
-                    message=form.get("message", ""),
+                    session, viewer=viewer, listing_id=listing, contractor_username=username, message=message
                 )
         except DomainError as exc:
-            self.invite_errors = field_errors(exc)
+            self.invite_errors, self.invite_sent = field_errors(exc), ""
             return
-        self.invite_sent = f"Invitation sent to {self.invite_name}."
+        self.invite_errors, self.invite_sent = {}, f"Invitation sent to {self.invite_name}."
         self.invite_form_key += 1

@@ -12,8 +12,9 @@ from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
+from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.listing_cards import ListingCard
-from jtbd_app.services.marketplace.listing_search import SearchPage, search_listings
+from jtbd_app.services.marketplace.listing_search import SearchPage
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -71,22 +72,29 @@ class MarketplaceState(SkillTagsMixin, SessionState):
 
     @rx.event
     def load_marketplace(self) -> Iterator[None]:
-        """Public: open listings are public; the query string is checked by ListingQuery."""
+        """Public: open listings are public; the service checks the query string."""
         self.loaded = False
         yield
         self._refresh_viewer()
         raw = dict(self.router.url.query_parameters)
-        query = ListingQuery.from_params(raw)
         with session_scope() as session:
-            result = search_listings(session, query=query)
+            result = listing_search.search_from_params(session, params=raw)
+        self._show_results(result)
+        self._show_form(result.query, raw)
+        self.loaded = True
+
+    def _show_results(self, result: SearchPage) -> None:
         query = result.query
         self.cards, self.total_label = result.items, result.total_label
         self.page, self.pages, self.has_filters = result.page, result.pages, query.has_filters
-        self.page_links = [PageLink(str(n), search_url(query, n), n == result.page) for n in _window(result)]
+        self.page_links = [PageLink(str(n), search_url(query, n), n == result.page) for n in result.page_window()]
         self.prev_href = search_url(query, result.page - 1) if result.page > 1 else ""
         self.next_href = search_url(query, result.page + 1) if result.page < result.pages else ""
+
+    def _show_form(self, query: ListingQuery, raw: dict[str, str]) -> None:
+        """The filter form as the URL says: a refused value shows as typed, next to its message."""
         self.errors = dict(query.errors)
-        self.filter_count = _filter_count(query)
+        self.filter_count = query.filter_count
         self.filters_open = self.filter_count > 0 or bool(set(self.errors) - {"q", "sort"})
         echo = {name: raw.get(name, "")[:MAX_PARAM_LEN] for name in ("min", "max", "location")}
         self.q, self.category, self.currency = query.text, query.category, query.currency
@@ -94,12 +102,16 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         self.remote, self.due, self.sort = query.remote, query.due, query.sort
         self.edit_skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
         self.form_key += 1
-        self.loaded = True
 
     @rx.event
     def apply_filters(self, form: dict[str, Any]) -> EventSpec:
         """Public: only builds the URL to load; load_marketplace checks every value."""
-        form = form if isinstance(form, dict) else {}
+        params = self._filter_params(form if isinstance(form, dict) else {})
+        self.loaded = False
+        return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
+
+    def _filter_params(self, form: dict[str, Any]) -> dict[str, str]:
+        """The typed filters and skill tags as URL parameters: defaults left out, long values cut."""
         params: dict[str, str] = {}
         for name, default in FORM_DEFAULTS.items():
             value = form.get(name)
@@ -111,16 +123,4 @@ class MarketplaceState(SkillTagsMixin, SessionState):
             params["skills"] = ",".join(skills)[: MAX_PARAM_LEN * 4]
         if ("min" in params or "max" in params) and isinstance(form.get("currency"), str):
             params["currency"] = str(form["currency"])[:3]
-        self.loaded = False
-        return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
-
-
-def _filter_count(query: ListingQuery) -> int:
-    chosen = [query.category, query.skills, query.has_budget, query.remote != "any", query.location, query.due != "any"]
-    return sum(1 for value in chosen if value)
-
-
-def _window(result: SearchPage, width: int = 7) -> range:
-    """Page numbers around the current page, at most `width` of them."""
-    start = max(1, min(result.page - width // 2, result.pages - width + 1))
-    return range(start, min(result.pages, start + width - 1) + 1)
+        return params

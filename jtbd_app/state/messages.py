@@ -83,32 +83,31 @@ class ThreadState(SessionState):
         """Append messages newer than the last one shown, and refresh the unread badge."""
         after = self.items[-1].id if self.items else 0
         with session_scope() as session:
-            fresh = message_view.messages_since(session, viewer=viewer, thread_id=self.route_thread_id, after_id=after)
-            self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id)
-        if fresh:
-            self.items = [*self.items, *fresh]
+            fresh = message_view.new_messages(session, viewer=viewer, thread_id=self.route_thread_id, after_id=after)
+        self.unread_messages = fresh.unread
+        if fresh.items:
+            self.items = [*self.items, *fresh.items]
 
     @rx.event
     def load_thread(self) -> EventSpec | None:
         """Parties (and administrators, read-only) only: the newest page of the thread."""
-        self.loaded, self.refusal, self.errors = False, "", {}
-        self.thread, self.items, self.has_earlier = message_view.ThreadView(), [], False
         self._poll_gen += 1
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
-                view = message_view.thread_view(session, viewer=viewer, thread_id=self.route_thread_id)
-                if viewer is not None:
-                    self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id)
+                opened = message_view.opened_thread(session, viewer=viewer, thread_id=self.route_thread_id)
         except DomainError as exc:
-            self.refusal = exc.message
-            self.loaded = True
+            self._show_thread(message_view.ThreadView(), refusal=exc.message)
             return None
+        self.unread_messages = opened.unread
+        self._show_thread(opened.view)
+        return self._next_poll()
+
+    def _show_thread(self, view: message_view.ThreadView, refusal: str = "") -> None:
+        """Show a thread page (its messages are kept in `items`, where the poll and older pages add to them)."""
         self.items, self.has_earlier = view.messages, view.has_earlier
         view.messages = []
-        self.thread = view
-        self.loaded = True
-        return self._next_poll()
+        self.thread, self.refusal, self.errors, self.loaded = view, refusal, {}, True
 
     @rx.event
     def poll_thread(self, gen: int) -> EventSpec | None:

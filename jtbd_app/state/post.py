@@ -15,7 +15,6 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.listing_fields import STEP_NAMES
 from jtbd_app.services.marketplace import listings
-from jtbd_app.services.viewer import require_active
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -47,23 +46,19 @@ class PostState(SkillTagsMixin, SessionState):
         self.loaded, self.refusal, self.errors = False, "", {}
         viewer = self._refresh_viewer()
         params = self.router.url.query_parameters
+        prefill: dict[str, Any] = {k: params[k] for k in PREFILL_PARAMS if params.get(k)}
         try:
             with session_scope() as session:
-                if "draft" in params:
-                    form = listings.wizard_form(session, viewer=viewer, listing_id=params.get("draft"))
-                else:
-                    require_active(viewer)
-                    prefill: dict[str, Any] = {k: params[k] for k in PREFILL_PARAMS if params.get(k)}
-                    form = listings.prefilled_form(prefill)
-                    self.source = params.get("source", "wizard")
+                form = listings.open_wizard(session, viewer=viewer, draft_id=params.get("draft"), prefill=prefill)
         except DomainError as exc:
             self.refusal, self.loaded = exc.message, True
             return
+        self.source = self.source if "draft" in params else params.get("source", "wizard")
         self._show(form)
         self.loaded = True
 
     def _show(self, form: listings.WizardForm) -> None:
-        self.form, self.remote, self.edit_skills = form, form.remote, list(form.skills)
+        self.form, self.remote, self.edit_skills, self.errors = form, form.remote, list(form.skills), {}
         self.skill_draft, self.skill_suggestions = "", []
 
     @rx.event
@@ -74,24 +69,18 @@ class PostState(SkillTagsMixin, SessionState):
     @rx.event
     def submit_step(self, data: dict[str, Any]) -> EventSpec | None:
         """Saves the current step of the viewer's own draft (creating it on the first save)."""
-        data = data if isinstance(data, dict) else {}
-        values: dict[str, object] = {**data, "skills": list(self.edit_skills), "remote": self.remote}
-        created = self.form.id == 0
-        viewer = self._viewer()
+        values = {**(data if isinstance(data, dict) else {}), "skills": list(self.edit_skills), "remote": self.remote}
+        draft_id, step, viewer = self.form.id, self.form.step, self._viewer()
         try:
             with session_scope() as session:
-                draft_id = self.form.id or listings.start_draft(session, viewer=viewer, source=self.source)
-                form = listings.save_step(
-                    session, viewer=viewer, listing_id=draft_id, step=self.form.step, values=values
+                form = listings.save_wizard_step(
+                    session, viewer=viewer, listing_id=draft_id, step=step, values=values, source=self.source
                 )
         except DomainError as exc:
             self.errors = field_errors(exc)
             return None
-        self.errors = {}
         self._show(form)
-        if created:
-            return rx.call_script(f"window.history.replaceState(null, '', '/post?draft={form.id}')")
-        return None
+        return _remember_draft(form.id) if draft_id == 0 else None
 
     @rx.event
     def go_to_step(self, step: int) -> None:
@@ -104,7 +93,6 @@ class PostState(SkillTagsMixin, SessionState):
         except DomainError as exc:
             self.errors = field_errors(exc)
             return
-        self.errors = {}
         self._show(form)
 
     @rx.event
@@ -128,3 +116,8 @@ class PostState(SkillTagsMixin, SessionState):
             self.errors = field_errors(exc)
             return None
         return rx.redirect("/")
+
+
+def _remember_draft(listing_id: int) -> EventSpec:
+    """Put a new draft in the address bar, so that a reload resumes it."""
+    return rx.call_script(f"window.history.replaceState(null, '', '/post?draft={listing_id}')")

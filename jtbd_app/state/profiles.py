@@ -10,6 +10,8 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
+from jtbd_app.services.marketplace import profile_view
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -38,32 +40,27 @@ class ProfileState(SkillTagsMixin, SessionState):
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
-                data = profiles.public_profile(session, username=self.route_username)
+                page = profile_view.profile_page(session, viewer=viewer, username=self.route_username)
         except NotFound:
-            self.found, self.profile, self.is_owner = False, profiles.PublicProfile(), False
+            page, self.found = profile_view.ProfilePage(), False
         else:
-            self.found, self.profile = True, data
-            self.is_owner = viewer is not None and viewer.username == data.username
-        self._show_reviews(1)
+            self.found = True
+        self.profile, self.is_owner = page.profile, page.is_owner
+        self._show_reviews(page.reviews)
         self.loaded = True
 
-    def _show_reviews(self, page: object) -> None:
-        items: list[review_view.ReviewItem] = []
-        total = 0
-        if self.found:
-            try:
-                with session_scope() as session:
-                    items, total = review_view.profile_reviews(session, username=self.route_username, page=page)
-            except NotFound:
-                pass
-        self.reviews, self.reviews_total = items, total
-        self.reviews_pages = review_view.page_count(total)
-        self.reviews_page = review_view.clamp_page(page, total)
+    def _show_reviews(self, reviews: profile_view.ReviewsPage) -> None:
+        self.reviews, self.reviews_total = reviews.items, reviews.total
+        self.reviews_page, self.reviews_pages = reviews.page, reviews.pages
 
     @rx.event
     def show_reviews_page(self, page: int) -> None:
         """Public: published reviews are public; the service shows only those, a page at a time."""
-        self._show_reviews(page)
+        reviews = profile_view.ReviewsPage()
+        if self.found:
+            with session_scope() as session:
+                reviews = profile_view.reviews_page(session, username=self.route_username, page=page)
+        self._show_reviews(reviews)
 
     @rx.event
     def start_edit(self) -> None:
@@ -88,26 +85,24 @@ class ProfileState(SkillTagsMixin, SessionState):
     @rx.event
     def save_profile(self, form: dict[str, Any]) -> None:
         """Saves the viewer's own profile; the service refuses anyone else."""
-        form = form if isinstance(form, dict) else {}
-        links = form.get("links")
-        changes = {
-            "display_name": form.get("display_name"),
-            "bio": form.get("bio"),
-            "location": form.get("location"),
-            "remote": self.edit_remote,
-            "hourly_rate": form.get("hourly_rate"),
-            "currency": form.get("currency"),
-            "skills": list(self.edit_skills),
-            "links": links.splitlines() if isinstance(links, str) else [],
-        }
         try:
             with session_scope() as session:
                 data = profiles.update_profile(
-                    session, viewer=self._viewer(), username=self.route_username, changes=changes
+                    session, viewer=self._viewer(), username=self.route_username, changes=self._changes(form)
                 )
         except DomainError as exc:
             self.errors = field_errors(exc)
             return
         self.profile, self.editing, self.errors = data, False, {}
-        self.viewer_name = data.display_name
-        self.saved_message = "Profile saved."
+        self.viewer_name, self.saved_message = data.display_name, "Profile saved."
+
+    def _changes(self, form: object) -> dict[str, Any]:
+        """The form as the service takes it: typed fields, the skill tags and remote switch, one link a line."""
+        names = ("display_name", "bio", "location", "hourly_rate", "currency")
+        links = field(form, "links")
+        return {
+            **{name: field(form, name) for name in names},
+            "remote": self.edit_remote,
+            "skills": list(self.edit_skills),
+            "links": links.splitlines() if isinstance(links, str) else [],
+        }

@@ -12,6 +12,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed, field_errors
 from jtbd_app.domain.provider_query import PARAM_NAMES
 from jtbd_app.services.marketplace import providers
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 PATH = "/providers"
@@ -37,11 +38,9 @@ class ProvidersState(SessionState):
     filtered: bool = False
     _applied: dict[str, str] = {}
 
-    def _search(self, query: providers.ProviderQuery) -> None:
-        with session_scope() as session:
-            result = providers.search_providers(session, query=query)
-        params = query.to_params()
-        self._applied = {k: v for k, v in params.items() if k != "page"}
+    def _show(self, found: providers.ProviderSearch) -> None:
+        query, result = found.query, found.result
+        self._applied = {k: v for k, v in query.to_params().items() if k != "page"}
         self.cards, self.total, self.page, self.pages = result.cards, result.total, result.page, result.pages
         self.sort = query.sort
         self.filtered = bool(self._applied.keys() - {"sort"})
@@ -54,36 +53,38 @@ class ProvidersState(SessionState):
         """Public: the directory is public; bad URL parameters are shown next to their fields and ignored."""
         self._refresh_viewer()
         raw = dict(self.router.url.query_parameters)
-        query, self.errors = providers.ProviderQuery.parse(raw)
+        with session_scope() as session:
+            found = providers.search_from_url(session, params=raw)
+        self.errors = found.errors
         values = {name: str(raw.get(name, ""))[:200] for name in FORM_FIELDS}
         if values != self.values:  # remount the filter form only when its defaults change (keeps typing)
             self.values = values
             self.form_key += 1
-        self._search(query)
+        self._show(found)
 
     @rx.event
     def apply_filters(self, form: dict[str, Any]) -> EventSpec | None:
         """Public: searches with the typed filters (page 1) and writes them to the URL."""
-        form = form if isinstance(form, dict) else {}
-        params = {name: form.get(name, "") for name in FORM_FIELDS}
-        params["sort"] = self.sort
+        params = {**{name: field(form, name, "") for name in FORM_FIELDS}, "sort": self.sort}
         try:
-            query = providers.ProviderQuery.from_params(params)
+            with session_scope() as session:
+                found = providers.search_from_form(session, params=params)
         except ValidationFailed as exc:
             self.errors = field_errors(exc)
             return None
         self.errors = {}
-        self._search(query)
-        return rx.redirect(providers_url(query.to_params()))
+        self._show(found)
+        return rx.redirect(providers_url(found.query.to_params()))
 
     @rx.event
     def change_sort(self, value: str) -> EventSpec | None:
         """Public: the same filters in another order, from page 1."""
         try:
-            query = providers.ProviderQuery.from_params({**self._applied, "sort": value})
+            with session_scope() as session:
+                found = providers.search_from_form(session, params={**self._applied, "sort": value})
         except ValidationFailed as exc:
             self.errors = {**self.errors, **field_errors(exc)}
             return None
         self.errors = {k: v for k, v in self.errors.items() if k != "sort"}
-        self._search(query)
-        return rx.redirect(providers_url(query.to_params()))
+        self._show(found)
+        return rx.redirect(providers_url(found.query.to_params()))

@@ -9,8 +9,8 @@ from jtbd_app.api.http import cookie_value
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services.accounts import email_verification, sign_in, terms
-from jtbd_app.services.messaging import message_view, notifications
+from jtbd_app.services.accounts import email_verification, sign_in
+from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
@@ -41,10 +41,10 @@ class SessionState(rx.State):
     def _refresh_viewer(self) -> Viewer | None:
         """Resolve the viewer and refresh what the page shows of their sign-in, in one database session."""
         with session_scope() as session:
-            viewer = viewer_from_token(session, self._session_token())
-            self.needs_terms = viewer is not None and terms.needs_acceptance(session, user_id=viewer.user_id)
-            self.unread_notifications = notifications.unread_count(session, viewer=viewer)
-            self.unread_messages = message_view.unread_total(session, user_id=viewer.user_id) if viewer else 0
+            summary = session_view.session_summary(session, token=self._session_token())
+        viewer = summary.viewer
+        self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
+        self.unread_messages = summary.unread_messages
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""

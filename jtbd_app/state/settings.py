@@ -10,6 +10,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import security
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.forms import fields
 from jtbd_app.state.session import SessionState
 
 
@@ -53,21 +54,16 @@ class SettingsState(SessionState):
     @rx.event
     def change_password(self, form: dict[str, Any]) -> None:
         """Changes the viewer's own password after checking the current one."""
-        form = form if isinstance(form, dict) else {}
-        self.errors, self.message = {}, ""
-        viewer = self._viewer()
+        current, new = fields(form, "current_password", "new_password")
+        viewer, token = self._viewer(), self._session_token()
         try:
             with session_scope() as session:
                 closed = security.change_password(
-                    session,
-                    viewer=viewer,
-                    current_password=form.get("current_password"),
-                    new_password=form.get("new_password"),
-                    current_token=self._session_token(),
+                    session, viewer=viewer, current_password=current, new_password=new, current_token=token
                 )
             self._reload_sessions(viewer)
         except DomainError as exc:
-            self.errors = field_errors(exc)
+            self.errors, self.message = field_errors(exc), ""
             return
-        self.form_key += 1
+        self.errors, self.form_key = {}, self.form_key + 1
         self.message = f"Password changed. {closed} other session(s) signed out."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.db import session_scope
-from jtbd_app.domain.skills import MAX_SKILLS, normalise_skill
-from jtbd_app.services.accounts import profiles
+from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.services.accounts import profiles, skill_tags
 
 
 class SkillTagsMixin(rx.State, mixin=True):
@@ -31,15 +31,10 @@ class SkillTagsMixin(rx.State, mixin=True):
 
     def _add_skill(self, candidate: str) -> None:
         try:
-            skill = normalise_skill(candidate)
-        except ValueError as exc:
-            self.errors = {**self.errors, "skills": str(exc)}
+            self.edit_skills = skill_tags.add_skill(list(self.edit_skills), candidate)
+        except ValidationFailed as exc:
+            self.errors = {**self.errors, **exc.fields}
             return
-        if skill not in self.edit_skills:
-            if len(self.edit_skills) >= MAX_SKILLS:
-                self.errors = {**self.errors, "skills": f"Choose at most {MAX_SKILLS} skills."}
-                return
-            self.edit_skills = [*self.edit_skills, skill]
         self.errors = {k: v for k, v in self.errors.items() if k != "skills"}
         self.skill_draft, self.skill_suggestions = "", []
 

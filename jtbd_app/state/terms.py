@@ -7,7 +7,6 @@ import reflex as rx
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import terms
-from jtbd_app.services.viewer import require_viewer
 from jtbd_app.state.session import SessionState
 
 
@@ -34,9 +33,8 @@ class TermsState(SessionState):
     def accept_terms(self) -> None:
         """Records the viewer's acceptance of the version shown."""
         try:
-            viewer = require_viewer(self._viewer())
             with session_scope() as session:
-                terms.accept_current(session, user_id=viewer.user_id, version=self.version)
+                terms.accept_terms(session, viewer=self._viewer(), version=self.version)
         except DomainError as exc:
             self.message = exc.message
             return

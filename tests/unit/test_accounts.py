@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
-from jtbd_app.models import LoginThrottle, Profile, TermsAcceptance, User, utcnow
+from jtbd_app.models import LoginGrant, LoginThrottle, Profile, TermsAcceptance, User, utcnow
 from jtbd_app.services.accounts import membership, passwords
 from tests.unit.conftest import make_user
 
@@ -153,3 +153,24 @@ def test_promote_to_admin(db: Session) -> None:
     membership.promote_to_admin(db, email="ANN@example.com")
     db.commit()
     assert db.exec(select(User).where(User.username == "ann")).one().role == "admin"
+
+
+def test_the_sign_in_form_gets_a_grant_only_for_matching_credentials(db: Session) -> None:
+    make_user("ann")
+    grant = membership.sign_in_with_password(
+        db, identifier="ann", password="correct-horse-battery", address="1.2.3.4", policy=POLICY
+    )
+    assert grant and db.exec(select(LoginGrant)).one().user_id == users(db)[0].id
+    with pytest.raises(InvalidCredentials):
+        membership.sign_in_with_password(db, identifier="ann", password="wrong-password", address="1.2.3.4")
+    assert db.exec(select(LoginThrottle)).one().failures == 1  # the settings' policy counted the failure
+
+
+def test_the_sign_up_form_creates_the_account_and_a_grant_or_nothing(db: Session) -> None:
+    grant = membership.sign_up_and_sign_in(db, **GOOD, app_url="http://x", mail_enabled=False)  # type: ignore[arg-type]
+    assert grant and db.exec(select(LoginGrant)).one().user_id == users(db)[0].id
+    with pytest.raises(ValidationFailed):
+        membership.sign_up_and_sign_in(
+            db, **{**GOOD, "username": "bea", "password": "x"}, app_url="http://x", mail_enabled=False
+        )  # type: ignore[arg-type]
+    assert len(users(db)) == 1

@@ -10,6 +10,7 @@ from jtbd_app.domain.display import ago_label, due_label, rating_label
 from jtbd_app.domain.listing_query import MAX_PAGE, ListingQuery
 from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
 from jtbd_app.services.marketplace.listing_cards import excerpt
+from jtbd_app.services.marketplace.listing_search import SearchPage
 
 
 def test_url_parameters_become_a_clean_query() -> None:
@@ -139,3 +140,17 @@ def test_ratings_show_the_average_to_one_decimal_and_the_count() -> None:
     assert rating_label(5, 1) == "5.0 (1)"
     assert rating_label(14, 3) == "4.7 (3)"  # 4.666…
     assert rating_label(9, 2) == "4.5 (2)"
+
+
+def test_the_filter_count_leaves_out_the_words_and_the_order() -> None:
+    assert ListingQuery.from_params({"q": "logo", "sort": "newest"}).filter_count == 0
+    busy = {"category": "design", "skills": "figma", "min": "10", "remote": "local", "location": "Lisbon", "due": "7"}
+    assert ListingQuery.from_params(busy).filter_count == 6
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "window"),
+    [(1, 1, [1]), (1, 20, [1, 2, 3, 4, 5, 6, 7]), (10, 20, [7, 8, 9, 10, 11, 12, 13]), (20, 20, list(range(14, 21)))],
+)
+def test_the_pager_shows_at_most_seven_pages_around_the_current_one(page: int, pages: int, window: list[int]) -> None:
+    assert list(SearchPage(page=page, pages=pages).page_window()) == window

@@ -186,3 +186,31 @@ def test_a_suspended_member_cannot_post(db: Session) -> None:
     mallory = viewer_of(make_user("mallory", status="suspended"))
     with session_scope() as s, pytest.raises(PermissionDenied):
         listings.start_draft(s, viewer=mallory)
+
+
+def test_the_wizard_opens_a_draft_or_a_prefilled_first_screen_for_active_members_only(db: Session) -> None:
+    ann = viewer_of(make_user("ann"))
+    draft = new_draft(ann)
+    fill(ann, draft, STEP1)
+    with session_scope() as s:
+        assert listings.open_wizard(s, viewer=ann, draft_id=str(draft)).title == "Fix my bakery website"
+        fresh = listings.open_wizard(s, viewer=ann, prefill={"title": "Paint my fence", "budget": "-3"})
+    assert (fresh.id, fresh.title, fresh.budget) == (0, "Paint my fence", "")
+    with session_scope() as s, pytest.raises(NotFound):
+        listings.open_wizard(s, viewer=ann, draft_id="")
+    for outsider, error in ((None, NotSignedIn), (viewer_of(make_user("mal", status="suspended")), PermissionDenied)):
+        with session_scope() as s, pytest.raises(error):
+            listings.open_wizard(s, viewer=outsider)
+
+
+def test_the_first_wizard_step_creates_the_draft_unless_it_is_refused(db: Session) -> None:
+    ann = viewer_of(make_user("ann"))
+    with pytest.raises(ValidationFailed), session_scope() as s:  # the refusal rolls the new draft back
+        listings.save_wizard_step(s, viewer=ann, listing_id=0, step=1, values={"title": "x"})
+    assert db.exec(select(Listing)).all() == []
+    with session_scope() as s:
+        form = listings.save_wizard_step(s, viewer=ann, listing_id=0, step=1, values=STEP1, source="delegate")
+    assert form.id and form.step == 2 and form.source == "delegate"
+    with session_scope() as s:
+        again = listings.save_wizard_step(s, viewer=ann, listing_id=form.id, step=2, values=STEP2)
+    assert again.id == form.id and len(db.exec(select(Listing)).all()) == 1

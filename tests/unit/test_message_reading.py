@@ -322,3 +322,23 @@ def test_replying_counts_as_having_read_what_came_before(db: Session) -> None:
     send(deal.bidder_viewer, deal.thread_id, "got both")
 
     assert unread(deal.bidder.id) == 0 and unread(deal.owner.id) == 1
+
+
+def test_opening_a_thread_and_polling_it_also_give_the_readers_unread_count(db: Session) -> None:
+    deal = make_deal()
+    send(deal.owner_viewer, deal.thread_id, "One")
+    send(deal.owner_viewer, deal.thread_id, "Two")
+    assert unread(deal.bidder_viewer.user_id) == 2
+    with session_scope() as s:
+        opened = message_view.opened_thread(s, viewer=deal.bidder_viewer, thread_id=deal.thread_id)
+    assert [m.body for m in opened.view.messages] == ["One", "Two"] and opened.unread == 0
+    send(deal.owner_viewer, deal.thread_id, "Three")
+    with session_scope() as s:
+        fresh = message_view.new_messages(
+            s, viewer=deal.bidder_viewer, thread_id=deal.thread_id, after_id=opened.view.messages[-1].id
+        )
+    assert [m.body for m in fresh.items] == ["Three"] and fresh.unread == 0
+    with session_scope() as s, pytest.raises(NotSignedIn):
+        message_view.opened_thread(s, viewer=None, thread_id=deal.thread_id)
+    with session_scope() as s, pytest.raises(NotSignedIn):
+        message_view.new_messages(s, viewer=None, thread_id=deal.thread_id, after_id=0)

@@ -14,6 +14,8 @@ from jtbd_app.domain.errors import NotFound
 from jtbd_app.models import Contract, Listing, Profile, Review, User, utcnow
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
+from jtbd_app.services.marketplace import profile_view
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.profiles import ProfileState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
@@ -174,3 +176,20 @@ def test_a_profile_without_reviews_shows_none(db: Session) -> None:
     state = state_for(ProfileState, path="/u/ghost")
     call(state, "load_profile")
     assert not state.found and state.reviews == []
+
+
+def test_the_profile_page_view_reads_the_profile_ownership_and_the_first_reviews(db: Session) -> None:
+    ann, bob = make_user("ann"), make_user("bob")
+    for day in range(11):
+        published_review(ann, bob, day=day)
+    as_bob, as_ann = (Viewer(u.id or 0, u.username, "", "user", "active") for u in (bob, ann))
+    page = profile_view.profile_page(db, viewer=as_bob, username="Bob")
+    assert page.profile.username == "bob" and page.is_owner
+    assert (page.reviews.total, page.reviews.page, page.reviews.pages, len(page.reviews.items)) == (11, 1, 2, 10)
+    assert not profile_view.profile_page(db, viewer=as_ann, username="bob").is_owner
+    assert not profile_view.profile_page(db, viewer=None, username="bob").is_owner
+    with pytest.raises(NotFound):
+        profile_view.profile_page(db, viewer=None, username="ghost")
+    last = profile_view.reviews_page(db, username="bob", page=99)
+    assert (last.page, [r.body for r in last.items]) == (2, ["Review 0"])
+    assert profile_view.reviews_page(db, username="ghost", page=3) == profile_view.ReviewsPage()

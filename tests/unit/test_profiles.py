@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.services.accounts import profiles
+from jtbd_app.domain.skills import MAX_SKILLS
+from jtbd_app.services.accounts import profiles, skill_tags
 from jtbd_app.services.viewer import viewer_from_token
 from tests.unit.conftest import make_user, session_token
 
@@ -101,3 +102,16 @@ def test_skill_suggestions_prefer_prefix_then_usage(db: Session) -> None:
     assert profiles.suggest_skills(db, prefix="py") == ["python"]
     assert profiles.suggest_skills(db, prefix="%") == []
     assert profiles.suggest_skills(db, prefix="")[:1] == ["python"]
+
+
+def test_a_skill_picker_adds_one_normalised_tag_and_refuses_bad_ones() -> None:
+    assert skill_tags.add_skill(["python"], "  Data   Analysis ") == ["python", "data analysis"]
+    assert skill_tags.add_skill(["python"], "PYTHON") == ["python"]
+    for bad in ("", "<script>", None):
+        with pytest.raises(ValidationFailed) as caught:
+            skill_tags.add_skill([], bad)
+        assert set(caught.value.fields) == {"skills"}
+    full = [f"skill {n}" for n in range(MAX_SKILLS)]
+    with pytest.raises(ValidationFailed, match=f"at most {MAX_SKILLS}"):
+        skill_tags.add_skill(full, "one more")
+    assert skill_tags.add_skill(full, "skill 0") == full

@@ -12,8 +12,15 @@ from sqlmodel import Session
 
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.display import rating_label
+from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.provider_query import ProviderQuery
-from jtbd_app.services.marketplace.providers import ProviderPage, headline, search_providers
+from jtbd_app.services.marketplace.providers import (
+    ProviderPage,
+    headline,
+    search_from_form,
+    search_from_url,
+    search_providers,
+)
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.unit.conftest import make_user
 
@@ -206,3 +213,16 @@ def test_a_page_costs_three_queries_however_many_cards_it_has(db: Session) -> No
 
     assert len(result.cards) == 20 and all(card.skills == ["x", "y", "z"] for card in result.cards)
     assert len(statements) == 3
+
+
+def test_a_search_from_the_url_ignores_bad_values_and_one_from_the_form_refuses_them(db: Session) -> None:
+    contractor("ann", skills=("python",))
+    contractor("ben", skills=("rust",))
+    found = search_from_url(db, params={"skills": "python", "min_rating": "9", "sort": "nope"})
+    assert names(found.result) == ["ann"] and set(found.errors) == {"min_rating", "sort"}
+    assert found.query == ProviderQuery(skills=("python",))
+    ok = search_from_form(db, params={"skills": "rust", "sort": "rating"})
+    assert names(ok.result) == ["ben"] and ok.errors == {} and ok.query.sort == "rating"
+    with pytest.raises(ValidationFailed) as refused:
+        search_from_form(db, params={"skills": "python", "min_rating": "9"})
+    assert set(refused.value.fields) == {"min_rating"}

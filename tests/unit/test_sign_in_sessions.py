@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import NotSignedIn
 from jtbd_app.models import AuthSession, LoginGrant, utcnow
-from jtbd_app.services.accounts import sign_in
+from jtbd_app.services.accounts import sign_in, terms
+from jtbd_app.services.messaging import notifications, session_view
 from jtbd_app.services.tokens import token_hash
 from jtbd_app.services.viewer import viewer_from_token
 from tests.unit.conftest import make_user, session_token
@@ -75,3 +76,16 @@ def test_an_expired_session_is_not_a_viewer(db: Session) -> None:
     db.add(row)
     assert viewer_from_token(db, token) is None
     assert viewer_from_token(db, None) is None
+
+
+def test_the_session_summary_names_the_member_their_counts_and_new_terms(db: Session) -> None:
+    ann = make_user("ann")
+    assert ann.id is not None
+    token = session_token(ann)
+    assert session_view.session_summary(db, token=None) == session_view.SessionSummary()
+    assert session_view.session_summary(db, token="forged") == session_view.SessionSummary()
+    notifications.notify(db, user_id=ann.id, kind="bid_received", title="A bid")
+    terms.publish_terms(db, title="Terms", body="Version two.")
+    summary = session_view.session_summary(db, token=token)
+    assert summary.viewer is not None and summary.viewer.username == "ann"
+    assert (summary.needs_terms, summary.unread_notifications, summary.unread_messages) == (True, 1, 0)

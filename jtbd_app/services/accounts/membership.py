@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from jtbd_app.config import Settings
+from jtbd_app.config import Settings, get_settings
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginThrottle, Profile, User, utcnow
-from jtbd_app.services.accounts import passwords, terms
+from jtbd_app.services.accounts import email_verification, passwords, sign_in, terms
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,30 @@ def sign_up(
     return user
 
 
+def sign_up_and_sign_in(
+    session: Session,
+    *,
+    email: object,
+    username: object,
+    display_name: object,
+    password: object,
+    accepted_terms_version: object,
+    app_url: str,
+    mail_enabled: bool,
+) -> str:
+    """The sign-up form: the account, a confirmation link by mail (when mail is on), and a one-time sign-in grant."""
+    user = sign_up(
+        session,
+        email=email,
+        username=username,
+        display_name=display_name,
+        password=password,
+        accepted_terms_version=accepted_terms_version,
+    )
+    email_verification.send_confirmation(session, user=user, app_url=app_url, mail_enabled=mail_enabled)
+    return sign_in.issue_login_grant(session, user=user)
+
+
 def create_user(session: Session, *, email: str, username: str, display_name: str, password_hash: str | None) -> User:
     user = User(email=email, username=username, password_hash=password_hash)
     session.add(user)
@@ -128,6 +152,18 @@ def authenticate(
         passwords.verify_password(None, secret[:256])
     _record_failure(session, key=key, existing=throttle, policy=policy)
     raise InvalidCredentials()
+
+
+def sign_in_with_password(
+    session: Session, *, identifier: object, password: object, address: str, policy: ThrottlePolicy | None = None
+) -> str:
+    """The sign-in form: a one-time grant for the member whose credentials match (throttled as `authenticate`).
+
+    Without a policy, the one from the settings applies.
+    """
+    policy = policy or ThrottlePolicy.from_settings(get_settings())
+    user = authenticate(session, identifier=identifier, password=password, address=address, policy=policy)
+    return sign_in.issue_login_grant(session, user=user)
 
 
 def _record_failure(session: Session, *, key: str, existing: LoginThrottle | None, policy: ThrottlePolicy) -> None:

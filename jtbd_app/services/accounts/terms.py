@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import TermsAcceptance, TermsVersion
+from jtbd_app.services.viewer import Viewer, require_viewer
 
 
 def current_terms(session: Session) -> TermsVersion | None:
@@ -51,3 +52,9 @@ def accept_current(session: Session, *, user_id: int, version: object) -> None:
     if current is None or version != current.version:
         raise ValidationFailed({"terms": "The terms have changed; please read the current version."})
     record_acceptance(session, user_id=user_id, terms_version=current)
+
+
+def accept_terms(session: Session, *, viewer: Viewer | None, version: object) -> None:
+    """The signed-in viewer accepts the version they were shown (suspended members too: they may still read)."""
+    actor = require_viewer(viewer)
+    accept_current(session, user_id=actor.user_id, version=version)

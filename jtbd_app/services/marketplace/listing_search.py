@@ -7,6 +7,7 @@ counting every match of a broad search is most of its cost; pages stop there too
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +42,16 @@ class SearchPage:
         if self.more:
             return f"{self.total:,}+ listings"
         return "1 listing" if self.total == 1 else f"{self.total:,} listings"
+
+    def page_window(self, width: int = 7) -> range:
+        """Page numbers around the current page for the pager, at most `width` of them."""
+        start = max(1, min(self.page - width // 2, self.pages - width + 1))
+        return range(start, min(self.pages, start + width - 1) + 1)
+
+
+def search_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage:
+    """Public: the marketplace page from its URL; bad parameters are dropped, with messages in `query.errors`."""
+    return search_listings(session, query=ListingQuery.from_params(params))
 
 
 def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:

@@ -100,6 +100,17 @@ def prefilled_form(prefill: Mapping[str, object]) -> WizardForm:
     )
 
 
+def open_wizard(
+    session: Session, *, viewer: Viewer | None, draft_id: object = None, prefill: Mapping[str, object] | None = None
+) -> WizardForm:
+    """The wizard as a link opens it: the viewer's own draft or open listing when `draft_id` is given, otherwise
+    a first screen pre-filled from the link (for an active member; nothing is stored yet)."""
+    if draft_id is not None:
+        return wizard_form(session, viewer=viewer, listing_id=draft_id)
+    require_active(viewer)
+    return prefilled_form(prefill or {})
+
+
 def wizard_form(session: Session, *, viewer: Viewer | None, listing_id: object) -> WizardForm:
     listing = _owned(session, viewer, listing_id, EDITABLE)
     return _form(session, listing)
@@ -119,6 +130,21 @@ def save_step(
     listing.wizard_step = max(listing.wizard_step, step + 1) if listing.status == "draft" else 4
     session.add(listing)
     return _form(session, listing)
+
+
+def save_wizard_step(
+    session: Session,
+    *,
+    viewer: Viewer | None,
+    listing_id: object,
+    step: object,
+    values: Mapping[str, object],
+    source: str = "wizard",
+) -> WizardForm:
+    """Save a step of the viewer's draft; a new draft (`listing_id` 0) is created by its first save, in the same
+    transaction, so an invalid first step stores nothing."""
+    draft_id = listing_id or start_draft(session, viewer=viewer, source=source)
+    return save_step(session, viewer=viewer, listing_id=draft_id, step=step, values=values)
 
 
 def go_to_step(session: Session, *, viewer: Viewer | None, listing_id: object, step: object) -> WizardForm:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,18 @@ from jtbd_app.domain.money import Money
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS, ProviderQuery
 from jtbd_app.models import Profile, ProfileSkill, Skill, User
 
-__all__ = ["PER_PAGE", "REMOTE_CHOICES", "SORTS", "ProviderCard", "ProviderPage", "ProviderQuery", "search_providers"]
+__all__ = [
+    "PER_PAGE",
+    "REMOTE_CHOICES",
+    "SORTS",
+    "ProviderCard",
+    "ProviderPage",
+    "ProviderQuery",
+    "ProviderSearch",
+    "search_from_form",
+    "search_from_url",
+    "search_providers",
+]
 
 PER_PAGE = 20
 HEADLINE_LEN = 140
@@ -58,6 +70,27 @@ class ProviderPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass
+class ProviderSearch:
+    """A directory search as the page shows it: the query that ran, its results, and a message per refused value."""
+
+    query: ProviderQuery = field(default_factory=ProviderQuery)
+    result: ProviderPage = field(default_factory=ProviderPage)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def search_from_url(session: Session, *, params: Mapping[str, object]) -> ProviderSearch:
+    """Public: the directory from its URL; a bad parameter is left out of the search and reported in `errors`."""
+    query, errors = ProviderQuery.parse(params)
+    return ProviderSearch(query=query, result=search_providers(session, query=query), errors=errors)
+
+
+def search_from_form(session: Session, *, params: Mapping[str, object]) -> ProviderSearch:
+    """Public: the directory from the typed filters; a bad value refuses the search (ValidationFailed)."""
+    query = ProviderQuery.from_params(params)
+    return ProviderSearch(query=query, result=search_providers(session, query=query))
 
 
 def search_providers(session: Session, *, query: ProviderQuery) -> ProviderPage:

@@ -64,6 +64,34 @@ class ThreadPage:
     total: int = 0
 
 
+@dataclass
+class OpenedThread:
+    """A thread as it opens, with the reader's unread messages once this page is read."""
+
+    view: ThreadView = field(default_factory=ThreadView)
+    unread: int = 0
+
+
+@dataclass
+class NewMessages:
+    """Messages since the last one shown, with the reader's unread messages once these are read."""
+
+    items: list[MessageItem] = field(default_factory=list)
+    unread: int = 0
+
+
+def opened_thread(session: Session, *, viewer: Viewer | None, thread_id: object) -> OpenedThread:
+    """The newest page of the thread for a party (marked read) or an administrator (read-only), and the nav badge."""
+    view = thread_view(session, viewer=viewer, thread_id=thread_id)
+    return OpenedThread(view=view, unread=unread_total(session, user_id=require_viewer(viewer).user_id))
+
+
+def new_messages(session: Session, *, viewer: Viewer | None, thread_id: object, after_id: object) -> NewMessages:
+    """The open thread's poll: messages newer than `after_id` (a party's reading marks them read), and the badge."""
+    items = messages_since(session, viewer=viewer, thread_id=thread_id, after_id=after_id)
+    return NewMessages(items=items, unread=unread_total(session, user_id=require_viewer(viewer).user_id))
+
+
 def thread_view(
     session: Session, *, viewer: Viewer | None, thread_id: object, before_id: object = None, limit: int = 50
 ) -> ThreadView:

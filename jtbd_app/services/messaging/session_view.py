@@ -1,0 +1,33 @@
+"""What every page shows of the visitor's own sign-in: who they are, whether new terms await them, and the unread
+counts on the bell and the Messages link. Read in one go on each page load, from the session cookie's token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from jtbd_app.services.accounts import terms
+from jtbd_app.services.messaging import message_view, notifications
+from jtbd_app.services.viewer import Viewer, viewer_from_token
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    viewer: Viewer | None = None  # None for a visitor, or a cookie whose session ended
+    needs_terms: bool = False
+    unread_notifications: int = 0
+    unread_messages: int = 0
+
+
+def session_summary(session: Session, *, token: str | None) -> SessionSummary:
+    """The signed-in member behind the token and their counts; an empty summary for anyone else."""
+    viewer = viewer_from_token(session, token)
+    if viewer is None:
+        return SessionSummary()
+    return SessionSummary(
+        viewer=viewer,
+        needs_terms=terms.needs_acceptance(session, user_id=viewer.user_id),
+        unread_notifications=notifications.unread_count(session, viewer=viewer),
+        unread_messages=message_view.unread_total(session, user_id=viewer.user_id),
+    )
