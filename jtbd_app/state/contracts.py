@@ -4,7 +4,6 @@ contract id from the route, and calls one service, which decides whether this vi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,9 +14,8 @@ from jtbd_app.bootstrap import payment_gateway
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
-from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, payouts
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
 from jtbd_app.services.contracts.delivery_files import MAX_FILES, IncomingFile
-from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment
 from jtbd_app.state.reviews import ContractReviewState
@@ -241,22 +239,21 @@ class ContractState(SessionState):
         contract_id = self.route_contract_id
         self.progress = "Releasing the escrow…"
         yield None
-        released = self._act(
-            lambda s, v: deliveries.approve_delivery(s, viewer=v, contract_id=contract_id),
-            "Approved. The escrow was released to the contractor.",
-        )
-        if not released:
+        viewer = self._viewer()
+        try:
+            await deliveries.approve_and_pay_out(
+                session_factory=session_scope,
+                gateway=payment_gateway(get_settings()),
+                viewer=viewer,
+                contract_id=contract_id,
+            )
+        except DomainError as exc:
             self.progress = ""
+            self._failed(exc)
+            self._reload(viewer)
             return
-        with session_scope() as session:
-            payout_id = contract_view.pending_payout_id(session, contract_id=lifecycle.contract_id_of(contract_id))
-        if payout_id is not None:
-            with contextlib.suppress(PaymentFailed):  # best effort: the scheduler sends it anyway, with retries
-                await payouts.send_payout(
-                    session_factory=session_scope, gateway=payment_gateway(get_settings()), payout_id=payout_id
-                )
-            self._reload(self._viewer())
         self.progress = ""
+        self._done(viewer, "Approved. The escrow was released to the contractor.")
         yield ContractReviewState.load_review  # type: ignore[misc]  # the review form opens now
 
     @rx.event

@@ -15,9 +15,11 @@ from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, over
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Delivery, DeliveryFile, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import completion, delivery_files, lifecycle
+from jtbd_app.services.contracts import completion, delivery_files, lifecycle, payouts
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.messaging.notifications import notify
+from jtbd_app.services.ports import PaymentGateway
+from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_MESSAGE = 5000
@@ -129,6 +131,19 @@ def submit_delivery(
         link=f"/contracts/{contract.id}",
     )
     return number
+
+
+async def approve_and_pay_out(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None, contract_id: object
+) -> Split:
+    """The client approves the delivery (the escrow is released and the payout queued in one unit of work), then
+    the payout is sent at once if it can be: best effort, the scheduler sends it anyway."""
+    with session_factory() as session:
+        split = approve_delivery(session, viewer=viewer, contract_id=contract_id)
+    await payouts.send_contract_payout_now(
+        session_factory=session_factory, gateway=gateway, contract_id=lifecycle.contract_id_of(contract_id)
+    )
+    return split
 
 
 def approve_delivery(session: Session, *, viewer: Viewer | None, contract_id: object) -> Split:
