@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from jtbd_app.bootstrap import payment_gateway
+from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
@@ -28,7 +28,7 @@ async def onboarding(request: Request) -> Response:
     try:
         url = await payouts.start_onboarding(
             session_factory=session_scope,
-            gateway=payment_gateway(get_settings()),
+            gateway=bootstrap.gateway(),
             viewer=viewer,
             refresh_url=f"{base}{ONBOARDING_PATH}",
             return_url=f"{base}{payouts.RETURN_PATH}",

@@ -10,7 +10,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.bootstrap import payment_gateway
+from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
@@ -49,8 +49,7 @@ class ContractState(SessionState):
         return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
 
     def _reload(self, viewer: Viewer | None) -> None:
-        settings = get_settings()
-        gateway = payment_gateway(settings)
+        settings, gateway = get_settings(), bootstrap.gateway()
         self.is_stripe = gateway.name == "stripe"
         self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
         self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
@@ -111,7 +110,7 @@ class ContractState(SessionState):
         try:
             outcome = await funding.fund_contract(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=self.route_contract_id,
                 test_card=card,
@@ -140,7 +139,7 @@ class ContractState(SessionState):
         try:
             outcome = await funding.fund_contract(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=self.route_contract_id,
             )
@@ -243,7 +242,7 @@ class ContractState(SessionState):
         try:
             await deliveries.approve_and_pay_out(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=contract_id,
             )
@@ -296,7 +295,7 @@ class ContractState(SessionState):
         try:
             await cancellation.agree_cancellation(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=self.route_contract_id,
             )

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.bootstrap import payment_gateway
+from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
@@ -26,7 +26,7 @@ class WalletState(SessionState):
     progress: str = ""
 
     def _show(self, viewer: Viewer | None, page: object) -> None:
-        sandbox = payment_gateway(get_settings()).name == "sandbox"  # the banner speaks of the sandbox, not Stripe
+        sandbox = bootstrap.gateway().name == "sandbox"  # the banner speaks of the sandbox, not Stripe
         try:
             with session_scope() as session:
                 self.wallet = wallet_view.wallet(session, viewer=viewer, page=page, test_money=sandbox)
@@ -60,7 +60,7 @@ class WalletState(SessionState):
         yield None
         viewer = self._viewer()
         base = get_settings().app_url.rstrip("/")
-        gateway = payment_gateway(get_settings())
+        gateway = bootstrap.gateway()
         try:
             url = await payouts.start_onboarding(
                 session_factory=session_scope,
@@ -88,7 +88,7 @@ class WalletState(SessionState):
         viewer = self._viewer()
         try:
             await payouts.refresh_account_status(
-                session_factory=session_scope, gateway=payment_gateway(get_settings()), viewer=viewer
+                session_factory=session_scope, gateway=bootstrap.gateway(), viewer=viewer
             )
         except DomainError as exc:
             self.errors = field_errors(exc)
