@@ -8,10 +8,12 @@ at once. A transfer uses the release's business key, so a retry never pays twice
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Payout, PayoutAccount, User, utcnow
@@ -208,17 +210,49 @@ async def start_onboarding(
     )
 
 
+@dataclass(frozen=True)
+class PayoutSetup:
+    """The gateway's onboarding `url` to open; `ready` when the account works at once (the sandbox; Stripe's test
+    keys still onboard)."""
+
+    url: str
+    ready: bool
+
+
+async def set_up_payouts(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None
+) -> PayoutSetup:
+    """What "Set up payouts" opens: `start_onboarding` with this app's links (on APP_URL); a gateway failure is a
+    ValidationFailed to try again."""
+    base = get_settings().app_url.rstrip("/")
+    try:
+        url = await start_onboarding(
+            session_factory=session_factory,
+            gateway=gateway,
+            viewer=viewer,
+            refresh_url=f"{base}{ONBOARDING_PATH}",
+            return_url=f"{base}{RETURN_PATH}",
+        )
+    except PaymentFailed as exc:
+        raise ValidationFailed({"form": f"{exc.message} Please try again."}) from exc
+    return PayoutSetup(url, ready=gateway.name == "sandbox")
+
+
 async def refresh_account_status(
     *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None
 ) -> str:
-    """Back from onboarding: ask the gateway now rather than wait for the webhook."""
+    """Back from onboarding: ask the gateway now rather than wait for the webhook. A gateway failure is a
+    ValidationFailed to try again."""
     with session_factory() as session:
         actor = require_active(viewer)
         account = session.get(PayoutAccount, actor.user_id)
         if account is None:
             raise ValidationFailed({"form": "Set up payouts first."})
         external_id = account.external_id
-    status = await gateway.payout_account_status(account_external_id=external_id)
+    try:
+        status = await gateway.payout_account_status(account_external_id=external_id)
+    except PaymentFailed as exc:
+        raise ValidationFailed({"form": f"{exc.message} Please try again."}) from exc
     with session_factory() as session:
         return record_account_status(session, status=status)
 
