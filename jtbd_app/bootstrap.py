@@ -9,7 +9,7 @@ from jtbd_app.adapters.identity_github import GitHubIdentityProvider
 from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
 from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
-from jtbd_app.config import Settings
+from jtbd_app.config import Settings, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.mail import run_mail_delivery
@@ -62,6 +62,11 @@ def payment_gateway(settings: Settings) -> PaymentGateway:
 
         return stripe_gateway(settings)
     return _sandbox
+
+
+def gateway() -> PaymentGateway:
+    """The process's payment gateway, from the current settings (tests switch it by changing them)."""
+    return payment_gateway(get_settings())
 
 
 def register_scheduler(app: Any, settings: Settings) -> None:

@@ -50,9 +50,9 @@ def send_mail(settings: Settings) -> int:
     return 0 if retrying + failed == 0 else 1
 
 
-def reconcile(settings: Settings) -> int:
+def reconcile() -> int:
     """Compare the ledger with itself and with the payment gateway; 1 (and the list) when anything differs."""
-    gateway = bootstrap.payment_gateway(settings)
+    gateway = bootstrap.gateway()
     with session_scope() as session:
         report = asyncio.run(reconciliation.reconcile(session, gateway=gateway))
     print("\n".join(report.lines()))
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "send-mail":
         return send_mail(settings)
     if args.cmd == "reconcile":
-        return reconcile(settings)
+        return reconcile()
     return 0
 
 

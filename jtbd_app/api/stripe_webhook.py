@@ -30,7 +30,7 @@ async def receive(request: Request) -> Response:
     settings = get_settings()
     if not settings.stripe_enabled:
         return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
-    gateway = bootstrap.payment_gateway(settings)
+    gateway = bootstrap.gateway()
     payload = await request.body()
     try:
         event = gateway.verify_webhook(payload=payload, signature=request.headers.get("stripe-signature", ""))

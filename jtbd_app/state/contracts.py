@@ -4,20 +4,18 @@ contract id from the route, and calls one service, which decides whether this vi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.bootstrap import payment_gateway
+from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
-from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, payouts
-from jtbd_app.services.contracts.delivery_files import MAX_FILES, IncomingFile
-from jtbd_app.services.ports import PaymentFailed
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
+from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment
 from jtbd_app.state.reviews import ContractReviewState
@@ -25,11 +23,26 @@ from jtbd_app.state.session import SessionState
 
 UPLOAD_ID = "delivery_files"
 RETURNED = "The escrow was already funded, so this payment is being refunded to you in full."
+CONFIRM = "Confirm the payment with your card to fund the escrow."  # Stripe: the webhook funds the escrow
+FUNDING_NOTICES = {"funded": card_payment.FUNDED, "returned": RETURNED}
+Steps = AsyncIterator[EventSpec | None]  # a long handler's progress updates and its follow-up events
 
 
 def _text(form: object, key: str) -> str:
     value = form.get(key) if isinstance(form, dict) else None
     return value if isinstance(value, str) else ""
+
+
+class _Uploads:
+    """The delivery form's files, read into memory only when the service asks (once it checked who may deliver)."""
+
+    def __init__(self, files: object) -> None:
+        self.files: list[Any] = files if isinstance(files, list) else []
+        self.read = False
+
+    async def __call__(self, count: int, size: int) -> list[IncomingFile]:
+        self.read = True
+        return [IncomingFile(upload.filename or "file", await upload.read(size)) for upload in self.files[:count]]
 
 
 class ContractState(SessionState):
@@ -51,8 +64,7 @@ class ContractState(SessionState):
         return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
 
     def _reload(self, viewer: Viewer | None) -> None:
-        settings = get_settings()
-        gateway = payment_gateway(settings)
+        settings, gateway = get_settings(), bootstrap.gateway()
         self.is_stripe = gateway.name == "stripe"
         self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
         self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
@@ -74,6 +86,18 @@ class ContractState(SessionState):
 
     def _failed(self, exc: DomainError) -> None:
         self.errors, self.notice = field_errors(exc), ""
+
+    def _finished(self, viewer: Viewer | None, notice: str) -> None:
+        """A long action went through: the spinner stops and the page shows the contract as it is now."""
+        self.progress = ""
+        self._done(viewer, notice)
+
+    def _refused(self, viewer: Viewer | None, exc: DomainError, *, reload: bool = True) -> None:
+        """A long action was refused: the spinner stops and the message shows (on the page as it is now)."""
+        self.progress = ""
+        self._failed(exc)
+        if reload:
+            self._reload(viewer)
 
     def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
         viewer = self._viewer()
@@ -110,52 +134,39 @@ class ContractState(SessionState):
         self.errors, self.notice, self.progress = {}, "", "Processing payment…"
         yield
         viewer = self._viewer()
-        try:
-            outcome = await funding.fund_contract(
-                session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
-                viewer=viewer,
-                contract_id=self.route_contract_id,
-                test_card=card,
-            )
-        except DomainError as exc:
-            self.progress = ""
-            self._failed(exc)
-            self._reload(viewer)
-            return
-        self.progress = ""
-        if outcome.status == "funded":
-            self._done(viewer, card_payment.FUNDED)
-        elif outcome.status == "returned":
-            self._done(viewer, RETURNED)
-        else:  # Stripe: the browser confirms the card; the webhook funds the escrow
-            self._done(viewer, "Confirm the payment with your card to fund the escrow.")
+        outcome = await self._fund(viewer, test_card=card)
+        if outcome is not None:
+            self._finished(viewer, FUNDING_NOTICES.get(outcome.status, CONFIRM))
 
     @rx.event
-    async def pay_with_card(self) -> AsyncIterator[EventSpec | None]:
+    async def pay_with_card(self) -> Steps:
         """Stripe: the client's PaymentIntent is made here and confirmed by Stripe.js with the card Element. The
         client secret goes straight to that script (never into a var), and only after the service checked the
         caller is this contract's client."""
         self.errors, self.notice, self.progress = {}, "", card_payment.PROCESSING
         yield None
         viewer = self._viewer()
+        outcome = await self._fund(viewer)
+        if outcome is None:
+            return
+        if outcome.status in FUNDING_NOTICES:
+            self._finished(viewer, FUNDING_NOTICES[outcome.status])
+        else:
+            yield card_payment.confirm_in_browser(outcome.client_secret, ContractState.card_payment_result)
+
+    async def _fund(self, viewer: Viewer | None, *, test_card: str = "") -> funding.FundingOutcome | None:
+        """The client's payment into escrow; None (and the message shown) when it was refused."""
         try:
-            outcome = await funding.fund_contract(
+            return await funding.fund_contract(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=self.route_contract_id,
+                test_card=test_card,
             )
         except DomainError as exc:
-            self.progress = ""
-            self._failed(exc)
-            self._reload(viewer)
-            return
-        if outcome.status in ("funded", "returned"):
-            self.progress = ""
-            self._done(viewer, card_payment.FUNDED if outcome.status == "funded" else RETURNED)
-            return
-        yield card_payment.confirm_in_browser(outcome.client_secret, ContractState.card_payment_result)
+            self._refused(viewer, exc)
+            return None
 
     @rx.event
     def card_payment_result(self, result: Any) -> EventSpec | None:
@@ -180,16 +191,20 @@ class ContractState(SessionState):
                 return
             self._watching_funding, contract_id = True, self.route_contract_id
         try:
-            for _ in range(card_payment.FUNDING_CHECKS):
-                async with self:
-                    if self.route_contract_id != contract_id or not self._still_waiting():
-                        return
-                await asyncio.sleep(card_payment.FUNDING_CHECK_SECONDS)
-            async with self:
-                self.progress, self.notice = "", card_payment.NOT_YET
+            await self._watch(contract_id)
         finally:
             async with self:
                 self._watching_funding = False
+
+    async def _watch(self, contract_id: str) -> None:
+        """The watcher's loop: stops once the page moved on or the contract no longer waits; else says "not yet"."""
+        for _ in range(card_payment.FUNDING_CHECKS):
+            async with self:
+                if self.route_contract_id != contract_id or not self._still_waiting():
+                    return
+            await asyncio.sleep(card_payment.FUNDING_CHECK_SECONDS)
+        async with self:
+            self.progress, self.notice = "", card_payment.NOT_YET
 
     def _still_waiting(self) -> bool:
         """Re-read the contract; once it no longer waits for funding, say so (funded) and stop the spinner."""
@@ -201,62 +216,46 @@ class ContractState(SessionState):
         return False
 
     @rx.event
-    async def submit_delivery(
-        self, files: list[rx.UploadFile], message: str = "", links: str = ""
-    ) -> AsyncIterator[EventSpec | None]:
+    async def submit_delivery(self, files: list[rx.UploadFile], message: str = "", links: str = "") -> Steps:
         """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
         self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
         yield None
-        try:  # who may deliver is checked before any upload is read into memory
-            with session_scope() as session:
-                deliveries.may_deliver(session, viewer=self._viewer(), contract_id=self.route_contract_id)
-        except DomainError as exc:
-            self.progress = ""
-            self._failed(exc)
-            return
-        limit = get_settings().delivery_max_file_mb * 1024 * 1024
-        incoming = []
-        uploads = files if isinstance(files, list) else []
-        for upload in uploads[: MAX_FILES + 1]:  # one more than allowed is enough for the service to refuse
-            content = await upload.read(limit + 1)
-            incoming.append(IncomingFile(upload.filename or "file", content))
-        if self._act(
-            lambda s, v: deliveries.submit_delivery(
-                s,
-                viewer=v,
-                contract_id=self.route_contract_id,
-                message=message if isinstance(message, str) else "",
-                links=links if isinstance(links, str) else "",
-                files=incoming,
-            ),
-            "Delivered. The client has been told.",
-        ):
-            self.progress = ""
+        viewer = self._viewer()
+        if await self._deliver(viewer, _Uploads(files), message=message, links=links):
+            self._finished(viewer, "Delivered. The client has been told.")
             yield rx.clear_selected_files(UPLOAD_ID)
-        self.progress = ""
+
+    async def _deliver(self, viewer: Viewer | None, uploads: _Uploads, *, message: object, links: object) -> bool:
+        """The contractor's delivery; False (and the message shown) when it was refused."""
+        try:
+            await deliveries.deliver(
+                session_factory=session_scope,
+                viewer=viewer,
+                contract_id=self.route_contract_id,
+                message=message,
+                links=links,
+                read_files=uploads,
+            )
+        except DomainError as exc:  # a refusal before any upload was read leaves the page as it was
+            self._refused(viewer, exc, reload=uploads.read)
+            return False
+        return True
 
     @rx.event
-    async def approve(self) -> AsyncIterator[EventSpec | None]:
+    async def approve(self) -> Steps:
         """The client approves the delivery: the escrow is released; the payout is sent now if it can be."""
         contract_id = self.route_contract_id
         self.progress = "Releasing the escrow…"
         yield None
-        released = self._act(
-            lambda s, v: deliveries.approve_delivery(s, viewer=v, contract_id=contract_id),
-            "Approved. The escrow was released to the contractor.",
-        )
-        if not released:
-            self.progress = ""
+        viewer = self._viewer()
+        try:
+            await deliveries.approve_and_pay_out(
+                session_factory=session_scope, gateway=bootstrap.gateway(), viewer=viewer, contract_id=contract_id
+            )
+        except DomainError as exc:
+            self._refused(viewer, exc)
             return
-        with session_scope() as session:
-            payout_id = contract_view.pending_payout_id(session, contract_id=lifecycle.contract_id_of(contract_id))
-        if payout_id is not None:
-            with contextlib.suppress(PaymentFailed):  # best effort: the scheduler sends it anyway, with retries
-                await payouts.send_payout(
-                    session_factory=session_scope, gateway=payment_gateway(get_settings()), payout_id=payout_id
-                )
-            self._reload(self._viewer())
-        self.progress = ""
+        self._finished(viewer, "Approved. The escrow was released to the contractor.")
         yield ContractReviewState.load_review  # type: ignore[misc]  # the review form opens now
 
     @rx.event
@@ -299,17 +298,14 @@ class ContractState(SessionState):
         try:
             await cancellation.agree_cancellation(
                 session_factory=session_scope,
-                gateway=payment_gateway(get_settings()),
+                gateway=bootstrap.gateway(),
                 viewer=viewer,
                 contract_id=self.route_contract_id,
             )
         except DomainError as exc:
-            self.progress = ""
-            self._failed(exc)
-            self._reload(viewer)
+            self._refused(viewer, exc)
             return
-        self.progress = ""
-        self._done(viewer, notice)
+        self._finished(viewer, notice)
 
     @rx.event
     async def agree_cancel(self) -> AsyncIterator[None]:

@@ -62,6 +62,10 @@ class ContractReviewState(SessionState):
         except DomainError as exc:
             self.errors, self.notice = field_errors(exc), ""
             return
+        self._reviewed(viewer)
+
+    def _reviewed(self, viewer: Viewer | None) -> None:
+        """The review is in: the form empties and the panel shows it (with the other's, once both are published)."""
         self.errors, self.rating = {}, ""
         self._show(viewer)
         self.notice = "Your review is in." if not self.panel.other_reviews else "Your review is in; both are published."

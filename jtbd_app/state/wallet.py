@@ -7,12 +7,10 @@ from collections.abc import AsyncIterator
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.bootstrap import payment_gateway
-from jtbd_app.config import get_settings
+from jtbd_app import bootstrap
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.contracts import payouts, wallet_view
-from jtbd_app.services.ports import PaymentFailed
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
@@ -26,7 +24,7 @@ class WalletState(SessionState):
     progress: str = ""
 
     def _show(self, viewer: Viewer | None, page: object) -> None:
-        sandbox = payment_gateway(get_settings()).name == "sandbox"  # the banner speaks of the sandbox, not Stripe
+        sandbox = bootstrap.gateway().name == "sandbox"  # the banner speaks of the sandbox, not Stripe
         try:
             with session_scope() as session:
                 self.wallet = wallet_view.wallet(session, viewer=viewer, page=page, test_money=sandbox)
@@ -58,43 +56,30 @@ class WalletState(SessionState):
         """Creates the viewer's own payout account at the gateway and opens its onboarding link."""
         self.errors, self.notice, self.progress = {}, "", "Opening payout setup…"
         yield None
-        viewer = self._viewer()
-        base = get_settings().app_url.rstrip("/")
-        gateway = payment_gateway(get_settings())
+        viewer, gateway = self._viewer(), bootstrap.gateway()
         try:
-            url = await payouts.start_onboarding(
-                session_factory=session_scope,
-                gateway=gateway,
-                viewer=viewer,
-                refresh_url=f"{base}{payouts.ONBOARDING_PATH}",
-                return_url=f"{base}{payouts.RETURN_PATH}",
-            )
+            setup = await payouts.set_up_payouts(session_factory=session_scope, gateway=gateway, viewer=viewer)
         except DomainError as exc:
             self.progress, self.errors = "", field_errors(exc)
             return
-        except PaymentFailed as exc:
-            self.progress, self.errors = "", {"form": f"{exc.message} Please try again."}
-            return
         self.progress = ""
-        if gateway.name == "sandbox":  # the sandbox account is ready at once (Stripe test keys still onboard)
-            self.notice = "Payouts are set up (sandbox)."
-            self._show(viewer, self.wallet.page)
-            return
-        yield rx.redirect(url, is_external=True)
+        if setup.ready:  # the sandbox account is ready at once (Stripe test keys still onboard)
+            self._payouts_ready(viewer)
+        else:
+            yield rx.redirect(setup.url, is_external=True)
+
+    def _payouts_ready(self, viewer: Viewer | None) -> None:
+        self.notice = "Payouts are set up (sandbox)."
+        self._show(viewer, self.wallet.page)
 
     @rx.event
     async def refresh_status(self) -> None:
         """Asks the gateway about the viewer's own payout account now, rather than wait for its webhook."""
-        viewer = self._viewer()
+        viewer, gateway = self._viewer(), bootstrap.gateway()
         try:
-            await payouts.refresh_account_status(
-                session_factory=session_scope, gateway=payment_gateway(get_settings()), viewer=viewer
-            )
+            await payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=viewer)
         except DomainError as exc:
             self.errors = field_errors(exc)
-            return
-        except PaymentFailed as exc:
-            self.errors = {"form": f"{exc.message} Please try again."}
             return
         self.errors, self.notice = {}, "Payout status refreshed."
         self._show(viewer, self.wallet.page)

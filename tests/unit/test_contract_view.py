@@ -36,7 +36,7 @@ def approve(deal: Deal) -> None:
 
 def pay_out(deal: Deal) -> None:
     with session_scope() as s:
-        payout_id = contract_view.pending_payout_id(s, contract_id=deal.contract_id)
+        payout_id = payouts.pending_payout_id(s, contract_id=deal.contract_id)
     assert payout_id is not None
     asyncio.run(payouts.send_payout(session_factory=session_scope, gateway=SandboxGateway(), payout_id=payout_id))
 

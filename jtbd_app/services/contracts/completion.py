@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Contract, Delivery, Payout, Profile, utcnow
+from jtbd_app.models import Contract, Delivery, Profile, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import lifecycle, reviews
+from jtbd_app.services.contracts import lifecycle, payouts, reviews
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 
@@ -36,17 +36,7 @@ def complete(session: Session, contract: Contract, *, actor_id: int | None, how:
         session.add(latest)
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=DONE_JOBS)
     _count_completion(session, contract)
-    payout = Payout(
-        user_id=contract.contractor_id,
-        contract_id=contract.id,
-        gateway=contract.gateway or "sandbox",
-        amount_minor=split.payee_minor,
-        currency=contract.currency,
-        idempotency_key=f"release:contract:{contract.id}",
-    )
-    session.add(payout)
-    session.flush()
-    scheduler.schedule(session, key=f"send_payout:{payout.id}", kind="send_payout", run_at=now, contract_id=contract.id)
+    payouts.queue_release_payout(session, contract, amount_minor=split.payee_minor, now=now)
     reviews.schedule_window_close(session, contract)
     payee = Money(split.payee_minor, contract.currency).format()
     fee = Money(split.fee_minor, contract.currency).format()

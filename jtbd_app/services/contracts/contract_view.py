@@ -29,7 +29,6 @@ from jtbd_app.models import (
     DeliveryFile,
     LedgerAccount,
     Listing,
-    Payout,
     Profile,
     User,
     utcnow,
@@ -219,11 +218,6 @@ def escrow_balance(session: Session, contract: Contract) -> int:
     code = account_code("escrow", contract.currency, contract_id=contract.id)
     account = session.exec(select(LedgerAccount).where(LedgerAccount.code == code)).first()
     return account.balance_minor if account else 0
-
-
-def pending_payout_id(session: Session, *, contract_id: int) -> int | None:
-    """The contract's payout still to send, if any (the scheduler sends it anyway; this only saves a wait)."""
-    return session.exec(select(Payout.id).where(Payout.contract_id == contract_id, Payout.status == "pending")).first()
 
 
 def _when(moment: datetime | None) -> str:

@@ -6,18 +6,22 @@ the client is reminded a day before.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.domain import text
 from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Delivery, DeliveryFile, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import completion, delivery_files, lifecycle
-from jtbd_app.services.contracts.delivery_files import IncomingFile
+from jtbd_app.services.contracts import completion, delivery_files, lifecycle, payouts
+from jtbd_app.services.contracts.delivery_files import MAX_FILES, IncomingFile
 from jtbd_app.services.messaging.notifications import notify
+from jtbd_app.services.ports import PaymentGateway
+from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_MESSAGE = 5000
@@ -129,6 +133,50 @@ def submit_delivery(
         link=f"/contracts/{contract.id}",
     )
     return number
+
+
+# Reads at most `count` uploaded files, each cut at `size` bytes, into memory.
+ReadFiles = Callable[[int, int], Awaitable[list[IncomingFile]]]
+
+
+async def deliver(
+    *,
+    session_factory: SessionFactory,
+    viewer: Viewer | None,
+    contract_id: object,
+    message: object,
+    links: object,
+    read_files: ReadFiles,
+) -> int:
+    """The contractor hands in work with uploaded files; returns the delivery number. Who may deliver is checked
+    (and committed) before `read_files` reads any upload into memory; one file and one byte more than allowed are
+    enough for `submit_delivery` to refuse."""
+    with session_factory() as session:
+        may_deliver(session, viewer=viewer, contract_id=contract_id)
+    limit = get_settings().delivery_max_file_mb * 1024 * 1024
+    files = await read_files(MAX_FILES + 1, limit + 1)
+    with session_factory() as session:
+        return submit_delivery(
+            session,
+            viewer=viewer,
+            contract_id=contract_id,
+            message=message if isinstance(message, str) else "",
+            links=links if isinstance(links, str) else "",  # the form's text only
+            files=files,
+        )
+
+
+async def approve_and_pay_out(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None, contract_id: object
+) -> Split:
+    """The client approves the delivery (the escrow is released and the payout queued in one unit of work), then
+    the payout is sent at once if it can be: best effort, the scheduler sends it anyway."""
+    with session_factory() as session:
+        split = approve_delivery(session, viewer=viewer, contract_id=contract_id)
+    await payouts.send_contract_payout_now(
+        session_factory=session_factory, gateway=gateway, contract_id=lifecycle.contract_id_of(contract_id)
+    )
+    return split
 
 
 def approve_delivery(session: Session, *, viewer: Viewer | None, contract_id: object) -> Split:

@@ -7,8 +7,13 @@ at once. A transfer uses the release's business key, so a retry never pays twice
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Payout, PayoutAccount, User, utcnow
@@ -16,13 +21,47 @@ from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import funding
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
-from jtbd_app.services.ports import PaymentGateway, PayoutAccountStatus
+from jtbd_app.services.ports import PaymentFailed, PaymentGateway, PayoutAccountStatus
 from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
 # An account link expires: its refresh_url is a route that mints a fresh one; its return_url brings the member back.
 ONBOARDING_PATH = "/api/payouts/onboarding"
 RETURN_PATH = "/wallet?payouts=return"
+
+
+def queue_release_payout(session: Session, contract: Contract, *, amount_minor: int, now: datetime) -> Payout:
+    """A release owes the contractor `amount_minor`: the payout under the release's business key, and its job."""
+    assert contract.id is not None
+    payout = Payout(
+        user_id=contract.contractor_id,
+        contract_id=contract.id,
+        gateway=contract.gateway or "sandbox",
+        amount_minor=amount_minor,
+        currency=contract.currency,
+        idempotency_key=f"release:contract:{contract.id}",
+    )
+    session.add(payout)
+    session.flush()
+    scheduler.schedule(session, key=f"send_payout:{payout.id}", kind="send_payout", run_at=now, contract_id=contract.id)
+    return payout
+
+
+def pending_payout_id(session: Session, *, contract_id: int) -> int | None:
+    """The contract's payout still to send, if any (the scheduler sends it anyway; this only saves a wait)."""
+    return session.exec(select(Payout.id).where(Payout.contract_id == contract_id, Payout.status == "pending")).first()
+
+
+async def send_contract_payout_now(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, contract_id: int
+) -> None:
+    """Sends the contract's pending payout now if it can be. Best effort: a PaymentFailed is left to the scheduler,
+    which sends the payout anyway, with retries."""
+    with session_factory() as session:
+        payout_id = pending_payout_id(session, contract_id=contract_id)
+    if payout_id is not None:
+        with contextlib.suppress(PaymentFailed):
+            await send_payout(session_factory=session_factory, gateway=gateway, payout_id=payout_id)
 
 
 async def send_payout(*, session_factory: SessionFactory, gateway: PaymentGateway, payout_id: int) -> str:
@@ -171,17 +210,49 @@ async def start_onboarding(
     )
 
 
+@dataclass(frozen=True)
+class PayoutSetup:
+    """The gateway's onboarding `url` to open; `ready` when the account works at once (the sandbox; Stripe's test
+    keys still onboard)."""
+
+    url: str
+    ready: bool
+
+
+async def set_up_payouts(
+    *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None
+) -> PayoutSetup:
+    """What "Set up payouts" opens: `start_onboarding` with this app's links (on APP_URL); a gateway failure is a
+    ValidationFailed to try again."""
+    base = get_settings().app_url.rstrip("/")
+    try:
+        url = await start_onboarding(
+            session_factory=session_factory,
+            gateway=gateway,
+            viewer=viewer,
+            refresh_url=f"{base}{ONBOARDING_PATH}",
+            return_url=f"{base}{RETURN_PATH}",
+        )
+    except PaymentFailed as exc:
+        raise ValidationFailed({"form": f"{exc.message} Please try again."}) from exc
+    return PayoutSetup(url, ready=gateway.name == "sandbox")
+
+
 async def refresh_account_status(
     *, session_factory: SessionFactory, gateway: PaymentGateway, viewer: Viewer | None
 ) -> str:
-    """Back from onboarding: ask the gateway now rather than wait for the webhook."""
+    """Back from onboarding: ask the gateway now rather than wait for the webhook. A gateway failure is a
+    ValidationFailed to try again."""
     with session_factory() as session:
         actor = require_active(viewer)
         account = session.get(PayoutAccount, actor.user_id)
         if account is None:
             raise ValidationFailed({"form": "Set up payouts first."})
         external_id = account.external_id
-    status = await gateway.payout_account_status(account_external_id=external_id)
+    try:
+        status = await gateway.payout_account_status(account_external_id=external_id)
+    except PaymentFailed as exc:
+        raise ValidationFailed({"form": f"{exc.message} Please try again."}) from exc
     with session_factory() as session:
         return record_account_status(session, status=status)
 
