@@ -16,11 +16,11 @@ from sqlmodel import col, select
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
-from jtbd_app.services.accounts import membership
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.browser import expect_field_message, sign_in
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe, run_localstripe
+from tests.support.members import sign_up
 
 PASSWORD = "a-long-enough-password"
 TEST_MONEY = "Test money: the sandbox gateway is on"
@@ -68,16 +68,7 @@ def a_contract_awaiting_funding() -> tuple[Deal, str]:
     members = []
     for name in names:
         with session_scope() as session:
-            members.append(
-                membership.sign_up(
-                    session,
-                    email=f"{name}@example.com",
-                    username=name,
-                    display_name=name.title(),
-                    password=PASSWORD,
-                    accepted_terms_version=1,
-                )
-            )
+            members.append(sign_up(session, name, password=PASSWORD))
     return agreed_contract(*members, price="100"), names[0]
 
 

@@ -22,13 +22,14 @@ from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, User, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.contracts import deliveries, funding, jobs
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.scheduler import JobContext
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.gateways import ScriptedGateway
+from tests.support.members import sign_up
 
 PRICE = 10_000  # "100" USD; the fee is 10%
 
@@ -46,14 +47,7 @@ def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
         terms.publish_terms(session, title="Terms", body="Be nice.")
     for name in ("alice", "bob"):
         with session_scope() as session:
-            membership.sign_up(
-                session,
-                email=f"{name}@example.com",
-                username=name,
-                display_name=name.title(),
-                password="correct-horse-battery",
-                accepted_terms_version=1,
-            )
+            sign_up(session, name)
     yield
     get_engine().dispose()
     get_settings.cache_clear()

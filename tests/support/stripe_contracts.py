@@ -14,12 +14,13 @@ from jtbd_app.config import _normalise_db_url, get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
 from jtbd_app.services import scheduler
-from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.contracts import deliveries, funding, jobs, payouts
 from jtbd_app.services.ports import PaymentGateway
 from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+from tests.support.members import sign_up
 
 VISA = "4242 4242 4242 4242"
 
@@ -61,16 +62,7 @@ def a_contract_awaiting_funding(price: str = "100") -> Deal:
     members = []
     for name in ("carol", "ken"):
         with session_scope() as session:
-            members.append(
-                membership.sign_up(
-                    session,
-                    email=f"{name}@example.com",
-                    username=name,
-                    display_name=name.title(),
-                    password="correct-horse-battery",
-                    accepted_terms_version=1,
-                )
-            )
+            members.append(sign_up(session, name))
     return agreed_contract(*members, price=price)
 
 

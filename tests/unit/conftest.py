@@ -10,8 +10,7 @@ from sqlmodel import Session, SQLModel
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
-from jtbd_app.models import User, utcnow
-from jtbd_app.services.accounts import membership, passwords, sign_in, terms
+from jtbd_app.services.accounts import passwords, terms
 from tests.support.app_server import TEST_SECRET
 
 # Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
@@ -43,35 +42,3 @@ def db() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
         session.commit()
-
-
-def make_user(
-    username: str,
-    *,
-    role: str = "user",
-    status: str = "active",
-    password: str = "correct-horse-battery",
-    email_verified: bool = True,
-) -> User:
-    """A member with a profile, created through the sign-up service."""
-    with session_scope() as session:
-        user = membership.sign_up(
-            session,
-            email=f"{username}@example.com",
-            username=username,
-            display_name=username.title(),
-            password=password,
-            accepted_terms_version=1,
-        )
-        user.role, user.status = role, status
-        user.email_verified_at = utcnow() if email_verified else None
-        if status == "suspended":
-            user.suspended_reason = "Spam."
-        session.add(user)
-    return user
-
-
-def session_token(user: User) -> str:
-    assert user.id is not None
-    with session_scope() as session:
-        return sign_in.open_session(session, user_id=user.id, ip="127.0.0.1", user_agent="pytest", session_days=30)

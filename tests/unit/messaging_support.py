@@ -12,7 +12,7 @@ from jtbd_app.models import Bid, Invitation, Listing, User
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer, viewer_from_token
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def viewer_of(user: User) -> Viewer:

@@ -11,7 +11,7 @@ from jtbd_app.models import Bid, Contract, Listing, Notification
 from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.test_listings import viewer_of
 
 OFFER = {"amount": "450.50", "message": "I have built twenty of these.", "delivery_days": "7"}

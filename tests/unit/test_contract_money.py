@@ -16,7 +16,7 @@ from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, jobs, lifecycle
 from jtbd_app.services.ledger import journal
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 GATEWAY = SandboxGateway()
 

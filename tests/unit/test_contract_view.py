@@ -16,7 +16,7 @@ from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.marketplace import bids
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 @pytest.fixture

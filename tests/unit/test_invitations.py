@@ -12,7 +12,7 @@ from jtbd_app.models import Bid, Invitation, Notification, User
 from jtbd_app.services.marketplace import invitations
 from jtbd_app.services.viewer import Viewer, viewer_from_token
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def viewer_of(db: Session, user: User) -> Viewer:

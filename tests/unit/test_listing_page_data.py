@@ -11,7 +11,7 @@ from jtbd_app.models import Notification, Profile, Question
 from jtbd_app.services.accounts.profiles import set_skills
 from jtbd_app.services.marketplace import listing_view, questions
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.test_bids import bid, setup_market
 from tests.unit.test_listings import viewer_of
 

@@ -12,7 +12,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, Vali
 from jtbd_app.models import Bid, Listing, Notification, User
 from jtbd_app.services.marketplace import bids, listings
 from jtbd_app.services.viewer import Viewer
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
 STEP1: dict[str, object] = {

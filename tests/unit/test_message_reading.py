@@ -14,7 +14,7 @@ from jtbd_app.models import Bid, Contract, MessageThread, ThreadRead, User
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.messaging_support import Deal, make_deal, place_bid, send, viewer_named, viewer_of
 
 

@@ -14,7 +14,7 @@ from jtbd_app.models import Message, MessageThread, Notification, ThreadRead
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.messaging_support import count_rows, invite, make_deal, place_bid, send, viewer_of
 
 

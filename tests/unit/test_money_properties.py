@@ -40,7 +40,7 @@ from jtbd_app.services.ports import GatewayEvent
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract, viewer_of
 from tests.support.gateways import ScriptedGateway
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 settings.register_profile(
     "money",

@@ -15,7 +15,7 @@ from jtbd_app.services.contracts import funding, jobs, payment_events
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.contracts import agreed_contract
 from tests.support.gateways import ScriptedGateway
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contract_alone(db: Session) -> None:

@@ -15,7 +15,7 @@ from jtbd_app.services.messaging import notifications
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 @pytest.fixture(autouse=True)

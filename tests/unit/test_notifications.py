@@ -14,7 +14,7 @@ from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, OutgoingMail, User
 from jtbd_app.services.messaging import notifications
 from jtbd_app.services.viewer import Viewer
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from jtbd_app.services.contracts.payment_events import HANDLERS
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent, GatewayResult, PayoutAccountStatus
 from tests.support.contracts import Deal, agreed_contract, deliver
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 class RecordingGateway:

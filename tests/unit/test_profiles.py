@@ -10,7 +10,7 @@ from sqlmodel import Session
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.viewer import viewer_from_token
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 CHANGES: dict[str, Any] = {
     "display_name": "Ann Lee",

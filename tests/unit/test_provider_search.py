@@ -15,7 +15,7 @@ from jtbd_app.domain.display import rating_label
 from jtbd_app.domain.provider_query import ProviderQuery
 from jtbd_app.services.marketplace.providers import ProviderPage, headline, search_providers
 from tests.support.contractors import ContractorProfile, fill_profile
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def contractor(username: str, **spec: Any) -> None:

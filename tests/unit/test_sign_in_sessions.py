@@ -12,7 +12,7 @@ from jtbd_app.models import AuthSession, LoginGrant, utcnow
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.tokens import token_hash
 from jtbd_app.services.viewer import viewer_from_token
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def redeem(db: Session, grant: str) -> str:

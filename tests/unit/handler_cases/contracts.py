@@ -29,8 +29,8 @@ from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, viewer_of
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
+from tests.support.members import make_user
 from tests.support.stripe_contracts import stripe_mode
-from tests.unit.conftest import make_user
 
 PUBLIC = {
     "ContractState.setvar": "Reflex built-in; display vars only; every action re-reads the cookie and the route",

@@ -10,7 +10,7 @@ from jtbd_app.services.marketplace import bids
 from jtbd_app.state.listings import ListingState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.handler_cases import UI_ONLY
 from tests.unit.test_listings import viewer_of
 
