@@ -15,7 +15,7 @@ from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.support.members import make_user
-from tests.unit.messaging_support import Deal, make_deal, place_bid, send, viewer_named, viewer_of
+from tests.support.messaging import Deal, make_deal, place_bid, send, viewer_named, viewer_of
 
 
 def view(viewer: Viewer | None, thread_id: object, **kw: Any) -> message_view.ThreadView:

@@ -15,7 +15,7 @@ from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.support.members import make_user
-from tests.unit.messaging_support import count_rows, invite, make_deal, place_bid, send, viewer_of
+from tests.support.messaging import count_rows, invite, make_deal, place_bid, send, viewer_of
 
 
 def open_thread(viewer: Viewer | None, listing_id: object, with_username: object) -> int:
