@@ -14,8 +14,9 @@ from jtbd_app.services.accounts import terms
 from jtbd_app.services.viewer import Viewer
 from tests.support.browser import sign_in, unique_username
 from tests.support.contractors import ContractorProfile, fill_profile
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.members import sign_up
+from tests.support.viewers import viewer_of
 
 PASSWORD = "contract-journey-pw-1"
 BANNER = "Test money: the sandbox gateway is on; no real card is charged and no real money moves."

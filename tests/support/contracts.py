@@ -12,23 +12,15 @@ from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
-from jtbd_app.models import Bid, Contract, Profile, User, utcnow
+from jtbd_app.models import Bid, Contract, User, utcnow
 from jtbd_app.services.contracts import deliveries, funding, lifecycle
 from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
+from tests.support.viewers import viewer_of
 
 TEST_CARD = "4242 4242 4242 4242"
 T = TypeVar("T")
-
-
-def viewer_of(user: User) -> Viewer:
-    """The member as the services see them, named as their profile names them."""
-    assert user.id is not None
-    with session_scope() as session:
-        profile = session.get(Profile, user.id)
-    name = profile.display_name if profile is not None else user.username.title()
-    return Viewer(user.id, user.username, name, user.role, user.status)
 
 
 @dataclass

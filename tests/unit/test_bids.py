@@ -12,7 +12,7 @@ from jtbd_app.services.marketplace import bids
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
 from tests.support.members import make_user
-from tests.unit.test_listings import viewer_of
+from tests.support.viewers import viewer_of
 
 OFFER = {"amount": "450.50", "message": "I have built twenty of these.", "delivery_days": "7"}
 

@@ -15,8 +15,9 @@ from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, Posti
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, jobs, lifecycle
 from jtbd_app.services.ledger import journal
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 GATEWAY = SandboxGateway()
 

@@ -14,9 +14,10 @@ from jtbd_app.models import Bid, Payout
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.marketplace import bids
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.factories import make_listing
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from jtbd_app.services.accounts.profiles import set_skills
 from jtbd_app.services.marketplace import listing_view, questions
 from tests.support.factories import make_listing
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 from tests.unit.test_bids import bid, setup_market
-from tests.unit.test_listings import viewer_of
 
 
 def detail(viewer: object, listing_id: object) -> listing_view.ListingDetail:

@@ -26,11 +26,12 @@ from jtbd_app.services.contracts import cancellation, contract_view, deliveries
 from jtbd_app.services.marketplace import bids
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
-from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
 from tests.support.members import make_user
 from tests.support.stripe_contracts import stripe_mode
+from tests.support.viewers import viewer_of
 
 PUBLIC = {
     "ContractState.setvar": "Reflex built-in; display vars only; every action re-reads the cookie and the route",
