@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, User
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
@@ -21,17 +18,6 @@ from tests.support.members import sign_up
 
 PASSWORD = "messages-password-1"
 PRIVATE = "This conversation is private to the two members in it."
-
-
-@pytest.fixture
-def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point this test process's database helpers at the running app's own database."""
-    for name in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY"):
-        monkeypatch.setenv(name, app_server.env[name])
-    get_settings.cache_clear()
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
 
 
 @dataclass(frozen=True)

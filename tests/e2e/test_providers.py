@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification
 from tests.support.app_server import AppServer
@@ -17,16 +14,6 @@ from tests.support.browser import expect_field_message, unique_username
 from tests.support.contract_journey import new_member, sign_in_as
 from tests.support.contractors import ContractorProfile
 from tests.support.factories import make_listing
-
-
-@pytest.fixture
-def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point this process's `session_scope` at the running app's database, to arrange rows and check them."""
-    for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
-        monkeypatch.setenv(key, app_server.env[key])
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_client_finds_a_contractor_by_skill_and_invites_them_to_bid(

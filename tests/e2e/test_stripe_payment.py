@@ -13,12 +13,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import col, select
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.browser import expect_field_message, sign_in
 from tests.support.contracts import Deal, agreed_contract
+from tests.support.database import use_database
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe, run_localstripe
 from tests.support.members import sign_up
 
@@ -55,11 +55,8 @@ def stripe_app(tmp_path_factory: pytest.TempPathFactory, local_stripe: LocalStri
 @pytest.fixture
 def app_database(stripe_app: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process's services on the Stripe app's own database, to set up a contract and read the ledger."""
-    for name in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
-        monkeypatch.setenv(name, stripe_app.env[name])
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with use_database(monkeypatch, stripe_app.database_env()):
+        yield
 
 
 def a_contract_awaiting_funding() -> tuple[Deal, str]:

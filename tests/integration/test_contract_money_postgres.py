@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import _normalise_db_url
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
@@ -26,8 +26,8 @@ from jtbd_app.services.accounts import terms
 from jtbd_app.services.contracts import deliveries, funding, jobs
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.scheduler import JobContext
-from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
+from tests.support.database import database_env, use_database
 from tests.support.gateways import ScriptedGateway
 from tests.support.members import sign_up
 
@@ -37,20 +37,14 @@ PRICE = 10_000  # "100" USD; the fee is 10%
 @pytest.fixture(autouse=True)
 def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A fresh database built by the migrations (with the ledger's triggers) and two members: an empty ledger."""
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JTBD_ENV", "test")
-    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
-    get_settings.cache_clear()
-    with session_scope() as session:
-        terms.publish_terms(session, title="Terms", body="Be nice.")
-    for name in ("alice", "bob"):
+    cli.migrate(_normalise_db_url(postgres_url))
+    with use_database(monkeypatch, database_env(postgres_url)):
         with session_scope() as session:
-            sign_up(session, name)
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
+            terms.publish_terms(session, title="Terms", body="Be nice.")
+        for name in ("alice", "bob"):
+            with session_scope() as session:
+                sign_up(session, name)
+        yield
 
 
 def member(username: str) -> User:

@@ -8,27 +8,19 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
-from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import Bid, Listing, MessageThread
-from jtbd_app.services.demo import seed
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
+from tests.support.database import migrated_engine
 from tests.support.viewers import viewer_named
 
 
 @pytest.fixture
 def engine(postgres_url: str) -> Iterator[Engine]:
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    eng = create_engine(url)
-    with Session(eng) as session:
-        seed.seed(session)
-        session.commit()
-    yield eng
-    eng.dispose()
+    with migrated_engine(postgres_url, demo_data=True) as engine:
+        yield engine
 
 
 def _listing_with_bid(session: Session, owner: Viewer, bidder: Viewer) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 from starlette.testclient import TestClient
 
 from jtbd_app.adapters.payments_stripe import StripeGateway
@@ -34,14 +34,9 @@ ROUTE = "/api/stripe/webhook"
 
 
 @pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[str]:
-    for name, value in stripe_env(postgres_url).items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
-    yield postgres_url
-    get_engine().dispose()
-    get_settings.cache_clear()
+def database_settings(postgres_url: str) -> dict[str, str]:
+    """`database` with Stripe's settings (each test that calls Stripe starts its own localstripe)."""
+    return stripe_env(postgres_url)
 
 
 @pytest.fixture

@@ -38,6 +38,10 @@ class AppServer:
     process: subprocess.Popen[bytes] | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
+    def database_env(self) -> dict[str, str]:
+        """The settings that put another process (a test's own services) on this app's database."""
+        return {key: self.env[key] for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL")}
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

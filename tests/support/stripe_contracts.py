@@ -10,15 +10,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
 from jtbd_app.services import scheduler
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.contracts import deliveries, funding, jobs, payouts
 from jtbd_app.services.ports import PaymentGateway
-from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal, agreed_contract, deliver
+from tests.support.database import database_env
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 from tests.support.members import sign_up
 
@@ -27,16 +27,13 @@ VISA = "4242 4242 4242 4242"
 
 def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
     """Settings for the app with Stripe (at `api_base`, a localstripe) on the given database."""
-    return {
-        "DATABASE_URL": _normalise_db_url(database_url),
-        "JTBD_ENV": "test",
-        "SECRET_KEY": TEST_SECRET,
-        "REDIS_URL": "",
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": api_base,
-    }
+    return database_env(
+        database_url,
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=api_base,
+    )
 
 
 @contextlib.contextmanager

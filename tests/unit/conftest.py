@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts import passwords, terms
-from tests.support.app_server import TEST_SECRET
+from tests.support.database import database_env, use_database
 
 # Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
 FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -20,20 +19,13 @@ FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 @pytest.fixture(autouse=True)
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'unit.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JTBD_ENV", "test")
-    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("REDIS_URL", "")
-    monkeypatch.setenv("PRIVATE_FILES_DIR", str(tmp_path / "private"))
     monkeypatch.setattr(passwords, "_hasher", lambda: FAST_HASH)
     passwords._dummy_hash.cache_clear()
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
-    with session_scope() as session:
-        terms.publish_terms(session, title="Terms", body="Be nice.\n\nLiability: limited.")
-    yield url
-    get_engine().dispose()
-    get_settings.cache_clear()
+    env = database_env(url, PRIVATE_FILES_DIR=str(tmp_path / "private"))
+    with use_database(monkeypatch, env, create_tables=True):
+        with session_scope() as session:
+            terms.publish_terms(session, title="Terms", body="Be nice.\n\nLiability: limited.")
+        yield url
     passwords._dummy_hash.cache_clear()
 
 
