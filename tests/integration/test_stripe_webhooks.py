@@ -26,9 +26,8 @@ from jtbd_app.models import Contract, JournalEntry, Payment, WebhookEvent
 from jtbd_app.services.contracts import funding, payment_events, webhooks
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.api_server import serve_api
-from tests.support.contracts import Deal
 from tests.support.localstripe_server import SECRET_KEY, WEBHOOK_SECRET, run_localstripe, stripe_signature
-from tests.support.stripe_contracts import a_contract_awaiting_funding, stripe_env
+from tests.support.stripe_contracts import a_contract_awaiting_funding, pending_stripe_payment, stripe_env
 
 ROUTE = "/api/stripe/webhook"
 
@@ -76,24 +75,6 @@ def intent_succeeded(event_id: str, intent_id: str, amount_minor: int) -> bytes:
     }
     event = {"id": event_id, "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}}
     return json.dumps(event).encode()
-
-
-def pending_stripe_payment(deal: Deal, intent_id: str) -> int:
-    """The row fund_contract leaves while the browser confirms the PaymentIntent; returns the amount."""
-    contract = deal.load()
-    assert contract.id is not None
-    with session_scope() as session:
-        session.add(
-            Payment(
-                contract_id=contract.id,
-                payer_id=deal.client.user_id,
-                gateway="stripe",
-                amount_minor=contract.amount_minor,
-                currency=contract.currency,
-                external_id=intent_id,
-            )
-        )
-    return contract.amount_minor
 
 
 def deliver(client: TestClient, payload: bytes, signature: str | None = None) -> Any:

@@ -13,11 +13,10 @@ import pytest
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
-from jtbd_app.services import scheduler
 from jtbd_app.services.accounts import terms
-from jtbd_app.services.contracts import deliveries, funding, jobs, payouts
+from jtbd_app.services.contracts import deliveries, payouts
 from jtbd_app.services.ports import PaymentGateway
-from tests.support.contracts import Deal, agreed_contract, deliver
+from tests.support.contracts import Deal, agreed_contract, deliver, fund, run_jobs
 from tests.support.database import database_env
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 from tests.support.members import sign_up
@@ -63,17 +62,27 @@ def a_contract_awaiting_funding(price: str = "100") -> Deal:
     return agreed_contract(*members, price=price)
 
 
+def pending_stripe_payment(deal: Deal, external_id: str = "pi_1") -> int:
+    """The client started paying with Stripe: the pending payment `fund_contract` leaves while the browser confirms
+    the PaymentIntent `external_id`, for the webhook to settle; returns its amount."""
+    contract = deal.load()
+    with session_scope() as session:
+        session.add(
+            Payment(
+                contract_id=deal.contract_id,
+                payer_id=deal.client.user_id,
+                gateway="stripe",
+                amount_minor=contract.amount_minor,
+                currency=contract.currency,
+                external_id=external_id,
+            )
+        )
+    return contract.amount_minor
+
+
 def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Payment:
     """The client pays with a test card (confirmed on the server); returns the payment that funded the escrow."""
-    outcome = asyncio.run(
-        funding.fund_contract(
-            session_factory=session_scope,
-            gateway=gateway,
-            viewer=deal.client,
-            contract_id=deal.contract_id,
-            test_card=card,
-        )
-    )
+    outcome = fund(deal, gateway, card)
     with session_scope() as session:
         payment = session.get(Payment, outcome.payment_id)
         assert payment is not None
@@ -96,4 +105,4 @@ def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     )
     assert httpx.get(link, follow_redirects=False).status_code == 302  # localstripe's stand-in for Stripe's form
     asyncio.run(payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=deal.contractor))
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
+    run_jobs(gateway)

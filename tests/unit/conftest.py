@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts import passwords, terms
+from tests.support.contracts import Deal, agreed_contract
 from tests.support.database import database_env, use_database
+from tests.support.members import make_user
 
 # Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
 FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -34,3 +36,9 @@ def db() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
         session.commit()
+
+
+@pytest.fixture
+def deal() -> Deal:
+    """Carol hired Ken for $100.00 and both accepted the contract: it awaits funding."""
+    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
