@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.support.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
@@ -136,10 +136,4 @@ def _stop_process(server: AppServer) -> None:
     proc = server.process
     if proc is None or proc.poll() is not None:
         return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    stop_process_group(proc, grace=20)
