@@ -18,14 +18,8 @@ from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import PaymentGateway
 from tests.support.contracts import Deal
 from tests.support.database import database_env, use_database
-from tests.support.localstripe_server import LocalStripe, run_localstripe
+from tests.support.localstripe_server import LocalStripe
 from tests.support.stripe_contracts import a_contract_awaiting_funding, complete_and_pay_out, fund_with_card, stripe_env
-
-
-@pytest.fixture(scope="module")
-def stripe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStripe]:
-    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
-        yield server
 
 
 @pytest.fixture
