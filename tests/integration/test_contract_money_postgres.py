@@ -21,10 +21,10 @@ from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, User, utcnow
 from jtbd_app.services.accounts import terms
-from jtbd_app.services.contracts import deliveries, funding, jobs
+from jtbd_app.services.contracts import funding, jobs
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.scheduler import JobContext
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, run_jobs
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, run_jobs
 from tests.support.database import database_env, use_database
 from tests.support.gateways import ScriptedGateway
 from tests.support.members import sign_up
@@ -105,11 +105,6 @@ def wait_for_waiters(count: int, seconds: float = 20) -> bool:
 
 def the_contract(deal: Deal) -> str:
     return f"SELECT id FROM contract WHERE id = {deal.contract_id}"
-
-
-def approve(deal: Deal) -> Split:
-    with session_scope() as session:
-        return deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
 
 
 def auto_release_time(deal: Deal) -> datetime:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
+from jtbd_app.domain.contract_rules import Split
 from jtbd_app.models import Bid, Contract, User, utcnow
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import deliveries, funding, jobs, lifecycle
@@ -110,6 +111,12 @@ def deliver(deal: Deal, message: str = "Here is the work.") -> int:
         return deliveries.submit_delivery(
             session, viewer=deal.contractor, contract_id=deal.contract_id, message=message
         )
+
+
+def approve(deal: Deal) -> Split:
+    """The client approves the delivery: the escrow is released."""
+    with session_scope() as session:
+        return deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
 
 
 def make_contract(client: User, contractor: User, *, title: str = "Build a landing page", **fields: Any) -> Contract:

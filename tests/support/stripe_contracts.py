@@ -14,9 +14,9 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
 from jtbd_app.services.accounts import terms
-from jtbd_app.services.contracts import deliveries, payouts
+from jtbd_app.services.contracts import payouts
 from jtbd_app.services.ports import PaymentGateway
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, run_jobs
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, run_jobs
 from tests.support.database import database_env
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 from tests.support.members import sign_up
@@ -92,8 +92,7 @@ def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Pay
 def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     """Delivered, approved, the contractor onboarded through the account link, and the payout job run."""
     deliver(deal)
-    with session_scope() as session:
-        deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
+    approve(deal)
     link = asyncio.run(
         payouts.start_onboarding(
             session_factory=session_scope,

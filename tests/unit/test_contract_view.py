@@ -13,7 +13,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn
 from jtbd_app.models import Bid, Payout
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
 from jtbd_app.services.contracts.delivery_files import IncomingFile
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, hired
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
@@ -21,11 +21,6 @@ from tests.support.viewers import viewer_of
 def detail(deal: Deal, who: object) -> contract_view.ContractDetail:
     with session_scope() as s:
         return contract_view.contract_detail(s, viewer=who, contract_id=deal.contract_id, test_money=True)  # type: ignore[arg-type]
-
-
-def approve(deal: Deal) -> None:
-    with session_scope() as s:
-        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
 
 
 def pay_out(deal: Deal) -> None:
