@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts import passwords, terms
 from tests.support.contracts import Deal, agreed_contract
@@ -36,6 +37,13 @@ def db() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
         session.commit()
+
+
+@pytest.fixture
+def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mail server in the settings, whatever the machine's environment says."""
+    monkeypatch.setenv("SMTP_HOST", "")
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -16,11 +16,8 @@ from jtbd_app.services.messaging import notifications
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
-
-@pytest.fixture(autouse=True)
-def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMTP_HOST", "")
-    get_settings.cache_clear()
+# No mail server: notifications stay in the app unless a test turns mail on.
+pytestmark = pytest.mark.usefixtures("mail_off")
 
 
 @pytest.fixture
