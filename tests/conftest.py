@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+# Fixtures for the local stand-ins of outside services, shared by the tiers.
+pytest_plugins = ["tests.support.servers"]
+
 TIERS = ("unit", "integration", "e2e")
 
 

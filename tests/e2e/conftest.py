@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.browser import launch
+from tests.support.database import use_database
 
 
 @pytest.fixture(scope="session")
@@ -25,12 +24,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 @pytest.fixture
 def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point this process's `session_scope` at the running app's database, to arrange rows and check them."""
-    for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
-        monkeypatch.setenv(key, app_server.env[key])
-    get_settings.cache_clear()
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
+    with use_database(monkeypatch, app_server.database_env()):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,12 @@ the scheduler runs past that moment (its clock moved forward here) the contract 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
-from jtbd_app.db import session_scope
 from jtbd_app.domain.contract_rules import auto_release_at
-from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import jobs
 from tests.support.app_server import AppServer
 from tests.support.contract_journey import (
     contract_in,
@@ -22,11 +19,7 @@ from tests.support.contract_journey import (
     open_contract,
     sign_in_as,
 )
-from tests.support.contracts import run_now
-
-
-def run_the_scheduler(now: datetime) -> None:
-    run_now(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": SandboxGateway()}, now=now))
+from tests.support.contracts import run_jobs
 
 
 def test_the_page_shows_the_automatic_release_date_and_then_the_release(
@@ -46,11 +39,11 @@ def test_the_page_shows_the_automatic_release_date_and_then_the_release(
     expect(data_row(page, "Released automatically on")).to_contain_text(shown)
     expect(page.get_by_text(f"Without an answer, the escrow is released automatically on {shown}.")).to_be_visible()
 
-    run_the_scheduler(release_at - timedelta(minutes=1))  # the day before: a reminder, no release yet
+    run_jobs(SandboxGateway(), now=release_at - timedelta(minutes=1))  # the day before: a reminder, no release yet
     open_contract(page, url)
     expect(contract_status(page)).to_have_text("Delivered: awaiting the client's review")
 
-    run_the_scheduler(release_at + timedelta(minutes=1))
+    run_jobs(SandboxGateway(), now=release_at + timedelta(minutes=1))
     open_contract(page, url)
     expect(contract_status(page)).to_have_text("Completed")
     released = (

@@ -10,7 +10,6 @@ import uuid
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_marketplace_flow import place_bid, post_through_the_wizard
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_up_new_member
 from tests.support.contract_journey import (
@@ -22,6 +21,7 @@ from tests.support.contract_journey import (
     leave_review,
     open_contract,
 )
+from tests.support.marketplace_journey import place_bid, post_through_the_wizard
 
 
 def test_hire_fund_deliver_revise_approve_and_get_paid(

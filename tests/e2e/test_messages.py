@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, User
-from jtbd_app.services.accounts import membership
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_in, unique_username
 from tests.support.factories import make_listing
+from tests.support.members import sign_up
 
 PASSWORD = "messages-password-1"
 PRIVATE = "This conversation is private to the two members in it."
-
-
-@pytest.fixture
-def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point this test process's database helpers at the running app's own database."""
-    for name in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY"):
-        monkeypatch.setenv(name, app_server.env[name])
-    get_settings.cache_clear()
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -43,14 +29,7 @@ class Member:
 def _member(prefix: str, display_name: str) -> tuple[Member, User]:
     username = unique_username(prefix)
     with session_scope() as session:
-        user = membership.sign_up(
-            session,
-            email=f"{username}@example.com",
-            username=username,
-            display_name=display_name,
-            password=PASSWORD,
-            accepted_terms_version=1,
-        )
+        user = sign_up(session, username, display_name=display_name, password=PASSWORD)
     return Member(username, display_name), user
 
 

@@ -17,12 +17,6 @@ ON_LOGIN_WITH_ERROR = re.compile(r"/login/?\?error=oidc$")  # the static server 
 
 
 @pytest.fixture(scope="module")
-def sso() -> Iterator[LocalOIDCProvider]:
-    with LocalOIDCProvider() as provider:
-        yield provider
-
-
-@pytest.fixture(scope="module")
 def oidc_app(tmp_path_factory: pytest.TempPathFactory, sso: LocalOIDCProvider) -> Iterator[AppServer]:
     workdir = tmp_path_factory.mktemp("oidc-app")
     server = start_app(

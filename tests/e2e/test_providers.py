@@ -3,73 +3,31 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
-from jtbd_app.models import Invitation, Notification, User
-from jtbd_app.services.accounts import membership, terms
+from jtbd_app.models import Invitation, Notification
 from tests.support.app_server import AppServer
-from tests.support.browser import expect_field_message, sign_in, unique_username
-from tests.support.contractors import ContractorProfile, fill_profile
+from tests.support.browser import expect_field_message, unique_username
+from tests.support.contract_journey import new_member, sign_in_as
+from tests.support.contractors import ContractorProfile
 from tests.support.factories import make_listing
-
-PASSWORD = "e2e-password-123"
-
-
-@dataclass(frozen=True)
-class Member:
-    user: User
-    username: str
-    name: str
-
-
-@pytest.fixture
-def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point this process's `session_scope` at the running app's database, to arrange rows and check them."""
-    for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
-        monkeypatch.setenv(key, app_server.env[key])
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def member(prefix: str, name: str, spec: ContractorProfile | None = None) -> Member:
-    username = unique_username(prefix)
-    display = f"{name} {username[-4:]}"
-    with session_scope() as session:
-        current = terms.current_terms(session)
-        assert current is not None
-        user = membership.sign_up(
-            session,
-            email=f"{username}@example.com",
-            username=username,
-            display_name=display,
-            password=PASSWORD,
-            accepted_terms_version=current.version,
-        )
-        if spec is not None:
-            fill_profile(session, user, spec)
-    return Member(user, username, display)
 
 
 def test_client_finds_a_contractor_by_skill_and_invites_them_to_bid(
     app_server: AppServer, app_database: None, page: Page
 ) -> None:
     skill = f"rare-skill-{unique_username('s')[-8:]}"
-    contractor = member(
+    contractor = new_member(
         "carl", "Carl", ContractorProfile(skills=(skill, "python"), rate_minor=5500, bio="I fix things.")
     )
-    client = member("cleo", "Cleo")
+    client = new_member("cleo", "Cleo")
     listing = make_listing(client.user, title=f"Fix my website {client.username[-4:]}")
     make_listing(client.user, title="A newer open listing")  # offered first in the dialog
 
-    sign_in(page, app_server.url, client.username, PASSWORD)
+    sign_in_as(page, app_server.url, client)
     page.goto(f"{app_server.url}/providers")
     expect(page.get_by_role("list", name="Providers")).to_be_visible()  # the page has loaded its data
     filters = page.get_by_role("search", name="Filter providers")
@@ -110,10 +68,10 @@ def test_client_finds_a_contractor_by_skill_and_invites_them_to_bid(
 
 
 def test_client_invites_from_a_members_profile(app_server: AppServer, app_database: None, page: Page) -> None:
-    contractor = member("dora", "Dora", ContractorProfile(skills=("plumbing",)))
-    client = member("cleo", "Cleo")
+    contractor = new_member("dora", "Dora", ContractorProfile(skills=("plumbing",)))
+    client = new_member("cleo", "Cleo")
     listing = make_listing(client.user, title=f"Fix a tap {client.username[-4:]}")
-    sign_in(page, app_server.url, client.username, PASSWORD)
+    sign_in_as(page, app_server.url, client)
 
     page.goto(f"{app_server.url}/u/{contractor.username}")
     page.get_by_role("button", name=f"Invite {contractor.name} to bid").click()

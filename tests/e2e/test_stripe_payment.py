@@ -13,27 +13,21 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import col, select
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
-from jtbd_app.services.accounts import membership
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.browser import expect_field_message, sign_in
 from tests.support.contracts import Deal, agreed_contract
-from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe, run_localstripe
+from tests.support.database import use_database
+from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
+from tests.support.members import sign_up
 
 PASSWORD = "a-long-enough-password"
 TEST_MONEY = "Test money: the sandbox gateway is on"
 
 
 @pytest.fixture(scope="module")
-def local_stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStripe]:
-    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def stripe_app(tmp_path_factory: pytest.TempPathFactory, local_stripe: LocalStripe) -> Iterator[AppServer]:
+def stripe_app(tmp_path_factory: pytest.TempPathFactory, stripe_server: LocalStripe) -> Iterator[AppServer]:
     workdir = tmp_path_factory.mktemp("stripe-app")
     server = start_app(
         workdir=workdir,
@@ -41,13 +35,13 @@ def stripe_app(tmp_path_factory: pytest.TempPathFactory, local_stripe: LocalStri
             "STRIPE_SECRET_KEY": SECRET_KEY,
             "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
             "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": local_stripe.url,
-            "STRIPE_JS_URL": local_stripe.stripe_js_url,
+            "STRIPE_API_BASE": stripe_server.url,
+            "STRIPE_JS_URL": stripe_server.stripe_js_url,
             # Its own frontend build, as in test_oidc_sign_in.py: the build bakes in the port.
             "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
         },
     )
-    local_stripe.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
+    stripe_server.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
     yield server
     stop_app(server)
 
@@ -55,11 +49,8 @@ def stripe_app(tmp_path_factory: pytest.TempPathFactory, local_stripe: LocalStri
 @pytest.fixture
 def app_database(stripe_app: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process's services on the Stripe app's own database, to set up a contract and read the ledger."""
-    for name in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL"):
-        monkeypatch.setenv(name, stripe_app.env[name])
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with use_database(monkeypatch, stripe_app.database_env()):
+        yield
 
 
 def a_contract_awaiting_funding() -> tuple[Deal, str]:
@@ -68,16 +59,7 @@ def a_contract_awaiting_funding() -> tuple[Deal, str]:
     members = []
     for name in names:
         with session_scope() as session:
-            members.append(
-                membership.sign_up(
-                    session,
-                    email=f"{name}@example.com",
-                    username=name,
-                    display_name=name.title(),
-                    password=PASSWORD,
-                    accepted_terms_version=1,
-                )
-            )
+            members.append(sign_up(session, name, password=PASSWORD))
     return agreed_contract(*members, price="100"), names[0]
 
 

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 import redis
 
+from tests.support.database import database_env, use_database
+
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -37,3 +39,17 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         pytest.fail(f"Redis is required for the integration tier ({REDIS_URL}): {exc}")
     return REDIS_URL
+
+
+@pytest.fixture
+def database_settings(postgres_url: str) -> dict[str, str]:
+    """The settings `database` gives the app. A module overrides this fixture to add some (Stripe's, say)."""
+    return database_env(postgres_url)
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, postgres_url: str, database_settings: dict[str, str]) -> Iterator[str]:
+    """The app (this process's settings, `get_engine`, `session_scope`) on a fresh database whose tables come from
+    the models' metadata, as in the unit tier; yields the database's URL."""
+    with use_database(monkeypatch, database_settings, create_tables=True):
+        yield postgres_url

@@ -7,41 +7,25 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
-from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.models import Bid, Contract, Listing, Notification, Profile, User
-from jtbd_app.services.demo import seed
+from jtbd_app.models import Bid, Contract, Listing, Notification
 from jtbd_app.services.marketplace import bids
-from jtbd_app.services.viewer import Viewer
+from tests.support.database import migrated_engine
+from tests.support.viewers import viewer_named
 
 
 @pytest.fixture
 def engine(postgres_url: str) -> Iterator[Engine]:
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    eng = create_engine(url, pool_size=5)
-    with Session(eng) as session:
-        seed.seed(session)
-        session.commit()
-    yield eng
-    eng.dispose()
-
-
-def _viewer(session: Session, username: str) -> Viewer:
-    user, name = session.exec(
-        select(User, Profile.display_name).join(Profile).where(User.username == username)  # type: ignore[arg-type]
-    ).one()
-    assert user.id is not None
-    return Viewer(user.id, user.username, name, user.role, user.status)
+    with migrated_engine(postgres_url, demo_data=True, pool_size=5) as engine:
+        yield engine
 
 
 def test_two_simultaneous_accepts_make_one_contract(engine: Engine) -> None:
     with Session(engine) as session:
         listing = session.exec(select(Listing).where(Listing.title == "Get 10K legit website visitors")).one()
-        owner = _viewer(session, "carla")
+        owner = viewer_named("carla", session)
         bid_ids = [b.id for b in session.exec(select(Bid).where(Bid.listing_id == listing.id)).all()]
     assert len(bid_ids) == 2
     barrier = threading.Barrier(2)

@@ -3,7 +3,6 @@ refuses edits of posted entries, unbalanced entries and balances below zero."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import Counter
@@ -16,19 +15,19 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import _normalise_db_url
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, Posting, ScheduledJob, User, utcnow
-from jtbd_app.services import scheduler
-from jtbd_app.services.accounts import membership, terms
-from jtbd_app.services.contracts import deliveries, funding, jobs
+from jtbd_app.services.accounts import terms
+from jtbd_app.services.contracts import funding, jobs
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.scheduler import JobContext
-from tests.support.app_server import TEST_SECRET
-from tests.support.contracts import Deal, agreed_contract, deliver, fund
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, run_jobs
+from tests.support.database import database_env, use_database
 from tests.support.gateways import ScriptedGateway
+from tests.support.members import sign_up
 
 PRICE = 10_000  # "100" USD; the fee is 10%
 
@@ -36,27 +35,14 @@ PRICE = 10_000  # "100" USD; the fee is 10%
 @pytest.fixture(autouse=True)
 def database(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A fresh database built by the migrations (with the ledger's triggers) and two members: an empty ledger."""
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JTBD_ENV", "test")
-    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
-    get_settings.cache_clear()
-    with session_scope() as session:
-        terms.publish_terms(session, title="Terms", body="Be nice.")
-    for name in ("alice", "bob"):
+    cli.migrate(_normalise_db_url(postgres_url))
+    with use_database(monkeypatch, database_env(postgres_url)):
         with session_scope() as session:
-            membership.sign_up(
-                session,
-                email=f"{name}@example.com",
-                username=name,
-                display_name=name.title(),
-                password="correct-horse-battery",
-                accepted_terms_version=1,
-            )
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
+            terms.publish_terms(session, title="Terms", body="Be nice.")
+        for name in ("alice", "bob"):
+            with session_scope() as session:
+                sign_up(session, name)
+        yield
 
 
 def member(username: str) -> User:
@@ -121,22 +107,6 @@ def the_contract(deal: Deal) -> str:
     return f"SELECT id FROM contract WHERE id = {deal.contract_id}"
 
 
-def approve(deal: Deal) -> Split:
-    with session_scope() as session:
-        return deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
-
-
-def run_jobs(*, now: datetime | None = None, handlers: dict | None = None) -> int:  # type: ignore[type-arg]
-    return asyncio.run(
-        scheduler.run_due_jobs(
-            session_scope,
-            handlers=handlers or jobs.HANDLERS,
-            ports={"gateway": ScriptedGateway()},
-            now=now or utcnow(),
-        )
-    )
-
-
 def auto_release_time(deal: Deal) -> datetime:
     delivered_at = deal.load().delivered_at
     assert delivered_at is not None
@@ -162,7 +132,7 @@ def test_two_approvals_at_once_release_the_escrow_once_and_the_other_is_told_why
     assert sorted(type(o).__name__ for o in outcomes) == ["Split", "ValidationFailed"], outcomes
     refusal = next(o for o in outcomes if isinstance(o, ValidationFailed))
     assert refusal.message == "There is no delivery waiting for your approval."
-    assert run_jobs() == 1  # the payout
+    assert run_jobs(ScriptedGateway()) == 1  # the payout
     with session_scope() as session:
         assert len(entries(session, "release")) == 1
         payouts = session.exec(select(Payout)).all()
@@ -176,11 +146,11 @@ def test_two_approvals_at_once_release_the_escrow_once_and_the_other_is_told_why
 def test_the_automatic_release_and_an_approval_at_once_release_once() -> None:
     deal = delivered_deal()
     when = auto_release_time(deal)
-    run_jobs(now=when - timedelta(hours=2))  # the reminder: now only the release is due
-    outcomes = race(lambda: run_jobs(now=when), lambda: approve(deal), holding=the_contract(deal))
+    run_jobs(ScriptedGateway(), now=when - timedelta(hours=2))  # the reminder: now only the release is due
+    outcomes = race(lambda: run_jobs(ScriptedGateway(), now=when), lambda: approve(deal), holding=the_contract(deal))
     assert outcomes[0] == 1 and isinstance(outcomes[1], Split | ValidationFailed), outcomes
     assert deal.load().status == "completed"
-    run_jobs()
+    run_jobs(ScriptedGateway())
     with session_scope() as session:
         assert len(entries(session, "release")) == 1
         assert [p.status for p in session.exec(select(Payout)).all()] == ["paid"]
@@ -194,15 +164,7 @@ def test_two_payments_succeeding_at_once_fund_the_escrow_once_and_the_other_goes
     gateway = ScriptedGateway()
     gateway.confirm_by_webhook = True
     for _ in range(2):
-        outcome = asyncio.run(
-            funding.fund_contract(
-                session_factory=session_scope,
-                gateway=gateway,
-                viewer=deal.client,
-                contract_id=deal.contract_id,
-                test_card="4242424242424242",
-            )
-        )
+        outcome = fund(deal, gateway, "4242424242424242")
         assert outcome.status == "requires_action"
     with session_scope() as session:
         external_ids = [p.external_id for p in session.exec(select(Payment)).all()]
@@ -231,7 +193,7 @@ def test_two_payments_succeeding_at_once_fund_the_escrow_once_and_the_other_goes
     assert got[f"escrow:contract:{deal.contract_id}:USD"] == PRICE
 
     # And the scheduled job gives it back
-    assert run_jobs() == 1
+    assert run_jobs(ScriptedGateway()) == 1
     got = balances()
     assert got["platform_cash:USD"] == PRICE and got["refund_due:USD"] == 0
 
@@ -298,8 +260,8 @@ def test_two_scheduler_workers_run_each_due_automatic_release_once() -> None:
 
     handlers = {**jobs.HANDLERS, "auto_release": counted_auto_release}
     done = race(
-        lambda: run_jobs(now=when, handlers=handlers),
-        lambda: run_jobs(now=when, handlers=handlers),
+        lambda: run_jobs(ScriptedGateway(), now=when, handlers=handlers),
+        lambda: run_jobs(ScriptedGateway(), now=when, handlers=handlers),
         holding="SELECT id FROM scheduledjob WHERE kind = 'auto_release'",
     )
     assert sum(done) == 6  # type: ignore[arg-type]  # three releases and three reminders, between the two workers

@@ -8,32 +8,19 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
-from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url
-from jtbd_app.models import Bid, Listing, MessageThread, User
-from jtbd_app.services.demo import seed
+from jtbd_app.models import Bid, Listing, MessageThread
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
+from tests.support.database import migrated_engine
+from tests.support.viewers import viewer_named
 
 
 @pytest.fixture
 def engine(postgres_url: str) -> Iterator[Engine]:
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    eng = create_engine(url)
-    with Session(eng) as session:
-        seed.seed(session)
-        session.commit()
-    yield eng
-    eng.dispose()
-
-
-def _viewer(session: Session, username: str) -> Viewer:
-    user = session.exec(select(User).where(User.username == username)).one()
-    assert user.id is not None
-    return Viewer(user.id, user.username, username.title(), user.role, user.status)
+    with migrated_engine(postgres_url, demo_data=True) as engine:
+        yield engine
 
 
 def _listing_with_bid(session: Session, owner: Viewer, bidder: Viewer) -> int:
@@ -50,7 +37,7 @@ def _listing_with_bid(session: Session, owner: Viewer, bidder: Viewer) -> int:
 
 def test_messages_unread_counts_and_the_list_on_postgresql(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
-        alice, bob = _viewer(session, "alice"), _viewer(session, "bob")
+        alice, bob = viewer_named("alice", session), viewer_named("bob", session)
         listing_id = _listing_with_bid(session, alice, bob)
         thread_id = messages.open_listing_thread(session, viewer=alice, listing_id=listing_id, with_username="bob")
         for sender, body in ((alice, "Hello Bob"), (bob, "Hi"), (alice, "Free on Friday?"), (alice, "Or Saturday?")):
@@ -67,7 +54,7 @@ def test_messages_unread_counts_and_the_list_on_postgresql(engine: Engine) -> No
 
 def test_two_members_opening_the_same_thread_at_once_get_one_thread(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as setup:
-        alice, bob = _viewer(setup, "alice"), _viewer(setup, "bob")
+        alice, bob = viewer_named("alice", setup), viewer_named("bob", setup)
         listing_id = _listing_with_bid(setup, alice, bob)
     found: dict[str, int] = {}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -18,16 +17,10 @@ from tests.support.oidc_provider import LocalIdentity, LocalOIDCProvider, click_
 REDIRECT_URI = "http://localhost:3999/api/auth/oidc/oidc/callback"
 
 
-@pytest.fixture(scope="module")
-def running_provider() -> Iterator[LocalOIDCProvider]:
-    with LocalOIDCProvider() as p:
-        yield p
-
-
 @pytest.fixture
-def provider(running_provider: LocalOIDCProvider) -> LocalOIDCProvider:
-    running_provider.reset()
-    return running_provider
+def provider(sso: LocalOIDCProvider) -> LocalOIDCProvider:
+    sso.reset()
+    return sso
 
 
 def adapter_for(provider: LocalOIDCProvider, **kwargs: object) -> OIDCIdentityProvider:

@@ -21,12 +21,6 @@ from tests.support.oidc_provider import LocalIdentity, LocalOIDCProvider, click_
 LOGIN = "/api/auth/oidc/oidc/login"
 
 
-@pytest.fixture(scope="module")
-def sso() -> Iterator[LocalOIDCProvider]:
-    with LocalOIDCProvider() as provider:
-        yield provider
-
-
 @pytest.fixture(autouse=True)
 def forget_settings_afterwards() -> Iterator[None]:
     """Settings and adapters are cached per process; leave none of this test's behind."""

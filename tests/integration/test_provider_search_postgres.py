@@ -6,10 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
-from jtbd_app import cli
-from jtbd_app.config import _normalise_db_url
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.provider_query import ProviderQuery
 from jtbd_app.models import Listing, Notification, User
@@ -18,6 +16,7 @@ from jtbd_app.services.marketplace import invitations
 from jtbd_app.services.marketplace.providers import search_providers
 from jtbd_app.services.viewer import Viewer
 from tests.support.contractors import ContractorProfile, fill_profile
+from tests.support.database import migrated_engine
 
 PEOPLE = {
     "ann": ContractorProfile(name="Ann Stone", skills=("python", "sql"), rate_minor=8000, rating=(9, 2), completed=4),
@@ -29,23 +28,22 @@ PEOPLE = {
 
 @pytest.fixture
 def engine(postgres_url: str) -> Iterator[Engine]:
-    url = _normalise_db_url(postgres_url)
-    cli.migrate(url)
-    engine = create_engine(url)
-    with Session(engine) as session:
-        for username, spec in PEOPLE.items():
-            user = membership.create_user(
-                session,
-                email=f"{username}@example.com",
-                username=username,
-                display_name=username.title(),
-                password_hash=None,
+    with migrated_engine(postgres_url) as engine:
+        with Session(engine) as session:
+            for username, spec in PEOPLE.items():
+                user = membership.create_user(
+                    session,
+                    email=f"{username}@example.com",
+                    username=username,
+                    display_name=username.title(),
+                    password_hash=None,
+                )
+                fill_profile(session, user, spec)
+            membership.create_user(
+                session, email="zed@example.com", username="zed", display_name="Zed", password_hash=None
             )
-            fill_profile(session, user, spec)
-        membership.create_user(session, email="zed@example.com", username="zed", display_name="Zed", password_hash=None)
-        session.commit()
-    yield engine
-    engine.dispose()
+            session.commit()
+        yield engine
 
 
 def names(session: Session, **params: str) -> list[str]:

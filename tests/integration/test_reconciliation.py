@@ -8,50 +8,33 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from jtbd_app import bootstrap, cli
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
 from jtbd_app.models import LedgerAccount, Payment, Payout, PayoutAccount
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import PaymentGateway
-from tests.support.app_server import TEST_SECRET
 from tests.support.contracts import Deal
-from tests.support.localstripe_server import LocalStripe, run_localstripe
+from tests.support.database import database_env, use_database
+from tests.support.localstripe_server import LocalStripe
 from tests.support.stripe_contracts import a_contract_awaiting_funding, complete_and_pay_out, fund_with_card, stripe_env
-
-
-@pytest.fixture(scope="module")
-def stripe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStripe]:
-    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
-        yield server
-
-
-def use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
 
 
 @pytest.fixture
 def gateway(monkeypatch: pytest.MonkeyPatch, postgres_url: str, stripe_server: LocalStripe) -> Iterator[PaymentGateway]:
     """The app's own gateway: Stripe at the local server."""
     stripe_server.reset()
-    use(monkeypatch, stripe_env(postgres_url, stripe_server.url))
-    yield bootstrap.payment_gateway(get_settings())
-    get_engine().dispose()
-    get_settings.cache_clear()
+    with use_database(monkeypatch, stripe_env(postgres_url, stripe_server.url), create_tables=True):
+        yield bootstrap.payment_gateway(get_settings())
 
 
 @pytest.fixture
 def sandbox(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[None]:
-    env = {"DATABASE_URL": _normalise_db_url(postgres_url), "JTBD_ENV": "test", "SECRET_KEY": TEST_SECRET}
-    use(monkeypatch, env | {"STRIPE_SECRET_KEY": "", "STRIPE_API_BASE": ""})
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
+    env = database_env(postgres_url, STRIPE_SECRET_KEY="", STRIPE_API_BASE="")
+    with use_database(monkeypatch, env, create_tables=True):
+        yield
 
 
 def paid_in_and_out(gateway: PaymentGateway) -> tuple[Deal, Payment, Payout]:

@@ -14,12 +14,13 @@ from sqlmodel import select
 from jtbd_app import bootstrap, cli
 from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.models import OutgoingMail, User, utcnow
 from jtbd_app.services.mail import deliver_pending_mail, retry_delay
 from jtbd_app.services.messaging import notifications
 from jtbd_app.services.ports import Mailer
-from tests.support.app_server import TEST_SECRET, free_port, start_app, stop_app
+from tests.support.app_server import free_port, start_app, stop_app
+from tests.support.database import database_env, use_database
 from tests.support.smtp_server import LocalSmtpServer, SelfSignedCertificate, make_certificate
 
 
@@ -31,25 +32,20 @@ def smtp_port() -> int:
 @pytest.fixture
 def app_settings(postgres_url: str, smtp_port: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The app's settings on a fresh PostgreSQL database, with SMTP pointing at the local test server."""
-    for name, value in {
-        "DATABASE_URL": postgres_url,
-        "JTBD_ENV": "test",
-        "SECRET_KEY": TEST_SECRET,
-        "APP_URL": "https://jtbd.example",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp_port),
-        "SMTP_SECURITY": "none",
-        "SMTP_FROM": "JTBD Marketplace <no-reply@jtbd.example>",
-        "SMTP_USERNAME": "",
-        "SMTP_PASSWORD": "",
-        "SMTP_TIMEOUT": "5",
-    }.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    cli.migrate()
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
+    env = database_env(
+        postgres_url,
+        APP_URL="https://jtbd.example",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_port),
+        SMTP_SECURITY="none",
+        SMTP_FROM="JTBD Marketplace <no-reply@jtbd.example>",
+        SMTP_USERNAME="",
+        SMTP_PASSWORD="",
+        SMTP_TIMEOUT="5",
+    )
+    with use_database(monkeypatch, env):
+        cli.migrate()
+        yield
 
 
 @pytest.fixture

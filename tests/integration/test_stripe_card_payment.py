@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from starlette.testclient import TestClient
 
 from jtbd_app.api.app import create_api
-from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.state import card_payment
@@ -33,14 +32,9 @@ def local_stripe(tmp_path: Path) -> Iterator[LocalStripe]:
 
 
 @pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, postgres_url: str, local_stripe: LocalStripe) -> Iterator[str]:
-    for name, value in stripe_env(postgres_url, local_stripe.url).items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
-    yield postgres_url
-    get_engine().dispose()
-    get_settings.cache_clear()
+def database_settings(postgres_url: str, local_stripe: LocalStripe) -> dict[str, str]:
+    """`database` with Stripe on, at the local server."""
+    return stripe_env(postgres_url, local_stripe.url)
 
 
 def client_page(deal: Deal) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -13,15 +12,9 @@ import pytest
 from jtbd_app.adapters.payments_stripe import StripeGateway
 from jtbd_app.services.ports import PaymentFailed, PaymentStart
 from tests.support.app_server import free_port
-from tests.support.localstripe_server import SECRET_KEY, LocalStripe, run_localstripe
+from tests.support.localstripe_server import SECRET_KEY, LocalStripe
 
 VISA = "4242 4242 4242 4242"
-
-
-@pytest.fixture(scope="module")
-def stripe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStripe]:
-    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
-        yield server
 
 
 @pytest.fixture

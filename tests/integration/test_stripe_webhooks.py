@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 from starlette.testclient import TestClient
 
 from jtbd_app.adapters.payments_stripe import StripeGateway
@@ -26,22 +26,16 @@ from jtbd_app.models import Contract, JournalEntry, Payment, WebhookEvent
 from jtbd_app.services.contracts import funding, payment_events, webhooks
 from jtbd_app.services.ports import GatewayEvent
 from tests.support.api_server import serve_api
-from tests.support.contracts import Deal
 from tests.support.localstripe_server import SECRET_KEY, WEBHOOK_SECRET, run_localstripe, stripe_signature
-from tests.support.stripe_contracts import a_contract_awaiting_funding, stripe_env
+from tests.support.stripe_contracts import a_contract_awaiting_funding, pending_stripe_payment, stripe_env
 
 ROUTE = "/api/stripe/webhook"
 
 
 @pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> Iterator[str]:
-    for name, value in stripe_env(postgres_url).items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
-    yield postgres_url
-    get_engine().dispose()
-    get_settings.cache_clear()
+def database_settings(postgres_url: str) -> dict[str, str]:
+    """`database` with Stripe's settings (each test that calls Stripe starts its own localstripe)."""
+    return stripe_env(postgres_url)
 
 
 @pytest.fixture
@@ -81,24 +75,6 @@ def intent_succeeded(event_id: str, intent_id: str, amount_minor: int) -> bytes:
     }
     event = {"id": event_id, "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}}
     return json.dumps(event).encode()
-
-
-def pending_stripe_payment(deal: Deal, intent_id: str) -> int:
-    """The row fund_contract leaves while the browser confirms the PaymentIntent; returns the amount."""
-    contract = deal.load()
-    assert contract.id is not None
-    with session_scope() as session:
-        session.add(
-            Payment(
-                contract_id=contract.id,
-                payer_id=deal.client.user_id,
-                gateway="stripe",
-                amount_minor=contract.amount_minor,
-                currency=contract.currency,
-                external_id=intent_id,
-            )
-        )
-    return contract.amount_minor
 
 
 def deliver(client: TestClient, payload: bytes, signature: str | None = None) -> Any:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.support.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
@@ -37,6 +37,10 @@ class AppServer:
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def database_env(self) -> dict[str, str]:
+        """The settings that put another process (a test's own services) on this app's database."""
+        return {key: self.env[key] for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL")}
 
     def log_tail(self, lines: int = 60) -> str:
         try:
@@ -132,10 +136,4 @@ def _stop_process(server: AppServer) -> None:
     proc = server.process
     if proc is None or proc.poll() is not None:
         return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    stop_process_group(proc, grace=20)

@@ -10,10 +10,13 @@ from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import User
-from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.viewer import Viewer
 from tests.support.browser import sign_in, unique_username
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
+from tests.support.contractors import ContractorProfile, fill_profile
+from tests.support.contracts import Deal, agreed_contract, deliver, fund
+from tests.support.members import sign_up
+from tests.support.viewers import viewer_of
 
 PASSWORD = "contract-journey-pw-1"
 BANNER = "Test money: the sandbox gateway is on; no real card is charged and no real money moves."
@@ -30,21 +33,17 @@ class Member:
         return viewer_of(self.user)
 
 
-def new_member(prefix: str, name: str) -> Member:
-    """A member signed up through the service (the app's own database must be this process's, see `app_database`)."""
+def new_member(prefix: str, name: str, profile: ContractorProfile | None = None) -> Member:
+    """A member signed up through the service (the app's own database must be this process's, see `app_database`),
+    with the contractor profile `profile` describes if one is given."""
     username = unique_username(prefix)
     display = f"{name} {username[-4:]}"
     with session_scope() as session:
         current = terms.current_terms(session)
         assert current is not None
-        user = membership.sign_up(
-            session,
-            email=f"{username}@example.com",
-            username=username,
-            display_name=display,
-            password=PASSWORD,
-            accepted_terms_version=current.version,
-        )
+        user = sign_up(session, username, display_name=display, password=PASSWORD, terms_version=current.version)
+        if profile is not None:
+            fill_profile(session, user, profile)
     return Member(user, username, display)
 
 

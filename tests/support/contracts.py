@@ -12,23 +12,19 @@ from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
-from jtbd_app.models import Bid, Contract, Profile, User, utcnow
-from jtbd_app.services.contracts import deliveries, funding, lifecycle
+from jtbd_app.domain.contract_rules import Split
+from jtbd_app.models import Bid, Contract, User, utcnow
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import deliveries, funding, jobs, lifecycle
 from jtbd_app.services.marketplace import bids
+from jtbd_app.services.ports import PaymentGateway
+from jtbd_app.services.scheduler import JobHandler
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
+from tests.support.viewers import viewer_of
 
 TEST_CARD = "4242 4242 4242 4242"
 T = TypeVar("T")
-
-
-def viewer_of(user: User) -> Viewer:
-    """The member as the services see them, named as their profile names them."""
-    assert user.id is not None
-    with session_scope() as session:
-        profile = session.get(Profile, user.id)
-    name = profile.display_name if profile is not None else user.username.title()
-    return Viewer(user.id, user.username, name, user.role, user.status)
 
 
 @dataclass
@@ -44,10 +40,16 @@ class Deal:
             return contract
 
 
-def agreed_contract(
-    client: User, contractor: User, *, price: str = "100", days: int = 5, currency: str = "USD"
+def hired(
+    client: User,
+    contractor: User,
+    *,
+    price: str = "100",
+    days: int = 5,
+    currency: str = "USD",
+    message: str = "I can do it well.",
 ) -> Deal:
-    """A bid accepted and the contract accepted by both: awaiting funding."""
+    """The contractor's bid on a new listing of the client's, accepted: a contract neither has accepted yet."""
     listing = make_listing(client, currency=currency)
     c, k = viewer_of(client), viewer_of(contractor)
     with session_scope() as session:
@@ -55,14 +57,22 @@ def agreed_contract(
             session,
             viewer=k,
             listing_id=listing.id,
-            values={"amount": price, "message": "I can do it well.", "delivery_days": str(days)},
+            values={"amount": price, "message": message, "delivery_days": str(days)},
         )
     with session_scope() as session:
         contract_id = bids.accept_bid(session, viewer=c, bid_id=bid_id)
-    for who in (c, k):
-        with session_scope() as session:
-            lifecycle.accept_terms(session, viewer=who, contract_id=contract_id, version=1)
     return Deal(contract_id, c, k)
+
+
+def agreed_contract(
+    client: User, contractor: User, *, price: str = "100", days: int = 5, currency: str = "USD"
+) -> Deal:
+    """A bid accepted and the contract accepted by both: awaiting funding."""
+    deal = hired(client, contractor, price=price, days=days, currency=currency)
+    for who in (deal.client, deal.contractor):
+        with session_scope() as session:
+            lifecycle.accept_terms(session, viewer=who, contract_id=deal.contract_id, version=1)
+    return deal
 
 
 def run_now(work: Coroutine[Any, Any, T]) -> T:
@@ -75,8 +85,9 @@ def run_now(work: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, work).result()
 
 
-def fund(deal: Deal, gateway: SandboxGateway | None = None, card: str = TEST_CARD) -> None:
-    run_now(
+def fund(deal: Deal, gateway: PaymentGateway | None = None, card: str = TEST_CARD) -> funding.FundingOutcome:
+    """The client pays (the sandbox unless another gateway is given) with a test card, as the contract page does."""
+    return run_now(
         funding.fund_contract(
             session_factory=session_scope,
             gateway=gateway or SandboxGateway(),
@@ -87,11 +98,25 @@ def fund(deal: Deal, gateway: SandboxGateway | None = None, card: str = TEST_CAR
     )
 
 
+def run_jobs(gateway: object, *, now: datetime | None = None, handlers: dict[str, JobHandler] | None = None) -> int:
+    """The scheduler's worker, once: runs the jobs due by `now` (the contract jobs, unless `handlers` are given) with
+    this payment gateway; returns how many ran to completion."""
+    return run_now(
+        scheduler.run_due_jobs(session_scope, handlers=handlers or jobs.HANDLERS, ports={"gateway": gateway}, now=now)
+    )
+
+
 def deliver(deal: Deal, message: str = "Here is the work.") -> int:
     with session_scope() as session:
         return deliveries.submit_delivery(
             session, viewer=deal.contractor, contract_id=deal.contract_id, message=message
         )
+
+
+def approve(deal: Deal) -> Split:
+    """The client approves the delivery: the escrow is released."""
+    with session_scope() as session:
+        return deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
 
 
 def make_contract(client: User, contractor: User, *, title: str = "Build a landing page", **fields: Any) -> Contract:

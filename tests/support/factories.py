@@ -1,4 +1,5 @@
-"""Rows for tests that need marketplace data to exist, without walking through the wizard each time."""
+"""Marketplace data for tests: listings as rows, without walking through the wizard each time, and a market of
+members bidding through the service."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Listing, ListingSkill, Skill, User, utcnow
+from jtbd_app.services.marketplace import bids
+from jtbd_app.services.viewer import Viewer
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
+
+OFFER = {"amount": "450.50", "message": "I have built twenty of these.", "delivery_days": "7"}
 
 
 def skill_id(session: Session, name: str) -> int:
@@ -46,3 +53,17 @@ def make_listing(owner: User, *, skills: tuple[str, ...] = ("python",), **fields
         for position, name in enumerate(skills):
             session.add(ListingSkill(listing_id=listing.id, skill_id=skill_id(session, name), position=position))
         return listing
+
+
+def setup_market() -> tuple[Viewer, Viewer, Viewer, int]:
+    """Ann's open listing, and Bob and Cat who may bid on it: their viewers and the listing's id."""
+    owner, bob, cat = (make_user(n) for n in ("ann", "bob", "cat"))
+    listing = make_listing(owner, problem_id=7, micro_task_id=3)
+    assert listing.id is not None
+    return viewer_of(owner), viewer_of(bob), viewer_of(cat), listing.id
+
+
+def bid(who: Viewer, listing_id: int, **changes: str) -> int:
+    """`who` bids on the listing through the service: the `OFFER`, with `changes`."""
+    with session_scope() as s:
+        return bids.place_bid(s, viewer=who, listing_id=listing_id, values={**OFFER, **changes})

@@ -11,8 +11,6 @@ import contextlib
 import hashlib
 import hmac
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ from typing import Any
 import httpx
 
 from tests.support.app_server import ROOT, free_port
+from tests.support.processes import stop_process_group
 
 SECRET_KEY = "sk_test_localstripe_0123456789"
 PUBLISHABLE_KEY = "pk_test_localstripe_0123456789"
@@ -110,13 +109,7 @@ def run_localstripe(folder: Path) -> Iterator[LocalStripe]:
         _wait_until_up(server)
         yield server
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process_group(process)
 
 
 def _wait_until_up(server: LocalStripe, timeout: float = 20) -> None:

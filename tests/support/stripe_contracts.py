@@ -10,32 +10,29 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from jtbd_app.config import _normalise_db_url, get_settings
+from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment
-from jtbd_app.services import scheduler
-from jtbd_app.services.accounts import membership, terms
-from jtbd_app.services.contracts import deliveries, funding, jobs, payouts
+from jtbd_app.services.accounts import terms
+from jtbd_app.services.contracts import payouts
 from jtbd_app.services.ports import PaymentGateway
-from tests.support.app_server import TEST_SECRET
-from tests.support.contracts import Deal, agreed_contract, deliver
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, run_jobs
+from tests.support.database import database_env
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+from tests.support.members import sign_up
 
 VISA = "4242 4242 4242 4242"
 
 
 def stripe_env(database_url: str, api_base: str = "") -> dict[str, str]:
     """Settings for the app with Stripe (at `api_base`, a localstripe) on the given database."""
-    return {
-        "DATABASE_URL": _normalise_db_url(database_url),
-        "JTBD_ENV": "test",
-        "SECRET_KEY": TEST_SECRET,
-        "REDIS_URL": "",
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": api_base,
-    }
+    return database_env(
+        database_url,
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=api_base,
+    )
 
 
 @contextlib.contextmanager
@@ -61,30 +58,31 @@ def a_contract_awaiting_funding(price: str = "100") -> Deal:
     members = []
     for name in ("carol", "ken"):
         with session_scope() as session:
-            members.append(
-                membership.sign_up(
-                    session,
-                    email=f"{name}@example.com",
-                    username=name,
-                    display_name=name.title(),
-                    password="correct-horse-battery",
-                    accepted_terms_version=1,
-                )
-            )
+            members.append(sign_up(session, name))
     return agreed_contract(*members, price=price)
+
+
+def pending_stripe_payment(deal: Deal, external_id: str = "pi_1") -> int:
+    """The client started paying with Stripe: the pending payment `fund_contract` leaves while the browser confirms
+    the PaymentIntent `external_id`, for the webhook to settle; returns its amount."""
+    contract = deal.load()
+    with session_scope() as session:
+        session.add(
+            Payment(
+                contract_id=deal.contract_id,
+                payer_id=deal.client.user_id,
+                gateway="stripe",
+                amount_minor=contract.amount_minor,
+                currency=contract.currency,
+                external_id=external_id,
+            )
+        )
+    return contract.amount_minor
 
 
 def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Payment:
     """The client pays with a test card (confirmed on the server); returns the payment that funded the escrow."""
-    outcome = asyncio.run(
-        funding.fund_contract(
-            session_factory=session_scope,
-            gateway=gateway,
-            viewer=deal.client,
-            contract_id=deal.contract_id,
-            test_card=card,
-        )
-    )
+    outcome = fund(deal, gateway, card)
     with session_scope() as session:
         payment = session.get(Payment, outcome.payment_id)
         assert payment is not None
@@ -94,8 +92,7 @@ def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Pay
 def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     """Delivered, approved, the contractor onboarded through the account link, and the payout job run."""
     deliver(deal)
-    with session_scope() as session:
-        deliveries.approve_delivery(session, viewer=deal.client, contract_id=deal.contract_id)
+    approve(deal)
     link = asyncio.run(
         payouts.start_onboarding(
             session_factory=session_scope,
@@ -107,4 +104,4 @@ def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     )
     assert httpx.get(link, follow_redirects=False).status_code == 302  # localstripe's stand-in for Stripe's form
     asyncio.run(payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=deal.contractor))
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
+    run_jobs(gateway)

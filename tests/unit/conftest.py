@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
-from jtbd_app.models import User, utcnow
-from jtbd_app.services.accounts import membership, passwords, sign_in, terms
-from tests.support.app_server import TEST_SECRET
+from jtbd_app.services.accounts import passwords, terms
+from tests.support.contracts import Deal, agreed_contract
+from tests.support.database import database_env, use_database
+from tests.support.members import make_user
 
 # Hashing at full argon2 cost in every test would make the tier slow; production parameters are tested once.
 FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -21,20 +22,13 @@ FAST_HASH = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 @pytest.fixture(autouse=True)
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'unit.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JTBD_ENV", "test")
-    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("REDIS_URL", "")
-    monkeypatch.setenv("PRIVATE_FILES_DIR", str(tmp_path / "private"))
     monkeypatch.setattr(passwords, "_hasher", lambda: FAST_HASH)
     passwords._dummy_hash.cache_clear()
-    get_settings.cache_clear()
-    SQLModel.metadata.create_all(get_engine())
-    with session_scope() as session:
-        terms.publish_terms(session, title="Terms", body="Be nice.\n\nLiability: limited.")
-    yield url
-    get_engine().dispose()
-    get_settings.cache_clear()
+    env = database_env(url, PRIVATE_FILES_DIR=str(tmp_path / "private"))
+    with use_database(monkeypatch, env, create_tables=True):
+        with session_scope() as session:
+            terms.publish_terms(session, title="Terms", body="Be nice.\n\nLiability: limited.")
+        yield url
     passwords._dummy_hash.cache_clear()
 
 
@@ -45,33 +39,14 @@ def db() -> Iterator[Session]:
         session.commit()
 
 
-def make_user(
-    username: str,
-    *,
-    role: str = "user",
-    status: str = "active",
-    password: str = "correct-horse-battery",
-    email_verified: bool = True,
-) -> User:
-    """A member with a profile, created through the sign-up service."""
-    with session_scope() as session:
-        user = membership.sign_up(
-            session,
-            email=f"{username}@example.com",
-            username=username,
-            display_name=username.title(),
-            password=password,
-            accepted_terms_version=1,
-        )
-        user.role, user.status = role, status
-        user.email_verified_at = utcnow() if email_verified else None
-        if status == "suspended":
-            user.suspended_reason = "Spam."
-        session.add(user)
-    return user
+@pytest.fixture
+def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mail server in the settings, whatever the machine's environment says."""
+    monkeypatch.setenv("SMTP_HOST", "")
+    get_settings.cache_clear()
 
 
-def session_token(user: User) -> str:
-    assert user.id is not None
-    with session_scope() as session:
-        return sign_in.open_session(session, user_id=user.id, ip="127.0.0.1", user_agent="pytest", session_days=30)
+@pytest.fixture
+def deal() -> Deal:
+    """Carol hired Ken for $100.00 and both accepted the contract: it awaits funding."""
+    return agreed_contract(make_user("carol"), make_user("ken"), price="100")

@@ -9,7 +9,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.models import AuthSession, User
 from jtbd_app.services.accounts import membership, security
 from jtbd_app.services.viewer import viewer_from_token
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def test_a_member_sees_only_their_own_open_sessions_with_the_current_one_marked(db: Session) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from jtbd_app.domain.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginGrant, LoginThrottle, Profile, TermsAcceptance, User, utcnow
 from jtbd_app.services.accounts import membership, passwords
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 POLICY = membership.ThrottlePolicy(max_failures=3, window_seconds=900, lock_seconds=30)
 GOOD = dict(

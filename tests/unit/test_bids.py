@@ -9,24 +9,8 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Bid, Contract, Listing, Notification
 from jtbd_app.services.marketplace import bids
-from jtbd_app.services.viewer import Viewer
-from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-from tests.unit.test_listings import viewer_of
-
-OFFER = {"amount": "450.50", "message": "I have built twenty of these.", "delivery_days": "7"}
-
-
-def setup_market() -> tuple[Viewer, Viewer, Viewer, int]:
-    owner, bob, cat = (make_user(n) for n in ("ann", "bob", "cat"))
-    listing = make_listing(owner, problem_id=7, micro_task_id=3)
-    assert listing.id is not None
-    return viewer_of(owner), viewer_of(bob), viewer_of(cat), listing.id
-
-
-def bid(who: Viewer, listing_id: int, **changes: str) -> int:
-    with session_scope() as s:
-        return bids.place_bid(s, viewer=who, listing_id=listing_id, values={**OFFER, **changes})
+from tests.support.factories import OFFER, bid, make_listing, setup_market
+from tests.support.members import make_user
 
 
 def notes(db: Session, kind: str) -> list[int]:

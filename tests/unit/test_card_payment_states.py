@@ -15,8 +15,8 @@ from jtbd_app.state.contracts import ContractState
 from tests.support.contracts import Deal, agreed_contract, fund
 from tests.support.handlers import call, state_for
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+from tests.support.members import make_user, session_token
 from tests.support.stripe_contracts import stripe_mode
-from tests.unit.conftest import make_user, session_token
 
 
 def client_page(db: Session) -> tuple[Deal, Any]:

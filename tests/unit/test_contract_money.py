@@ -12,29 +12,18 @@ from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, Posting, Profile, ScheduledJob, utcnow
-from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import cancellation, deliveries, jobs, lifecycle
+from jtbd_app.services.contracts import cancellation, deliveries, lifecycle
 from jtbd_app.services.ledger import journal
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
-from tests.unit.conftest import make_user
+from tests.support.contracts import Deal, agreed_contract, deliver, fund, hired, run_jobs
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 GATEWAY = SandboxGateway()
-
-
-@pytest.fixture
-def deal() -> Deal:
-    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
 
 
 def balances(db: Session) -> dict[str, int]:
     db.expire_all()
     return {a.code: a.balance_minor for a in db.exec(select(LedgerAccount)).all()}
-
-
-def run_jobs(now: object = None) -> int:
-    return asyncio.run(
-        scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": GATEWAY}, now=now)  # type: ignore[arg-type]
-    )
 
 
 def test_accepting_a_bid_writes_the_contract_document_both_parties_must_accept(db: Session) -> None:
@@ -48,22 +37,9 @@ def test_accepting_a_bid_writes_the_contract_document_both_parties_must_accept(d
 
 
 def test_funding_waits_for_both_acceptances(db: Session) -> None:
-    carol, ken = make_user("carol"), make_user("ken")
-    from jtbd_app.services.marketplace import bids
-    from tests.support.factories import make_listing
-
-    listing = make_listing(carol)
-    with session_scope() as s:
-        bid_id = bids.place_bid(
-            s,
-            viewer=viewer_of(ken),
-            listing_id=listing.id,
-            values={"amount": "50", "message": "I can do it well.", "delivery_days": "3"},
-        )
-    with session_scope() as s:
-        contract_id = bids.accept_bid(s, viewer=viewer_of(carol), bid_id=bid_id)
+    deal = hired(make_user("carol"), make_user("ken"), price="50", days=3)
     with pytest.raises(ValidationFailed, match="Both parties must accept"):
-        fund(Deal(contract_id, viewer_of(carol), viewer_of(ken)))
+        fund(deal)
     assert balances(db) == {}
 
 
@@ -87,7 +63,7 @@ def test_approval_releases_price_minus_fee_and_pays_out_in_the_sandbox(deal: Dea
         split = deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
     assert (split.payee_minor, split.fee_minor) == (9_000, 1_000)
     assert balances(db)[f"payable:user:{deal.contractor.user_id}:USD"] == 9_000
-    assert run_jobs() >= 1  # the payout job
+    assert run_jobs(GATEWAY) >= 1  # the payout job
     got = balances(db)
     assert got[f"escrow:contract:{deal.contract_id}:USD"] == 0
     assert got[f"payable:user:{deal.contractor.user_id}:USD"] == 0
@@ -142,10 +118,10 @@ def test_silence_releases_the_escrow_after_the_auto_release_days_with_a_reminder
     deliver(deal)
     delivered_at = deal.load().delivered_at
     assert delivered_at is not None
-    run_jobs(now=delivered_at + timedelta(days=6, hours=1))
+    run_jobs(GATEWAY, now=delivered_at + timedelta(days=6, hours=1))
     assert deal.load().status == "delivered"
     assert any("Tomorrow the escrow" in n for n in _titles(db, deal.client.user_id))
-    run_jobs(now=delivered_at + timedelta(days=7, minutes=1))
+    run_jobs(GATEWAY, now=delivered_at + timedelta(days=7, minutes=1))
     assert deal.load().status == "completed"
     assert len(db.exec(select(JournalEntry).where(JournalEntry.kind == "release")).all()) == 1
 
@@ -157,7 +133,7 @@ def test_a_revision_request_stops_the_pending_auto_release(deal: Deal) -> None:
     assert delivered_at is not None
     with session_scope() as s:
         deliveries.request_revision(s, viewer=deal.client, contract_id=deal.contract_id, reason="Fix the footer.")
-    run_jobs(now=delivered_at + timedelta(days=8))
+    run_jobs(GATEWAY, now=delivered_at + timedelta(days=8))
     assert deal.load().status == "revision_requested"
 
 
@@ -183,7 +159,7 @@ def test_cancel_by_agreement_refunds_the_client(deal: Deal, db: Session) -> None
 def test_an_unfunded_contract_expires_and_can_then_not_be_funded(deal: Deal, db: Session) -> None:
     expires = deal.load().funding_expires_at
     assert expires is not None
-    run_jobs(now=expires + timedelta(minutes=1))
+    run_jobs(GATEWAY, now=expires + timedelta(minutes=1))
     assert deal.load().status == "expired"
     with pytest.raises(ValidationFailed):
         fund(deal)
@@ -268,7 +244,7 @@ def test_when_nothing_is_delivered_by_the_due_date_the_client_alone_may_cancel_f
         )
     due = deal.load().due_at
     assert due is not None
-    run_jobs(now=due + timedelta(minutes=1))
+    run_jobs(GATEWAY, now=due + timedelta(minutes=1))
     assert any("overdue" in t for t in _titles(db, deal.contractor.user_id))
     with session_scope() as s:  # the due date is now in the past
         contract = s.get(Contract, deal.contract_id)

@@ -13,25 +13,14 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn
 from jtbd_app.models import Bid, Payout
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
 from jtbd_app.services.contracts.delivery_files import IncomingFile
-from jtbd_app.services.marketplace import bids
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, viewer_of
-from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-
-
-@pytest.fixture
-def deal() -> Deal:
-    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def detail(deal: Deal, who: object) -> contract_view.ContractDetail:
     with session_scope() as s:
         return contract_view.contract_detail(s, viewer=who, contract_id=deal.contract_id, test_money=True)  # type: ignore[arg-type]
-
-
-def approve(deal: Deal) -> None:
-    with session_scope() as s:
-        deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
 
 
 def pay_out(deal: Deal) -> None:
@@ -97,18 +86,7 @@ def test_a_stranger_or_visitor_learns_nothing(deal: Deal) -> None:
 
 
 def test_each_party_is_asked_to_accept_until_they_have(db: Session) -> None:
-    carol, ken = make_user("carol"), make_user("ken")
-    listing = make_listing(carol)
-    with session_scope() as s:
-        bid_id = bids.place_bid(
-            s,
-            viewer=viewer_of(ken),
-            listing_id=listing.id,
-            values={"amount": "50", "message": "I can do it well.", "delivery_days": "3"},
-        )
-    with session_scope() as s:
-        contract_id = bids.accept_bid(s, viewer=viewer_of(carol), bid_id=bid_id)
-    deal = Deal(contract_id, viewer_of(carol), viewer_of(ken))
+    deal = hired(make_user("carol"), make_user("ken"), price="50", days=3)
     shown = detail(deal, deal.client)
     assert shown.actions.accept_terms and not shown.actions.fund and shown.funding_deadline
     assert [a.accepted for a in shown.acceptances] == [False, False]

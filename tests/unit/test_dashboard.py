@@ -6,10 +6,9 @@ from sqlmodel import Session
 
 from jtbd_app.db import session_scope
 from jtbd_app.services.marketplace import bids, dashboard_view
-from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-from tests.unit.test_bids import OFFER
-from tests.unit.test_listings import viewer_of
+from tests.support.factories import OFFER, make_listing
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def test_a_member_sees_their_listings_drafts_bids_and_contracts(db: Session) -> None:

@@ -18,7 +18,7 @@ from jtbd_app.state.auth import SignupState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
 from tests.support.handlers import app_handlers, call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 from tests.unit.handler_cases import UI_ONLY, collect
 
 # Handlers anyone may call: they read public data or the caller's own sign-in, or change nothing stored.

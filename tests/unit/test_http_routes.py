@@ -9,7 +9,7 @@ from jtbd_app.api.app import create_api
 from jtbd_app.api.http import cookie_value, safe_next
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def client() -> TestClient:

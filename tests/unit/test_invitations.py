@@ -8,17 +8,12 @@ import pytest
 from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.models import Bid, Invitation, Notification, User
+from jtbd_app.models import Bid, Invitation, Notification
 from jtbd_app.services.marketplace import invitations
-from jtbd_app.services.viewer import Viewer, viewer_from_token
+from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user, session_token
-
-
-def viewer_of(db: Session, user: User) -> Viewer:
-    viewer = viewer_from_token(db, session_token(user))
-    assert viewer is not None
-    return viewer
+from tests.support.members import make_user
+from tests.support.viewers import signed_in_viewer
 
 
 @pytest.fixture
@@ -29,11 +24,11 @@ def people(db: Session) -> dict[str, Any]:
     contractor = make_user("carl")
     bystander = make_user("bea")
     return {
-        "client": viewer_of(db, client),
+        "client": signed_in_viewer(client, db),
         "listing": listing.id,
         "contractor_user": contractor,
-        "contractor": viewer_of(db, contractor),
-        "bystander": viewer_of(db, bystander),
+        "contractor": signed_in_viewer(contractor, db),
+        "bystander": signed_in_viewer(bystander, db),
         "client_user": client,
     }
 

@@ -10,10 +10,9 @@ from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Notification, Profile, Question
 from jtbd_app.services.accounts.profiles import set_skills
 from jtbd_app.services.marketplace import listing_view, questions
-from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-from tests.unit.test_bids import bid, setup_market
-from tests.unit.test_listings import viewer_of
+from tests.support.factories import bid, make_listing, setup_market
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def detail(viewer: object, listing_id: object) -> listing_view.ListingDetail:

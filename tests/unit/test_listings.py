@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.models import Bid, Listing, Notification, User
+from jtbd_app.models import Bid, Listing, Notification
 from jtbd_app.services.marketplace import bids, listings
 from jtbd_app.services.viewer import Viewer
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
 STEP1: dict[str, object] = {
@@ -22,11 +23,6 @@ STEP1: dict[str, object] = {
 }
 STEP2: dict[str, object] = {"skills": ["CSS", "html"]}
 STEP3: dict[str, object] = {"budget": "250", "currency": "USD", "deadline": SOON, "remote": True, "location": ""}
-
-
-def viewer_of(user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(user.id, user.username, user.username.title(), user.role, user.status)
 
 
 def new_draft(owner: Viewer, **prefill: object) -> int:

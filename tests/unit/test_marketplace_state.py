@@ -11,7 +11,7 @@ from sqlmodel import Session
 from jtbd_app.state.marketplace import MarketplaceState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def _load(url: str, token: str | None = None) -> Any:

@@ -14,8 +14,9 @@ from jtbd_app.models import Bid, Contract, MessageThread, ThreadRead, User
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-from tests.unit.messaging_support import Deal, make_deal, place_bid, send, viewer_named, viewer_of
+from tests.support.members import make_user
+from tests.support.messaging import Deal, make_deal, place_bid, send
+from tests.support.viewers import signed_in_viewer, viewer_named
 
 
 def view(viewer: Viewer | None, thread_id: object, **kw: Any) -> message_view.ThreadView:
@@ -105,10 +106,10 @@ def test_a_third_member_and_anonymous_visitors_cannot_read_a_thread(db: Session)
     send(deal.owner_viewer, deal.thread_id, "private")
 
     with pytest.raises(PermissionDenied, match="private"):
-        view(viewer_of(make_user("mallory")), deal.thread_id)
+        view(signed_in_viewer(make_user("mallory")), deal.thread_id)
     with pytest.raises(NotSignedIn):
         view(None, deal.thread_id)
-    eve = viewer_of(make_user("eve"))
+    eve = signed_in_viewer(make_user("eve"))
     with pytest.raises(PermissionDenied), session_scope() as s:
         message_view.messages_since(s, viewer=eve, thread_id=deal.thread_id, after_id=0)
 
@@ -132,7 +133,7 @@ def test_malformed_before_ids_are_not_found(db: Session, before_id: object) -> N
 def test_an_admin_reads_any_thread_read_only_without_marking_it_read(db: Session) -> None:
     deal = make_deal()
     send(deal.owner_viewer, deal.thread_id, "for the record")
-    admin = viewer_of(make_user("boss", role="admin"))
+    admin = signed_in_viewer(make_user("boss", role="admin"))
 
     seen = view(admin, deal.thread_id)
     with session_scope() as s:
@@ -154,7 +155,7 @@ def test_a_suspended_party_can_still_read_but_not_send(db: Session) -> None:
         assert bidder is not None
         bidder.status = "suspended"
 
-    seen = view(viewer_of(deal.bidder), deal.thread_id)
+    seen = view(signed_in_viewer(deal.bidder), deal.thread_id)
 
     assert [m.body for m in seen.messages] == ["hello"] and not seen.can_send and not seen.read_only
 
@@ -213,7 +214,7 @@ def test_threads_without_messages_are_not_listed_and_others_threads_never_are(db
 
     assert threads(deal.owner_viewer).threads == []
     assert threads(deal.bidder_viewer).total == 0
-    assert threads(viewer_of(make_user("nobody"))).threads == []
+    assert threads(signed_in_viewer(make_user("nobody"))).threads == []
 
 
 def test_the_list_paginates_and_clamps_hostile_page_numbers(db: Session) -> None:

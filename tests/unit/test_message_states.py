@@ -12,8 +12,8 @@ from jtbd_app.models import Message
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
-from tests.unit.messaging_support import make_deal, send
+from tests.support.members import make_user, session_token
+from tests.support.messaging import make_deal, send
 
 
 def _thread_state(token: str, thread_id: int) -> Any:

@@ -14,8 +14,9 @@ from jtbd_app.models import Message, MessageThread, Notification, ThreadRead
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user
-from tests.unit.messaging_support import count_rows, invite, make_deal, place_bid, send, viewer_of
+from tests.support.members import make_user
+from tests.support.messaging import count_rows, invite, make_deal, place_bid, send
+from tests.support.viewers import signed_in_viewer
 
 
 def open_thread(viewer: Viewer | None, listing_id: object, with_username: object) -> int:
@@ -50,7 +51,7 @@ def test_a_bid_of_any_status_lets_the_two_talk(db: Session, status: str) -> None
     listing = make_listing(owner)
     place_bid(listing, bidder, status=status)
 
-    assert open_thread(viewer_of(bidder), listing.id, None) > 0
+    assert open_thread(signed_in_viewer(bidder), listing.id, None) > 0
 
 
 def test_an_invitee_without_a_bid_can_talk_with_the_owner(db: Session) -> None:
@@ -58,9 +59,9 @@ def test_an_invitee_without_a_bid_can_talk_with_the_owner(db: Session) -> None:
     listing = make_listing(owner)
     invite(listing, guest)
 
-    from_owner = open_thread(viewer_of(owner), listing.id, "ivy")
+    from_owner = open_thread(signed_in_viewer(owner), listing.id, "ivy")
 
-    assert open_thread(viewer_of(guest), listing.id, None) == from_owner
+    assert open_thread(signed_in_viewer(guest), listing.id, None) == from_owner
 
 
 def test_owner_cannot_open_a_thread_with_a_member_who_has_no_bid_or_invitation(db: Session) -> None:
@@ -69,17 +70,17 @@ def test_owner_cannot_open_a_thread_with_a_member_who_has_no_bid_or_invitation(d
     listing = make_listing(owner)
 
     with pytest.raises(NotFound):
-        open_thread(viewer_of(owner), listing.id, "stranger")
+        open_thread(signed_in_viewer(owner), listing.id, "stranger")
     with pytest.raises(NotFound):
-        open_thread(viewer_of(owner), listing.id, "nobody-here")
+        open_thread(signed_in_viewer(owner), listing.id, "nobody-here")
     with pytest.raises(NotFound):
-        open_thread(viewer_of(owner), listing.id, None)
+        open_thread(signed_in_viewer(owner), listing.id, None)
     assert count_rows(db, MessageThread) == 0
 
 
 def test_a_member_without_a_bid_or_invitation_cannot_open_a_thread(db: Session) -> None:
     deal = make_deal()
-    third = viewer_of(make_user("mallory"))
+    third = signed_in_viewer(make_user("mallory"))
 
     with pytest.raises(PermissionDenied):
         open_thread(third, deal.listing.id, None)
@@ -106,7 +107,7 @@ def test_nobody_threads_with_themselves(db: Session) -> None:
     place_bid(listing, owner)  # even if a bid of the owner existed
 
     with pytest.raises(PermissionDenied, match="yourself"):
-        open_thread(viewer_of(owner), listing.id, "olive")
+        open_thread(signed_in_viewer(owner), listing.id, "olive")
     assert count_rows(db, MessageThread) == 0
 
 
@@ -118,7 +119,7 @@ def test_anonymous_and_suspended_members_cannot_open_a_thread(db: Session) -> No
     with pytest.raises(NotSignedIn):
         open_thread(None, listing.id, "bruno")
     with pytest.raises(PermissionDenied, match="suspended"):
-        open_thread(viewer_of(bidder), listing.id, None)
+        open_thread(signed_in_viewer(bidder), listing.id, None)
     assert count_rows(db, MessageThread) == 0
 
 
@@ -227,7 +228,7 @@ def test_a_third_member_cannot_send_in_a_thread(db: Session) -> None:
     deal = make_deal()
 
     with pytest.raises(PermissionDenied):
-        send(viewer_of(make_user("mallory")), deal.thread_id, "Hi there")
+        send(signed_in_viewer(make_user("mallory")), deal.thread_id, "Hi there")
     assert count_rows(db, Message) == 0
 
 
@@ -240,7 +241,7 @@ def test_anonymous_and_suspended_parties_cannot_send(db: Session) -> None:
     with pytest.raises(NotSignedIn):
         send(None, deal.thread_id, "Hi")  # type: ignore[arg-type]
     with pytest.raises(PermissionDenied, match="suspended"):
-        send(viewer_of(deal.bidder), deal.thread_id, "Hi")
+        send(signed_in_viewer(deal.bidder), deal.thread_id, "Hi")
     assert count_rows(db, Message) == 0
 
 
@@ -248,7 +249,7 @@ def test_an_admin_who_is_not_a_party_cannot_send(db: Session) -> None:
     deal = make_deal()
 
     with pytest.raises(PermissionDenied, match="not write"):
-        send(viewer_of(make_user("boss", role="admin")), deal.thread_id, "Hi")
+        send(signed_in_viewer(make_user("boss", role="admin")), deal.thread_id, "Hi")
     assert count_rows(db, Message) == 0
 
 

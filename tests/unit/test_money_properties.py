@@ -38,9 +38,10 @@ from jtbd_app.services.contracts import cancellation, deliveries, funding, jobs,
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent
 from jtbd_app.services.viewer import Viewer
-from tests.support.contracts import Deal, agreed_contract, viewer_of
+from tests.support.contracts import Deal, agreed_contract
 from tests.support.gateways import ScriptedGateway
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 settings.register_profile(
     "money",

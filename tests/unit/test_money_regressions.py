@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment, ScheduledJob, utcnow
-from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, jobs, payment_events
+from jtbd_app.services.contracts import funding, payment_events
 from jtbd_app.services.ports import GatewayEvent
-from tests.support.contracts import agreed_contract
+from tests.support.contracts import agreed_contract, fund, run_jobs
 from tests.support.gateways import ScriptedGateway
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contract_alone(db: Session) -> None:
@@ -39,7 +38,7 @@ def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contr
         )
 
     asyncio.run(two_clicks())
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}, now=utcnow()))
+    run_jobs(gateway, now=utcnow())
     returned = db.exec(select(Payment).where(Payment.status == "returned")).one()
     assert returned.external_id is not None
 
@@ -63,10 +62,6 @@ def test_the_refund_webhook_of_a_returned_double_payment_leaves_the_funded_contr
     assert db.exec(select(JournalEntry).where(JournalEntry.kind == "refund")).all() == []
 
 
-def _run_jobs(gateway: ScriptedGateway, now: datetime) -> None:
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}, now=now))
-
-
 @pytest.mark.parametrize("answer", ["payment_intent.payment_failed", "none (the card window was closed)"])
 def test_a_contract_whose_payment_was_being_confirmed_at_the_deadline_expires_once_that_is_over(
     answer: str, db: Session
@@ -75,15 +70,7 @@ def test_a_contract_whose_payment_was_being_confirmed_at_the_deadline_expires_on
     deal = agreed_contract(make_user("carol"), make_user("ken"), price="100")
     gateway = ScriptedGateway()
     gateway.confirm_by_webhook = True
-    started = asyncio.run(
-        funding.fund_contract(
-            session_factory=session_scope,
-            gateway=gateway,
-            viewer=deal.client,
-            contract_id=deal.contract_id,
-            test_card="4242424242424242",
-        )
-    )
+    started = fund(deal, gateway, "4242424242424242")
     assert started.status == "requires_action"
     deadline = deal.load().funding_expires_at
     assert deadline is not None
@@ -95,7 +82,7 @@ def test_a_contract_whose_payment_was_being_confirmed_at_the_deadline_expires_on
     assert external_id is not None
 
     # When the deadline passes while the gateway has not answered yet
-    _run_jobs(gateway, deadline + timedelta(minutes=1))
+    run_jobs(gateway, now=deadline + timedelta(minutes=1))
 
     # Then the contract waits for the gateway's word
     assert deal.load().status == "awaiting_funding"
@@ -106,7 +93,7 @@ def test_a_contract_whose_payment_was_being_confirmed_at_the_deadline_expires_on
             payment_events.HANDLERS[answer](
                 session, GatewayEvent(id="evt_1", kind=answer, object_id=external_id, failure_message="Declined.")
             )
-    _run_jobs(gateway, deadline + timedelta(hours=1))
+    run_jobs(gateway, now=deadline + timedelta(hours=1))
 
     # Then the contract expires after all, and no expiry is left waiting
     assert deal.load().status == "expired"

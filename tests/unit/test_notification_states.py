@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, User
@@ -15,13 +14,10 @@ from jtbd_app.services.messaging import notifications
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
-
-@pytest.fixture(autouse=True)
-def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMTP_HOST", "")
-    get_settings.cache_clear()
+# No mail server: notifications stay in the app unless a test turns mail on.
+pytestmark = pytest.mark.usefixtures("mail_off")
 
 
 def tell(user: User, *titles: str, kind: str = "bid_received") -> None:

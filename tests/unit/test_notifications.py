@@ -13,14 +13,11 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, OutgoingMail, User
 from jtbd_app.services.messaging import notifications
-from jtbd_app.services.viewer import Viewer
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
-
-@pytest.fixture(autouse=True)
-def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMTP_HOST", "")
-    get_settings.cache_clear()
+# No mail server: notifications stay in the app unless a test turns mail on.
+pytestmark = pytest.mark.usefixtures("mail_off")
 
 
 @pytest.fixture
@@ -29,11 +26,6 @@ def mail_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMTP_FROM", "JTBD <no-reply@example.test>")
     monkeypatch.setenv("APP_URL", "https://jtbd.example/")
     get_settings.cache_clear()
-
-
-def viewer_of(user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(user.id, user.username, user.username.title(), user.role, user.status)
 
 
 def tell(user: User, kind: str = "bid_received", title: str = "New bid", **extra: str) -> None:

@@ -16,7 +16,7 @@ from jtbd_app.services.accounts import password_reset, passwords
 from jtbd_app.services.viewer import viewer_from_token
 from jtbd_app.state.password_reset import PasswordResetState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 APP = "https://jtbd.example"
 

@@ -6,7 +6,6 @@ the event-id bookkeeping are tested with the webhook route.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -15,13 +14,12 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import JournalEntry, LedgerAccount, Payment, Payout, PayoutAccount
-from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import deliveries, jobs
+from jtbd_app.services.contracts import deliveries
 from jtbd_app.services.contracts.payment_events import HANDLERS
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent, GatewayResult, PayoutAccountStatus
-from tests.support.contracts import Deal, agreed_contract, deliver
-from tests.unit.conftest import make_user
+from tests.support.contracts import Deal, deliver, run_jobs
+from tests.support.stripe_contracts import pending_stripe_payment
 
 
 class RecordingGateway:
@@ -43,22 +41,6 @@ class RecordingGateway:
         return GatewayResult(f"re_{len(self.refunds)}", "succeeded")
 
 
-def stripe_payment(deal: Deal, external_id: str = "pi_1") -> None:
-    """The client started paying with Stripe: a pending payment the webhook will confirm."""
-    contract = deal.load()
-    with session_scope() as s:
-        s.add(
-            Payment(
-                contract_id=deal.contract_id,
-                payer_id=deal.client.user_id,
-                gateway="stripe",
-                amount_minor=contract.amount_minor,
-                currency=contract.currency,
-                external_id=external_id,
-            )
-        )
-
-
 def event(kind: str, **fields: object) -> str:
     with session_scope() as s:
         return HANDLERS[kind](s, GatewayEvent(id=f"evt_{kind}", kind=kind, **fields))  # type: ignore[arg-type]
@@ -78,13 +60,8 @@ def entries(db: Session, kind: str) -> int:
     return len(db.exec(select(JournalEntry).where(JournalEntry.kind == kind)).all())
 
 
-@pytest.fixture
-def deal() -> Deal:
-    return agreed_contract(make_user("carol"), make_user("ken"), price="100")
-
-
 def test_the_succeeded_webhook_funds_the_escrow_once(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     assert succeeded() == "funded"
     assert succeeded() == "already recorded"
     contract = deal.load()
@@ -92,14 +69,14 @@ def test_the_succeeded_webhook_funds_the_escrow_once(deal: Deal, db: Session) ->
 
 
 def test_a_failed_payment_after_success_does_no_harm(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     succeeded()
     assert event("payment_intent.payment_failed", object_id="pi_1", failure_message="Declined") == "already succeeded"
     assert deal.load().status == "funded"
 
 
 def test_a_failed_payment_leaves_the_contract_waiting_and_tells_the_client(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     assert (
         event("payment_intent.payment_failed", object_id="pi_1", failure_message="Your card was declined.")
         == "payment failed"
@@ -108,11 +85,11 @@ def test_a_failed_payment_leaves_the_contract_waiting_and_tells_the_client(deal:
 
 
 def test_a_wrong_amount_never_funds_the_escrow_and_is_sent_back(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     assert "refund scheduled" in succeeded(amount=5_000)
     assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0
     gateway = RecordingGateway()
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
+    run_jobs(gateway)
     assert gateway.refunds == [f"refund:payment:{db.exec(select(Payment)).one().id}"]
     db.expire_all()
     assert db.exec(select(Payment)).one().status == "returned" and journal.trial_balance(db) == 0
@@ -120,8 +97,8 @@ def test_a_wrong_amount_never_funds_the_escrow_and_is_sent_back(deal: Deal, db: 
 
 
 def test_a_second_payment_for_a_funded_contract_goes_back(deal: Deal, db: Session) -> None:
-    stripe_payment(deal, "pi_1")
-    stripe_payment(deal, "pi_2")
+    pending_stripe_payment(deal, "pi_1")
+    pending_stripe_payment(deal, "pi_2")
     succeeded("pi_1")
     assert "refund scheduled" in succeeded("pi_2")
     assert entries(db, "fund") == 1 and entries(db, "surplus") == 1
@@ -137,7 +114,7 @@ def test_an_event_about_someone_elses_payment_changes_nothing(deal: Deal, db: Se
 
 
 def test_a_refund_made_at_the_gateway_cancels_and_refunds_in_the_ledger_once(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     succeeded()
     for _ in range(2):
         event("charge.refunded", object_id="ch_pi_1", related_id="pi_1", amount_minor=10_000)
@@ -145,7 +122,7 @@ def test_a_refund_made_at_the_gateway_cancels_and_refunds_in_the_ledger_once(dea
 
 
 def test_a_chargeback_freezes_the_escrow_so_nothing_is_released(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     succeeded()
     deliver(deal)
     assert event("charge.dispute.created", object_id="dp_1", charge_id="ch_pi_1", related_id="pi_1") == "escrow frozen"
@@ -154,19 +131,12 @@ def test_a_chargeback_freezes_the_escrow_so_nothing_is_released(deal: Deal, db: 
     with pytest.raises(ValidationFailed), session_scope() as s:
         deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
     assert contract.delivered_at is not None
-    asyncio.run(
-        scheduler.run_due_jobs(
-            session_scope,
-            handlers=jobs.HANDLERS,
-            ports={"gateway": RecordingGateway()},
-            now=contract.delivered_at + timedelta(days=30),
-        )
-    )
+    run_jobs(RecordingGateway(), now=contract.delivered_at + timedelta(days=30))
     assert deal.load().status == "disputed" and entries(db, "release") == 0
 
 
 def _released_stripe_deal(deal: Deal) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     succeeded()
     deliver(deal)
     with session_scope() as s:
@@ -176,13 +146,13 @@ def _released_stripe_deal(deal: Deal) -> None:
 def test_released_money_waits_as_payable_until_the_contractor_can_receive_payouts(deal: Deal, db: Session) -> None:
     _released_stripe_deal(deal)
     gateway = RecordingGateway()
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
+    run_jobs(gateway)
     assert gateway.transfers == [] and db.exec(select(Payout)).one().status == "pending"
     with session_scope() as s:
         s.add(PayoutAccount(user_id=deal.contractor.user_id, gateway="stripe", external_id="acct_1"))
     status = PayoutAccountStatus("acct_1", charges_enabled=True, payouts_enabled=True, details_submitted=True)
     assert event("account.updated", object_id="acct_1", account=status) == "payouts enabled"
-    asyncio.run(scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": gateway}))
+    run_jobs(gateway)
     assert len(gateway.transfers) == 1
     sent = gateway.transfers[0]
     assert sent["destination"] == "acct_1" and sent["amount_minor"] == 9_000 and sent["source_charge_id"] == "ch_pi_1"
@@ -215,7 +185,7 @@ def test_a_transfer_webhook_records_a_payout_whose_answer_was_lost_and_a_reversa
 
 
 def test_an_event_with_no_money_or_an_unknown_currency_is_left_for_an_administrator(deal: Deal, db: Session) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     assert "administrator" in succeeded(amount=0)
     assert "administrator" in event("payment_intent.succeeded", object_id="pi_1", amount_minor=10_000, currency="XYZ")
     assert deal.load().status == "awaiting_funding" and entries(db, "fund") == 0 and entries(db, "surplus") == 0
@@ -224,7 +194,7 @@ def test_an_event_with_no_money_or_an_unknown_currency_is_left_for_an_administra
 def test_a_refund_made_at_the_gateway_after_delivery_freezes_the_escrow_so_nothing_is_paid_out_twice(
     deal: Deal, db: Session
 ) -> None:
-    stripe_payment(deal)
+    pending_stripe_payment(deal)
     succeeded()
     deliver(deal)
     outcome = event("charge.refunded", object_id="ch_pi_1", related_id="pi_1", amount_minor=10_000)
@@ -234,14 +204,7 @@ def test_a_refund_made_at_the_gateway_after_delivery_freezes_the_escrow_so_nothi
     with pytest.raises(ValidationFailed, match="frozen"), session_scope() as s:
         deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
     assert contract.delivered_at is not None
-    asyncio.run(
-        scheduler.run_due_jobs(
-            session_scope,
-            handlers=jobs.HANDLERS,
-            ports={"gateway": RecordingGateway()},
-            now=contract.delivered_at + timedelta(days=30),
-        )
-    )
+    run_jobs(RecordingGateway(), now=contract.delivered_at + timedelta(days=30))
     assert entries(db, "release") == 0 and deal.load().status == "delivered"
 
 

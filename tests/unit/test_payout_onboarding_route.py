@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from jtbd_app.api.app import create_api
 from jtbd_app.models import PayoutAccount
 from jtbd_app.services.viewer import SESSION_COOKIE
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def client(token: str = "") -> TestClient:

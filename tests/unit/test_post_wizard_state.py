@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from jtbd_app.models import Listing
 from jtbd_app.state.post import PostState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def test_a_link_prefills_the_first_step_without_storing_anything(db: Session) -> None:

@@ -19,7 +19,7 @@ from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.profiles import ProfileState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 START = datetime(2025, 1, 1, 9, 0, tzinfo=utcnow().tzinfo)
 

@@ -11,7 +11,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, Vali
 from jtbd_app.domain.skills import MAX_SKILLS
 from jtbd_app.services.accounts import profiles, skill_tags
 from jtbd_app.services.viewer import viewer_from_token
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 CHANGES: dict[str, Any] = {
     "display_name": "Ann Lee",

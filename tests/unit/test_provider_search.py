@@ -22,7 +22,7 @@ from jtbd_app.services.marketplace.providers import (
     search_providers,
 )
 from tests.support.contractors import ContractorProfile, fill_profile
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def contractor(username: str, **spec: Any) -> None:

@@ -14,7 +14,7 @@ from jtbd_app.state.providers import ProvidersState
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def contractor(username: str, *skills: str) -> None:

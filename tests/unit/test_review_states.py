@@ -11,7 +11,7 @@ from jtbd_app.models import Contract, Review, User, utcnow
 from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def page_of(user: User | None, contract: Contract) -> Any:

@@ -17,8 +17,8 @@ from jtbd_app.services.contracts import review_view, reviews
 from jtbd_app.services.contracts.review_view import ReviewPanel
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import make_completed_contract, make_contract
-from tests.unit.conftest import make_user
-from tests.unit.test_listings import viewer_of
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 WINDOW = timedelta(days=14)
 

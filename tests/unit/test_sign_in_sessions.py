@@ -13,7 +13,7 @@ from jtbd_app.services.accounts import sign_in, terms
 from jtbd_app.services.messaging import notifications, session_view
 from jtbd_app.services.tokens import token_hash
 from jtbd_app.services.viewer import viewer_from_token
-from tests.unit.conftest import make_user, session_token
+from tests.support.members import make_user, session_token
 
 
 def redeem(db: Session, grant: str) -> str:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from jtbd_app.domain.errors import NotSignedIn, ValidationFailed
 from jtbd_app.services.accounts import terms
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 
 def test_a_new_version_needs_accepting_again_and_a_stale_one_is_refused(db: Session) -> None:

@@ -23,14 +23,12 @@ from jtbd_app.models import (
     PayoutAccount,
 )
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries
-from jtbd_app.services.marketplace import bids
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
-from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, viewer_of
-from tests.support.factories import make_listing
+from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, hired
 from tests.support.handlers import call, state_for
+from tests.support.members import make_user
 from tests.support.stripe_contracts import stripe_mode
-from tests.unit.conftest import make_user
 
 PUBLIC = {
     "ContractState.setvar": "Reflex built-in; display vars only; every action re-reads the cookie and the route",
@@ -75,17 +73,9 @@ def _load_contract(caller: str | None, db: Session) -> None:
 
 
 def _accept_terms(caller: str | None, db: Session) -> None:
-    client, contractor = make_user("victim"), make_user("worker")
-    listing = make_listing(client)
-    with session_scope() as s:
-        bid_id = bids.place_bid(
-            s,
-            viewer=viewer_of(contractor),
-            listing_id=listing.id,
-            values={"amount": "50", "message": "Hello there.", "delivery_days": "3"},
-        )
-    with session_scope() as s:
-        contract_id = bids.accept_bid(s, viewer=viewer_of(client), bid_id=bid_id)
+    contract_id = hired(
+        make_user("victim"), make_user("worker"), price="50", days=3, message="Hello there."
+    ).contract_id
     state = state_for(ContractState, token=caller, path=f"/contracts/{contract_id}")
     state.detail = contract_view.ContractDetail(id=contract_id, document_version=1)  # a forged var
     call(state, "accept_terms")

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from jtbd_app.state.dashboard import DashboardState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 PUBLIC = {"DashboardState.setvar": "Reflex built-in; display vars only; loading re-reads the cookie"}
 

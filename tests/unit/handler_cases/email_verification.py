@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from jtbd_app.models import OutgoingMail
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 
 PUBLIC = {
     "EmailVerificationState.setvar": "Reflex built-in; display vars only",

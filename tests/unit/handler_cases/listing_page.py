@@ -10,9 +10,9 @@ from jtbd_app.services.marketplace import bids
 from jtbd_app.state.listings import ListingState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 from tests.unit.handler_cases import UI_ONLY
-from tests.unit.test_listings import viewer_of
 
 PUBLIC = {
     "ListingState.setvar": "Reflex built-in; display vars only; every action re-checks the viewer on the server",

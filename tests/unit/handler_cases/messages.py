@@ -10,7 +10,7 @@ from jtbd_app.models import Message, MessageThread, Notification, ThreadRead
 from jtbd_app.services.messaging import message_view
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from tests.support.handlers import call, state_for
-from tests.unit.messaging_support import Deal, make_deal, send
+from tests.support.messaging import Deal, make_deal, send
 
 SECRET = "The key is under the mat."
 

@@ -9,7 +9,7 @@ from jtbd_app.models import Notification, NotificationPreference, User
 from jtbd_app.services.messaging import notifications
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.handler_cases import UI_ONLY, Case
 
 SIGN_IN = "Please sign in to continue."

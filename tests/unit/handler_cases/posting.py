@@ -9,7 +9,7 @@ from jtbd_app.services.marketplace.listings import WizardForm
 from jtbd_app.state.post import PostState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.handler_cases import UI_ONLY
 
 PUBLIC = {

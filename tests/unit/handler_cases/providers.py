@@ -8,7 +8,7 @@ from jtbd_app.models import Invitation, Notification
 from jtbd_app.state.invitations import InviteState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
 from tests.unit.handler_cases import UI_ONLY
 
 PUBLIC: dict[str, str] = {

@@ -13,9 +13,9 @@ from jtbd_app.services.contracts.review_view import ReviewItem, ReviewPanel
 from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
-from tests.unit.conftest import make_user
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 from tests.unit.handler_cases import UI_ONLY
-from tests.unit.test_listings import viewer_of
 
 PUBLIC = {
     "ContractReviewState.setvar": "Reflex built-in; display vars only; loading and submitting re-check the viewer",

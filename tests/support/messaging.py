@@ -10,22 +10,10 @@ from sqlmodel import Session, func, select
 from jtbd_app.db import session_scope
 from jtbd_app.models import Bid, Invitation, Listing, User
 from jtbd_app.services.messaging import messages
-from jtbd_app.services.viewer import Viewer, viewer_from_token
+from jtbd_app.services.viewer import Viewer
 from tests.support.factories import make_listing
-from tests.unit.conftest import make_user, session_token
-
-
-def viewer_of(user: User) -> Viewer:
-    with session_scope() as s:
-        viewer = viewer_from_token(s, session_token(user))
-    assert viewer is not None
-    return viewer
-
-
-def viewer_named(username: str) -> Viewer:
-    with session_scope() as s:
-        user = s.exec(select(User).where(User.username == username)).one()
-    return viewer_of(user)
+from tests.support.members import make_user
+from tests.support.viewers import signed_in_viewer
 
 
 def place_bid(listing: Listing, bidder: User, *, status: str = "pending") -> None:
@@ -60,11 +48,11 @@ class Deal:
 
     @property
     def owner_viewer(self) -> Viewer:
-        return viewer_of(self.owner)
+        return signed_in_viewer(self.owner)
 
     @property
     def bidder_viewer(self) -> Viewer:
-        return viewer_of(self.bidder)
+        return signed_in_viewer(self.bidder)
 
 
 def make_deal(owner_name: str = "olive", bidder_name: str = "bruno", **listing_fields: Any) -> Deal:
@@ -73,7 +61,7 @@ def make_deal(owner_name: str = "olive", bidder_name: str = "bruno", **listing_f
     place_bid(listing, bidder)
     with session_scope() as s:
         thread_id = messages.open_listing_thread(
-            s, viewer=viewer_of(owner), listing_id=listing.id, with_username=bidder_name
+            s, viewer=signed_in_viewer(owner), listing_id=listing.id, with_username=bidder_name
         )
     return Deal(owner, bidder, listing, thread_id)
 
