@@ -17,7 +17,7 @@ from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_err
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
-from jtbd_app.state import card_payment
+from jtbd_app.state import card_payment, forms
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 
@@ -26,11 +26,6 @@ RETURNED = "The escrow was already funded, so this payment is being refunded to 
 CONFIRM = "Confirm the payment with your card to fund the escrow."  # Stripe: the webhook funds the escrow
 FUNDING_NOTICES = {"funded": card_payment.FUNDED, "returned": RETURNED}
 Steps = AsyncIterator[EventSpec | None]  # a long handler's progress updates and its follow-up events
-
-
-def _text(form: object, key: str) -> str:
-    value = form.get(key) if isinstance(form, dict) else None
-    return value if isinstance(value, str) else ""
 
 
 class _Uploads:
@@ -130,7 +125,7 @@ class ContractState(SessionState):
     @rx.event
     async def fund(self, form: dict[str, Any]) -> AsyncIterator[None]:
         """The client pays into escrow (the sandbox takes a test card); progress shows while the gateway works."""
-        card = _text(form, "card")
+        card = forms.text(form, "card")
         self.errors, self.notice, self.progress = {}, "", "Processing payment…"
         yield
         viewer = self._viewer()
@@ -261,7 +256,7 @@ class ContractState(SessionState):
     @rx.event
     def request_revision(self, form: dict[str, Any]) -> None:
         """The client asks for changes, with a reason; the service checks it is their contract."""
-        reason = _text(form, "reason")
+        reason = forms.text(form, "reason")
         self._act(
             lambda s, v: deliveries.request_revision(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
             "Revision requested. The contractor has been told.",

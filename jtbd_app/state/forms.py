@@ -8,6 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def values(form: object) -> dict[str, Any]:
+    """The whole form, for a service that reads many fields; empty when it is not a form at all."""
+    return form if isinstance(form, dict) else {}
+
+
 def field(form: object, name: str, default: object = None) -> Any:
     """One value of a submitted form, or `default` when it is missing."""
     return form.get(name, default) if isinstance(form, dict) else default
@@ -16,3 +21,9 @@ def field(form: object, name: str, default: object = None) -> Any:
 def fields(form: object, *names: str) -> tuple[Any, ...]:
     """Several values of a submitted form, in the order named (None for a missing one)."""
     return tuple(field(form, name) for name in names)
+
+
+def text(form: object, name: str) -> str:
+    """One value of a submitted form as text: "" when it is missing or not a string."""
+    value = field(form, name)
+    return value if isinstance(value, str) else ""

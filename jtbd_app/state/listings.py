@@ -11,6 +11,8 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state import forms
+from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
 
@@ -64,7 +66,7 @@ class ListingState(SessionState):
     @rx.event
     def place_bid(self, form: dict[str, Any]) -> None:
         """Places the viewer's own bid; the service refuses owners, closed listings and second bids."""
-        values = form if isinstance(form, dict) else {}
+        values = forms.values(form)
         self._act(
             lambda s, v: bids.place_bid(s, viewer=v, listing_id=self.route_listing_id, values=values),
             "Your bid is in. The client has been told.",
@@ -83,7 +85,7 @@ class ListingState(SessionState):
     @rx.event
     def save_bid(self, form: dict[str, Any]) -> None:
         """Edits the viewer's own pending bid only."""
-        values = form if isinstance(form, dict) else {}
+        values = forms.values(form)
         bid_id = self.my_bid.id
         if self._act(lambda s, v: bids.edit_bid(s, viewer=v, bid_id=bid_id, values=values), "Bid updated."):
             self.editing_bid = False
@@ -117,7 +119,7 @@ class ListingState(SessionState):
     @rx.event
     def ask_question(self, form: dict[str, Any]) -> None:
         """Any active member but the owner asks publicly."""
-        body = form.get("question") if isinstance(form, dict) else None
+        body = field(form, "question")
         self._act(
             lambda s, v: questions.ask_question(s, viewer=v, listing_id=self.route_listing_id, body=body),
             "Question posted. The client has been told.",
@@ -126,11 +128,9 @@ class ListingState(SessionState):
     @rx.event
     def answer_question(self, form: dict[str, Any]) -> None:
         """Only the owner answers; the question id comes from the form and is checked by the service."""
-        data = form if isinstance(form, dict) else {}
+        question_id, answer = fields(form, "question_id", "answer")
         self._act(
-            lambda s, v: questions.answer_question(
-                s, viewer=v, question_id=data.get("question_id"), answer=data.get("answer")
-            ),
+            lambda s, v: questions.answer_question(s, viewer=v, question_id=question_id, answer=answer),
             "Answer posted.",
         )
 

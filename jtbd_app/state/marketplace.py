@@ -15,6 +15,7 @@ from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
 from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.listing_cards import ListingCard
 from jtbd_app.services.marketplace.listing_search import SearchPage
+from jtbd_app.state import forms
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -106,7 +107,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
     @rx.event
     def apply_filters(self, form: dict[str, Any]) -> EventSpec:
         """Public: only builds the URL to load; load_marketplace checks every value."""
-        params = self._filter_params(form if isinstance(form, dict) else {})
+        params = self._filter_params(forms.values(form))
         self.loaded = False
         return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
 

@@ -14,6 +14,7 @@ from reflex.event import EventSpec
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.messaging import message_view, messages
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 POLL_MS = 4000
@@ -127,11 +128,11 @@ class ThreadState(SessionState):
     @rx.event
     def send_message(self, form: dict[str, Any]) -> None:
         """A party writes; the service refuses anyone else, and bad text, with a message on the field."""
-        form = form if isinstance(form, dict) else {}
+        body = field(form, "body")
         viewer = self._viewer()
         try:
             with session_scope() as session:
-                messages.send_message(session, viewer=viewer, thread_id=self.route_thread_id, body=form.get("body"))
+                messages.send_message(session, viewer=viewer, thread_id=self.route_thread_id, body=body)
             self._fetch_new(viewer)
         except DomainError as exc:
             self.errors = field_errors(exc)

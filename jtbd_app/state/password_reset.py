@@ -10,6 +10,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import password_reset
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 
@@ -41,7 +42,7 @@ class PasswordResetState(SessionState):
     @rx.event
     def request_link(self, form: dict[str, Any]) -> None:
         """Public: anyone may ask; the answer is the same whether or not the address has an account."""
-        email = form.get("email") if isinstance(form, dict) else None
+        email = field(form, "email")
         settings = get_settings()
         try:
             with session_scope() as session:
@@ -56,7 +57,7 @@ class PasswordResetState(SessionState):
     @rx.event
     def choose_password(self, form: dict[str, Any]) -> None:
         """Public: the one-time link in the address is the credential; the service checks it."""
-        new_password = form.get("new_password") if isinstance(form, dict) else None
+        new_password = field(form, "new_password")
         try:
             with session_scope() as session:
                 password_reset.reset_password(session, token=self._token(), new_password=new_password)

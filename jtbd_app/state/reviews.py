@@ -11,6 +11,7 @@ from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.reviews import RATINGS
 from jtbd_app.services.contracts import review_view, reviews
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 CHOICES = {str(n): n for n in RATINGS}
@@ -51,7 +52,7 @@ class ContractReviewState(SessionState):
     @rx.event
     def submit_review(self, form: dict[str, Any]) -> None:
         """Leaves the viewer's own review of this contract; the service checks party, window and input."""
-        body = form.get("review") if isinstance(form, dict) else None
+        body = field(form, "review")
         rating = CHOICES.get(self.rating) if isinstance(self.rating, str) else None
         viewer = self._viewer()
         try:
