@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -66,7 +65,3 @@ def require_admin(viewer: Viewer | None) -> Viewer:
     if not v.is_admin:
         raise PermissionDenied("This page is for administrators only.")
     return v
-
-
-def session_lifetime(days: int) -> timedelta:
-    return timedelta(days=days)

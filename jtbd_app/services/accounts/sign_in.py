@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, update
 
 from jtbd_app.domain.errors import NotSignedIn
 from jtbd_app.models import AuthSession, LoginGrant, User, utcnow
@@ -81,14 +81,3 @@ def revoke_sessions_of(session: Session, *, user_id: int) -> int:
         .values(revoked_at=utcnow())
     )
     return int(result.rowcount or 0)
-
-
-def active_session_count(session: Session, *, user_id: int) -> int:
-    rows = session.exec(
-        select(AuthSession.id).where(
-            AuthSession.user_id == user_id,
-            col(AuthSession.revoked_at).is_(None),
-            AuthSession.expires_at > utcnow(),
-        )
-    ).all()
-    return len(rows)
