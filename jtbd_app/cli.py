@@ -1,4 +1,5 @@
-"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile`."""
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
+resolve-frozen`."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from alembic.config import Config
 from alembic import command
 from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
-from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import NotFound
+from jtbd_app.db import read_scope, session_scope
+from jtbd_app.domain.errors import DomainError, NotFound
+from jtbd_app.domain.money import Money
 from jtbd_app.services import mail
 from jtbd_app.services.accounts import membership
+from jtbd_app.services.contracts import resolution
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
+from jtbd_app.services.viewer import viewer_for_email
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -53,10 +57,40 @@ def send_mail(settings: Settings) -> int:
 def reconcile() -> int:
     """Compare the ledger with itself and with the payment gateway; 1 (and the list) when anything differs."""
     gateway = bootstrap.gateway()
-    with session_scope() as session:
+    with read_scope() as session:
         report = asyncio.run(reconciliation.reconcile(session, gateway=gateway))
     print("\n".join(report.lines()))
     return 0 if report.agrees else 1
+
+
+def list_frozen(admin_email: str) -> int:
+    """The contracts waiting for an administrator's decision."""
+    with read_scope() as session:
+        rows = resolution.frozen_contracts(session, viewer=viewer_for_email(session, admin_email))
+    for row in rows:
+        held = Money(row.decides_over, row.currency).format()
+        what = "in escrow" if row.held_minor else "in held payouts"
+        print(f"contract {row.contract_id} ({row.status}): {held} {what}: {row.title}: {row.reason}")
+    print(f"{len(rows)} contract(s) frozen.")
+    return 0
+
+
+def resolve_frozen(admin_email: str, contract_id: str, contractor_minor: str, note: str) -> int:
+    """An administrator's decision on a frozen contract (see services/contracts/resolution)."""
+    with read_scope() as session:
+        admin = viewer_for_email(session, admin_email)
+    done = asyncio.run(
+        resolution.resolve_frozen(
+            session_factory=session_scope,
+            gateway=bootstrap.gateway(),
+            viewer=admin,
+            contract_id=contract_id,
+            contractor_minor=contractor_minor,
+            note=note,
+        )
+    )
+    print(f"Contract {contract_id}: {done}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     promote.add_argument("email")
     sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
     sub.add_parser("reconcile", help="compare the ledger with the payment gateway; exit 1 when they differ")
+    frozen = sub.add_parser("frozen", help="list the contracts frozen for an administrator's decision")
+    frozen.add_argument("--admin", required=True, help="the email of the administrator asking")
+    decide = sub.add_parser("resolve-frozen", help="decide a frozen contract: what the contractor gets, once")
+    decide.add_argument("contract_id")
+    decide.add_argument("--contractor", required=True, help="minor units to the contractor; the rest to the client")
+    decide.add_argument("--admin", required=True, help="the email of the administrator deciding")
+    decide.add_argument("--note", default="", help="why, for the contract's timeline")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -98,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return send_mail(settings)
     if args.cmd == "reconcile":
         return reconcile()
+    try:
+        if args.cmd == "frozen":
+            return list_frozen(args.admin)
+        if args.cmd == "resolve-frozen":
+            return resolve_frozen(args.admin, args.contract_id, args.contractor, args.note)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,4 +1,10 @@
-"""Database engine and sessions, created on first use (never at import time)."""
+"""Database engine and sessions, created on first use (never at import time).
+
+On SQLite every unit of work is one real transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`,
+SQLAlchemy's documented recipe for the pysqlite driver): what it read is still true when it writes, a savepoint is a
+savepoint and not a commit, and a second writer waits for the first (busy_timeout) instead of failing half-way.
+Readers are not blocked (WAL). On PostgreSQL the row locks (`SELECT ... FOR UPDATE`) do the same per row.
+"""
 
 from __future__ import annotations
 
@@ -13,22 +19,35 @@ from sqlmodel import Session, create_engine
 
 from jtbd_app.config import get_settings
 
+READ_ONLY = "jtbd_read_only"
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for `url` with this app's connection setup (`options` go to `create_engine`)."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, **{"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10, **options})
+    engine = create_engine(url, **{"connect_args": {"check_same_thread": False, "timeout": 30}, **options})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+        dbapi_conn.isolation_level = None  # the driver begins nothing itself ...
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Any) -> None:
+        # ... every transaction begins here: a unit of work holding the write lock, a read (`read_scope`) without it
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+    return engine
+
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return make_engine(url)
 
 
 def get_engine() -> Engine:
@@ -45,3 +64,11 @@ def session_scope() -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A consistent read that writes nothing: on SQLite it does not take the write lock, so it may run while a unit
+    of work of the same thread is open (a unit of work inside another one would wait for itself)."""
+    with Session(get_engine().execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        yield session  # closing it ends the transaction (a rollback) and keeps what was read

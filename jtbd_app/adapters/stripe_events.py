@@ -85,7 +85,7 @@ def to_gateway_event(event: Mapping[str, Any]) -> GatewayEvent:
             charge_id=base["object_id"],
             metadata=metadata(obj),
         )
-    if kind == "charge.dispute.created":
+    if kind.startswith("charge.dispute."):
         return GatewayEvent(
             **base,
             amount_minor=amount(obj.get("amount")),
@@ -93,6 +93,7 @@ def to_gateway_event(event: Mapping[str, Any]) -> GatewayEvent:
             related_id=id_of(obj.get("payment_intent")),
             charge_id=id_of(obj.get("charge")),
             metadata=metadata(obj),
+            status=str(obj.get("status") or ""),
         )
     if kind in ("transfer.created", "transfer.reversed"):
         moved = obj.get("amount_reversed") if kind == "transfer.reversed" else obj.get("amount")

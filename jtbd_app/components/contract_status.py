@@ -92,8 +92,8 @@ def _next_step_text() -> rx.Component:
         (
             "revision_requested",
             _by_role(
-                _line("Waiting for the contractor to deliver again."),
-                _line("The client asked for a revision: deliver again below."),
+                _line("Waiting for the contractor to deliver again, by " + D.revision_due + "."),
+                _line("The client asked for a revision: deliver again below, by " + D.revision_due + "."),
             ),
         ),
         ("refunding", _line("The client's payment is being refunded; the contract then ends.")),
@@ -122,7 +122,10 @@ def next_step() -> rx.Component:
             rx.callout.text(
                 rx.cond(
                     D.frozen,
-                    _line("The escrow is frozen for an administrator; nothing is released until they decide."),
+                    _line(
+                        "On hold for an administrator: nothing is released or refunded until they decide. "
+                        + D.frozen_reason
+                    ),
                     _next_step_text(),
                 )
             ),

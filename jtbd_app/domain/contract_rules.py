@@ -58,9 +58,11 @@ def bps_label(bps: int) -> str:
     return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
-def overdue(status: str, due: datetime | None, now: datetime) -> bool:
-    """Funded, nothing delivered, and the due date has passed: the client may cancel for a full refund."""
-    return status == "funded" and due is not None and now > due
+def overdue(status: str, due: datetime | None, now: datetime, revision_due: datetime | None = None) -> bool:
+    """Work is owed and its due date has passed (the delivery's `due`, or once a revision was asked for, the
+    revision's): the client may cancel for a full refund."""
+    deadline = revision_due if status == "revision_requested" else due
+    return status in WORKING and deadline is not None and now > deadline
 
 
 def due_at(funded_at: datetime, delivery_days: int) -> datetime:

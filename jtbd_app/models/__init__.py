@@ -23,6 +23,7 @@ from jtbd_app.models.contracts import (
     ContractEvent,
     Delivery,
     DeliveryFile,
+    FreezeDecision,
     Review,
 )
 from jtbd_app.models.jobs import ScheduledJob
@@ -36,7 +37,7 @@ from jtbd_app.models.messaging import (
     OutgoingMail,
     ThreadRead,
 )
-from jtbd_app.models.payments import Payment, Payout, PayoutAccount, WebhookEvent
+from jtbd_app.models.payments import Dispute, Payment, Payout, PayoutAccount, WebhookEvent
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "ContractEvent",
     "Delivery",
     "DeliveryFile",
+    "Dispute",
+    "FreezeDecision",
     "Invitation",
     "JournalEntry",
     "LedgerAccount",

@@ -15,6 +15,8 @@ class Contract(SQLModel, table=True):
 
     Status: awaiting_acceptance -> awaiting_funding -> funded -> delivered <-> revision_requested -> completed,
     or cancelled (agreed, refunded if funded), expired (never funded), disputed (a chargeback froze it).
+    `release_frozen` holds every release and payout of the contract until an administrator decides
+    (services/contracts/resolution); `frozen_reason` says why.
     """
 
     __table_args__ = (
@@ -38,7 +40,8 @@ class Contract(SQLModel, table=True):
     document_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     gateway: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})  # who holds the money
     cancel_requested_by: int | None = Field(default=None, foreign_key="user.id")
-    release_frozen: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # a dispute froze it
+    release_frozen: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # held for an administrator
+    frozen_reason: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     on_time: bool | None = Field(default=None)
     problem_id: int | None = Field(default=None, index=True)
     micro_task_id: int | None = Field(default=None, index=True)
@@ -48,6 +51,7 @@ class Contract(SQLModel, table=True):
     funded_at: datetime | None = ts(nullable=True)
     due_at: datetime | None = ts(nullable=True)
     delivered_at: datetime | None = ts(nullable=True)  # the latest delivery; auto-release counts from it
+    revision_due_at: datetime | None = ts(nullable=True)  # the revision asked for last is due then
     completed_at: datetime | None = ts(nullable=True)
     cancelled_at: datetime | None = ts(nullable=True)
 
@@ -131,3 +135,16 @@ class Review(SQLModel, table=True):
     body: str = Field(default="", sa_type=Text)
     created_at: datetime = ts()
     published_at: datetime | None = ts(nullable=True)
+
+
+class FreezeDecision(SQLModel, table=True):
+    """An administrator's decision on a frozen contract, made once: what the contractor gets of what the escrow held
+    (the rest goes back to the client), or of a held payout (the rest is recovered for the platform)."""
+
+    contract_id: int = Field(foreign_key="contract.id", primary_key=True)
+    admin_id: int = Field(foreign_key="user.id")
+    contractor_minor: int
+    client_minor: int  # refunded to the client, or recovered from the contractor's held payout
+    note: str = Field(default="", sa_type=Text)
+    status: str = Field(default="deciding", max_length=12)  # deciding (the gateway is being asked) | done
+    decided_at: datetime = ts()

@@ -96,9 +96,10 @@ class GatewayEvent:
     """A verified webhook event, reduced to what our services need.
 
     `kind` is the gateway's event type (e.g. "payment_intent.succeeded"); `object_id` the id of the object it is
-    about; `amount_minor`/`currency` where it carries money; `related_id` the PaymentIntent of a charge or the
-    transfer of a reversal; `metadata` the object's metadata (our contract id); `account` the connected-account
-    status of an account.updated event.
+    about; `amount_minor`/`currency` where it carries money (for a refund and a reversal the running total so far,
+    for a dispute its amount); `related_id` the PaymentIntent of a charge or a dispute; `metadata` the object's
+    metadata (our contract id); `account` the connected-account status of an account.updated event; `status` a
+    closed dispute's outcome (won | lost | warning_closed).
     """
 
     id: str
@@ -111,6 +112,7 @@ class GatewayEvent:
     failure_message: str = ""
     metadata: dict[str, str] | None = None
     account: PayoutAccountStatus | None = None
+    status: str = ""
 
 
 class PaymentGateway(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied
 from jtbd_app.models import AuthSession, Profile, User, utcnow
@@ -41,6 +41,22 @@ def viewer_from_token(session: Session, token: str | None) -> Viewer | None:
     auth, user, profile = row
     if auth.revoked_at is not None or auth.expires_at <= utcnow():
         return None
+    assert user.id is not None
+    return Viewer(
+        user.id, user.username, profile.display_name, user.role, user.status, user.email_verified_at is not None
+    )
+
+
+def viewer_for_email(session: Session, email: str) -> Viewer | None:
+    """The member with this email as the services see them: for operator commands, which act in an admin's name."""
+    row = session.exec(
+        select(User, Profile)
+        .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
+        .where(func.lower(User.email) == email.strip().lower())
+    ).first()
+    if row is None:
+        return None
+    user, profile = row
     assert user.id is not None
     return Viewer(
         user.id, user.username, profile.display_name, user.role, user.status, user.email_verified_at is not None

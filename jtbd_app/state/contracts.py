@@ -14,7 +14,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
-from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, resolution
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
@@ -260,6 +260,15 @@ class ContractState(SessionState):
         self._act(
             lambda s, v: deliveries.request_revision(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
             "Revision requested. The contractor has been told.",
+        )
+
+    @rx.event
+    def ask_administrator(self, form: dict[str, Any]) -> None:
+        """Either party opens a dispute with a reason; the service checks it is their contract and the moment."""
+        reason = forms.text(form, "dispute_reason")
+        self._act(
+            lambda s, v: resolution.ask_administrator(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
+            "An administrator will decide. Nothing is released or refunded until then.",
         )
 
     @rx.event

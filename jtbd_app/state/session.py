@@ -7,7 +7,7 @@ from reflex.event import EventSpec
 
 from jtbd_app.api.http import cookie_value
 from jtbd_app.config import get_settings
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
@@ -34,13 +34,13 @@ class SessionState(rx.State):
         return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
 
     def _viewer(self) -> Viewer | None:
-        """Resolve the viewer from the cookie on the server, on every call."""
-        with session_scope() as session:
+        """Resolve the viewer from the cookie on the server, on every call (a read: it may run inside a unit of work)."""
+        with read_scope() as session:
             return viewer_from_token(session, self._session_token())
 
     def _refresh_viewer(self) -> Viewer | None:
-        """Resolve the viewer and refresh what the page shows of their sign-in, in one database session."""
-        with session_scope() as session:
+        """Resolve the viewer and refresh what the page shows of their sign-in, in one read."""
+        with read_scope() as session:
             summary = session_view.session_summary(session, token=self._session_token())
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications

@@ -130,11 +130,11 @@ def test_a_cached_balance_that_disagrees_with_its_postings_is_listed(
 ) -> None:
     with session_scope() as session:
         cash = journal.get_account(session, kind="platform_cash", currency="USD")
-        fees = journal.get_account(session, kind="fee_revenue", currency="USD")
-        legs = [journal.Leg(cash, 300), journal.Leg(fees, -300)]
-        journal.post(session, idempotency_key="fee:1", kind="fee", currency="USD", legs=legs)
+        due = journal.get_account(session, kind="refund_due", currency="USD")
+        legs = [journal.Leg(cash, 300), journal.Leg(due, -300)]
+        journal.post(session, idempotency_key="surplus:1", kind="surplus", currency="USD", legs=legs)
     with Session(get_engine()) as session:
-        account = session.exec(select(LedgerAccount).where(LedgerAccount.kind == "fee_revenue")).one()
+        account = session.exec(select(LedgerAccount).where(LedgerAccount.kind == "refund_due")).one()
         account.balance_minor = 999
         session.add(account)
         session.commit()
@@ -142,4 +142,4 @@ def test_a_cached_balance_that_disagrees_with_its_postings_is_listed(
     code, out = run_reconcile(capsys)
 
     assert code == 1
-    assert "Account fee_revenue:USD: the stored balance is 999, its postings say 300." in out
+    assert "Account refund_due:USD: the stored balance is 999, its postings say 300." in out

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.contract_rules import Split
 from jtbd_app.models import Bid, Contract, User, utcnow
 from jtbd_app.services import scheduler
@@ -34,7 +34,7 @@ class Deal:
     contractor: Viewer
 
     def load(self) -> Contract:
-        with session_scope() as session:
+        with read_scope() as session:
             contract = session.get(Contract, self.contract_id)
             assert contract is not None
             return contract

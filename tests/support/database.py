@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel
 
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url, get_settings
-from jtbd_app.db import get_engine
+from jtbd_app.db import get_engine, make_engine
 from jtbd_app.services.demo import seed
 from tests.support.app_server import TEST_SECRET
 
@@ -54,7 +55,7 @@ def migrated_engine(database_url: str, *, demo_data: bool = False, **options: An
     migrations, with the demo data if asked; disposed of after."""
     url = _normalise_db_url(database_url)
     cli.migrate(url)
-    engine = create_engine(url, **options)
+    engine = make_engine(url, **options)
     try:
         if demo_data:
             with Session(engine) as session:
@@ -63,3 +64,21 @@ def migrated_engine(database_url: str, *, demo_data: bool = False, **options: An
         yield engine
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def counted_queries(engine: Engine | None = None) -> Iterator[list[str]]:
+    """The statements `engine` (the app's, by default) runs in the block, without the BEGIN each transaction
+    starts with (on SQLite the app begins its own, see `jtbd_app.db`)."""
+    statements: list[str] = []
+    target = engine or get_engine()
+
+    def record(*args: Any) -> None:
+        if not str(args[2]).startswith("BEGIN"):
+            statements.append(str(args[2]))
+
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(target, "before_cursor_execute", record)

@@ -10,13 +10,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import COUNT_CAP, ListingQuery
 from jtbd_app.models import Listing, Profile, User, utcnow
 from jtbd_app.services.marketplace.listing_search import SearchPage, search_listings
+from tests.support.database import counted_queries
 from tests.support.factories import make_listing
 
 NOW = utcnow()
@@ -306,25 +308,19 @@ class ListingSearchContract:
             _bulk_listings(member(f"owner{i}"), 5, title="Sofa move")
         make_listing(member("skilled"), title="Sofa move", skills=("python",))
 
-        result, statements = _counting_statements(lambda: search(db, q="sofa"))
+        result, statements = _counting_statements(db, lambda: search(db, q="sofa"))
         assert len(result.items) == 20 and len({c.poster_username for c in result.items}) > 1
         assert statements == 3  # count, page, posters
 
-        result, statements = _counting_statements(lambda: search(db, q="sofa", skills="python"))
+        result, statements = _counting_statements(db, lambda: search(db, q="sofa", skills="python"))
         assert titles(result) == ["Sofa move"] and statements == 4  # and the skill ids
 
 
-def _counting_statements(run: Callable[[], SearchPage]) -> tuple[SearchPage, int]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(get_engine(), "before_cursor_execute", record)
-    try:
+def _counting_statements(db: Session, run: Callable[[], SearchPage]) -> tuple[SearchPage, int]:
+    bind = db.get_bind()
+    assert isinstance(bind, Engine)
+    with counted_queries(bind) as statements:
         return run(), len(statements)
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", record)
 
 
 def _bulk_listings(owner: User, count: int, **fields: Any) -> None:

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_scope
 from jtbd_app.models import Profile, User
 from jtbd_app.services.viewer import Viewer, viewer_from_token
 from tests.support.members import session_token
@@ -19,7 +19,7 @@ T = TypeVar("T")
 def _read(session: Session | None, read: Callable[[Session], T]) -> T:
     if session is not None:
         return read(session)
-    with session_scope() as own:
+    with read_scope() as own:
         return read(own)
 
 

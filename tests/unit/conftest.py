@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, create_engine
 
 from jtbd_app.config import get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.services.accounts import passwords, terms
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.database import database_env, use_database
@@ -33,10 +33,15 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture
-def db() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+def db(database: str) -> Iterator[Session]:
+    """A session for a test to look at (and set up) the database between the units of work it drives. It is not one:
+    its reads run outside a transaction (the sqlite driver's own default), so each sees what was committed last and
+    none holds the write lock that the app's units of work take (`jtbd_app.db`)."""
+    engine = create_engine(database, connect_args={"check_same_thread": False, "timeout": 30})
+    with Session(engine, expire_on_commit=False) as session:
         yield session
         session.commit()
+    engine.dispose()
 
 
 @pytest.fixture

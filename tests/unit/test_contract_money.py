@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, Posting, Profile, ScheduledJob, utcnow
+from jtbd_app.models import Contract, JournalEntry, Payout, Posting, Profile, ScheduledJob, utcnow
 from jtbd_app.services.contracts import cancellation, deliveries, lifecycle
 from jtbd_app.services.ledger import journal
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, hired, run_jobs
@@ -23,7 +23,7 @@ GATEWAY = SandboxGateway()
 
 def balances(db: Session) -> dict[str, int]:
     db.expire_all()
-    return {a.code: a.balance_minor for a in db.exec(select(LedgerAccount)).all()}
+    return journal.balances_by_code(db)
 
 
 def test_accepting_a_bid_writes_the_contract_document_both_parties_must_accept(db: Session) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied
 from jtbd_app.models import Bid, Contract, MessageThread, ThreadRead, User
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
+from tests.support.database import counted_queries
 from tests.support.factories import make_listing
 from tests.support.members import make_user
 from tests.support.messaging import Deal, make_deal, place_bid, send
@@ -239,16 +239,8 @@ def test_listing_unread_counts_uses_a_fixed_number_of_queries(db: Session) -> No
         tid = _second_deal(deal.owner_viewer, f"Job {n}", f"bidder{n}")
         send(viewer_named(f"bidder{n}"), tid, f"from {n}")
     owner = deal.owner_viewer
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(get_engine(), "before_cursor_execute", count)
-    try:
+    with counted_queries() as statements:
         listed = threads(owner)
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", count)
 
     assert len(listed.threads) == 6 and all(t.unread == 1 for t in listed.threads)
     assert len(statements) <= 4  # total, page, unread counts (grouped), last messages

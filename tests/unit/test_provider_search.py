@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from jtbd_app.db import get_engine, session_scope
@@ -22,6 +19,7 @@ from jtbd_app.services.marketplace.providers import (
     search_providers,
 )
 from tests.support.contractors import ContractorProfile, fill_profile
+from tests.support.database import counted_queries
 from tests.support.members import make_user
 
 
@@ -189,26 +187,11 @@ def test_results_come_twenty_to_a_page(db: Session) -> None:
     assert beyond.cards == [] and beyond.total == 45
 
 
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_a_page_costs_three_queries_however_many_cards_it_has(db: Session) -> None:
     for i in range(25):
         contractor(f"user{i:02d}", skills=("x", "y", "z"))
 
-    with Session(get_engine()) as session, counted_statements() as statements:
+    with Session(get_engine()) as session, counted_queries() as statements:
         result = search_providers(session, query=ProviderQuery(q="user", skills=("x",)))
 
     assert len(result.cards) == 20 and all(card.skills == ["x", "y", "z"] for card in result.cards)

@@ -12,19 +12,18 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain.contract_rules import UNFUNDED, overdue
+from jtbd_app.domain.contract_rules import UNFUNDED, WORKING, overdue
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.domain.money import Money
-from jtbd_app.models import Contract, Listing, Payment, utcnow
+from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, lifecycle
-from jtbd_app.services.ledger import escrow
+from jtbd_app.services.contracts import funding, lifecycle, refunds
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
-CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
+CONTRACT_JOBS = lifecycle.CONTRACT_JOBS
+ON_HOLD = "This contract is on hold until an administrator decides; nothing can be cancelled or released meanwhile."
 PAYMENT_CONFIRMATION = timedelta(minutes=30)  # how long a started payment may wait for the gateway's answer
 
 
@@ -32,34 +31,16 @@ def _other(contract: Contract, user_id: int) -> int:
     return contract.contractor_id if user_id == contract.client_id else contract.client_id
 
 
-def _end(session: Session, contract: Contract, status: str, detail: str, actor_id: int | None) -> None:
-    assert contract.id is not None
-    contract.cancelled_at, contract.cancel_requested_by = utcnow(), None
-    lifecycle.move(session, contract, status)
-    scheduler.cancel_pending(session, contract_id=contract.id, kinds=CONTRACT_JOBS)
-    lifecycle.record_event(session, contract, kind=status, detail=detail, actor_id=actor_id)
-    listing = session.get(Listing, contract.listing_id)
-    title = listing.title if listing else "your contract"
-    for user_id in (contract.client_id, contract.contractor_id):
-        if user_id != actor_id:
-            notify(
-                session,
-                user_id=user_id,
-                kind="contract",
-                title=f"Contract for “{title}” ended",
-                body=detail,
-                link=f"/contracts/{contract.id}",
-            )
-
-
 def request_cancellation(session: Session, *, viewer: Viewer | None, contract_id: object) -> str:
     """Unfunded: ends at once. Funded, before delivery: asks the other party to agree. Returns the new status."""
     contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
     actor = require_active(viewer)
+    if contract.release_frozen:
+        raise ValidationFailed({"form": ON_HOLD})
     if contract.status in UNFUNDED:
         if contract_funding_pending(session, contract):
             raise ValidationFailed({"form": "A payment is being confirmed; try again in a minute."})
-        _end(
+        lifecycle.end(
             session,
             contract,
             "cancelled",
@@ -134,9 +115,13 @@ async def agree_cancellation(
         contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
         actor = require_active(viewer)
         ending = "Cancelled before delivery"  # a retried refund
-        if contract.status == "funded":
-            late = actor.user_id == contract.client_id and overdue(contract.status, contract.due_at, utcnow())
-            asked = contract.cancel_requested_by not in (None, actor.user_id)
+        if contract.release_frozen:
+            raise ValidationFailed({"form": ON_HOLD})
+        if contract.status in WORKING:
+            late = actor.user_id == contract.client_id and overdue(
+                contract.status, contract.due_at, utcnow(), contract.revision_due_at
+            )
+            asked = contract.status == "funded" and contract.cancel_requested_by not in (None, actor.user_id)
             if not (asked or late):
                 raise ValidationFailed({"form": "The other party has to agree to cancel."})
             lifecycle.move(session, contract, "refunding")
@@ -154,7 +139,16 @@ async def agree_cancellation(
         assert contract.id is not None
         payment = funding.succeeded_payment(session, contract.id)
         assert payment is not None and payment.external_id is not None
-        cid, external_id, amount = contract.id, payment.external_id, contract.amount_minor
+        cid, external_id, amount, total = (
+            contract.id,
+            payment.external_id,
+            refunds.refundable(payment),
+            payment.amount_minor,
+        )
+        if payment.gateway != gateway.name:
+            raise ValidationFailed(
+                {"form": f"This payment was taken by the {payment.gateway} gateway; it cannot be refunded now."}
+            )
     try:
         result = await gateway.refund(
             payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:contract:{cid}"
@@ -168,61 +162,14 @@ async def agree_cancellation(
             {"form": f"The refund could not be made: {exc.message} Nothing changed; please try again."}
         ) from exc
     with session_factory() as session:
-        record_refund(
+        refunds.record_refund(
             session,
             payment_external_id=external_id,
+            refunded_total=total,
             reference=result.external_id,
             actor_id=viewer.user_id if viewer else None,
             how=ending,
         )
-
-
-def record_refund(
-    session: Session,
-    *,
-    payment_external_id: str,
-    reference: str,
-    actor_id: int | None = None,
-    how: str = "The payment was refunded at the payment provider",
-) -> str:
-    """The gateway refunded the contract's payment (our call, or a charge.refunded webhook): cancel once.
-
-    Before any delivery the contract is cancelled; after one, the escrow is frozen for an administrator instead.
-    """
-    found = session.exec(select(Payment).where(Payment.external_id == payment_external_id)).first()
-    if found is None:
-        return "not a payment of ours"
-    contract = lifecycle.locked_contract(session, found.contract_id)  # lock order: contract, then payment
-    payment = session.exec(
-        select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-    assert contract is not None and payment.id is not None
-    if payment.status == "returning":
-        escrow.return_surplus(session, payment.id, amount_minor=payment.amount_minor, currency=payment.currency)
-        payment.status, payment.refunded_minor = "returned", payment.amount_minor
-        session.add(payment)
-        return "surplus payment returned"
-    if payment.status in ("refunded", "returned"):  # a repeat, or the webhook that follows our own refund
-        return "already refunded"
-    if contract.status not in ("funded", "refunding"):
-        if not contract.release_frozen and escrow.held(session, contract) > 0:
-            # The gateway gave the money back: nothing may be released from this escrow until an admin decides.
-            contract.release_frozen = True
-            lifecycle.move(session, contract, contract.status)
-            lifecycle.record_event(
-                session,
-                contract,
-                kind="frozen",
-                detail="The payment was refunded at the payment provider; the escrow is frozen until an "
-                "administrator decides.",
-            )
-        return f"refund of a {contract.status} contract: escrow frozen, left for an administrator"
-    escrow.refund(session, contract, reference=reference)
-    payment.status, payment.refunded_minor, payment.updated_at = "refunded", contract.amount_minor, utcnow()
-    session.add(payment)
-    price = Money(contract.amount_minor, contract.currency).format()
-    _end(session, contract, "cancelled", f"{how}; {price} refunded to the client.", actor_id)
-    return "refunded"
 
 
 def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str:
@@ -241,7 +188,7 @@ def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str
             contract_id=contract.id,
         )
         return "a payment is being confirmed; checking again later"
-    _end(
+    lifecycle.end(
         session,
         contract,
         "expired",
@@ -257,9 +204,14 @@ async def refund_surplus_payment(*, session_factory: SessionFactory, gateway: Pa
         payment = session.get(Payment, payment_id)
         if payment is None or payment.status != "returning" or payment.external_id is None:
             return "nothing to return"
-        external_id, amount = payment.external_id, payment.amount_minor
+        amount = refunds.owed_back(session, payment)  # less what a lost dispute already gave back
+        external_id, total = payment.external_id, payment.refunded_minor + amount
+        if payment.gateway != gateway.name:
+            raise PaymentFailed(f"payment {payment_id} was taken by the {payment.gateway} gateway", retryable=False)
     result = await gateway.refund(
-        payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:payment:{payment_id}"
+        payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:payment:{payment_id}:{amount}"
     )
     with session_factory() as session:
-        return record_refund(session, payment_external_id=external_id, reference=result.external_id)
+        return refunds.record_refund(
+            session, payment_external_id=external_id, refunded_total=total, reference=result.external_id
+        )

@@ -34,6 +34,7 @@ from jtbd_app.models import (
     utcnow,
 )
 from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.contracts.resolution import ASKABLE
 from jtbd_app.services.ledger.journal import account_code
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
@@ -98,6 +99,7 @@ class Actions:
     withdraw_cancel: bool = False
     agree_cancel: bool = False
     cancel_overdue: bool = False  # the due date passed without a delivery: the client may cancel alone
+    ask_admin: bool = False  # either party may open a dispute once work is delivered
     retry_refund: bool = False
 
 
@@ -121,6 +123,8 @@ class ContractDetail:
     funding_deadline: str = ""
     auto_release: str = ""
     frozen: bool = False  # a chargeback or a gateway refund: nothing is released until an administrator decides
+    frozen_reason: str = ""
+    revision_due: str = ""  # when the revision asked for is due
     revisions_used: int = 0
     revisions_left: int = 0
     max_revisions: int = 0
@@ -187,6 +191,8 @@ def contract_detail(
         else "",
         auto_release=_when(release_at) if release_at else "",
         frozen=contract.release_frozen,
+        frozen_reason=contract.frozen_reason,
+        revision_due=_when(contract.revision_due_at) if contract.status == "revision_requested" else "",
         revisions_used=contract.revisions_used,
         revisions_left=max(contract.max_revisions - contract.revisions_used, 0),
         max_revisions=contract.max_revisions,
@@ -236,10 +242,14 @@ def _parties(session: Session, user_ids: tuple[int, int]) -> dict[int, Party]:
 
 
 def _cancel_note(contract: Contract, viewer: Viewer, parties: dict[int, Party]) -> str:
-    if overdue(contract.status, contract.due_at, utcnow()) and contract.cancel_requested_by is None:
+    if (
+        overdue(contract.status, contract.due_at, utcnow(), contract.revision_due_at)
+        and contract.cancel_requested_by is None
+    ):
+        what = "revision's due date" if contract.status == "revision_requested" else "due date"
         if viewer.user_id == contract.client_id:
-            return "The due date passed without a delivery. You may cancel now and be refunded in full."
-        return "The due date passed without a delivery. The client may now cancel for a full refund."
+            return f"The {what} passed without a delivery. You may cancel now and be refunded in full."
+        return f"The {what} passed without a delivery. The client may now cancel for a full refund."
     if contract.cancel_requested_by is None or contract.status != "funded":
         return ""
     if contract.cancel_requested_by == viewer.user_id:
@@ -253,17 +263,22 @@ def _actions(contract: Contract, viewer: Viewer, role: str, accepted: set[int]) 
         return Actions()
     client, status = role == "client", contract.status
     requested = contract.cancel_requested_by
+    open_ = not contract.release_frozen  # frozen: an administrator decides; the parties wait
     return Actions(
         accept_terms=status == "awaiting_acceptance" and viewer.user_id not in accepted,
         fund=client and status == "awaiting_funding",
         deliver=not client and status in WORKING,
-        approve=client and status == "delivered" and not contract.release_frozen,
+        approve=client and status == "delivered" and open_,
         request_revision=client and status == "delivered" and contract.revisions_used < contract.max_revisions,
-        ask_cancel=status in UNFUNDED or (status == "funded" and requested is None),
-        withdraw_cancel=status == "funded" and requested == viewer.user_id,
-        agree_cancel=status == "funded" and requested is not None and requested != viewer.user_id,
-        cancel_overdue=client and overdue(status, contract.due_at, utcnow()) and requested != viewer.user_id,
+        ask_cancel=open_ and (status in UNFUNDED or (status == "funded" and requested is None)),
+        withdraw_cancel=open_ and status == "funded" and requested == viewer.user_id,
+        agree_cancel=open_ and status == "funded" and requested is not None and requested != viewer.user_id,
+        cancel_overdue=open_
+        and client
+        and overdue(status, contract.due_at, utcnow(), contract.revision_due_at)
+        and requested != viewer.user_id,
         retry_refund=status == "refunding",
+        ask_admin=open_ and status in ASKABLE,
     )
 
 

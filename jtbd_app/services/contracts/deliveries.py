@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.domain import text
-from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, overdue
+from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, due_at, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Delivery, DeliveryFile, utcnow
 from jtbd_app.services import scheduler
@@ -221,14 +221,24 @@ def request_revision(session: Session, *, viewer: Viewer | None, contract_id: ob
     latest.status, latest.response, latest.responded_at = "revision_requested", clean, utcnow()
     session.add(latest)
     contract.revisions_used += 1
+    contract.revision_due_at = due_at(utcnow(), contract.delivery_days)
     lifecycle.move(session, contract, "revision_requested")
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=completion.RELEASE_JOBS)
+    # The way out if no revision comes: at its due date both are told, and the client may cancel for a refund.
+    scheduler.schedule(
+        session,
+        key=f"deadline_passed:contract:{contract.id}:revision:{contract.revisions_used}",
+        kind="deadline_passed",
+        run_at=contract.revision_due_at,
+        contract_id=contract.id,
+    )
     left = contract.max_revisions - contract.revisions_used
+    due = contract.revision_due_at.strftime("%d %b %Y")
     lifecycle.record_event(
         session,
         contract,
         kind="revision_requested",
-        detail=f"Revision requested ({left} left): {clean}",
+        detail=f"Revision requested ({left} left), due {due}: {clean}",
         actor_id=actor.user_id,
     )
     notify(
@@ -267,9 +277,12 @@ def auto_release(session: Session, *, contract_id: int, delivery_number: int, no
 def deadline_passed(session: Session, *, contract_id: int, now: datetime) -> str:
     """At the due date with nothing delivered, both parties are told; the client may now cancel for a refund."""
     contract = lifecycle.locked_contract(session, contract_id)
-    if contract is None or not overdue(contract.status, contract.due_at, now):
+    if contract is None or not overdue(contract.status, contract.due_at, now, contract.revision_due_at):
         return "nothing overdue"
-    lifecycle.record_event(session, contract, kind="overdue", detail="The due date passed without a delivery.")
+    what = "revision" if contract.status == "revision_requested" else "delivery"
+    lifecycle.record_event(
+        session, contract, kind="overdue", detail=f"The {what}'s due date passed without a delivery."
+    )
     for user_id, body in (
         (
             contract.client_id,

@@ -24,6 +24,21 @@ from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer
 
 
+class PaymentNotYet(Exception):
+    """An event about a payment whose success is not recorded yet (events arrive in any order): it waits for it."""
+
+    def __init__(self, external_id: str) -> None:
+        super().__init__(external_id)
+        self.external_id = external_id
+
+
+def locked_payment(session: Session, payment_id: int) -> Payment:
+    """The payment row, locked for this unit of work (after its contract's: lock order contract, then payment)."""
+    return session.exec(
+        select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
 @dataclass(frozen=True)
 class FundingOutcome:
     """ "funded" (the sandbox), "returned" (the contract was funded meanwhile: this payment goes back), or
@@ -147,9 +162,7 @@ def record_payment_succeeded(
     if amount_minor <= 0 or currency not in CURRENCIES:
         return f"payment of {amount_minor} {currency!r}: left for an administrator"
     contract = lifecycle.locked_contract(session, found.contract_id)
-    payment = session.exec(
-        select(Payment).where(Payment.id == found.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+    payment = locked_payment(session, found.id)
     assert contract is not None and contract.id is not None and payment.id is not None
     if payment.status in ("succeeded", "refunded", "returning", "returned"):
         return "already recorded"

@@ -25,6 +25,7 @@ from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
 NOT_FOUND = "That contract does not exist."
+CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
 
 
 def contract_id_of(value: object) -> int:
@@ -76,6 +77,47 @@ def record_event(session: Session, contract: Contract, *, kind: str, detail: str
 def move(session: Session, contract: Contract, status: str) -> None:
     contract.status, contract.updated_at = status, utcnow()
     session.add(contract)
+
+
+def end(session: Session, contract: Contract, status: str, detail: str, actor_id: int | None) -> None:
+    """The contract ends without a release (cancelled or expired): its jobs go, both parties but the actor are told."""
+    assert contract.id is not None
+    contract.cancelled_at, contract.cancel_requested_by = utcnow(), None
+    move(session, contract, status)
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=CONTRACT_JOBS)
+    record_event(session, contract, kind=status, detail=detail, actor_id=actor_id)
+    listing = session.get(Listing, contract.listing_id)
+    title = listing.title if listing else "your contract"
+    for user_id in (contract.client_id, contract.contractor_id):
+        if user_id != actor_id:
+            notify(
+                session,
+                user_id=user_id,
+                kind="contract",
+                title=f"Contract for “{title}” ended",
+                body=detail,
+                link=f"/contracts/{contract.id}",
+            )
+
+
+def freeze(session: Session, contract: Contract, *, reason: str) -> None:
+    """Hold every release and payout of the contract until an administrator decides (services/contracts/resolution)."""
+    assert contract.id is not None
+    contract.frozen_reason = reason if not contract.release_frozen else f"{contract.frozen_reason} {reason}"
+    contract.frozen_reason = contract.frozen_reason[:300]
+    contract.release_frozen = True
+    move(session, contract, contract.status)
+    detail = f"{reason} The escrow and any payout are held until an administrator decides."
+    record_event(session, contract, kind="frozen", detail=detail)
+    for user_id in (contract.client_id, contract.contractor_id):
+        notify(
+            session,
+            user_id=user_id,
+            kind="contract",
+            title="Contract on hold",
+            body=detail,
+            link=f"/contracts/{contract.id}",
+        )
 
 
 def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> Contract:

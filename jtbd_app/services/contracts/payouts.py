@@ -32,6 +32,11 @@ RETURN_PATH = "/wallet?payouts=return"
 
 def queue_release_payout(session: Session, contract: Contract, *, amount_minor: int, now: datetime) -> Payout:
     """A release owes the contractor `amount_minor`: the payout under the release's business key, and its job."""
+    return queue_payout(session, contract, amount_minor=amount_minor, key=f"release:contract:{contract.id}", now=now)
+
+
+def queue_payout(session: Session, contract: Contract, *, amount_minor: int, key: str, now: datetime) -> Payout:
+    """A payout of `amount_minor` to the contract's contractor under the business key `key`, and its job."""
     assert contract.id is not None
     payout = Payout(
         user_id=contract.contractor_id,
@@ -39,7 +44,7 @@ def queue_release_payout(session: Session, contract: Contract, *, amount_minor: 
         gateway=contract.gateway or "sandbox",
         amount_minor=amount_minor,
         currency=contract.currency,
-        idempotency_key=f"release:contract:{contract.id}",
+        idempotency_key=key,
     )
     session.add(payout)
     session.flush()
@@ -104,13 +109,20 @@ async def send_payout(*, session_factory: SessionFactory, gateway: PaymentGatewa
         return record_transfer(session, payout_id=payout_id, transfer_id=result.external_id)
 
 
-def record_transfer(session: Session, *, payout_id: int, transfer_id: str) -> str:
-    """The gateway made the transfer (our call's answer, or a transfer.created webhook): paid out once."""
+def record_transfer(session: Session, *, payout_id: int, transfer_id: str, amount_minor: int = 0) -> str:
+    """The gateway made the transfer (our call's answer, or a transfer.created webhook with its `amount_minor`):
+    paid out once. A transfer of another amount than the payout's is not ours to book: an administrator looks."""
     payout = session.exec(
         select(Payout).where(Payout.id == payout_id).with_for_update().execution_options(populate_existing=True)
     ).first()
     if payout is None:
         return "not a payout of ours"
+    if amount_minor and amount_minor != payout.amount_minor:
+        raise ValidationFailed(
+            {
+                "form": f"a transfer of {amount_minor} for payout {payout_id} of {payout.amount_minor}: left for an administrator"
+            }
+        )
     if payout.status != "pending":
         return f"already {payout.status}"
     payout.status, payout.external_id, payout.updated_at = "paid", transfer_id, utcnow()
@@ -128,18 +140,41 @@ def record_transfer(session: Session, *, payout_id: int, transfer_id: str) -> st
     return "paid out"
 
 
-def record_transfer_reversed(session: Session, *, transfer_id: str, amount_minor: int) -> str:
-    payout = session.exec(select(Payout).where(Payout.external_id == transfer_id)).first()
-    if payout is None:
+def record_transfer_reversed(session: Session, *, transfer_id: str, reversed_total: int) -> str:
+    """The gateway took back `reversed_total` of a transfer in all (several partial reversals send growing totals):
+    what is new goes back to the member's payable, and a new payout of it is queued (it waits while the contract is
+    frozen, or until the member can receive payouts)."""
+    found = session.exec(select(Payout).where(Payout.external_id == transfer_id)).first()
+    if found is None or found.id is None:
         return "not a payout of ours"
-    if payout.status == "reversed":
-        return "already reversed"
-    if payout.status != "paid":
+    payout = session.exec(
+        select(Payout).where(Payout.id == found.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if payout.status not in ("paid", "reversed"):
         return f"reversal of a {payout.status} payout: left for an administrator"
-    payout.status, payout.updated_at = "reversed", utcnow()
+    amount = min(reversed_total, payout.amount_minor) - payout.reversed_minor
+    if amount <= 0:
+        return "already reversed"
+    payout.reversed_minor += amount
+    if payout.reversed_minor >= payout.amount_minor:
+        payout.status = "reversed"
+    payout.updated_at = utcnow()
     session.add(payout)
-    escrow.reverse_payout(session, payout, amount_minor=min(amount_minor or payout.amount_minor, payout.amount_minor))
-    return "reversed"
+    escrow.reverse_payout(session, payout, amount_minor=amount, to_total=payout.reversed_minor)
+    again = Payout(
+        user_id=payout.user_id,
+        contract_id=payout.contract_id,
+        gateway=payout.gateway,
+        amount_minor=amount,
+        currency=payout.currency,
+        idempotency_key=f"reversal:payout:{payout.id}:to:{payout.reversed_minor}",
+    )
+    session.add(again)
+    session.flush()
+    scheduler.schedule(
+        session, key=f"send_payout:{again.id}", kind="send_payout", run_at=utcnow(), contract_id=payout.contract_id
+    )
+    return "reversed: owed to the member again"
 
 
 def record_account_status(session: Session, *, status: PayoutAccountStatus) -> str:

@@ -1,9 +1,9 @@
 """The double-entry ledger: the only code that writes journal entries and moves account balances.
 
 Every movement is one balanced entry under a unique idempotency key; posting the same key again returns the
-entry already posted and moves nothing. The accounts an entry touches are locked in id order (`SELECT ... FOR
-UPDATE` on PostgreSQL) before their balances are checked and moved, so concurrent movements serialise and a
-balance that must not go below zero never does.
+entry already posted and moves nothing. Cached balances move by deltas in SQL (`balance = balance + d`, refused when
+it would take an account that must not go below zero there), in account id order, so concurrent movements of one
+account both count, and wait for each other only on the rows they share.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,12 +21,19 @@ from jtbd_app.models import JournalEntry, LedgerAccount, Posting
 
 # kind -> (normal side, may go below zero). Every account of the platform is one of these.
 ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
-    "platform_cash": ("debit", False),  # money the platform holds at the payment gateway
+    # money the platform holds at the payment gateway; below zero when the gateway takes back (a lost dispute) more
+    # than the platform holds, as Stripe's balance does
+    "platform_cash": ("debit", True),
     "escrow": ("credit", False),  # held for one contract (or, later, one problem)
     "payable": ("credit", False),  # released to a member and not yet paid out
     "fee_revenue": ("credit", False),  # the platform's fees
     "refund_due": ("credit", False),  # a payment that arrived for a contract no longer taking one: to go back
+    "dispute_hold": ("debit", False),  # taken from the platform by the card network while a dispute runs
+    "platform_loss": ("debit", False),  # money gone from the platform: a lost dispute, a refund after the payout
 }
+# Platform-wide accounts that every movement of their kind touches, and that no movement can overdraw: their rows are
+# never updated, so they serialise nothing; their balance is the sum of their postings (`balance`).
+UNCACHED_KINDS = frozenset({"platform_cash", "fee_revenue", "dispute_hold", "platform_loss"})
 
 
 class LedgerError(DomainError):
@@ -94,52 +101,51 @@ def post(
     contract_id: int | None = None,
     memo: str = "",
 ) -> tuple[JournalEntry, bool]:
-    """Post one balanced entry; returns (entry, True) when posted now, (entry, False) when posted before."""
+    """Post one balanced entry; returns (entry, True) when posted now, (entry, False) when posted before.
+
+    Balances move by deltas in SQL, in account id order, each guarded so that an account that must not go below
+    zero never does: nothing read earlier is written back, so two postings at once both count. The accounts of
+    `UNCACHED_KINDS` are never updated (never locked): their balance is the sum of their postings.
+    """
     existing = find_entry(session, idempotency_key)
     if existing is not None:
         return existing, False
     _check_shape(legs, currency)
-    ids = sorted({leg.account.id for leg in legs if leg.account.id is not None})
-    locked = {
-        a.id: a
-        for a in session.exec(
-            select(LedgerAccount)
-            .where(col(LedgerAccount.id).in_(ids))
-            .order_by(col(LedgerAccount.id))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).all()
-    }
-    # Re-check under the locks: a concurrent poster of the same key has committed by now.
-    existing = find_entry(session, idempotency_key)
-    if existing is not None:
-        return existing, False
-    new_balances = dict.fromkeys(locked, 0)
-    for account_id, account in locked.items():
-        new_balances[account_id] = account.balance_minor
-    for leg in legs:
-        account = locked[leg.account.id]
-        delta = leg.amount_minor if account.normal_side == "debit" else -leg.amount_minor
-        new_balances[account.id] += delta
-    for account_id, balance in new_balances.items():
-        account = locked[account_id]
-        if balance < 0 and not account.may_go_negative:
-            raise InsufficientFunds(f"That would take {account.code} below zero; nothing was moved.")
-    entry = JournalEntry(
-        idempotency_key=idempotency_key, kind=kind, currency=currency, contract_id=contract_id, memo=memo[:300]
-    )
-    session.add(entry)
-    session.flush()
-    assert entry.id is not None
-    for leg in legs:
-        assert leg.account.id is not None
-        session.add(Posting(entry_id=entry.id, account_id=leg.account.id, amount_minor=leg.amount_minor))
-    for account_id, balance in new_balances.items():
-        account = locked[account_id]
-        account.balance_minor = balance
-        session.add(account)
-    session.flush()
+    try:
+        with session.begin_nested():
+            entry = JournalEntry(
+                idempotency_key=idempotency_key, kind=kind, currency=currency, contract_id=contract_id, memo=memo[:300]
+            )
+            session.add(entry)
+            session.flush()  # a concurrent poster of the same key: this waits for it, then fails on the unique key
+            assert entry.id is not None
+            for leg in sorted(legs, key=lambda leg: leg.account.id or 0):
+                assert leg.account.id is not None
+                _move(session, leg)
+                session.add(Posting(entry_id=entry.id, account_id=leg.account.id, amount_minor=leg.amount_minor))
+            session.flush()
+    except IntegrityError:
+        found = find_entry(session, idempotency_key)
+        if found is None:
+            raise
+        return found, False
     return entry, True
+
+
+def _move(session: Session, leg: Leg) -> None:
+    account = leg.account
+    if account.kind in UNCACHED_KINDS:
+        return
+    delta = leg.amount_minor if account.normal_side == "debit" else -leg.amount_minor
+    table = LedgerAccount.__table__  # type: ignore[attr-defined]
+    moved = session.connection().execute(
+        update(table)
+        .where(table.c.id == account.id, or_(table.c.may_go_negative, table.c.balance_minor + delta >= 0))
+        .values(balance_minor=table.c.balance_minor + delta)
+    )
+    session.expire(account, ["balance_minor"])  # read again from the database when next asked
+    if moved.rowcount != 1:
+        raise InsufficientFunds(f"That would take {account.code} below zero; nothing was moved.")
 
 
 def _check_shape(legs: Sequence[Leg], currency: str) -> None:
@@ -163,18 +169,45 @@ def balance(session: Session, account: LedgerAccount) -> int:
     return int(total) if account.normal_side == "debit" else -int(total)
 
 
+def balance_of(session: Session, account: LedgerAccount) -> int:
+    """The account's balance: its cached one, or from its postings for the accounts of `UNCACHED_KINDS`."""
+    return balance(session, account) if account.kind in UNCACHED_KINDS else account.balance_minor
+
+
+def balances_by_code(session: Session) -> dict[str, int]:
+    """Every account's balance on its normal side, by code (as `balance_of` reads it), in two queries."""
+    sums = dict(
+        session.exec(
+            select(Posting.account_id, func.sum(Posting.amount_minor))
+            .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+            .where(col(LedgerAccount.kind).in_(UNCACHED_KINDS))
+            .group_by(col(Posting.account_id))
+        ).all()
+    )
+    found = {}
+    for account in session.exec(select(LedgerAccount)).all():
+        if account.kind in UNCACHED_KINDS:
+            total = int(sums.get(account.id or 0, 0) or 0)
+            found[account.code] = total if account.normal_side == "debit" else -total
+        else:
+            found[account.code] = account.balance_minor
+    return found
+
+
 def trial_balance(session: Session) -> int:
     """The sum of every posting ever made: zero while the books balance."""
     return int(session.exec(select(func.coalesce(func.sum(Posting.amount_minor), 0))).one())
 
 
 def cached_balance_mismatches(session: Session) -> list[tuple[str, int, int]]:
-    """Accounts whose stored balance differs from their postings: (code, stored, from postings)."""
+    """Accounts whose stored balance differs from their postings: (code, stored, from postings); the accounts of
+    `UNCACHED_KINDS` store none."""
     sums = dict(
         session.exec(select(Posting.account_id, func.sum(Posting.amount_minor)).group_by(col(Posting.account_id))).all()
     )
     mismatches = []
-    for account in session.exec(select(LedgerAccount).order_by(col(LedgerAccount.id))).all():
+    cached = select(LedgerAccount).where(col(LedgerAccount.kind).not_in(UNCACHED_KINDS))
+    for account in session.exec(cached.order_by(col(LedgerAccount.id))).all():
         total = int(sums.get(account.id or 0, 0) or 0)
         derived = total if account.normal_side == "debit" else -total
         if derived != account.balance_minor:

@@ -18,11 +18,11 @@ from jtbd_app.models import (
     Delivery,
     DeliveryFile,
     JournalEntry,
-    LedgerAccount,
     Payment,
     PayoutAccount,
 )
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries
+from jtbd_app.services.ledger import journal
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, hired
@@ -43,7 +43,7 @@ def _deal() -> Deal:
 
 def _ledger(db: Session) -> tuple[list[tuple[str, int]], int]:
     db.expire_all()
-    balances = sorted((a.code, a.balance_minor) for a in db.exec(select(LedgerAccount)).all())
+    balances = sorted(journal.balances_by_code(db).items())
     return balances, len(db.exec(select(JournalEntry)).all())
 
 
@@ -162,6 +162,18 @@ def _request_revision(caller: str | None, db: Session) -> None:
     assert contract.status == "delivered" and contract.revisions_used == 0
 
 
+def _ask_administrator(caller: str | None, db: Session) -> None:
+    deal = _deal()
+    fund(deal)
+    deliver(deal)
+    before = _ledger(db)
+    state = _state(caller, deal)
+    call(state, "ask_administrator", {"dispute_reason": "Freeze their money."})
+    _refused(state)
+    contract = _contract(db, deal)
+    assert contract.status == "delivered" and not contract.release_frozen and _ledger(db) == before
+
+
 def _ask_cancel(caller: str | None, db: Session) -> None:
     deal = _deal()
     fund(deal)
@@ -267,6 +279,7 @@ GUARDED = {
     "ContractState.submit_delivery": _submit_delivery,
     "ContractState.approve": _approve,
     "ContractState.request_revision": _request_revision,
+    "ContractState.ask_administrator": _ask_administrator,
     "ContractState.ask_cancel": _ask_cancel,
     "ContractState.withdraw_cancel": _withdraw_cancel,
     "ContractState.agree_cancel": _agree_cancel,

@@ -1,0 +1,103 @@
+"""Chargebacks, as the gateway reports them in any order: created, funds withdrawn, funds reinstated, closed.
+
+The ledger follows the money. Withdrawn: the platform's cash goes to `dispute_hold` while the card network decides.
+Won: it comes back. Lost: the escrow (or, for a payment being sent back, what is owed back) pays the hold; what
+neither holds any more (the escrow was released, the payment already refunded) is a `platform_loss`. Each step is
+booked under the dispute's id, and a later step books the earlier ones it implies, so every order ends the same.
+A dispute freezes its contract until an administrator decides; a lost one that empties the escrow before any
+release ends the contract as cancelled.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from jtbd_app.domain.money import Money
+from jtbd_app.models import Contract, Dispute, Payment, utcnow
+from jtbd_app.services.contracts import lifecycle, refunds
+from jtbd_app.services.contracts.funding import PaymentNotYet, locked_payment
+from jtbd_app.services.ledger import escrow, journal
+from jtbd_app.services.ports import GatewayEvent
+
+WORK_STATUSES = ("funded", "delivered", "revision_requested")
+CLOSED = ("won", "lost", "warning_closed")
+
+
+def _payment_of(session: Session, event: GatewayEvent) -> Payment | None:
+    found = session.exec(select(Payment).where(Payment.external_id == event.related_id)).first()
+    if found is None and event.charge_id:
+        found = session.exec(select(Payment).where(Payment.charge_id == event.charge_id)).first()
+    return found
+
+
+def record(session: Session, event: GatewayEvent, *, stage: str) -> str:
+    """One dispute event; `stage` is created | funds_withdrawn | funds_reinstated | closed."""
+    found = _payment_of(session, event)
+    if found is None or found.id is None:
+        raise PaymentNotYet(event.related_id or event.charge_id)
+    contract = lifecycle.locked_contract(session, found.contract_id)
+    payment = locked_payment(session, found.id)
+    assert contract is not None and contract.id is not None and payment.id is not None
+    if payment.status in ("pending", "failed"):
+        raise PaymentNotYet(event.related_id or payment.external_id or "")
+    dispute = session.get(Dispute, event.object_id)
+    if dispute is None:
+        amount = event.amount_minor if 0 < event.amount_minor <= payment.amount_minor else payment.amount_minor
+        dispute = Dispute(id=event.object_id, payment_id=payment.id, amount_minor=amount, currency=payment.currency)
+        session.add(dispute)
+        session.flush()
+        _freeze(session, contract, dispute)
+    if dispute.status in CLOSED:
+        return f"dispute already {dispute.status}"
+    if stage == "funds_withdrawn":
+        escrow.dispute_withdrawn(session, dispute, contract_id=contract.id)
+    elif stage == "funds_reinstated":
+        escrow.dispute_withdrawn(session, dispute, contract_id=contract.id)
+        escrow.dispute_reinstated(session, dispute, contract_id=contract.id)
+    elif stage == "closed":
+        return _close(session, contract, payment, dispute, status=event.status)
+    return f"dispute {stage.replace('_', ' ')}: escrow frozen"
+
+
+def _freeze(session: Session, contract: Contract, dispute: Dispute) -> None:
+    if contract.status in ("cancelled", "expired"):
+        return  # nothing is held any more: the money side is booked when the dispute closes
+    if contract.status in WORK_STATUSES:
+        lifecycle.move(session, contract, "disputed")
+    amount = Money(dispute.amount_minor, dispute.currency).format()
+    lifecycle.freeze(session, contract, reason=f"The client disputed {amount} of the payment with their card issuer.")
+
+
+def _close(session: Session, contract: Contract, payment: Payment, dispute: Dispute, *, status: str) -> str:
+    assert contract.id is not None
+    if status not in CLOSED:
+        return f"dispute closed as {status!r}: left for an administrator"
+    dispute.status, dispute.updated_at = status, utcnow()
+    session.add(dispute)
+    if status == "won":  # whatever was withdrawn came back
+        escrow.dispute_withdrawn(session, dispute, contract_id=contract.id)
+        escrow.dispute_reinstated(session, dispute, contract_id=contract.id)
+        lifecycle.record_event(session, contract, kind="dispute_won", detail="The platform won the card dispute.")
+        return "dispute won: still frozen for an administrator"
+    if status == "warning_closed":
+        return "inquiry closed"
+    escrow.dispute_withdrawn(session, dispute, contract_id=contract.id)
+    if payment.status in ("returning", "returned"):
+        holding = journal.get_account(session, kind="refund_due", currency=payment.currency)
+        available = refunds.owed_back(session, payment) + dispute.amount_minor  # this dispute is counted as lost now
+    else:
+        holding = journal.get_account(session, kind="escrow", currency=contract.currency, contract_id=contract.id)
+        available = escrow.held(session, contract)
+    escrow.dispute_lost(session, dispute, contract_id=contract.id, holding=holding, available=available)
+    if payment.status == "returning" and refunds.owed_back(session, payment) == 0:
+        payment.status = "returned"
+        session.add(payment)
+    amount = Money(dispute.amount_minor, dispute.currency).format()
+    if contract.status in (*WORK_STATUSES, "disputed", "refunding") and escrow.held(session, contract) == 0:
+        contract.release_frozen, contract.frozen_reason = False, ""
+        lifecycle.end(
+            session, contract, "cancelled", f"The card issuer returned {amount} to the client (a lost dispute).", None
+        )
+        return "dispute lost: contract cancelled"
+    lifecycle.record_event(session, contract, kind="dispute_lost", detail=f"The card dispute was lost: {amount}.")
+    return "dispute lost: booked, still frozen for an administrator"

@@ -1,0 +1,261 @@
+"""An administrator's decision on a frozen contract: the way out of a freeze, taken once and recorded.
+
+A contract is frozen by a chargeback, a refund the gateway made on its own, or a party asking an administrator. The
+decision says what the contractor gets:
+- while the escrow holds money: `contractor_minor` of it is released (less the contract's fee) and the rest is
+  refunded to the client through the gateway (gateway first, then the ledger, as everywhere);
+- once the escrow is empty but a payout is held: `contractor_minor` of the held payout is sent and the rest is kept
+  back to cover the platform's loss.
+The decision is a `FreezeDecision` row keyed by the contract, so it is made once; a gateway failure leaves it
+`deciding`, and running the same decision again finishes it with the same amounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from jtbd_app.domain import text
+from jtbd_app.domain.errors import PermissionDenied, ValidationFailed
+from jtbd_app.domain.money import Money
+from jtbd_app.models import Contract, FreezeDecision, Listing, Payout, utcnow
+from jtbd_app.services import scheduler
+from jtbd_app.services.contracts import funding, lifecycle, payouts
+from jtbd_app.services.ledger import escrow
+from jtbd_app.services.ports import PaymentFailed, PaymentGateway
+from jtbd_app.services.scheduler import SessionFactory
+from jtbd_app.services.viewer import Viewer, require_active
+
+MAX_NOTE = 2000
+ASKABLE = ("delivered", "revision_requested")  # a delivery is in question: its review, or a revision that is late
+
+
+def ask_administrator(session: Session, *, viewer: Viewer | None, contract_id: object, reason: object) -> None:
+    """A party opens a dispute: the contract is frozen until an administrator decides what each party gets."""
+    contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
+    actor = require_active(viewer)
+    if contract.release_frozen:
+        raise ValidationFailed({"form": "An administrator is already looking at this contract."})
+    if contract.status not in ASKABLE:
+        raise ValidationFailed({"form": "Once work is delivered, either party can ask an administrator to decide."})
+    try:
+        clean = text.clean_paragraphs(reason, label="Reason", max_len=MAX_NOTE)
+        if not clean:
+            raise ValueError("Say what the administrator should decide.")
+        if text.has_html(clean):
+            raise ValueError("Reason cannot contain HTML.")
+    except ValueError as exc:
+        raise ValidationFailed({"dispute_reason": str(exc)}) from exc
+    lifecycle.move(session, contract, "disputed")
+    lifecycle.freeze(session, contract, reason=f"{actor.display_name} asked an administrator to decide: {clean}")
+
+
+@dataclass(frozen=True)
+class FrozenContract:
+    contract_id: int
+    title: str
+    status: str
+    reason: str
+    currency: str
+    held_minor: int  # in the escrow
+    payout_held_minor: int  # released, waiting as pending payouts
+
+    @property
+    def decides_over(self) -> int:
+        return self.held_minor or self.payout_held_minor
+
+
+def _require_admin(viewer: Viewer | None) -> Viewer:
+    actor = require_active(viewer)
+    if not actor.is_admin:
+        raise PermissionDenied("Only an administrator can decide a frozen contract.")
+    return actor
+
+
+def _held_payouts(session: Session, contract_id: int) -> list[Payout]:
+    return list(
+        session.exec(
+            select(Payout).where(Payout.contract_id == contract_id, Payout.status == "pending").order_by(col(Payout.id))
+        ).all()
+    )
+
+
+def describe(session: Session, contract: Contract) -> FrozenContract:
+    assert contract.id is not None
+    listing = session.get(Listing, contract.listing_id)
+    return FrozenContract(
+        contract_id=contract.id,
+        title=listing.title if listing else f"Contract {contract.id}",
+        status=contract.status,
+        reason=contract.frozen_reason,
+        currency=contract.currency,
+        held_minor=escrow.held(session, contract),
+        payout_held_minor=sum(p.amount_minor for p in _held_payouts(session, contract.id)),
+    )
+
+
+def frozen_contracts(session: Session, *, viewer: Viewer | None) -> list[FrozenContract]:
+    """Every contract waiting for an administrator, oldest first."""
+    _require_admin(viewer)
+    rows = session.exec(
+        select(Contract).where(col(Contract.release_frozen).is_(True)).order_by(col(Contract.updated_at))
+    ).all()
+    return [describe(session, contract) for contract in rows]
+
+
+def _amount(value: object, most: int) -> int:
+    try:
+        amount = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else -1
+    except ValueError:
+        amount = -1
+    if not 0 <= amount <= most:
+        raise ValidationFailed({"contractor_minor": f"Give the contractor between 0 and {most} (minor units)."})
+    return amount
+
+
+def _decide(
+    session: Session, *, viewer: Viewer | None, contract_id: object, contractor_minor: object, note: object
+) -> FreezeDecision:
+    actor = _require_admin(viewer)
+    contract = session.exec(
+        select(Contract)
+        .where(Contract.id == lifecycle.contract_id_of(contract_id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if contract is None or contract.id is None:
+        raise ValidationFailed({"form": lifecycle.NOT_FOUND})
+    decision = session.get(FreezeDecision, contract.id)
+    if decision is not None:
+        if decision.status == "done":
+            raise ValidationFailed({"form": "This contract was decided already."})
+        return decision  # a decision whose refund failed: finish it as it was made
+    if not contract.release_frozen:
+        raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
+    frozen = describe(session, contract)
+    given = _amount(contractor_minor, frozen.decides_over)
+    try:
+        clean = text.clean_paragraphs(note, label="Note", max_len=MAX_NOTE)
+    except ValueError as exc:
+        raise ValidationFailed({"note": str(exc)}) from exc
+    decision = FreezeDecision(
+        contract_id=contract.id,
+        admin_id=actor.user_id,
+        contractor_minor=given,
+        client_minor=frozen.decides_over - given,
+        note=clean,
+    )
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+async def resolve_frozen(
+    *,
+    session_factory: SessionFactory,
+    gateway: PaymentGateway,
+    viewer: Viewer | None,
+    contract_id: object,
+    contractor_minor: object,
+    note: object = "",
+) -> str:
+    """Decide a frozen contract (see the module); returns what was done, in words for the administrator."""
+    with session_factory() as session:
+        decision = _decide(
+            session, viewer=viewer, contract_id=contract_id, contractor_minor=contractor_minor, note=note
+        )
+        contract = session.get(Contract, decision.contract_id)
+        assert contract is not None and contract.id is not None
+        refund_to = ""
+        if escrow.held(session, contract) > 0 and decision.client_minor > 0:
+            payment = funding.succeeded_payment(session, contract.id)
+            if payment is None or payment.external_id is None or payment.gateway != gateway.name:
+                raise ValidationFailed({"form": "The payment to refund is not at the configured payment gateway."})
+            refund_to = payment.external_id
+        cid, client_minor = contract.id, decision.client_minor
+    if refund_to:
+        try:
+            await gateway.refund(
+                payment_external_id=refund_to, amount_minor=client_minor, idempotency_key=f"resolve:contract:{cid}"
+            )
+        except PaymentFailed as exc:
+            raise ValidationFailed(
+                {"form": f"The refund could not be made: {exc.message} The decision is kept; run it again."}
+            ) from exc
+    with session_factory() as session:
+        return _carry_out(session, contract_id=cid)
+
+
+def _carry_out(session: Session, *, contract_id: int) -> str:
+    contract = lifecycle.locked_contract(session, contract_id)
+    decision = session.get(FreezeDecision, contract_id)
+    assert contract is not None and contract.id is not None and decision is not None
+    if decision.status == "done":
+        return "decided already"
+    money = Money(decision.contractor_minor, contract.currency).format()
+    back = Money(decision.client_minor, contract.currency).format()
+    if escrow.held(session, contract) > 0:
+        done = _split_escrow(session, contract, decision)
+        detail = f"An administrator decided: {money} to the contractor, {back} back to the client."
+    else:
+        done = _split_held_payout(session, contract, decision)
+        detail = f"An administrator decided: {money} of the held payout to the contractor, {back} kept back."
+    contract.release_frozen, contract.frozen_reason = False, ""
+    lifecycle.move(session, contract, contract.status)
+    lifecycle.record_event(
+        session, contract, kind="decided", detail=f"{detail} {decision.note}".strip(), actor_id=decision.admin_id
+    )
+    decision.status = "done"
+    session.add(decision)
+    return done
+
+
+def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision) -> str:
+    assert contract.id is not None
+    if decision.client_minor:
+        payment = funding.succeeded_payment(session, contract.id)
+        assert payment is not None
+        payment = funding.locked_payment(session, payment.id or 0)
+        payment.refunded_minor += decision.client_minor
+        payment.status = "refunded" if payment.refunded_minor >= payment.amount_minor else payment.status
+        payment.updated_at = utcnow()
+        session.add(payment)
+        escrow.refund(
+            session,
+            contract,
+            payment,
+            amount_minor=decision.client_minor,
+            to_total=payment.refunded_minor,
+            reference=f"resolve:contract:{contract.id}",
+        )
+    if not decision.contractor_minor:
+        lifecycle.end(session, contract, "cancelled", "An administrator refunded the client.", decision.admin_id)
+        return "refunded to the client"
+    split, _posted = escrow.release_part(session, contract, amount_minor=decision.contractor_minor)
+    now = utcnow()
+    contract.completed_at = now
+    lifecycle.move(session, contract, "completed")
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=lifecycle.CONTRACT_JOBS)
+    payouts.queue_release_payout(session, contract, amount_minor=split.payee_minor, now=now)
+    return "released to the contractor" if not decision.client_minor else "split between the parties"
+
+
+def _split_held_payout(session: Session, contract: Contract, decision: FreezeDecision) -> str:
+    assert contract.id is not None
+    held = _held_payouts(session, contract.id)
+    if decision.client_minor:
+        for payout in held:
+            payout.status, payout.updated_at = "cancelled", utcnow()
+            session.add(payout)
+        escrow.recover(session, contract, amount_minor=decision.client_minor)
+        if decision.contractor_minor:
+            payouts.queue_payout(
+                session,
+                contract,
+                amount_minor=decision.contractor_minor,
+                key=f"resolve:contract:{contract.id}",
+                now=utcnow(),
+            )
+        return "held payout kept back in part" if decision.contractor_minor else "held payout kept back"
+    return "held payout released" if held else "nothing was held"
