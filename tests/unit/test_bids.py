@@ -11,6 +11,7 @@ from jtbd_app.models import Bid, Contract, Listing, Notification
 from jtbd_app.services.marketplace import bids
 from tests.support.factories import OFFER, bid, make_listing, setup_market
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def notes(db: Session, kind: str) -> list[int]:
@@ -152,3 +153,29 @@ def test_a_stranger_cannot_accept(db: Session) -> None:
     with session_scope() as s, pytest.raises(PermissionDenied):
         bids.accept_bid(s, viewer=cat, bid_id=bid_id)
     assert db.exec(select(Contract)).all() == []
+
+
+@pytest.mark.usefixtures("half_fee")
+def test_a_bid_whose_contractor_share_would_round_to_nothing_is_refused_next_to_its_amount(db: Session) -> None:
+    # Given a listing priced in yen and a 50% platform fee, where a ¥1 price would leave the contractor ¥0
+    bob = viewer_of(make_user("bob"))
+    listing = make_listing(make_user("dan"), currency="JPY")
+
+    # When Bob bids ¥1
+    with pytest.raises(ValidationFailed) as caught:
+        bid(bob, listing.id or 0, amount="1")
+
+    # Then the amount field says the minimum, and nothing is stored
+    assert caught.value.fields == {"amount": "Bid at least ¥50, the minimum in JPY at the 50% platform fee."}
+    assert db.exec(select(Bid)).all() == []
+
+
+@pytest.mark.usefixtures("half_fee")
+def test_a_bid_is_not_edited_below_the_minimum(db: Session) -> None:
+    _, bob, _, listing_id = setup_market()
+    bid_id = bid(bob, listing_id)
+    with session_scope() as s, pytest.raises(ValidationFailed) as caught:
+        bids.edit_bid(s, viewer=bob, bid_id=bid_id, values={**OFFER, "amount": "0.49"})
+    assert caught.value.fields == {"amount": "Bid at least $0.50, the minimum in USD at the 50% platform fee."}
+    db.expire_all()
+    assert db.get(Bid, bid_id).amount_minor == 45_050  # type: ignore[union-attr]
