@@ -179,3 +179,29 @@ def test_a_bid_is_not_edited_below_the_minimum(db: Session) -> None:
     assert caught.value.fields == {"amount": "Bid at least $0.50, the minimum in USD at the 50% platform fee."}
     db.expire_all()
     assert db.get(Bid, bid_id).amount_minor == 45_050  # type: ignore[union-attr]
+
+
+def test_a_bid_placed_below_todays_minimum_cannot_become_a_contract(db: Session) -> None:
+    # Given Bob's ¥10 bid on Dan's listing, stored before the minimum existed
+    dan, bob = make_user("dan"), viewer_of(make_user("bob"))
+    listing = make_listing(dan, currency="JPY")
+    bid_id = bid(bob, listing.id or 0, amount="500")
+    with session_scope() as s:
+        old = s.get(Bid, bid_id)
+        assert old is not None
+        old.amount_minor = 10
+        s.add(old)
+
+    # When Dan accepts it
+    with pytest.raises(ValidationFailed) as caught, session_scope() as s:
+        bids.accept_bid(s, viewer=viewer_of(dan), bid_id=bid_id)
+
+    # Then no contract is made, the listing stays open and the bid pending, and the client is told why
+    assert caught.value.fields["form"] == (
+        "This bid of ¥10 is below the minimum of ¥50 at today's 10% platform fee, so it cannot become a contract; "
+        "ask the bidder to raise it."
+    )
+    db.expire_all()
+    assert db.exec(select(Contract)).all() == []
+    assert db.get(Listing, listing.id).status == "open"  # type: ignore[union-attr]
+    assert db.get(Bid, bid_id).status == "pending"  # type: ignore[union-attr]
