@@ -187,7 +187,7 @@ def actions_section() -> rx.Component:
         | A.retry_refund
         | A.ask_admin
     )
-    anything = any_action | ContractState.notice | ContractState.progress | E["form"] | D.cancel_note
+    anything = any_action | ContractState.notice | ContractState.progress | E["form"] | D.cancel_note | D.funding_note
     return rx.cond(  # nothing at all when there is nothing to say, so the page keeps an even rhythm
         anything,
         rx.vstack(
@@ -198,6 +198,9 @@ def actions_section() -> rx.Component:
             ),
             form_error(E),
             rx.cond(D.cancel_note, rx.callout(D.cancel_note, icon="info", color_scheme="amber", role="status")),
+            rx.cond(
+                D.funding_note, rx.callout(D.funding_note, icon="triangle-alert", color_scheme="amber", role="status")
+            ),
             rx.cond(
                 any_action,
                 rx.vstack(

@@ -12,13 +12,22 @@ def field_error(message: rx.Var, field_id: str) -> rx.Component:
     )
 
 
+def field_hint(hint: rx.Var | str, field_id: str) -> rx.Component:
+    """The help text under a field (`{field_id}-hint`, which the input names in aria-describedby); a state var's text
+    (the minimum price the service worked out) shows when it is not empty."""
+    text = rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray")
+    if isinstance(hint, rx.Var):
+        return rx.cond(hint, text)
+    return text if hint else rx.fragment()
+
+
 def labelled(
-    label: str, field_id: str, control: rx.Component, error: rx.Var | None = None, hint: str = ""
+    label: str, field_id: str, control: rx.Component, error: rx.Var | None = None, hint: rx.Var | str = ""
 ) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500"}),
         control,
-        rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_hint(hint, field_id),
         field_error(error, field_id) if error is not None else rx.fragment(),
         spacing="1",
         width="100%",
@@ -40,7 +49,7 @@ def field_input(field_id: str, errors: rx.Var, *, multiline: bool = False, **pro
 
 
 def text_field(
-    label: str, field_id: str, errors: rx.Var, *, hint: str = "", multiline: bool = False, **props: object
+    label: str, field_id: str, errors: rx.Var, *, hint: rx.Var | str = "", multiline: bool = False, **props: object
 ) -> rx.Component:
     """A labelled text input whose error message is `errors[field_id]`."""
     return labelled(

@@ -52,6 +52,7 @@ def _bid_fields(
                 "Your price (" + L.currency + ")",
                 "amount",
                 E,
+                hint=L.bid_minimum,
                 default_value=prefix_amount,
                 input_mode="decimal",
                 placeholder="400.00",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from jtbd_app.domain.money import MIN_CHARGE_MINOR, Money
+
 STATUS_LABELS = {
     "awaiting_acceptance": "Awaiting both parties' acceptance",
     "awaiting_funding": "Awaiting funding",
@@ -40,6 +42,36 @@ def split_release(amount_minor: int, fee_bps: int) -> Split:
         raise ValueError("fee must be between 0 and 100%")
     fee = (amount_minor * fee_bps + 5000) // 10000
     return Split(payee_minor=amount_minor - fee, fee_minor=fee)
+
+
+def minimum_price(currency: str, fee_bps: int) -> int:
+    """The smallest price a contract may have, in minor units: one the gateway can charge (Stripe's minimum for the
+    currency) and whose release leaves the contractor at least one minor unit after the fee (see `split_release`)."""
+    if not 0 <= fee_bps < 10000:
+        raise ValueError("fee must be at least 0% and below 100%")
+    # The payee gets a - floor((a * fee + 5000) / 10000), which is at least 1 exactly when a * (10000 - fee) > 5000.
+    least_with_a_share = 5000 // (10000 - fee_bps) + 1
+    return max(MIN_CHARGE_MINOR[currency], least_with_a_share)
+
+
+def below_minimum(amount_minor: int, currency: str, fee_bps: int) -> bool:
+    return amount_minor < minimum_price(currency, fee_bps)
+
+
+def minimum_price_hint(currency: str, fee_bps: int) -> str:
+    """What a price field says beside it: "Minimum $0.50 at the 10% platform fee"."""
+    lowest = Money(minimum_price(currency, fee_bps), currency).format()
+    return f"Minimum {lowest} at the {bps_label(fee_bps)} platform fee"
+
+
+def unfundable_note(amount_minor: int, currency: str, fee_bps: int) -> str:
+    """Why a contract priced below the minimum (made before the minimum existed) cannot be paid, and the way out."""
+    price = Money(amount_minor, currency).format()
+    lowest = Money(minimum_price(currency, fee_bps), currency).format()
+    return (
+        f"This contract's price of {price} is below the minimum of {lowest} at its {bps_label(fee_bps)} platform fee, "
+        "so it cannot be paid. Either of you can withdraw from it; no money has moved."
+    )
 
 
 def fee_percent_to_bps(text: str) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from jtbd_app.domain import text
+from jtbd_app.domain.contract_rules import bps_label, minimum_price
 from jtbd_app.domain.marketplace import CATEGORIES
-from jtbd_app.domain.money import CURRENCIES, parse_amount
+from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 10_000
@@ -80,12 +81,17 @@ def clean_budget(value: object, currency: str) -> int:
     return minor
 
 
-def clean_bid_amount(value: object, currency: str) -> int:
+def clean_bid_amount(value: object, currency: str, *, fee_bps: int) -> int:
+    """A bid's price in minor units: at least the minimum a contract at today's fee may have (`minimum_price`)."""
     raw = value if isinstance(value, str) else ""
     minor = parse_amount(raw, currency)
     unit = 10 ** CURRENCIES[currency]
-    if minor < unit:
-        raise ValueError(f"Bid at least 1 {currency}.")
+    lowest = minimum_price(currency, fee_bps)
+    if minor < lowest:
+        raise ValueError(
+            f"Bid at least {Money(lowest, currency).format()}, the minimum in {currency} "
+            f"at the {bps_label(fee_bps)} platform fee."
+        )
     if minor > MAX_BUDGET_MAJOR * unit:
         raise ValueError(f"A bid must be at most {MAX_BUDGET_MAJOR:,} {currency}.")
     return minor

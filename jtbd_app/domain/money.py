@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 # ISO 4217 codes we accept and their number of minor-unit digits.
 CURRENCIES: dict[str, int] = {"USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "JPY": 0}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
+# Stripe's minimum charge in each currency, in minor units (docs.stripe.com/currencies, "Minimum and maximum charge
+# amounts"); a smaller PaymentIntent is refused. The sandbox holds to the same so that test money behaves like money.
+MIN_CHARGE_MINOR: dict[str, int] = {"USD": 50, "EUR": 50, "GBP": 30, "CAD": 50, "AUD": 50, "JPY": 50}
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ def test_post_find_bid_message_accept_and_the_other_bidder_sees_the_rejection(
     sign_up_new_member(other_page, app_server.url, "painter", "Paula Painter")
     find_through_search(other_page, app_server.url, marker, title)
     assert other_page.url == listing_url
+    expect_field_message(other_page.get_by_label(re.compile("Your price")), "Minimum $0.50 at the")
     place_bid(other_page, listing_url, "140", "I paint fences every weekend.")
     other_page.get_by_role("link", name="Message the client").click()
     other_page.wait_for_url(re.compile(r"/messages/\d+$"))

@@ -75,6 +75,16 @@ def agreed_contract(
     return deal
 
 
+def reprice(deal: Deal, *, amount_minor: int, fee_bps: int) -> None:
+    """The contract's price and fee rewritten in its row, as a contract made under older rules may have them (a price
+    below today's minimum cannot be bid any more)."""
+    with session_scope() as session:
+        contract = session.get(Contract, deal.contract_id)
+        assert contract is not None
+        contract.amount_minor, contract.fee_bps = amount_minor, fee_bps
+        session.add(contract)
+
+
 def run_now(work: Coroutine[Any, Any, T]) -> T:
     """Run a service coroutine to the end, also beside a running event loop (Playwright's sync API keeps one)."""
     try:

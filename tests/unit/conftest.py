@@ -55,3 +55,10 @@ def mail_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def deal() -> Deal:
     """Carol hired Ken for $100.00 and both accepted the contract: it awaits funding."""
     return agreed_contract(make_user("carol"), make_user("ken"), price="100")
+
+
+@pytest.fixture
+def half_fee(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform keeps 50% of every price, the most PLATFORM_FEE_PERCENT allows."""
+    monkeypatch.setenv("PLATFORM_FEE_PERCENT", "50")
+    get_settings.cache_clear()

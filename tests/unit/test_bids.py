@@ -11,6 +11,7 @@ from jtbd_app.models import Bid, Contract, Listing, Notification
 from jtbd_app.services.marketplace import bids
 from tests.support.factories import OFFER, bid, make_listing, setup_market
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def notes(db: Session, kind: str) -> list[int]:
@@ -152,3 +153,55 @@ def test_a_stranger_cannot_accept(db: Session) -> None:
     with session_scope() as s, pytest.raises(PermissionDenied):
         bids.accept_bid(s, viewer=cat, bid_id=bid_id)
     assert db.exec(select(Contract)).all() == []
+
+
+@pytest.mark.usefixtures("half_fee")
+def test_a_bid_whose_contractor_share_would_round_to_nothing_is_refused_next_to_its_amount(db: Session) -> None:
+    # Given a listing priced in yen and a 50% platform fee, where a ¥1 price would leave the contractor ¥0
+    bob = viewer_of(make_user("bob"))
+    listing = make_listing(make_user("dan"), currency="JPY")
+
+    # When Bob bids ¥1
+    with pytest.raises(ValidationFailed) as caught:
+        bid(bob, listing.id or 0, amount="1")
+
+    # Then the amount field says the minimum, and nothing is stored
+    assert caught.value.fields == {"amount": "Bid at least ¥50, the minimum in JPY at the 50% platform fee."}
+    assert db.exec(select(Bid)).all() == []
+
+
+@pytest.mark.usefixtures("half_fee")
+def test_a_bid_is_not_edited_below_the_minimum(db: Session) -> None:
+    _, bob, _, listing_id = setup_market()
+    bid_id = bid(bob, listing_id)
+    with session_scope() as s, pytest.raises(ValidationFailed) as caught:
+        bids.edit_bid(s, viewer=bob, bid_id=bid_id, values={**OFFER, "amount": "0.49"})
+    assert caught.value.fields == {"amount": "Bid at least $0.50, the minimum in USD at the 50% platform fee."}
+    db.expire_all()
+    assert db.get(Bid, bid_id).amount_minor == 45_050  # type: ignore[union-attr]
+
+
+def test_a_bid_placed_below_todays_minimum_cannot_become_a_contract(db: Session) -> None:
+    # Given Bob's ¥10 bid on Dan's listing, stored before the minimum existed
+    dan, bob = make_user("dan"), viewer_of(make_user("bob"))
+    listing = make_listing(dan, currency="JPY")
+    bid_id = bid(bob, listing.id or 0, amount="500")
+    with session_scope() as s:
+        old = s.get(Bid, bid_id)
+        assert old is not None
+        old.amount_minor = 10
+        s.add(old)
+
+    # When Dan accepts it
+    with pytest.raises(ValidationFailed) as caught, session_scope() as s:
+        bids.accept_bid(s, viewer=viewer_of(dan), bid_id=bid_id)
+
+    # Then no contract is made, the listing stays open and the bid pending, and the client is told why
+    assert caught.value.fields["form"] == (
+        "This bid of ¥10 is below the minimum of ¥50 at today's 10% platform fee, so it cannot become a contract; "
+        "ask the bidder to raise it."
+    )
+    db.expire_all()
+    assert db.exec(select(Contract)).all() == []
+    assert db.get(Listing, listing.id).status == "open"  # type: ignore[union-attr]
+    assert db.get(Bid, bid_id).status == "pending"  # type: ignore[union-attr]

@@ -11,10 +11,19 @@ from sqlmodel import Session, select
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.models import Contract, JournalEntry, Payout, Posting, Profile, ScheduledJob, utcnow
-from jtbd_app.services.contracts import cancellation, deliveries, lifecycle
+from jtbd_app.models import (
+    Contract,
+    JournalEntry,
+    Payment,
+    Payout,
+    Posting,
+    Profile,
+    ScheduledJob,
+    utcnow,
+)
+from jtbd_app.services.contracts import cancellation, deliveries, funding, lifecycle
 from jtbd_app.services.ledger import journal
-from tests.support.contracts import Deal, agreed_contract, deliver, fund, hired, run_jobs
+from tests.support.contracts import Deal, agreed_contract, deliver, fund, hired, reprice, run_jobs
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
@@ -94,6 +103,78 @@ def test_fee_rounds_half_up_and_no_cent_is_lost(db: Session) -> None:
         split = deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
     assert (split.payee_minor, split.fee_minor) == (904, 101)  # 100.5 cents of fee rounds up
     assert split.payee_minor + split.fee_minor == 1_005
+
+
+@pytest.mark.usefixtures("half_fee")
+def test_a_price_at_exactly_the_minimum_is_funded_and_its_release_pays_the_contractor(db: Session) -> None:
+    # Given Ken's bid of ¥50, the minimum in yen at a 50% fee, accepted by Carol and by both
+    deal = agreed_contract(make_user("carol"), make_user("ken"), price="50", currency="JPY")
+    assert (deal.load().amount_minor, deal.load().fee_bps) == (50, 5000)
+
+    # When Carol funds it, Ken delivers and Carol approves
+    fund(deal)
+    deliver(deal)
+    with session_scope() as s:
+        split = deliveries.approve_delivery(s, viewer=deal.client, contract_id=deal.contract_id)
+
+    # Then the release pays Ken his share, and the fee is the rest
+    assert (split.payee_minor, split.fee_minor) == (25, 25)
+    assert deal.load().status == "completed"
+    assert balances(db)[f"payable:user:{deal.contractor.user_id}:JPY"] == 25
+
+
+def test_an_old_contract_priced_below_the_minimum_is_not_funded_and_can_still_be_withdrawn(db: Session) -> None:
+    # Given an agreed contract of ¥1 at a 50% fee, made before the minimum existed: its release would pay Ken ¥0
+    deal = agreed_contract(make_user("carol"), make_user("ken"), price="100", currency="JPY")
+    reprice(deal, amount_minor=1, fee_bps=5000)
+    before = deal.load()
+
+    # When Carol tries to fund it
+    with pytest.raises(ValidationFailed) as caught:
+        fund(deal)
+
+    # Then she is told why beside the form, and nothing is charged, stored or booked
+    assert caught.value.fields == {
+        "form": "This contract's price of ¥1 is below the minimum of ¥50 at its 50% platform fee, so it cannot be "
+        "paid. Either of you can withdraw from it; no money has moved."
+    }
+    assert deal.load().model_dump() == before.model_dump()
+    assert db.exec(select(Payment)).all() == [] and balances(db) == {}
+
+    # And either party may still end it
+    with session_scope() as s:
+        assert cancellation.request_cancellation(s, viewer=deal.contractor, contract_id=deal.contract_id) == "cancelled"
+
+
+def test_the_gateways_word_for_a_payment_started_on_an_old_underpriced_contract_sends_the_money_back(
+    db: Session,
+) -> None:
+    # Given a ¥1 contract at a 50% fee whose payment was started before the minimum existed
+    deal = agreed_contract(make_user("carol"), make_user("ken"), price="100", currency="JPY")
+    reprice(deal, amount_minor=1, fee_bps=5000)
+    with session_scope() as s:
+        s.add(
+            Payment(
+                contract_id=deal.contract_id,
+                payer_id=deal.client.user_id,
+                gateway="sandbox",
+                amount_minor=1,
+                currency="JPY",
+                external_id="pi_old",
+            )
+        )
+
+    # When the gateway says it succeeded
+    with session_scope() as s:
+        said = funding.record_payment_succeeded(
+            s, external_id="pi_old", charge_id="ch_old", amount_minor=1, currency="JPY"
+        )
+
+    # Then the escrow is not funded: the payment is owed back and its refund scheduled
+    assert said == "payment not needed; refund scheduled"
+    assert deal.load().status == "awaiting_funding"
+    assert db.exec(select(Payment)).one().status == "returning"
+    assert balances(db) == {"platform_cash:JPY": 1, "refund_due:JPY": 1}
 
 
 def test_revisions_are_limited_and_need_a_reason(deal: Deal) -> None:

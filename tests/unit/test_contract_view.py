@@ -13,7 +13,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn
 from jtbd_app.models import Bid, Payout
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
 from jtbd_app.services.contracts.delivery_files import IncomingFile
-from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired, reprice
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
@@ -28,6 +28,19 @@ def pay_out(deal: Deal) -> None:
         payout_id = payouts.pending_payout_id(s, contract_id=deal.contract_id)
     assert payout_id is not None
     asyncio.run(payouts.send_payout(session_factory=session_scope, gateway=SandboxGateway(), payout_id=payout_id))
+
+
+def test_an_old_contract_below_the_minimum_offers_no_payment_but_says_why_and_may_be_withdrawn(deal: Deal) -> None:
+    reprice(deal, amount_minor=49, fee_bps=1000)
+    for who in (deal.client, deal.contractor):
+        shown = detail(deal, who)
+        assert shown.funding_note == (
+            "This contract's price of $0.49 is below the minimum of $0.50 at its 10% platform fee, so it cannot be "
+            "paid. Either of you can withdraw from it; no money has moved."
+        )
+        assert not shown.actions.fund and shown.actions.ask_cancel
+    fair = agreed_contract(make_user("ann"), make_user("bob"), price="0.50")
+    assert detail(fair, fair.client).funding_note == "" and detail(fair, fair.client).actions.fund
 
 
 def test_the_client_sees_the_terms_the_money_and_may_fund(deal: Deal) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import Notification, Profile, Question
@@ -44,6 +45,19 @@ def test_a_bidder_sees_only_their_own_bid_and_a_visitor_none(db: Session) -> Non
     anonymous = detail(None, listing_id)
     assert anonymous.bids == [] and not anonymous.can_bid and anonymous.poster.username == "ann"
     assert detail(viewer_of(make_user("dan")), listing_id).can_bid
+
+
+@pytest.mark.parametrize(
+    ("currency", "percent", "hint"),
+    [("USD", "10", "Minimum $0.50 at the 10% platform fee"), ("JPY", "50", "Minimum ¥50 at the 50% platform fee")],
+)
+def test_the_bid_form_says_the_minimum_price_in_the_listings_currency_at_todays_fee(
+    currency: str, percent: str, hint: str, monkeypatch: pytest.MonkeyPatch, db: Session
+) -> None:
+    monkeypatch.setenv("PLATFORM_FEE_PERCENT", percent)
+    get_settings.cache_clear()
+    listing = make_listing(make_user("ann"), currency=currency)
+    assert detail(viewer_of(make_user("bob")), listing.id).bid_minimum == hint
 
 
 def test_drafts_are_invisible_to_everyone_but_their_owner(db: Session) -> None:

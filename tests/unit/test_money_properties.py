@@ -689,7 +689,7 @@ def test_money_stays_right_through_random_sequences_of_contract_actions(database
     deals = (
         agreed_contract(carol, ken, price="100"),
         agreed_contract(kim, ken, price="10.05"),  # a fee of 100.5 cents rounds up
-        agreed_contract(carol, kim, price="5", currency="JPY"),  # no minor unit: a fee of 0.5 yen rounds up
+        agreed_contract(carol, kim, price="55", currency="JPY"),  # no minor unit: a fee of 5.5 yen rounds up
     )
     get_engine().dispose()
     template = path.with_name("template.db")

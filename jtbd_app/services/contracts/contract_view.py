@@ -17,9 +17,11 @@ from jtbd_app.domain.contract_rules import (
     UNFUNDED,
     WORKING,
     auto_release_at,
+    below_minimum,
     bps_label,
     overdue,
     split_release,
+    unfundable_note,
 )
 from jtbd_app.domain.money import Money
 from jtbd_app.models import (
@@ -129,6 +131,7 @@ class ContractDetail:
     revisions_left: int = 0
     max_revisions: int = 0
     cancel_note: str = ""
+    funding_note: str = ""  # an unfunded contract priced below the minimum (old data): why it cannot be paid
     document_title: str = ""
     document_body: str = ""
     document_version: int = 0
@@ -197,6 +200,9 @@ def contract_detail(
         revisions_left=max(contract.max_revisions - contract.revisions_used, 0),
         max_revisions=contract.max_revisions,
         cancel_note=_cancel_note(contract, viewer, parties),
+        funding_note=unfundable_note(contract.amount_minor, contract.currency, contract.fee_bps)
+        if contract.status in UNFUNDED and below_minimum(contract.amount_minor, contract.currency, contract.fee_bps)
+        else "",
         document_title=document.title,
         document_body=document.body,
         document_version=document.version,
@@ -266,7 +272,9 @@ def _actions(contract: Contract, viewer: Viewer, role: str, accepted: set[int]) 
     open_ = not contract.release_frozen  # frozen: an administrator decides; the parties wait
     return Actions(
         accept_terms=status == "awaiting_acceptance" and viewer.user_id not in accepted,
-        fund=client and status == "awaiting_funding",
+        fund=client
+        and status == "awaiting_funding"
+        and not below_minimum(contract.amount_minor, contract.currency, contract.fee_bps),
         deliver=not client and status in WORKING,
         approve=client and status == "delivered" and open_,
         request_revision=client and status == "delivered" and contract.revisions_used < contract.max_revisions,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain.contract_rules import due_at
+from jtbd_app.domain.contract_rules import below_minimum, due_at, unfundable_note
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.ids import id_or_none
 from jtbd_app.domain.money import CURRENCIES, Money
@@ -61,6 +61,10 @@ async def fund_contract(
         contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="client")
         if contract.status != "awaiting_funding":
             raise ValidationFailed({"form": _not_fundable(contract)})
+        if below_minimum(contract.amount_minor, contract.currency, contract.fee_bps):
+            raise ValidationFailed(
+                {"form": unfundable_note(contract.amount_minor, contract.currency, contract.fee_bps)}
+            )
         assert contract.id is not None and viewer is not None
         payment = Payment(
             contract_id=contract.id,
@@ -172,6 +176,7 @@ def record_payment_succeeded(
         contract.status != "awaiting_funding"
         or amount_minor != contract.amount_minor
         or currency != contract.currency
+        or below_minimum(contract.amount_minor, contract.currency, contract.fee_bps)  # started before the minimum
         or escrow.held(session, contract) != 0
     ):
         payment.status = "returning"  # not the escrow's money: it goes back (see refund_payment)

@@ -8,8 +8,10 @@ from sqlmodel import Session, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.domain import contract_document
+from jtbd_app.domain.contract_rules import below_minimum, bps_label, minimum_price
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
+from jtbd_app.domain.money import Money
 from jtbd_app.models import (
     Bid,
     Contract,
@@ -121,9 +123,15 @@ def freeze(session: Session, contract: Contract, *, reason: str) -> None:
 
 
 def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> Contract:
-    """The contract and its document, with today's fee and rules copied in, and its funding deadline scheduled."""
+    """The contract and its document, with today's fee and rules copied in, and its funding deadline scheduled.
+
+    A bid priced below the minimum at today's fee (placed before the minimum existed, or before the fee rose) makes
+    no contract: it could never be funded, or its release would leave the contractor nothing."""
     settings = get_settings()
     assert listing.id is not None and bid.id is not None
+    fee_bps = settings.platform_fee_bps
+    if below_minimum(bid.amount_minor, bid.currency, fee_bps):
+        raise ValidationFailed({"form": _below_minimum(bid, fee_bps)})
     now = utcnow()
     contract = Contract(
         listing_id=listing.id,
@@ -133,7 +141,7 @@ def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> 
         amount_minor=bid.amount_minor,
         currency=bid.currency,
         delivery_days=bid.delivery_days,
-        fee_bps=settings.platform_fee_bps,
+        fee_bps=fee_bps,
         max_revisions=settings.contract_max_revisions,
         auto_release_days=settings.auto_release_days,
         funding_expires_at=now + timedelta(days=settings.unfunded_expiry_days),
@@ -155,6 +163,15 @@ def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> 
         contract_id=contract.id,
     )
     return contract
+
+
+def _below_minimum(bid: Bid, fee_bps: int) -> str:
+    price = Money(bid.amount_minor, bid.currency).format()
+    lowest = Money(minimum_price(bid.currency, fee_bps), bid.currency).format()
+    return (
+        f"This bid of {price} is below the minimum of {lowest} at today's {bps_label(fee_bps)} platform fee, "
+        "so it cannot become a contract; ask the bidder to raise it."
+    )
 
 
 def ensure_document(session: Session, contract: Contract) -> ContractDocument:

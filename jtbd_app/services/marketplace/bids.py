@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.domain import listing_fields as lf
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
@@ -132,7 +133,8 @@ def _clean_bid(values: Mapping[str, object], currency: str) -> tuple[int, str, i
     amount = days = 0
     message = ""
     try:
-        amount = lf.clean_bid_amount(values.get("amount"), currency)
+        # At today's fee, the one a contract made from this bid would be given (lifecycle.create_for_accepted_bid).
+        amount = lf.clean_bid_amount(values.get("amount"), currency, fee_bps=get_settings().platform_fee_bps)
     except ValueError as exc:
         errors["amount"] = str(exc)
     try:

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from jtbd_app.config import get_settings
 from jtbd_app.domain import display
+from jtbd_app.domain.contract_rules import minimum_price_hint
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.marketplace import category_label
@@ -74,6 +76,7 @@ class ListingDetail:
     questions: list[QuestionItem] = field(default_factory=list)
     is_owner: bool = False
     can_bid: bool = False
+    bid_minimum: str = ""  # beside the bid form's price: "Minimum $0.50 at the 10% platform fee"
     bids: list[BidItem] = field(default_factory=list)  # the owner: every bid; a bidder: their own
     contract_id: int = 0  # set for the two parties once a bid was accepted
     invitations: list[ListingInvitation] = field(default_factory=list)  # the owner: all; an invitee: their own
@@ -119,6 +122,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         and not owner
         and listing.status == "open"
         and not any(b.status != "withdrawn" for b in bids),
+        bid_minimum=minimum_price_hint(listing.currency, get_settings().platform_fee_bps),
         bids=bids,
         contract_id=contract.id if parties and contract and contract.id else 0,
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
