@@ -17,7 +17,7 @@ from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Listing, Payment, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, lifecycle
+from jtbd_app.services.contracts import funding, gateway_of_record, lifecycle
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
@@ -154,6 +154,8 @@ async def agree_cancellation(
         assert contract.id is not None
         payment = funding.succeeded_payment(session, contract.id)
         assert payment is not None and payment.external_id is not None
+        if payment.gateway != gateway.name:  # only the gateway that took the money can give it back
+            raise ValidationFailed({"form": _wrong_gateway(payment.gateway)})
         cid, external_id, amount = contract.id, payment.external_id, contract.amount_minor
     try:
         result = await gateway.refund(
@@ -175,6 +177,13 @@ async def agree_cancellation(
             actor_id=viewer.user_id if viewer else None,
             how=ending,
         )
+
+
+def _wrong_gateway(recorded: str) -> str:
+    return (
+        f"This contract was paid through the {recorded} payment gateway, which this site does not use now, so the "
+        "refund cannot be made. Nothing changed; please ask the site's administrator."
+    )
 
 
 def record_refund(
@@ -257,6 +266,7 @@ async def refund_surplus_payment(*, session_factory: SessionFactory, gateway: Pa
         payment = session.get(Payment, payment_id)
         if payment is None or payment.status != "returning" or payment.external_id is None:
             return "nothing to return"
+        gateway_of_record.require(payment.gateway, gateway, what=f"Payment {payment_id} (to be returned)")
         external_id, amount = payment.external_id, payment.amount_minor
     result = await gateway.refund(
         payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:payment:{payment_id}"
