@@ -1,7 +1,7 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money` runs one part; the search benchmark lives in bench/search.py, the money paths in
-bench/money.py.
+`--only foundation|search|money|releases` runs one part; the search benchmark lives in bench/search.py, the money
+paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone).
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -148,14 +148,40 @@ def run_money(args: argparse.Namespace) -> bool:
     return failed
 
 
+def run_releases(args: argparse.Namespace) -> bool:
+    """Throughput of releases that share no party, from several threads at once (recorded, no target)."""
+    with fresh_databases(args.postgres) as databases:
+        print(
+            f"\nParallel releases on PostgreSQL: {args.releases} contracts, each with its own client and contractor, "
+            f"approved from {args.release_threads} threads, {args.release_rounds} rounds"
+        )
+        print(f"{'round':<6} {'releases':>8} {'seconds':>8} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} {'failed':>7}")
+        rounds = money.parallel_releases(
+            databases["postgresql"], contracts=args.releases, threads=args.release_threads, rounds=args.release_rounds
+        )
+        for n, r in enumerate(rounds, 1):
+            print(
+                f"{n:<6} {r.releases:>8} {r.seconds:8.2f} {r.per_second:8.1f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} "
+                f"{r.failures:>7}"
+            )
+        middle = sorted(rounds, key=lambda r: r.per_second)[len(rounds) // 2]
+        print(
+            f"median round: {middle.per_second:.1f} releases/s, p50 {middle.p50_ms:.1f} ms, p95 {middle.p95_ms:.1f} ms"
+        )
+    return any(r.failures for r in rounds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["all", "foundation", "search", "money"], default="all")
+    parser.add_argument("--only", choices=["all", "foundation", "search", "money", "releases"], default="all")
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--contracts", type=int, default=2_000)
+    parser.add_argument("--releases", type=int, default=100, help="contracts released at once, per round")
+    parser.add_argument("--release-threads", type=int, default=8)
+    parser.add_argument("--release-rounds", type=int, default=3)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -165,6 +191,8 @@ def main() -> int:
         failed |= run_search(args)
     if args.only in ("all", "money"):
         failed |= run_money(args)
+    if args.only in ("all", "money", "releases"):
+        failed |= run_releases(args)
     return 1 if failed else 0
 
 

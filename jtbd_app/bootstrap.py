@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import Any
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from jtbd_app.adapters.identity_github import GitHubIdentityProvider
 from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
 from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.config import Settings, get_settings
-from jtbd_app.db import session_scope
+from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts.identity import ProviderConfig
+from jtbd_app.services.contracts import gateway_of_record
 from jtbd_app.services.mail import run_mail_delivery
 from jtbd_app.services.ports import IdentityProvider, Mailer, PaymentGateway
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=16)
@@ -67,6 +73,26 @@ def payment_gateway(settings: Settings) -> PaymentGateway:
 def gateway() -> PaymentGateway:
     """The process's payment gateway, from the current settings (tests switch it by changing them)."""
     return payment_gateway(get_settings())
+
+
+class GatewayChangeRefused(SystemExit):
+    """Start-up stops, with a message saying why and what to do: money is in flight at another gateway."""
+
+
+def refuse_a_gateway_change(settings: Settings) -> None:
+    """Stops the app or an operator command from starting with a gateway other than the one that holds money still
+    in flight (only that one can refund or pay it out). A database without the tables yet holds no money."""
+    configured = payment_gateway(settings).name
+    try:
+        with session_scope() as session:
+            in_flight = gateway_of_record.money_in_flight_elsewhere(session, gateway_name=configured)
+    except (OperationalError, ProgrammingError) as exc:  # not migrated yet, or not reachable: nothing to compare
+        log.warning("could not check money in flight at other payment gateways: %s", type(exc).__name__)
+        return
+    finally:
+        get_engine().dispose()  # no pooled connection outlives start-up into forked workers
+    if in_flight:
+        raise GatewayChangeRefused(gateway_of_record.refusal(in_flight, configured=configured))
 
 
 def register_scheduler(app: Any, settings: Settings) -> None:

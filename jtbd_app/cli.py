@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")
     if args.cmd in ("seed", "prepare"):
         with session_scope() as session:
-            loaded = seed.seed(session)
+            loaded = seed.seed(session, gateway_name=bootstrap.payment_gateway(settings).name)
             has_demo = seed.has_demo_accounts(session)
         print("Demo data loaded." if loaded else "Database already has users; data left as it is.")
         if has_demo:
@@ -138,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "send-mail":
         return send_mail(settings)
     if args.cmd == "reconcile":
+        try:
+            bootstrap.refuse_a_gateway_change(settings)  # else the other gateway's money would go unchecked
+        except bootstrap.GatewayChangeRefused as refused:
+            print(refused.code, file=sys.stderr)
+            return 2
         return reconcile()
     try:
         if args.cmd == "frozen":

@@ -1,4 +1,5 @@
-"""The Reflex app: pages, the plain HTTP routes, security headers on every response, and mail delivery."""
+"""The Reflex app: pages, the plain HTTP routes, security headers on every response, and mail delivery; it refuses to
+start while money is in flight at a payment gateway other than the configured one."""
 
 from functools import partial
 
@@ -10,6 +11,7 @@ from jtbd_app.api.security_headers import security_headers
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
+bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
 app = rx.App(api_transformer=[create_api(), partial(security_headers, https=get_settings().cookies_secure)])
 register(app)
 bootstrap.register_mail_delivery(app, get_settings())

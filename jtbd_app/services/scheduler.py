@@ -3,6 +3,11 @@
 Each worker polls for due jobs; a job is claimed with a conditional UPDATE (so two workers never run it at the
 same time), run in its own unit of work, and marked done. A failing job is retried with back-off and, after
 `MAX_ATTEMPTS`, left as failed with its error for an admin to see. A claim that outlives its worker expires.
+
+Two clocks: `now` is the business clock (when a job is due, what its handler sees; tests move it forward), while a
+claim is timed by the wall clock when it is made, so it expires only after `CLAIM_FOR` of real time, however long
+the polling round or however far a caller moved `now`. Each claim bumps `attempts`, which is its number: only the
+worker holding the latest claim may record the job's result.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -65,36 +70,45 @@ def cancel_pending(session: Session, *, contract_id: int, kinds: Iterable[str]) 
     )
 
 
-def _claim(session_factory: SessionFactory, job_id: int, now: datetime) -> ScheduledJob | None:
+def _claimable(wall: datetime) -> ColumnElement[bool]:
+    return or_(col(ScheduledJob.claimed_until).is_(None), col(ScheduledJob.claimed_until) < wall)
+
+
+def _claim(session_factory: SessionFactory, job_id: int) -> ScheduledJob | None:
+    """Claims a due job until `CLAIM_FOR` of real time from now; the claim's number is the job's new `attempts`."""
     with session_factory() as session:
+        wall = utcnow()
         claimed = session.exec(  # type: ignore[call-overload]
             update(ScheduledJob)
-            .where(
-                col(ScheduledJob.id) == job_id,
-                col(ScheduledJob.status) == "pending",
-                or_(col(ScheduledJob.claimed_until).is_(None), col(ScheduledJob.claimed_until) < now),
-            )
-            .values(claimed_until=now + CLAIM_FOR, attempts=ScheduledJob.attempts + 1)  # type: ignore[operator]
+            .where(col(ScheduledJob.id) == job_id, col(ScheduledJob.status) == "pending", _claimable(wall))
+            .values(claimed_until=wall + CLAIM_FOR, attempts=ScheduledJob.attempts + 1)  # type: ignore[operator]
         )
         if claimed.rowcount != 1:
             return None
         return session.get(ScheduledJob, job_id)
 
 
-def _finish(session_factory: SessionFactory, job_id: int, *, now: datetime, error: str = "") -> None:
+def _finish(session_factory: SessionFactory, job_id: int, *, claim: int, now: datetime, error: str = "") -> bool:
+    """Records the outcome of claim number `claim` in one conditional UPDATE; False, and nothing written, when the
+    claim expired and another worker claimed the job since: that worker's result stands."""
+    if not error:
+        outcome: dict[str, Any] = {"status": "done", "finished_at": now, "last_error": ""}
+    elif claim >= MAX_ATTEMPTS:
+        outcome = {"status": "failed", "finished_at": now, "last_error": error[:2000]}
+    else:
+        outcome = {"run_at": now + timedelta(minutes=2 ** min(claim, 10)), "last_error": error[:2000]}
     with session_factory() as session:
-        job = session.get(ScheduledJob, job_id)
-        if job is None:
-            return
-        if not error:
-            job.status, job.finished_at, job.last_error = "done", now, ""
-        elif job.attempts >= MAX_ATTEMPTS:
-            job.status, job.finished_at, job.last_error = "failed", now, error[:2000]
-        else:
-            job.run_at = now + timedelta(minutes=2 ** min(job.attempts, 10))
-            job.last_error = error[:2000]
-        job.claimed_until = None
-        session.add(job)
+        finished = session.exec(  # type: ignore[call-overload]
+            update(ScheduledJob)
+            .where(col(ScheduledJob.id) == job_id, col(ScheduledJob.attempts) == claim)
+            .values(claimed_until=None, **outcome)
+        )
+    if finished.rowcount != 1:
+        log.warning(
+            "scheduled job %s: claim %s expired and another worker took the job; its result stands", job_id, claim
+        )
+        return False
+    return True
 
 
 async def run_due_jobs(
@@ -105,15 +119,13 @@ async def run_due_jobs(
     now: datetime | None = None,
     limit: int = 50,
 ) -> int:
-    """Run the jobs due by `now`; returns how many ran to completion."""
-    moment = now or utcnow()
+    """Run the jobs due by `now` (the business clock: the wall clock unless a caller moves it); returns how many ran
+    to completion. Claims go by the wall clock whatever `now` says."""
     with session_factory() as session:
         due = session.exec(
             select(ScheduledJob.id)
             .where(
-                ScheduledJob.status == "pending",
-                col(ScheduledJob.run_at) <= moment,
-                or_(col(ScheduledJob.claimed_until).is_(None), col(ScheduledJob.claimed_until) < moment),
+                ScheduledJob.status == "pending", col(ScheduledJob.run_at) <= (now or utcnow()), _claimable(utcnow())
             )
             .order_by(col(ScheduledJob.run_at), col(ScheduledJob.id))
             .limit(limit)
@@ -121,23 +133,25 @@ async def run_due_jobs(
     done = 0
     for job_id in due:
         assert job_id is not None
-        job = _claim(session_factory, job_id, moment)
+        job = _claim(session_factory, job_id)
         if job is None:
             continue
         handler = handlers.get(job.kind)
         if handler is None:
-            _finish(session_factory, job_id, now=moment, error=f"no handler for job kind {job.kind!r}")
+            error = f"no handler for job kind {job.kind!r}"
+            _finish(session_factory, job_id, claim=job.attempts, now=now or utcnow(), error=error)
             continue
-        context = JobContext(job_id, job.kind, job.key, job.contract_id, moment, session_factory, ports)
+        context = JobContext(job_id, job.kind, job.key, job.contract_id, now or utcnow(), session_factory, ports)
         try:
             outcome = await handler(context)
         except Exception as exc:  # a job's failure must not stop the others; it is retried with back-off
             log.exception("scheduled job %s failed", job.key)
-            _finish(session_factory, job_id, now=moment, error=f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            _finish(session_factory, job_id, claim=job.attempts, now=now or utcnow(), error=error)
             continue
         log.info("scheduled job %s: %s", job.key, outcome)
-        _finish(session_factory, job_id, now=moment)
-        done += 1
+        if _finish(session_factory, job_id, claim=job.attempts, now=now or utcnow()):
+            done += 1
     return done
 
 

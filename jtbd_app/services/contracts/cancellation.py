@@ -16,7 +16,7 @@ from jtbd_app.domain.contract_rules import UNFUNDED, WORKING, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, lifecycle, refunds
+from jtbd_app.services.contracts import funding, gateway_of_record, lifecycle, refunds
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
@@ -115,6 +115,7 @@ async def agree_cancellation(
         contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
         actor = require_active(viewer)
         ending = "Cancelled before delivery"  # a retried refund
+        before = contract.status if contract.status in WORKING else "funded"  # where a failed refund goes back to
         if contract.release_frozen:
             raise ValidationFailed({"form": ON_HOLD})
         if contract.status in WORKING:
@@ -139,16 +140,14 @@ async def agree_cancellation(
         assert contract.id is not None
         payment = funding.succeeded_payment(session, contract.id)
         assert payment is not None and payment.external_id is not None
+        if payment.gateway != gateway.name:  # only the gateway that took the money can give it back
+            raise ValidationFailed({"form": _wrong_gateway(payment.gateway)})
         cid, external_id, amount, total = (
             contract.id,
             payment.external_id,
             refunds.refundable(payment),
             payment.amount_minor,
         )
-        if payment.gateway != gateway.name:
-            raise ValidationFailed(
-                {"form": f"This payment was taken by the {payment.gateway} gateway; it cannot be refunded now."}
-            )
     try:
         result = await gateway.refund(
             payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:contract:{cid}"
@@ -157,7 +156,7 @@ async def agree_cancellation(
         with session_factory() as session:
             back = lifecycle.locked_contract(session, cid)
             if back is not None and back.status == "refunding":
-                lifecycle.move(session, back, "funded")
+                lifecycle.move(session, back, before)
         raise ValidationFailed(
             {"form": f"The refund could not be made: {exc.message} Nothing changed; please try again."}
         ) from exc
@@ -170,6 +169,13 @@ async def agree_cancellation(
             actor_id=viewer.user_id if viewer else None,
             how=ending,
         )
+
+
+def _wrong_gateway(recorded: str) -> str:
+    return (
+        f"This contract was paid through the {recorded} payment gateway, which this site does not use now, so the "
+        "refund cannot be made. Nothing changed; please ask the site's administrator."
+    )
 
 
 def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str:
@@ -204,10 +210,9 @@ async def refund_surplus_payment(*, session_factory: SessionFactory, gateway: Pa
         payment = session.get(Payment, payment_id)
         if payment is None or payment.status != "returning" or payment.external_id is None:
             return "nothing to return"
+        gateway_of_record.require(payment.gateway, gateway, what=f"Payment {payment_id} (to be returned)")
         amount = refunds.owed_back(session, payment)  # less what a lost dispute already gave back
         external_id, total = payment.external_id, payment.refunded_minor + amount
-        if payment.gateway != gateway.name:
-            raise PaymentFailed(f"payment {payment_id} was taken by the {payment.gateway} gateway", retryable=False)
     result = await gateway.refund(
         payment_external_id=external_id, amount_minor=amount, idempotency_key=f"refund:payment:{payment_id}:{amount}"
     )

@@ -18,7 +18,7 @@ from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Payout, PayoutAccount, User, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding
+from jtbd_app.services.contracts import funding, gateway_of_record
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway, PayoutAccountStatus
@@ -75,8 +75,7 @@ async def send_payout(*, session_factory: SessionFactory, gateway: PaymentGatewa
         payout = session.get(Payout, payout_id)
         if payout is None or payout.status != "pending":
             return "nothing to send"
-        if payout.gateway != gateway.name:
-            return f"payout belongs to the {payout.gateway} gateway"
+        gateway_of_record.require(payout.gateway, gateway, what=f"Payout {payout_id}")  # fails the job visibly
         contract = session.get(Contract, payout.contract_id) if payout.contract_id is not None else None
         if contract is not None and contract.release_frozen:  # a chargeback or a gateway refund came in since
             return "held: the contract is frozen for an administrator"

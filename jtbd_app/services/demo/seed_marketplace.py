@@ -128,7 +128,7 @@ DEMO_LISTINGS: list[tuple[str, str, str, list[str], str, str, int, str, str]] = 
 DEMO_BIDS = [("bob", 0, "1400", 40), ("jack", 0, "1500", 30), ("liam", 5, "750", 7), ("alice", 5, "800", 10)]
 
 
-def seed_marketplace(session: Session) -> None:
+def seed_marketplace(session: Session, *, contracts: bool = True) -> None:
     people = {
         u.username: Viewer(u.id or 0, u.username, name, u.role, u.status)
         for u, name in session.exec(select(User, Profile.display_name).join(Profile)).all()  # type: ignore[arg-type]
@@ -159,4 +159,5 @@ def seed_marketplace(session: Session) -> None:
     questions.ask_question(
         session, viewer=people["bob"], listing_id=ids[0], body="Which countries should the visitors come from?"
     )
-    seed_contracts(session, people)
+    if contracts:
+        seed_contracts(session, people)
