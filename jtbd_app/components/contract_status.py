@@ -131,6 +131,7 @@ def next_step() -> rx.Component:
             ),
             color_scheme="gray",
             variant="surface",
+            role="note",
             aria_label="Next step",
         ),
     )
