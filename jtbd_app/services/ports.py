@@ -98,7 +98,8 @@ class GatewayEvent:
     `kind` is the gateway's event type (e.g. "payment_intent.succeeded"); `object_id` the id of the object it is
     about; `amount_minor`/`currency` where it carries money; `related_id` the PaymentIntent of a charge or the
     transfer of a reversal; `metadata` the object's metadata (our contract id); `account` the connected-account
-    status of an account.updated event.
+    status of an account.updated event; `status` a dispute's status (won | lost | warning_closed on
+    charge.dispute.closed).
     """
 
     id: str
@@ -111,6 +112,7 @@ class GatewayEvent:
     failure_message: str = ""
     metadata: dict[str, str] | None = None
     account: PayoutAccountStatus | None = None
+    status: str = ""
 
 
 class PaymentGateway(Protocol):
