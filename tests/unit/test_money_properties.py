@@ -32,7 +32,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.register_profile("money-deep", settings.get_profile("money"), max_examples=3_000, stateful_step_count=30)
-settings.register_profile("money-explore", settings.get_profile("money"), max_examples=1_500, stateful_step_count=25)
+settings.register_profile(
+    "money-explore", settings.get_profile("money"), max_examples=1_500, stateful_step_count=25, database=None
+)
 MONEY = settings.get_profile(os.environ.get("MONEY_PROFILE", "money"))
 
 
