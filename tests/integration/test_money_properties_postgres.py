@@ -27,7 +27,7 @@ from tests.integration.conftest import PG_ADMIN_URL
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.database import database_env, use_database
 from tests.support.members import make_user
-from tests.support.money_machine import GatewayMoney
+from tests.support.money_machine import GatewayMoney, open_accounts
 from tests.support.viewers import viewer_of
 
 settings.register_profile(
@@ -94,6 +94,7 @@ def prepared(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pos
             agreed_contract(kim, ken, price="10.05"),
             agreed_contract(carol, kim, price="5", currency="JPY"),
         )
+        open_accounts(deals)
         name = postgres_url.rsplit("/", 1)[1]
         world = PostgresWorld(PG_ADMIN_URL, name, f"{name}_t", deals, viewer_of(eve))
         get_engine().dispose()

@@ -61,6 +61,7 @@ from jtbd_app.models import (
 )
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, funding, jobs, payouts, webhooks
+from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayEvent
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal
@@ -154,6 +155,19 @@ class World(Protocol):
         ...
 
     def save(self, start: tuple[str, ...]) -> None: ...
+
+
+def open_accounts(deals: tuple[Deal, ...]) -> None:
+    """The ledger accounts the deals will use, as a platform with earlier contracts has them: the first movements
+    then race on the balances rather than on creating the accounts."""
+    with session_scope() as session:
+        for deal in deals:
+            contract = session.get(Contract, deal.contract_id)
+            assert contract is not None
+            for kind in ("platform_cash", "fee_revenue", "refund_due"):
+                journal.get_account(session, kind=kind, currency=contract.currency)
+            journal.get_account(session, kind="payable", currency=contract.currency, user_id=contract.contractor_id)
+            journal.get_account(session, kind="escrow", currency=contract.currency, contract_id=contract.id)
 
 
 class GatewayMoney(RuleBasedStateMachine):

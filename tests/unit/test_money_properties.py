@@ -20,7 +20,7 @@ from jtbd_app.db import get_engine
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.members import make_user
-from tests.support.money_machine import GatewayMoney
+from tests.support.money_machine import GatewayMoney, open_accounts
 from tests.support.viewers import viewer_of
 
 settings.register_profile(
@@ -70,6 +70,7 @@ def prepared_deals() -> tuple[tuple[Deal, ...], Viewer]:
         agreed_contract(kim, ken, price="10.05"),  # a fee of 100.5 cents rounds up
         agreed_contract(carol, kim, price="5", currency="JPY"),  # no minor unit: a fee of 0.5 yen rounds up
     )
+    open_accounts(deals)
     return deals, viewer_of(eve)
 
 
