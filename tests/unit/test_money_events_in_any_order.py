@@ -266,7 +266,7 @@ def test_a_revision_request_has_a_deadline_after_which_the_client_may_cancel_for
     contract = funded.load()
     assert contract.revision_due_at is not None
     job = db.exec(
-        select(ScheduledJob).where(ScheduledJob.kind == "deadline_passed", ScheduledJob.status == "pending")
+        select(ScheduledJob).where(ScheduledJob.kind == "revision_due", ScheduledJob.status == "pending")
     ).one()
     assert job.run_at == contract.revision_due_at
 

@@ -14,7 +14,7 @@ from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 
 RELEASE_JOBS = ("auto_release", "release_reminder")
-DONE_JOBS = (*RELEASE_JOBS, "deadline_passed")
+DONE_JOBS = (*RELEASE_JOBS, "deadline_passed", "revision_due")
 
 
 def complete(session: Session, contract: Contract, *, actor_id: int | None, how: str) -> Split:

@@ -105,7 +105,7 @@ def submit_delivery(
         )
     contract.delivered_at, contract.cancel_requested_by = now, None
     lifecycle.move(session, contract, "delivered")
-    scheduler.cancel_pending(session, contract_id=contract.id, kinds=["deadline_passed"])  # delivered: not overdue
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=["deadline_passed", "revision_due"])  # delivered
     release_at = auto_release_at(now, contract.auto_release_days)
     scheduler.schedule(
         session,
@@ -227,8 +227,8 @@ def request_revision(session: Session, *, viewer: Viewer | None, contract_id: ob
     # The way out if no revision comes: at its due date both are told, and the client may cancel for a refund.
     scheduler.schedule(
         session,
-        key=f"deadline_passed:contract:{contract.id}:revision:{contract.revisions_used}",
-        kind="deadline_passed",
+        key=f"revision_due:contract:{contract.id}:revision:{contract.revisions_used}",
+        kind="revision_due",
         run_at=contract.revision_due_at,
         contract_id=contract.id,
     )

@@ -72,6 +72,7 @@ HANDLERS: dict[str, JobHandler] = {
     "auto_release": _auto_release,
     "release_reminder": _release_reminder,
     "deadline_passed": _deadline_passed,
+    "revision_due": _deadline_passed,  # the same rule, at a revision's due date
     "send_payout": _send_payout,
     "refund_payment": _refund_payment,
     "close_review_window": _close_review_window,

@@ -27,7 +27,7 @@ from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
 NOT_FOUND = "That contract does not exist."
-CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed")
+CONTRACT_JOBS = ("expire_unfunded", "auto_release", "release_reminder", "deadline_passed", "revision_due")
 
 
 def contract_id_of(value: object) -> int:
