@@ -41,8 +41,8 @@ admin: install ## promote a user to admin: make admin EMAIL=someone@example.com
 	@test -n "$(EMAIL)" || { echo "Usage: make admin EMAIL=someone@example.com"; exit 2; }
 	$(PY) -m jtbd_app.cli promote-admin "$(EMAIL)"
 
-reconcile: install ## compare the ledger with the payment gateway (exit 1 and a list when they differ)
-	$(PY) -m jtbd_app.cli reconcile
+reconcile: install ## compare every payment, refund, payout and reversal with the gateway, and look DAYS (30) back for ones we do not know; exit 1 and what to do when they differ
+	$(PY) -m jtbd_app.cli reconcile $(if $(DAYS),--days $(DAYS))
 
 run: install ## serve the production build on http://localhost:$(PORT)
 	$(PY) -m jtbd_app.cli prepare

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import timedelta
 
 from alembic.config import Config
 
@@ -15,11 +16,13 @@ from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound
 from jtbd_app.domain.money import Money
+from jtbd_app.models import utcnow
 from jtbd_app.services import mail
 from jtbd_app.services.accounts import membership
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
+from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -54,11 +57,12 @@ def send_mail(settings: Settings) -> int:
     return 0 if retrying + failed == 0 else 1
 
 
-def reconcile() -> int:
-    """Compare the ledger with itself and with the payment gateway; 1 (and the list) when anything differs."""
-    gateway = bootstrap.gateway()
-    with read_scope() as session:
-        report = asyncio.run(reconciliation.reconcile(session, gateway=gateway))
+def reconcile(*, days: int = reconciliation.RECENT_DAYS, gateway: PaymentGateway | None = None) -> int:
+    """Compare the ledger with itself and with the payment gateway (its lists `days` back, for what we have no record
+    of); 1 and the list of differences, each with what to do, when anything differs. It reads the database once, then
+    the gateway with no database transaction open."""
+    since = utcnow() - timedelta(days=days)
+    report = asyncio.run(reconciliation.reconcile(read_scope, gateway=gateway or bootstrap.gateway(), since=since))
     print("\n".join(report.lines()))
     return 0 if report.agrees else 1
 
@@ -102,7 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     promote = sub.add_parser("promote-admin", help="give a user the admin role")
     promote.add_argument("email")
     sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
-    sub.add_parser("reconcile", help="compare the ledger with the payment gateway; exit 1 when they differ")
+    check = sub.add_parser(
+        "reconcile", help="compare the ledger with the payment gateway; exit 1 and what to do when they differ"
+    )
+    check.add_argument(
+        "--days",
+        type=int,
+        default=reconciliation.RECENT_DAYS,
+        help="how far back to look at the gateway for payments and transfers we have no record of",
+    )
     frozen = sub.add_parser("frozen", help="list the contracts frozen for an administrator's decision")
     frozen.add_argument("--admin", required=True, help="the email of the administrator asking")
     decide = sub.add_parser("resolve-frozen", help="decide a frozen contract: what the contractor gets, once")
@@ -143,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         except bootstrap.GatewayChangeRefused as refused:
             print(refused.code, file=sys.stderr)
             return 2
-        return reconcile()
+        return reconcile(days=args.days)
     try:
         if args.cmd == "frozen":
             return list_frozen(args.admin)

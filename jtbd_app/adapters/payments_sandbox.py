@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from datetime import datetime
 
 from jtbd_app.services.ports import (
     GatewayEvent,
+    GatewayPayment,
     GatewayResult,
+    GatewayTransfer,
     InvalidWebhook,
     PaymentFailed,
     PaymentStart,
@@ -117,6 +120,12 @@ class SandboxGateway:
 
     async def transfer_status(self, *, external_id: str) -> tuple[str, int, int]:
         raise PaymentFailed("The sandbox does not track transfers; the ledger is the record.", retryable=False)
+
+    async def recent_payments(self, *, since: datetime, limit: int) -> list[GatewayPayment]:
+        return []  # no records of its own: every payment it made is in the ledger
+
+    async def recent_transfers(self, *, since: datetime, limit: int) -> list[GatewayTransfer]:
+        return []
 
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:
         raise InvalidWebhook("The sandbox sends no webhooks.")

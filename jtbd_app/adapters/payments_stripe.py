@@ -12,7 +12,8 @@ import asyncio
 import json
 import logging
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -25,13 +26,17 @@ from jtbd_app.adapters.stripe_events import (
     amount,
     amount_received,
     amount_refunded,
+    gateway_payment,
+    gateway_transfer,
     id_of,
     to_gateway_event,
 )
 from jtbd_app.config import Settings
 from jtbd_app.services.ports import (
     GatewayEvent,
+    GatewayPayment,
     GatewayResult,
+    GatewayTransfer,
     InvalidWebhook,
     PaymentFailed,
     PaymentStart,
@@ -47,6 +52,7 @@ TEST_PAYMENT_METHODS = {
     "4000000000000002": "pm_card_visa_chargeDeclined",
     "4000000000009995": "pm_card_visa_chargeDeclinedInsufficientFunds",
 }
+PAGE = 100  # Stripe's largest page of a list
 UNREACHABLE = "The payment service did not answer. Nothing was lost; please try again in a moment."
 SERVICE_TROUBLE = "The payment service had a problem. Please try again in a moment."
 UNAVAILABLE = "Payments are not available right now. Please try again later."
@@ -256,6 +262,23 @@ class StripeGateway:
         status = "reversed" if data.get("reversed") else "partially_reversed" if reversed_ else "paid"
         return status, sent, reversed_
 
+    async def recent_payments(self, *, since: datetime, limit: int) -> list[GatewayPayment]:
+        """PaymentIntents created since `since`, page after page, each with its latest charge (what was refunded)."""
+        start = int(since.timestamp())
+        params: Any = {"created": {"gte": start}, "limit": min(PAGE, limit), "expand": ["data.latest_charge"]}
+        found = await self._call(
+            "list payments", lambda: _first(limit, start, self._client.v1.payment_intents.list_async(params))
+        )
+        return [gateway_payment(intent) for intent in found]
+
+    async def recent_transfers(self, *, since: datetime, limit: int) -> list[GatewayTransfer]:
+        start = int(since.timestamp())
+        params: Any = {"created": {"gte": start}, "limit": min(PAGE, limit)}
+        found = await self._call(
+            "list transfers", lambda: _first(limit, start, self._client.v1.transfers.list_async(params))
+        )
+        return [gateway_transfer(transfer) for transfer in found]
+
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:
         """Check Stripe's signature (HMAC-SHA256 over "timestamp.body", five minutes' tolerance) before reading."""
         try:
@@ -269,6 +292,21 @@ class StripeGateway:
         if not isinstance(body, dict) or body.get("object") != "event" or not body.get("id") or not body.get("type"):
             raise InvalidWebhook("The body is not a Stripe event.")
         return to_gateway_event(body)
+
+
+async def _first(limit: int, start: int, listing: Awaitable[Any]) -> list[dict[str, Any]]:
+    """Up to `limit` objects of a Stripe list, following its pages, created at `start` (Unix seconds) or later; the
+    list was asked for those alone, and this checks it again."""
+    found: list[dict[str, Any]] = []
+    page = await listing
+    items: AsyncIterator[Any] = page.auto_paging_iter()
+    async for item in items:
+        data: dict[str, Any] = item.to_dict()
+        if amount(data.get("created")) >= start:
+            found.append(data)
+        if len(found) >= limit:
+            break
+    return found
 
 
 @lru_cache(maxsize=4)

@@ -8,9 +8,10 @@ are read either way.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from jtbd_app.services.ports import GatewayEvent, PayoutAccountStatus
+from jtbd_app.services.ports import GatewayEvent, GatewayPayment, GatewayTransfer, PayoutAccountStatus
 
 
 def id_of(value: Any) -> str:
@@ -56,6 +57,37 @@ def amount_refunded(intent: Mapping[str, Any]) -> int:
     """What was refunded of a PaymentIntent's latest charge (0 when the charge is not expanded)."""
     charge = intent.get("latest_charge")
     return amount(charge.get("amount_refunded")) if isinstance(charge, Mapping) else 0
+
+
+def created_at(obj: Mapping[str, Any]) -> datetime:
+    """When Stripe made the object (`created`, Unix seconds)."""
+    return datetime.fromtimestamp(amount(obj.get("created")), UTC)
+
+
+def gateway_payment(intent: Mapping[str, Any]) -> GatewayPayment:
+    """A PaymentIntent (its latest charge expanded, for what was refunded) as reconciliation reads it."""
+    return GatewayPayment(
+        external_id=str(intent.get("id") or ""),
+        status=str(intent.get("status") or ""),
+        amount_minor=amount(intent.get("amount")),
+        received_minor=amount_received(intent),
+        refunded_minor=amount_refunded(intent),
+        currency=currency(intent),
+        created=created_at(intent),
+        metadata=metadata(intent),
+    )
+
+
+def gateway_transfer(transfer: Mapping[str, Any]) -> GatewayTransfer:
+    return GatewayTransfer(
+        external_id=str(transfer.get("id") or ""),
+        amount_minor=amount(transfer.get("amount")),
+        reversed_minor=amount(transfer.get("amount_reversed")),
+        currency=currency(transfer),
+        destination=id_of(transfer.get("destination")),
+        created=created_at(transfer),
+        metadata=metadata(transfer),
+    )
 
 
 def to_gateway_event(event: Mapping[str, Any]) -> GatewayEvent:

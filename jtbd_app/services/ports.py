@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -115,6 +116,36 @@ class GatewayEvent:
     status: str = ""
 
 
+@dataclass(frozen=True)
+class GatewayPayment:
+    """A payment as the gateway lists it, for reconciliation: `status` in the gateway's words ("succeeded",
+    "processing", "requires_payment_method", "canceled", ...), what it took in and gave back so far, and the metadata
+    it was made with (ours names `contract_id` and `payment_id`)."""
+
+    external_id: str
+    status: str
+    amount_minor: int
+    received_minor: int
+    refunded_minor: int
+    currency: str
+    created: datetime
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GatewayTransfer:
+    """A transfer to a member's payout account as the gateway lists it: what it sent and took back so far, and its
+    metadata (ours names `payout_id` and `contract_id`)."""
+
+    external_id: str
+    amount_minor: int
+    reversed_minor: int
+    currency: str
+    destination: str
+    created: datetime
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
 class PaymentGateway(Protocol):
     """Where money comes in and goes out. Every method raises `PaymentFailed` for every failure.
 
@@ -165,6 +196,15 @@ class PaymentGateway(Protocol):
 
     async def transfer_status(self, *, external_id: str) -> tuple[str, int, int]:
         """(status "paid" | "partially_reversed" | "reversed", amount, amount reversed) of a transfer."""
+        ...
+
+    async def recent_payments(self, *, since: datetime, limit: int) -> list[GatewayPayment]:
+        """The payments made at the gateway since `since`, whoever made them, at most `limit` of them (Stripe lists the
+        newest first); a gateway that keeps no records of its own has none."""
+        ...
+
+    async def recent_transfers(self, *, since: datetime, limit: int) -> list[GatewayTransfer]:
+        """The transfers made at the gateway since `since`, at most `limit` of them (as `recent_payments`)."""
         ...
 
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:

@@ -21,8 +21,8 @@ from jtbd_app.state import card_payment
 from jtbd_app.state.contracts import ContractState
 from tests.support.contracts import Deal
 from tests.support.handlers import call, state_for
-from tests.support.localstripe_server import PUBLISHABLE_KEY, LocalStripe, run_localstripe, stripe_signature
-from tests.support.stripe_contracts import a_contract_awaiting_funding, stripe_env
+from tests.support.localstripe_server import LocalStripe, run_localstripe, stripe_signature
+from tests.support.stripe_contracts import a_contract_awaiting_funding, confirm_as_stripe_js, stripe_env
 
 
 @pytest.fixture
@@ -50,17 +50,6 @@ def client_page(deal: Deal) -> Any:
 def the_payment(deal: Deal) -> Payment:
     with session_scope() as session:
         return session.exec(select(Payment).where(Payment.contract_id == deal.contract_id)).one()
-
-
-def confirm_as_stripe_js(stripe: LocalStripe, intent: dict[str, Any], card: str = "4242424242424242") -> None:
-    """What Stripe.js does with the typed card: a PaymentMethod, then the confirmation, with the publishable key."""
-    typed = {"number": card, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
-    method = stripe.post_as_browser("/v1/payment_methods", {"key": PUBLISHABLE_KEY, "type": "card", "card": typed})
-    answer = stripe.post_as_browser(
-        f"/v1/payment_intents/{intent['id']}/_confirm_with_card",
-        {"key": PUBLISHABLE_KEY, "client_secret": intent["client_secret"], "payment_method": method["id"]},
-    )
-    assert answer["status"] == "succeeded"
 
 
 def test_the_client_secret_goes_to_the_pages_script_and_into_no_var(database: str, local_stripe: LocalStripe) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -174,6 +175,74 @@ async def test_a_reversal_takes_the_transfer_back(gateway: StripeGateway, stripe
 
     assert reversal.external_id.startswith("trr_")
     assert await gateway.transfer_status(external_id=transfer.external_id) == ("reversed", 4500, 4500)
+
+
+async def test_recent_payments_are_those_made_since_a_time_newest_first_with_what_was_refunded(
+    gateway: StripeGateway,
+) -> None:
+    older = await paid(gateway, contract_id=1)
+    time.sleep(1.1)  # Stripe's times are whole seconds
+    since = datetime.now(UTC)
+    first, second = await paid(gateway, contract_id=2), await paid(gateway, contract_id=3, amount_minor=7000)
+    await gateway.refund(payment_external_id=second.external_id, amount_minor=1500, idempotency_key="refund:3")
+
+    listed = await gateway.recent_payments(since=since, limit=10)
+
+    assert [p.external_id for p in listed] == [second.external_id, first.external_id]
+    assert older.external_id not in {p.external_id for p in listed}
+    newest = listed[0]
+    assert (newest.status, newest.amount_minor, newest.received_minor, newest.refunded_minor, newest.currency) == (
+        "succeeded",
+        7000,
+        7000,
+        1500,
+        "USD",
+    )
+    assert newest.metadata == {"contract_id": "3"} and since - timedelta(seconds=1) <= newest.created
+
+
+async def test_recent_payments_follow_the_pages_of_the_list_up_to_the_limit(
+    gateway: StripeGateway, stripe_server: LocalStripe
+) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    for n in range(102):  # more than one page of 100; not confirmed: nothing was taken
+        stripe_server.post("/v1/payment_intents", {"amount": 100 + n, "currency": "usd"})
+
+    every = await gateway.recent_payments(since=since, limit=1000)
+    some = await gateway.recent_payments(since=since, limit=101)
+
+    assert len(every) == 102 and len({p.external_id for p in every}) == 102
+    assert {(p.status, p.received_minor) for p in every} == {("requires_payment_method", 0)}
+    assert [p.external_id for p in some] == [p.external_id for p in every[:101]]
+
+
+async def test_recent_transfers_say_what_was_sent_and_taken_back_and_whose_payout_it_was(
+    gateway: StripeGateway, stripe_server: LocalStripe
+) -> None:
+    started = await paid(gateway)
+    account = await onboarded_account(gateway, stripe_server)
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    transfer = await gateway.transfer(
+        destination=account,
+        amount_minor=4500,
+        currency="USD",
+        idempotency_key="release:contract:42",
+        transfer_group="contract:42",
+        source_charge_id=started.charge_id,
+        metadata={"payout_id": "7", "contract_id": "42"},
+    )
+    await gateway.reverse_transfer(transfer_external_id=transfer.external_id, amount_minor=1000, idempotency_key="r")
+
+    [listed] = await gateway.recent_transfers(since=since, limit=10)
+
+    assert (listed.external_id, listed.amount_minor, listed.reversed_minor, listed.currency) == (
+        transfer.external_id,
+        4500,
+        1000,
+        "USD",
+    )
+    assert (listed.destination, listed.metadata) == (account, {"payout_id": "7", "contract_id": "42"})
+    assert await gateway.recent_transfers(since=datetime.now(UTC) + timedelta(minutes=1), limit=10) == []
 
 
 async def test_an_unreachable_stripe_fails_quickly_and_may_be_retried() -> None:

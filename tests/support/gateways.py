@@ -14,12 +14,16 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from jtbd_app.adapters.payments_sandbox import DECLINES, SandboxGateway
+from jtbd_app.models import utcnow
 from jtbd_app.services.ports import (
     GatewayEvent,
+    GatewayPayment,
     GatewayResult,
+    GatewayTransfer,
     InvalidWebhook,
     PaymentFailed,
     PaymentStart,
@@ -149,6 +153,7 @@ class Intent:
     status: str = "requires_action"  # requires_action | succeeded | failed
     refunded: int = 0  # the charge's running total refunded (`amount_refunded`)
     dispute: Dispute | None = None
+    created: datetime = field(default_factory=utcnow)
 
     @property
     def contract_id(self) -> int:
@@ -170,6 +175,7 @@ class Transfer:
     destination: str
     metadata: dict[str, str]
     reversed: int = 0  # running total reversed (`amount_reversed`)
+    created: datetime = field(default_factory=utcnow)
 
     @property
     def contract_id(self) -> int:
@@ -499,6 +505,39 @@ class StripeModel:
                 raise self._refuse("No such payment.", retryable=False)
             received = intent.amount if intent.status == "succeeded" else 0
             return intent.status, received, intent.refunded
+
+    async def recent_payments(self, *, since: datetime, limit: int) -> list[GatewayPayment]:
+        with self.lock:
+            return [
+                GatewayPayment(
+                    external_id=i.id,
+                    status=i.status,
+                    amount_minor=i.amount,
+                    received_minor=i.amount if i.status == "succeeded" else 0,
+                    refunded_minor=i.refunded,
+                    currency=i.currency,
+                    created=i.created,
+                    metadata=dict(i.metadata),
+                )
+                for i in self.intents.values()
+                if i.created >= since
+            ][:limit]
+
+    async def recent_transfers(self, *, since: datetime, limit: int) -> list[GatewayTransfer]:
+        with self.lock:
+            return [
+                GatewayTransfer(
+                    external_id=t.id,
+                    amount_minor=t.amount,
+                    reversed_minor=t.reversed,
+                    currency=t.currency,
+                    destination=t.destination,
+                    created=t.created,
+                    metadata=dict(t.metadata),
+                )
+                for t in self.transfers.values()
+                if t.created >= since
+            ][:limit]
 
     async def transfer_status(self, *, external_id: str) -> tuple[str, int, int]:
         with self.lock:

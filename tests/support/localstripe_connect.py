@@ -6,7 +6,8 @@ accounts (with a test-only way to finish onboarding), account links, transfers a
 emitting its event through localstripe's own signed webhook delivery; `Idempotency-Key` is honoured for those
 creations (localstripe itself ignores it, so PaymentIntent and refund idempotency is NOT checked here). It also
 brings a few behaviours closer to Stripe: PaymentIntents take `transfer_group` and report `amount_received`, the
-decline test cards decline when charged (not only when attached), and refunds emit `charge.refunded`. Its stand-in
+decline test cards decline when charged (not only when attached), refunds emit `charge.refunded`, and the lists of
+PaymentIntents and transfers take Stripe's `created` filter (gt, gte, lt, lte) and list the newest first. Its stand-in
 Stripe.js confirms a payment with the typed card, as Stripe.js does (`localstripe_stripejs.py`).
 """
 
@@ -115,14 +116,44 @@ class Transfer(StripeObject):
         return listing
 
     @classmethod
-    def _api_list_all(cls, url, transfer_group=None, destination=None, limit=None, starting_after=None, **kwargs):
-        listing = super()._api_list_all(url, limit=limit, starting_after=starting_after, **kwargs)
+    def _api_list_all(
+        cls, url, transfer_group=None, destination=None, created=None, limit=None, starting_after=None, **kwargs
+    ):
+        listing = _newest_first(super()._api_list_all(url, limit=limit, starting_after=starting_after, **kwargs))
         listing._list = [
             t
             for t in listing._list
             if transfer_group in (None, t.transfer_group) and destination in (None, t.destination)
         ]
+        return _created(listing, created)
+
+
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _created(listing: List, created: Any) -> List:
+    """Stripe's `created` filter of a list: a time, or a dict of gt / gte / lt / lte bounds (Unix seconds)."""
+    if created is None:
         return listing
+    bounds = created if isinstance(created, dict) else {"eq": created}
+    for op, value in bounds.items():
+        at = to_int(value)
+        if not isinstance(at, int) or op not in (*_COMPARE, "eq"):
+            raise UserError(400, "Bad request")
+        test = _COMPARE.get(op, lambda a, b: a == b)
+        listing._list = [item for item in listing._list if test(item.created, at)]
+    return listing
+
+
+def _newest_first(listing: List) -> List:
+    listing._list.reverse()  # the store keeps the order of creation: within one second, the newest first too
+    listing._list.sort(key=lambda item: item.created, reverse=True)
+    return listing
 
 
 class TransferReversal(StripeObject):
@@ -249,6 +280,12 @@ def _closer_to_stripe() -> None:
         webhooks.schedule_webhook(Event("charge.refunded", Charge._api_retrieve(self.charge)))
 
     Refund.__init__ = refund_init
+
+    def list_intents(cls, url, created=None, limit=None, starting_after=None, **kwargs):
+        listing = StripeObject._api_list_all.__func__(cls, url, limit=limit, starting_after=starting_after, **kwargs)
+        return _created(_newest_first(listing), created)
+
+    PaymentIntent._api_list_all = classmethod(list_intents)
 
 
 def _private_store(path: str) -> None:

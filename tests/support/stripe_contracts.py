@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ from jtbd_app.services.contracts import payouts
 from jtbd_app.services.ports import PaymentGateway
 from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, run_jobs
 from tests.support.database import database_env
-from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.support.members import sign_up
 
 VISA = "4242 4242 4242 4242"
@@ -89,8 +90,25 @@ def fund_with_card(deal: Deal, gateway: PaymentGateway, card: str = VISA) -> Pay
         return payment
 
 
+def confirm_as_stripe_js(stripe: LocalStripe, intent: dict[str, Any], card: str = "4242424242424242") -> None:
+    """What Stripe.js does with the typed card: a PaymentMethod, then the confirmation, with the publishable key."""
+    typed = {"number": card, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+    method = stripe.post_as_browser("/v1/payment_methods", {"key": PUBLISHABLE_KEY, "type": "card", "card": typed})
+    answer = stripe.post_as_browser(
+        f"/v1/payment_intents/{intent['id']}/_confirm_with_card",
+        {"key": PUBLISHABLE_KEY, "client_secret": intent["client_secret"], "payment_method": method["id"]},
+    )
+    assert answer["status"] == "succeeded"
+
+
 def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     """Delivered, approved, the contractor onboarded through the account link, and the payout job run."""
+    approve_and_onboard(deal, gateway)
+    run_jobs(gateway)
+
+
+def approve_and_onboard(deal: Deal, gateway: PaymentGateway) -> None:
+    """Delivered, approved (the payout is queued) and the contractor onboarded; the payout job has not run yet."""
     deliver(deal)
     approve(deal)
     link = asyncio.run(
@@ -104,4 +122,3 @@ def complete_and_pay_out(deal: Deal, gateway: PaymentGateway) -> None:
     )
     assert httpx.get(link, follow_redirects=False).status_code == 302  # localstripe's stand-in for Stripe's form
     asyncio.run(payouts.refresh_account_status(session_factory=session_scope, gateway=gateway, viewer=deal.contractor))
-    run_jobs(gateway)
