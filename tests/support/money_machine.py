@@ -698,6 +698,28 @@ class GatewayMoney(RuleBasedStateMachine):
         if intents:
             self.gateway.open_dispute(intents[which % len(intents)])
 
+    @precondition(enabled("dashboard_refunds", "disputes"))
+    @rule(n=CONTRACTS, dispute=st.booleans(), part=PART)
+    @logged
+    def a_refund_or_dispute_overtakes_the_payments_success(self, n: int, dispute: bool, part: str) -> None:
+        """A card payment the client confirmed in the browser is refunded in the dashboard or disputed at once, and
+        Stripe delivers that before payment_intent.succeeded (which stays in the outbox, as the rest may)."""
+        if self.load(n).status != "awaiting_funding":
+            return
+        self.do_start_card_payment(n)
+        waiting = [
+            i for i in self.gateway.intents.values() if i.status == "requires_action" and i.contract_id == self.cid(n)
+        ]
+        if not waiting or not self.gateway.confirm(waiting[-1].id, succeeds=True):
+            return
+        intent = waiting[-1]
+        if dispute:
+            self.gateway.open_dispute(intent.id)
+        else:
+            self.gateway.dashboard_refund(intent.id, part_of(intent.amount, part))
+        for early in [e for e in self.gateway.outbox if e.kind.startswith("charge.") and e.related_id == intent.id]:
+            self.deliver_and_answer(early)
+
     @precondition(enabled("disputes"))
     @rule(n=CONTRACTS, won=st.booleans())
     @logged
