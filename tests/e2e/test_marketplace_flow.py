@@ -53,8 +53,18 @@ def find_through_search(page: Page, base_url: str, marker: str, title: str) -> N
     search.get_by_label("Search listings").fill(f"fence {marker}")
     search.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(rf"q=fence\+{marker}"))
-    search.get_by_text("Filters", exact=True).click()
-    search.get_by_label("Category").select_option("home-repairs")
+    # That search re-renders the form when it answers, which closes a Filters panel opened before: wait for it.
+    expect(page.get_by_text("Searching listings…")).to_have_count(0)
+    category = search.get_by_label("Category")
+    for _attempt in range(3):
+        if not category.is_visible():
+            search.get_by_text("Filters", exact=True).click()
+        try:
+            expect(category).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    category.select_option("home-repairs")
     search.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"category=home-repairs"))
     page.reload()
