@@ -50,23 +50,7 @@ def fund(session: Session, contract: Contract, *, amount_minor: int, reference: 
 
 def release(session: Session, contract: Contract) -> tuple[Split, bool]:
     """The whole escrow to the contractor minus the contract's fee; the fee to platform revenue."""
-    assert contract.id is not None
-    escrow = _escrow(session, contract)
-    split = split_release(contract.amount_minor, contract.fee_bps)
-    payable = journal.get_account(session, kind="payable", currency=contract.currency, user_id=contract.contractor_id)
-    legs = [Leg(escrow, contract.amount_minor), Leg(payable, -split.payee_minor)]
-    if split.fee_minor:
-        legs.append(Leg(journal.get_account(session, kind="fee_revenue", currency=contract.currency), -split.fee_minor))
-    _entry, posted = journal.post(
-        session,
-        idempotency_key=f"release:contract:{contract.id}",
-        kind="release",
-        currency=contract.currency,
-        contract_id=contract.id,
-        memo="Escrow released to the contractor",
-        legs=legs,
-    )
-    return split, posted
+    return release_part(session, contract, amount_minor=contract.amount_minor, memo="Escrow released to the contractor")
 
 
 def _loss(session: Session, currency: str) -> journal.LedgerAccount:
@@ -219,8 +203,15 @@ def recover(session: Session, contract: Contract, *, amount_minor: int) -> tuple
     )
 
 
-def release_part(session: Session, contract: Contract, *, amount_minor: int) -> tuple[Split, bool]:
-    """An administrator's decision: `amount_minor` of the escrow to the contractor, less the contract's fee on it."""
+def release_part(
+    session: Session,
+    contract: Contract,
+    *,
+    amount_minor: int,
+    memo: str = "Escrow released to the contractor by an administrator's decision",
+) -> tuple[Split, bool]:
+    """`amount_minor` of the escrow (all of it, or an administrator's share) to the contractor, less the contract's
+    fee on it; the fee to platform revenue. Once per contract, under its release key."""
     assert contract.id is not None
     split = split_release(amount_minor, contract.fee_bps)
     payable = journal.get_account(session, kind="payable", currency=contract.currency, user_id=contract.contractor_id)
@@ -233,7 +224,7 @@ def release_part(session: Session, contract: Contract, *, amount_minor: int) -> 
         kind="release",
         currency=contract.currency,
         contract_id=contract.id,
-        memo="Escrow released to the contractor by an administrator's decision",
+        memo=memo,
         legs=legs,
     )
     return split, posted
