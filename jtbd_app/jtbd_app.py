@@ -1,5 +1,6 @@
-"""The Reflex app: pages, the plain HTTP routes, security headers on every response, and mail delivery; it refuses to
-start while money is in flight at a payment gateway other than the configured one."""
+"""The Reflex app: pages, the plain HTTP routes behind the request guard, security headers on every response, the
+session guard before every event, and mail delivery; it refuses to start while money is in flight at a payment
+gateway other than the configured one."""
 
 from functools import partial
 
@@ -7,12 +8,15 @@ import reflex as rx
 
 from jtbd_app import bootstrap
 from jtbd_app.api.app import create_api
+from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
 bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
-app = rx.App(api_transformer=[create_api(), partial(security_headers, https=get_settings().cookies_secure)])
+app = rx.App(
+    api_transformer=[create_api(), request_guard, partial(security_headers, https=get_settings().cookies_secure)]
+)
 register(app)
 bootstrap.register_mail_delivery(app, get_settings())
 bootstrap.register_scheduler(app, get_settings())

@@ -44,6 +44,7 @@ from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
@@ -113,6 +114,8 @@ ROUTES: list[PageRoute] = [
 
 
 def register(app: rx.App) -> None:
+    """Every page, and the session guard before every event of every state they use."""
+    app.add_middleware(SessionGuard(), index=0)
     for route in ROUTES:
         path = "404" if route.path == "/404" else route.path
         app.add_page(route.component, route=path, title=f"{route.title} · JTBD Marketplace", on_load=route.on_load)

@@ -10,6 +10,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotSignedIn
 from jtbd_app.services.accounts import sign_in
+from jtbd_app.services.tokens import session_key
 from jtbd_app.services.viewer import SESSION_COOKIE
 
 
@@ -35,7 +36,7 @@ async def complete_sign_in(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     """Revoke the session behind the cookie and clear it."""
     with session_scope() as session:
-        sign_in.sign_out(session, token=request.cookies.get(SESSION_COOKIE))
+        sign_in.sign_out(session, key=session_key(request.cookies.get(SESSION_COOKIE)))
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
     return response

@@ -10,6 +10,9 @@ from starlette.responses import Response
 from jtbd_app.config import get_settings
 from jtbd_app.services.viewer import SESSION_COOKIE
 
+# The header the request guard puts in place of the websocket handshake's cookie: the cookie's keyed hash.
+SESSION_KEY_HEADER = "x-jtbd-session"
+
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied
 from jtbd_app.models import AuthSession, Profile, User, utcnow
-from jtbd_app.services.tokens import token_hash
+from jtbd_app.services.tokens import session_key
 
 SESSION_COOKIE = "jtbd_session"
 
@@ -28,13 +28,19 @@ class Viewer:
 
 
 def viewer_from_token(session: Session, token: str | None) -> Viewer | None:
-    if not token or len(token) > 200:
+    """The member behind a session cookie (HTTP routes read it from the request)."""
+    return viewer_from_key(session, session_key(token))
+
+
+def viewer_from_key(session: Session, key: str | None) -> Viewer | None:
+    """The member behind a session key, the keyed hash of the cookie (what the Reflex states hold)."""
+    if not key or len(key) != 64:
         return None
     row = session.exec(
         select(AuthSession, User, Profile)
         .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
         .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
-        .where(AuthSession.token_hash == token_hash(token))
+        .where(AuthSession.token_hash == key)
     ).first()
     if row is None:
         return None

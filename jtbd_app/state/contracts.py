@@ -215,7 +215,7 @@ class ContractState(SessionState):
         """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
         self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
         yield None
-        viewer = self._viewer()
+        viewer = self._uploader()
         if await self._deliver(viewer, _Uploads(files), message=message, links=links):
             self._finished(viewer, "Delivered. The client has been told.")
             yield rx.clear_selected_files(UPLOAD_ID)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.api.http import cookie_value
+from jtbd_app.api import upload_sessions
+from jtbd_app.api.http import SESSION_KEY_HEADER
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
-from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
+from jtbd_app.services.viewer import Viewer, viewer_from_key
+
+
+def session_key_of(headers: Any) -> str | None:
+    """The session key the request guard put in the websocket handshake's headers (never the cookie itself)."""
+    return dict(headers.raw_headers).get(SESSION_KEY_HEADER) or None
 
 
 class SessionState(rx.State):
@@ -29,19 +37,26 @@ class SessionState(rx.State):
     unread_messages: int = 0
     needs_email_verification: bool = False
     confirmation_note: str = ""
+    _identity: str = ""  # whom the states were filled for (see session_guard)
 
-    def _session_token(self) -> str | None:
-        return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+    def _session_key(self) -> str | None:
+        return session_key_of(self.router.headers)
 
     def _viewer(self) -> Viewer | None:
-        """Resolve the viewer from the cookie on the server, on every call (a read: it may run inside a unit of work)."""
+        """Resolve the viewer from the session key on the server, on every call (a read: it may run inside a unit
+        of work). Upload handlers use `_uploader` instead."""
         with read_scope() as session:
-            return viewer_from_token(session, self._session_token())
+            return viewer_from_key(session, self._session_key())
+
+    def _uploader(self) -> Viewer | None:
+        """The member whose cookie the running upload request carried; nobody outside an upload request."""
+        with read_scope() as session:
+            return viewer_from_key(session, upload_sessions.uploading_key(self.router.session.client_token))
 
     def _refresh_viewer(self) -> Viewer | None:
         """Resolve the viewer and refresh what the page shows of their sign-in, in one read."""
         with read_scope() as session:
-            summary = session_view.session_summary(session, token=self._session_token())
+            summary = session_view.session_summary(session, key=self._session_key())
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages = summary.unread_messages
@@ -79,7 +94,7 @@ class SessionState(rx.State):
     def sign_out(self) -> EventSpec:
         """Revoke this browser's session on the server, then clear its cookie by a full page load."""
         with session_scope() as session:
-            sign_in.sign_out(session, token=self._session_token())
+            sign_in.sign_out(session, key=self._session_key())
         return rx.call_script("window.location.assign('/api/auth/sign-out')")
 
     @rx.event

@@ -24,7 +24,7 @@ class SettingsState(SessionState):
 
     def _reload_sessions(self, viewer: Viewer | None) -> None:
         with session_scope() as session:
-            self.sessions = security.open_sessions(session, viewer=viewer, current_token=self._session_token())
+            self.sessions = security.open_sessions(session, viewer=viewer, current_key=self._session_key())
 
     @rx.event
     def load_settings(self) -> None:
@@ -55,11 +55,11 @@ class SettingsState(SessionState):
     def change_password(self, form: dict[str, Any]) -> None:
         """Changes the viewer's own password after checking the current one."""
         current, new = fields(form, "current_password", "new_password")
-        viewer, token = self._viewer(), self._session_token()
+        viewer, key = self._viewer(), self._session_key()
         try:
             with session_scope() as session:
                 closed = security.change_password(
-                    session, viewer=viewer, current_password=current, new_password=new, current_token=token
+                    session, viewer=viewer, current_password=current, new_password=new, current_key=key
                 )
             self._reload_sessions(viewer)
         except DomainError as exc:

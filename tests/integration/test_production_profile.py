@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.support.app_server import AppServer, start_app, stop_app
@@ -31,7 +32,9 @@ def page() -> Iterator[Page]:
         browser.close()
 
 
-def test_app_runs_on_postgresql_and_redis_with_several_workers(production_app: AppServer, page: Page) -> None:
+def test_app_runs_on_postgresql_and_redis_with_several_workers(
+    production_app: AppServer, page: Page, redis_url: str
+) -> None:
     health = httpx.get(f"{production_app.url}/healthz", timeout=10).json()
     assert health["database"] == {"backend": "postgresql", "status": "ok"}
     assert health["redis"] == {"status": "ok"}
@@ -51,3 +54,11 @@ def test_app_runs_on_postgresql_and_redis_with_several_workers(production_app: A
     expect(page.get_by_role("heading", name="Alice on Postgres")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Alice on Postgres")).to_be_visible()
+
+    # What Redis keeps of the tabs' states holds no session cookie, only what the page shows.
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "jtbd_session")
+    store = redis.Redis.from_url(redis_url)
+    strings = [key for key in store.scan_iter(count=1000) if store.type(key) == b"string"]
+    stored = b"".join(v for key in strings if isinstance(v := store.get(key), bytes))
+    assert b"Alice on Postgres" in stored, "the signed-in tab's states were found in Redis"
+    assert cookie.encode() not in stored and b"jtbd_session" not in stored

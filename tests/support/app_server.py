@@ -42,6 +42,11 @@ class AppServer:
         """The settings that put another process (a test's own services) on this app's database."""
         return {key: self.env[key] for key in ("DATABASE_URL", "JTBD_ENV", "SECRET_KEY", "REDIS_URL")}
 
+    @property
+    def states_dir(self) -> Path:
+        """Where the server's state manager keeps tabs' states on disk (without Redis)."""
+        return Path(self.env["REFLEX_STATES_WORKDIR"])
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -77,7 +82,9 @@ def start_app(
 ) -> AppServer:
     port = free_port()
     db_url = database_url or f"sqlite:///{workdir / 'app.db'}"
-    env = app_env(port=port, database_url=db_url, extra=extra_env)
+    env = app_env(
+        port=port, database_url=db_url, extra={"REFLEX_STATES_WORKDIR": str(workdir / "states"), **(extra_env or {})}
+    )
     prepare_database(env)
     log_path = workdir / f"app-{port}.log"
     server = AppServer(url=f"http://localhost:{port}", port=port, env=env, log_path=log_path)

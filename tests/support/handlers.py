@@ -10,7 +10,9 @@ import reflex as rx
 from reflex.istate.data import RouterData
 
 import jtbd_app.routes  # noqa: F401  (imports every page, and so every state class)
-from jtbd_app.services.viewer import SESSION_COOKIE
+from jtbd_app.api import upload_sessions
+from jtbd_app.api.http import SESSION_KEY_HEADER
+from jtbd_app.services.tokens import session_key
 
 
 def app_state_classes() -> list[type[rx.State]]:
@@ -32,9 +34,11 @@ def app_handlers() -> set[str]:
 
 
 def state_for(cls: type[rx.State], *, token: str | None = None, path: str = "/", ip: str = "10.0.0.1") -> Any:
-    """A fresh state tree for one browser, whose websocket handshake carried `token` as its cookie."""
+    """A fresh state tree for one browser, whose websocket handshake carried `token` as its cookie (which the request
+    guard turned into its session key)."""
     root = rx.State(_reflex_internal_init=True)  # type: ignore[call-arg]
-    headers = {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+    key = session_key(token)
+    headers = {SESSION_KEY_HEADER: key} if key else {}
     root.router = RouterData.from_router_data(
         {"headers": headers, "pathname": path, "asPath": path, "ip": ip, "token": "client-token"}
     )
@@ -52,6 +56,17 @@ def call(state: Any, handler: str, *args: Any) -> Any:
     if inspect.isasyncgen(result):
         return asyncio.run(_drain(result))
     return result
+
+
+def call_upload(state: Any, handler: str, *args: Any, uploader_token: str | None = "tab") -> Any:
+    """Run an upload handler as the request guard does: while the upload request's own session is held for the tab.
+    By default that is the session the tab's websocket carried; `uploader_token` names another cookie (None: none)."""
+    tab_key = state.router.headers.raw_headers.get(SESSION_KEY_HEADER)
+    key = tab_key if uploader_token == "tab" else session_key(uploader_token)
+    if key is None:
+        return call(state, handler, *args)
+    with upload_sessions.hold(state.router.session.client_token, key):
+        return call(state, handler, *args)
 
 
 async def _drain(events: Any) -> list[Any]:

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.models import AuthSession, User
 from jtbd_app.services.accounts import membership, security
+from jtbd_app.services.tokens import session_key
 from jtbd_app.services.viewer import viewer_from_token
 from tests.support.members import make_user, session_token
 
@@ -16,14 +17,14 @@ def test_a_member_sees_only_their_own_open_sessions_with_the_current_one_marked(
     ann, bob = make_user("ann"), make_user("bob")
     current, other = session_token(ann), session_token(ann)
     session_token(bob)
-    listed = security.open_sessions(db, viewer=viewer_from_token(db, current), current_token=current)
+    listed = security.open_sessions(db, viewer=viewer_from_token(db, current), current_key=session_key(current))
     assert len(listed) == 2 and [s.current for s in listed].count(True) == 1
     security.revoke_session(
         db, viewer=viewer_from_token(db, current), session_id=next(s.id for s in listed if not s.current)
     )
     assert viewer_from_token(db, other) is None and viewer_from_token(db, current) is not None
     with pytest.raises(NotSignedIn):
-        security.open_sessions(db, viewer=None, current_token=None)
+        security.open_sessions(db, viewer=None, current_key=None)
 
 
 def test_nobody_can_revoke_another_members_session(db: Session) -> None:
@@ -42,7 +43,7 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_other_session
     viewer = viewer_from_token(db, current)
     with pytest.raises(ValidationFailed) as caught:
         security.change_password(
-            db, viewer=viewer, current_password="wrong", new_password="short", current_token=current
+            db, viewer=viewer, current_password="wrong", new_password="short", current_key=session_key(current)
         )
     assert set(caught.value.fields) == {"current_password", "new_password"}
     closed = security.change_password(
@@ -50,7 +51,7 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_other_session
         viewer=viewer,
         current_password="correct-horse-battery",
         new_password="a-brand-new-password",
-        current_token=current,
+        current_key=session_key(current),
     )
     db.commit()
     assert closed == 1 and viewer_from_token(db, other) is None and viewer_from_token(db, current) is not None
@@ -71,7 +72,7 @@ def test_a_member_without_a_password_may_set_one(db: Session) -> None:
         viewer=viewer_from_token(db, token),
         current_password="",
         new_password="first-password-here",
-        current_token=token,
+        current_key=session_key(token),
     )
     db.commit()
     assert membership.authenticate(

@@ -48,3 +48,18 @@ def test_services_live_in_area_packages_with_only_shared_modules_at_the_top() ->
     assert {p.name for p in packages} >= {"accounts", "marketplace", "messaging", "ledger", "contracts", "demo"}
     for package in packages:
         assert ast.get_docstring(ast.parse((package / "__init__.py").read_text())), f"{package.name} says what it holds"
+
+
+def test_upload_handlers_act_for_the_upload_request_and_other_handlers_for_the_websocket() -> None:
+    """An upload's handler runs with the tab's state, whose session is the websocket's: it must ask `_uploader`, the
+    session of the upload request itself (held by the request guard), and only upload handlers may."""
+    import inspect
+
+    from tests.support.handlers import app_state_classes
+
+    for cls in app_state_classes():
+        for name, handler in cls.event_handlers.items():
+            source = inspect.getsource(handler.fn)
+            uploads = "UploadFile" in str(inspect.signature(handler.fn))
+            assert uploads == ("_uploader()" in source), f"{cls.__name__}.{name}"
+            assert not (uploads and "_viewer()" in source), f"{cls.__name__}.{name} reads the tab's session"

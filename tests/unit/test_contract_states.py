@@ -16,7 +16,7 @@ from jtbd_app.services.viewer import SESSION_COOKIE
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund
-from tests.support.handlers import call, state_for
+from tests.support.handlers import call, call_upload, state_for
 from tests.support.members import make_user, session_token
 
 
@@ -55,7 +55,7 @@ def test_the_contractor_delivers_with_a_file_and_a_link(db: Session) -> None:
     fund(deal)
     state = page_of(contractor, deal)
     upload = rx.UploadFile(file=io.BytesIO(b"final report"), path=Path("report.txt"))
-    call(state, "submit_delivery", [upload], "All done.", "https://example.com/site")
+    call_upload(state, "submit_delivery", [upload], "All done.", "https://example.com/site")
     assert state.errors == {} and status(db, deal) == "delivered"
     delivery = state.detail.deliveries[0]
     assert delivery.files[0].filename == "report.txt" and delivery.links == ["https://example.com/site"]
@@ -65,7 +65,7 @@ def test_a_delivery_without_a_message_is_refused_next_to_the_field(db: Session) 
     deal, _, contractor = party_tokens()
     fund(deal)
     state = page_of(contractor, deal)
-    call(state, "submit_delivery", [], "", "not a link")
+    call_upload(state, "submit_delivery", [], "", "not a link")
     assert set(state.errors) == {"message", "links"} and status(db, deal) == "funded"
 
 
@@ -117,7 +117,7 @@ def delivered_file(db: Session) -> tuple[Deal, str, int]:
     deal, client, contractor = party_tokens()
     fund(deal)
     upload = rx.UploadFile(file=io.BytesIO(b"<html>secret plans</html>"), path=Path("plans.html"))
-    call(page_of(contractor, deal), "submit_delivery", [upload], "Plans attached.", "")
+    call_upload(page_of(contractor, deal), "submit_delivery", [upload], "Plans attached.", "")
     row = db.exec(select(DeliveryFile)).one()
     assert row.id is not None
     return deal, client, row.id

@@ -11,7 +11,7 @@ from jtbd_app.domain.errors import NotSignedIn
 from jtbd_app.models import AuthSession, LoginGrant, utcnow
 from jtbd_app.services.accounts import sign_in, terms
 from jtbd_app.services.messaging import notifications, session_view
-from jtbd_app.services.tokens import token_hash
+from jtbd_app.services.tokens import session_key, token_hash
 from jtbd_app.services.viewer import viewer_from_token
 from tests.support.members import make_user, session_token
 
@@ -52,7 +52,7 @@ def test_only_the_hash_of_a_token_is_stored(db: Session) -> None:
 def test_sign_out_revokes_only_that_session(db: Session) -> None:
     user = make_user("ann")
     first, second = session_token(user), session_token(user)
-    sign_in.sign_out(db, token=first)
+    sign_in.sign_out(db, key=session_key(first))
     assert viewer_from_token(db, first) is None
     assert viewer_from_token(db, second) is not None
 
@@ -82,10 +82,10 @@ def test_the_session_summary_names_the_member_their_counts_and_new_terms(db: Ses
     ann = make_user("ann")
     assert ann.id is not None
     token = session_token(ann)
-    assert session_view.session_summary(db, token=None) == session_view.SessionSummary()
-    assert session_view.session_summary(db, token="forged") == session_view.SessionSummary()
+    assert session_view.session_summary(db, key=None) == session_view.SessionSummary()
+    assert session_view.session_summary(db, key=session_key("forged")) == session_view.SessionSummary()
     notifications.notify(db, user_id=ann.id, kind="bid_received", title="A bid")
     terms.publish_terms(db, title="Terms", body="Version two.")
-    summary = session_view.session_summary(db, token=token)
+    summary = session_view.session_summary(db, key=session_key(token))
     assert summary.viewer is not None and summary.viewer.username == "ann"
     assert (summary.needs_terms, summary.unread_notifications, summary.unread_messages) == (True, 1, 0)

@@ -10,7 +10,6 @@ from jtbd_app.domain import text
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.models import AuthSession, User, utcnow
 from jtbd_app.services.accounts import passwords
-from jtbd_app.services.tokens import token_hash
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 
@@ -54,10 +53,9 @@ def _device(user_agent: str) -> str:
     return f"{browser} on {system}"
 
 
-def open_sessions(session: Session, *, viewer: Viewer | None, current_token: str | None) -> list[SessionInfo]:
+def open_sessions(session: Session, *, viewer: Viewer | None, current_key: str | None) -> list[SessionInfo]:
     """The viewer's own unexpired, unrevoked sessions, newest first."""
     actor = require_viewer(viewer)
-    current_hash = token_hash(current_token) if current_token else ""
     rows = session.exec(
         select(AuthSession)
         .where(
@@ -74,7 +72,7 @@ def open_sessions(session: Session, *, viewer: Viewer | None, current_token: str
             ip=row.ip,
             signed_in=row.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             expires=row.expires_at.strftime("%Y-%m-%d"),
-            current=row.token_hash == current_hash,
+            current=bool(current_key) and row.token_hash == current_key,
         )
         for row in rows
     ]
@@ -100,7 +98,7 @@ def change_password(
     viewer: Viewer | None,
     current_password: object,
     new_password: object,
-    current_token: str | None,
+    current_key: str | None,
 ) -> int:
     """Set a new password after checking the current one; signs out every other session. Returns how many."""
     actor = require_viewer(viewer)
@@ -120,7 +118,7 @@ def change_password(
         raise ValidationFailed(errors)
     user.password_hash = passwords.hash_password(new)
     session.add(user)
-    keep = token_hash(current_token) if current_token else ""
+    keep = current_key or ""
     result = session.exec(  # type: ignore[call-overload]
         update(AuthSession)
         .where(

@@ -55,13 +55,13 @@ def open_session(session: Session, *, user_id: int, ip: str, user_agent: str, se
     return token
 
 
-def sign_out(session: Session, *, token: str | None) -> None:
-    """Revoke the session behind this cookie token (no-op for an unknown token)."""
-    if not token:
+def sign_out(session: Session, *, key: str | None) -> None:
+    """Revoke the session with this key, the keyed hash of its cookie (no-op for an unknown one)."""
+    if not key:
         return
     session.exec(  # type: ignore[call-overload]
         update(AuthSession)
-        .where(col(AuthSession.token_hash) == token_hash(token), col(AuthSession.revoked_at).is_(None))
+        .where(col(AuthSession.token_hash) == key, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 

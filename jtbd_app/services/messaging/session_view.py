@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.messaging import message_view, notifications
-from jtbd_app.services.viewer import Viewer, viewer_from_token
+from jtbd_app.services.viewer import Viewer, viewer_from_key
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,9 @@ class SessionSummary:
     unread_messages: int = 0
 
 
-def session_summary(session: Session, *, token: str | None) -> SessionSummary:
-    """The signed-in member behind the token and their counts; an empty summary for anyone else."""
-    viewer = viewer_from_token(session, token)
+def session_summary(session: Session, *, key: str | None) -> SessionSummary:
+    """The signed-in member behind the session key and their counts; an empty summary for anyone else."""
+    viewer = viewer_from_key(session, key)
     if viewer is None:
         return SessionSummary()
     return SessionSummary(

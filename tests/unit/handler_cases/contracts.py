@@ -26,7 +26,7 @@ from jtbd_app.services.ledger import journal
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.wallet import WalletState
 from tests.support.contracts import TEST_CARD, Deal, agreed_contract, deliver, fund, hired
-from tests.support.handlers import call, state_for
+from tests.support.handlers import call, call_upload, state_for
 from tests.support.members import make_user
 from tests.support.stripe_contracts import stripe_mode
 
@@ -134,7 +134,7 @@ def _submit_delivery(caller: str | None, db: Session) -> None:
     before = _ledger(db)
     state = _state(caller, deal)
     forged = rx.UploadFile(file=io.BytesIO(b"malware"), path=Path("evil.exe"))
-    call(state, "submit_delivery", [forged], "Forged delivery", "https://evil.example")
+    call_upload(state, "submit_delivery", [forged], "Forged delivery", "https://evil.example")
     _refused(state)
     assert db.exec(select(Delivery)).all() == [] and db.exec(select(DeliveryFile)).all() == []
     assert _ledger(db) == before and _contract(db, deal).status == "funded"

@@ -1,0 +1,49 @@
+"""Before any event runs (the first hydrate of a page included), a tab whose session is no longer the one its state
+was filled for forgets everything it holds: signing out, a session revoked elsewhere, or another cookie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.middleware import Middleware
+from reflex.state import _ROUTER_FIELD_NAMES
+
+from jtbd_app.db import read_scope
+from jtbd_app.services.viewer import viewer_from_key
+from jtbd_app.state.session import SessionState, session_key_of
+
+
+def member_states() -> list[type[rx.State]]:
+    """SessionState and every state under it: all the app's states, so all that may hold a member's data."""
+    found: list[type[Any]] = [SessionState]
+    for cls in found:
+        found.extend(cls.get_substates())
+    return found
+
+
+def _clear_own_vars(state: Any) -> None:
+    """Every var the state's own class declares (backend vars included) back to its default; router data stays."""
+    cls = type(state)
+    for name, var in cls.__fields__.items():
+        if var._owner is cls and name not in _ROUTER_FIELD_NAMES:
+            setattr(state, name, var.default_value())
+
+
+def identity_of(key: str | None) -> str:
+    """Who the tab acts for: the session key and its member, or "" for nobody (read on every event)."""
+    with read_scope() as session:
+        viewer = viewer_from_key(session, key)
+    return f"{viewer.user_id}:{key}" if viewer else ""
+
+
+class SessionGuard(Middleware):
+    async def preprocess(self, app: Any, state: Any, event: Any) -> None:
+        guard = await state.get_state(SessionState)
+        identity = identity_of(session_key_of(guard.router.headers))
+        if identity != guard._identity:
+            if guard._identity:  # a tab that held nobody's data has nothing to forget
+                for cls in member_states():
+                    _clear_own_vars(await state.get_state(cls))
+            guard._identity = identity
+        return None

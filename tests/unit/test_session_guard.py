@@ -1,0 +1,139 @@
+"""A tab's states forget a member's data before the next event of a tab that no longer acts for that member; the
+upload handler acts for the upload request's own cookie, never for the tab's."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+from typing import Any
+
+import reflex as rx
+from reflex.istate.data import RouterData
+from sqlmodel import Session, select
+
+from jtbd_app.api.http import SESSION_KEY_HEADER
+from jtbd_app.models import AuthSession, Contract, Delivery, utcnow
+from jtbd_app.services.tokens import session_key
+from jtbd_app.state.contracts import ContractState
+from jtbd_app.state.messages import MessagesState
+from jtbd_app.state.session import SessionState
+from jtbd_app.state.session_guard import SessionGuard, member_states
+from tests.support.contracts import agreed_contract, fund
+from tests.support.handlers import app_state_classes, call, call_upload, state_for
+from tests.support.members import make_user, session_token
+from tests.support.messaging import make_deal, send
+
+
+def next_event(state: Any, *, token: str | None) -> None:
+    """The tab's next event arrives over a websocket whose handshake carried `token` (None: no cookie)."""
+    root = state._get_root_state()
+    key = session_key(token)
+    root.router = RouterData.from_router_data(
+        {"headers": {SESSION_KEY_HEADER: key} if key else {}, "pathname": "/", "token": "client-token"}
+    )
+    asyncio.run(SessionGuard().preprocess(None, root, None))
+
+
+def inbox_of(token: str) -> Any:
+    state = state_for(MessagesState, token=token, path="/messages")
+    next_event(state, token=token)
+    call(state, "load_threads")
+    return state
+
+
+def test_the_guard_covers_every_state_of_the_app() -> None:
+    assert set(member_states()) == {SessionState, *app_state_classes()}
+
+
+def test_a_tab_whose_member_signed_out_forgets_their_conversations_before_the_next_event(db: Session) -> None:
+    deal = make_deal()
+    send(deal.bidder_viewer, deal.thread_id, "my secret offer")
+    token = session_token(deal.owner)
+    inbox = inbox_of(token)
+    assert inbox.threads[0].excerpt == "my secret offer" and inbox.signed_in
+
+    next_event(inbox, token=None)
+
+    assert inbox.threads == [] and not inbox.loaded and not inbox.signed_in and inbox.viewer_username == ""
+
+
+def test_a_session_revoked_elsewhere_clears_the_tab_though_its_cookie_is_the_same(db: Session) -> None:
+    deal = make_deal()
+    send(deal.bidder_viewer, deal.thread_id, "between us")
+    token = session_token(deal.owner)
+    inbox = inbox_of(token)
+    row = db.exec(select(AuthSession).where(AuthSession.token_hash == session_key(token))).one()
+    row.revoked_at = utcnow()
+    db.add(row)
+    db.commit()
+
+    next_event(inbox, token=token)
+
+    assert inbox.threads == []
+
+
+def test_another_members_cookie_on_the_same_tab_starts_from_nothing(db: Session) -> None:
+    deal = make_deal()
+    send(deal.bidder_viewer, deal.thread_id, "hello there")
+    inbox = inbox_of(session_token(deal.owner))
+
+    next_event(inbox, token=session_token(make_user("mallory")))
+
+    assert inbox.threads == [] and inbox.total == 0
+
+
+def test_the_same_member_on_the_next_event_keeps_what_the_page_shows(db: Session) -> None:
+    deal = make_deal()
+    send(deal.bidder_viewer, deal.thread_id, "still here")
+    token = session_token(deal.owner)
+    inbox = inbox_of(token)
+
+    next_event(inbox, token=token)
+
+    assert inbox.threads[0].excerpt == "still here"
+
+
+def _delivery_page(contractor_token: str, contract_id: int) -> Any:
+    state = state_for(ContractState, token=contractor_token, path=f"/contracts/{contract_id}")
+    call(state, "load_contract")
+    return state
+
+
+def _report() -> list[rx.UploadFile]:
+    return [rx.UploadFile(file=io.BytesIO(b"report"), path=Path("report.txt"))]
+
+
+def test_an_upload_without_a_cookie_on_a_signed_in_tab_is_anonymous(db: Session) -> None:
+    client, contractor = make_user("carol"), make_user("ken")
+    deal = agreed_contract(client, contractor, price="100")
+    fund(deal)
+    page = _delivery_page(session_token(contractor), deal.contract_id)
+
+    call_upload(page, "submit_delivery", _report(), "Done.", "", uploader_token=None)
+
+    assert db.exec(select(Delivery)).all() == []
+    db.expire_all()
+    assert db.get(Contract, deal.contract_id).status == "funded"  # type: ignore[union-attr]
+
+
+def test_an_upload_with_a_strangers_cookie_on_the_contractors_tab_acts_for_the_stranger(db: Session) -> None:
+    client, contractor = make_user("carol"), make_user("ken")
+    deal = agreed_contract(client, contractor, price="100")
+    fund(deal)
+    page = _delivery_page(session_token(contractor), deal.contract_id)
+
+    call_upload(page, "submit_delivery", _report(), "Done.", "", uploader_token=session_token(make_user("mallory")))
+
+    assert db.exec(select(Delivery)).all() == []
+
+
+def test_the_contractors_own_upload_delivers(db: Session) -> None:
+    client, contractor = make_user("carol"), make_user("ken")
+    deal = agreed_contract(client, contractor, price="100")
+    fund(deal)
+    page = _delivery_page(session_token(contractor), deal.contract_id)
+
+    call_upload(page, "submit_delivery", _report(), "Done.", "")
+
+    assert len(db.exec(select(Delivery)).all()) == 1
