@@ -14,6 +14,14 @@ from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
 
 
+def _post_sign_out() -> EventSpec:
+    """Clear the cookie through the sign-out route, which takes only a same-origin POST (no cross-site sign-out)."""
+    return rx.call_script(
+        "(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/api/auth/sign-out';"
+        " document.body.appendChild(f); f.submit(); })()"
+    )
+
+
 class SessionState(rx.State):
     """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
 
@@ -80,7 +88,7 @@ class SessionState(rx.State):
         """Revoke this browser's session on the server, then clear its cookie by a full page load."""
         with session_scope() as session:
             sign_in.sign_out(session, token=self._session_token())
-        return rx.call_script("window.location.assign('/api/auth/sign-out')")
+        return _post_sign_out()
 
     @rx.event
     def sign_out_everywhere(self) -> EventSpec | None:
@@ -91,4 +99,4 @@ class SessionState(rx.State):
         except DomainError as exc:
             self.flash = exc.message
             return None
-        return rx.call_script("window.location.assign('/api/auth/sign-out')")
+        return _post_sign_out()
