@@ -26,10 +26,8 @@ LINKING_MESSAGES = {
     "other-browser": sign_in.OTHER_BROWSER,
     "oidc-admin": identity_links.ADMIN_REFUSED,
     "oidc-taken": "That provider account is already connected to another member.",
-    "oidc-sign-in-first": "An account with this email address already exists. Sign in with your password first, "
-    "then connect the provider from Settings.",
-    "oidc-link-mailed": "An account with this email address already exists. We mailed that address a link: "
-    "open it to connect the provider to the account and sign in.",
+    "oidc-sign-in-first": identity_links.SIGN_IN_FIRST,
+    "oidc-link-mailed": identity_links.MAILED,
 }
 
 

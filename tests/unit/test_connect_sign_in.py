@@ -67,10 +67,20 @@ def test_the_sign_in_form_hands_this_tab_a_grant_that_only_its_browser_can_redee
     assert where == "/" and viewer is not None and viewer.username == "ann"
 
 
-def test_the_login_page_says_a_link_came_from_another_browser() -> None:
-    login = state_for(LoginState, path="/login?error=other-browser")
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("other-browser", "This sign-in link was started in another browser. Please sign in again in this one."),
+        ("oidc-admin", identity_links.ADMIN_REFUSED),
+        ("oidc-sign-in-first", identity_links.SIGN_IN_FIRST),
+        ("oidc-link-mailed", identity_links.MAILED),
+        ("oidc-taken", "That provider account is already connected to another member."),
+    ],
+)
+def test_the_login_page_says_why_a_sign_in_did_not_happen(code: str, message: str) -> None:
+    login = state_for(LoginState, path=f"/login?error={code}")
     call(login, "load_login")
-    assert login.form_error == "This sign-in link was started in another browser. Please sign in again in this one."
+    assert login.form_error == message
 
 
 def test_the_mailed_link_connects_the_provider_and_signs_in(db: Session) -> None:

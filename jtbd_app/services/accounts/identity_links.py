@@ -28,6 +28,14 @@ PURPOSE = "link_identity"
 LINK_LIFETIME = timedelta(hours=1)
 MAX_LINKS_PER_HOUR = 3
 ADMIN_REFUSED = "Admin accounts sign in with their password only, not through a sign-in provider."
+SIGN_IN_FIRST = (
+    "An account with this email address already exists. Sign in to it first (with your password, or the way you "
+    "signed in before), then connect this provider from Settings."
+)
+MAILED = (
+    "An account with this email address already exists. We mailed that address a link: open it to connect the "
+    "provider to the account and sign in."
+)
 BAD_LINK = "This link is invalid, used or expired. Sign in with the provider again to get a new one."
 
 
@@ -67,8 +75,7 @@ def resolve(session: Session, *, identity: ExternalIdentity, viewer: Viewer | No
         raise ExternalSignInFailed(
             "the email belongs to an existing account and mail is off",
             code="oidc-sign-in-first",
-            message="An account with this email address already exists. Sign in with your password first, then "
-            "connect the provider from Settings.",
+            message=SIGN_IN_FIRST,
         )
     _mail_link(session, owner=owner, identity=identity, mailing=mailing, now=utcnow())
     return Outcome("mailed", owner)
