@@ -49,7 +49,13 @@ run: install ## serve the production build on http://localhost:$(PORT)
 	@echo "JTBD Marketplace will be at http://localhost:$(PORT) (demo accounts listed in README.md)"
 	APP_URL=$${APP_URL:-http://localhost:$(PORT)} reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
-services: ## make sure Chromium, PostgreSQL and Redis are there for the tests
+# panva's oidc-provider (OpenID Certified), pinned in its package-lock.json, for the end-to-end sign-in tests.
+PANVA_OIDC := tests/support/panva_oidc
+$(PANVA_OIDC)/node_modules/.installed: $(PANVA_OIDC)/package.json $(PANVA_OIDC)/package-lock.json
+	npm ci --prefix $(PANVA_OIDC) --no-audit --no-fund
+	touch $@
+
+services: $(PANVA_OIDC)/node_modules/.installed ## make sure Chromium, PostgreSQL, Redis and the test OIDC provider are there for the tests
 	bash scripts/test-services.sh
 
 lint: install-dev ## ruff (lint and format), mypy, and the layer guard (import-linter)

@@ -13,6 +13,7 @@ from jtbd_app.pages import (
     admin,
     auth,
     coming_soon,
+    connect_sign_in,
     contracts,
     email_verification,
     home,
@@ -30,6 +31,7 @@ from jtbd_app.pages import (
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.auth import LoginState, SignupState
+from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.email_verification import EmailVerificationState
@@ -67,6 +69,12 @@ ROUTES: list[PageRoute] = [
         "Confirm your email address",
         email_verification.email_verification_page,
         EmailVerificationState.confirm,
+    ),
+    PageRoute(
+        "/connect-sign-in",
+        "Connect a sign-in provider",
+        connect_sign_in.connect_sign_in_page,
+        ConnectSignInState.load_connect,
     ),
     PageRoute(
         "/reset-password", "Reset your password", password_reset.password_reset_page, PasswordResetState.load_reset

@@ -23,7 +23,7 @@ def create_api() -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/auth/complete", auth_routes.complete_sign_in, methods=["GET"]),
-            Route("/api/auth/sign-out", auth_routes.sign_out, methods=["GET", "POST"]),
+            Route("/api/auth/sign-out", auth_routes.sign_out, methods=["POST"]),
             Route("/api/auth/oidc/{provider}/login", oidc_routes.begin_login, methods=["GET"]),
             Route("/api/auth/oidc/{provider}/callback", oidc_routes.callback, methods=["GET"]),
             Route(payout_routes.ONBOARDING_PATH, payout_routes.onboarding, methods=["GET"]),

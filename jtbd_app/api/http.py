@@ -1,4 +1,4 @@
-"""Helpers shared by the plain HTTP routes: the client's address and the session cookie."""
+"""Helpers shared by the plain HTTP routes: the client's address, the session cookie, the grant hand-off."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from jtbd_app.config import get_settings
+from jtbd_app.services.accounts.sign_in import GRANT_SECONDS, IssuedGrant
 from jtbd_app.services.viewer import SESSION_COOKIE
 
 # The header the request guard puts in place of the websocket handshake's cookie: the cookie's keyed hash.
 SESSION_KEY_HEADER = "x-jtbd-session"
+GRANT_NONCE_COOKIE = "jtbd_grant_nonce"
+GRANT_NONCE_PATH = "/api/auth"
+GRANT_NONCE_MAX_AGE = 2 * GRANT_SECONDS
 
 
 def client_ip(request: Request) -> str:
@@ -51,3 +55,20 @@ def cookie_value(cookie_header: str, name: str) -> str | None:
         return None
     morsel = jar.get(name)
     return morsel.value if morsel else None
+
+
+def grant_handoff_script(issued: IssuedGrant) -> str:
+    """JS for the tab that asked: keep the grant's nonce in a short-lived cookie, then redeem the grant.
+
+    Both values are URL-safe base64 (no quotes), so they are safe inside the string literals.
+    """
+    secure = "; secure" if get_settings().cookies_secure else ""
+    cookie = (
+        f"{GRANT_NONCE_COOKIE}={issued.browser_nonce}; path={GRANT_NONCE_PATH}; max-age={GRANT_NONCE_MAX_AGE}"
+        f"; samesite=strict{secure}"
+    )
+    return f"document.cookie = '{cookie}'; window.location.assign('/api/auth/complete?grant={issued.grant}')"
+
+
+def clear_grant_nonce_cookie(response: Response) -> None:
+    response.delete_cookie(GRANT_NONCE_COOKIE, path=GRANT_NONCE_PATH, samesite="strict")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,8 +17,9 @@ from jtbd_app.api.http import client_ip, set_session_cookie
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ExternalSignInFailed
-from jtbd_app.services.accounts import external_sign_in, sign_in
+from jtbd_app.services.accounts import external_sign_in, identity_links, sign_in
 from jtbd_app.services.accounts.identity import ProviderConfig, provider_by_slug
+from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +74,16 @@ async def begin_login(request: Request) -> Response:
 
 
 async def callback(request: Request) -> Response:
-    """Check the flow and the provider's answer, find or create the user, then open a session."""
+    """Check the flow and the provider's answer, then sign in, connect the identity, or mail its owner."""
     config = _provider(request)
     params = request.query_params
     if "error" in params:
         reason = f"the provider answered {params.get('error', '')[:100]!r}: {params.get('error_description', '')[:200]}"
         return _refused(ExternalSignInFailed(reason), provider=config.slug)
+    settings = get_settings()
     try:
         with session_scope() as session:
-            user = await external_sign_in.finish(
+            outcome = await external_sign_in.finish(
                 session,
                 provider_slug=config.slug,
                 state=params.get("state"),
@@ -88,18 +91,29 @@ async def callback(request: Request) -> Response:
                 browser_state=request.cookies.get(STATE_COOKIE),
                 provider=bootstrap.identity_provider(config),
                 redirect_uri=_redirect_uri(config),
+                viewer=viewer_from_token(session, request.cookies.get(SESSION_COOKIE)),
+                mailing=identity_links.Mailing(settings.app_url, config.label, settings.mail_enabled),
             )
-            assert user.id is not None
-            token = sign_in.open_session(
-                session,
-                user_id=user.id,
-                ip=client_ip(request),
-                user_agent=request.headers.get("user-agent", ""),
-                session_days=get_settings().session_days,
-            )
+            token = _session_for(request, session, outcome)
     except Exception as exc:
         return _refused(exc, provider=config.slug)
-    response = RedirectResponse("/", status_code=303)
+    target = {"signed_in": "/", "connected": "/settings?connected=1", "mailed": "/login?error=oidc-link-mailed"}
+    response = RedirectResponse(target[outcome.kind], status_code=303)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH, httponly=True, samesite="lax")
-    set_session_cookie(response, token)
+    if token:
+        set_session_cookie(response, token)
     return response
+
+
+def _session_for(request: Request, session: Session, outcome: identity_links.Outcome) -> str:
+    """A new session only for a provider sign-in; connecting keeps the browser's session, a mail opens none."""
+    if outcome.kind != "signed_in":
+        return ""
+    assert outcome.user.id is not None
+    return sign_in.open_session(
+        session,
+        user_id=outcome.user.id,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        session_days=get_settings().session_days,
+    )

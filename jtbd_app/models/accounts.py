@@ -67,6 +67,8 @@ class LoginGrant(SQLModel, table=True):
     """A one-time, short-lived ticket that hands a sign-in from the websocket to the cookie route."""
 
     token_hash: str = Field(max_length=64, primary_key=True)
+    # The hash of the nonce the issuing browser keeps in a cookie; redemption needs both (no login CSRF).
+    browser_nonce_hash: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     user_id: int = Field(foreign_key="user.id")
     expires_at: datetime = ts()
     used_at: datetime | None = ts(nullable=True)
@@ -133,7 +135,10 @@ class AccountLink(SQLModel, table=True):
 
     token_hash: str = Field(max_length=64, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
-    purpose: str = Field(max_length=16)  # reset_password | verify_email
+    purpose: str = Field(max_length=16)  # reset_password | verify_email | link_identity
+    # For link_identity: the provider identity the member is asked to connect to their account.
+    provider: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    subject: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
     created_at: datetime = ts()
     expires_at: datetime = ts()
     used_at: datetime | None = ts(nullable=True)

@@ -97,6 +97,37 @@ def _password_form() -> rx.Component:
     )
 
 
+def _provider_row(p: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            p["connected"],
+            rx.text(p["label"] + ": connected"),
+            rx.button(
+                # A full page load: the provider sign-in is plain HTTP; finishing it while signed in connects it.
+                rx.el.a("Connect " + p["label"], href="/api/auth/oidc/" + p["slug"] + "/login", reload_document=True),
+                as_child=True,
+                variant="outline",
+            ),
+        ),
+    )
+
+
+def _sign_in_providers() -> rx.Component:
+    return rx.cond(
+        SettingsState.sign_in_providers.length() > 0,
+        rx.vstack(
+            rx.heading("Sign-in providers", size="4", as_="h2"),
+            rx.cond(
+                SettingsState.viewer_is_admin,
+                rx.text("Admin accounts sign in with their password only."),
+                rx.foreach(SettingsState.sign_in_providers, _provider_row),
+            ),
+            rx.divider(),
+            width="100%",
+        ),
+    )
+
+
 def settings_page() -> rx.Component:
     return page(
         guarded(
@@ -109,6 +140,7 @@ def settings_page() -> rx.Component:
                 rx.divider(),
                 _password_form(),
                 rx.divider(),
+                _sign_in_providers(),
                 rx.vstack(
                     rx.heading("Notifications", size="4", as_="h2"),
                     rx.link(

@@ -7,17 +7,28 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
+from jtbd_app.api.http import grant_handoff_script
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.services.accounts import membership, terms
+from jtbd_app.services.accounts import identity_links, membership, sign_in, terms
 from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
 
-def _go_complete(grant: str) -> EventSpec:
-    return rx.call_script(f"window.location.assign('/api/auth/complete?grant={grant}')")
+def go_complete(issued: sign_in.IssuedGrant) -> EventSpec:
+    """Hand the grant to the cookie route from this tab, with its nonce in a cookie only this browser gets."""
+    return rx.call_script(grant_handoff_script(issued))
+
+
+LINKING_MESSAGES = {
+    "other-browser": sign_in.OTHER_BROWSER,
+    "oidc-admin": identity_links.ADMIN_REFUSED,
+    "oidc-taken": "That provider account is already connected to another member.",
+    "oidc-sign-in-first": identity_links.SIGN_IN_FIRST,
+    "oidc-link-mailed": identity_links.MAILED,
+}
 
 
 class LoginState(SessionState):
@@ -37,6 +48,7 @@ class LoginState(SessionState):
             "oidc": "Sign-in with that provider failed. Please try again.",
             "oidc-no-email": "That provider did not share an email address, which your account needs.",
             "oidc-unverified": "That provider has not confirmed your email address. Confirm it there, or sign in with a password.",
+            **LINKING_MESSAGES,
         }.get(code, "")
 
     @rx.event
@@ -52,7 +64,7 @@ class LoginState(SessionState):
             self._refuse(exc)
             return None
         self.errors, self.form_error = {}, ""
-        return _go_complete(grant)
+        return go_complete(grant)
 
     def _refuse(self, exc: DomainError) -> None:
         """Field errors next to their fields; anything else (wrong password, throttled) above the form."""
@@ -89,7 +101,7 @@ class SignupState(SessionState):
             self.errors = exc.fields
             return None
         self.errors = {}
-        return _go_complete(grant)
+        return go_complete(grant)
 
     def _signup_fields(self, form: object) -> dict[str, Any]:
         """The form as the service takes it; the box accepts the terms version this page showed."""

@@ -22,6 +22,14 @@ def session_key_of(headers: Any) -> str | None:
     return dict(headers.raw_headers).get(SESSION_KEY_HEADER) or None
 
 
+def _post_sign_out() -> EventSpec:
+    """Clear the cookie through the sign-out route, which takes only a same-origin POST (no cross-site sign-out)."""
+    return rx.call_script(
+        "(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/api/auth/sign-out';"
+        " document.body.appendChild(f); f.submit(); })()"
+    )
+
+
 class SessionState(rx.State):
     """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
 
@@ -95,7 +103,7 @@ class SessionState(rx.State):
         """Revoke this browser's session on the server, then clear its cookie by a full page load."""
         with session_scope() as session:
             sign_in.sign_out(session, key=self._session_key())
-        return rx.call_script("window.location.assign('/api/auth/sign-out')")
+        return _post_sign_out()
 
     @rx.event
     def sign_out_everywhere(self) -> EventSpec | None:
@@ -106,4 +114,4 @@ class SessionState(rx.State):
         except DomainError as exc:
             self.flash = exc.message
             return None
-        return rx.call_script("window.location.assign('/api/auth/sign-out')")
+        return _post_sign_out()

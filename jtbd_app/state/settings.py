@@ -1,4 +1,4 @@
-"""/settings: the member's own sessions and password. Every handler acts only for the cookie's owner."""
+"""/settings: the member's own sessions, password and sign-in providers. Every handler acts only for the cookie's owner."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from typing import Any
 
 import reflex as rx
 
+from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services.accounts import security
+from jtbd_app.services.accounts import identity_links, security
+from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.forms import fields
 from jtbd_app.state.session import SessionState
@@ -21,10 +23,16 @@ class SettingsState(SessionState):
     errors: dict[str, str] = {}
     message: str = ""
     form_key: int = 0
+    sign_in_providers: list[dict[str, str]] = []
 
     def _reload_sessions(self, viewer: Viewer | None) -> None:
         with session_scope() as session:
             self.sessions = security.open_sessions(session, viewer=viewer, current_key=self._session_key())
+            connected = identity_links.connected_providers(session, viewer=viewer)
+        self.sign_in_providers = [
+            {"slug": p.slug, "label": p.label, "connected": "yes" if p.slug in connected else ""}
+            for p in configured_providers(get_settings())
+        ]
 
     @rx.event
     def load_settings(self) -> None:
@@ -35,6 +43,8 @@ class SettingsState(SessionState):
             self._reload_sessions(viewer)
         except DomainError as exc:
             self.refusal = exc.message
+        if self.router.url.query_parameters.get("connected") == "1":
+            self.message = "The sign-in provider is connected: you can now sign in with it."
         self.loaded = True
 
     @rx.event

@@ -14,7 +14,9 @@ from jtbd_app import bootstrap
 from jtbd_app.api.app import create_api
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine
-from jtbd_app.models import AuthSession, OAuthFlow, User
+from jtbd_app.models import AuthSession, OAuthFlow, OAuthIdentity, User
+from jtbd_app.services.accounts import membership, sign_in
+from jtbd_app.services.viewer import SESSION_COOKIE
 from tests.support.app_server import free_port
 from tests.support.oidc_provider import LocalIdentity, LocalOIDCProvider, click_through
 
@@ -139,3 +141,49 @@ def test_unknown_and_unconfigured_providers_are_not_found(app: TestClient) -> No
     assert app.get("/api/auth/oidc/nope/login").status_code == 404
     assert app.get("/api/auth/oidc/github/login").status_code == 404
     assert app.get("/api/auth/oidc/google/callback?code=c&state=s").status_code == 404
+
+
+def member(email: str, username: str, role: str = "user") -> int:
+    with Session(get_engine()) as session:
+        user = membership.create_user(session, email=email, username=username, display_name=username, password_hash="x")
+        user.role = role
+        session.add(user)
+        session.commit()
+        assert user.id is not None
+        return user.id
+
+
+def test_an_existing_members_email_signs_nobody_in(app: TestClient, sso: LocalOIDCProvider) -> None:
+    """Case 5: the provider's verified email equals a member's; without mail the person is told to sign in first."""
+    member("sso.user@example.com", "owner")
+
+    refused(app.get(callback_path(app)), code="oidc-sign-in-first")
+    assert (count(OAuthIdentity), count(AuthSession)) == (0, 0)
+
+
+def test_an_admins_email_signs_nobody_in(app: TestClient, sso: LocalOIDCProvider) -> None:
+    sso.identity = LocalIdentity(sub="evil", email="admin@example.com")
+    member("admin@example.com", "admin", role="admin")
+
+    refused(app.get(callback_path(app)), code="oidc-admin")
+    assert (count(OAuthIdentity), count(AuthSession)) == (0, 0)
+
+
+def test_a_signed_in_browser_connects_the_identity_and_keeps_its_session(app: TestClient) -> None:
+    user_id = member("owner@example.com", "owner")
+    with Session(get_engine()) as session:
+        token = sign_in.open_session(session, user_id=user_id, ip="", user_agent="", session_days=1)
+        session.commit()
+    app.cookies.set(SESSION_COOKIE, token)
+
+    done = app.get(callback_path(app))
+
+    assert (done.status_code, done.headers["location"]) == (303, "/settings?connected=1")
+    assert not any(c.startswith(f"{SESSION_COOKIE}=") for c in done.headers.get_list("set-cookie"))
+    with Session(get_engine()) as session:
+        assert session.exec(select(OAuthIdentity.user_id)).one() == user_id
+    app.cookies.clear()
+    again = app.get(callback_path(app))  # signed out: the connected identity now signs in as the owner
+    assert again.headers["location"] == "/"
+    with Session(get_engine()) as session:
+        assert set(session.exec(select(AuthSession.user_id)).all()) == {user_id}

@@ -78,9 +78,15 @@ def prepare_database(env: dict[str, str]) -> None:
 
 
 def start_app(
-    *, workdir: Path, database_url: str | None = None, extra_env: dict[str, str] | None = None, timeout: float = 300
+    *,
+    workdir: Path,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 300,
+    port: int | None = None,
 ) -> AppServer:
-    port = free_port()
+    """`port` when a test must know the app's address before it starts (an OIDC provider's redirect URI)."""
+    port = port or free_port()
     db_url = database_url or f"sqlite:///{workdir / 'app.db'}"
     env = app_env(
         port=port, database_url=db_url, extra={"REFLEX_STATES_WORKDIR": str(workdir / "states"), **(extra_env or {})}

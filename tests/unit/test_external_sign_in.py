@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -11,11 +12,23 @@ import pytest
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, func, select
 
-from jtbd_app.domain.errors import ExternalSignInFailed
+from jtbd_app.domain.errors import DomainError, ExternalSignInFailed
 from jtbd_app.domain.text import username_from
-from jtbd_app.models import AuthSession, OAuthFlow, OAuthIdentity, Profile, TermsAcceptance, User, utcnow
-from jtbd_app.services.accounts import external_sign_in, membership
+from jtbd_app.models import (
+    AccountLink,
+    AuthSession,
+    LoginGrant,
+    OAuthFlow,
+    OAuthIdentity,
+    OutgoingMail,
+    Profile,
+    TermsAcceptance,
+    User,
+    utcnow,
+)
+from jtbd_app.services.accounts import external_sign_in, identity_links, membership, sign_in
 from jtbd_app.services.ports import ExternalIdentity
+from jtbd_app.services.viewer import Viewer, viewer_from_token
 
 REDIRECT_URI = "https://app.example/api/auth/oidc/oidc/callback"
 ADA = ExternalIdentity(
@@ -70,22 +83,49 @@ async def started(db: Session, provider: FakeIdentityProvider, slug: str = "oidc
     return start.state
 
 
-async def finish(db: Session, provider: FakeIdentityProvider, state: str, *, browser_state: str | None = None) -> User:
+MAIL_OFF = identity_links.Mailing("https://app.example", "Local SSO", enabled=False)
+MAIL_ON = identity_links.Mailing("https://app.example", "Local SSO", enabled=True)
+
+
+async def outcome_of(
+    db: Session,
+    provider: FakeIdentityProvider,
+    state: str,
+    *,
+    viewer: Viewer | None = None,
+    mailing: identity_links.Mailing = MAIL_OFF,
+) -> identity_links.Outcome:
     return await external_sign_in.finish(
         db,
         provider_slug="oidc",
         state=state,
         code="the-code",
-        browser_state=state if browser_state is None else browser_state,
+        browser_state=state,
         provider=provider,
         redirect_uri=REDIRECT_URI,
+        viewer=viewer,
+        mailing=mailing,
     )
 
 
-def password_user(db: Session, email: str, username: str) -> User:
+async def finish(db: Session, provider: FakeIdentityProvider, state: str) -> User:
+    """A provider sign-in that must sign someone in; returns whom."""
+    outcome = await outcome_of(db, provider, state)
+    assert outcome.kind == "signed_in"
+    return outcome.user
+
+
+def password_user(db: Session, email: str, username: str, role: str = "user") -> User:
     user = membership.create_user(db, email=email, username=username, display_name=username, password_hash="x")
+    user.role = role
+    db.add(user)
     db.commit()
     return user
+
+
+def viewer_of(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(user.id, user.username, user.username, user.role, user.status)
 
 
 # begin ---------------------------------------------------------------------------------------------------------
@@ -161,16 +201,136 @@ async def test_a_returning_person_is_the_same_user_even_with_a_new_email(db: Ses
     assert count(db, User) == 1 and count(db, OAuthIdentity) == 1
 
 
-async def test_a_verified_email_links_the_existing_account(db: Session) -> None:
-    existing = password_user(db, "ada@example.com", "ada")
+# finish: linking to an existing account needs proof from that account -----------------------------------------
+
+
+async def refused_with(db: Session, provider: FakeIdentityProvider, **kwargs: Any) -> str:
+    """The finish is refused; nothing was linked, created or mailed. Returns the code shown on /login."""
+    counts = [count(db, t) for t in (User, OAuthIdentity, AuthSession, OutgoingMail, AccountLink)]
+    with pytest.raises(ExternalSignInFailed) as refused:
+        await outcome_of(db, provider, await started(db, provider), **kwargs)
+    db.rollback()
+    assert [count(db, t) for t in (User, OAuthIdentity, AuthSession, OutgoingMail, AccountLink)] == counts
+    return refused.value.code
+
+
+async def test_a_verified_email_of_an_existing_member_never_signs_in_as_them(db: Session) -> None:
+    """Case 5: without mail, the person is told to sign in with their password and connect from Settings."""
+    password_user(db, "ada@example.com", "ada")
     provider = FakeIdentityProvider(
         identity=ExternalIdentity(provider="oidc", subject="sub-ada", email="ADA@example.com", email_verified=True)
     )
 
+    assert await refused_with(db, provider) == "oidc-sign-in-first"
+
+
+async def test_with_mail_the_owner_is_mailed_a_link_that_connects_and_signs_in(db: Session) -> None:
+    existing = password_user(db, "ada@example.com", "ada")
+    provider = FakeIdentityProvider()
+
+    outcome = await outcome_of(db, provider, await started(db, provider), mailing=MAIL_ON)
+    db.commit()
+
+    assert outcome.kind == "mailed" and count(db, OAuthIdentity) == 0 and count(db, AuthSession) == 0
+    sent = db.exec(select(OutgoingMail)).one()
+    assert sent.to_address == "ada@example.com" and "Local SSO" in sent.body
+    found = re.search(r"https://app\.example/connect-sign-in\?token=([\w-]+)", sent.body)
+    assert found is not None
+    assert identity_links.pending_link_provider(db, token=found.group(1)) == "oidc"
+
+    issued = identity_links.confirm_mailed_link(db, token=found.group(1))
+    db.commit()
+
+    link = db.exec(select(OAuthIdentity)).one()
+    assert (link.provider, link.subject, link.user_id) == ("oidc", "sub-ada", existing.id)
+    token = sign_in.redeem_login_grant(
+        db, grant=issued.grant, browser_nonce=issued.browser_nonce, ip="", user_agent="", session_days=1
+    )
+    viewer = viewer_from_token(db, token)
+    assert viewer is not None and viewer.user_id == existing.id
+    with pytest.raises(DomainError):  # the link works once
+        identity_links.confirm_mailed_link(db, token=found.group(1))
+    assert (await finish(db, provider, await started(db, provider))).id == existing.id  # and now signs in
+
+
+@pytest.mark.parametrize("token", ["", "made-up-token-of-some-length", None, "x" * 500])
+async def test_a_bad_connect_link_connects_nothing(db: Session, token: object) -> None:
+    with pytest.raises(DomainError):
+        identity_links.confirm_mailed_link(db, token=token)
+    assert count(db, OAuthIdentity) == 0 and count(db, LoginGrant) == 0
+
+
+async def test_at_most_three_connect_mails_an_hour(db: Session) -> None:
+    password_user(db, "ada@example.com", "ada")
+    provider = FakeIdentityProvider()
+    for _ in range(5):
+        assert (await outcome_of(db, provider, await started(db, provider), mailing=MAIL_ON)).kind == "mailed"
+        db.commit()
+    assert count(db, OutgoingMail) == 3
+
+
+@pytest.mark.parametrize("mailing", [MAIL_OFF, MAIL_ON])
+async def test_an_admins_verified_email_is_refused_and_nothing_is_mailed(
+    db: Session, mailing: identity_links.Mailing
+) -> None:
+    """Case 5 as seen: email=admin@example.com, email_verified=true."""
+    password_user(db, "admin@example.com", "admin", role="admin")
+    provider = FakeIdentityProvider(
+        identity=ExternalIdentity(provider="oidc", subject="evil", email="admin@example.com", email_verified=True)
+    )
+
+    assert await refused_with(db, provider, mailing=mailing) == "oidc-admin"
+
+
+async def test_an_identity_already_linked_to_an_admin_does_not_sign_in(db: Session) -> None:
+    admin = password_user(db, "admin@example.com", "admin", role="admin")
+    assert admin.id is not None
+    db.add(OAuthIdentity(provider="oidc", subject="sub-ada", user_id=admin.id))
+    db.commit()
+
+    assert await refused_with(db, FakeIdentityProvider()) == "oidc-admin"
+
+
+async def test_a_new_member_from_a_provider_is_never_an_admin(db: Session) -> None:
+    provider = FakeIdentityProvider(
+        identity=ExternalIdentity(provider="oidc", subject="s", email="root@example.com", email_verified=True)
+    )
+
     user = await finish(db, provider, await started(db, provider))
 
-    assert user.id == existing.id and count(db, User) == 1
-    assert db.exec(select(OAuthIdentity.user_id)).one() == existing.id
+    assert user.role == "user"
+
+
+async def test_a_signed_in_member_connects_the_identity_whatever_its_email(db: Session) -> None:
+    ada = password_user(db, "ada@example.com", "ada")
+    provider = FakeIdentityProvider(
+        identity=ExternalIdentity(
+            provider="oidc", subject="gh-ada", email="ada@elsewhere.example", email_verified=False
+        )
+    )
+
+    outcome = await outcome_of(db, provider, await started(db, provider), viewer=viewer_of(ada))
+    db.commit()
+
+    assert (outcome.kind, outcome.user.id) == ("connected", ada.id)
+    assert db.exec(select(OAuthIdentity.user_id)).one() == ada.id
+    assert (await finish(db, provider, await started(db, provider))).id == ada.id
+
+
+async def test_a_signed_in_admin_cannot_connect_a_provider(db: Session) -> None:
+    admin = password_user(db, "admin@example.com", "admin", role="admin")
+
+    assert await refused_with(db, FakeIdentityProvider(), viewer=viewer_of(admin)) == "oidc-admin"
+
+
+async def test_an_identity_of_another_member_is_not_moved_to_the_signed_in_one(db: Session) -> None:
+    provider = FakeIdentityProvider()
+    ada = await finish(db, provider, await started(db, provider))
+    db.commit()
+    bea = password_user(db, "bea@example.com", "bea")
+
+    assert await refused_with(db, provider, viewer=viewer_of(bea)) == "oidc-taken"
+    assert db.exec(select(OAuthIdentity.user_id)).one() == ada.id
 
 
 async def test_an_unverified_email_never_links_an_existing_account(db: Session) -> None:
@@ -253,7 +413,11 @@ async def assert_refused_and_nothing_created(db: Session, provider: FakeIdentity
     users, links, sessions = count(db, User), count(db, OAuthIdentity), count(db, AuthSession)
     with pytest.raises(ExternalSignInFailed):
         await external_sign_in.finish(
-            db, provider=provider, redirect_uri=REDIRECT_URI, **{"provider_slug": "oidc", "code": "c", **kwargs}
+            db,
+            provider=provider,
+            redirect_uri=REDIRECT_URI,
+            mailing=MAIL_OFF,
+            **{"provider_slug": "oidc", "code": "c", **kwargs},
         )
     db.rollback()
     assert (count(db, User), count(db, OAuthIdentity), count(db, AuthSession)) == (users, links, sessions)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import httpx
+import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from jtbd_app.api.app import create_api
-from jtbd_app.api.http import cookie_value, safe_next
+from jtbd_app.api.auth_routes import CROSS_SITE_SIGN_OUT
+from jtbd_app.api.http import GRANT_NONCE_COOKIE, cookie_value, safe_next
+from jtbd_app.config import get_settings
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 from tests.support.members import make_user
@@ -16,22 +20,43 @@ def client() -> TestClient:
     return TestClient(create_api(), base_url="http://localhost:3000", follow_redirects=False)
 
 
-def test_a_grant_becomes_an_httponly_samesite_session_cookie(db: Session) -> None:
-    grant = sign_in.issue_login_grant(db, user=make_user("ann"))
+def session_cookies(response: httpx.Response) -> list[str]:
+    return [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}=")]
+
+
+def test_a_grant_with_its_browsers_nonce_becomes_an_httponly_samesite_session_cookie(db: Session) -> None:
+    issued = sign_in.issue_login_grant(db, user=make_user("ann"))
     db.commit()
-    response = client().get(f"/api/auth/complete?grant={grant}&next=/u/ann")
+    browser = client()
+    browser.cookies.set(GRANT_NONCE_COOKIE, issued.browser_nonce)
+    response = browser.get(f"/api/auth/complete?grant={issued.grant}&next=/u/ann")
     assert response.status_code == 303 and response.headers["location"] == "/u/ann"
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{SESSION_COOKIE}=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    [cookie] = session_cookies(response)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert any(
+        c.startswith(f"{GRANT_NONCE_COOKIE}=") and "Max-Age=0" in c for c in response.headers.get_list("set-cookie")
+    )
     token = cookie_value(cookie.split(";")[0], SESSION_COOKIE)
     viewer = viewer_from_token(db, token)
     assert viewer is not None and viewer.username == "ann"
 
 
+@pytest.mark.parametrize("nonce", [None, "someone-elses-nonce"])
+def test_a_grant_redeemed_in_another_browser_sets_no_cookie_and_says_why(db: Session, nonce: str | None) -> None:
+    issued = sign_in.issue_login_grant(db, user=make_user("mallory"))
+    db.commit()
+    victim = client()
+    if nonce:
+        victim.cookies.set(GRANT_NONCE_COOKIE, nonce)
+    response = victim.get(f"/api/auth/complete?grant={issued.grant}")
+    assert response.status_code == 303 and response.headers["location"] == "/login?error=other-browser"
+    assert session_cookies(response) == []
+
+
 def test_a_reused_grant_sets_no_cookie() -> None:
     response = client().get("/api/auth/complete?grant=not-a-grant")
     assert response.status_code == 303 and response.headers["location"] == "/login?error=expired"
-    assert "set-cookie" not in response.headers
+    assert session_cookies(response) == []
 
 
 def test_next_only_allows_local_paths() -> None:
@@ -46,10 +71,64 @@ def test_sign_out_revokes_the_session_and_clears_the_cookie(db: Session) -> None
     db.commit()
     c = client()
     c.cookies.set(SESSION_COOKIE, token)
-    response = c.post("/api/auth/sign-out")
+    response = c.post("/api/auth/sign-out", headers={"Origin": "http://localhost:3000"})
     assert response.status_code == 303
     assert f'{SESSION_COOKIE}=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
     assert viewer_from_token(db, token) is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://localhost:3000.evil.example"},
+        {"Referer": "https://evil.example/page"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {},  # no evidence at all: refused too
+    ],
+)
+def test_a_sign_out_from_another_site_is_refused_and_the_session_stays(db: Session, headers: dict[str, str]) -> None:
+    token = sign_in.open_session(db, user_id=make_user("ann").id or 0, ip="", user_agent="", session_days=1)
+    db.commit()
+    c = client()
+    c.cookies.set(SESSION_COOKIE, token)
+    response = c.post("/api/auth/sign-out", headers=headers)
+    assert response.status_code == 403 and response.text == CROSS_SITE_SIGN_OUT
+    assert "set-cookie" not in response.headers
+    assert viewer_from_token(db, token) is not None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://localhost:3000"},  # the request's own host
+        {"Origin": "http://app.example"},  # APP_URL, as a proxy in front would show it
+        {"Referer": "http://localhost:3000/settings"},
+        {"Sec-Fetch-Site": "same-origin"},
+    ],
+)
+def test_a_sign_out_from_this_site_is_accepted(
+    db: Session, monkeypatch: pytest.MonkeyPatch, headers: dict[str, str]
+) -> None:
+    monkeypatch.setenv("APP_URL", "http://app.example")
+    get_settings.cache_clear()
+    token = sign_in.open_session(db, user_id=make_user("ann").id or 0, ip="", user_agent="", session_days=1)
+    db.commit()
+    c = client()
+    c.cookies.set(SESSION_COOKIE, token)
+    assert c.post("/api/auth/sign-out", headers=headers).status_code == 303
+    assert viewer_from_token(db, token) is None
+
+
+def test_sign_out_by_get_is_not_allowed(db: Session) -> None:
+    token = sign_in.open_session(db, user_id=make_user("ann").id or 0, ip="", user_agent="", session_days=1)
+    db.commit()
+    c = client()
+    c.cookies.set(SESSION_COOKIE, token)
+    assert c.get("/api/auth/sign-out", headers={"Origin": "http://localhost:3000"}).status_code == 405
+    assert viewer_from_token(db, token) is not None
 
 
 def test_healthz_reports_the_database() -> None:

@@ -16,30 +16,55 @@ from jtbd_app.services.viewer import viewer_from_token
 from tests.support.members import make_user, session_token
 
 
-def redeem(db: Session, grant: str) -> str:
-    return sign_in.redeem_login_grant(db, grant=grant, ip="1.1.1.1", user_agent="ua", session_days=30)
+def redeem(db: Session, grant: str, nonce: str | None) -> str:
+    return sign_in.redeem_login_grant(
+        db, grant=grant, browser_nonce=nonce, ip="1.1.1.1", user_agent="ua", session_days=30
+    )
 
 
 def test_a_grant_opens_one_session_and_cannot_be_used_twice(db: Session) -> None:
     user = make_user("ann")
-    grant = sign_in.issue_login_grant(db, user=user)
-    token = redeem(db, grant)
+    issued = sign_in.issue_login_grant(db, user=user)
+    token = redeem(db, issued.grant, issued.browser_nonce)
     viewer = viewer_from_token(db, token)
     assert viewer is not None and viewer.username == "ann" and not viewer.is_admin
     with pytest.raises(NotSignedIn):
-        redeem(db, grant)
+        redeem(db, issued.grant, issued.browser_nonce)
 
 
 def test_an_expired_or_unknown_grant_is_refused(db: Session) -> None:
     user = make_user("ann")
-    grant = sign_in.issue_login_grant(db, user=user)
-    row = db.get(LoginGrant, token_hash(grant))
+    issued = sign_in.issue_login_grant(db, user=user)
+    row = db.get(LoginGrant, token_hash(issued.grant))
     assert row is not None
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.add(row)
-    for bad in (grant, "made-up", "", "x" * 500):
+    for bad in (issued.grant, "made-up", "", "x" * 500):
         with pytest.raises(NotSignedIn):
-            redeem(db, bad)
+            redeem(db, bad, issued.browser_nonce)
+
+
+@pytest.mark.parametrize("nonce", [None, "", "another-browsers-nonce", "x" * 500])
+def test_a_grant_redeemed_by_a_browser_without_its_nonce_is_refused(db: Session, nonce: str | None) -> None:
+    """A grant issued to one browser and sent to another (a login CSRF) opens no session there."""
+    ann, bea = make_user("ann"), make_user("bea")
+    issued, other = sign_in.issue_login_grant(db, user=ann), sign_in.issue_login_grant(db, user=bea)
+
+    for wrong in (nonce, other.browser_nonce):
+        with pytest.raises(sign_in.GrantFromAnotherBrowser) as refused:
+            redeem(db, issued.grant, wrong)
+        assert refused.value.message == sign_in.OTHER_BROWSER
+    assert db.exec(select(AuthSession)).all() == []
+
+    viewer = viewer_from_token(db, redeem(db, issued.grant, issued.browser_nonce))  # its own browser still can
+    assert viewer is not None and viewer.username == "ann"
+
+
+def test_only_hashes_of_the_grant_and_its_nonce_are_stored(db: Session) -> None:
+    issued = sign_in.issue_login_grant(db, user=make_user("ann"))
+    row = db.exec(select(LoginGrant)).one()
+    assert (row.token_hash, row.browser_nonce_hash) == (token_hash(issued.grant), token_hash(issued.browser_nonce))
+    assert issued.grant != issued.browser_nonce
 
 
 def test_only_the_hash_of_a_token_is_stored(db: Session) -> None:

@@ -11,16 +11,31 @@ from sqlmodel import Session, col, select
 from jtbd_app.models import AccountLink, utcnow
 from jtbd_app.services.tokens import token_hash
 
-PURPOSES = ("reset_password", "verify_email")
+PURPOSES = ("reset_password", "verify_email", "link_identity")
 
 
-def issue_link(session: Session, *, user_id: int, purpose: str, lifetime: timedelta, now: datetime) -> str:
-    """A new token for the link; only its hash is stored."""
+def issue_link(
+    session: Session,
+    *,
+    user_id: int,
+    purpose: str,
+    lifetime: timedelta,
+    now: datetime,
+    provider: str = "",
+    subject: str = "",
+) -> str:
+    """A new token for the link; only its hash is stored (with the identity a link_identity link connects)."""
     assert purpose in PURPOSES
     token = secrets.token_urlsafe(32)
     session.add(
         AccountLink(
-            token_hash=token_hash(token), user_id=user_id, purpose=purpose, created_at=now, expires_at=now + lifetime
+            token_hash=token_hash(token),
+            user_id=user_id,
+            purpose=purpose,
+            created_at=now,
+            expires_at=now + lifetime,
+            provider=provider,
+            subject=subject,
         )
     )
     return token

@@ -87,7 +87,7 @@ def sign_up_and_sign_in(
     accepted_terms_version: object,
     app_url: str,
     mail_enabled: bool,
-) -> str:
+) -> sign_in.IssuedGrant:
     """The sign-up form: the account, a confirmation link by mail (when mail is on), and a one-time sign-in grant."""
     user = sign_up(
         session,
@@ -156,7 +156,7 @@ def authenticate(
 
 def sign_in_with_password(
     session: Session, *, identifier: object, password: object, address: str, policy: ThrottlePolicy | None = None
-) -> str:
+) -> sign_in.IssuedGrant:
     """The sign-in form: a one-time grant for the member whose credentials match (throttled as `authenticate`).
 
     Without a policy, the one from the settings applies.

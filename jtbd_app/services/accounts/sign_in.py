@@ -1,7 +1,13 @@
-"""Server-side sessions: a one-time grant from the websocket, a cookie token from the HTTP route."""
+"""Server-side sessions: a one-time grant from the websocket, a cookie token from the HTTP route.
+
+A grant is bound to the browser it was issued to: it works only with the nonce that browser holds in a
+short-lived cookie, so a grant sent to someone else (a login CSRF) opens nothing for them.
+"""
 
 from __future__ import annotations
 
+import hmac
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, col, update
@@ -12,29 +18,52 @@ from jtbd_app.services.tokens import new_token, token_hash
 from jtbd_app.services.viewer import Viewer
 
 GRANT_SECONDS = 60
+EXPIRED = "This sign-in link has expired. Please sign in again."
+OTHER_BROWSER = "This sign-in link was started in another browser. Please sign in again in this one."
 
 
-def issue_login_grant(session: Session, *, user: User) -> str:
-    """A ticket the browser trades, within a minute and once, for a session cookie."""
+class GrantFromAnotherBrowser(NotSignedIn):
+    """The grant is real but the browser redeeming it does not hold its nonce."""
+
+    def __init__(self) -> None:
+        super().__init__(OTHER_BROWSER)
+
+
+@dataclass(frozen=True)
+class IssuedGrant:
+    """The grant travels in the URL; the nonce goes only to the browser that asked, as a cookie."""
+
+    grant: str
+    browser_nonce: str
+
+
+def issue_login_grant(session: Session, *, user: User) -> IssuedGrant:
+    """A ticket the browser that asked trades, within a minute and once, for a session cookie."""
     assert user.id is not None
-    grant = new_token()
+    issued = IssuedGrant(grant=new_token(), browser_nonce=new_token())
     session.add(
         LoginGrant(
-            token_hash=token_hash(grant),
+            token_hash=token_hash(issued.grant),
+            browser_nonce_hash=token_hash(issued.browser_nonce),
             user_id=user.id,
             expires_at=utcnow() + timedelta(seconds=GRANT_SECONDS),
         )
     )
     session.flush()
-    return grant
+    return issued
 
 
-def redeem_login_grant(session: Session, *, grant: str, ip: str, user_agent: str, session_days: int) -> str:
-    """Consume the grant and open a session; returns the cookie token."""
+def redeem_login_grant(
+    session: Session, *, grant: str, browser_nonce: str | None, ip: str, user_agent: str, session_days: int
+) -> str:
+    """Consume the grant, if this browser holds its nonce, and open a session; returns the cookie token."""
     row = session.get(LoginGrant, token_hash(grant)) if 0 < len(grant) <= 200 else None
     now = utcnow()
     if row is None or row.used_at is not None or row.expires_at <= now:
-        raise NotSignedIn("This sign-in link has expired. Please sign in again.")
+        raise NotSignedIn(EXPIRED)
+    nonce = browser_nonce if isinstance(browser_nonce, str) and 0 < len(browser_nonce) <= 200 else ""
+    if not nonce or not row.browser_nonce_hash or not hmac.compare_digest(token_hash(nonce), row.browser_nonce_hash):
+        raise GrantFromAnotherBrowser()
     row.used_at = now
     session.add(row)
     return open_session(session, user_id=row.user_id, ip=ip, user_agent=user_agent, session_days=session_days)
