@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", alias="DATABASE_URL")
     redis_url: str = Field(default="", alias="REDIS_URL")
     cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    healthz_token: str = Field(default="", alias="HEALTHZ_TOKEN")  # unlocks the detailed /healthz report
 
     session_days: int = Field(default=30, alias="SESSION_DAYS", ge=1, le=365)
     login_max_failures: int = Field(default=5, alias="LOGIN_MAX_FAILURES", ge=1)
