@@ -135,6 +135,7 @@ def test_a_party_downloads_a_delivery_file_as_an_attachment(db: Session) -> None
     )
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
 
 
 def test_an_uploaded_web_page_is_refused_by_name_and_the_contract_stays_funded(db: Session) -> None:
