@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jtbd_app.domain.file_types import DEFAULT_KINDS as DEFAULT_FILE_KINDS
+from jtbd_app.domain.file_types import parse_kinds
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder", "xxx"})
@@ -27,6 +30,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", alias="DATABASE_URL")
     redis_url: str = Field(default="", alias="REDIS_URL")
     cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    healthz_token: str = Field(default="", alias="HEALTHZ_TOKEN")  # unlocks the detailed /healthz report
 
     session_days: int = Field(default=30, alias="SESSION_DAYS", ge=1, le=365)
     login_max_failures: int = Field(default=5, alias="LOGIN_MAX_FAILURES", ge=1)
@@ -57,6 +61,7 @@ class Settings(BaseSettings):
     review_window_days: int = Field(default=14, alias="REVIEW_WINDOW_DAYS", ge=1, le=90)
     private_files_dir: str = Field(default="", alias="PRIVATE_FILES_DIR")
     delivery_max_file_mb: int = Field(default=25, alias="DELIVERY_MAX_FILE_MB", ge=1, le=500)
+    delivery_file_types: str = Field(default=DEFAULT_FILE_KINDS, alias="DELIVERY_FILE_TYPES")
     job_poll_seconds: float = Field(default=30.0, alias="JOB_POLL_SECONDS", gt=0, le=3600)
 
     stripe_secret_key: str = Field(default="", alias="STRIPE_SECRET_KEY")
@@ -77,6 +82,15 @@ class Settings(BaseSettings):
                 "payments are confirmed only by signed webhooks, and the browser needs the publishable key"
             )
         return self
+
+    @model_validator(mode="after")
+    def _file_types_are_known(self) -> Settings:
+        parse_kinds(self.delivery_file_types)  # a typo refuses to start rather than refusing every upload
+        return self
+
+    @property
+    def delivery_file_kinds(self) -> tuple[str, ...]:
+        return parse_kinds(self.delivery_file_types)
 
     @model_validator(mode="after")
     def _mail_needs_a_sender(self) -> Settings:

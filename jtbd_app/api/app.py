@@ -13,9 +13,14 @@ from jtbd_app.db import get_engine
 from jtbd_app.services import health
 
 
-async def healthz(_request: Request) -> Response:
-    healthy, report = health.check(engine=get_engine(), redis_url=get_settings().redis_url)
-    return JSONResponse(report, status_code=200 if healthy else 503)
+async def healthz(request: Request) -> Response:
+    """Ok or not ok for anyone (a load balancer); the detailed report only for the bearer of HEALTHZ_TOKEN."""
+    settings = get_settings()
+    healthy, report = health.check(engine=get_engine(), redis_url=settings.redis_url)
+    status = 200 if healthy else 503
+    if health.may_see_details(request.headers.get("authorization", ""), token=settings.healthz_token):
+        return JSONResponse(report, status_code=status, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"status": "ok" if healthy else "not ok"}, status_code=status)
 
 
 def create_api() -> Starlette:

@@ -1,4 +1,5 @@
-"""Headers every response carries: no framing (clickjacking), no MIME sniffing, a strict referrer policy."""
+"""Headers every response carries: a Content-Security-Policy, no framing (clickjacking), no MIME sniffing, a strict
+referrer policy, and HSTS when the app is served over https."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ HEADERS = [
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-def security_headers(app: ASGIApp, *, https: bool = False) -> ASGIApp:
-    """Wrap an ASGI app so every HTTP response gets HEADERS (and HSTS when served over https)."""
-    extra = [*HEADERS, HSTS] if https else HEADERS
+def security_headers(app: ASGIApp, *, https: bool = False, content_policy: Callable[[], str] | None = None) -> ASGIApp:
+    """Wrap an ASGI app so every HTTP response gets HEADERS (and HSTS when served over https); `content_policy`
+    gives the CSP (asked per response, so a rebuilt frontend gets its new script hashes)."""
+    fixed = [*HEADERS, HSTS] if https else HEADERS
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,6 +34,10 @@ def security_headers(app: ASGIApp, *, https: bool = False) -> ASGIApp:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                extra = fixed
+                if content_policy is not None:
+                    csp = (b"content-security-policy", content_policy().encode())
+                    extra = [csp if name == b"content-security-policy" else (name, v) for name, v in fixed]
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
             await send(message)

@@ -9,26 +9,31 @@ from jtbd_app.components.layout import page
 from jtbd_app.state.auth import LoginState, SignupState
 
 
-def login_page() -> rx.Component:
+def sign_in_form() -> rx.Component:
+    """The password form; also on the page a mailed sign-up link opens."""
     errors = LoginState.errors
+    return rx.form(
+        rx.vstack(
+            text_field("Email or username", "identifier", errors, auto_complete="username"),
+            text_field("Password", "password", errors, type="password", auto_complete="current-password"),
+            rx.button("Sign in", type="submit", size="3"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=LoginState.submit_login,
+        aria_label="Sign in",
+        width="100%",
+    )
+
+
+def login_page() -> rx.Component:
     return page(
         rx.heading("Sign in", size="7"),
         rx.cond(
             LoginState.form_error,
             rx.callout(LoginState.form_error, icon="triangle-alert", color_scheme="red", role="alert"),
         ),
-        rx.form(
-            rx.vstack(
-                text_field("Email or username", "identifier", errors, auto_complete="username"),
-                text_field("Password", "password", errors, type="password", auto_complete="current-password"),
-                rx.button("Sign in", type="submit", size="3"),
-                spacing="4",
-                width="100%",
-            ),
-            on_submit=LoginState.submit_login,
-            aria_label="Sign in",
-            width="100%",
-        ),
+        sign_in_form(),
         rx.cond(
             LoginState.providers.length() > 0,
             rx.vstack(
@@ -57,9 +62,26 @@ def login_page() -> rx.Component:
 
 
 def signup_page() -> rx.Component:
-    errors = SignupState.errors
     return page(
         rx.heading("Create your account", size="7"),
+        rx.cond(
+            SignupState.inbox,
+            rx.callout(
+                "Check your inbox at " + SignupState.inbox + ". We sent a mail there: open its link to finish "
+                "creating your account (if the address already has an account, the mail says how to sign in).",
+                icon="mail",
+                role="status",
+            ),
+            _signup_form(),
+        ),
+        rx.text("Already have an account? ", rx.link("Sign in", href="/login")),
+        width="28rem",
+    )
+
+
+def _signup_form() -> rx.Component:
+    errors = SignupState.errors
+    return rx.fragment(
         rx.form(
             rx.vstack(
                 text_field("Email", "email", errors, type="email", auto_complete="email"),
@@ -114,6 +136,4 @@ def signup_page() -> rx.Component:
             no_validate=True,
             width="100%",
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href="/login")),
-        width="28rem",
     )

@@ -43,7 +43,12 @@ def _view() -> rx.Component:
         rx.cond(
             P.suspended,
             rx.callout(
-                "This account is suspended: " + P.suspended_reason, icon="ban", color_scheme="red", role="status"
+                rx.cond(
+                    P.suspended_reason, "This account is suspended: " + P.suspended_reason, "This account is suspended."
+                ),
+                icon="ban",
+                color_scheme="red",
+                role="status",
             ),
         ),
         rx.cond(ProfileState.saved_message, rx.callout(ProfileState.saved_message, icon="check", role="status")),

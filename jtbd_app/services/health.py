@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from sqlalchemy import text
@@ -33,3 +34,11 @@ def check(*, engine: Engine, redis_url: str) -> tuple[bool, dict[str, Any]]:
         report["redis"] = {"status": "not configured"}
     report["status"] = "ok" if healthy else "degraded"
     return healthy, report
+
+
+def may_see_details(authorization: str, *, token: str) -> bool:
+    """True for `Bearer <token>` when a token is configured (compared in constant time); no token, no details."""
+    scheme, _, given = authorization.partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())

@@ -10,11 +10,13 @@ from reflex.event import EventSpec
 from jtbd_app.api.http import grant_handoff_script
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, ValidationFailed
-from jtbd_app.services.accounts import identity_links, membership, sign_in, terms
+from jtbd_app.domain.errors import DomainError, InvalidCredentials, ValidationFailed
+from jtbd_app.services.accounts import enrolment, identity_links, membership, sign_in, terms
 from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
+
+AWAITING_LINK = "Just signed up? Open the link we mailed you first."
 
 
 def go_complete(issued: sign_in.IssuedGrant) -> EventSpec:
@@ -70,6 +72,9 @@ class LoginState(SessionState):
         """Field errors next to their fields; anything else (wrong password, throttled) above the form."""
         if isinstance(exc, ValidationFailed):
             self.errors, self.form_error = exc.fields, ""
+        elif isinstance(exc, InvalidCredentials) and get_settings().mail_enabled:
+            # Also what an account awaiting its mailed link hears (the service answers both the same way).
+            self.errors, self.form_error = {}, f"{exc.message} {AWAITING_LINK}"
         else:
             self.errors, self.form_error = {}, exc.message
 
@@ -78,11 +83,12 @@ class SignupState(SessionState):
     errors: dict[str, str] = {}
     terms_version: int = 0
     terms_title: str = ""
+    inbox: str = ""  # with mail on: where the link went (the same answer whether or not the address had an account)
 
     @rx.event
     def load_signup(self) -> None:
         """Public: shows which terms version the visitor is asked to accept."""
-        self.errors = {}
+        self.errors, self.inbox = {}, ""
         with session_scope() as session:
             current = terms.current_terms(session)
             self.terms_version = current.version if current else 0
@@ -94,14 +100,14 @@ class SignupState(SessionState):
         settings = get_settings()
         try:
             with session_scope() as session:
-                grant = membership.sign_up_and_sign_in(
+                outcome = enrolment.sign_up_from_form(
                     session, **self._signup_fields(form), app_url=settings.app_url, mail_enabled=settings.mail_enabled
                 )
         except ValidationFailed as exc:
             self.errors = exc.fields
             return None
-        self.errors = {}
-        return go_complete(grant)
+        self.errors, self.inbox = {}, outcome.check_inbox
+        return go_complete(outcome.grant) if outcome.grant else None
 
     def _signup_fields(self, form: object) -> dict[str, Any]:
         """The form as the service takes it; the box accepts the terms version this page showed."""

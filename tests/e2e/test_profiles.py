@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from jtbd_app.services.demo.seed import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_in
 
@@ -157,10 +158,30 @@ def test_bad_input_in_the_edit_form_shows_a_message_by_the_field_and_changes_not
     expect(page.get_by_text(case.value)).to_have_count(0)
 
 
-def test_suspended_members_profile_says_so_with_the_reason(app_server: AppServer, page: Page) -> None:
-    _open_profile(page, app_server.url, "mallory", "Mallory Spam")
+SUSPENDED_WITH_REASON = "This account is suspended: Repeated spam in messages."
 
-    expect(page.get_by_text("This account is suspended: Repeated spam in messages.")).to_be_visible()
+
+def test_suspended_members_profile_says_so_but_keeps_the_reason_from_visitors_and_strangers(
+    app_server: AppServer, page: Page, other_page: Page
+) -> None:
+    _open_profile(page, app_server.url, "mallory", "Mallory Spam")
+    expect(page.get_by_text("This account is suspended.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Repeated spam")).to_have_count(0)
+
+    sign_in(other_page, app_server.url, "alice", DEMO_PASSWORD)
+    _open_profile(other_page, app_server.url, "mallory", "Mallory Spam")
+    expect(other_page.get_by_text("This account is suspended.", exact=True)).to_be_visible()
+    expect(other_page.get_by_text("Repeated spam")).to_have_count(0)
+
+
+def test_the_suspended_member_and_admins_see_the_reason(app_server: AppServer, page: Page, other_page: Page) -> None:
+    sign_in(page, app_server.url, "mallory", DEMO_PASSWORD)
+    _open_profile(page, app_server.url, "mallory", "Mallory Spam")
+    expect(page.get_by_text(SUSPENDED_WITH_REASON)).to_be_visible()
+
+    sign_in(other_page, app_server.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+    _open_profile(other_page, app_server.url, "mallory", "Mallory Spam")
+    expect(other_page.get_by_text(SUSPENDED_WITH_REASON)).to_be_visible()
 
 
 def test_profile_page_ends_in_its_loaded_state(app_server: AppServer, page: Page) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
 from tests.support.app_server import AppServer, start_app, stop_app
-from tests.support.browser import expect_field_message, sign_in
+from tests.support.browser import PolicyViolations, expect_field_message, sign_in
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.database import use_database
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
@@ -88,6 +88,7 @@ def test_a_declined_card_then_a_good_one_funds_the_escrow_through_the_webhook(
     stripe_app: AppServer, app_database: None, page: Page
 ) -> None:
     deal, client = a_contract_awaiting_funding()
+    violations = PolicyViolations(page)  # Stripe.js and its card field run under the Content-Security-Policy
     sign_in(page, stripe_app.url, client, PASSWORD)
     page.goto(f"{stripe_app.url}/contracts/{deal.contract_id}")
     expect(page.get_by_role("heading", name=re.compile(r"^Contract #\d+$"))).to_be_visible()
@@ -118,3 +119,4 @@ def test_a_declined_card_then_a_good_one_funds_the_escrow_through_the_webhook(
             select(JournalEntry).where(JournalEntry.contract_id == deal.contract_id, col(JournalEntry.kind) == "fund")
         ).all()
     assert [e.memo for e in entries] == [f"Escrow funded ({paid[0].external_id})"]
+    assert violations.found() == []

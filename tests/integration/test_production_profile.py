@@ -11,7 +11,7 @@ import pytest
 import redis
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.app_server import HEALTHZ_TOKEN, AppServer, start_app, stop_app
 from tests.support.browser import launch, sign_in
 
 
@@ -35,7 +35,8 @@ def page() -> Iterator[Page]:
 def test_app_runs_on_postgresql_and_redis_with_several_workers(
     production_app: AppServer, page: Page, redis_url: str
 ) -> None:
-    health = httpx.get(f"{production_app.url}/healthz", timeout=10).json()
+    details = {"Authorization": f"Bearer {HEALTHZ_TOKEN}"}
+    health = httpx.get(f"{production_app.url}/healthz", headers=details, timeout=10).json()
     assert health["database"] == {"backend": "postgresql", "status": "ok"}
     assert health["redis"] == {"status": "ok"}
     assert production_app.process is not None

@@ -16,6 +16,7 @@ from tests.support.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+HEALTHZ_TOKEN = "test-healthz-token"  # the bearer token that unlocks the detailed /healthz report
 
 
 # reflex.lock/ as it was before this process started any app: a build in its own REFLEX_WEB_WORKDIR
@@ -61,6 +62,7 @@ def app_env(*, port: int, database_url: str, extra: dict[str, str] | None = None
         APP_URL=f"http://localhost:{port}",
         JTBD_ENV="test",
         SECRET_KEY=TEST_SECRET,
+        HEALTHZ_TOKEN=HEALTHZ_TOKEN,
         REDIS_URL="",
         REFLEX_USE_SYSTEM_BUN="1",
         REFLEX_TELEMETRY_ENABLED="false",

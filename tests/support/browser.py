@@ -6,7 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,3 +100,31 @@ def wider_than_the_screen(page: Page) -> list[str]:
         }"""
     )
     return found
+
+
+_RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+class PolicyViolations:
+    """Content-Security-Policy violations a page reports (its `securitypolicyviolation` events and the console's
+    "Refused to ..." errors), recorded from the first script of every document the page loads."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.console: list[str] = []
+        page.add_init_script(_RECORD_CSP_VIOLATIONS)
+        page.on("console", self._on_console)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if "Refused to" in message.text or "Content Security Policy" in message.text:
+            self.console.append(message.text)
+
+    def found(self) -> list[str]:
+        """Everything reported so far, in the current document and on the console."""
+        in_page: list[str] = self.page.evaluate("window.__cspViolations || []")
+        return [*in_page, *self.console]

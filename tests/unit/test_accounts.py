@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginGrant, LoginThrottle, Profile, TermsAcceptance, User, utcnow
-from jtbd_app.services.accounts import membership, passwords
+from jtbd_app.services.accounts import enrolment, membership, passwords
 from tests.support.members import make_user
 
 POLICY = membership.ThrottlePolicy(max_failures=3, window_seconds=900, lock_seconds=30)
@@ -167,10 +167,10 @@ def test_the_sign_in_form_gets_a_grant_only_for_matching_credentials(db: Session
 
 
 def test_the_sign_up_form_creates_the_account_and_a_grant_or_nothing(db: Session) -> None:
-    grant = membership.sign_up_and_sign_in(db, **GOOD, app_url="http://x", mail_enabled=False)  # type: ignore[arg-type]
-    assert grant and db.exec(select(LoginGrant)).one().user_id == users(db)[0].id
+    outcome = enrolment.sign_up_from_form(db, **GOOD, app_url="http://x", mail_enabled=False)  # type: ignore[arg-type]
+    assert outcome.grant and db.exec(select(LoginGrant)).one().user_id == users(db)[0].id
     with pytest.raises(ValidationFailed):
-        membership.sign_up_and_sign_in(
+        enrolment.sign_up_from_form(
             db, **{**GOOD, "username": "bea", "password": "x"}, app_url="http://x", mail_enabled=False
         )  # type: ignore[arg-type]
     assert len(users(db)) == 1

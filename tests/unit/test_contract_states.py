@@ -116,7 +116,7 @@ def file_client() -> TestClient:
 def delivered_file(db: Session) -> tuple[Deal, str, int]:
     deal, client, contractor = party_tokens()
     fund(deal)
-    upload = rx.UploadFile(file=io.BytesIO(b"<html>secret plans</html>"), path=Path("plans.html"))
+    upload = rx.UploadFile(file=io.BytesIO(b"secret plans"), path=Path("plans.txt"))
     call_upload(page_of(contractor, deal), "submit_delivery", [upload], "Plans attached.", "")
     row = db.exec(select(DeliveryFile)).one()
     assert row.id is not None
@@ -128,12 +128,24 @@ def test_a_party_downloads_a_delivery_file_as_an_attachment(db: Session) -> None
     http = file_client()
     http.cookies.set(SESSION_COOKIE, client)
     response = http.get(f"/api/contracts/files/{file_id}")
-    assert response.status_code == 200 and response.content == b"<html>secret plans</html>"
+    assert response.status_code == 200 and response.content == b"secret plans"
     assert (
         response.headers["content-disposition"].startswith("attachment;")
-        and "plans.html" in (response.headers["content-disposition"])
+        and "plans.txt" in (response.headers["content-disposition"])
     )
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
+
+
+def test_an_uploaded_web_page_is_refused_by_name_and_the_contract_stays_funded(db: Session) -> None:
+    deal, _, contractor = party_tokens()
+    fund(deal)
+    upload = rx.UploadFile(file=io.BytesIO(b"<html><script>steal()</script></html>"), path=Path("plans.pdf"))
+    state = page_of(contractor, deal)
+    call_upload(state, "submit_delivery", [upload], "Plans attached.", "")
+    assert state.errors["files"] == "plans.pdf is a web page (HTML); such files are never accepted."
+    assert db.exec(select(DeliveryFile)).all() == [] and deal.load().status == "funded"
 
 
 def test_a_stranger_a_visitor_and_a_missing_file_all_get_the_same_404(db: Session) -> None:

@@ -131,20 +131,40 @@ def test_sign_out_by_get_is_not_allowed(db: Session) -> None:
     assert viewer_from_token(db, token) is not None
 
 
-def test_healthz_reports_the_database() -> None:
+def test_healthz_tells_a_stranger_only_ok() -> None:
     response = client().get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert "sqlite" not in response.text
+
+
+def test_healthz_reports_the_database_to_the_bearer_of_the_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from jtbd_app.config import get_settings
+
+    monkeypatch.setenv("HEALTHZ_TOKEN", "probe-token-123")
+    get_settings.cache_clear()
+    response = client().get("/healthz", headers={"Authorization": "Bearer probe-token-123"})
     assert response.status_code == 200
     assert response.json()["database"] == {"backend": "sqlite", "status": "ok"}
     assert response.json()["redis"] == {"status": "not configured"}
+    for wrong in ("Bearer probe-token-12", "Basic probe-token-123", "probe-token-123", ""):
+        assert client().get("/healthz", headers={"Authorization": wrong}).json() == {"status": "ok"}
+
+
+def test_healthz_shows_no_details_when_no_token_is_configured() -> None:
+    response = client().get("/healthz", headers={"Authorization": "Bearer "})
+    assert response.json() == {"status": "ok"}
 
 
 def test_healthz_is_503_when_redis_is_configured_but_down(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from jtbd_app.config import get_settings
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("HEALTHZ_TOKEN", "probe-token-123")
     get_settings.cache_clear()
     response = client().get("/healthz")
-    assert response.status_code == 503 and response.json()["redis"]["status"] == "down"
+    assert response.status_code == 503 and response.json() == {"status": "not ok"}
+    detailed = client().get("/healthz", headers={"Authorization": "Bearer probe-token-123"})
+    assert detailed.status_code == 503 and detailed.json()["redis"]["status"] == "down"
 
 
 def test_security_headers_add_hsts_only_over_https() -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.domain.skills import MAX_SKILLS
 from jtbd_app.services.accounts import profiles, skill_tags
+from jtbd_app.services.marketplace import profile_view
 from jtbd_app.services.viewer import viewer_from_token
 from tests.support.members import make_user, session_token
 
@@ -54,8 +55,19 @@ def test_a_suspended_member_cannot_edit(db: Session) -> None:
     viewer = viewer_for(db, "sam", status="suspended")
     with pytest.raises(PermissionDenied):
         profiles.update_profile(db, viewer=viewer, username="sam", changes=CHANGES)
-    shown = profiles.public_profile(db, username="sam")
+    shown = profiles.public_profile(db, username="sam", viewer=viewer)
     assert shown.suspended and shown.suspended_reason == "Spam."
+
+
+def test_a_suspension_reason_is_shown_to_the_member_and_admins_only(db: Session) -> None:
+    sam = viewer_for(db, "sam", status="suspended")
+    admin = viewer_for(db, "ada", role="admin")
+    stranger = viewer_for(db, "bob")
+    for viewer in (None, stranger):
+        page = profile_view.profile_page(db, viewer=viewer, username="sam")
+        assert page.profile.suspended and page.profile.suspended_reason == ""
+    for viewer in (sam, admin):
+        assert profile_view.profile_page(db, viewer=viewer, username="sam").profile.suspended_reason == "Spam."
 
 
 @pytest.mark.parametrize(

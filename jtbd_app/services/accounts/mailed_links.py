@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.models import AccountLink, utcnow
 from jtbd_app.services.tokens import token_hash
 
-PURPOSES = ("reset_password", "verify_email", "link_identity")
+PURPOSES = ("reset_password", "verify_email", "link_identity", "confirm_signup")
 
 
 def issue_link(
@@ -51,23 +51,35 @@ def issued_within(session: Session, *, user_id: int, purpose: str, since: dateti
     )
 
 
-def usable_link(session: Session, *, token: object, purpose: str, now: datetime | None = None) -> AccountLink | None:
-    """The unused, unexpired link of this purpose behind the token, if any (anything malformed is none)."""
+def ever_issued(session: Session, *, user_id: int, purpose: str) -> bool:
+    found = session.exec(
+        select(AccountLink.token_hash).where(AccountLink.user_id == user_id, AccountLink.purpose == purpose).limit(1)
+    ).first()
+    return found is not None
+
+
+def usable_link(
+    session: Session, *, token: object, purpose: str | tuple[str, ...], now: datetime | None = None
+) -> AccountLink | None:
+    """The unused, unexpired link of this purpose (or one of these) behind the token, if any (anything malformed is
+    none)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     link = session.get(AccountLink, token_hash(token))
-    if link is None or link.purpose != purpose or link.used_at is not None or link.expires_at <= (now or utcnow()):
+    purposes = (purpose,) if isinstance(purpose, str) else purpose
+    if link is None or link.purpose not in purposes or link.used_at is not None or link.expires_at <= (now or utcnow()):
         return None
     return link
 
 
-def spend_links(session: Session, *, user_id: int, purpose: str, now: datetime) -> None:
-    """Mark every open link of this purpose used, so that only one of them ever works."""
+def spend_links(session: Session, *, user_id: int, purpose: str | tuple[str, ...], now: datetime) -> None:
+    """Mark every open link of this purpose (or these) used, so that only one of them ever works."""
+    purposes = (purpose,) if isinstance(purpose, str) else purpose
     session.exec(  # type: ignore[call-overload]
         update(AccountLink)
         .where(
             col(AccountLink.user_id) == user_id,
-            col(AccountLink.purpose) == purpose,
+            col(AccountLink.purpose).in_(purposes),
             col(AccountLink.used_at).is_(None),
         )
         .values(used_at=now)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from jtbd_app.config import Settings, get_settings
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
-from jtbd_app.models import LoginThrottle, Profile, User, utcnow
+from jtbd_app.models import LoginThrottle, Profile, TermsVersion, User, utcnow
 from jtbd_app.services.accounts import email_verification, passwords, sign_in, terms
 
 
@@ -31,7 +31,16 @@ class ThrottlePolicy:
         )
 
 
-def sign_up(
+@dataclass(frozen=True)
+class SignUpForm:
+    """The sign-up form, checked: clean values, the terms accepted, and the member who already has the address."""
+
+    values: dict[str, str]
+    terms: TermsVersion
+    holder: User | None
+
+
+def check_sign_up(
     session: Session,
     *,
     email: object,
@@ -39,8 +48,10 @@ def sign_up(
     display_name: object,
     password: object,
     accepted_terms_version: object,
-) -> User:
-    """Create an account with its profile and the acceptance of the current terms."""
+    tell_known_email: bool,
+) -> SignUpForm:
+    """Every field checked; ValidationFailed lists what is wrong. Whether the address is taken is said only when
+    `tell_known_email` (a username is public anyway, so a taken one is always said)."""
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     for field, cleaner in (
@@ -59,25 +70,32 @@ def sign_up(
     current = terms.current_terms(session)
     if current is None or accepted_terms_version != current.version:
         errors["terms"] = "Please read and accept the current terms of service."
-    if "email" in values and session.exec(select(User).where(User.email == values["email"])).first():
+    holder = session.exec(select(User).where(User.email == values["email"])).first() if "email" in values else None
+    if holder is not None and tell_known_email:
         errors["email"] = "An account with this email already exists. Sign in instead."
     if "username" in values and session.exec(select(User).where(User.username == values["username"])).first():
         errors["username"] = "That username is taken."
     if errors:
         raise ValidationFailed(errors)
+    assert current is not None
+    return SignUpForm(values=values, terms=current, holder=holder)
+
+
+def create_member(session: Session, form: SignUpForm) -> User:
+    """The account of a checked form, its profile, and its acceptance of the terms."""
     user = create_user(
         session,
-        email=values["email"],
-        username=values["username"],
-        display_name=values["display_name"],
-        password_hash=passwords.hash_password(values["password"]),
+        email=form.values["email"],
+        username=form.values["username"],
+        display_name=form.values["display_name"],
+        password_hash=passwords.hash_password(form.values["password"]),
     )
-    assert current is not None and user.id is not None
-    terms.record_acceptance(session, user_id=user.id, terms_version=current)
+    assert user.id is not None
+    terms.record_acceptance(session, user_id=user.id, terms_version=form.terms)
     return user
 
 
-def sign_up_and_sign_in(
+def sign_up(
     session: Session,
     *,
     email: object,
@@ -85,20 +103,18 @@ def sign_up_and_sign_in(
     display_name: object,
     password: object,
     accepted_terms_version: object,
-    app_url: str,
-    mail_enabled: bool,
-) -> sign_in.IssuedGrant:
-    """The sign-up form: the account, a confirmation link by mail (when mail is on), and a one-time sign-in grant."""
-    user = sign_up(
+) -> User:
+    """Create an account with its profile and the acceptance of the current terms (a known address is refused)."""
+    form = check_sign_up(
         session,
         email=email,
         username=username,
         display_name=display_name,
         password=password,
         accepted_terms_version=accepted_terms_version,
+        tell_known_email=True,
     )
-    email_verification.send_confirmation(session, user=user, app_url=app_url, mail_enabled=mail_enabled)
-    return sign_in.issue_login_grant(session, user=user)
+    return create_member(session, form)
 
 
 def create_user(session: Session, *, email: str, username: str, display_name: str, password_hash: str | None) -> User:
@@ -141,7 +157,13 @@ def authenticate(
     now = utcnow()
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise TooManyAttempts(max(1, int((throttle.locked_until - now).total_seconds()) + 1))
-    if user is not None and passwords.verify_password(user.password_hash, secret[:256]):
+    # An account awaiting its mailed confirmation answers as a wrong password would: anything else would tell
+    # whoever signed up with someone's address whether that address already had an account.
+    if (
+        user is not None
+        and passwords.verify_password(user.password_hash, secret[:256])
+        and not email_verification.awaiting_confirmation(session, user=user)
+    ):
         if throttle:
             session.delete(throttle)
         if user.password_hash and passwords.needs_rehash(user.password_hash):

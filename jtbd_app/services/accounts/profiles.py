@@ -37,7 +37,7 @@ class PublicProfile:
     links: list[str] = field(default_factory=list)
     member_since: str = ""
     suspended: bool = False
-    suspended_reason: str = ""
+    suspended_reason: str = ""  # filled only for the member themself and admins (see `public_profile`)
     is_admin: bool = False
     # The track record, kept by contract completion and review publishing.
     rating: str = ""  # "4.8 (12)", or "Not rated yet"
@@ -46,8 +46,8 @@ class PublicProfile:
     on_time_rate: str = "—"  # "92%": share of the contracts completed as contractor delivered by the due date
 
 
-def public_profile(session: Session, *, username: object) -> PublicProfile:
-    """What anyone may see of a user's profile."""
+def public_profile(session: Session, *, username: object, viewer: Viewer | None = None) -> PublicProfile:
+    """What anyone may see of a user's profile; the reason of a suspension only the member and admins see."""
     name = username.strip().lower() if isinstance(username, str) else ""
     row = session.exec(
         select(User, Profile)
@@ -79,13 +79,18 @@ def public_profile(session: Session, *, username: object) -> PublicProfile:
         links=[link for link in profile.portfolio_links.split("\n") if link],
         member_since=user.created_at.strftime("%B %Y"),
         suspended=user.status == "suspended",
-        suspended_reason=user.suspended_reason,
+        suspended_reason=user.suspended_reason if _may_see_suspension_reason(viewer, user) else "",
         is_admin=user.role == "admin",
         rating=rating_label(profile.rating_total, profile.rating_count) if profile.rating_count else "Not rated yet",
         review_count=profile.rating_count,
         completed_contracts=profile.completed_contracts,
         on_time_rate=percent_label(profile.on_time_contracts, _completed_as_contractor(session, user.id)),
     )
+
+
+def _may_see_suspension_reason(viewer: Viewer | None, user: User) -> bool:
+    """A suspension is public (others should know); why is between the member and the admins."""
+    return viewer is not None and (viewer.user_id == user.id or viewer.is_admin)
 
 
 def _completed_as_contractor(session: Session, user_id: int) -> int:
@@ -154,7 +159,7 @@ def update_profile(
     profile.updated_at = utcnow()
     session.add(profile)
     set_skills(session, user_id=actor.user_id, names=clean["skills"])
-    return public_profile(session, username=actor.username)
+    return public_profile(session, username=actor.username, viewer=actor)
 
 
 def set_skills(session: Session, *, user_id: int, names: list[str]) -> None:

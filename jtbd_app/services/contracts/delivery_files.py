@@ -7,7 +7,6 @@ serves it checks the session cookie first.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from jtbd_app.config import get_settings
+from jtbd_app.domain import file_types
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import DeliveryFile
@@ -54,14 +54,18 @@ def _root() -> Path:
 
 
 def check_files(files: list[IncomingFile]) -> None:
-    limit = get_settings().delivery_max_file_mb * 1024 * 1024
+    """Count, size, and kind by content (the DELIVERY_FILE_TYPES allow-list); ValueError names the first bad file."""
+    settings = get_settings()
+    limit = settings.delivery_max_file_mb * 1024 * 1024
     if len(files) > MAX_FILES:
         raise ValueError(f"Attach at most {MAX_FILES} files.")
     for item in files:
+        name = safe_filename(item.filename)
         if not item.content:
-            raise ValueError(f"{safe_filename(item.filename)} is empty.")
+            raise ValueError(f"{name} is empty.")
         if len(item.content) > limit:
-            raise ValueError(f"{safe_filename(item.filename)} is larger than {get_settings().delivery_max_file_mb} MB.")
+            raise ValueError(f"{name} is larger than {settings.delivery_max_file_mb} MB.")
+        file_types.check_file(name, item.content, allowed=settings.delivery_file_kinds)
 
 
 def store(item: IncomingFile) -> StoredFile:
@@ -70,7 +74,8 @@ def store(item: IncomingFile) -> StoredFile:
     path = _root() / key
     path.write_bytes(item.content)
     path.chmod(0o600)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # The kind its content was checked to be (check_files ran first), not a guess from the name.
+    content_type = file_types.check_file(name, item.content, allowed=tuple(file_types.KINDS)).mime
     return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
 
 

@@ -35,7 +35,7 @@ class ProfilePage:
 
 def profile_page(session: Session, *, viewer: Viewer | None, username: object) -> ProfilePage:
     """Public: anyone may see a profile and the first page of its reviews; NotFound for an unknown username."""
-    profile = public_profile(session, username=username)
+    profile = public_profile(session, username=username, viewer=viewer)
     return ProfilePage(
         profile=profile,
         is_owner=viewer is not None and viewer.username == profile.username,
