@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
@@ -15,6 +14,10 @@ from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 CHOICES = {str(n): n for n in RATINGS}
+
+
+class ReviewForm(TypedDict):
+    review: str
 
 
 class ContractReviewState(SessionState):
@@ -50,7 +53,7 @@ class ContractReviewState(SessionState):
         self.rating = value if isinstance(value, str) and value in CHOICES else ""
 
     @rx.event
-    def submit_review(self, form: dict[str, Any]) -> None:
+    def submit_review(self, form: ReviewForm) -> None:
         """Leaves the viewer's own review of this contract; the service checks party, window and input."""
         body = field(form, "review")
         rating = CHOICES.get(self.rating) if isinstance(self.rating, str) else None

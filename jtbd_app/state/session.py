@@ -12,9 +12,10 @@ from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import SESSION_COOKIE, Viewer, viewer_from_token
+from jtbd_app.state.boundary import BoundaryMixin
 
 
-class SessionState(rx.State):
+class SessionState(BoundaryMixin, rx.State):
     """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
 
     signed_in: bool = False

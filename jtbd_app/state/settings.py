@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import security
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import RecordId
 from jtbd_app.state.forms import fields
 from jtbd_app.state.session import SessionState
+
+
+class PasswordChangeForm(TypedDict):
+    current_password: str
+    new_password: str
 
 
 class SettingsState(SessionState):
@@ -38,7 +43,7 @@ class SettingsState(SessionState):
         self.loaded = True
 
     @rx.event
-    def revoke_session(self, session_id: int) -> None:
+    def revoke_session(self, session_id: RecordId) -> None:
         """Signs out one of the viewer's own sessions; the service refuses anyone else's."""
         self.message = ""
         viewer = self._viewer()
@@ -52,7 +57,7 @@ class SettingsState(SessionState):
         self.message = "That session is signed out."
 
     @rx.event
-    def change_password(self, form: dict[str, Any]) -> None:
+    def change_password(self, form: PasswordChangeForm) -> None:
         """Changes the viewer's own password after checking the current one."""
         current, new = fields(form, "current_password", "new_password")
         viewer, token = self._viewer(), self._session_token()
