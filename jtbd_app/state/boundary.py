@@ -34,6 +34,7 @@ CHECK_ATTR = "__boundary_check__"  # set on every wrapped handler function; the 
 
 MAX_PAGE = 1_000_000  # far beyond any list here; keeps OFFSET arithmetic small
 MAX_QUERY_TEXT = 2_000  # a URL parameter longer than this is not one our pages write
+MAX_ROUTE_ARG = 200  # longer than any id or username
 MAX_SAFE_INT = 2**53 - 1  # the largest whole number a browser holds exactly
 
 # Parameter types for handlers and URL parameters: a bare `int` would let 10**30 through to the database.
@@ -195,6 +196,13 @@ class BoundaryMixin(rx.State, mixin=True):
     @_overrides_reflex
     def _create_setvar(cls) -> None:
         cls.setvar = cls.event_handlers["setvar"] = _CheckedSetVar(state_cls=cls)  # type: ignore[assignment]
+
+
+def route_arg(path: object) -> str:
+    """The dynamic part of the page's path (`/contracts/[id]`: the id), as bounded text; the service that takes it
+    parses it (an id through domain.ids.parse_id, so that anything else is simply not found). The computed var
+    passes `self.router.url.path` itself, so that Reflex sees it depends on the route."""
+    return str(path).rstrip("/").rsplit("/", 1)[-1][:MAX_ROUTE_ARG]
 
 
 def query_params(state: rx.State) -> dict[str, str]:

@@ -19,6 +19,7 @@ from jtbd_app.services.contracts import cancellation, contract_view, deliveries,
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
+from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 
@@ -69,7 +70,7 @@ class ContractState(SessionState):
 
     @rx.var
     def route_contract_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     def _reload(self, viewer: Viewer | None) -> None:
         settings, gateway = get_settings(), bootstrap.gateway()

@@ -13,7 +13,7 @@ from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
-from jtbd_app.state.boundary import RecordId
+from jtbd_app.state.boundary import RecordId, route_arg
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
@@ -43,7 +43,7 @@ class ListingState(SessionState):
 
     @rx.var
     def route_listing_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     @rx.var
     def my_bid(self) -> listing_view.BidItem:

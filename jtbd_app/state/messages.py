@@ -15,7 +15,7 @@ from typing_extensions import TypedDict
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.messaging import message_view, messages
-from jtbd_app.state.boundary import Count, PageNumber, QueryText, query_param
+from jtbd_app.state.boundary import Count, PageNumber, QueryText, query_param, route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
@@ -24,10 +24,6 @@ POLL_MS = 4000
 
 class MessageForm(TypedDict):
     body: str
-
-
-def _last_segment(path: object) -> str:
-    return str(path).rstrip("/").rsplit("/", 1)[-1]
 
 
 class MessagesState(SessionState):
@@ -78,7 +74,7 @@ class ThreadState(SessionState):
 
     @rx.var
     def route_thread_id(self) -> str:
-        return _last_segment(self.router.url.path)
+        return route_arg(self.router.url.path)
 
     def _next_poll(self) -> EventSpec:
         return rx.call_script(

@@ -12,7 +12,7 @@ from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
-from jtbd_app.state.boundary import PageNumber
+from jtbd_app.state.boundary import PageNumber, route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
@@ -44,7 +44,7 @@ class ProfileState(SkillTagsMixin, SessionState):
 
     @rx.var
     def route_username(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     @rx.event
     def load_profile(self) -> None:

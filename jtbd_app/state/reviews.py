@@ -10,6 +10,7 @@ from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.reviews import RATINGS
 from jtbd_app.services.contracts import review_view, reviews
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
@@ -30,7 +31,7 @@ class ContractReviewState(SessionState):
 
     @rx.var
     def route_contract_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     def _show(self, viewer: Viewer | None) -> None:
         try:

@@ -109,10 +109,12 @@ def test_handler_parameters_have_precise_types() -> None:
 
 
 def test_url_parameters_are_read_through_the_boundary() -> None:
-    """Query parameters are read by boundary.query_param / query_params, which turn a bad value into a default."""
+    """Query parameters and route arguments are read by boundary.query_param / query_params / route_arg, which
+    turn a bad value into a default or bounded text."""
+    pattern = r"query_parameters|router\.page\.params|(?<!route_arg\()self\.router\.url\.path"
     readers = [
         path.name
         for path in (APP / "state").glob("*.py")
-        if path.name != "boundary.py" and re.search(r"query_parameters|router\.page\.params", path.read_text())
+        if path.name != "boundary.py" and re.search(pattern, path.read_text())
     ]
     assert readers == []

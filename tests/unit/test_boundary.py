@@ -14,7 +14,16 @@ from sqlmodel import Session, select
 from jtbd_app.domain.listing_query import ListingQuery
 from jtbd_app.domain.money import parse_amount
 from jtbd_app.models import Profile
-from jtbd_app.state.boundary import REFUSAL, PageNumber, QueryText, RecordId, query_param, query_params, validated
+from jtbd_app.state.boundary import (
+    REFUSAL,
+    PageNumber,
+    QueryText,
+    RecordId,
+    query_param,
+    query_params,
+    route_arg,
+    validated,
+)
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.profiles import ProfileState
@@ -135,3 +144,10 @@ def test_a_handler_parameter_without_a_type_is_refused_when_the_class_is_built()
 
     with pytest.raises(TypeError, match="needs a name and a type"):
         validated(untyped)
+
+
+def test_a_route_argument_is_bounded_text_that_the_service_parses(db: Session) -> None:
+    assert route_arg("/contracts/12/") == "12" and route_arg("/contracts/" + "9" * 5000) == "9" * 200
+    state: Any = state_for(ContractState, token=session_token(make_user("ann")), path="/contracts/²")
+    call(state, "load_contract")
+    assert state.loaded and not state.found  # parse_id: anything that is not an id is simply not found
