@@ -165,7 +165,10 @@ def _setvar(state: Any, var_name: Annotated[str, MaxLen(100)], value: object) ->
     checks `value` against its own type; anything else (Reflex's own setters, unknown names) is refused."""
     setter = getattr(type(state), f"set_{var_name}", None)
     fn = setter.fn if isinstance(setter, EventHandler) else None
-    if fn is None or not is_validated(fn) or inspect.iscoroutinefunction(fn) or inspect.isgeneratorfunction(fn):
+    plain = fn is not None and not any(
+        test(fn) for test in (inspect.iscoroutinefunction, inspect.isgeneratorfunction, inspect.isasyncgenfunction)
+    )
+    if fn is None or not plain or not is_validated(fn):
         log.warning("Refused setvar of %r on %s", var_name[:40], type(state).__name__)
         return refusal()
     return fn(state, value)
