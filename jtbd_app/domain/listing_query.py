@@ -145,7 +145,7 @@ class ListingQuery:
         due = _choice(get("due") or "any", DUE_CHOICES, "due", "Choose a deadline window from the list.", errors)
         sort = _choice(get("sort") or "relevance", SORTS, "sort", "Choose a sort order from the list.", errors)
         page_text = get("page")
-        page = int(page_text) if page_text.isdigit() and len(page_text) < 6 else 1
+        page = int(page_text) if page_text.isascii() and page_text.isdigit() and len(page_text) < 6 else 1  # not "²"
         return cls(
             text=text,
             category=category,

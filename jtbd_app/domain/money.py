@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 # ISO 4217 codes we accept and their number of minor-unit digits.
 CURRENCIES: dict[str, int] = {"USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "JPY": 0}
+# A typed amount's whole part has at most 16 digits: beyond any price, and in minor units below 10**18 (an int64).
+MAX_AMOUNT_DIGITS = 15  # Decimal.adjusted(): the exponent of the first digit
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 # Stripe's minimum charge in each currency, in minor units (docs.stripe.com/currencies, "Minimum and maximum charge
 # amounts"); a smaller PaymentIntent is refused. The sandbox holds to the same so that test money behaves like money.
@@ -52,6 +54,8 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError("Enter a number such as 45 or 45.50.") from None
     if not value.is_finite():
         raise ValueError("Enter a number such as 45 or 45.50.")
+    if value.adjusted() > MAX_AMOUNT_DIGITS:  # "1e999999" is finite, and too large to scale into minor units
+        raise ValueError("That amount is too large.")
     if value < 0:
         raise ValueError("The amount cannot be negative.")
     digits = CURRENCIES[currency]

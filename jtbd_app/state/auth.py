@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 import reflex as rx
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app.api.http import grant_handoff_script
 from jtbd_app.config import get_settings
@@ -13,10 +14,24 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, InvalidCredentials, ValidationFailed
 from jtbd_app.services.accounts import enrolment, identity_links, membership, sign_in, terms
 from jtbd_app.services.accounts.identity import configured_providers
+from jtbd_app.state.boundary import QueryText, query_param
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
 AWAITING_LINK = "Just signed up? Open the link we mailed you first."
+
+
+class LoginForm(TypedDict):
+    identifier: str
+    password: str
+
+
+class SignupForm(TypedDict):
+    email: str
+    username: str
+    display_name: str
+    password: str
+    accept_terms: NotRequired[bool]  # a checkbox: Reflex reads "on" (or its ref's checked) as a bool
 
 
 def go_complete(issued: sign_in.IssuedGrant) -> EventSpec:
@@ -44,7 +59,7 @@ class LoginState(SessionState):
         """Public: lists the configured sign-in providers and any error from a redirect."""
         self.errors = {}
         self.providers = [{"slug": p.slug, "label": p.label} for p in configured_providers(get_settings())]
-        code = self.router.url.query_parameters.get("error", "")
+        code = query_param(self, "error", QueryText, "")
         self.form_error = {
             "expired": "That sign-in took too long. Please try again.",
             "oidc": "Sign-in with that provider failed. Please try again.",
@@ -54,7 +69,7 @@ class LoginState(SessionState):
         }.get(code, "")
 
     @rx.event
-    def submit_login(self, form: dict[str, Any]) -> EventSpec | None:
+    def submit_login(self, form: LoginForm) -> EventSpec | None:
         """Public by nature (anyone may try to sign in); throttled per account and address."""
         identifier, password = fields(form, "identifier", "password")
         try:
@@ -95,7 +110,7 @@ class SignupState(SessionState):
             self.terms_title = current.title if current else ""
 
     @rx.event
-    def submit_signup(self, form: dict[str, Any]) -> EventSpec | None:
+    def submit_signup(self, form: SignupForm) -> EventSpec | None:
         """Public by nature: creates an account from the form, validated field by field."""
         settings = get_settings()
         try:

@@ -11,6 +11,7 @@ from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import identity_links
 from jtbd_app.services.accounts.identity import provider_by_slug
 from jtbd_app.state.auth import go_complete
+from jtbd_app.state.boundary import QueryText, query_param
 from jtbd_app.state.session import SessionState
 
 
@@ -41,4 +42,4 @@ class ConnectSignInState(SessionState):
         return go_complete(issued)
 
     def _link_token(self) -> str:
-        return self.router.url.query_parameters.get("token", "")
+        return query_param(self, "token", QueryText, "")

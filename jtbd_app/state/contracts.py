@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
@@ -18,6 +19,7 @@ from jtbd_app.services.contracts import cancellation, contract_view, deliveries,
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
+from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 
@@ -26,6 +28,18 @@ RETURNED = "The escrow was already funded, so this payment is being refunded to 
 CONFIRM = "Confirm the payment with your card to fund the escrow."  # Stripe: the webhook funds the escrow
 FUNDING_NOTICES = {"funded": card_payment.FUNDED, "returned": RETURNED}
 Steps = AsyncIterator[EventSpec | None]  # a long handler's progress updates and its follow-up events
+
+
+class FundForm(TypedDict):
+    card: str  # the sandbox's test card number
+
+
+class RevisionForm(TypedDict):
+    reason: str
+
+
+class DisputeForm(TypedDict):
+    dispute_reason: str
 
 
 class _Uploads:
@@ -56,7 +70,7 @@ class ContractState(SessionState):
 
     @rx.var
     def route_contract_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     def _reload(self, viewer: Viewer | None) -> None:
         settings, gateway = get_settings(), bootstrap.gateway()
@@ -123,7 +137,7 @@ class ContractState(SessionState):
         )
 
     @rx.event
-    async def fund(self, form: dict[str, Any]) -> AsyncIterator[None]:
+    async def fund(self, form: FundForm) -> AsyncIterator[None]:
         """The client pays into escrow (the sandbox takes a test card); progress shows while the gateway works."""
         card = forms.text(form, "card")
         self.errors, self.notice, self.progress = {}, "", "Processing payment…"
@@ -164,7 +178,7 @@ class ContractState(SessionState):
             return None
 
     @rx.event
-    def card_payment_result(self, result: Any) -> EventSpec | None:
+    def card_payment_result(self, result: object) -> EventSpec | None:
         """What Stripe.js answered in this browser, for display only: it funds nothing (Stripe's signed webhook
         does). Any browser can send anything here, so it re-reads the contract as the caller may see it."""
         message = card_payment.browser_error(result)
@@ -254,7 +268,7 @@ class ContractState(SessionState):
         yield ContractReviewState.load_review  # type: ignore[misc]  # the review form opens now
 
     @rx.event
-    def request_revision(self, form: dict[str, Any]) -> None:
+    def request_revision(self, form: RevisionForm) -> None:
         """The client asks for changes, with a reason; the service checks it is their contract."""
         reason = forms.text(form, "reason")
         self._act(
@@ -263,7 +277,7 @@ class ContractState(SessionState):
         )
 
     @rx.event
-    def ask_administrator(self, form: dict[str, Any]) -> None:
+    def ask_administrator(self, form: DisputeForm) -> None:
         """Either party opens a dispute with a reason; the service checks it is their contract and the moment."""
         reason = forms.text(form, "dispute_reason")
         self._act(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import reflex as rx
 
 from jtbd_app.db import session_scope
 from jtbd_app.services.marketplace import dashboard_view
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import PageNumber
 from jtbd_app.state.session import SessionState
 
 SECTIONS = ("listings", "drafts", "bids")
@@ -24,7 +27,7 @@ class DashboardState(SessionState):
         self.board_loaded = True
 
     @rx.event
-    def turn_page(self, section: str, page: int) -> None:
+    def turn_page(self, section: Literal["listings", "drafts", "bids"], page: PageNumber) -> None:
         """Pages through one of the caller's own lists."""
         if section in SECTIONS and isinstance(page, int):
             pages = {f"{name}_page": getattr(self.board, f"{name}_page").page for name in SECTIONS}

@@ -7,6 +7,7 @@ import reflex as rx
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import email_verification
+from jtbd_app.state.boundary import QueryText, query_param
 from jtbd_app.state.session import SessionState
 
 
@@ -19,7 +20,7 @@ class EmailVerificationState(SessionState):
     def confirm(self) -> None:
         """Public: the one-time link in the address is the credential; the service checks it."""
         self.loaded, self.confirmed, self.problem = False, False, ""
-        token = self.router.url.query_parameters.get("token", "")
+        token = query_param(self, "token", QueryText, "")
         try:
             with session_scope() as session:
                 email_verification.confirm_email(session, token=token)

@@ -1,6 +1,7 @@
-"""Reading submitted forms: the browser may send anything, so a form that is not a dict reads as empty.
+"""Reading submitted forms. A handler's form is a TypedDict whose fields the boundary (state/boundary.py) has
+already checked by type; these helpers still read any object safely (a form that is not a dict reads as empty).
 
-The values are passed on unchecked; the services validate them.
+The values are passed on as they are; the services validate them.
 """
 
 from __future__ import annotations

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.marketplace import invitations
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
+
+
+class InviteForm(TypedDict):
+    listing_id: str
+    message: str
 
 
 class InviteState(SessionState):
@@ -51,7 +55,7 @@ class InviteState(SessionState):
         self.invite_open = bool(value)
 
     @rx.event
-    def send_invite(self, form: dict[str, Any]) -> None:
+    def send_invite(self, form: InviteForm) -> None:
         """Invites the chosen member to one of the viewer's open listings; the service checks who and what."""
         listing, message = field(form, "listing_id"), field(form, "message", "")
         viewer, username = self._viewer(), self.invite_username

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
+from jtbd_app.state.boundary import RecordId, route_arg
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
+
+
+class BidForm(TypedDict):
+    amount: str
+    delivery_days: str
+    message: str
+
+
+class QuestionForm(TypedDict):
+    question: str
+
+
+class AnswerForm(TypedDict):
+    question_id: str
+    answer: str
 
 
 class ListingState(SessionState):
@@ -26,7 +43,7 @@ class ListingState(SessionState):
 
     @rx.var
     def route_listing_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     @rx.var
     def my_bid(self) -> listing_view.BidItem:
@@ -64,7 +81,7 @@ class ListingState(SessionState):
         return True
 
     @rx.event
-    def place_bid(self, form: dict[str, Any]) -> None:
+    def place_bid(self, form: BidForm) -> None:
         """Places the viewer's own bid; the service refuses owners, closed listings and second bids."""
         values = forms.values(form)
         self._act(
@@ -83,7 +100,7 @@ class ListingState(SessionState):
         self.editing_bid, self.errors = False, {}
 
     @rx.event
-    def save_bid(self, form: dict[str, Any]) -> None:
+    def save_bid(self, form: BidForm) -> None:
         """Edits the viewer's own pending bid only."""
         values = forms.values(form)
         bid_id = self.my_bid.id
@@ -91,12 +108,12 @@ class ListingState(SessionState):
             self.editing_bid = False
 
     @rx.event
-    def withdraw_bid(self, bid_id: int) -> None:
+    def withdraw_bid(self, bid_id: RecordId) -> None:
         """Withdraws the viewer's own pending bid only."""
         self._act(lambda s, v: bids.withdraw_bid(s, viewer=v, bid_id=bid_id), "Bid withdrawn.")
 
     @rx.event
-    def shortlist(self, bid_id: int, shortlisted: bool) -> None:
+    def shortlist(self, bid_id: RecordId, shortlisted: bool) -> None:
         """The owner marks a bid; anyone else is refused by the service."""
         self._act(
             lambda s, v: bids.shortlist_bid(s, viewer=v, bid_id=bid_id, shortlisted=shortlisted),
@@ -104,12 +121,12 @@ class ListingState(SessionState):
         )
 
     @rx.event
-    def reject_bid(self, bid_id: int) -> None:
+    def reject_bid(self, bid_id: RecordId) -> None:
         """The owner declines a bid; anyone else is refused by the service."""
         self._act(lambda s, v: bids.reject_bid(s, viewer=v, bid_id=bid_id), "Bid declined; the bidder was told.")
 
     @rx.event
-    def accept_bid(self, bid_id: int) -> None:
+    def accept_bid(self, bid_id: RecordId) -> None:
         """The owner hires one bidder; anyone else is refused by the service."""
         self._act(
             lambda s, v: bids.accept_bid(s, viewer=v, bid_id=bid_id),
@@ -117,7 +134,7 @@ class ListingState(SessionState):
         )
 
     @rx.event
-    def ask_question(self, form: dict[str, Any]) -> None:
+    def ask_question(self, form: QuestionForm) -> None:
         """Any active member but the owner asks publicly."""
         body = field(form, "question")
         self._act(
@@ -126,7 +143,7 @@ class ListingState(SessionState):
         )
 
     @rx.event
-    def answer_question(self, form: dict[str, Any]) -> None:
+    def answer_question(self, form: AnswerForm) -> None:
         """Only the owner answers; the question id comes from the form and is checked by the service."""
         question_id, answer = fields(form, "question_id", "answer")
         self._act(
@@ -135,7 +152,7 @@ class ListingState(SessionState):
         )
 
     @rx.event
-    def end_listing(self, outcome: str) -> None:
+    def end_listing(self, outcome: Literal["closed", "cancelled"]) -> None:
         """The owner closes or cancels; anyone else is refused by the service."""
         self._act(
             lambda s, v: listings.end_listing(s, viewer=v, listing_id=self.route_listing_id, outcome=outcome),

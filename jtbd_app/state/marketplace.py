@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
@@ -16,6 +17,7 @@ from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.listing_cards import ListingCard
 from jtbd_app.services.marketplace.listing_search import SearchPage
 from jtbd_app.state import forms
+from jtbd_app.state.boundary import query_params
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -33,6 +35,19 @@ FORM_DEFAULTS = {
     "due": "any",
     "sort": "relevance",
 }
+
+
+class FilterForm(TypedDict, total=False):
+    q: str
+    category: str
+    min: str
+    max: str
+    currency: str
+    remote: str
+    location: str
+    due: str
+    sort: str
+    skill_draft: str  # the tags are read from `edit_skills` and `skill_draft`
 
 
 @dataclass
@@ -77,7 +92,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         self.loaded = False
         yield
         self._refresh_viewer()
-        raw = dict(self.router.url.query_parameters)
+        raw = query_params(self)
         with session_scope() as session:
             result = listing_search.search_from_params(session, params=raw)
         self._show_results(result)
@@ -105,7 +120,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         self.form_key += 1
 
     @rx.event
-    def apply_filters(self, form: dict[str, Any]) -> EventSpec:
+    def apply_filters(self, form: FilterForm) -> EventSpec:
         """Public: only builds the URL to load; load_marketplace checks every value."""
         params = self._filter_params(forms.values(form))
         self.loaded = False

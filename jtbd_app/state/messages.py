@@ -10,18 +10,20 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.messaging import message_view, messages
+from jtbd_app.state.boundary import Count, PageNumber, QueryText, query_param, route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 POLL_MS = 4000
 
 
-def _last_segment(path: object) -> str:
-    return str(path).rstrip("/").rsplit("/", 1)[-1]
+class MessageForm(TypedDict):
+    body: str
 
 
 class MessagesState(SessionState):
@@ -53,7 +55,7 @@ class MessagesState(SessionState):
         self._show(1)
 
     @rx.event
-    def go_to_page(self, page: int) -> None:
+    def go_to_page(self, page: PageNumber) -> None:
         """Signed-in only: another page of the viewer's own threads."""
         self._show(page)
 
@@ -72,7 +74,7 @@ class ThreadState(SessionState):
 
     @rx.var
     def route_thread_id(self) -> str:
-        return _last_segment(self.router.url.path)
+        return route_arg(self.router.url.path)
 
     def _next_poll(self) -> EventSpec:
         return rx.call_script(
@@ -111,7 +113,7 @@ class ThreadState(SessionState):
         self.thread, self.refusal, self.errors, self.loaded = view, refusal, {}, True
 
     @rx.event
-    def poll_thread(self, gen: int) -> EventSpec | None:
+    def poll_thread(self, gen: Count) -> EventSpec | None:
         """Parties and administrators only (checked by the service): new messages since the last shown."""
         still_open = self.loaded and not self.refusal and self.route_thread_id == str(self.thread.id)
         if gen != self._poll_gen or isinstance(gen, bool) or not still_open:
@@ -126,7 +128,7 @@ class ThreadState(SessionState):
         return self._next_poll()
 
     @rx.event
-    def send_message(self, form: dict[str, Any]) -> None:
+    def send_message(self, form: MessageForm) -> None:
         """A party writes; the service refuses anyone else, and bad text, with a message on the field."""
         body = field(form, "body")
         viewer = self._viewer()
@@ -168,11 +170,11 @@ class OpenThreadState(SessionState):
         """Listing owner with a bidder or invitee, or such a member with the owner (checked by the service)."""
         self.loaded, self.refusal = False, ""
         viewer = self._refresh_viewer()
-        query = self.router.url.query_parameters
+        listing, username = query_param(self, "listing", QueryText, ""), query_param(self, "with", QueryText, "")
         try:
             with session_scope() as session:
                 thread_id = messages.open_listing_thread(
-                    session, viewer=viewer, listing_id=query.get("listing", ""), with_username=query.get("with")
+                    session, viewer=viewer, listing_id=listing, with_username=username
                 )
         except DomainError as exc:
             self.refusal = exc.message

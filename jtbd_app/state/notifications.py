@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import reflex as rx
 
@@ -11,6 +11,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.messaging import notifications
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import PageNumber, RecordId
 from jtbd_app.state.session import SessionState
 
 CHANNELS = ("in_app", "email")
@@ -46,7 +47,7 @@ class NotificationsState(SessionState):
         self.loaded = True
 
     @rx.event
-    def show_page(self, page: int) -> None:
+    def show_page(self, page: PageNumber) -> None:
         """Signed-in only: another page of the viewer's own notifications (the service clamps the number)."""
         self.message = ""
         try:
@@ -55,7 +56,7 @@ class NotificationsState(SessionState):
             self._refuse(exc)
 
     @rx.event
-    def mark_read(self, notification_id: int) -> None:
+    def mark_read(self, notification_id: RecordId) -> None:
         """Marks one of the viewer's own notifications read; the service refuses anyone else's."""
         viewer = self._viewer()
         try:
@@ -103,7 +104,7 @@ class NotificationSettingsState(SessionState):
         self.loaded = True
 
     @rx.event
-    def set_choice(self, kind: str, channel: str, on: bool) -> None:
+    def set_choice(self, kind: str, channel: Literal["in_app", "email"], on: bool) -> None:
         """Public: ticks a box in this browser's unsaved form; saving is what is checked."""
         if channel not in CHANNELS or not isinstance(on, bool):
             return

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import password_reset
+from jtbd_app.state.boundary import QueryText, query_param
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
+
+
+class ResetRequestForm(TypedDict):
+    email: str
+
+
+class NewPasswordForm(TypedDict):
+    new_password: str
 
 
 class PasswordResetState(SessionState):
@@ -23,7 +31,7 @@ class PasswordResetState(SessionState):
     done: bool = False
 
     def _token(self) -> str:
-        return self.router.url.query_parameters.get("token", "")
+        return query_param(self, "token", QueryText, "")
 
     @rx.event
     def load_reset(self) -> None:
@@ -40,7 +48,7 @@ class PasswordResetState(SessionState):
         self.loaded = True
 
     @rx.event
-    def request_link(self, form: dict[str, Any]) -> None:
+    def request_link(self, form: ResetRequestForm) -> None:
         """Public: anyone may ask; the answer is the same whether or not the address has an account."""
         email = field(form, "email")
         settings = get_settings()
@@ -55,7 +63,7 @@ class PasswordResetState(SessionState):
         self.errors, self.sent = {}, True
 
     @rx.event
-    def choose_password(self, form: dict[str, Any]) -> None:
+    def choose_password(self, form: NewPasswordForm) -> None:
         """Public: the one-time link in the address is the credential; the service checks it."""
         new_password = field(form, "new_password")
         try:

@@ -6,19 +6,37 @@ Opened as `/post?draft=<id>` (resume, or edit an open listing) or pre-filled as
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import reflex as rx
+from annotated_types import Ge, Le
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.listing_fields import STEP_NAMES
 from jtbd_app.services.marketplace import listings
+from jtbd_app.state.boundary import query_params
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
 PREFILL_PARAMS = ("title", "description", "category", "skills", "budget", "currency")
+WizardStep = Annotated[int, Ge(min(STEP_NAMES)), Le(max(STEP_NAMES))]
+
+
+class WizardStepForm(TypedDict, total=False):
+    """The fields of all three step forms (each sends its own); the service checks the ones its step needs."""
+
+    title: str
+    description: str
+    category: str
+    skill_draft: str  # the tags are read from `edit_skills`
+    budget: str
+    currency: str
+    deadline: str
+    location: str
+    remote: str | None  # the radio group's ref, null when none is checked; `remote` is read from the state
 
 
 class PostState(SkillTagsMixin, SessionState):
@@ -45,7 +63,7 @@ class PostState(SkillTagsMixin, SessionState):
         """Loads only the viewer's own draft or listing; the service refuses anyone else's."""
         self.loaded, self.refusal, self.errors = False, "", {}
         viewer = self._refresh_viewer()
-        params = self.router.url.query_parameters
+        params = query_params(self)
         prefill: dict[str, Any] = {k: params[k] for k in PREFILL_PARAMS if params.get(k)}
         try:
             with session_scope() as session:
@@ -67,7 +85,7 @@ class PostState(SkillTagsMixin, SessionState):
         self.remote = value != "local"
 
     @rx.event
-    def submit_step(self, data: dict[str, Any]) -> EventSpec | None:
+    def submit_step(self, data: WizardStepForm) -> EventSpec | None:
         """Saves the current step of the viewer's own draft (creating it on the first save)."""
         values = {**(data if isinstance(data, dict) else {}), "skills": list(self.edit_skills), "remote": self.remote}
         draft_id, step, viewer = self.form.id, self.form.step, self._viewer()
@@ -83,7 +101,7 @@ class PostState(SkillTagsMixin, SessionState):
         return _remember_draft(form.id) if draft_id == 0 else None
 
     @rx.event
-    def go_to_step(self, step: int) -> None:
+    def go_to_step(self, step: WizardStep) -> None:
         """Moves between steps already reached; nothing is stored."""
         if self.form.id == 0:
             return

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
+from jtbd_app.state.boundary import PageNumber, route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
+
+
+class ProfileForm(TypedDict):
+    display_name: str
+    bio: str
+    location: str
+    hourly_rate: str
+    currency: str
+    links: str
+    remote: NotRequired[bool]  # the switch is read from `edit_remote`
+    skill_draft: NotRequired[str]  # the tags are read from `edit_skills`
 
 
 class ProfileState(SkillTagsMixin, SessionState):
@@ -31,7 +44,7 @@ class ProfileState(SkillTagsMixin, SessionState):
 
     @rx.var
     def route_username(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     @rx.event
     def load_profile(self) -> None:
@@ -54,7 +67,7 @@ class ProfileState(SkillTagsMixin, SessionState):
         self.reviews_page, self.reviews_pages = reviews.page, reviews.pages
 
     @rx.event
-    def show_reviews_page(self, page: int) -> None:
+    def show_reviews_page(self, page: PageNumber) -> None:
         """Public: published reviews are public; the service shows only those, a page at a time."""
         reviews = profile_view.ReviewsPage()
         if self.found:
@@ -83,7 +96,7 @@ class ProfileState(SkillTagsMixin, SessionState):
         self.edit_remote = bool(value)
 
     @rx.event
-    def save_profile(self, form: dict[str, Any]) -> None:
+    def save_profile(self, form: ProfileForm) -> None:
         """Saves the viewer's own profile; the service refuses anyone else."""
         try:
             with session_scope() as session:

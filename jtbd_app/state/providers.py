@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
 from reflex.event import EventSpec
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed, field_errors
 from jtbd_app.domain.provider_query import PARAM_NAMES
 from jtbd_app.services.marketplace import providers
+from jtbd_app.state.boundary import query_params
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 PATH = "/providers"
 FORM_FIELDS = tuple(name for name in PARAM_NAMES if name not in ("sort", "page"))
+
+
+class ProviderFilterForm(TypedDict, total=False):
+    q: str
+    skills: str
+    min_rating: str
+    min_rate: str
+    max_rate: str
+    currency: str
+    remote: str
+    location: str
+    min_completed: str
 
 
 def providers_url(params: dict[str, str]) -> str:
@@ -52,7 +65,7 @@ class ProvidersState(SessionState):
     def load_providers(self) -> None:
         """Public: the directory is public; bad URL parameters are shown next to their fields and ignored."""
         self._refresh_viewer()
-        raw = dict(self.router.url.query_parameters)
+        raw = query_params(self)
         with session_scope() as session:
             found = providers.search_from_url(session, params=raw)
         self.errors = found.errors
@@ -63,7 +76,7 @@ class ProvidersState(SessionState):
         self._show(found)
 
     @rx.event
-    def apply_filters(self, form: dict[str, Any]) -> EventSpec | None:
+    def apply_filters(self, form: ProviderFilterForm) -> EventSpec | None:
         """Public: searches with the typed filters (page 1) and writes them to the URL."""
         params = {**{name: field(form, name, "") for name in FORM_FIELDS}, "sort": self.sort}
         try:

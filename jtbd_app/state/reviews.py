@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.reviews import RATINGS
 from jtbd_app.services.contracts import review_view, reviews
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
 CHOICES = {str(n): n for n in RATINGS}
+
+
+class ReviewForm(TypedDict):
+    review: str
 
 
 class ContractReviewState(SessionState):
@@ -27,7 +31,7 @@ class ContractReviewState(SessionState):
 
     @rx.var
     def route_contract_id(self) -> str:
-        return str(self.router.url.path).rstrip("/").rsplit("/", 1)[-1]
+        return route_arg(self.router.url.path)
 
     def _show(self, viewer: Viewer | None) -> None:
         try:
@@ -50,7 +54,7 @@ class ContractReviewState(SessionState):
         self.rating = value if isinstance(value, str) and value in CHOICES else ""
 
     @rx.event
-    def submit_review(self, form: dict[str, Any]) -> None:
+    def submit_review(self, form: ReviewForm) -> None:
         """Leaves the viewer's own review of this contract; the service checks party, window and input."""
         body = field(form, "review")
         rating = CHOICES.get(self.rating) if isinstance(self.rating, str) else None

@@ -15,6 +15,7 @@ from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
+from jtbd_app.state.boundary import BoundaryMixin
 
 
 def session_key_of(headers: Any) -> str | None:
@@ -30,7 +31,7 @@ def _post_sign_out() -> EventSpec:
     )
 
 
-class SessionState(rx.State):
+class SessionState(BoundaryMixin, rx.State):
     """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
 
     signed_in: bool = False

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
+from typing_extensions import TypedDict
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
@@ -12,8 +11,14 @@ from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import identity_links, security
 from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import QueryText, RecordId, query_param
 from jtbd_app.state.forms import fields
 from jtbd_app.state.session import SessionState
+
+
+class PasswordChangeForm(TypedDict):
+    current_password: str
+    new_password: str
 
 
 class SettingsState(SessionState):
@@ -43,12 +48,12 @@ class SettingsState(SessionState):
             self._reload_sessions(viewer)
         except DomainError as exc:
             self.refusal = exc.message
-        if self.router.url.query_parameters.get("connected") == "1":
+        if query_param(self, "connected", QueryText, "") == "1":
             self.message = "The sign-in provider is connected: you can now sign in with it."
         self.loaded = True
 
     @rx.event
-    def revoke_session(self, session_id: int) -> None:
+    def revoke_session(self, session_id: RecordId) -> None:
         """Signs out one of the viewer's own sessions; the service refuses anyone else's."""
         self.message = ""
         viewer = self._viewer()
@@ -62,7 +67,7 @@ class SettingsState(SessionState):
         self.message = "That session is signed out."
 
     @rx.event
-    def change_password(self, form: dict[str, Any]) -> None:
+    def change_password(self, form: PasswordChangeForm) -> None:
         """Changes the viewer's own password after checking the current one."""
         current, new = fields(form, "current_password", "new_password")
         viewer, key = self._viewer(), self._session_key()

@@ -12,6 +12,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.contracts import payouts, wallet_view
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import PageNumber, QueryText, query_param
 from jtbd_app.state.session import SessionState
 
 
@@ -40,14 +41,14 @@ class WalletState(SessionState):
         self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
         viewer = self._refresh_viewer()
         self._show(viewer, 1)
-        answer = self.router.url.query_parameters.get("payouts")
+        answer = query_param(self, "payouts", QueryText, "")
         if answer == "failed":
             self.errors = {"form": "Payout setup could not be opened just now. Nothing changed; please try again."}
         back = answer == "return"
         return WalletState.refresh_status if back and viewer is not None and not self.refusal else None  # type: ignore[return-value]
 
     @rx.event
-    def go_to_page(self, page: int) -> None:
+    def go_to_page(self, page: PageNumber) -> None:
         """Signed-in only: another page of the viewer's own history."""
         self._show(self._viewer(), page)
 

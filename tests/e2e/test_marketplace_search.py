@@ -174,6 +174,16 @@ def test_a_bad_filter_value_shows_a_message_by_its_field(app_server: AppServer, 
     expect(page.get_by_text("28 listings")).to_be_visible()  # the rest of the search still runs
 
 
+def test_a_crafted_link_still_shows_the_search(app_server: AppServer, page: Page, seeded: Seeded) -> None:
+    """Issue 11, case 8: `page=²` raised while reading the URL and left the page empty; so did an amount too
+    large to scale. Now the page is the first one and the amount gets its message."""
+    _open(page, f"{app_server.url}/marketplace?q={seeded.marker}&page=%C2%B2&min=1e999999")
+
+    expect(page.get_by_text("28 listings · page 1 of 2")).to_be_visible()
+    assert len(_results(page)) == 20
+    expect_field_message(_search_form(page).get_by_label("Minimum budget"), "That amount is too large.")
+
+
 def test_the_page_fits_a_phone(app_server: AppServer, mobile_page: Page, seeded: Seeded) -> None:
     _open(mobile_page, f"{app_server.url}/marketplace?q=logo+{seeded.marker}")
 

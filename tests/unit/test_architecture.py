@@ -1,4 +1,5 @@
-"""The layout rules import-linter cannot see: thin handlers, and services found by their area's name.
+"""The layout rules import-linter cannot see: thin handlers, services found by their area's name, and every handler
+behind the typed boundary.
 
 (The import rules themselves, layers, no Reflex below state, adapters only from bootstrap, are import-linter
 contracts in pyproject.toml, run by `make lint`.)"""
@@ -6,9 +7,18 @@ contracts in pyproject.toml, run by `make lint`.)"""
 from __future__ import annotations
 
 import ast
+import inspect
+import re
+import typing
 from pathlib import Path
+from typing import Any
+
+from annotated_types import Ge, Le
+from typing_extensions import is_typeddict
 
 import jtbd_app
+from jtbd_app.state.boundary import BoundaryMixin, is_validated
+from tests.support.handlers import app_state_classes
 
 APP = Path(jtbd_app.__file__).parent
 HANDLER_MAX_LINES = 15
@@ -63,3 +73,63 @@ def test_upload_handlers_act_for_the_upload_request_and_other_handlers_for_the_w
             uploads = "UploadFile" in str(inspect.signature(handler.fn))
             assert uploads == ("_uploader()" in source), f"{cls.__name__}.{name}"
             assert not (uploads and "_viewer()" in source), f"{cls.__name__}.{name} reads the tab's session"
+
+
+# Handler parameters whose type is deliberately `object`: the handler reads any shape itself.
+LOOSE_BY_DESIGN = {
+    "ContractState.card_payment_result": "Stripe.js's answer is shown, never trusted; browser_error reads any shape",
+    "setvar": "the value goes on to the app's own set_<name> handler, which checks it against its type",
+}
+
+
+def _loose_parts(hint: object) -> list[str]:
+    """What in a parameter's type lets an unchecked value through: Any, an unbounded int, a dict instead of a
+    TypedDict (a form's fields are known), or object."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:
+        base, *meta = args
+        bounded = base is int and any(isinstance(m, Ge) for m in meta) and any(isinstance(m, Le) for m in meta)
+        return [] if bounded else _loose_parts(base)
+    if hint is Any or hint is object:
+        return [str(hint)]
+    if hint is int:
+        return ["int without bounds"]
+    if hint is dict or origin is dict:
+        return ["dict (use a TypedDict)"]
+    if is_typeddict(hint):
+        return [p for field in typing.get_type_hints(hint, include_extras=True).values() for p in _loose_parts(field)]
+    return [p for arg in args for p in _loose_parts(arg)]
+
+
+def test_every_handler_is_behind_the_boundary() -> None:
+    """Every handler a browser can call (setvar included) validates its arguments by type before it runs."""
+    classes = app_state_classes()
+    assert all(issubclass(cls, BoundaryMixin) for cls in classes)
+    uncovered = [
+        f"{cls.__name__}.{name}" for cls in classes for name, h in cls.event_handlers.items() if not is_validated(h.fn)
+    ]
+    assert uncovered == []
+
+
+def test_handler_parameters_have_precise_types() -> None:
+    loose = {}
+    for cls in app_state_classes():
+        for name, handler in cls.event_handlers.items():
+            hints = typing.get_type_hints(handler.fn, include_extras=True)
+            for param in list(inspect.signature(handler.fn).parameters)[1:]:
+                parts = _loose_parts(hints[param])
+                if parts and f"{cls.__name__}.{name}" not in LOOSE_BY_DESIGN and name not in LOOSE_BY_DESIGN:
+                    loose[f"{cls.__name__}.{name}({param})"] = parts
+    assert loose == {}
+
+
+def test_url_parameters_are_read_through_the_boundary() -> None:
+    """Query parameters and route arguments are read by boundary.query_param / query_params / route_arg, which
+    turn a bad value into a default or bounded text."""
+    pattern = r"query_parameters|router\.page\.params|(?<!route_arg\()self\.router\.url\.path"
+    readers = [
+        path.name
+        for path in (APP / "state").glob("*.py")
+        if path.name != "boundary.py" and re.search(pattern, path.read_text())
+    ]
+    assert readers == []

@@ -40,7 +40,7 @@ def test_signing_up_mails_a_link_that_confirms_the_address(db: Session, smtp_on:
         "username": "newbie",
         "display_name": "New Bie",
         "password": "a-long-enough-password",
-        "accept_terms": "on",
+        "accept_terms": True,  # the box, as Reflex hands it over (its ref's `checked`)
     }
     signup = state_for(SignupState, path="/signup")
     call(signup, "load_signup")

@@ -18,6 +18,7 @@ from jtbd_app.models import AuthSession, Profile, TermsAcceptance, User
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.viewer import viewer_from_token
 from jtbd_app.state.admin import AdminState
+from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.settings import SettingsState
@@ -188,13 +189,13 @@ def test_a_forged_or_revoked_cookie_is_anonymous(db: Session) -> None:
 
 
 def test_handlers_survive_hostile_arguments(db: Session) -> None:
-    """Wrong types from a crafted websocket message are refused, not crashes."""
+    """Wrong types from a crafted websocket message are refused at the boundary, not crashes."""
     token = session_token(make_user("ann"))
     state: Any = state_for(ProfileState, token=token, path="/u/ann")
     call(state, "load_profile")
     for bad in (None, 42, ["x"], {"nested": {"a": 1}}):
-        call(state, "save_profile", bad)
-        assert state.errors
-        call(state, "add_skill", bad)
-        call(state, "set_skill_draft", bad)
+        assert call(state, "save_profile", bad) is REFUSAL
+        assert call(state, "add_skill", bad) is REFUSAL
+        assert call(state, "set_skill_draft", bad) is REFUSAL
+    assert state.errors == {} and state.edit_skills == []
     assert db.exec(select(Profile)).one().display_name == "Ann"

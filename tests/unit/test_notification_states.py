@@ -11,6 +11,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, User
 from jtbd_app.services.messaging import notifications
+from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.session import SessionState
 from tests.support.handlers import call, state_for
@@ -74,11 +75,12 @@ def test_inbox_handlers_survive_hostile_arguments(db: Session) -> None:
     tell(ann, "mine")
     state: Any = state_for(NotificationsState, token=session_token(ann), path="/notifications")
     call(state, "load_notifications")
-    for bad in (None, "1", -5, 10**40, [1], {"id": 1}, "<script>alert(1)</script>", True, 1.5):
-        call(state, "mark_read", bad)
-        assert state.message == "That notification does not exist."
-        call(state, "show_page", bad)
-        assert state.page == 1
+    for bad in (None, "1", -5, 0, 10**40, [1], {"id": 1}, "<script>alert(1)</script>", True, 1.5):
+        assert call(state, "mark_read", bad) is REFUSAL
+        assert call(state, "show_page", bad) is REFUSAL
+        assert state.page == 1 and state.message == ""
+    call(state, "mark_read", 2**31 - 1)  # a well-formed id that is not the viewer's
+    assert state.message == "That notification does not exist."
     assert db.exec(select(Notification)).one().read_at is None
 
 

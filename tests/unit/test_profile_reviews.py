@@ -16,6 +16,7 @@ from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.profiles import ProfileState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
@@ -164,8 +165,8 @@ def test_the_profile_page_shows_the_first_page_of_reviews_and_pages_on(db: Sessi
     assert len(state.reviews) == 10 and state.reviews[0].body == "Review 12"
     call(state, "show_reviews_page", 2)
     assert state.reviews_page == 2 and [r.body for r in state.reviews] == ["Review 2", "Review 1", "Review 0"]
-    call(state, "show_reviews_page", "nonsense")
-    assert state.reviews_page == 1 and len(state.reviews) == 10
+    assert call(state, "show_reviews_page", "nonsense") is REFUSAL
+    assert state.reviews_page == 2 and len(state.reviews) == 3
 
 
 def test_a_profile_without_reviews_shows_none(db: Session) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification
+from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.providers import ProvidersState
 from tests.support.contractors import ContractorProfile, fill_profile
@@ -119,12 +120,13 @@ def test_hostile_dialog_input_is_refused_by_its_field(db: Session) -> None:
     listing = make_listing(client)
     contractor("carl", "python")
     state = state_for(InviteState, token=session_token(client), path="/u/carl")
-    call(state, "open_invite", 42, None)
+    assert call(state, "open_invite", 42, None) is REFUSAL
     assert state.invite_open is False
 
     call(state, "open_invite", "carl", "Carl")
     call(state, "send_invite", {"listing_id": str(listing.id), "message": "<img src=x onerror=alert(1)>"})
     assert "HTML" in state.invite_errors["message"]
-    call(state, "send_invite", "not a form")
+    assert call(state, "send_invite", "not a form") is REFUSAL
+    call(state, "send_invite", {"listing_id": "x" * 100_000, "message": ""})
     assert state.invite_errors == {"listing_id": "Choose one of your open listings."}
     assert db.exec(select(Invitation)).all() == []

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from jtbd_app.models import Contract, Review, User, utcnow
+from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
@@ -74,9 +75,12 @@ def test_html_in_the_review_is_refused_next_to_the_field(db: Session) -> None:
 def test_the_rating_control_accepts_only_one_to_five(db: Session) -> None:
     contract = done_between(ann := make_user("ann"), make_user("bob"))
     state = page_of(ann, contract)
-    for bad in ("0", "6", "4.5", "", None, 5, ["5"], "five"):
+    for bad in ("0", "6", "4.5", "", "five"):
         call(state, "set_rating", "3")
         call(state, "set_rating", bad)
+        assert state.rating == ""
+    for not_text in (None, 5, ["5"]):
+        assert call(state, "set_rating", not_text) is REFUSAL
         assert state.rating == ""
 
 

@@ -25,7 +25,7 @@ FORM = {
     "username": "newcomer",
     "display_name": "New Comer",
     "password": "a-long-enough-password",
-    "accept_terms": "on",
+    "accept_terms": True,  # what the browser sends for the ticked box
 }
 
 
