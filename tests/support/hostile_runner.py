@@ -1,0 +1,121 @@
+"""Run the hostile calls over one websocket per identity and keep, for each call, what came back and what the server
+logged while it ran (the app's log is read on after every call, so an exception is charged to its call)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.hostile_battery import BIG, SESSION_ENDERS, Call
+from tests.support.reflex_client import CallResult, ReflexClient
+
+ERROR_LINE = re.compile(r"^(?:\S+ )?(?:ERROR|CRITICAL)\b|Traceback \(most recent call last\)", re.MULTILINE)
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)[\w.]*)(?::\s?(.*))?$", re.MULTILINE)
+
+
+@dataclass
+class Outcome:
+    call: Call
+    answered: bool
+    raised: bool  # the client got the backend-error toast
+    text: str  # every message received during the call, as JSON, with the battery's own 100 KB string cut out
+    log: str  # what the app logged during the call
+    dropped: bool = False  # the server closed the connection during the call
+
+    @property
+    def log_errors(self) -> int:
+        return len(ERROR_LINE.findall(self.log))
+
+    def exception_summary(self) -> str:
+        """The last exception line of the log chunk ("AttributeError: ..."), cut short."""
+        found = EXCEPTION_LINE.findall(self.log)
+        if not found:
+            return "backend error toast" if self.raised else ""
+        kind, message = found[-1]
+        return f"{kind}: {message}"[:160]
+
+
+@dataclass
+class IdentityRun:
+    identity: str
+    connected: CallResult | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    still_signed_in: bool | None = None  # checked just before the session enders ran
+
+
+class LogReader:
+    """The app's log from where it was when this reader was made. Reflex may write a handler's traceback after the
+    client got its error toast, so each call that raised waits (a little) until the log holds as many backend
+    exceptions as calls raised so far."""
+
+    MARK = "[Reflex Backend Exception]"
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("r", errors="replace")
+        self._file.seek(0, 2)
+        self._raised = self._logged = 0
+
+    def new(self) -> str:
+        text = self._file.read()
+        self._logged += text.count(self.MARK)
+        return text
+
+    async def after(self, raised: bool, wait: float = 2.0) -> str:
+        """What was logged during a call."""
+        self._raised += raised
+        text = self.new()
+        deadline = asyncio.get_running_loop().time() + wait
+        while self._logged < self._raised and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+            text += self.new()
+        return text
+
+    def close(self) -> None:
+        self._file.close()
+
+
+async def run_identity(
+    url: str, identity: str, cookie: str | None, calls: list[Call], log: LogReader, session_state: str
+) -> IdentityRun:
+    run = IdentityRun(identity)
+    client = ReflexClient(url, cookie=cookie)
+    run.connected = await client.connect()
+    log.new()
+    checked = False
+    for call in calls:
+        if not checked and call.handler.split(".")[-1] in SESSION_ENDERS:
+            run.still_signed_in = await _signed_in(client, session_state)
+            checked = True
+        if not client.connected:
+            client = ReflexClient(url, cookie=cookie, token=client.token)
+            await client.connect(call.router["pathname"])
+        result = await client.call(call.event, call.payload, call.router)
+        text = result.text.replace(BIG, "<100 KB>")
+        logged = await log.after(result.raised)
+        run.outcomes.append(Outcome(call, result.answered, result.raised, text, logged, dropped=not client.connected))
+    await client.close()
+    return run
+
+
+async def _signed_in(client: ReflexClient, session_state: str) -> bool:
+    """Whether the server still sees this tab as signed in (the session summary, reloaded)."""
+    result = await client.call(f"{session_state}.load_session", {})
+    return any((d.get(session_state) or {}).get("signed_in_rx_state_") is True for d in result.deltas()) or (
+        '"signed_in_rx_state_": true' in result.text
+    )
+
+
+def run_all(
+    url: str, log_path: Path, identities: dict[str, str | None], calls: list[Call], session_state: str
+) -> list[IdentityRun]:
+    """Each identity in turn (so the log is charged to the right call), over one connection each."""
+    reader = LogReader(log_path)
+    try:
+        return [
+            asyncio.run(run_identity(url, name, cookie, calls, reader, session_state))
+            for name, cookie in identities.items()
+        ]
+    finally:
+        reader.close()
