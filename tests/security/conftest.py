@@ -54,7 +54,7 @@ def _write_report(runs: list[IdentityRun], path: Path) -> None:
         }
         for run in runs
         for o in run.outcomes
-        if o.raised or o.log_errors
+        if o.log_errors
     ]
     path.write_text(json.dumps(rows, indent=1))
 

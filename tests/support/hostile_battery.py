@@ -139,7 +139,9 @@ def calls_for(cls: type[rx.State], name: str, world: World, fields: dict[str, se
     yield call({}, "no arguments")
     yield call({**base, "unexpected": "<b>x</b>", "__class__": 1}, "unexpected keyword arguments")
     for param in params:
-        for label, value in hostile_values(world):
+        # An untyped value (setvar's) is stored as given, whatever it is: a few kinds suffice.
+        battery = short_values(world) if param.annotation in (Any, "Any") else hostile_values(world)
+        for label, value in battery:
             yield call({**base, param.name: value}, f"{param.name}={label}")
         if "dict" in str(param.annotation):
             yield from _form_calls(call, base, param.name, sorted(fields.get(page, set())), world)

@@ -4,6 +4,7 @@ logged while it ran (the app's log is read on after every call, so an exception 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt
 class Outcome:
     call: Call
     answered: bool
-    raised: bool  # the client got the backend-error toast
+    raised: bool  # the client got the backend-error toast (it may come a call late: the log decides)
     text: str  # every message received during the call, as JSON, with the battery's own 100 KB string cut out
     log: str  # what the app logged during the call
     dropped: bool = False  # the server closed the connection during the call
@@ -32,7 +33,7 @@ class Outcome:
         """The last exception line of the log chunk ("AttributeError: ..."), cut short."""
         found = EXCEPTION_LINE.findall(self.log)
         if not found:
-            return "backend error toast" if self.raised else ""
+            return "an ERROR line" if self.log_errors else ""
         kind, message = found[-1]
         return f"{kind}: {message}"[:160]
 
@@ -46,34 +47,42 @@ class IdentityRun:
 
 
 class LogReader:
-    """The app's log from where it was when this reader was made. Reflex may write a handler's traceback after the
-    client got its error toast, so each call that raised waits (a little) until the log holds as many backend
-    exceptions as calls raised so far."""
-
-    MARK = "[Reflex Backend Exception]"
+    """The app's log from where it was when this reader was made."""
 
     def __init__(self, path: Path) -> None:
         self._file = path.open("r", errors="replace")
         self._file.seek(0, 2)
-        self._raised = self._logged = 0
 
     def new(self) -> str:
-        text = self._file.read()
-        self._logged += text.count(self.MARK)
-        return text
-
-    async def after(self, raised: bool, wait: float = 2.0) -> str:
-        """What was logged during a call."""
-        self._raised += raised
-        text = self.new()
-        deadline = asyncio.get_running_loop().time() + wait
-        while self._logged < self._raised and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
-            text += self.new()
-        return text
+        return self._file.read()
 
     def close(self) -> None:
         self._file.close()
+
+
+MARK = "[Reflex Backend Exception]"
+LOG_LAG = 0.002  # the server may write a handler's traceback just after the client had its answer
+
+
+def _mentions(block: str, call: Call) -> bool:
+    """Whether a logged exception is about this call's handler (its frame, or Reflex's message naming it)."""
+    cls, fn = call.handler.split(".")
+    flat = re.sub(r"\s+", " ", block)
+    return bool(re.search(rf"\bin {fn}\b|{cls}\.{fn}\(|'{cls}' object", flat))
+
+
+def reattribute(outcomes: list[Outcome]) -> None:
+    """Reflex may log a handler's exception only after the client had its answer, so it lands in the next call's
+    share of the log: a block that names the previous call's handler and not this one's goes back to it."""
+    for previous, outcome in itertools.pairwise(outcomes):
+        head, *blocks = outcome.log.split(MARK)
+        kept = []
+        for block in blocks:
+            if not _mentions(block, outcome.call) and _mentions(block, previous.call):
+                previous.log += MARK + block
+            else:
+                kept.append(block)
+        outcome.log = MARK.join([head, *kept])
 
 
 async def run_identity(
@@ -93,9 +102,10 @@ async def run_identity(
             await client.connect(call.router["pathname"])
         result = await client.call(call.event, call.payload, call.router)
         text = result.text.replace(BIG, "<100 KB>")
-        logged = await log.after(result.raised)
-        run.outcomes.append(Outcome(call, result.answered, result.raised, text, logged, dropped=not client.connected))
+        await asyncio.sleep(LOG_LAG)
+        run.outcomes.append(Outcome(call, result.answered, result.raised, text, log.new(), not client.connected))
     await client.close()
+    reattribute(run.outcomes)
     return run
 
 

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
@@ -90,11 +91,13 @@ def seed_world() -> World:
     session_token(victor)
     with session_scope() as session:
         grant = sign_in.issue_login_grant(session, user=session.get(User, vicky.id))  # type: ignore[arg-type]
+    stranger_cookie, stranger_http_cookie = session_token(stranger), session_token(stranger)
+    _move_out_of_reach(stranger.id)
     world = World(
         stranger_id=stranger.id,
         stranger_email=f"{stranger.username}@example.com",
-        stranger_cookie=f"jtbd_session={session_token(stranger)}",
-        stranger_http_cookie=f"jtbd_session={session_token(stranger)}",
+        stranger_cookie=f"jtbd_session={stranger_cookie}",
+        stranger_http_cookie=f"jtbd_session={stranger_http_cookie}",
         route_params={
             "/contracts/[id]": str(waiting.contract_id),
             "/listings/[id]": str(listing.id),
@@ -108,6 +111,15 @@ def seed_world() -> World:
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
     _read_private(world, victor)
     return world
+
+
+def _move_out_of_reach(user_id: int) -> None:
+    """The stranger's own sessions get ids no battery value names: revoking one's own session is allowed, and a
+    battery id that happened to be the stranger's session would sign them out half-way through."""
+    with session_scope() as session:
+        session.execute(
+            update(AuthSession).where(AuthSession.user_id == user_id).values(id=AuthSession.id + 900_000)  # type: ignore[arg-type,operator]
+        )
 
 
 def _read_ids(world: World, *, vicky_id: int, victor_id: int, bid_id: int, listing_id: int) -> None:
