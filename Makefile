@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e services lint format bench bench-search clean
+.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e test-security services lint format bench bench-search clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -77,7 +77,10 @@ test-integration: install-dev services
 test-e2e: install-dev services
 	$(PY) -m pytest -q tests/e2e
 
-test: install-dev services lint test-unit test-integration test-e2e ## every tier: lint, unit, integration, end-to-end
+test-security: install-dev ## the hostile-client suite: every handler and HTTP route attacked on a production build
+	$(PY) -m pytest -q tests/security
+
+test: install-dev services lint test-unit test-integration test-e2e test-security ## every tier: lint, unit, integration, end-to-end, hostile
 
 bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
 	$(PY) -m bench.run

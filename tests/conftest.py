@@ -9,7 +9,7 @@ import pytest
 # Fixtures for the local stand-ins of outside services, shared by the tiers.
 pytest_plugins = ["tests.support.servers"]
 
-TIERS = ("unit", "integration", "e2e")
+TIERS = ("unit", "integration", "e2e", "security")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -17,5 +17,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(tiers) > 1:
         raise pytest.UsageError(
             f"Run one test tier per pytest invocation (found {', '.join(sorted(tiers))}): "
-            "make test-unit, make test-integration, make test-e2e, or make test for all of them."
+            "make test-unit, make test-integration, make test-e2e, make test-security, or make test for all of them."
         )

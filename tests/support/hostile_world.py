@@ -1,0 +1,171 @@
+"""The data a hostile client attacks: two members with private things (a contract delivered and waiting for approval,
+a completed one that left a wallet balance, a private conversation, a listing with a bid and a question, live
+sessions and a sign-in grant), a stranger who owns nothing, and every private string the database holds, to look for
+in whatever reaches the client. Seeded through the real services on the database the settings point at."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from jtbd_app.adapters.payments_sandbox import SandboxGateway
+from jtbd_app.db import read_scope, session_scope
+from jtbd_app.models import (
+    AccountLink,
+    AuthSession,
+    Contract,
+    LoginGrant,
+    Message,
+    MessageThread,
+    Notification,
+    Question,
+    User,
+)
+from jtbd_app.services.accounts import sign_in
+from jtbd_app.services.contracts import wallet_view
+from jtbd_app.services.marketplace import questions
+from jtbd_app.services.messaging import messages
+from tests.support import contracts
+from tests.support.factories import bid, make_listing
+from tests.support.members import make_user, session_token
+from tests.support.viewers import viewer_of
+
+MIN_SECRET_LENGTH = 12  # shorter strings (a demo message "Thanks!") could also be public text
+
+
+@dataclass
+class World:
+    stranger_id: int
+    stranger_email: str
+    stranger_cookie: str  # "jtbd_session=<token>" of the stranger's websocket
+    stranger_http_cookie: str  # another session of the stranger's, for the HTTP routes (sign-out may revoke it)
+    route_params: dict[str, str]  # dynamic route segment -> a victim's object ("/contracts/[id]" -> "7")
+    other_ids: dict[str, Any]  # label -> another member's id (ints and usernames), for the battery
+    poison_id: int  # the victim contract waiting for its client's approval: the default object in URLs and ids
+    private: dict[str, str] = field(default_factory=dict)  # label -> a string no client may receive
+
+
+def _unique(label: str) -> str:
+    return f"{label}-{secrets.token_hex(6)}"
+
+
+def _private_member(username: str) -> User:
+    user = make_user(username)
+    with session_scope() as session:
+        row = session.get(User, user.id)
+        assert row is not None
+        row.email = f"{_unique(username)}@private.example"
+        session.add(row)
+    return user
+
+
+def seed_world() -> World:
+    vicky, victor = _private_member("vicky"), _private_member("victor")
+    stranger = make_user("stranger")
+    assert vicky.id is not None and victor.id is not None and stranger.id is not None
+    done = contracts.agreed_contract(vicky, victor, price="7919.37")
+    contracts.fund(done)
+    contracts.deliver(done)
+    contracts.approve(done)
+    waiting = contracts.agreed_contract(vicky, victor, price="1234.56")
+    contracts.fund(waiting)
+    contracts.deliver(waiting, message=_unique("private-delivery-note"))
+    listing = make_listing(vicky, title="Hostile suite target listing")
+    assert listing.id is not None
+    bid_id = bid(viewer_of(victor), listing.id)
+    secret_body = _unique("private-message-body")
+    with session_scope() as session:
+        thread_id = messages.open_listing_thread(
+            session, viewer=viewer_of(vicky), listing_id=listing.id, with_username="victor"
+        )
+    with session_scope() as session:
+        messages.send_message(session, viewer=viewer_of(vicky), thread_id=thread_id, body=secret_body)
+    with session_scope() as session:
+        questions.ask_question(session, viewer=viewer_of(victor), listing_id=listing.id, body="When do you need it?")
+    contracts.run_jobs(SandboxGateway())  # the payout the approval scheduled, so no job runs during the battery
+    vicky_token = session_token(vicky)
+    session_token(victor)
+    with session_scope() as session:
+        grant = sign_in.issue_login_grant(session, user=session.get(User, vicky.id))  # type: ignore[arg-type]
+    stranger_cookie, stranger_http_cookie = session_token(stranger), session_token(stranger)
+    _move_out_of_reach(stranger.id)
+    world = World(
+        stranger_id=stranger.id,
+        stranger_email=f"{stranger.username}@example.com",
+        stranger_cookie=f"jtbd_session={stranger_cookie}",
+        stranger_http_cookie=f"jtbd_session={stranger_http_cookie}",
+        route_params={
+            "/contracts/[id]": str(waiting.contract_id),
+            "/listings/[id]": str(listing.id),
+            "/messages/[id]": str(thread_id),
+            "/u/[username]": "vicky",
+        },
+        other_ids={},
+        poison_id=waiting.contract_id,
+        private={"vicky's session token": vicky_token, "vicky's sign-in grant": grant, "a message": secret_body},
+    )
+    _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
+    _read_private(world, victor)
+    return world
+
+
+def _move_out_of_reach(user_id: int) -> None:
+    """The stranger's own sessions get ids no battery value names: revoking one's own session is allowed, and a
+    battery id that happened to be the stranger's session would sign them out half-way through."""
+    with session_scope() as session:
+        session.execute(
+            update(AuthSession).where(AuthSession.user_id == user_id).values(id=AuthSession.id + 900_000)  # type: ignore[arg-type,operator]
+        )
+
+
+def _read_ids(world: World, *, vicky_id: int, victor_id: int, bid_id: int, listing_id: int) -> None:
+    """Other members' ids of every kind a handler takes: objects, sessions, notifications, people."""
+    victims = (vicky_id, victor_id)
+
+    def last(model: Any, *where: Any) -> int:
+        return int(max(row.id for row in s.exec(select(model).where(*where))))
+
+    with read_scope() as s:
+        ids: dict[str, Any] = {
+            "contract": world.poison_id,
+            "completed contract": last(Contract, Contract.client_id == vicky_id),
+            "listing": listing_id,
+            "bid": bid_id,
+            "thread": last(MessageThread),
+            "message": last(Message),
+            "question": last(Question, Question.listing_id == listing_id),
+            "session": last(AuthSession, AuthSession.user_id.in_(victims)),  # type: ignore[attr-defined]
+            "notification": last(Notification, Notification.user_id.in_(victims)),  # type: ignore[attr-defined]
+            "user": vicky_id,
+            "username": "vicky",
+        }
+    world.other_ids = {label: value for label, value in ids.items() if value is not None}
+
+
+def _read_private(world: World, contractor: User) -> None:
+    """Every secret the database holds, but the stranger's own: emails, password hashes, token hashes, message
+    bodies, and the contractor's wallet balance as the wallet page formats it."""
+    with read_scope() as s:
+        for user in s.exec(select(User)):
+            if user.id != world.stranger_id:
+                world.private[f"email of {user.username}"] = user.email
+                if user.password_hash:
+                    world.private[f"password hash of {user.username}"] = user.password_hash
+        hashes = [
+            *s.exec(select(AuthSession.token_hash)),
+            *s.exec(select(LoginGrant.token_hash)),
+            *s.exec(select(AccountLink.token_hash)),
+        ]
+        for token_hash in hashes:
+            world.private[f"token hash {token_hash[:6]}"] = token_hash
+        for message in s.exec(select(Message)):
+            world.private[f"message {message.id}"] = message.body
+        wallet = wallet_view.wallet(s, viewer=viewer_of(contractor, s))
+    for kind, amounts in (("available", wallet.available), ("paid out", wallet.paid_out)):
+        for amount in amounts:
+            world.private[f"victor's {kind} balance {amount}"] = amount.lstrip("$€£")
+    world.private = {k: v for k, v in world.private.items() if (v and len(v) >= MIN_SECRET_LENGTH) or "balance" in k}
