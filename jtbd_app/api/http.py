@@ -11,8 +11,9 @@ from jtbd_app.config import get_settings
 from jtbd_app.services.accounts.sign_in import GRANT_SECONDS, IssuedGrant
 from jtbd_app.services.viewer import SESSION_COOKIE
 
-# The header the request guard puts in place of the websocket handshake's cookie: the cookie's keyed hash.
-SESSION_KEY_HEADER = "x-jtbd-session"
+# The header the request guard puts in place of the websocket handshake's cookie: the cookie's keyed hash. Reflex
+# keeps it with the tab's state but never sends an Authorization header to the browser.
+SESSION_KEY_HEADER = "authorization"
 GRANT_NONCE_COOKIE = "jtbd_grant_nonce"
 GRANT_NONCE_PATH = "/api/auth"
 GRANT_NONCE_MAX_AGE = 2 * GRANT_SECONDS

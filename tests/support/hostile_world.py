@@ -90,7 +90,7 @@ def seed_world() -> World:
     vicky_token = session_token(vicky)
     session_token(victor)
     with session_scope() as session:
-        grant = sign_in.issue_login_grant(session, user=session.get(User, vicky.id))  # type: ignore[arg-type]
+        issued = sign_in.issue_login_grant(session, user=session.get(User, vicky.id))  # type: ignore[arg-type]
     stranger_cookie, stranger_http_cookie = session_token(stranger), session_token(stranger)
     _move_out_of_reach(stranger.id)
     world = World(
@@ -106,7 +106,12 @@ def seed_world() -> World:
         },
         other_ids={},
         poison_id=waiting.contract_id,
-        private={"vicky's session token": vicky_token, "vicky's sign-in grant": grant, "a message": secret_body},
+        private={
+            "vicky's session token": vicky_token,
+            "vicky's sign-in grant": issued.grant,
+            "vicky's grant nonce": issued.browser_nonce,
+            "a message": secret_body,
+        },
     )
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
     _read_private(world, victor)
