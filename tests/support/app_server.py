@@ -6,13 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from tests.support.processes import stop_process_group
+from tests.support.processes import start_server, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
@@ -99,43 +98,25 @@ def start_app(
     _LOCK_SNAPSHOT.update(
         {p: p.read_bytes() for p in (ROOT / "reflex.lock").glob("*") if p.is_file() and p not in _LOCK_SNAPSHOT}
     )
-    with log_path.open("wb") as log:
-        server.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-                "--loglevel",
-                "info",
-            ],
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--loglevel", "info"]
+    try:
+        server.process = start_server(
+            [*command, "--frontend-port", str(port), "--backend-port", str(port)],
             cwd=ROOT,
             env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"The app exited early:\n{server.log_tail()}")
-        try:
-            if (
+            log_path=log_path,
+            ready=lambda: (
                 httpx.get(f"{server.url}/ping", timeout=2).status_code == 200
                 and httpx.get(server.url, timeout=5).status_code == 200
-            ):
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    stop_app(server)
-    raise RuntimeError(f"The app did not start within {timeout}s:\n{server.log_tail()}")
+            ),
+            timeout=timeout,
+            name="The app",
+            poll=1,
+        )
+    except RuntimeError:
+        stop_app(server)
+        raise
+    return server
 
 
 def stop_app(server: AppServer) -> None:

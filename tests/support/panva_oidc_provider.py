@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tests.support.app_server import free_port
-from tests.support.processes import stop_process_group
+from tests.support.processes import start_server, stop_process_group
 
 HERE = Path(__file__).resolve().parent / "panva_oidc"
 INSTALL_HINT = "run `make services` (npm ci --prefix tests/support/panva_oidc) first"
@@ -59,27 +58,17 @@ class PanvaProvider:
             "REDIRECT_URI": self.redirect_uri,
             "ACCOUNTS": json.dumps([a.__dict__ for a in self.accounts]),
         }
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [node, str(HERE / "server.mjs")],
-                cwd=HERE,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oidc-provider exited early:\n{self.log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"oidc-provider did not answer within {timeout}s:\n{self.log_path.read_text()}")
+        self.process = start_server(
+            [node, str(HERE / "server.mjs")],
+            cwd=HERE,
+            env=env,
+            log_path=self.log_path,
+            ready=lambda: httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=2).status_code == 200,
+            timeout=timeout,
+            name="oidc-provider",
+            poll=0.2,
+        )
+        return self
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
