@@ -160,7 +160,7 @@ def is_validated(fn: object) -> bool:
     return hasattr(fn, CHECK_ATTR)
 
 
-def _setvar(state: Any, var_name: Annotated[str, MaxLen(100)], value: object) -> Any:
+def setvar(state: Any, var_name: Annotated[str, MaxLen(100)], value: object) -> Any:
     """Reflex's built-in setvar calls `set_<var_name>`. Here only an app handler of that name may be reached, and it
     checks `value` against its own type; anything else (Reflex's own setters, unknown names) is refused."""
     setter = getattr(type(state), f"set_{var_name}", None)
@@ -177,7 +177,8 @@ def _setvar(state: Any, var_name: Annotated[str, MaxLen(100)], value: object) ->
 class _CheckedSetVar(EventHandlerSetVar):
     """Reflex's setvar handler (kept for its compile-time checks) with a validated function behind it."""
 
-    setvar = validated(_setvar)  # type: ignore[assignment]
+    # Registered under its function's name, as Reflex's own: the browser's "<state>.setvar" must find it.
+    setvar = validated(setvar)  # type: ignore[assignment]
 
 
 def _overrides_reflex(fn: F) -> F:

@@ -151,3 +151,20 @@ def test_a_route_argument_is_bounded_text_that_the_service_parses(db: Session) -
     state: Any = state_for(ContractState, token=session_token(make_user("ann")), path="/contracts/²")
     call(state, "load_contract")
     assert state.loaded and not state.found  # parse_id: anything that is not an id is simply not found
+
+
+def test_every_handler_is_registered_under_the_name_the_browser_sends() -> None:
+    """The browser addresses `<state's full name>.<handler>`; a wrapped handler registered under another name (as
+    setvar once was, under its function's name) would be an unknown event."""
+    from reflex_base.registry import RegistrationContext
+
+    from tests.support.handlers import app_state_classes
+
+    registered = RegistrationContext.ensure_context().event_handlers
+    missing = [
+        f"{cls.__name__}.{name}"
+        for cls in app_state_classes()
+        for name in cls.event_handlers
+        if f"{cls.get_full_name()}.{name}" not in registered
+    ]
+    assert missing == []
