@@ -44,6 +44,7 @@ from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
+from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
@@ -122,8 +123,9 @@ ROUTES: list[PageRoute] = [
 
 
 def register(app: rx.App) -> None:
-    """Every page, and the session guard before every event of every state they use."""
+    """Every page; before every event the session guard, then the boundary of Reflex's own handlers."""
     app.add_middleware(SessionGuard(), index=0)
+    app.add_middleware(ReflexHandlersGuard(), index=1)
     for route in ROUTES:
         path = "404" if route.path == "/404" else route.path
         app.add_page(route.component, route=path, title=f"{route.title} · JTBD Marketplace", on_load=route.on_load)

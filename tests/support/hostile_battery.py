@@ -1,6 +1,6 @@
 """The hostile calls: every event handler the app registers (read from its own state classes, so a new handler is
-attacked the day it is written), each parameter given a battery of bad values, sent from the page the handler lives
-on with another member's object in the URL."""
+attacked the day it is written, and from Reflex's own states, which every app registers too), each parameter given a
+battery of bad values, sent from the page the handler lives on with another member's object in the URL."""
 
 from __future__ import annotations
 
@@ -157,13 +157,22 @@ def _form_calls(call: Any, base: dict[str, Any], param: str, names: list[str], w
             yield call({**base, param: form}, f"{param}: {field_name}={label}")
 
 
+def reflex_state_classes() -> list[type[rx.State]]:
+    """Reflex's own states: the root (hydrate, setvar) and its internal substates (on_load, client storage, frontend
+    exceptions). Any browser can call their handlers as well as the app's."""
+    found: list[type[Any]] = [rx.State]
+    for cls in found:
+        found.extend(sub for sub in cls.get_substates() if not sub.__module__.startswith("jtbd_app."))
+    return found
+
+
 def plan(world: World) -> list[Call]:
     """Every hostile call, state by state: its page's on_load handlers first (so the state holds the victim's
     object, if it would show it), then every other handler; the session enders last of all."""
     fields = form_fields()
     first: list[Call] = []
     last: list[Call] = []
-    for cls in app_state_classes():
+    for cls in [*reflex_state_classes(), *app_state_classes()]:
         loads = {
             h.fn.__name__
             for r in ROUTES
@@ -177,4 +186,8 @@ def plan(world: World) -> list[Call]:
 
 
 def every_handler() -> set[str]:
+    return app_handlers() | {f"{cls.__name__}.{name}" for cls in reflex_state_classes() for name in cls.event_handlers}
+
+
+def app_handlers() -> set[str]:
     return {f"{cls.__name__}.{name}" for cls in app_state_classes() for name in cls.event_handlers}
