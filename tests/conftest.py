@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-# Fixtures for the local stand-ins of outside services, shared by the tiers.
-pytest_plugins = ["tests.support.servers"]
+# Fixtures for the local stand-ins of outside services and the running app, shared by the tiers.
+pytest_plugins = ["tests.support.servers", "tests.support.app_fixture"]
 
 TIERS = ("unit", "integration", "e2e", "security")
 

@@ -63,9 +63,16 @@ def frontend_build_dir() -> Path:
     return (get_web_dir() / constants.Dirs.STATIC / get_config().frontend_path.strip("/")).resolve()
 
 
+_POLICIES: dict[tuple[int, tuple[str, ...]], str] = {}
+
+
 def for_the_build(settings: Settings, static_dir: Path) -> str:
-    """The policy for the build as it is on disk now."""
-    return policy(settings, build_script_hashes(static_dir))
+    """The policy for the build as it is on disk now (asked per response: built once per settings and build)."""
+    hashes = build_script_hashes(static_dir)
+    key = (id(settings), hashes)
+    if key not in _POLICIES:
+        _POLICIES[key] = policy(settings, hashes)
+    return _POLICIES[key]
 
 
 def policy(settings: Settings, script_hashes: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_held: dict[str, str] = {}
+_held: dict[str, tuple[str, int]] = {}  # client token -> (session key, uploads of that session in flight)
 
 
 class TabBusy(Exception):
@@ -19,18 +19,23 @@ class TabBusy(Exception):
 
 @contextmanager
 def hold(client_token: str, key: str) -> Iterator[None]:
-    """Mark `key` as the session uploading for `client_token` until the block ends."""
-    current = _held.get(client_token)
-    if current is not None and current != key:
+    """Mark `key` as the session uploading for `client_token` until the block ends (the same session may run
+    several uploads for the tab at once; the key stays until the last one ends)."""
+    current, running = _held.get(client_token, (key, 0))
+    if current != key:
         raise TabBusy()
-    _held[client_token] = key
+    _held[client_token] = (key, running + 1)
     try:
         yield
     finally:
-        if current is None:
-            _held.pop(client_token, None)
+        current, running = _held[client_token]
+        if running > 1:
+            _held[client_token] = (current, running - 1)
+        else:
+            del _held[client_token]
 
 
 def uploading_key(client_token: str) -> str | None:
     """The session key of the upload request running for this tab, or None (then the caller is anonymous)."""
-    return _held.get(client_token)
+    held = _held.get(client_token)
+    return held[0] if held else None

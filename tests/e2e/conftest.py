@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.app_server import AppServer
 from tests.support.browser import launch
 from tests.support.database import use_database
-
-
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    workdir: Path = tmp_path_factory.mktemp("app")
-    server = start_app(workdir=workdir)
-    yield server
-    stop_app(server)
 
 
 @pytest.fixture

@@ -13,19 +13,11 @@ import pytest
 from jtbd_app.db import get_engine
 from jtbd_app.state.session import SessionState
 from tests.support import db_snapshot
-from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.app_server import AppServer
 from tests.support.database import use_database
 from tests.support.hostile_battery import plan
 from tests.support.hostile_runner import IdentityRun, run_all
 from tests.support.hostile_world import World, seed_world
-
-
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    workdir: Path = tmp_path_factory.mktemp("app")
-    server = start_app(workdir=workdir)
-    yield server
-    stop_app(server)
 
 
 @pytest.fixture(scope="session")

@@ -215,3 +215,11 @@ def test_files_within_the_limits_pass(db: Session) -> None:
     )
     status, _ = run(request_guard(Recorder()), http("/_upload", *headers), Body(0, _multipart(("a.txt", 5000))))
     assert status == 200
+
+
+def test_two_uploads_of_one_session_from_one_tab_keep_their_uploader_until_both_end() -> None:
+    with upload_sessions.hold("tab-6", "key-a"):
+        with upload_sessions.hold("tab-6", "key-a"):
+            pass
+        assert upload_sessions.uploading_key("tab-6") == "key-a"
+    assert upload_sessions.uploading_key("tab-6") is None
