@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+from jtbd_app.domain.plans import Brief, Plan, PlanTask
 
 
 @dataclass(frozen=True)
@@ -210,3 +213,34 @@ class PaymentGateway(Protocol):
     def verify_webhook(self, *, payload: bytes, signature: str) -> GatewayEvent:
         """Check the signature over the raw body first; raise `InvalidWebhook` when it does not verify."""
         ...
+
+
+class DecomposerFailed(Exception):
+    """A decomposer could not produce a plan (unreachable, timed out, refused, unusable output). `message` is safe
+    to show; `retryable` when trying again later may help."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class Decomposer(Protocol):
+    """Turns a problem into a draft plan (an OpenAI-compatible model; the offline playbooks need no port).
+
+    `on_task` is called with each task as it is produced, before the plan is checked, so that a page can show them
+    arriving. With `current` and `instruction`, it refines the current plan as the instruction says. The plan it
+    returns may be broken (a wrong sum, a cycle); `domain.plans.repair` mends or refuses it. Raises
+    `DecomposerFailed` for every failure.
+    """
+
+    name: str
+
+    async def decompose(
+        self,
+        brief: Brief,
+        *,
+        instruction: str = "",
+        current: list[PlanTask] | None = None,
+        on_task: Callable[[PlanTask], Awaitable[None]] | None = None,
+    ) -> Plan: ...
