@@ -38,6 +38,7 @@ from jtbd_app.models.messaging import (
     ThreadRead,
 )
 from jtbd_app.models.payments import Dispute, Payment, Payout, PayoutAccount, WebhookEvent
+from jtbd_app.models.problems import MicroTask, Problem
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "LoginThrottle",
     "Message",
     "MessageThread",
+    "MicroTask",
     "Notification",
     "NotificationPreference",
     "OAuthFlow",
@@ -70,6 +72,7 @@ __all__ = [
     "Payout",
     "PayoutAccount",
     "Posting",
+    "Problem",
     "Profile",
     "ProfileSkill",
     "Question",

@@ -11,11 +11,6 @@ COMING = {
         "Tasks",
         "Your to-do list, where every task has a Delegate button: buy it, hire a partner, or post it here.",
     ),
-    "/problems": (
-        "Problems",
-        "Describe an outcome with a budget and a deadline; get a plan of micro-tasks matched to doers.",
-    ),
-    "/problems/new": ("New problem", "The problem wizard: outcome, budget, deadline and success criteria."),
 }
 
 
