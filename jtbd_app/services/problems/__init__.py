@@ -1,0 +1,1 @@
+"""Problem-first jobs: plans, their money, matching and verification."""
