@@ -1,7 +1,8 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases` runs one part; the search benchmark lives in bench/search.py, the money
-paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone).
+`--only foundation|search|money|releases|matching` runs one part; the search benchmark lives in bench/search.py, the
+money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone), matching
+contractors to a micro-task in bench/matching.py.
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -22,7 +23,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import money, search
+from bench import matching, money, search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -171,9 +172,23 @@ def run_releases(args: argparse.Namespace) -> bool:
     return any(r.failures for r in rounds)
 
 
+def run_matching(args: argparse.Namespace) -> bool:
+    """Ranking one micro-task against the contractors (target), and the service reading them from SQLite (recorded)."""
+    print(f"\nMatching: one micro-task against {args.contractors:,} contractors, {args.matches} micro-tasks")
+    print(f"{'operation':<28} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+    p50, p95 = matching.bench_rank(contractors=args.contractors, runs=args.matches)
+    ok = p95 <= matching.TARGET_P95_MS
+    print(f"{'rank (pure)':<28} {p50:8.2f} {p95:8.2f} {matching.TARGET_P95_MS:>9.1f}{'' if ok else '  MISSED'}")
+    p50, p95 = matching.bench_service(contractors=args.contractors, runs=max(5, args.matches // 5))
+    print(f"{'read + rank (SQLite service)':<28} {p50:8.2f} {p95:8.2f} {'-':>11}")
+    return not ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["all", "foundation", "search", "money", "releases"], default="all")
+    parser.add_argument(
+        "--only", choices=["all", "foundation", "search", "money", "releases", "matching"], default="all"
+    )
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
     parser.add_argument("--listings", type=int, default=100_000)
@@ -182,6 +197,8 @@ def main() -> int:
     parser.add_argument("--releases", type=int, default=100, help="contracts released at once, per round")
     parser.add_argument("--release-threads", type=int, default=8)
     parser.add_argument("--release-rounds", type=int, default=3)
+    parser.add_argument("--contractors", type=int, default=10_000, help="candidates for the matching benchmark")
+    parser.add_argument("--matches", type=int, default=50, help="micro-tasks ranked by the matching benchmark")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -193,6 +210,8 @@ def main() -> int:
         failed |= run_money(args)
     if args.only in ("all", "money", "releases"):
         failed |= run_releases(args)
+    if args.only in ("all", "matching"):
+        failed |= run_matching(args)
     return 1 if failed else 0
 
 
