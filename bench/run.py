@@ -1,7 +1,8 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases` runs one part; the search benchmark lives in bench/search.py, the money
-paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone).
+`--only foundation|search|money|releases|decomposition` runs one part; the search benchmark lives in bench/search.py,
+the money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone), the
+offline decomposition of the fixture problems in bench/decomposition.py (no database).
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -22,7 +23,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import money, search
+from bench import decomposition, money, search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -171,9 +172,23 @@ def run_releases(args: argparse.Namespace) -> bool:
     return any(r.failures for r in rounds)
 
 
+def run_decomposition(args: argparse.Namespace) -> bool:
+    result = decomposition.bench(rounds=args.decompose_rounds)
+    ok = result.p95 <= decomposition.TARGET_P95_MS
+    print(f"\nOffline decomposition + feasibility: {result.problems} fixture problems, {args.decompose_rounds} rounds")
+    print(f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target p95':>11}  slowest")
+    print(
+        f"{result.p50:8.2f} {result.p95:8.2f} {result.max_ms:8.2f} {decomposition.TARGET_P95_MS:>9.1f}"
+        f"{'' if ok else '  MISSED'}  {result.slowest}"
+    )
+    return not ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["all", "foundation", "search", "money", "releases"], default="all")
+    parser.add_argument(
+        "--only", choices=["all", "foundation", "search", "money", "releases", "decomposition"], default="all"
+    )
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
     parser.add_argument("--listings", type=int, default=100_000)
@@ -182,6 +197,7 @@ def main() -> int:
     parser.add_argument("--releases", type=int, default=100, help="contracts released at once, per round")
     parser.add_argument("--release-threads", type=int, default=8)
     parser.add_argument("--release-rounds", type=int, default=3)
+    parser.add_argument("--decompose-rounds", type=int, default=20, help="decompositions of each fixture problem")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -193,6 +209,8 @@ def main() -> int:
         failed |= run_money(args)
     if args.only in ("all", "money", "releases"):
         failed |= run_releases(args)
+    if args.only in ("all", "decomposition"):
+        failed |= run_decomposition(args)
     return 1 if failed else 0
 
 
