@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from jtbd_app.domain.honest_work import dishonest_reason
 from jtbd_app.domain.offline_decomposer import decompose, refine_task
-from jtbd_app.domain.plans import Brief, Plan, check, min_share_minor
+from jtbd_app.domain.plans import Brief, Plan, PlanTask, check, min_share_minor
+from jtbd_app.domain.playbooks import GENERAL, PLAYBOOKS, Playbook
 from tests.unit.problem_fixtures import PROBLEMS, Problem
 
 BY_NAME = {p.name: p for p in PROBLEMS}
@@ -76,6 +77,23 @@ def test_no_task_proposes_deception_and_a_dishonest_ask_gets_a_note(problem: Pro
     assert [t.title for t in plan.tasks if dishonest_reason(" ".join([t.title, t.description, *t.criteria]))] == []
     steered = any("honest work only" in note for note in plan.notes)
     assert steered == problem.dishonest
+
+
+@pytest.mark.parametrize("playbook", [*PLAYBOOKS, GENERAL], ids=lambda pb: pb.name)
+def test_every_playbook_task_depends_only_on_tasks_before_it(playbook: Playbook) -> None:
+    seen: set[str] = set()
+    for template in playbook.tasks:
+        assert set(template.depends_on) <= seen, template.key
+        seen.add(template.key)
+
+
+def test_a_follower_goal_gets_a_social_plan_measured_in_the_platforms_insights() -> None:
+    plan = decompose(BY_NAME["instagram followers honest"].brief())
+    keys = [t.key for t in plan.tasks]
+    assert {"profile", "collabs", "social", "grow"} <= set(keys) and "seo" not in keys
+    grow = next(t for t in plan.tasks if t.key == "grow")
+    assert grow.evidence.threshold == 5_000 and "Instagram's insights" in grow.criteria[0]
+    assert "social" in grow.depends_on
 
 
 def test_a_stated_number_becomes_the_threshold_of_the_measured_evidence() -> None:
@@ -152,7 +170,7 @@ def refined(instruction: str, brief: Brief | None = None) -> tuple[Plan, Plan]:
     return before, decompose(brief, instruction=instruction, current=before.tasks)
 
 
-def task(plan: Plan, key: str):  # type: ignore[no-untyped-def]
+def task(plan: Plan, key: str) -> PlanTask:
     return next(t for t in plan.tasks if t.key == key)
 
 

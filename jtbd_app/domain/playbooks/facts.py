@@ -182,7 +182,8 @@ _FROM_TO_RE = re.compile(r"\bfrom\s+" + _PLACE + r"\s+to\s+" + _PLACE)
 _IN_RE = re.compile(r"\b(?:in|near|around|to|at)\s+(?:downtown\s+)?" + _PLACE)
 _SUBJECT_RE = re.compile(
     r"\b(?:my|our)\s+((?:[\w'&-]+\s+){0,3}?[\w'&-]+?)(?=\s+(?:in|to|for|with|by|from|on|at|within|before|and|that|so|"
-    r"which|who|is|are|get|gets|next|this|over|under|into|about)\b|[.,;:!?()]|$)",
+    r"which|who|is|are|get|gets|next|this|over|under|into|about|done|sorted|fixed|finished|cleaned|built|made|ready|up|out|"
+    r"translated|moved|organised|organized|planned|designed|written)\b|[.,;:!?()]|$)",
     re.I,
 )
 

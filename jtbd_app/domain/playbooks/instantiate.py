@@ -16,6 +16,23 @@ from jtbd_app.domain.playbooks.model import Playbook, TaskTemplate
 PER_MILLE_OF_USD_CENT: dict[str, int] = {"USD": 1000, "EUR": 920, "GBP": 790, "CAD": 1360, "AUD": 1520, "JPY": 1500}
 MAX_EACH = 6
 _SLOT_RE = re.compile(r"\{(\w+)\}")
+# The platforms that make sense in each kind of plan ("Python" is no place to post a job ad); others take any.
+_PLATFORMS_FOR: dict[str, frozenset[str]] = {
+    "traffic": frozenset({"Instagram", "TikTok", "YouTube", "Facebook", "LinkedIn", "Pinterest", "Twitter", "Reddit",
+                          "Twitch", "Discord", "Meetup", "Etsy", "Amazon", "eBay"}),
+    "content": frozenset({"Instagram", "TikTok", "YouTube", "Facebook", "LinkedIn", "Pinterest", "Twitter", "Medium",
+                          "Substack", "WordPress", "Squarespace", "Wix", "Webflow", "Mailchimp"}),
+    "hiring": frozenset({"LinkedIn"}),
+    "admin": frozenset({"QuickBooks", "Xero", "Excel", "Google Sheets", "Stripe"}),
+    "learning": frozenset({"Udemy", "Teachable", "Kajabi", "YouTube", "Zoom"}),
+}  # fmt: skip
+_SITE_WORDS = re.compile(r"\b(site|website|shop|store|blog|page|app|webshop|channel|instagram|profile)\b", re.I)
+_EVENT_RE = re.compile(
+    r"\b((?:launch |birthday |wedding |summer |company |team |christmas |holiday |charity |product |book |opening )?"
+    r"(?:party|reception|wedding|conference|meetup|workshop|dinner|gala|festival|retreat|celebration|fundraiser|"
+    r"launch|opening|summit|hackathon))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,7 @@ def target(pb: Playbook, facts: Facts) -> Target:
             if noun in factors:
                 return Target(min(q.value * factors[noun], 10**9), pb.units[0], True)
             return Target(q.value, q.phrase, True)
-    return Target(pb.default_n, pb.units[0], False)
+    return Target(pb.default_n, pb.units[0] if pb.default_n != 1 else pb.units[0].removesuffix("s"), False)
 
 
 def _has(text_lower: str, word: str) -> bool:
@@ -68,15 +85,25 @@ def slots(pb: Playbook, brief: Brief, facts: Facts, goal: Target) -> dict[str, s
     days = brief.deadline_days
     items = _items(pb, facts, brief.text) if any(t.each for t in pb.tasks) else []
     subject = f"the {facts.subject}" if facts.subject else (facts.urls[0] if facts.urls else pb.default_subject)
+    allowed = _PLATFORMS_FOR.get(pb.name)
+    platforms = [p for p in facts.platforms if allowed is None or p in allowed]
+    if facts.urls:
+        site = facts.urls[0]
+    elif facts.subject and _SITE_WORDS.search(facts.subject):
+        site = subject
+    else:
+        site = platforms[0] if platforms else "the website"
+    event = _EVENT_RE.search(brief.text)
     out = {
         "n": f"{goal.n:,}",
         "unit": goal.unit,
         "subject": subject,
-        "site": facts.urls[0] if facts.urls else (f"the {facts.subject}" if facts.subject else "the website"),
+        "site": site,
+        "event": f"the {event.group(1).lower()}" if event else "the event",
         "city": place or "the local area",
         "origin": facts.places[0] if moving else (place or "the old home"),
         "destination": facts.places[1] if moving else "the new home",
-        "platform": " and ".join(facts.platforms[:2]) or _default_platform(pb.name),
+        "platform": " and ".join(platforms[:2]) or _default_platform(pb.name),
         "languages": _join(items) if items else "the target languages",
         "n_items": str(len(items)),
         "days": str(days),
