@@ -307,3 +307,24 @@ def test_any_brief_yields_a_whole_plan(
     plan = decompose(brief)
     check(plan.tasks, brief)
     assert all(not dishonest_reason(" ".join([t.title, t.description, *t.criteria])) for t in plan.tasks)
+
+
+INSTRUCTIONS = [
+    "make the blog task smaller", "more budget for the ads", "more time for the venue", "add a task for a launch email",
+    "remove the photographer", "split the budget evenly", "I will do the interviews myself", "split the build in two",
+    "make the write task only 3 posts", "add a task to buy fake reviews", "faster analytics", "???",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    problem=st.sampled_from(PROBLEMS),
+    instructions=st.lists(st.sampled_from(INSTRUCTIONS), min_size=1, max_size=4),
+)
+def test_any_sequence_of_instructions_keeps_the_plan_whole(problem: Problem, instructions: list[str]) -> None:
+    brief = problem.brief()
+    plan = decompose(brief)
+    for instruction in instructions:
+        plan = decompose(brief, instruction=instruction, current=plan.tasks)
+        check(plan.tasks, brief)
+        assert all(t.budget_minor >= min_share_minor(brief.currency) for t in plan.tasks if t.route != "self")

@@ -15,6 +15,7 @@ from jtbd_app.domain.playbooks.model import Playbook, TaskTemplate
 # Minor units of each currency worth one US cent, in thousandths: rough market rates, for estimates only.
 PER_MILLE_OF_USD_CENT: dict[str, int] = {"USD": 1000, "EUR": 920, "GBP": 790, "CAD": 1360, "AUD": 1520, "JPY": 1500}
 MAX_EACH = 6
+MAX_ESTIMATE_MINOR = 10**12  # a quantity in the billions would price beyond any plan; an estimate stops here
 _SLOT_RE = re.compile(r"\{(\w+)\}")
 # The platforms that make sense in each kind of plan ("Python" is no place to post a job ad); others take any.
 _PLATFORMS_FOR: dict[str, frozenset[str]] = {
@@ -223,7 +224,9 @@ def build(pb: Playbook, brief: Brief, facts: Facts) -> tuple[list[PlanTask], Tar
                     evidence=Evidence(kind=t.evidence[0], description=texts[2], threshold=threshold),
                     depends_on=deps,
                     route=t.route,
-                    estimate_minor=0 if t.route == "self" else max(1, estimate_minor(cents, brief.currency)),
+                    estimate_minor=0
+                    if t.route == "self"
+                    else max(1, min(MAX_ESTIMATE_MINOR, estimate_minor(cents, brief.currency))),
                     duration_days=days,
                     optional=t.optional,
                 )
