@@ -1,8 +1,9 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases|matching` runs one part; the search benchmark lives in bench/search.py, the
-money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone), matching
-contractors to a micro-task in bench/matching.py.
+`--only foundation|search|money|releases|matching|decomposition` runs one part; the search benchmark lives in
+bench/search.py, the money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on
+PostgreSQL alone), matching contractors to a micro-task in bench/matching.py, the offline decomposition of the
+fixture problems in bench/decomposition.py (no database).
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -23,7 +24,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import matching, money, search
+from bench import decomposition, matching, money, search
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -184,10 +185,24 @@ def run_matching(args: argparse.Namespace) -> bool:
     return not ok
 
 
+def run_decomposition(args: argparse.Namespace) -> bool:
+    result = decomposition.bench(rounds=args.decompose_rounds)
+    ok = result.p95 <= decomposition.TARGET_P95_MS
+    print(f"\nOffline decomposition + feasibility: {result.problems} fixture problems, {args.decompose_rounds} rounds")
+    print(f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target p95':>11}  slowest")
+    print(
+        f"{result.p50:8.2f} {result.p95:8.2f} {result.max_ms:8.2f} {decomposition.TARGET_P95_MS:>9.1f}"
+        f"{'' if ok else '  MISSED'}  {result.slowest}"
+    )
+    return not ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--only", choices=["all", "foundation", "search", "money", "releases", "matching"], default="all"
+        "--only",
+        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition"],
+        default="all",
     )
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2_000)
@@ -199,6 +214,7 @@ def main() -> int:
     parser.add_argument("--release-rounds", type=int, default=3)
     parser.add_argument("--contractors", type=int, default=10_000, help="candidates for the matching benchmark")
     parser.add_argument("--matches", type=int, default=50, help="micro-tasks ranked by the matching benchmark")
+    parser.add_argument("--decompose-rounds", type=int, default=20, help="decompositions of each fixture problem")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -212,6 +228,8 @@ def main() -> int:
         failed |= run_releases(args)
     if args.only in ("all", "matching"):
         failed |= run_matching(args)
+    if args.only in ("all", "decomposition"):
+        failed |= run_decomposition(args)
     return 1 if failed else 0
 
 

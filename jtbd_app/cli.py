@@ -1,12 +1,13 @@
 """Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
-resolve-frozen`."""
+resolve-frozen|decompose`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 from alembic.config import Config
 
@@ -14,15 +15,17 @@ from alembic import command
 from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import read_scope, session_scope
+from jtbd_app.domain import feasibility, offline_decomposer, plans
 from jtbd_app.domain.errors import DomainError, NotFound
-from jtbd_app.domain.money import Money
+from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
+from jtbd_app.domain.text import has_html
 from jtbd_app.models import utcnow
 from jtbd_app.services import mail
 from jtbd_app.services.accounts import membership
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
-from jtbd_app.services.ports import PaymentGateway
+from jtbd_app.services.ports import Decomposer, DecomposerFailed, PaymentGateway
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -97,9 +100,143 @@ def resolve_frozen(admin_email: str, contract_id: str, contractor_minor: str, no
     return 0
 
 
+MAX_PROBLEM_CHARS = 4000
+
+
+class BadArgument(ValueError):
+    """A decompose argument that cannot be used; the message says which and why."""
+
+
+def brief_from(
+    text: str, *, budget: str, currency: str, days: int, location: str = "", constraints: str = "", success: str = ""
+) -> plans.Brief:
+    """The problem as typed on the command line, checked as the form checks it; BadArgument says what is wrong."""
+    currency = currency.strip().upper()
+    if currency not in CURRENCIES:
+        raise BadArgument(f"Unknown currency {currency!r}; use one of {', '.join(CURRENCIES)}.")
+    try:
+        budget_minor = parse_amount(budget, currency)
+    except ValueError as exc:
+        raise BadArgument(f"Budget: {exc}") from None
+    if budget_minor < plans.min_budget_minor(currency):
+        least = Money(plans.min_budget_minor(currency), currency).format()
+        raise BadArgument(f"Budget: too small to split into micro-tasks; at least {least}.")
+    if budget_minor > plans.max_budget_minor(currency):
+        raise BadArgument(f"Budget: too large; at most {Money(plans.max_budget_minor(currency), currency).format()}.")
+    if not 1 <= days <= plans.MAX_DEADLINE_DAYS:
+        raise BadArgument(f"Days: the deadline must be 1 to {plans.MAX_DEADLINE_DAYS} days from today.")
+    fields = {"problem": text, "location": location, "constraints": constraints, "success": success}
+    for label, value in fields.items():
+        if has_html(value):
+            raise BadArgument(f"The {label} text cannot contain HTML.")
+        if len(value) > MAX_PROBLEM_CHARS:
+            raise BadArgument(f"The {label} text is too long; at most {MAX_PROBLEM_CHARS} characters.")
+    text = " ".join(text.split())
+    if len(text) < 3:
+        raise BadArgument("Describe the problem: the outcome you want, in a sentence.")
+    return plans.Brief(
+        text=text,
+        budget_minor=budget_minor,
+        currency=currency,
+        deadline_days=days,
+        location=location.strip(),
+        constraints=constraints.strip(),
+        success_measure=success.strip(),
+    )
+
+
+def configured_decomposer() -> Decomposer | None:
+    """The model decomposer when one is configured; None (offline) for now. Helper B's `bootstrap.decomposer(settings)`
+    goes here."""
+    return None
+
+
+def plan_for(brief: plans.Brief, decomposer: Decomposer | None = None) -> plans.Plan:
+    """The plan for `brief`: from `decomposer` (a model) when given, repaired; offline otherwise, and offline with a
+    note saying why when the model fails or its plan cannot be mended."""
+    if decomposer is None:
+        return offline_decomposer.decompose(brief)
+    try:
+        return plans.repair(asyncio.run(decomposer.decompose(brief)), brief)
+    except (DecomposerFailed, plans.PlanRefused) as exc:
+        reason = exc.message if isinstance(exc, DecomposerFailed) else str(exc)
+        fallback = offline_decomposer.decompose(brief)
+        note = f"The model's plan could not be used ({reason}); this is the offline plan."
+        return fallback.model_copy(update={"notes": [note, *fallback.notes]})
+
+
+def plan_json(plan: plans.Plan, brief: plans.Brief, today: date) -> dict[str, object]:
+    fields = ["key", "title", "description", "skills", "budget_minor", "due_in_days", "criteria", "evidence",
+              "depends_on", "route", "estimate_minor", "duration_days", "optional"]  # fmt: skip
+    tasks = []
+    for task in plan.tasks:
+        row = task.model_dump(include=set(fields))
+        tasks.append({**{f: row[f] for f in fields}, "due_on": (today + timedelta(days=task.due_in_days)).isoformat()})
+    return {
+        "decomposer": plan.decomposer,
+        "currency": brief.currency,
+        "budget_minor": brief.budget_minor,
+        "deadline_days": brief.deadline_days,
+        "tasks": tasks,
+        "notes": plan.notes,
+        "feasibility": feasibility.assess(plan.tasks, brief).model_dump(),
+    }
+
+
+def plan_table(plan: plans.Plan, brief: plans.Brief) -> str:
+    lines = [f"{'key':<20} {'title':<52} {'route':<17} {'share':>14} {'due':>5}  needs"]
+    for t in plan.tasks:
+        title = t.title if len(t.title) <= 52 else t.title[:51] + "…"
+        share = Money(t.budget_minor, brief.currency).format()
+        route = plans.ROUTE_LABELS[t.route]
+        lines.append(f"{t.key:<20} {title:<52} {route:<17} {share:>14} {t.due_in_days:>5}  {', '.join(t.depends_on)}")
+    total = Money(sum(t.budget_minor for t in plan.tasks), brief.currency).format()
+    lines.append(f"{'':<20} {'total':<52} {'':<17} {total:>14} {brief.deadline_days:>5}")
+    fit = feasibility.assess(plan.tasks, brief)
+    lines += ["", fit.summary, *[f"  - {cut.label}" for cut in fit.cuts]]
+    lines += [f"Note: {note}" for note in plan.notes]
+    return "\n".join(lines)
+
+
+def decompose(args: argparse.Namespace) -> int:
+    """Print the plan for a problem (JSON with --json): exit 2 on bad arguments, 1 when no plan can be made."""
+    try:
+        brief = brief_from(
+            " ".join(args.text),
+            budget=args.budget,
+            currency=args.currency,
+            days=args.days,
+            location=args.location,
+            constraints=args.constraints,
+            success=args.success,
+        )
+    except BadArgument as exc:
+        print(f"decompose: {exc}", file=sys.stderr)
+        return 2
+    try:
+        plan = plan_for(brief, configured_decomposer())
+    except plans.PlanRefused as exc:
+        print(f"decompose: no plan could be made: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(plan_json(plan, brief, date.today()), indent=2, ensure_ascii=False))
+    else:
+        print(plan_table(plan, brief))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jtbd")
     sub = parser.add_subparsers(dest="cmd", required=True)
+    plan = sub.add_parser("decompose", help="turn a problem into a plan of micro-tasks (offline unless a model is set)")
+    plan.add_argument("text", nargs="*", help="the problem, as a client would type it")
+    plan.add_argument("--budget", required=True, help="the whole budget in the currency, e.g. 3000 or 3000.50")
+    plan.add_argument("--currency", default="USD", help=f"one of {', '.join(CURRENCIES)}")
+    plan.add_argument("--days", type=int, required=True, help="the deadline, in days from today (1 to 730)")
+    plan.add_argument("--location", default="", help="where on-site work happens (empty: remote is fine)")
+    plan.add_argument("--constraints", default="", help="what the plan must respect")
+    plan.add_argument("--success", default="", help="how success will be measured")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed", help="load demo data into an empty database")
     sub.add_parser("prepare", help="migrate, then seed an empty database")
@@ -123,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     decide.add_argument("--admin", required=True, help="the email of the administrator deciding")
     decide.add_argument("--note", default="", help="why, for the contract's timeline")
     args = parser.parse_args(argv)
+    if args.cmd == "decompose":
+        return decompose(args)
 
     settings = get_settings()
     settings.resolved_secret_key  # noqa: B018  (generates the development key into data/ on first run)

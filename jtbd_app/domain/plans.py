@@ -38,6 +38,17 @@ def min_share_minor(currency: str) -> int:
     return 500 if digits == 0 else 5 * 10**digits
 
 
+def min_budget_minor(currency: str) -> int:
+    """The least budget a problem may have: enough for two paid micro-tasks at the least share each."""
+    return 2 * min_share_minor(currency)
+
+
+def max_budget_minor(currency: str) -> int:
+    """The most a problem may budget: ten million in the currency's major unit (a billion yen)."""
+    digits = CURRENCIES[currency]
+    return 1_000_000_000 if digits == 0 else 10_000_000 * 10**digits
+
+
 class Evidence(BaseModel):
     """What will prove a micro-task done; `threshold` is the least value a "number" must reach."""
 
