@@ -177,7 +177,7 @@ def task_card(task: rx.Var) -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text(
-                    rx.text(task.share, weight="bold", as_="span"),
+                    rx.text(task.share, weight="bold", as_="span", custom_attrs={"data-share": ""}),
                     " · due ",
                     task.due,
                     " · takes ",
