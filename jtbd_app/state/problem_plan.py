@@ -236,5 +236,7 @@ class ProblemPlanState(SessionState):
     def apply_cut(self, index: Count) -> None:
         """The owner applies one of the feasibility check's proposals."""
         pid, done = self.route_problem_id, [""]
-        if self._act(lambda s, v: done.__setitem__(0, plan_edit.apply_cut(s, viewer=v, problem_id=pid, cut_index=index)), ""):
+        if self._act(
+            lambda s, v: done.__setitem__(0, plan_edit.apply_cut(s, viewer=v, problem_id=pid, cut_index=index)), ""
+        ):
             self.notice = f"Applied: {done[0]}"

@@ -69,10 +69,7 @@ def test_describe_plan_cut_edit_refine(app_server: AppServer, page: Page) -> Non
     page.get_by_label("Refine the whole plan").fill("add a task for a launch email")
     page.get_by_role("button", name="Refine plan").click()
     expect(tasks).to_contain_text(re.compile("launch email", re.I))
-    total = sum(
-        int(re.sub(r"[^\d]", "", text))
-        for text in tasks.locator("[data-share]").all_inner_texts()
-    )
+    total = sum(int(re.sub(r"[^\d]", "", text)) for text in tasks.locator("[data-share]").all_inner_texts())
     assert total == 30_000
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Problems").click()

@@ -93,7 +93,9 @@ class ProblemDetail:
     edges: list[GraphEdge] = field(default_factory=list)
 
 
-def _row(task: PlanTask, position: int, *, currency: str, start_iso: str, titles: dict[str, str], state: str) -> TaskRow:
+def _row(
+    task: PlanTask, position: int, *, currency: str, start_iso: str, titles: dict[str, str], state: str
+) -> TaskRow:
     due = date.fromisoformat(start_iso) + timedelta(days=task.due_in_days)
     evidence = EVIDENCE_LABELS[task.evidence.kind]
     if task.evidence.kind == "number" and task.evidence.threshold is not None:

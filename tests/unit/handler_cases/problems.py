@@ -3,7 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from jtbd_app.models import MicroTask, Problem
 from jtbd_app.state.problem_plan import ProblemPlanState
@@ -32,7 +32,7 @@ def _victims_problem() -> int:
 
 def _plan(db: Session, problem_id: int) -> list[tuple[str, str, int, str]]:
     db.expire_all()
-    rows = db.exec(select(MicroTask).where(MicroTask.problem_id == problem_id).order_by(MicroTask.position)).all()
+    rows = db.exec(select(MicroTask).where(MicroTask.problem_id == problem_id).order_by(col(MicroTask.position))).all()
     return [(r.key, r.title, r.budget_minor, r.depends_on) for r in rows]
 
 
