@@ -201,9 +201,9 @@ class ProblemPlanState(SessionState):
         self._act(lambda s, v: plan_edit.remove_task(s, viewer=v, problem_id=pid, task_key=task_key), "Task removed.")
 
     @rx.event
-    def move_task(self, task_key: TaskKey, offset: Literal[-1, 1]) -> None:
+    def move_task(self, task_key: TaskKey, direction: Literal["up", "down"]) -> None:
         """The owner moves a task up or down the list."""
-        pid = self.route_problem_id
+        pid, offset = self.route_problem_id, -1 if direction == "up" else 1
         self._act(
             lambda s, v: plan_edit.move_task(s, viewer=v, problem_id=pid, task_key=task_key, offset=offset), "Moved."
         )

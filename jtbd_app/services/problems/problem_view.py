@@ -37,6 +37,7 @@ class TaskRow:
     estimate: str
     due: str
     duration_days: int
+    duration_days_text: str
     criteria: list[str]
     criteria_text: str
     evidence_kind: str
@@ -111,6 +112,7 @@ def _row(
         estimate=Money(task.estimate_minor, currency).format(),
         due=due.isoformat(),
         duration_days=task.duration_days,
+        duration_days_text=str(task.duration_days),
         criteria=list(task.criteria),
         criteria_text="\n".join(task.criteria),
         evidence_kind=task.evidence.kind,

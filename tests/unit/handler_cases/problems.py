@@ -108,7 +108,7 @@ GUARDED = {
     "ProblemPlanState.refine_task": _unchanged_after("refine_task", {"instruction": "make it smaller"}),
     "ProblemPlanState.save_task": _unchanged_after("save_task", TASK),
     "ProblemPlanState.remove_task": _unchanged_after("remove_task", "ads"),
-    "ProblemPlanState.move_task": _unchanged_after("move_task", "ads", -1),
+    "ProblemPlanState.move_task": _unchanged_after("move_task", "ads", "up"),
     "ProblemPlanState.toggle_need": _unchanged_after("toggle_need", "ads", "content"),
     "ProblemPlanState.set_share": _unchanged_after("set_share", {"share": "1"}),
     "ProblemPlanState.resplit": _unchanged_after("resplit", "even"),
