@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import httpx
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 
@@ -104,9 +105,14 @@ class OpenAIDecomposer:
             async with asyncio.timeout(total):
                 await self._ask(chat, brief.currency, answer, on_task)
         except TimeoutError:
-            raise DecomposerFailed(f"{WHO} did not finish within {total:g} seconds.") from None
+            raise DecomposerFailed(f"{WHO} did not finish within {_seconds(total)}.") from None
         except openai.APIError as exc:
             raise _failure(exc, self.timeout, self.model) from None
+        except httpx.TimeoutException:  # a stream that stops part-way (openai 2.x does not wrap these)
+            raise DecomposerFailed(f"{WHO} did not answer within {_seconds(self.timeout)}.") from None
+        except httpx.HTTPError as exc:
+            log.warning("AI planner stream broke: %s", type(exc).__name__)
+            raise DecomposerFailed(f"{WHO}'s answer broke off part-way.") from None
         tasks = _tasks(answer, brief.currency)
         if on_task is not None:
             for index, task in enumerate(tasks):
@@ -197,6 +203,10 @@ class OpenAIDecomposer:
             answer.finish_reason = choice.finish_reason
 
 
+def _seconds(seconds: float) -> str:
+    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
+
+
 def _said(exc: openai.APIStatusError) -> str:
     """What the server said about a refused request, lower-cased, for recognising what it refused."""
     body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, default=str)
@@ -220,7 +230,7 @@ def _failure(exc: openai.APIError, timeout: float, model: str) -> DecomposerFail
     status = getattr(exc, "status_code", None)
     log.warning("AI planner request failed: %s %s", type(exc).__name__, status or "")
     if isinstance(exc, openai.APITimeoutError):
-        return DecomposerFailed(f"{WHO} did not answer within {timeout:g} seconds.")
+        return DecomposerFailed(f"{WHO} did not answer within {_seconds(timeout)}.")
     if isinstance(exc, openai.APIConnectionError):
         return DecomposerFailed(f"{WHO} could not be reached.")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):

@@ -195,6 +195,21 @@ async def test_a_server_refusing_json_schema_gets_json_object_with_the_schema_fr
     assert decomposer.response_format == "json_object"
 
 
+async def test_a_server_refusing_both_structured_outputs_is_asked_by_the_prompt_alone(
+    openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
+) -> None:
+    openai_server.refuse_json_schema = openai_server.refuse_json_object = 400
+    openai_server.reply(Reply(text=answer(GOOD_PLAN)))
+    decomposer = decomposer_for(openai_server)
+
+    plan, _ = await decompose(decomposer)
+
+    assert len(plan.tasks) == 3
+    assert [r.response_format for r in openai_server.requests] == ["json_schema", "json_object", ""]
+    assert '"required":["tasks"]' in openai_server.requests[-1].prompt  # the schema rides in the prompt
+    assert decomposer.response_format == "none"
+
+
 async def test_refining_sends_the_current_plan_and_the_instruction(
     openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
 ) -> None:
@@ -311,6 +326,36 @@ async def test_dates_past_the_deadline_are_fitted_into_it_by_repair(
     assert "fitted into it" in " ".join(plan.notes)
 
 
+async def test_a_task_proposing_fake_reviews_is_refused_by_repair(
+    openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
+) -> None:
+    dishonest = task("reviews", title="Buy 200 five-star Google reviews", criteria=["200 new 5-star reviews"])
+    openai_server.reply(Reply(text=answer({"tasks": [task("a"), dishonest]})))
+
+    draft, _ = await decompose(decomposer_for(openai_server))
+
+    with pytest.raises(PlanRefused, match="Buy 200 five-star Google reviews"):
+        repair(draft, BRIEF)
+
+
+async def test_an_answer_in_a_code_fence_with_braces_and_quotes_in_its_text_streams_each_task(
+    openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
+) -> None:
+    tricky = {
+        "summary": 'A "plan" with {braces} and [brackets]',
+        "tasks": [
+            task("a", title='Write the "About {us}" page', description="Uses \\ and } and ]"),
+            task("b", title="Close the {loop}", depends_on=["a"]),
+        ],
+    }
+    openai_server.reply(Reply(text=f"```json\n{json.dumps(tricky)}\n```", chunk_size=3))
+
+    plan, shown = await decompose(decomposer_for(openai_server))
+
+    assert [t.title for t in shown] == ['Write the "About {us}" page', "Close the {loop}"]
+    assert [t.key for t in plan.tasks] == ["a", "b"]
+
+
 async def test_a_task_without_criteria_is_refused_by_repair(
     openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
 ) -> None:
@@ -330,6 +375,34 @@ async def test_a_server_too_slow_to_answer_fails_with_a_message(
     failed = await failure(decomposer_for(openai_server, timeout=0.5))
 
     assert failed.message == "The AI planner did not answer within 0.5 seconds."
+    assert failed.retryable is True
+
+
+async def test_a_stream_that_stalls_part_way_fails_with_a_message_after_showing_what_came(
+    openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
+) -> None:
+    text = json.dumps(GOOD_PLAN)
+    openai_server.reply(Reply(text=text, pause_at=text.index("}, {") + 1))  # never released: the server stalls
+    shown: list[str] = []
+
+    async def on_task(t: PlanTask) -> None:
+        shown.append(t.key)
+
+    with pytest.raises(DecomposerFailed) as caught:
+        await decomposer_for(openai_server, timeout=1).decompose(BRIEF, on_task=on_task)
+
+    assert caught.value.message == "The AI planner did not answer within 1 second."
+    assert shown == ["seo-audit"]  # the caller drops what it showed when it falls back
+
+
+async def test_a_rate_limit_fails_with_a_message_to_try_later(
+    openai_server: LocalOpenAI, decomposer_for: Callable[..., OpenAIDecomposer]
+) -> None:
+    openai_server.reply(Reply(status=429, error="Rate limit reached for requests"))
+
+    failed = await failure(decomposer_for(openai_server))
+
+    assert failed.message == "The AI planner is busy right now (too many requests); try again in a minute."
     assert failed.retryable is True
 
 

@@ -59,6 +59,7 @@ class Received:
 class LocalOpenAI:
     api_key: str = API_KEY
     refuse_json_schema: int = 0  # the status a json_schema request gets (400; llama-cpp-python's server says 500)
+    refuse_json_object: int = 0
     refuse_stream: bool = False
     requests: list[Received] = field(default_factory=list)
     released_in_time: bool | None = None  # a held stream: was it released before its wait ran out?
@@ -86,7 +87,7 @@ class LocalOpenAI:
     def reset(self) -> None:
         self._replies.clear()
         self.requests.clear()
-        self.refuse_json_schema = 0
+        self.refuse_json_schema = self.refuse_json_object = 0
         self.refuse_stream = False
         self.released_in_time = None
         self._release.clear()
@@ -125,6 +126,8 @@ class LocalOpenAI:
         if self.refuse_json_schema and fmt.get("type") == "json_schema":
             message = "response_format type 'json_schema' is not supported; use 'json_object'."
             return _error(self.refuse_json_schema, message, None)
+        if self.refuse_json_object and fmt.get("type") == "json_object":
+            return _error(self.refuse_json_object, "Unknown parameter: 'response_format.schema'.", None)
         if self.refuse_stream and body.get("stream"):
             return _error(400, "stream=true is not supported by this server.", None)
         reply = self._next()
