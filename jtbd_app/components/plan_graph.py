@@ -61,7 +61,9 @@ def _legend() -> rx.Component:
     )
 
 
-def plan_graph(width: rx.Var, height: rx.Var, nodes: rx.Var, edges: rx.Var, *, label: rx.Var | str) -> rx.Component:
+def plan_graph(
+    width: rx.Var[int], height: rx.Var[int], nodes: rx.Var, edges: rx.Var, *, label: rx.Var | str
+) -> rx.Component:
     """Tasks left to right in the order work can happen; an arrow from a task to each task that needs it."""
     return rx.vstack(
         rx.box(
@@ -80,12 +82,11 @@ def plan_graph(width: rx.Var, height: rx.Var, nodes: rx.Var, edges: rx.Var, *, l
                 ),
                 rx.foreach(edges, _edge),
                 rx.foreach(nodes, _node),
-                width=width,
-                height=height,
-                view_box=f"0 0 {width} {height}" if isinstance(width, int) else None,
+                width="100%",
+                view_box="0 0 " + width.to_string() + " " + height.to_string(),
                 role="img",
                 aria_label=label,
-                style={"background": "var(--gray-2)", "border_radius": "8px"},
+                style={"background": "var(--gray-2)", "border_radius": "8px", "max_width": width.to_string() + "px"},
             ),
             overflow_x="auto",
             width="100%",

@@ -93,7 +93,11 @@ def task_form(task: rx.Var | None = None) -> rx.Component:
                     "How it gets done", "route", _select("route", ROUTE_LABELS, value("route", "internal")), E["route"]
                 ),
                 text_field(
-                    "Days it takes", "duration_days", E, inputmode="numeric", default_value=value("duration_days_text", "3")
+                    "Days it takes",
+                    "duration_days",
+                    E,
+                    inputmode="numeric",
+                    default_value=value("duration_days_text", "3"),
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
@@ -151,7 +155,11 @@ def _actions(task: rx.Var) -> rx.Component:
             "Refine", size="1", variant="soft", on_click=S.start_refine(task.key), aria_label="Refine " + task.title
         ),
         rx.button(
-            "Move up", size="1", variant="soft", on_click=S.move_task(task.key, "up"), aria_label="Move up " + task.title
+            "Move up",
+            size="1",
+            variant="soft",
+            on_click=S.move_task(task.key, "up"),
+            aria_label="Move up " + task.title,
         ),
         rx.button(
             "Move down",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NODE_W = 180
+NODE_W = 160
 NODE_H = 56
-GAP_X = 60
+GAP_X = 40
 GAP_Y = 20
 PAD = 10
 SWEEPS = 4
@@ -100,14 +100,14 @@ def _mean(values: list[int], default: int) -> float:
 def _wrap(title: str) -> tuple[str, str]:
     words, line1, line2 = title.split(), "", ""
     for word in words:
-        if len(line1) + len(word) + 1 <= 24 and not line2:
+        if len(line1) + len(word) + 1 <= 21 and not line2:
             line1 = f"{line1} {word}".strip()
         else:
             line2 = f"{line2} {word}".strip()
-    if len(line2) > 24:
-        line2 = line2[:23].rstrip() + "…"
-    if len(line1) > 24:
-        line1 = line1[:23] + "…"
+    if len(line2) > 21:
+        line2 = line2[:20].rstrip() + "…"
+    if len(line1) > 21:
+        line1 = line1[:20] + "…"
     return line1, line2
 
 

@@ -143,12 +143,17 @@ class ProblemPlanState(SessionState):
             async with self:
                 self.drafts = [*self.drafts, DraftTask(task.key, task.title, ROUTE_LABELS.get(task.route, ""))]
 
+        async def restart() -> None:
+            async with self:
+                self.drafts = []
+
         return await planning.draft_plan(
             brief,
             decomposer=bootstrap.decomposer(get_settings()),
             instruction=planning.task_instruction(current, task_key, instruction) if task_key else instruction,
             current=current if (instruction or task_key) else None,
             on_task=show,
+            on_restart=restart,
         )
 
     async def _planning_failed(self, viewer: Viewer | None, problem_id: str, errors: dict[str, str]) -> None:
@@ -203,7 +208,8 @@ class ProblemPlanState(SessionState):
     @rx.event
     def move_task(self, task_key: TaskKey, direction: Literal["up", "down"]) -> None:
         """The owner moves a task up or down the list."""
-        pid, offset = self.route_problem_id, -1 if direction == "up" else 1
+        pid = self.route_problem_id
+        offset: Literal[-1, 1] = -1 if direction == "up" else 1
         self._act(
             lambda s, v: plan_edit.move_task(s, viewer=v, problem_id=pid, task_key=task_key, offset=offset), "Moved."
         )

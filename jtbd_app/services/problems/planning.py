@@ -147,9 +147,11 @@ async def draft_plan(
     instruction: str = "",
     current: list[PlanTask] | None = None,
     on_task: OnTask | None = None,
+    on_restart: Callable[[], Awaitable[None]] | None = None,
 ) -> Plan:
     """A whole plan: the model's, repaired, when a model is configured and its plan can be mended; otherwise the
-    offline playbooks', with a note saying why the model's was not used."""
+    offline playbooks', with a note saying why the model's was not used (`on_restart` first: the tasks the model
+    streamed before it failed are not the plan)."""
     fallback_note = ""
     if decomposer is not None:
         try:
@@ -161,6 +163,8 @@ async def draft_plan(
             fallback_note = f"The AI planner's plan could not be used ({exc})"
     plan = offline_decomposer.decompose(brief, instruction=instruction, current=current)
     if fallback_note:
+        if on_restart is not None:
+            await on_restart()
         plan = plan.model_copy(
             update={"notes": [f"{fallback_note}; this plan comes from the offline playbooks instead.", *plan.notes]}
         )
