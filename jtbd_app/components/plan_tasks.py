@@ -135,7 +135,7 @@ def _share_form(task: rx.Var) -> rx.Component:
 def _refine_form() -> rx.Component:
     return rx.form(
         rx.hstack(
-            rx.box(text_field("How should this task change?", "instruction", E), flex="1"),
+            rx.box(text_field("How should this task change?", "task_instruction", E), flex="1"),
             rx.button("Refine", type="submit", loading=S.planning),
             rx.button("Cancel", type="button", variant="soft", on_click=S.close_forms),
             align="end",

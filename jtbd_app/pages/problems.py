@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from jtbd_app.components.dashboard import VISUALLY_HIDDEN
 from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.layout import guarded, link_button, loading, page
 from jtbd_app.components.pager import button_pager
@@ -124,6 +125,7 @@ def _list() -> rx.Component:
         ProblemsState.total > 0,
         rx.vstack(
             rx.table.root(
+                rx.el.caption("Your problems", style=VISUALLY_HIDDEN),
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Problem"),
@@ -134,7 +136,6 @@ def _list() -> rx.Component:
                 ),
                 rx.table.body(rx.foreach(ProblemsState.rows, _row)),
                 width="100%",
-                aria_label="Your problems",
             ),
             button_pager(ProblemsState.page, ProblemsState.pages, ProblemsState.go_to_page, name="your problems"),
             width="100%",

@@ -41,6 +41,10 @@ class InstructionForm(TypedDict):
     instruction: str
 
 
+class TaskInstructionForm(TypedDict):
+    task_instruction: str
+
+
 class ShareForm(TypedDict):
     share: str
 
@@ -111,11 +115,11 @@ class ProblemPlanState(SessionState):
         await self._plan(instruction=forms.text(form, "instruction"))
 
     @rx.event(background=True)
-    async def refine_task(self, form: InstructionForm) -> None:
+    async def refine_task(self, form: TaskInstructionForm) -> None:
         """One task of the owner's plan remade as their instruction says; the others are kept."""
         async with self:
             key = self.refining_key
-        await self._plan(instruction=forms.text(form, "instruction"), task_key=key)
+        await self._plan(instruction=forms.text(form, "task_instruction"), task_key=key)
 
     async def _plan(self, *, instruction: str, task_key: str = "") -> None:
         """Mark the problem as being planned, run the decomposer with no transaction open, save what it made."""
@@ -132,7 +136,10 @@ class ProblemPlanState(SessionState):
             with session_scope() as session:
                 planning.save_plan(session, viewer=viewer, problem_id=pid, plan=plan)
         except DomainError as exc:
-            await self._planning_failed(viewer, problem_id, field_errors(exc))
+            errors = field_errors(exc)
+            if task_key and "instruction" in errors:
+                errors["task_instruction"] = errors.pop("instruction")
+            await self._planning_failed(viewer, problem_id, errors)
         finally:
             async with self:
                 self.planning, self.drafts, self.refining_key = False, [], ""

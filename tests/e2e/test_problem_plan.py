@@ -28,7 +28,7 @@ def test_bad_input_is_shown_by_its_field_and_nothing_is_made(app_server: AppServ
     expect_field_message(page.get_by_label("What outcome do you want?"), "cannot contain HTML")
     expect_field_message(page.get_by_label("Budget"), "too small to split")
     expect_field_message(page.get_by_label("Deadline"), "after today")
-    expect(page).to_have_url(re.compile(r"/problems/new$"))
+    expect(page).to_have_url(re.compile(r"/problems/new/?$"))
     page.goto(f"{app_server.url}/problems")
     expect(page.get_by_text("You have no problems yet")).to_be_visible()
 
@@ -44,7 +44,7 @@ def test_describe_plan_cut_edit_refine(app_server: AppServer, page: Page) -> Non
     page.get_by_label("Budget").fill("300")
     page.get_by_label("Deadline").fill(_in_days(20))
     page.get_by_role("button", name="Make a plan").click()
-    page.wait_for_url(re.compile(r"/problems/\d+$"))
+    page.wait_for_url(re.compile(r"/problems/\d+/?$"))
 
     tasks = page.get_by_role("region", name="Tasks")
     expect(tasks.get_by_role("listitem").first).to_be_visible()
@@ -66,7 +66,7 @@ def test_describe_plan_cut_edit_refine(app_server: AppServer, page: Page) -> Non
     expect(page.get_by_role("status").filter(has_text="Task saved.")).to_be_visible()
     expect(tasks.get_by_role("heading", name="Install privacy-friendly analytics")).to_be_visible()
 
-    page.get_by_label("Refine the whole plan").fill("add a task for a launch email")
+    page.get_by_role("textbox", name="Refine the whole plan").fill("add a task for a launch email")
     page.get_by_role("button", name="Refine plan").click()
     expect(tasks).to_contain_text(re.compile("launch email", re.I))
     total = sum(int(re.sub(r"[^\d]", "", text)) for text in tasks.locator("[data-share]").all_inner_texts())

@@ -105,7 +105,7 @@ GUARDED = {
     "ProblemPlanState.load_problem": _load_problem,
     "ProblemPlanState.make_plan": _unchanged_after("make_plan"),
     "ProblemPlanState.refine_plan": _unchanged_after("refine_plan", {"instruction": "split the budget evenly"}),
-    "ProblemPlanState.refine_task": _unchanged_after("refine_task", {"instruction": "make it smaller"}),
+    "ProblemPlanState.refine_task": _unchanged_after("refine_task", {"task_instruction": "make it smaller"}),
     "ProblemPlanState.save_task": _unchanged_after("save_task", TASK),
     "ProblemPlanState.remove_task": _unchanged_after("remove_task", "ads"),
     "ProblemPlanState.move_task": _unchanged_after("move_task", "ads", "up"),
