@@ -134,7 +134,7 @@ def refuse_a_gateway_change(settings: Settings) -> None:
 
 def register_scheduler(app: Any, settings: Settings) -> None:
     """Every backend worker runs due contract jobs (auto-release, reminders, expiry, payouts); claims keep them apart."""
-    from jtbd_app.services.contracts.jobs import HANDLERS
+    from jtbd_app.services.problems.jobs import HANDLERS
     from jtbd_app.services.scheduler import run_scheduler
 
     app.register_lifespan_task(

@@ -15,6 +15,8 @@ class Contract(SQLModel, table=True):
 
     Status: awaiting_acceptance -> awaiting_funding -> funded -> delivered <-> revision_requested -> completed,
     or cancelled (agreed, refunded if funded), expired (never funded), disputed (a chargeback froze it).
+    A contract of a problem's micro-task (`funding_source` "problem") is funded from the problem's escrow when its bid
+    is accepted, starts work once both accept, and gives its escrow back to the problem if it ends unreleased.
     `release_frozen` holds every release and payout of the contract until an administrator decides
     (services/contracts/resolution); `frozen_reason` says why.
     """
@@ -45,6 +47,8 @@ class Contract(SQLModel, table=True):
     on_time: bool | None = Field(default=None)
     problem_id: int | None = Field(default=None, index=True)
     micro_task_id: int | None = Field(default=None, index=True)
+    # payment: the client pays the contract's escrow; problem: its problem's escrow funds it (and takes it back)
+    funding_source: str = Field(default="payment", max_length=8, sa_column_kwargs={"server_default": "payment"})
     created_at: datetime = ts()
     updated_at: datetime = ts()
     funding_expires_at: datetime | None = ts(nullable=True)

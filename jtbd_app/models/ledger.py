@@ -25,13 +25,14 @@ class LedgerAccount(SQLModel, table=True):
         CheckConstraint("normal_side IN ('debit', 'credit')", name="ck_ledger_account_side"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=80, unique=True)  # e.g. "escrow:contract:42:USD", "payable:user:7:USD"
+    code: str = Field(max_length=80, unique=True)  # e.g. "escrow:contract:42:USD", "problem_escrow:problem:3:USD"
     kind: str = Field(max_length=24, index=True)  # platform_cash | escrow | payable | fee_revenue | ...
     currency: str = Field(max_length=3)
     normal_side: str = Field(max_length=6)
     may_go_negative: bool = Field(default=False)
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
+    problem_id: int | None = Field(default=None, foreign_key="problem.id", index=True)  # a problem's escrow
     balance_minor: int = Field(default=0)  # on the normal side; kept by the ledger service under a row lock
     created_at: datetime = ts()
 
@@ -44,6 +45,7 @@ class JournalEntry(SQLModel, table=True):
     kind: str = Field(max_length=24, index=True)  # fund | release | refund | payout | payout_reversal | ...
     currency: str = Field(max_length=3)
     contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
+    problem_id: int | None = Field(default=None, foreign_key="problem.id", index=True)  # money of a problem's escrow
     memo: str = Field(default="", max_length=300)
     created_at: datetime = ts()
 

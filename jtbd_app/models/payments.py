@@ -11,11 +11,16 @@ from jtbd_app.models.base import ts
 
 
 class Payment(SQLModel, table=True):
-    """A client's payment into a contract's escrow; the ledger moves only once the gateway confirms it."""
+    """A client's payment into a contract's escrow, or into a problem's (one budget for many micro-tasks): exactly
+    one of `contract_id` and `problem_id` is set. The ledger moves only once the gateway confirms it."""
 
-    __table_args__ = (CheckConstraint("amount_minor > 0", name="ck_payment_amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="ck_payment_amount_positive"),
+        CheckConstraint("(contract_id IS NULL) <> (problem_id IS NULL)", name="ck_payment_one_owner"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(foreign_key="contract.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
+    problem_id: int | None = Field(default=None, foreign_key="problem.id", index=True)
     payer_id: int = Field(foreign_key="user.id", index=True)
     gateway: str = Field(max_length=16)  # sandbox | stripe
     # pending | succeeded | failed | refunded | returning | returned (a payment the contract could not take)

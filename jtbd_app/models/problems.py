@@ -21,9 +21,8 @@ class Problem(SQLModel, table=True):
     __table_args__ = (Index("ix_problem_owner_status", "owner_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int = Field(foreign_key="user.id", index=True)
-    status: str = Field(
-        default="draft", max_length=16
-    )  # draft | planned | published | in_progress | completed | cancelled
+    # draft | planned | funded (paid, listings not posted yet) | published | in_progress | completed | cancelled
+    status: str = Field(default="draft", max_length=16)
     title: str = Field(max_length=120)
     outcome: str = Field(sa_type=Text)
     budget_minor: int
@@ -38,6 +37,8 @@ class Problem(SQLModel, table=True):
     planning: str = Field(default="idle", max_length=12)  # idle | running
     planning_since: datetime | None = ts(nullable=True)
     plan_version: int = Field(default=0)  # bumped on every change of the plan, for pages to notice
+    # what a refund of the escrow's remainder under way takes back: not there to fund a micro-task meanwhile
+    returning_minor: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = ts()
     updated_at: datetime = ts()
     published_at: datetime | None = ts(nullable=True)

@@ -564,7 +564,7 @@ class GatewayMoney(RuleBasedStateMachine):
         self.gateway = self.new_gateway()  # Stripe as the saved database left it, every event answered
         with session_scope() as session:
             for payment in session.exec(select(Payment).where(Payment.status == "succeeded")).all():
-                assert payment.external_id is not None
+                assert payment.external_id is not None and payment.contract_id is not None
                 self.gateway.restore_payment(
                     external_id=payment.external_id,
                     charge_id=payment.charge_id,

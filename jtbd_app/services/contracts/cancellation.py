@@ -3,7 +3,8 @@
 An unfunded contract ends when either party withdraws, or when its funding deadline passes. A funded one ends
 when one party asks and the other agrees; the client's payment is refunded through the gateway first, and only
 then does the ledger move. Status `refunding` marks a refund under way, so nothing else can happen meanwhile; if
-the gateway fails the contract goes back to `funded` and either party can try again.
+the gateway fails the contract goes back to `funded` and either party can try again. A contract funded from its
+problem's escrow gives its escrow back to the problem instead, in one unit of work and without the gateway.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from jtbd_app.domain.contract_rules import UNFUNDED, WORKING, overdue
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, gateway_of_record, lifecycle, refunds
+from jtbd_app.services.contracts import funding, gateway_of_record, lifecycle, problem_money, refunds
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
@@ -40,13 +41,13 @@ def request_cancellation(session: Session, *, viewer: Viewer | None, contract_id
     if contract.status in UNFUNDED:
         if contract_funding_pending(session, contract):
             raise ValidationFailed({"form": "A payment is being confirmed; try again in a minute."})
-        lifecycle.end(
-            session,
-            contract,
-            "cancelled",
-            f"{actor.display_name} withdrew before funding. No money moved.",
-            actor.user_id,
+        returned = problem_money.return_escrow(session, contract)
+        detail = (
+            f"{actor.display_name} withdrew before work started. {problem_money.returned_note(returned, contract.currency)}"
+            if contract.funding_source == "problem"
+            else f"{actor.display_name} withdrew before funding. No money moved."
         )
+        lifecycle.end(session, contract, "cancelled", detail, actor.user_id)
         return "cancelled"
     if contract.status != "funded":
         raise ValidationFailed(
@@ -138,6 +139,11 @@ async def agree_cancellation(
         elif contract.status != "refunding":
             raise ValidationFailed({"form": "This contract cannot be cancelled now."})
         assert contract.id is not None
+        if contract.funding_source == "problem":  # its money goes back to the problem: no card refund
+            returned = problem_money.return_escrow(session, contract)
+            note = problem_money.returned_note(returned, contract.currency)
+            lifecycle.end(session, contract, "cancelled", f"{ending}; {note}", actor.user_id)
+            return
         payment = funding.succeeded_payment(session, contract.id)
         assert payment is not None and payment.external_id is not None
         if payment.gateway != gateway.name:  # only the gateway that took the money can give it back
@@ -194,13 +200,13 @@ def expire_unfunded(session: Session, *, contract_id: int, now: datetime) -> str
             contract_id=contract.id,
         )
         return "a payment is being confirmed; checking again later"
-    lifecycle.end(
-        session,
-        contract,
-        "expired",
-        "The escrow was not funded in time, so the contract expired. No money moved.",
-        None,
+    returned = problem_money.return_escrow(session, contract)
+    detail = (
+        f"The contract was not accepted in time, so it expired. {problem_money.returned_note(returned, contract.currency)}"
+        if contract.funding_source == "problem"
+        else "The escrow was not funded in time, so the contract expired. No money moved."
     )
+    lifecycle.end(session, contract, "expired", detail, None)
     return "expired"
 
 

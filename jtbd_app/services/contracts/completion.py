@@ -9,7 +9,7 @@ from jtbd_app.domain.contract_rules import Split
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Delivery, Profile, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import lifecycle, payouts, reviews
+from jtbd_app.services.contracts import lifecycle, payouts, problem_money, reviews
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 
@@ -35,6 +35,7 @@ def complete(session: Session, contract: Contract, *, actor_id: int | None, how:
         latest.status, latest.responded_at = "approved", now
         session.add(latest)
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=DONE_JOBS)
+    problem_money.task_done(session, contract)
     _count_completion(session, contract)
     payouts.queue_release_payout(session, contract, amount_minor=split.payee_minor, now=now)
     reviews.schedule_window_close(session, contract)

@@ -5,7 +5,8 @@ Won: it comes back. Lost: the escrow (or, for a payment being sent back, what is
 neither holds any more (the escrow was released, the payment already refunded) is a `platform_loss`. Each step is
 booked under the dispute's id, and a later step books the earlier ones it implies, so every order ends the same.
 A dispute freezes its contract until an administrator decides; a lost one that empties the escrow before any
-release ends the contract as cancelled.
+release ends the contract as cancelled. A dispute of a problem's payment takes what it loses from the problem's escrow
+(the rest is a platform loss); the contracts already funded from it keep their escrows.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from sqlmodel import Session, select
 
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Dispute, Payment, utcnow
-from jtbd_app.services.contracts import lifecycle, refunds
+from jtbd_app.services.contracts import lifecycle, problem_money, refunds
 from jtbd_app.services.contracts.funding import PaymentNotYet, locked_payment
-from jtbd_app.services.ledger import escrow, journal
+from jtbd_app.services.ledger import escrow, journal, problem_escrow
 from jtbd_app.services.ports import GatewayEvent
 
 WORK_STATUSES = ("funded", "delivered", "revision_requested")
@@ -35,6 +36,9 @@ def record(session: Session, event: GatewayEvent, *, stage: str) -> str:
     found = _payment_of(session, event)
     if found is None or found.id is None:
         raise PaymentNotYet(event.related_id or event.charge_id)
+    if found.problem_id is not None:
+        return _problem_dispute(session, found, event, stage=stage)
+    assert found.contract_id is not None
     contract = lifecycle.locked_contract(session, found.contract_id)
     payment = locked_payment(session, found.id)
     assert contract is not None and contract.id is not None and payment.id is not None
@@ -101,3 +105,45 @@ def _close(session: Session, contract: Contract, payment: Payment, dispute: Disp
         return "dispute lost: contract cancelled"
     lifecycle.record_event(session, contract, kind="dispute_lost", detail=f"The card dispute was lost: {amount}.")
     return "dispute lost: booked, still frozen for an administrator"
+
+
+def _problem_dispute(session: Session, found: Payment, event: GatewayEvent, *, stage: str) -> str:
+    """A dispute of the payment that funded a problem: the money follows as for a contract's, booked to the problem."""
+    assert found.id is not None and found.problem_id is not None
+    problem = problem_money.locked_problem(session, found.problem_id)
+    payment = locked_payment(session, found.id)
+    assert problem is not None and problem.id is not None and payment.id is not None
+    if payment.status in ("pending", "failed"):
+        raise PaymentNotYet(event.related_id or payment.external_id or "")
+    dispute = session.get(Dispute, event.object_id)
+    if dispute is None:
+        amount = event.amount_minor if 0 < event.amount_minor <= payment.amount_minor else payment.amount_minor
+        dispute = Dispute(id=event.object_id, payment_id=payment.id, amount_minor=amount, currency=payment.currency)
+        session.add(dispute)
+        session.flush()
+    if dispute.status in CLOSED:
+        return f"dispute already {dispute.status}"
+    pid = problem.id
+    if stage in ("funds_withdrawn", "funds_reinstated") or (stage == "closed" and event.status == "won"):
+        escrow.dispute_withdrawn(session, dispute, contract_id=None, problem_id=pid)
+    if stage == "funds_reinstated" or (stage == "closed" and event.status == "won"):
+        escrow.dispute_reinstated(session, dispute, contract_id=None, problem_id=pid)
+    if stage != "closed":
+        return f"dispute of the problem's payment: {stage.replace('_', ' ')}"
+    if event.status not in CLOSED:
+        return f"dispute closed as {event.status!r}: left for an administrator"
+    dispute.status, dispute.updated_at = event.status, utcnow()
+    session.add(dispute)
+    if event.status != "lost":
+        return f"dispute of the problem's payment {event.status}"
+    escrow.dispute_withdrawn(session, dispute, contract_id=None, problem_id=pid)
+    if payment.status in ("returning", "returned"):
+        holding = journal.get_account(session, kind="refund_due", currency=payment.currency)
+        available = refunds.owed_back(session, payment) + dispute.amount_minor
+    else:
+        holding, available = problem_escrow.account(session, problem), problem_escrow.held(session, problem)
+    escrow.dispute_lost(session, dispute, contract_id=None, holding=holding, available=available, problem_id=pid)
+    if payment.status == "returning" and refunds.owed_back(session, payment) == 0:
+        payment.status = "returned"
+        session.add(payment)
+    return "dispute of the problem's payment lost: booked against its escrow"

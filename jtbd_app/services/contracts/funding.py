@@ -16,7 +16,7 @@ from jtbd_app.domain.ids import id_or_none
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
@@ -131,15 +131,20 @@ def _not_fundable(contract: Contract) -> str:
 
 def match_payment(session: Session, *, external_id: str, metadata: dict[str, str] | None) -> Payment | None:
     """Ours by the gateway's id, or, when our process died before storing that id, by the payment id we sent in
-    the metadata (the contract id must agree); the id is stored then, so the record is finished."""
+    the metadata (the contract or problem id must agree); the id is stored then, so the record is finished."""
     found = session.exec(select(Payment).where(Payment.external_id == external_id)).first()
     if found is not None or not metadata:
         return found
-    payment_id, contract_id = id_or_none(metadata.get("payment_id")), id_or_none(metadata.get("contract_id"))
-    if payment_id is None or contract_id is None:
+    payment_id = id_or_none(metadata.get("payment_id"))
+    contract_id, problem_id = id_or_none(metadata.get("contract_id")), id_or_none(metadata.get("problem_id"))
+    if payment_id is None or (contract_id is None) == (problem_id is None):
         return None
     candidate = session.get(Payment, payment_id)
-    if candidate is None or candidate.external_id is not None or candidate.contract_id != contract_id:
+    if (
+        candidate is None
+        or candidate.external_id is not None
+        or (candidate.contract_id, candidate.problem_id) != (contract_id, problem_id)
+    ):
         return None
     candidate.external_id, candidate.updated_at = external_id, utcnow()
     if candidate.status == "failed":  # we gave up waiting, but the gateway took the money after all
@@ -165,6 +170,11 @@ def record_payment_succeeded(
         return "not a payment of ours"
     if amount_minor <= 0 or currency not in CURRENCIES:
         return f"payment of {amount_minor} {currency!r}: left for an administrator"
+    if found.problem_id is not None:
+        return problem_money.record_problem_payment_succeeded(
+            session, found, charge_id=charge_id, amount_minor=amount_minor, currency=currency
+        )
+    assert found.contract_id is not None
     contract = lifecycle.locked_contract(session, found.contract_id)
     payment = locked_payment(session, found.id)
     assert contract is not None and contract.id is not None and payment.id is not None
@@ -233,13 +243,15 @@ def record_payment_failed(
         return f"already {payment.status}"
     payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
     session.add(payment)
+    page = "problem" if payment.problem_id is not None else "contract"
+    link = f"/problems/{payment.problem_id}" if payment.problem_id is not None else f"/contracts/{payment.contract_id}"
     notify(
         session,
         user_id=payment.payer_id,
         kind="payment",
         title="Your payment did not go through",
-        body=f"{message} Nothing was charged; you can try again from the contract page.",
-        link=f"/contracts/{payment.contract_id}",
+        body=f"{message} Nothing was charged; you can try again from the {page} page.",
+        link=link,
     )
     return "payment failed"
 

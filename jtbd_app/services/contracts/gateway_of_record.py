@@ -41,6 +41,7 @@ class InFlight:
 
     gateway: str
     escrows: int = 0  # contracts whose escrow holds money paid through it
+    problem_escrows: int = 0  # problems whose escrow holds money paid through it
     confirming: int = 0  # payments started in the last CONFIRMING that it may still confirm
     returning: int = 0  # payments the contract could not take, still to be refunded
     payouts: int = 0  # payouts still to be sent
@@ -48,6 +49,7 @@ class InFlight:
     def summary(self) -> str:
         parts = [
             (self.escrows, "contract escrow(s) holding its money"),
+            (self.problem_escrows, "problem escrow(s) holding its money"),
             (self.confirming, "payment(s) still being confirmed"),
             (self.returning, "payment(s) still to be refunded"),
             (self.payouts, "payout(s) still to be sent"),
@@ -63,6 +65,15 @@ def money_in_flight_elsewhere(session: Session, *, gateway_name: str, now: datet
         .join(LedgerAccount, col(LedgerAccount.contract_id) == col(Contract.id))
         .where(LedgerAccount.kind == "escrow", LedgerAccount.balance_minor > 0, Contract.gateway != gateway_name)
         .group_by(col(Contract.gateway)),
+        "problem_escrows": select(Payment.gateway, func.count(func.distinct(LedgerAccount.id)))
+        .join(LedgerAccount, col(LedgerAccount.problem_id) == col(Payment.problem_id))
+        .where(
+            LedgerAccount.kind == "problem_escrow",
+            LedgerAccount.balance_minor > 0,
+            col(Payment.status).in_(("succeeded", "refunded")),
+            Payment.gateway != gateway_name,
+        )
+        .group_by(col(Payment.gateway)),
         "confirming": select(Payment.gateway, func.count())
         .where(Payment.status == "pending", col(Payment.created_at) > since, Payment.gateway != gateway_name)
         .group_by(col(Payment.gateway)),

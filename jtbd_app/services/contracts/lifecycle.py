@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.domain import contract_document
-from jtbd_app.domain.contract_rules import below_minimum, bps_label, minimum_price
+from jtbd_app.domain.contract_rules import below_minimum, bps_label, due_at, minimum_price
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money
@@ -250,6 +250,9 @@ def accept_terms(session: Session, *, viewer: Viewer | None, contract_id: object
             actor_id=actor.user_id,
         )
         accepted = acceptances(session, contract)
+    if {contract.client_id, contract.contractor_id} <= set(accepted) and contract.funding_source == "problem":
+        start_problem_funded_work(session, contract)
+        return True
     if {contract.client_id, contract.contractor_id} <= set(accepted):
         move(session, contract, "awaiting_funding")
         record_event(session, contract, kind="agreed", detail="Both parties accepted; the client can fund the escrow.")
@@ -272,3 +275,34 @@ def accept_terms(session: Session, *, viewer: Viewer | None, contract_id: object
         link=f"/contracts/{contract.id}",
     )
     return False
+
+
+def start_problem_funded_work(session: Session, contract: Contract) -> None:
+    """Both accepted a contract whose escrow its problem funded when the bid was accepted: work starts now, as when
+    a client's payment funds one (due date, deadline job, no expiry)."""
+    assert contract.id is not None
+    now = utcnow()
+    contract.funded_at, contract.due_at = now, due_at(now, contract.delivery_days)
+    move(session, contract, "funded")
+    scheduler.cancel_pending(session, contract_id=contract.id, kinds=["expire_unfunded"])
+    scheduler.schedule(
+        session,
+        key=f"deadline_passed:contract:{contract.id}",
+        kind="deadline_passed",
+        run_at=contract.due_at,
+        contract_id=contract.id,
+    )
+    price = Money(contract.amount_minor, contract.currency).format()
+    record_event(session, contract, kind="funded", detail=f"Both accepted; the escrow holds {price} from the problem.")
+    for user_id, body in (
+        (contract.contractor_id, "The escrow is funded from the client's problem: you can start the work."),
+        (contract.client_id, "The escrow holds the price from your problem's budget until you approve the delivery."),
+    ):
+        notify(
+            session,
+            user_id=user_id,
+            kind="payment",
+            title=f"Escrow funded: {price}",
+            body=body,
+            link=f"/contracts/{contract.id}",
+        )

@@ -6,6 +6,8 @@ Where the money comes from in the ledger depends on where the payment's money is
 - the payment that funded the escrow: the escrow while it holds money; once the escrow was released, the platform
   loses it (`platform_loss`) and the contract is frozen, so the contractor's payout waits for an administrator.
 A full refund of a contract's payment before any release ends the contract as cancelled; any other refund freezes it.
+A problem's payment is refunded out of the problem's escrow (`problem_money.book_problem_refund`); its micro-tasks'
+contracts hold their own escrows and go on.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Dispute, Payment, utcnow
-from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.contracts.funding import PaymentNotYet, locked_payment
 from jtbd_app.services.ledger import escrow
 
@@ -47,9 +49,11 @@ def record_refund(
     found = session.exec(select(Payment).where(Payment.external_id == payment_external_id)).first()
     if found is None or found.id is None:
         raise PaymentNotYet(payment_external_id)
-    contract = lifecycle.locked_contract(session, found.contract_id)  # lock order: contract, then payment
+    # lock order: contract (or problem), then payment
+    contract = lifecycle.locked_contract(session, found.contract_id) if found.contract_id is not None else None
+    problem = problem_money.locked_problem(session, found.problem_id) if found.problem_id is not None else None
     payment = locked_payment(session, found.id)
-    assert contract is not None and payment.id is not None
+    assert (contract is not None or problem is not None) and payment.id is not None
     if payment.status in ("pending", "failed"):
         raise PaymentNotYet(payment_external_id)
     amount = min(refunded_total, payment.amount_minor) - payment.refunded_minor
@@ -67,11 +71,14 @@ def record_refund(
         session.add(payment)
         return "surplus payment returned" if payment.status == "returned" else "part of a surplus payment returned"
     payment.refunded_minor += amount
-    escrow.refund(session, contract, payment, amount_minor=amount, to_total=payment.refunded_minor, reference=reference)
     if payment.refunded_minor >= payment.amount_minor:
         payment.status = "refunded"
     payment.updated_at = utcnow()
     session.add(payment)
+    if problem is not None:
+        return problem_money.book_problem_refund(session, problem, payment, amount_minor=amount, reference=reference)
+    assert contract is not None
+    escrow.refund(session, contract, payment, amount_minor=amount, to_total=payment.refunded_minor, reference=reference)
     return _contract_after_refund(session, contract, amount=amount, how=how, actor_id=actor_id)
 
 

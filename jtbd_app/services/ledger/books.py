@@ -3,7 +3,8 @@ that reconciliation can close the database before it asks the gateway anything.
 
 Ledger movements are attributed by their business keys (see `escrow`): a contract's "fund" and "refund" entries by
 its id, a payment the contract could not take by `surplus:payment:P` and `surplus_refund:payment:P:to:T`, a payout by
-`payout:P` and `payout_reversal:P:to:T`.
+`payout:P` and `payout_reversal:P:to:T`; a problem's "fund_problem" and "refund_problem" entries by the problem's id
+(`problem_escrow`), and what moved through each problem's escrow by kind of entry.
 """
 
 from __future__ import annotations
@@ -15,19 +16,25 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from jtbd_app.models import Contract, JournalEntry, Payment, Payout, Posting
+from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payment, Payout, Posting
 from jtbd_app.services.ledger.journal import cached_balance_mismatches, trial_balance
 
 
 @dataclass(frozen=True)
 class KnownPayment:
     id: int
-    contract_id: int
+    contract_id: int | None  # exactly one of contract_id and problem_id is set
     status: str  # pending | failed | succeeded | refunded | returning | returned
     amount_minor: int
     refunded_minor: int  # the gateway's running total, as we last heard it
     currency: str
     external_id: str | None
+    problem_id: int | None = None
+
+    @property
+    def owner(self) -> str:
+        """Whose escrow the payment funds: "contract 4" or "problem 2"."""
+        return f"contract {self.contract_id}" if self.contract_id is not None else f"problem {self.problem_id}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,11 @@ class Books:
     cached_mismatches: list[tuple[str, int, int]] = field(default_factory=list)  # (code, stored, from postings)
     payments: list[KnownPayment] = field(default_factory=list)
     payouts: list[KnownPayout] = field(default_factory=list)
-    taken_in: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # contract -> fund + surplus entries
-    given_back: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # contract -> refund entries
+    taken_in: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # owner -> fund + surplus entries
+    given_back: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # owner -> refund entries
+    # problem id -> {entry kind: what it moved into the problem's escrow (negative: out of it)}; and its balance
+    problem_escrows: dict[int, dict[str, int]] = field(default_factory=dict)
+    problem_balances: dict[int, int] = field(default_factory=dict)
     paid_out: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # payout -> its payout entry
     taken_back: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # payout -> its reversal entries
 
@@ -70,7 +80,9 @@ def read_books(session: Session, *, gateway_name: str) -> Books:
     for p in session.exec(select(Payment).where(Payment.gateway == gateway_name).order_by(col(Payment.id))).all():
         assert p.id is not None
         books.payments.append(
-            KnownPayment(p.id, p.contract_id, p.status, p.amount_minor, p.refunded_minor, p.currency, p.external_id)
+            KnownPayment(
+                p.id, p.contract_id, p.status, p.amount_minor, p.refunded_minor, p.currency, p.external_id, p.problem_id
+            )
         )
     for o in session.exec(select(Payout).where(Payout.gateway == gateway_name).order_by(col(Payout.id))).all():
         assert o.id is not None
@@ -80,6 +92,7 @@ def read_books(session: Session, *, gateway_name: str) -> Books:
             )
         )
     _contract_entries(session, books, gateway_name)
+    _problem_entries(session, books)
     _keyed_entries(session, books)
     return books
 
@@ -96,12 +109,40 @@ def _contract_entries(session: Session, books: Books, gateway_name: str) -> None
     ).all()
     for contract_id, kind, moved in rows:
         if contract_id is not None:
-            (books.taken_in if kind == "fund" else books.given_back)[contract_id] += int(moved or 0)
+            (books.taken_in if kind == "fund" else books.given_back)[f"contract {contract_id}"] += int(moved or 0)
+
+
+def _problem_entries(session: Session, books: Books) -> None:
+    """Each problem paid at this gateway: what its "fund_problem" and "refund_problem" entries moved; and, for every
+    problem escrow, what each kind of entry moved through it and its stored balance."""
+    paid = {p.problem_id for p in books.payments if p.problem_id is not None}
+    rows = session.exec(
+        select(JournalEntry.problem_id, JournalEntry.kind, func.sum(Posting.amount_minor))
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .where(col(JournalEntry.kind).in_(("fund_problem", "refund_problem")), col(Posting.amount_minor) > 0)
+        .group_by(col(JournalEntry.problem_id), col(JournalEntry.kind))
+    ).all()
+    for problem_id, kind, moved in rows:
+        if problem_id in paid:
+            (books.taken_in if kind == "fund_problem" else books.given_back)[f"problem {problem_id}"] += int(moved or 0)
+    flows = session.exec(
+        select(LedgerAccount.problem_id, JournalEntry.kind, func.sum(Posting.amount_minor))
+        .join(Posting, col(Posting.account_id) == col(LedgerAccount.id))
+        .join(JournalEntry, col(JournalEntry.id) == col(Posting.entry_id))
+        .where(LedgerAccount.kind == "problem_escrow")
+        .group_by(col(LedgerAccount.problem_id), col(JournalEntry.kind))
+    ).all()
+    for problem_id, kind, total in flows:
+        if problem_id is not None:
+            books.problem_escrows.setdefault(problem_id, {})[kind] = -int(total or 0)  # credit-normal
+    for account in session.exec(select(LedgerAccount).where(LedgerAccount.kind == "problem_escrow")).all():
+        if account.problem_id is not None:
+            books.problem_balances[account.problem_id] = account.balance_minor
 
 
 def _keyed_entries(session: Session, books: Books) -> None:
     """Surplus payments and payouts, by the payment or payout their key names (only those at this gateway)."""
-    contract_of = {p.id: p.contract_id for p in books.payments}
+    owner_of = {p.id: p.owner for p in books.payments}
     payouts = {o.id for o in books.payouts}
     rows = session.exec(
         select(JournalEntry.idempotency_key, JournalEntry.kind, func.sum(Posting.amount_minor))
@@ -112,9 +153,9 @@ def _keyed_entries(session: Session, books: Books) -> None:
     for key, kind, total in rows:
         moved = int(total or 0)
         if kind in ("surplus", "surplus_refund"):  # surplus:payment:P, surplus_refund:payment:P:to:T
-            contract_id = contract_of.get(_number(key, 2))
-            if contract_id is not None:
-                (books.taken_in if kind == "surplus" else books.given_back)[contract_id] += moved
+            owner = owner_of.get(_number(key, 2))
+            if owner is not None:
+                (books.taken_in if kind == "surplus" else books.given_back)[owner] += moved
         elif (payout_id := _number(key, 1)) in payouts:  # payout:P, payout_reversal:P:to:T
             (books.paid_out if kind == "payout" else books.taken_back)[payout_id] += moved
 

@@ -57,7 +57,7 @@ def _loss(session: Session, currency: str) -> journal.LedgerAccount:
     return journal.get_account(session, kind="platform_loss", currency=currency)
 
 
-def _from_holding(session: Session, holding: journal.LedgerAccount, available: int, amount: int) -> list[Leg]:
+def from_holding(session: Session, holding: journal.LedgerAccount, available: int, amount: int) -> list[Leg]:
     """Debits that pay `amount` out of `holding` (up to `available` of it), the rest out of platform loss."""
     taken = max(0, min(available, amount))
     legs = [Leg(holding, taken)] if taken else []
@@ -71,7 +71,7 @@ def refund(
 ) -> tuple[JournalEntry, bool]:
     """`amount_minor` of the contract's payment went back to the client (the gateway's refunded total is now
     `to_total`): out of the escrow while it holds money, the rest is a platform loss."""
-    legs = _from_holding(session, _escrow(session, contract), held(session, contract), amount_minor)
+    legs = from_holding(session, _escrow(session, contract), held(session, contract), amount_minor)
     return journal.post(
         session,
         idempotency_key=f"refund:payment:{payment.id}:to:{to_total}",
@@ -139,13 +139,15 @@ def return_surplus(
         currency=payment.currency,
         memo=f"Payment {payment.id} refunded",
         legs=[
-            *_from_holding(session, due, available, amount_minor),
+            *from_holding(session, due, available, amount_minor),
             Leg(_cash(session, payment.currency), -amount_minor),
         ],
     )
 
 
-def dispute_withdrawn(session: Session, dispute: Dispute, *, contract_id: int) -> tuple[JournalEntry, bool]:
+def dispute_withdrawn(
+    session: Session, dispute: Dispute, *, contract_id: int | None, problem_id: int | None = None
+) -> tuple[JournalEntry, bool]:
     """The card network took the disputed amount from the platform's balance while it decides."""
     hold = journal.get_account(session, kind="dispute_hold", currency=dispute.currency)
     return journal.post(
@@ -154,12 +156,15 @@ def dispute_withdrawn(session: Session, dispute: Dispute, *, contract_id: int) -
         kind="dispute_withdrawn",
         currency=dispute.currency,
         contract_id=contract_id,
+        problem_id=problem_id,
         memo=f"Dispute {dispute.id}: funds withdrawn",
         legs=[Leg(hold, dispute.amount_minor), Leg(_cash(session, dispute.currency), -dispute.amount_minor)],
     )
 
 
-def dispute_reinstated(session: Session, dispute: Dispute, *, contract_id: int) -> tuple[JournalEntry, bool]:
+def dispute_reinstated(
+    session: Session, dispute: Dispute, *, contract_id: int | None, problem_id: int | None = None
+) -> tuple[JournalEntry, bool]:
     hold = journal.get_account(session, kind="dispute_hold", currency=dispute.currency)
     return journal.post(
         session,
@@ -167,15 +172,22 @@ def dispute_reinstated(session: Session, dispute: Dispute, *, contract_id: int) 
         kind="dispute_reinstated",
         currency=dispute.currency,
         contract_id=contract_id,
+        problem_id=problem_id,
         memo=f"Dispute {dispute.id}: funds reinstated",
         legs=[Leg(_cash(session, dispute.currency), dispute.amount_minor), Leg(hold, -dispute.amount_minor)],
     )
 
 
 def dispute_lost(
-    session: Session, dispute: Dispute, *, contract_id: int, holding: journal.LedgerAccount, available: int
+    session: Session,
+    dispute: Dispute,
+    *,
+    contract_id: int | None,
+    holding: journal.LedgerAccount,
+    available: int,
+    problem_id: int | None = None,
 ) -> tuple[JournalEntry, bool]:
-    """The client keeps the disputed money: `holding` (the escrow, or what is owed back) pays the hold, up to
+    """The client keeps the disputed money: `holding` (the escrow, a problem's escrow, or what is owed back) pays the hold, up to
     `available`; the rest is a platform loss."""
     hold = journal.get_account(session, kind="dispute_hold", currency=dispute.currency)
     return journal.post(
@@ -184,8 +196,9 @@ def dispute_lost(
         kind="dispute_lost",
         currency=dispute.currency,
         contract_id=contract_id,
+        problem_id=problem_id,
         memo=f"Dispute {dispute.id}: lost",
-        legs=[*_from_holding(session, holding, available, dispute.amount_minor), Leg(hold, -dispute.amount_minor)],
+        legs=[*from_holding(session, holding, available, dispute.amount_minor), Leg(hold, -dispute.amount_minor)],
     )
 
 

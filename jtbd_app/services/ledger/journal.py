@@ -24,7 +24,8 @@ ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
     # money the platform holds at the payment gateway; below zero when the gateway takes back (a lost dispute) more
     # than the platform holds, as Stripe's balance does
     "platform_cash": ("debit", True),
-    "escrow": ("credit", False),  # held for one contract (or, later, one problem)
+    "escrow": ("credit", False),  # held for one contract
+    "problem_escrow": ("credit", False),  # a problem's budget, held until its micro-tasks' contracts take it
     "payable": ("credit", False),  # released to a member and not yet paid out
     "fee_revenue": ("credit", False),  # the platform's fees
     "refund_due": ("credit", False),  # a payment that arrived for a contract no longer taking one: to go back
@@ -52,20 +53,38 @@ class Leg:
     amount_minor: int
 
 
-def account_code(kind: str, currency: str, *, user_id: int | None = None, contract_id: int | None = None) -> str:
-    owner = f":contract:{contract_id}" if contract_id is not None else f":user:{user_id}" if user_id is not None else ""
+def account_code(
+    kind: str,
+    currency: str,
+    *,
+    user_id: int | None = None,
+    contract_id: int | None = None,
+    problem_id: int | None = None,
+) -> str:
+    if contract_id is not None:
+        owner = f":contract:{contract_id}"
+    elif problem_id is not None:
+        owner = f":problem:{problem_id}"
+    else:
+        owner = f":user:{user_id}" if user_id is not None else ""
     return f"{kind}{owner}:{currency}"
 
 
 def get_account(
-    session: Session, *, kind: str, currency: str, user_id: int | None = None, contract_id: int | None = None
+    session: Session,
+    *,
+    kind: str,
+    currency: str,
+    user_id: int | None = None,
+    contract_id: int | None = None,
+    problem_id: int | None = None,
 ) -> LedgerAccount:
     """The account, created on first use (a race to create it is settled by the unique code)."""
     if kind not in ACCOUNT_KINDS:
         raise ValueError(f"unknown account kind {kind!r}")
     if currency not in CURRENCIES:
         raise ValueError(f"unknown currency {currency!r}")
-    code = account_code(kind, currency, user_id=user_id, contract_id=contract_id)
+    code = account_code(kind, currency, user_id=user_id, contract_id=contract_id, problem_id=problem_id)
     found = session.exec(select(LedgerAccount).where(LedgerAccount.code == code)).first()
     if found is not None:
         return found
@@ -78,6 +97,7 @@ def get_account(
         may_go_negative=may_go_negative,
         user_id=user_id,
         contract_id=contract_id,
+        problem_id=problem_id,
     )
     try:
         with session.begin_nested():
@@ -99,6 +119,7 @@ def post(
     currency: str,
     legs: Sequence[Leg],
     contract_id: int | None = None,
+    problem_id: int | None = None,
     memo: str = "",
 ) -> tuple[JournalEntry, bool]:
     """Post one balanced entry; returns (entry, True) when posted now, (entry, False) when posted before.
@@ -114,7 +135,12 @@ def post(
     try:
         with session.begin_nested():
             entry = JournalEntry(
-                idempotency_key=idempotency_key, kind=kind, currency=currency, contract_id=contract_id, memo=memo[:300]
+                idempotency_key=idempotency_key,
+                kind=kind,
+                currency=currency,
+                contract_id=contract_id,
+                problem_id=problem_id,
+                memo=memo[:300],
             )
             session.add(entry)
             session.flush()  # a concurrent poster of the same key: this waits for it, then fails on the unique key

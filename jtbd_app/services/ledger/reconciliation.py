@@ -3,9 +3,10 @@
 In three steps, so that no database transaction is open while the gateway is read: one short read of our books as
 plain values (`books.read_books`), then the gateway with no session open (a few requests at a time), then the
 comparison in memory. Compared:
-- the ledger balances, and every cached account balance matches its postings;
+- the ledger balances, and every cached account balance matches its postings; every problem's escrow holds what was
+  funded, less what its contracts took, plus what they gave back, less what was refunded or lost in a dispute;
 - every payment of ours at the gateway, whatever its status, with what the gateway took in and gave back; and per
-  contract, what the ledger's fund, surplus and refund entries moved with the same;
+  contract or problem, what the ledger's fund, surplus and refund entries moved with the same;
 - every payout with its transfer (sent, reversed): the payout row, and the ledger's payout and reversal entries;
 - the gateway's recent payments and transfers that we hold no record of (a payment whose event never reached us, the
   transfer of a payout still pending).
@@ -34,6 +35,8 @@ RECENT_DAYS = 30  # how far back the gateway's own lists are read for payments a
 LISTED = 10_000  # at most this many of each
 CLOCKS = timedelta(days=1)  # our clock against the gateway's, when a pending payout widens the transfers read
 PAID = ("succeeded", "refunded", "returning", "returned")  # statuses of a payment whose money came in
+# what may move money in or out of a problem's escrow
+PROBLEM_ESCROW_KINDS = ("fund_problem", "allocate", "return_to_problem", "refund_problem", "dispute_lost")
 EVENTS = "the Stripe dashboard (Developers > Events)"
 RETRIES = "or run `make reconcile` again after the webhook retries"
 CORRECTION = "ask a developer to post a correcting entry (entries are never edited)"
@@ -98,6 +101,18 @@ def _check_ledger(books: Books, report: Report) -> None:
             f"Account {code}: the stored balance is {stored}, its postings say {derived}: the postings are the "
             "record; ask a developer to set the stored balance from them and find what wrote it."
         )
+    for problem_id, flows in sorted(books.problem_escrows.items()):
+        stray = sorted(kind for kind in flows if kind not in PROBLEM_ESCROW_KINDS)
+        moved = sum(flows.values())
+        stored = books.problem_balances.get(problem_id, 0)
+        if stray or moved != stored or moved < 0:
+            said = ", ".join(f"{kind} {amount}" for kind, amount in sorted(flows.items()))
+            report.differences.append(
+                f"Problem {problem_id}'s escrow: funded less allocated plus returned less refunded and lost is "
+                f"{moved} ({said}), its stored balance {stored}"
+                + (f"; entries of kinds that never touch a problem's escrow: {', '.join(stray)}" if stray else "")
+                + f": ask a developer to find the entries that moved it; {CORRECTION}."
+            )
 
 
 async def _read_gateway(gateway: PaymentGateway, books: Books, since: datetime) -> GatewayBooks:
@@ -169,28 +184,28 @@ def _check_lists(seen: GatewayBooks, report: Report, since: datetime) -> None:
 
 
 def _check_payments(books: Books, seen: GatewayBooks, report: Report) -> None:
-    took: dict[int, int] = defaultdict(int)
-    gave: dict[int, int] = defaultdict(int)
-    unsure: set[int] = set()
+    took: dict[str, int] = defaultdict(int)
+    gave: dict[str, int] = defaultdict(int)
+    unsure: set[str] = set()
     for payment in books.payments:
         if not payment.external_id:
             continue  # never reached the gateway, or our process died first: its metadata finds it in the list
         answer = seen.payments[payment.id]
         if isinstance(answer, PaymentFailed):
-            unsure.add(payment.contract_id)
+            unsure.add(payment.owner)
             report.differences.append(
                 f"{_payment(payment)}: the gateway could not say ({answer.message}): run `make reconcile` again; if it "
                 "persists, look the payment up in the Stripe dashboard."
             )
             continue
-        took[payment.contract_id] += answer[1]
-        gave[payment.contract_id] += answer[2]
+        took[payment.owner] += answer[1]
+        gave[payment.owner] += answer[2]
         line = _payment_difference(payment, answer)
         if line:
             report.differences.append(line)
-    for contract_id in sorted(({*took, *books.taken_in, *books.given_back}) - unsure):
-        gateway_says = (took[contract_id], gave[contract_id])
-        ledger_says = (books.taken_in.get(contract_id, 0), books.given_back.get(contract_id, 0))
+    for owner in sorted(({*took, *books.taken_in, *books.given_back}) - unsure):
+        gateway_says = (took[owner], gave[owner])
+        ledger_says = (books.taken_in.get(owner, 0), books.given_back.get(owner, 0))
         if gateway_says != ledger_says:
             if ledger_says[0] < gateway_says[0]:
                 todo = f"replay the payment's payment_intent.succeeded event from {EVENTS}"
@@ -199,13 +214,13 @@ def _check_payments(books: Books, seen: GatewayBooks, report: Report) -> None:
             else:
                 todo = f"the ledger moved money the gateway did not; {CORRECTION}"
             report.differences.append(
-                f"Contract {contract_id}: the gateway took in {gateway_says[0]} and refunded {gateway_says[1]}; "
+                f"{owner.capitalize()}: the gateway took in {gateway_says[0]} and refunded {gateway_says[1]}; "
                 f"the ledger booked {ledger_says[0]} in and {ledger_says[1]} refunded: {todo}."
             )
 
 
 def _payment(payment: KnownPayment) -> str:
-    return f"Payment {payment.id} ({payment.external_id or 'no gateway id'}) of contract {payment.contract_id}"
+    return f"Payment {payment.id} ({payment.external_id or 'no gateway id'}) of {payment.owner}"
 
 
 def _payment_difference(payment: KnownPayment, answer: Answer) -> str:
@@ -252,25 +267,28 @@ def _check_unknown_payments(books: Books, seen: GatewayBooks, report: Report) ->
         if listed.external_id in known or listed.received_minor == 0:
             continue  # ours, or nothing was taken
         payment_id, contract_id = listed.metadata.get("payment_id", ""), listed.metadata.get("contract_id", "")
+        problem_id = listed.metadata.get("problem_id", "")
+        owner = f"contract {contract_id}" if contract_id or not problem_id else f"problem {problem_id}"
         said = (
             f"Gateway payment {listed.external_id} ({listed.status}, {listed.received_minor} {listed.currency} "
             f"received, {listed.refunded_minor} refunded, made {listed.created:%Y-%m-%d %H:%M} UTC)"
         )
         payment = ours.get(int(payment_id)) if payment_id.isdigit() else None
-        if payment is not None and str(payment.contract_id) == contract_id and payment.external_id is None:
+        if payment is not None and payment.owner == owner and payment.external_id is None:
             report.differences.append(
-                f"{said} is our payment {payment.id} of contract {contract_id}, recorded {payment.status} without its "
+                f"{said} is our payment {payment.id} of {owner}, recorded {payment.status} without its "
                 f"gateway id: replay its payment_intent.succeeded event from {EVENTS}; that links and books it."
             )
-        elif payment is not None and str(payment.contract_id) == contract_id:
+        elif payment is not None and payment.owner == owner:
             report.differences.append(
-                f"{said} is a second payment for our payment {payment.id} of contract {contract_id}, which we recorded "
+                f"{said} is a second payment for our payment {payment.id} of {owner}, which we recorded "
                 f"as {payment.external_id} ({payment.status}): compare the two in the Stripe dashboard and refund the "
                 "one the contract does not need."
             )
-        elif payment_id or contract_id:
+        elif payment_id or contract_id or problem_id:
+            named = owner if contract_id or problem_id else "contract ?"
             report.differences.append(
-                f"{said} names contract {contract_id or '?'} and payment {payment_id or '?'}, which we have no record "
+                f"{said} names {named} and payment {payment_id or '?'}, which we have no record "
                 "of: check whether another installation uses this Stripe account; if not, refund it from the Stripe "
                 "dashboard."
             )

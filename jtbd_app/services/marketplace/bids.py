@@ -17,7 +17,7 @@ from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Bid, Listing, utcnow
-from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
 
@@ -83,7 +83,8 @@ def reject_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> No
 
 
 def accept_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> int:
-    """The owner hires this bidder: a contract awaiting funding; everyone concerned is told."""
+    """The owner hires this bidder: a contract awaiting funding (for a problem's micro-task, funded from the problem's
+    escrow at once, or refused when it holds less than the bid); everyone concerned is told."""
     bid, listing = _owners_live_bid(session, viewer, bid_id)
     moved = session.exec(  # type: ignore[call-overload]
         update(Listing)
@@ -97,6 +98,8 @@ def accept_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> in
     bid.status, bid.decided_at, bid.updated_at = "accepted", utcnow(), utcnow()
     session.add(bid)
     contract = lifecycle.create_for_accepted_bid(session, listing=listing, bid=bid)
+    if listing.problem_id is not None and listing.source == "problem":
+        problem_money.fund_from_problem(session, contract)  # refused (nothing stored) when its escrow falls short
     notify(
         session,
         user_id=bid.bidder_id,
