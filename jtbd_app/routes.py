@@ -44,6 +44,7 @@ from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
+from jtbd_app.state.problem_money import ProblemMoneyState
 from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
 from jtbd_app.state.profiles import ProfileState
@@ -119,7 +120,12 @@ ROUTES: list[PageRoute] = [
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
     PageRoute("/problems", "Your problems", problems.problems_page, ProblemsState.load_problems),
     PageRoute("/problems/new", "Describe a problem", problems.new_problem_page, NewProblemState.load_new_problem),
-    PageRoute("/problems/[id]", "Problem", problem_plan.problem_plan_page, ProblemPlanState.load_problem),
+    PageRoute(
+        "/problems/[id]",
+        "Problem",
+        problem_plan.problem_plan_page,
+        [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
+    ),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import form_error, labelled, text_field
+from jtbd_app.components.problem_money import cancel_panel, matches_panel
 from jtbd_app.domain.plans import EVIDENCE_LABELS, ROUTE_LABELS
 from jtbd_app.state.problem_plan import ProblemPlanState
 
@@ -197,6 +198,36 @@ def _details(task: rx.Var) -> rx.Component:
     )
 
 
+def _progress(task: rx.Var) -> rx.Component:
+    """Once published: who does it, where it stands, and what it waits for."""
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(task.late, rx.badge("Late", color_scheme="red")),
+            rx.cond(task.needs_you, rx.badge(task.needs_you, color_scheme="amber")),
+            rx.cond(task.progress, rx.text(task.progress, size="2", weight="medium")),
+            rx.cond(task.contractor, rx.text("by ", task.contractor, size="2")),
+            rx.cond(task.listing_href, rx.link("Listing", href=task.listing_href, size="2")),
+            rx.cond(task.contract_href, rx.link("Contract", href=task.contract_href, size="2")),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(task.blocked_by, rx.text("Waits for: ", task.blocked_by, size="2", color_scheme="gray")),
+        rx.cond(
+            S.problem.funded & ((task.state == "open") | (task.state == "planned")),
+            rx.vstack(
+                rx.cond(task.postable, matches_panel(task)),
+                cancel_panel(task),
+                align="start",
+                width="100%",
+            ),
+        ),
+        spacing="2",
+        align="start",
+        width="100%",
+    )
+
+
 def task_card(task: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.card(
@@ -223,6 +254,7 @@ def task_card(task: rx.Var) -> rx.Component:
                     color_scheme="gray",
                 ),
                 _details(task),
+                _progress(task),
                 rx.cond(
                     S.problem.editable,
                     rx.cond(

@@ -3,6 +3,8 @@ the card's error beside it, and the Pay button. `assets/stripe_payment.js` does 
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from jtbd_app.components.forms import field_error
@@ -12,8 +14,9 @@ CARD_ID = "stripe-card"
 GLUE_SCRIPT = "/stripe_payment.js"  # served by Reflex from assets/
 
 
-def stripe_card_payment() -> rx.Component:
-    busy = ContractState.progress != ""
+def stripe_card_payment(state: type[Any] = ContractState, amount: rx.Var | None = None) -> rx.Component:
+    """The card field for `state` (a page state with progress, errors, the Stripe keys and `pay_with_card`)."""
+    busy = state.progress != ""
     return rx.vstack(
         rx.script(src=GLUE_SCRIPT),
         rx.text("Card details", id=f"{CARD_ID}-label", weight="medium"),
@@ -24,8 +27,8 @@ def stripe_card_payment() -> rx.Component:
             aria_describedby=f"{CARD_ID}-hint {CARD_ID}-error",
             custom_attrs={
                 "data-stripe-card": "",
-                "data-publishable-key": ContractState.stripe_publishable_key,
-                "data-stripe-js": ContractState.stripe_js_url,
+                "data-publishable-key": state.stripe_publishable_key,
+                "data-stripe-js": state.stripe_js_url,
             },
             style={
                 "width": "100%",
@@ -42,10 +45,10 @@ def stripe_card_payment() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
-        field_error(ContractState.errors["card"], CARD_ID),
+        field_error(state.errors["card"], CARD_ID),
         rx.button(
-            "Pay " + ContractState.detail.price,
-            on_click=ContractState.pay_with_card,
+            "Pay " + (amount if amount is not None else ContractState.detail.price),
+            on_click=state.pay_with_card,
             loading=busy,
             disabled=busy,
         ),

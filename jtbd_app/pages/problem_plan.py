@@ -8,6 +8,8 @@ from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.plan_graph import plan_graph
 from jtbd_app.components.plan_tasks import task_card, task_form
+from jtbd_app.components.problem_money import fund_section, money_section
+from jtbd_app.state.problem_money import ProblemMoneyState
 from jtbd_app.state.problem_plan import ProblemPlanState
 
 S = ProblemPlanState
@@ -176,10 +178,16 @@ def _content() -> rx.Component:
     return rx.vstack(
         _header(),
         rx.cond(S.notice, rx.callout(S.notice, icon="check", color_scheme="green", role="status")),
+        rx.cond(
+            ProblemMoneyState.progress,
+            rx.callout(ProblemMoneyState.progress, icon="loader", role="status"),
+        ),
         form_error(S.errors),
         _progress(),
         _notes(),
+        money_section(),
         _fit(),
+        fund_section(),
         _plan_controls(),
         rx.cond(
             P.tasks.length() > 0,

@@ -11,6 +11,7 @@ from jtbd_app.domain import feasibility
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.plan_graph import GraphEdge, GraphNode, layout
 from jtbd_app.domain.plans import EVIDENCE_LABELS, ROUTE_LABELS, PlanTask
+from jtbd_app.services.problems.execution_view import Execution, MoneyLine, TaskProgress, execution
 from jtbd_app.services.problems.planning import current_tasks, task_rows
 from jtbd_app.services.problems.problems import STATUS_LABELS, brief_of, owned_problem, today
 from jtbd_app.services.viewer import Viewer
@@ -51,6 +52,14 @@ class TaskRow:
     optional: bool
     state: str
     state_label: str
+    listing_href: str = ""
+    contract_href: str = ""
+    contractor: str = ""
+    progress: str = ""
+    late: bool = False
+    blocked_by: str = ""
+    needs_you: str = ""
+    postable: bool = False  # posted here, still to be hired: contractors can be matched and invited
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,12 @@ class ProblemDetail:
     plan_version: int = 0
     tasks: list[TaskRow] = field(default_factory=list)
     fit: FitView = field(default_factory=FitView)
+    funded: bool = False
+    money: list[MoneyLine] = field(default_factory=list)
+    free: str = ""
+    free_minor: int = 0
+    needs_you: list[str] = field(default_factory=list)
+    late: int = 0
     graph_width: int = 0
     graph_height: int = 0
     nodes: list[GraphNode] = field(default_factory=list)
@@ -95,7 +110,14 @@ class ProblemDetail:
 
 
 def _row(
-    task: PlanTask, position: int, *, currency: str, start_iso: str, titles: dict[str, str], state: str
+    task: PlanTask,
+    position: int,
+    *,
+    currency: str,
+    start_iso: str,
+    titles: dict[str, str],
+    state: str,
+    progress: TaskProgress,
 ) -> TaskRow:
     due = date.fromisoformat(start_iso) + timedelta(days=task.due_in_days)
     evidence = EVIDENCE_LABELS[task.evidence.kind]
@@ -126,7 +148,24 @@ def _row(
         optional=task.optional,
         state=state,
         state_label=TASK_STATE_LABELS.get(state, state),
+        listing_href=progress.listing_href,
+        contract_href=progress.contract_href,
+        contractor=progress.contractor,
+        progress=progress.progress,
+        late=progress.late,
+        blocked_by=progress.blocked_by,
+        needs_you=progress.needs_you,
+        postable=state == "open" and task.route == "internal" and bool(progress.listing_href),
     )
+
+
+def _drawn_state(state: str, run: Execution, key: str) -> str:
+    progress = run.tasks.get(key)
+    if progress is not None and progress.late:
+        return "late"
+    if progress is not None and progress.progress.startswith("Delivered"):
+        return "delivered"
+    return state
 
 
 def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: object) -> ProblemDetail:
@@ -136,14 +175,26 @@ def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: objec
     tasks = current_tasks(session, problem.id)
     start = problem.plan_start or today()
     titles = {t.key: t.title for t in tasks}
-    states = {row.key: row.status for row in task_rows(session, problem.id)}
+    stored = task_rows(session, problem.id)
+    states = {row.key: row.status for row in stored}
+    run = execution(session, problem, stored, today=today())
     rows = [
-        _row(t, i, currency=problem.currency, start_iso=start.isoformat(), titles=titles, state=states.get(t.key, ""))
+        _row(
+            t,
+            i,
+            currency=problem.currency,
+            start_iso=start.isoformat(),
+            titles=titles,
+            state=states.get(t.key, ""),
+            progress=run.tasks.get(t.key, TaskProgress()),
+        )
         for i, t in enumerate(tasks)
     ]
-    graph = layout([(t.key, t.title, t.depends_on, states.get(t.key, "planned")) for t in tasks])
+    graph = layout(
+        [(t.key, t.title, t.depends_on, _drawn_state(states.get(t.key, "planned"), run, t.key)) for t in tasks]
+    )
     fit = FitView()
-    if tasks:
+    if tasks and problem.status in ("draft", "planned"):
         assessed = feasibility.assess(tasks, brief_of(problem, start=start))
         money = Money(assessed.estimated_cost_minor, problem.currency).format()
         fit = FitView(
@@ -170,6 +221,12 @@ def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: objec
         planning=problem.planning == "running",
         editable=problem.status in ("draft", "planned"),
         plan_version=problem.plan_version,
+        funded=bool(run.money),
+        money=run.money,
+        free=run.free,
+        free_minor=run.free_minor,
+        needs_you=run.needs_you,
+        late=run.late,
         tasks=rows,
         fit=fit,
         graph_width=graph.width,

@@ -24,6 +24,7 @@ PAGE_SIZE = 10
 STATUS_LABELS = {
     "draft": "Draft",
     "planned": "Planned",
+    "funded": "Funded: posting its tasks",
     "published": "Published",
     "in_progress": "In progress",
     "completed": "Completed",
