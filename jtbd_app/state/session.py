@@ -16,6 +16,7 @@ from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
 from jtbd_app.state.boundary import BoundaryMixin
+from jtbd_app.state.live import LiveMixin
 
 
 def session_key_of(headers: Any) -> str | None:
@@ -31,8 +32,9 @@ def _post_sign_out() -> EventSpec:
     )
 
 
-class SessionState(BoundaryMixin, rx.State):
-    """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
+class SessionState(LiveMixin, BoundaryMixin, rx.State):
+    """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie. Its counts stay current
+    through the live tick (state/live), which every page's layout starts."""
 
     signed_in: bool = False
     viewer_username: str = ""
