@@ -55,8 +55,9 @@ $(PANVA_OIDC)/node_modules/.installed: $(PANVA_OIDC)/package.json $(PANVA_OIDC)/
 	npm ci --prefix $(PANVA_OIDC) --no-audit --no-fund
 	touch $@
 
-services: $(PANVA_OIDC)/node_modules/.installed ## make sure Chromium, PostgreSQL, Redis and the test OIDC provider are there for the tests
+services: $(PANVA_OIDC)/node_modules/.installed ## make sure Chromium, PostgreSQL, Redis, the test OIDC provider and the test model server are there for the tests
 	bash scripts/test-services.sh
+	bash scripts/llama-venv.sh
 
 lint: install-dev ## ruff (lint and format), mypy, and the layer guard (import-linter)
 	ruff check .

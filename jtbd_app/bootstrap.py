@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -17,7 +17,7 @@ from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.contracts import gateway_of_record
 from jtbd_app.services.mail import run_mail_delivery
-from jtbd_app.services.ports import IdentityProvider, Mailer, PaymentGateway
+from jtbd_app.services.ports import Decomposer, IdentityProvider, Mailer, PaymentGateway
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,43 @@ def payment_gateway(settings: Settings) -> PaymentGateway:
 def gateway() -> PaymentGateway:
     """The process's payment gateway, from the current settings (tests switch it by changing them)."""
     return payment_gateway(get_settings())
+
+
+def decomposer(settings: Settings) -> Decomposer | None:
+    """The OpenAI-compatible planner when OPENAI_API_KEY is set; None means the offline playbooks plan alone."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_decomposer(
+        settings.openai_api_key.strip(),
+        settings.openai_base_url.strip(),
+        settings.openai_model,
+        settings.openai_timeout,
+        settings.openai_max_retries,
+        settings.openai_response_format,
+    )
+
+
+@lru_cache(maxsize=4)
+def _openai_decomposer(
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
+    max_retries: int,
+    response_format: Literal["auto", "json_schema", "json_object", "none"],
+) -> Decomposer:
+    """One adapter per configuration: it keeps its connection pool and what it learnt of the server (which
+    structured output and streaming it takes)."""
+    from jtbd_app.adapters.decomposer_openai import OpenAIDecomposer
+
+    return OpenAIDecomposer(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        timeout=timeout,
+        max_retries=max_retries,
+        response_format=response_format,
+    )
 
 
 class GatewayChangeRefused(SystemExit):

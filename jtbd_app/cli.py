@@ -15,7 +15,7 @@ from alembic import command
 from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.domain import feasibility, offline_decomposer, plans
+from jtbd_app.domain import feasibility, plans
 from jtbd_app.domain.errors import DomainError, NotFound
 from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
 from jtbd_app.domain.text import has_html
@@ -25,7 +25,8 @@ from jtbd_app.services.accounts import membership
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
-from jtbd_app.services.ports import Decomposer, DecomposerFailed, PaymentGateway
+from jtbd_app.services.ports import Decomposer, PaymentGateway
+from jtbd_app.services.problems import planning
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -146,23 +147,14 @@ def brief_from(
 
 
 def configured_decomposer() -> Decomposer | None:
-    """The model decomposer when one is configured; None (offline) for now. Helper B's `bootstrap.decomposer(settings)`
-    goes here."""
-    return None
+    """The OpenAI-compatible decomposer when OPENAI_API_KEY is set; None: the offline playbooks."""
+    return bootstrap.decomposer(get_settings())
 
 
 def plan_for(brief: plans.Brief, decomposer: Decomposer | None = None) -> plans.Plan:
     """The plan for `brief`: from `decomposer` (a model) when given, repaired; offline otherwise, and offline with a
     note saying why when the model fails or its plan cannot be mended."""
-    if decomposer is None:
-        return offline_decomposer.decompose(brief)
-    try:
-        return plans.repair(asyncio.run(decomposer.decompose(brief)), brief)
-    except (DecomposerFailed, plans.PlanRefused) as exc:
-        reason = exc.message if isinstance(exc, DecomposerFailed) else str(exc)
-        fallback = offline_decomposer.decompose(brief)
-        note = f"The model's plan could not be used ({reason}); this is the offline plan."
-        return fallback.model_copy(update={"notes": [note, *fallback.notes]})
+    return asyncio.run(planning.draft_plan(brief, decomposer=decomposer))
 
 
 def plan_json(plan: plans.Plan, brief: plans.Brief, today: date) -> dict[str, object]:

@@ -71,6 +71,16 @@ class Settings(BaseSettings):
     stripe_js_url: str = Field(default="https://js.stripe.com/v3/", alias="STRIPE_JS_URL")
     stripe_timeout: float = Field(default=20.0, alias="STRIPE_TIMEOUT", gt=0, le=120)
 
+    # The AI planner (an OpenAI-compatible chat server); without a key plans come from the offline playbooks.
+    openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")
+    openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")  # empty: OpenAI's own API
+    openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL", min_length=1)
+    openai_timeout: float = Field(default=60.0, alias="OPENAI_TIMEOUT", gt=0, le=600)
+    openai_max_retries: int = Field(default=2, alias="OPENAI_MAX_RETRIES", ge=0, le=10)
+    openai_response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        default="auto", alias="OPENAI_RESPONSE_FORMAT"
+    )
+
     @model_validator(mode="after")
     def _money_settings_make_sense(self) -> Settings:
         from jtbd_app.domain.contract_rules import fee_percent_to_bps
@@ -157,6 +167,11 @@ class Settings(BaseSettings):
     @property
     def stripe_enabled(self) -> bool:
         return bool(self.stripe_secret_key)
+
+    @property
+    def decomposer_enabled(self) -> bool:
+        """Plans come from the configured model when an API key is set, else from the offline playbooks."""
+        return bool(self.openai_api_key.strip())
 
     @property
     def platform_fee_bps(self) -> int:

@@ -32,7 +32,13 @@ def _edge(edge: rx.Var) -> rx.Component:
 
 
 def _legend() -> rx.Component:
-    names = {"planned": "Planned", "open": "Open", "contracted": "In progress", "delivered": "Delivered", "done": "Done"}
+    names = {
+        "planned": "Planned",
+        "open": "Open",
+        "contracted": "In progress",
+        "delivered": "Delivered",
+        "done": "Done",
+    }
     return rx.hstack(
         *[
             rx.hstack(

@@ -57,7 +57,9 @@ def task_form(task: rx.Var | None = None) -> rx.Component:
             form_error(E),
             text_field("Title", "title", E, default_value=value("title")),
             text_field("Description", "description", E, multiline=True, default_value=value("description")),
-            text_field("Skills", "skills", E, hint="Comma-separated, e.g. seo, analytics.", default_value=value("skills")),
+            text_field(
+                "Skills", "skills", E, hint="Comma-separated, e.g. seo, analytics.", default_value=value("skills")
+            ),
             text_field(
                 "Acceptance criteria",
                 "criteria",
@@ -68,16 +70,31 @@ def task_form(task: rx.Var | None = None) -> rx.Component:
                 default_value=value("criteria_text"),
             ),
             rx.grid(
-                labelled("Proof", "evidence_kind", _select("evidence_kind", EVIDENCE_LABELS, value("evidence_kind", "link")), E["evidence_kind"]),
-                text_field("Target number", "evidence_threshold", E, hint="For a number: the least that passes.", default_value=value("evidence_threshold")),
+                labelled(
+                    "Proof",
+                    "evidence_kind",
+                    _select("evidence_kind", EVIDENCE_LABELS, value("evidence_kind", "link")),
+                    E["evidence_kind"],
+                ),
+                text_field(
+                    "Target number",
+                    "evidence_threshold",
+                    E,
+                    hint="For a number: the least that passes.",
+                    default_value=value("evidence_threshold"),
+                ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
             ),
             text_field("What proves it", "evidence_description", E, default_value=value("evidence_description")),
             rx.grid(
-                labelled("How it gets done", "route", _select("route", ROUTE_LABELS, value("route", "internal")), E["route"]),
-                text_field("Days it takes", "duration_days", E, inputmode="numeric", default_value=value("duration_days", "3")),
+                labelled(
+                    "How it gets done", "route", _select("route", ROUTE_LABELS, value("route", "internal")), E["route"]
+                ),
+                text_field(
+                    "Days it takes", "duration_days", E, inputmode="numeric", default_value=value("duration_days_text", "3")
+                ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
@@ -130,9 +147,19 @@ def _refine_form() -> rx.Component:
 def _actions(task: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.button("Edit", size="1", variant="soft", on_click=S.start_edit(task.key), aria_label="Edit " + task.title),
-        rx.button("Refine", size="1", variant="soft", on_click=S.start_refine(task.key), aria_label="Refine " + task.title),
-        rx.button("Move up", size="1", variant="soft", on_click=S.move_task(task.key, -1), aria_label="Move up " + task.title),
-        rx.button("Move down", size="1", variant="soft", on_click=S.move_task(task.key, 1), aria_label="Move down " + task.title),
+        rx.button(
+            "Refine", size="1", variant="soft", on_click=S.start_refine(task.key), aria_label="Refine " + task.title
+        ),
+        rx.button(
+            "Move up", size="1", variant="soft", on_click=S.move_task(task.key, "up"), aria_label="Move up " + task.title
+        ),
+        rx.button(
+            "Move down",
+            size="1",
+            variant="soft",
+            on_click=S.move_task(task.key, "down"),
+            aria_label="Move down " + task.title,
+        ),
         rx.button(
             "Remove",
             size="1",
@@ -177,7 +204,7 @@ def task_card(task: rx.Var) -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text(
-                    rx.text(task.share, weight="bold", as_="span"),
+                    rx.text(task.share, weight="bold", as_="span", custom_attrs={"data-share": ""}),
                     " · due ",
                     task.due,
                     " · takes ",

@@ -87,13 +87,14 @@ def _order(keys: list[str], needs: dict[str, list[str]], layer: dict[str, int]) 
             neighbour_col = columns[c - 1] if forward else columns[c + 1]
             position = {k: i for i, k in enumerate(neighbour_col)}
             current = {k: i for i, k in enumerate(columns[c])}
-
-            def centre(key: str, position: dict[str, int] = position, current: dict[str, int] = current) -> float:
-                linked = [position[n] for n in (needs[key] if forward else users[key]) if n in position]
-                return sum(linked) / len(linked) if linked else float(current[key])
-
-            columns[c].sort(key=lambda k: (centre(k), current[k]))
+            links = needs if forward else users
+            centre = {k: _mean([position[n] for n in links[k] if n in position], current[k]) for k in columns[c]}
+            columns[c].sort(key=lambda k: (centre[k], current[k]))
     return columns
+
+
+def _mean(values: list[int], default: int) -> float:
+    return sum(values) / len(values) if values else float(default)
 
 
 def _wrap(title: str) -> tuple[str, str]:
@@ -139,4 +140,6 @@ def layout(tasks: list[tuple[str, str, list[str], str]]) -> GraphLayout:
             x1, y1, x2, y2 = sx + NODE_W, sy + NODE_H // 2, tx, ty + NODE_H // 2
             mid = (x1 + x2) // 2
             edges.append(GraphEdge(need, key, f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}"))
-    return GraphLayout(width=max(width, NODE_W + 2 * PAD), height=max(height, NODE_H + 2 * PAD), nodes=nodes, edges=edges)
+    return GraphLayout(
+        width=max(width, NODE_W + 2 * PAD), height=max(height, NODE_H + 2 * PAD), nodes=nodes, edges=edges
+    )

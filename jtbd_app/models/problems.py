@@ -21,7 +21,9 @@ class Problem(SQLModel, table=True):
     __table_args__ = (Index("ix_problem_owner_status", "owner_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int = Field(foreign_key="user.id", index=True)
-    status: str = Field(default="draft", max_length=16)  # draft | planned | published | in_progress | completed | cancelled
+    status: str = Field(
+        default="draft", max_length=16
+    )  # draft | planned | published | in_progress | completed | cancelled
     title: str = Field(max_length=120)
     outcome: str = Field(sa_type=Text)
     budget_minor: int

@@ -47,7 +47,9 @@ def _progress() -> rx.Component:
                     rx.text("Making your plan… ", S.drafts.length().to_string(), " tasks so far"),
                     align="center",
                 ),
-                rx.el.ol(rx.foreach(S.drafts, lambda d: rx.el.li(rx.text(d.title, " (", d.route_label, ")", size="2")))),
+                rx.el.ol(
+                    rx.foreach(S.drafts, lambda d: rx.el.li(rx.text(d.title, " (", d.route_label, ")", size="2")))
+                ),
                 align="start",
             ),
             icon="sparkles",

@@ -58,7 +58,9 @@ def _problem_form() -> rx.Component:
             ),
             _suggestions(),
             rx.grid(
-                text_field("Budget", "budget", E, hint="The most you will spend in all, e.g. 3000.", inputmode="decimal"),
+                text_field(
+                    "Budget", "budget", E, hint="The most you will spend in all, e.g. 3000.", inputmode="decimal"
+                ),
                 labelled("Currency", "currency", _currency_select(), E["currency"]),
                 text_field("Deadline", "deadline", E, type="date", hint="When it must be done."),
                 columns=rx.breakpoints(initial="1", sm="3"),
@@ -72,7 +74,9 @@ def _problem_form() -> rx.Component:
                 multiline=True,
                 hint="Optional: a number, a report, a date (the suggestions above may help).",
             ),
-            text_field("Constraints", "constraints", E, multiline=True, hint="Optional: what to avoid, tools, brand rules."),
+            text_field(
+                "Constraints", "constraints", E, multiline=True, hint="Optional: what to avoid, tools, brand rules."
+            ),
             text_field("Location", "location", E, hint="Optional: a city, for work done in person. Empty for remote."),
             rx.button("Make a plan", type="submit", size="3"),
             spacing="4",

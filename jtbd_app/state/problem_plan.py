@@ -201,9 +201,9 @@ class ProblemPlanState(SessionState):
         self._act(lambda s, v: plan_edit.remove_task(s, viewer=v, problem_id=pid, task_key=task_key), "Task removed.")
 
     @rx.event
-    def move_task(self, task_key: TaskKey, offset: Literal[-1, 1]) -> None:
+    def move_task(self, task_key: TaskKey, direction: Literal["up", "down"]) -> None:
         """The owner moves a task up or down the list."""
-        pid = self.route_problem_id
+        pid, offset = self.route_problem_id, -1 if direction == "up" else 1
         self._act(
             lambda s, v: plan_edit.move_task(s, viewer=v, problem_id=pid, task_key=task_key, offset=offset), "Moved."
         )
@@ -236,5 +236,7 @@ class ProblemPlanState(SessionState):
     def apply_cut(self, index: Count) -> None:
         """The owner applies one of the feasibility check's proposals."""
         pid, done = self.route_problem_id, [""]
-        if self._act(lambda s, v: done.__setitem__(0, plan_edit.apply_cut(s, viewer=v, problem_id=pid, cut_index=index)), ""):
+        if self._act(
+            lambda s, v: done.__setitem__(0, plan_edit.apply_cut(s, viewer=v, problem_id=pid, cut_index=index)), ""
+        ):
             self.notice = f"Applied: {done[0]}"

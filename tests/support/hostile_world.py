@@ -32,6 +32,7 @@ from jtbd_app.services.messaging import messages
 from tests.support import contracts
 from tests.support.factories import bid, make_listing
 from tests.support.members import make_user, session_token
+from tests.support.problems import planned_problem
 from tests.support.viewers import viewer_of
 
 MIN_SECRET_LENGTH = 12  # shorter strings (a demo message "Thanks!") could also be public text
@@ -86,6 +87,8 @@ def seed_world() -> World:
         messages.send_message(session, viewer=viewer_of(vicky), thread_id=thread_id, body=secret_body)
     with session_scope() as session:
         questions.ask_question(session, viewer=viewer_of(victor), listing_id=listing.id, body="When do you need it?")
+    secret_outcome = _unique("private-problem-outcome")
+    problem_id = planned_problem(vicky, outcome=f"Get 10K legit visitors to the bakery site {secret_outcome}")
     contracts.run_jobs(SandboxGateway())  # the payout the approval scheduled, so no job runs during the battery
     vicky_token = session_token(vicky)
     session_token(victor)
@@ -103,6 +106,7 @@ def seed_world() -> World:
             "/listings/[id]": str(listing.id),
             "/messages/[id]": str(thread_id),
             "/u/[username]": "vicky",
+            "/problems/[id]": str(problem_id),
         },
         other_ids={},
         poison_id=waiting.contract_id,
@@ -111,9 +115,11 @@ def seed_world() -> World:
             "vicky's sign-in grant": issued.grant,
             "vicky's grant nonce": issued.browser_nonce,
             "a message": secret_body,
+            "a problem's outcome": secret_outcome,
         },
     )
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
+    world.other_ids["problem"] = problem_id
     _read_private(world, victor)
     return world
 

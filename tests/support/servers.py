@@ -1,5 +1,5 @@
 """Fixtures for the local stand-ins of outside services, one per test module, for every tier (tests/conftest.py
-loads this module as a plugin): a fake Stripe and an OpenID provider. Tests that need either empty `reset()` it."""
+loads this module as a plugin): a fake Stripe, an OpenID provider and an OpenAI-compatible chat server. Tests that need either empty `reset()` it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.localstripe_server import LocalStripe, run_localstripe
 from tests.support.oidc_provider import LocalOIDCProvider
+from tests.support.openai_server import LocalOpenAI
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +24,16 @@ def sso() -> Iterator[LocalOIDCProvider]:
     """A local OpenID Connect provider."""
     with LocalOIDCProvider() as provider:
         yield provider
+
+
+@pytest.fixture(scope="module")
+def openai_server_for_module() -> Iterator[LocalOpenAI]:
+    with LocalOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server(openai_server_for_module: LocalOpenAI) -> LocalOpenAI:
+    """A local OpenAI-compatible chat server with nothing queued, nothing received and nothing refused."""
+    openai_server_for_module.reset()
+    return openai_server_for_module

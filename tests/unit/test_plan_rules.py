@@ -39,7 +39,9 @@ def test_a_task_is_never_due_before_what_it_needs_and_all_fit_the_deadline() -> 
 
 
 @given(
-    st.lists(st.tuples(st.integers(1, 60), st.integers(0, 10**7), st.sets(st.integers(0, 11))), min_size=1, max_size=12),
+    st.lists(
+        st.tuples(st.integers(1, 60), st.integers(0, 10**7), st.sets(st.integers(0, 11))), min_size=1, max_size=12
+    ),
     st.integers(100_000, 10**9),
     st.integers(1, 365),
 )

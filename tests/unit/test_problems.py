@@ -37,7 +37,7 @@ def _refused(values: dict[str, str]) -> dict[str, str]:
         ({"budget": ""}, "budget", "Enter an amount"),
         ({"budget": "-5"}, "budget", "negative"),
         ({"budget": "abc"}, "budget", "number"),
-        ({"budget": "10"}, "budget", "too small to split"),
+        ({"budget": "9.99"}, "budget", "too small to split"),
         ({"budget": "99999999999"}, "budget", "too large"),
         ({"currency": "XYZ"}, "currency", "supported currency"),
         ({"deadline": ""}, "deadline", "Choose a deadline"),

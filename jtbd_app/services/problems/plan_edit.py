@@ -16,9 +16,9 @@ from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.money import parse_amount
 from jtbd_app.domain.plans import (
     EVIDENCE_LABELS,
-    Brief,
     MAX_TASKS,
     ROUTE_LABELS,
+    Brief,
     Evidence,
     PlanRefused,
     PlanTask,
@@ -250,9 +250,7 @@ def toggle_dependency(
     _save(session, problem, tasks)
 
 
-def set_share(
-    session: Session, *, viewer: Viewer | None, problem_id: object, task_key: object, amount: object
-) -> None:
+def set_share(session: Session, *, viewer: Viewer | None, problem_id: object, task_key: object, amount: object) -> None:
     """One task's share as the client types it; the other paid tasks share the rest in proportion."""
     problem = editable_problem(session, viewer=viewer, problem_id=problem_id)
     assert problem.id is not None
@@ -271,9 +269,7 @@ def set_share(
     _save(session, problem, _give_share(tasks, i, share))
 
 
-def resplit(
-    session: Session, *, viewer: Viewer | None, problem_id: object, mode: Literal["estimates", "even"]
-) -> None:
+def resplit(session: Session, *, viewer: Viewer | None, problem_id: object, mode: Literal["estimates", "even"]) -> None:
     """The budget split again over the paid tasks: by their estimated cost, or evenly."""
     problem = editable_problem(session, viewer=viewer, problem_id=problem_id)
     assert problem.id is not None

@@ -102,9 +102,7 @@ def editable_problem(session: Session, *, viewer: Viewer | None, problem_id: obj
     return problem
 
 
-def begin_planning(
-    session: Session, *, viewer: Viewer | None, problem_id: object
-) -> tuple[int, Brief, list[PlanTask]]:
+def begin_planning(session: Session, *, viewer: Viewer | None, problem_id: object) -> tuple[int, Brief, list[PlanTask]]:
     """Marks the problem as being planned (refusing a second planner) and returns what the decomposer needs."""
     problem = editable_problem(session, viewer=viewer, problem_id=problem_id)
     now = utcnow()

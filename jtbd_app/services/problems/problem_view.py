@@ -37,6 +37,7 @@ class TaskRow:
     estimate: str
     due: str
     duration_days: int
+    duration_days_text: str
     criteria: list[str]
     criteria_text: str
     evidence_kind: str
@@ -93,7 +94,9 @@ class ProblemDetail:
     edges: list[GraphEdge] = field(default_factory=list)
 
 
-def _row(task: PlanTask, position: int, *, currency: str, start_iso: str, titles: dict[str, str], state: str) -> TaskRow:
+def _row(
+    task: PlanTask, position: int, *, currency: str, start_iso: str, titles: dict[str, str], state: str
+) -> TaskRow:
     due = date.fromisoformat(start_iso) + timedelta(days=task.due_in_days)
     evidence = EVIDENCE_LABELS[task.evidence.kind]
     if task.evidence.kind == "number" and task.evidence.threshold is not None:
@@ -109,6 +112,7 @@ def _row(task: PlanTask, position: int, *, currency: str, start_iso: str, titles
         estimate=Money(task.estimate_minor, currency).format(),
         due=due.isoformat(),
         duration_days=task.duration_days,
+        duration_days_text=str(task.duration_days),
         criteria=list(task.criteria),
         criteria_text="\n".join(task.criteria),
         evidence_kind=task.evidence.kind,

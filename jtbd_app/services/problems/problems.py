@@ -12,15 +12,13 @@ from sqlmodel import Session, col, func, select
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
-from jtbd_app.domain.plans import MAX_DEADLINE_DAYS, Brief, min_share_minor
+from jtbd_app.domain.plans import MAX_DEADLINE_DAYS, Brief, max_budget_minor, min_budget_minor
 from jtbd_app.domain.text import clean_line, clean_paragraphs, has_html
 from jtbd_app.models import Problem, utcnow
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_OUTCOME = 2000
 MAX_NOTES = 2000
-MIN_TASKS_FUNDED = 4  # a budget must pay at least this many micro-tasks their least share
-MAX_BUDGET_MAJOR = 10_000_000
 MAX_OPEN_PROBLEMS = 50  # drafts and plans not yet published, per member
 PAGE_SIZE = 10
 STATUS_LABELS = {
@@ -35,10 +33,6 @@ STATUS_LABELS = {
 
 def today() -> date:
     return utcnow().date()
-
-
-def min_budget_minor(currency: str) -> int:
-    return MIN_TASKS_FUNDED * min_share_minor(currency)
 
 
 def _text(values: Mapping[str, object], name: str, label: str, errors: dict[str, str], *, required: bool) -> str:
@@ -77,7 +71,7 @@ def validate(values: Mapping[str, object], *, on: date) -> dict[str, object]:
                 errors["budget"] = (
                     f"A budget under {Money(least, str(currency)).format()} is too small to split into tasks."
                 )
-            elif budget > MAX_BUDGET_MAJOR * 10 ** CURRENCIES[str(currency)]:
+            elif budget > max_budget_minor(str(currency)):
                 errors["budget"] = "That budget is too large for one problem."
     deadline = _deadline(values.get("deadline"), on=on, errors=errors)
     try:

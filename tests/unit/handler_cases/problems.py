@@ -3,7 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from jtbd_app.models import MicroTask, Problem
 from jtbd_app.state.problem_plan import ProblemPlanState
@@ -32,7 +32,7 @@ def _victims_problem() -> int:
 
 def _plan(db: Session, problem_id: int) -> list[tuple[str, str, int, str]]:
     db.expire_all()
-    rows = db.exec(select(MicroTask).where(MicroTask.problem_id == problem_id).order_by(MicroTask.position)).all()
+    rows = db.exec(select(MicroTask).where(MicroTask.problem_id == problem_id).order_by(col(MicroTask.position))).all()
     return [(r.key, r.title, r.budget_minor, r.depends_on) for r in rows]
 
 
@@ -108,7 +108,7 @@ GUARDED = {
     "ProblemPlanState.refine_task": _unchanged_after("refine_task", {"instruction": "make it smaller"}),
     "ProblemPlanState.save_task": _unchanged_after("save_task", TASK),
     "ProblemPlanState.remove_task": _unchanged_after("remove_task", "ads"),
-    "ProblemPlanState.move_task": _unchanged_after("move_task", "ads", -1),
+    "ProblemPlanState.move_task": _unchanged_after("move_task", "ads", "up"),
     "ProblemPlanState.toggle_need": _unchanged_after("toggle_need", "ads", "content"),
     "ProblemPlanState.set_share": _unchanged_after("set_share", {"share": "1"}),
     "ProblemPlanState.resplit": _unchanged_after("resplit", "even"),
