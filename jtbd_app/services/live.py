@@ -24,24 +24,24 @@ from jtbd_app.models.live import TOPIC_MAX
 PENDING = "live_topics"  # key of the topics touched so far, in `session.info`
 
 
-def contract_topic(contract_id: int) -> str:
+def contract_topic(contract_id: int | str) -> str:
     return f"contract:{contract_id}"
 
 
-def user_topic(user_id: int) -> str:
+def user_topic(user_id: int | str) -> str:
     """What the member's bell and Messages link count: notifications and unread messages."""
     return f"user:{user_id}"
 
 
-def thread_topic(thread_id: int) -> str:
+def thread_topic(thread_id: int | str) -> str:
     return f"thread:{thread_id}"
 
 
-def listing_topic(listing_id: int) -> str:
+def listing_topic(listing_id: int | str) -> str:
     return f"listing:{listing_id}"
 
 
-def problem_topic(problem_id: int) -> str:
+def problem_topic(problem_id: int | str) -> str:
     return f"problem:{problem_id}"
 
 

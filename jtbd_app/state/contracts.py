@@ -139,9 +139,9 @@ class ContractState(LivePage, SessionState):
     def load_contract(self) -> None:
         """Parties and admins only: the service answers NotFound to anyone else."""
         self.loaded, self.errors, self.notice, self.progress, self._live_topic = False, {}, "", "", ""
+        self._watch_live(live.contract_topic(self.route_contract_id))
         self._reload(self._refresh_viewer())
         self.loaded = True
-        self._watch_live()
 
     @rx.event
     def accept_terms(self) -> None:

@@ -4,7 +4,8 @@ the member's own bell, and the records the page loaded for them, in one indexed 
 does it reload, through the page's own reload code, which asks the services again who may see what. The chain stops
 when the layout mounts again (another page), the tab closes, or nobody is signed in.
 
-A page state takes part by subclassing `LivePage` and calling `_watch_live()` once it loaded what its viewer may see.
+A page state takes part by subclassing `LivePage` and calling `_watch_live(topic)` as its load begins. The bell's
+version is taken with the counts on every page load (`_refresh_viewer`).
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ class LiveMixin(rx.State, mixin=True):
     def _refresh_viewer(self) -> Viewer | None:
         raise NotImplementedError  # SessionState's
 
-    def _watch_live(self) -> None:
-        """Called by a page state that has loaded what its viewer may see: the tick watches it from now on."""
+    def _watch_live(self, *topics: str) -> None:
+        """A page state's load calls this before it reads what it shows: the tick watches the page from now on, and
+        the versions taken now are what it compares with (a change that lands during the load is reloaded then)."""
+        with read_scope() as session:
+            self._live_seen = {**self._live_seen, **live.versions(session, topics)}
         self._live_page = type(self).get_full_name()
 
     def _next_tick(self) -> EventSpec:
@@ -79,19 +83,19 @@ class LiveMixin(rx.State, mixin=True):
         topics = page._live_topics(viewer) if page is not None else []
         if gen == 0:
             self._live_gen += 1
-        moved = self._live_moved([live.user_topic(viewer.user_id), *topics], restart=gen == 0)
+        moved = self._live_moved([live.user_topic(viewer.user_id), *topics])
         return [*self._live_reload_moved(viewer, page, moved, topics), self._next_tick()]
 
     async def _live_page_state(self) -> LivePage | None:
         page_class: Any = LIVE_PAGES.get(self._live_page)  # a state class that is also a LivePage
         return await self.get_state(page_class) if page_class is not None else None
 
-    def _live_moved(self, topics: list[str], *, restart: bool) -> set[str]:
-        """The topics whose version changed since the last tick (a topic seen for the first time has not moved)."""
+    def _live_moved(self, topics: list[str]) -> set[str]:
+        """The topics whose version changed since it was last taken (by a load or a tick); one never taken has not."""
         with read_scope() as session:
             now = live.versions(session, topics)
-        seen = {} if restart else self._live_seen
-        if now != self._live_seen:
+        seen = self._live_seen
+        if now != seen:
             self._live_seen = now
         return {topic for topic, version in now.items() if seen.get(topic, version) != version}
 

@@ -102,6 +102,7 @@ class ThreadState(LivePage, SessionState):
     def load_thread(self) -> None:
         """Parties (and administrators, read-only) only: the newest page of the thread."""
         self._live_topic = ""
+        self._watch_live(live.thread_topic(self.route_thread_id))
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
@@ -112,7 +113,6 @@ class ThreadState(LivePage, SessionState):
         self.unread_messages = opened.unread
         self._show_thread(opened.view)
         self._live_topic = f"{viewer.user_id if viewer else 0} {live.thread_topic(opened.view.id)}"
-        self._watch_live()
 
     def _show_thread(self, view: message_view.ThreadView, refusal: str = "") -> None:
         """Show a thread page (its messages are kept in `items`, where the poll and older pages add to them)."""

@@ -12,6 +12,7 @@ from jtbd_app.api.http import SESSION_KEY_HEADER
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError
+from jtbd_app.services import live
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
@@ -71,6 +72,8 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages = summary.unread_messages
+        if viewer is not None:  # what the live tick compares the bell's stamp with
+            self._live_seen = {**self._live_seen, live.user_topic(viewer.user_id): summary.live_version}
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""

@@ -125,3 +125,13 @@ def test_the_open_thread_shows_a_new_message_without_a_reload() -> None:
     _timer_of(_tick(session_state))
 
     assert [m.body for m in page.items] == ["Are you there?"]
+
+
+def test_a_change_that_lands_between_the_page_load_and_the_first_tick_is_shown() -> None:
+    page, deal, _ = _contract_page()
+    bell = page.unread_notifications
+
+    contracts.deliver(deal)  # before the layout's first tick took any version
+    _started(page)
+
+    assert page.detail.status == "delivered" and page.unread_notifications == bell + 1
