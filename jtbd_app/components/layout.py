@@ -246,6 +246,7 @@ def loading(label: str = "Loading…") -> rx.Component:
 def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
     """Every page: navigation, a main region, the footer."""
     return rx.box(
+        rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
         navbar(),
         rx.el.main(
             rx.vstack(terms_banner(), email_banner(), *children, spacing="5", width="100%"),

@@ -28,6 +28,7 @@ from jtbd_app.models.contracts import (
 )
 from jtbd_app.models.jobs import ScheduledJob
 from jtbd_app.models.ledger import JournalEntry, LedgerAccount, Posting, create_ledger_guards, drop_ledger_guards
+from jtbd_app.models.live import ChangeStamp
 from jtbd_app.models.marketplace import Bid, Invitation, Listing, ListingSkill, Question
 from jtbd_app.models.messaging import (
     Message,
@@ -45,6 +46,7 @@ __all__ = [
     "AccountLink",
     "AuthSession",
     "Bid",
+    "ChangeStamp",
     "Contract",
     "ContractAcceptance",
     "ContractDocument",

@@ -1,5 +1,6 @@
 """/contracts/[id]: the workspace of one contract. Thin: each handler resolves the viewer from the cookie, takes the
-contract id from the route, and calls one service, which decides whether this viewer may do it."""
+contract id from the route, and calls one service, which decides whether this viewer may do it. A live page
+(state/live): what the other party, the gateway or the scheduler does shows without a reload."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
+from jtbd_app.services import live
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, resolution
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
 from jtbd_app.state.boundary import route_arg
+from jtbd_app.state.live import LivePage
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 
@@ -54,7 +57,7 @@ class _Uploads:
         return [IncomingFile(upload.filename or "file", await upload.read(size)) for upload in self.files[:count]]
 
 
-class ContractState(SessionState):
+class ContractState(LivePage, SessionState):
     detail: contract_view.ContractDetail = contract_view.ContractDetail()
     loaded: bool = False
     found: bool = False
@@ -67,6 +70,7 @@ class ContractState(SessionState):
     stripe_js_url: str = ""
     form_key: int = 0  # bumped after a successful submit, so the forms start empty again
     _watching_funding: bool = False
+    _live_topic: str = ""  # the contract loaded and for whom ("7 contract:42"), set on the server only
 
     @rx.var
     def route_contract_id(self) -> str:
@@ -84,10 +88,21 @@ class ContractState(SessionState):
                     session, viewer=viewer, contract_id=self.route_contract_id, test_money=sandbox
                 )
             self.found, self.refusal = True, ""
+            self._live_topic = f"{viewer.user_id if viewer else 0} {live.contract_topic(self.detail.id)}"
         except NotSignedIn as exc:
             self.found, self.refusal, self.detail = False, exc.message, contract_view.ContractDetail()
         except NotFound:
             self.found, self.refusal, self.detail = False, "", contract_view.ContractDetail()
+
+    def _live_topics(self, viewer: Viewer) -> list[str]:
+        topic = live.contract_topic(self.detail.id)
+        shown = self.found and self.route_contract_id == str(self.detail.id)
+        return [topic] if shown and self._live_topic == f"{viewer.user_id} {topic}" else []
+
+    def _live_reload(self, viewer: Viewer) -> list[Any]:
+        """The contract as it is now; once it is completed, the reviews panel too (the other party may have left one)."""
+        self._reload(viewer)
+        return [ContractReviewState.load_review] if self.found and self.detail.status == "completed" else []
 
     def _done(self, viewer: Viewer | None, notice: str) -> None:
         self.errors, self.notice, self.form_key = {}, notice, self.form_key + 1
@@ -123,7 +138,8 @@ class ContractState(SessionState):
     @rx.event
     def load_contract(self) -> None:
         """Parties and admins only: the service answers NotFound to anyone else."""
-        self.loaded, self.errors, self.notice, self.progress = False, {}, "", ""
+        self.loaded, self.errors, self.notice, self.progress, self._live_topic = False, {}, "", "", ""
+        self._watch_live(live.contract_topic(self.route_contract_id))
         self._reload(self._refresh_viewer())
         self.loaded = True
 

@@ -1,7 +1,7 @@
 """/messages, /messages/[id] and /messages/open: thin states over the messaging services, which check every call.
 
-The open thread polls for new messages with a client-side timer: each tick is one ordinary event (one
-indexed query), and the chain stops when the tab closes, the page changes or another thread is loaded.
+The open thread is a live page (state/live): when its change stamp moves, the messages newer than the last one
+shown are added.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.services import live
 from jtbd_app.services.messaging import message_view, messages
-from jtbd_app.state.boundary import Count, PageNumber, QueryText, query_param, route_arg
+from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.boundary import PageNumber, QueryText, query_param, route_arg
 from jtbd_app.state.forms import field
+from jtbd_app.state.live import LivePage
 from jtbd_app.state.session import SessionState
-
-POLL_MS = 4000
 
 
 class MessageForm(TypedDict):
@@ -60,8 +61,8 @@ class MessagesState(SessionState):
         self._show(page)
 
 
-class ThreadState(SessionState):
-    """One conversation: its messages, the reply form, and the poll for new messages."""
+class ThreadState(LivePage, SessionState):
+    """One conversation: its messages and the reply form; new messages appear as they are sent (a live page)."""
 
     loaded: bool = False
     refusal: str = ""
@@ -70,17 +71,23 @@ class ThreadState(SessionState):
     has_earlier: bool = False
     errors: dict[str, str] = {}
     form_key: int = 0
-    _poll_gen: int = 0
+    _live_topic: str = ""  # the thread loaded and for whom ("7 thread:3"), set on the server only
 
     @rx.var
     def route_thread_id(self) -> str:
         return route_arg(self.router.url.path)
 
-    def _next_poll(self) -> EventSpec:
-        return rx.call_script(
-            f"new Promise((resolve) => setTimeout(() => resolve({self._poll_gen}), {POLL_MS}))",
-            callback=ThreadState.poll_thread,
-        )
+    def _live_topics(self, viewer: Viewer) -> list[str]:
+        topic = live.thread_topic(self.thread.id)
+        shown = self.route_thread_id == str(self.thread.id) and self._live_topic == f"{viewer.user_id} {topic}"
+        return [topic] if shown else []
+
+    def _live_reload(self, viewer: Viewer) -> list[Any]:
+        try:
+            self._fetch_new(viewer)
+        except DomainError:  # no longer theirs to read: the next load says why
+            self._live_topic = ""
+        return []
 
     def _fetch_new(self, viewer: Any) -> None:
         """Append messages newer than the last one shown, and refresh the unread badge."""
@@ -92,40 +99,26 @@ class ThreadState(SessionState):
             self.items = [*self.items, *fresh.items]
 
     @rx.event
-    def load_thread(self) -> EventSpec | None:
+    def load_thread(self) -> None:
         """Parties (and administrators, read-only) only: the newest page of the thread."""
-        self._poll_gen += 1
+        self._live_topic = ""
+        self._watch_live(live.thread_topic(self.route_thread_id))
         viewer = self._refresh_viewer()
         try:
             with session_scope() as session:
                 opened = message_view.opened_thread(session, viewer=viewer, thread_id=self.route_thread_id)
         except DomainError as exc:
             self._show_thread(message_view.ThreadView(), refusal=exc.message)
-            return None
+            return
         self.unread_messages = opened.unread
         self._show_thread(opened.view)
-        return self._next_poll()
+        self._live_topic = f"{viewer.user_id if viewer else 0} {live.thread_topic(opened.view.id)}"
 
     def _show_thread(self, view: message_view.ThreadView, refusal: str = "") -> None:
         """Show a thread page (its messages are kept in `items`, where the poll and older pages add to them)."""
         self.items, self.has_earlier = view.messages, view.has_earlier
         view.messages = []
         self.thread, self.refusal, self.errors, self.loaded = view, refusal, {}, True
-
-    @rx.event
-    def poll_thread(self, gen: Count) -> EventSpec | None:
-        """Parties and administrators only (checked by the service): new messages since the last shown."""
-        still_open = self.loaded and not self.refusal and self.route_thread_id == str(self.thread.id)
-        if gen != self._poll_gen or isinstance(gen, bool) or not still_open:
-            return None
-        viewer = self._viewer()
-        if viewer is None:
-            return None
-        try:
-            self._fetch_new(viewer)
-        except DomainError:
-            return None
-        return self._next_poll()
 
     @rx.event
     def send_message(self, form: MessageForm) -> None:

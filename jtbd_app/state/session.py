@@ -12,10 +12,12 @@ from jtbd_app.api.http import SESSION_KEY_HEADER
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError
+from jtbd_app.services import live
 from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
 from jtbd_app.state.boundary import BoundaryMixin
+from jtbd_app.state.live import LiveMixin
 
 
 def session_key_of(headers: Any) -> str | None:
@@ -31,8 +33,9 @@ def _post_sign_out() -> EventSpec:
     )
 
 
-class SessionState(BoundaryMixin, rx.State):
-    """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie."""
+class SessionState(LiveMixin, BoundaryMixin, rx.State):
+    """What the browser shows about its own sign-in; the truth lives in the HttpOnly cookie. Its counts stay current
+    through the live tick (state/live), which every page's layout starts."""
 
     signed_in: bool = False
     viewer_username: str = ""
@@ -69,6 +72,8 @@ class SessionState(BoundaryMixin, rx.State):
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages = summary.unread_messages
+        if viewer is not None:  # what the live tick compares the bell's stamp with
+            self._live_seen = {**self._live_seen, live.user_topic(viewer.user_id): summary.live_version}
         self.signed_in = viewer is not None
         self.viewer_username = viewer.username if viewer else ""
         self.viewer_name = viewer.display_name if viewer else ""

@@ -1,4 +1,5 @@
-"""The message pages' states as a browser drives them: open, read, send, poll, page back, list."""
+"""The message pages' states as a browser drives them: open, read, send, page back, list (new messages arriving:
+test_live_states)."""
 
 from __future__ import annotations
 
@@ -43,39 +44,16 @@ def test_opening_without_a_listing_shows_why(db: Session) -> None:
     assert state.refusal == "That listing does not exist." and state.loaded
 
 
-def test_loading_a_thread_shows_its_messages_clears_the_badge_and_starts_the_poll(db: Session) -> None:
+def test_loading_a_thread_shows_its_messages_clears_the_badge_and_is_watched_live(db: Session) -> None:
     deal = make_deal(title="Bake a cake")
     send(deal.owner_viewer, deal.thread_id, "Hello Bruno")
     state = _thread_state(session_token(deal.bidder), deal.thread_id)
 
-    poll = call(state, "load_thread")
+    call(state, "load_thread")
 
-    assert isinstance(poll, EventSpec) and "setTimeout" in str(poll.args)
     assert [m.body for m in state.items] == ["Hello Bruno"] and state.thread.listing_title == "Bake a cake"
     assert state.thread.can_send and state.refusal == "" and state.unread_messages == 0
-
-
-def test_the_poll_adds_new_messages_and_keeps_polling(db: Session) -> None:
-    deal = make_deal()
-    state = _thread_state(session_token(deal.bidder), deal.thread_id)
-    call(state, "load_thread")
-    send(deal.owner_viewer, deal.thread_id, "Are you there?")
-
-    again = call(state, "poll_thread", state._poll_gen)
-
-    assert [m.body for m in state.items] == ["Are you there?"] and isinstance(again, EventSpec)
-
-
-def test_an_old_poll_stops_once_the_thread_is_loaded_again(db: Session) -> None:
-    deal = make_deal()
-    state = _thread_state(session_token(deal.bidder), deal.thread_id)
-    call(state, "load_thread")
-    old = state._poll_gen
-    call(state, "load_thread")
-
-    assert call(state, "poll_thread", old) is None
-    assert call(state, "poll_thread", True) is REFUSAL
-    assert call(state, "poll_thread", {"gen": old}) is REFUSAL
+    assert state.parent_state._live_page == ThreadState.get_full_name()  # new messages come by the live tick
 
 
 def test_sending_shows_the_message_and_clears_the_form(db: Session) -> None:

@@ -22,7 +22,7 @@ from jtbd_app.models import (
     Profile,
     utcnow,
 )
-from jtbd_app.services import scheduler
+from jtbd_app.services import live, scheduler
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
@@ -74,11 +74,14 @@ def locked_contract(session: Session, contract_id: int) -> Contract | None:
 def record_event(session: Session, contract: Contract, *, kind: str, detail: str, actor_id: int | None = None) -> None:
     assert contract.id is not None
     session.add(ContractEvent(contract_id=contract.id, actor_id=actor_id, kind=kind, detail=detail[:2000]))
+    live.touch(session, live.contract_topic(contract.id))
 
 
 def move(session: Session, contract: Contract, status: str) -> None:
     contract.status, contract.updated_at = status, utcnow()
     session.add(contract)
+    if contract.id is not None:  # a new contract has no page yet
+        live.touch(session, live.contract_topic(contract.id))
 
 
 def end(session: Session, contract: Contract, status: str, detail: str, actor_id: int | None) -> None:

@@ -19,7 +19,7 @@ from jtbd_app.domain.display import day_label
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import Contract, ContractEvent, Listing, Profile, Review, utcnow
-from jtbd_app.services import scheduler
+from jtbd_app.services import live, scheduler
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
 
@@ -107,6 +107,7 @@ def leave_review(
             detail=f"{actor.display_name} left a review.",
         )
     )
+    live.touch(session, live.contract_topic(contract.id))
     title = _listing_title(session, contract)
     both_in = _review_by(session, contract.id, other_id) is not None
     if not both_in:
@@ -196,6 +197,7 @@ def _publish(session: Session, contract: Contract, now: datetime) -> list[Review
     if published:
         assert contract.id is not None
         session.add(ContractEvent(contract_id=contract.id, kind="reviews_published", detail="Reviews published."))
+        live.touch(session, live.contract_topic(contract.id))
     return published
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.models import JournalEntry, LedgerAccount, Posting
+from jtbd_app.services import live
 
 # kind -> (normal side, may go below zero). Every account of the platform is one of these.
 ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
@@ -155,6 +156,8 @@ def post(
         if found is None:
             raise
         return found, False
+    if contract_id is not None:  # the contract page shows its money
+        live.touch(session, live.contract_topic(contract_id))
     return entry, True
 
 

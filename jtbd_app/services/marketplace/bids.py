@@ -17,6 +17,7 @@ from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Bid, Listing, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
@@ -61,6 +62,7 @@ def edit_bid(session: Session, *, viewer: Viewer | None, bid_id: object, values:
     bid.amount_minor, bid.message, bid.delivery_days = _clean_bid(values, listing.currency)
     bid.updated_at = utcnow()
     session.add(bid)
+    live.touch(session, live.listing_topic(bid.listing_id))
 
 
 def withdraw_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> None:
@@ -74,6 +76,7 @@ def shortlist_bid(session: Session, *, viewer: Viewer | None, bid_id: object, sh
     bid, _listing = _owners_live_bid(session, viewer, bid_id)
     bid.shortlisted, bid.updated_at = shortlisted is True, utcnow()
     session.add(bid)
+    live.touch(session, live.listing_topic(bid.listing_id))
 
 
 def reject_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> None:
@@ -97,6 +100,7 @@ def accept_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> in
     assert bid.id is not None and listing.id is not None
     bid.status, bid.decided_at, bid.updated_at = "accepted", utcnow(), utcnow()
     session.add(bid)
+    live.touch(session, live.listing_topic(listing.id))
     contract = lifecycle.create_for_accepted_bid(session, listing=listing, bid=bid)
     if listing.problem_id is not None and listing.source == "problem":
         problem_money.fund_from_problem(session, contract)  # refused (nothing stored) when its escrow falls short
@@ -188,6 +192,8 @@ def _owners_live_bid(session: Session, viewer: Viewer | None, bid_id: object) ->
 
 
 def _count_bids(session: Session, listing: Listing, delta: int) -> None:
+    assert listing.id is not None
     session.exec(  # type: ignore[call-overload]
         update(Listing).where(col(Listing.id) == listing.id).values(bid_count=Listing.bid_count + delta)
     )
+    live.touch(session, live.listing_topic(listing.id))  # placed, withdrawn or declined

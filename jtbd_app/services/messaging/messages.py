@@ -15,6 +15,7 @@ from jtbd_app.domain import messages as rules
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import Bid, Contract, Invitation, Listing, Message, MessageThread, User, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.messaging.threads import PRIVATE, find_thread, mark_read
 from jtbd_app.services.viewer import Viewer, require_active
@@ -72,6 +73,7 @@ def send_message(session: Session, *, viewer: Viewer | None, thread_id: object, 
     assert message.id is not None
     mark_read(session, thread_id=thread.id, user_id=actor.user_id, message_id=message.id)
     other = thread.provider_id if actor.user_id == thread.client_id else thread.client_id
+    live.touch(session, live.thread_topic(thread.id), live.user_topic(other))
     notify(
         session,
         user_id=other,

@@ -15,7 +15,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.notifications import KINDS
 from jtbd_app.models import Notification, NotificationPreference, User, utcnow
-from jtbd_app.services import mail
+from jtbd_app.services import live, mail
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 PER_PAGE_MAX = 100
@@ -63,6 +63,7 @@ def notify(session: Session, *, user_id: int, kind: str, title: str, body: str =
     path = safe_path(link)
     if pref is None or pref.in_app:
         session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, link=path))
+        live.touch(session, live.user_topic(user_id))
     settings = get_settings()
     if settings.mail_enabled and (pref is None or pref.email):
         user = session.get(User, user_id)
@@ -144,6 +145,7 @@ def mark_read(session: Session, *, viewer: Viewer | None, notification_id: objec
     if found.read_at is None:
         found.read_at = utcnow()
         session.add(found)
+        live.touch(session, live.user_topic(actor.user_id))
 
 
 def mark_all_read(session: Session, *, viewer: Viewer | None) -> int:
@@ -154,6 +156,7 @@ def mark_all_read(session: Session, *, viewer: Viewer | None) -> int:
         .where(col(Notification.user_id) == actor.user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
+    live.touch(session, live.user_topic(actor.user_id))
     return int(result.rowcount)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from jtbd_app.services import live
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.messaging import message_view, notifications
 from jtbd_app.services.viewer import Viewer, viewer_from_key
@@ -18,6 +19,7 @@ class SessionSummary:
     needs_terms: bool = False
     unread_notifications: int = 0
     unread_messages: int = 0
+    live_version: int = 0  # the version of the member's `user:` change stamp, taken before the counts
 
 
 def session_summary(session: Session, *, key: str | None) -> SessionSummary:
@@ -25,8 +27,11 @@ def session_summary(session: Session, *, key: str | None) -> SessionSummary:
     viewer = viewer_from_key(session, key)
     if viewer is None:
         return SessionSummary()
+    topic = live.user_topic(viewer.user_id)
+    version = live.versions(session, [topic])[topic]
     return SessionSummary(
         viewer=viewer,
+        live_version=version,
         needs_terms=terms.needs_acceptance(session, user_id=viewer.user_id),
         unread_notifications=notifications.unread_count(session, viewer=viewer),
         unread_messages=message_view.unread_total(session, user_id=viewer.user_id),

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import MessageThread, ThreadRead
+from jtbd_app.services import live
 
 PRIVATE = "This conversation is private to the two members in it."
 
@@ -29,6 +30,7 @@ def mark_read(session: Session, *, thread_id: int, user_id: int, message_id: int
         try:
             with session.begin_nested():
                 session.add(ThreadRead(thread_id=thread_id, user_id=user_id, last_read_message_id=message_id))
+            live.touch(session, live.user_topic(user_id))  # their unread count
             return
         except IntegrityError:
             row = session.get(ThreadRead, (thread_id, user_id))
@@ -36,4 +38,5 @@ def mark_read(session: Session, *, thread_id: int, user_id: int, message_id: int
     if row.last_read_message_id < message_id:
         row.last_read_message_id = message_id
         session.add(row)
+        live.touch(session, live.user_topic(user_id))
         session.flush()

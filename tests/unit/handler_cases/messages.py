@@ -1,4 +1,4 @@
-"""Messages: only the two parties of a thread open, read, poll or write it; the list shows only one's own."""
+"""Messages: only the two parties of a thread open, read or write it; the list shows only one's own."""
 
 from __future__ import annotations
 
@@ -74,20 +74,10 @@ def _load_thread(caller: str | None, db: Session) -> None:
     deal = _victims()
     before = _snapshot(db)
     state = state_for(ThreadState, token=caller, path=f"/messages/{deal.thread_id}")
-    assert call(state, "load_thread") is None  # no poll is started
+    call(state, "load_thread")
+    assert state._live_topic == ""  # nothing is watched live for this caller
     assert state.items == [] and state.thread.title == ""
     _refused(state, caller, state.refusal)
-    assert _snapshot(db) == before
-
-
-def _poll_thread(caller: str | None, db: Session) -> None:
-    deal = _victims()
-    before = _snapshot(db)
-    state = state_for(ThreadState, token=caller, path=f"/messages/{deal.thread_id}")
-    # A crafted state that looks like the victims' thread is open in this browser.
-    state.loaded, state.thread = True, message_view.ThreadView(id=deal.thread_id)
-    assert call(state, "poll_thread", state._poll_gen) is None
-    assert state.items == [] and SECRET not in repr(state.get_delta())
     assert _snapshot(db) == before
 
 
@@ -126,7 +116,6 @@ GUARDED = {
     "MessagesState.load_threads": _load_threads,
     "MessagesState.go_to_page": _go_to_page,
     "ThreadState.load_thread": _load_thread,
-    "ThreadState.poll_thread": _poll_thread,
     "ThreadState.send_message": _send_message,
     "ThreadState.load_earlier": _load_earlier,
     "OpenThreadState.open_thread": _open_thread,
