@@ -16,10 +16,12 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.domain.plans import ROUTE_LABELS, PlanTask
+from jtbd_app.services import live
 from jtbd_app.services.problems import plan_edit, planning, problem_view
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import Count, route_arg
+from jtbd_app.state.live import LivePage
 from jtbd_app.state.session import SessionState
 
 TaskKey = Annotated[str, MaxLen(24)]
@@ -56,7 +58,7 @@ class DraftTask:
     route_label: str
 
 
-class ProblemPlanState(SessionState):
+class ProblemPlanState(LivePage, SessionState):
     problem: problem_view.ProblemDetail = problem_view.ProblemDetail()
     loaded: bool = False
     found: bool = False
@@ -66,6 +68,7 @@ class ProblemPlanState(SessionState):
     drafts: list[DraftTask] = []
     editing_key: str = ""  # the task whose form is open; "new" for a task being added
     refining_key: str = ""  # the task whose refine box is open
+    _live_topic: str = ""  # the problem loaded and for whom ("7 problem:42"), set on the server only
 
     @rx.var
     def route_problem_id(self) -> str:
@@ -75,17 +78,30 @@ class ProblemPlanState(SessionState):
     def load_problem(self) -> Any:
         """The owner's problem only; a new problem's plan is made at once."""
         self.loaded, self.errors, self.notice, self.editing_key, self.refining_key = False, {}, "", "", ""
+        self._live_topic = ""
+        self._watch_live(live.problem_topic(self.route_problem_id))
         self._reload(self._refresh_viewer())
         self.loaded = True
         if self.found and self.problem.status == "draft" and not self.problem.tasks and not self.problem.planning:
             return ProblemPlanState.make_plan
         return None
 
+    def _live_topics(self, viewer: Viewer) -> list[str]:
+        topic = live.problem_topic(self.problem.id)
+        shown = self.found and self.route_problem_id == str(self.problem.id)
+        return [topic] if shown and self._live_topic == f"{viewer.user_id} {topic}" else []
+
+    def _live_reload(self, viewer: Viewer) -> list[Any]:
+        """The problem as it is now: a bid, a delivery, a payment or a release on one of its tasks moved it."""
+        self._reload(viewer)
+        return []
+
     def _reload(self, viewer: Viewer | None) -> None:
         try:
             with read_scope() as session:
                 self.problem = problem_view.problem_detail(session, viewer=viewer, problem_id=self.route_problem_id)
             self.found = True
+            self._live_topic = f"{viewer.user_id if viewer else 0} {live.problem_topic(self.problem.id)}"
         except NotFound:
             self.found, self.problem = False, problem_view.ProblemDetail()
         except DomainError as exc:

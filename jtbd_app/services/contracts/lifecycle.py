@@ -71,17 +71,26 @@ def locked_contract(session: Session, contract_id: int) -> Contract | None:
     ).first()
 
 
+def _topics(contract: Contract) -> list[str]:
+    """The pages a contract's change shows on: its own, and its problem's dashboard when it is a micro-task's."""
+    assert contract.id is not None
+    topics = [live.contract_topic(contract.id)]
+    if contract.problem_id is not None:
+        topics.append(live.problem_topic(contract.problem_id))
+    return topics
+
+
 def record_event(session: Session, contract: Contract, *, kind: str, detail: str, actor_id: int | None = None) -> None:
     assert contract.id is not None
     session.add(ContractEvent(contract_id=contract.id, actor_id=actor_id, kind=kind, detail=detail[:2000]))
-    live.touch(session, live.contract_topic(contract.id))
+    live.touch(session, *_topics(contract))
 
 
 def move(session: Session, contract: Contract, status: str) -> None:
     contract.status, contract.updated_at = status, utcnow()
     session.add(contract)
     if contract.id is not None:  # a new contract has no page yet
-        live.touch(session, live.contract_topic(contract.id))
+        live.touch(session, *_topics(contract))
 
 
 def end(session: Session, contract: Contract, status: str, detail: str, actor_id: int | None) -> None:

@@ -158,6 +158,8 @@ def post(
         return found, False
     if contract_id is not None:  # the contract page shows its money
         live.touch(session, live.contract_topic(contract_id))
+    if problem_id is not None:  # and the problem's dashboard its escrow
+        live.touch(session, live.problem_topic(problem_id))
     return entry, True
 
 

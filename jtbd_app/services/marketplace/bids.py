@@ -197,3 +197,5 @@ def _count_bids(session: Session, listing: Listing, delta: int) -> None:
         update(Listing).where(col(Listing.id) == listing.id).values(bid_count=Listing.bid_count + delta)
     )
     live.touch(session, live.listing_topic(listing.id))  # placed, withdrawn or declined
+    if listing.problem_id is not None:  # its problem's dashboard counts the bids waiting
+        live.touch(session, live.problem_topic(listing.problem_id))

@@ -17,6 +17,7 @@ from jtbd_app.domain import offline_decomposer
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.plans import Brief, Evidence, Plan, PlanRefused, PlanTask, repair
 from jtbd_app.models import MicroTask, Problem, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.ports import Decomposer, DecomposerFailed
 from jtbd_app.services.problems.problems import brief_of, owned_problem, today
 from jtbd_app.services.viewer import Viewer
@@ -91,6 +92,7 @@ def store_tasks(session: Session, problem: Problem, tasks: list[PlanTask]) -> No
     problem.plan_version += 1
     problem.updated_at = utcnow()
     session.add(problem)
+    live.touch(session, live.problem_topic(problem.id))
     session.flush()
 
 

@@ -19,6 +19,7 @@ from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.money import amount_input
 from jtbd_app.domain.plans import PlanRefused, check
 from jtbd_app.models import MicroTask, Payment, Problem, Profile, User, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.contracts import funding
 from jtbd_app.services.marketplace import listings
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
@@ -183,6 +184,7 @@ def publish_problem(session: Session, *, viewer: Viewer | None, problem_id: obje
         problem.status, problem.published_at = "published", utcnow()
     problem.updated_at = utcnow()
     session.add(problem)
+    live.touch(session, live.problem_topic(problem.id))
     return posted
 
 

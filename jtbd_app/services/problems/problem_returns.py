@@ -17,6 +17,7 @@ from sqlmodel import Session
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.plans import split_budget
 from jtbd_app.models import Listing, MicroTask, Problem, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.contracts import gateway_of_record, problem_money, refunds
 from jtbd_app.services.ledger import problem_escrow
 from jtbd_app.services.marketplace import listings
@@ -113,9 +114,11 @@ def _grow_open_tasks(session: Session, others: list[MicroTask], amount: int) -> 
 
 
 def _touch(session: Session, problem: Problem) -> None:
+    assert problem.id is not None
     problem.plan_version += 1
     problem.updated_at = utcnow()
     session.add(problem)
+    live.touch(session, live.problem_topic(problem.id))
 
 
 async def return_remainder(
