@@ -31,6 +31,19 @@ def _header() -> rx.Component:
             wrap="wrap",
         ),
         rx.text("Posted ", L.published, size="2", color_scheme="gray"),
+        rx.cond(
+            L.part_of_problem,
+            rx.callout(
+                rx.text(
+                    "Part of a funded problem: this task is one step of a larger outcome, and its budget is already "
+                    "held in escrow.",
+                    rx.cond(L.problem_href, rx.link(" See the whole plan.", href=L.problem_href)),
+                ),
+                icon="badge-check",
+                color_scheme="green",
+                size="1",
+            ),
+        ),
         spacing="2",
         width="100%",
     )

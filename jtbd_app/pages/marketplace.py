@@ -143,6 +143,7 @@ def _card(card: rx.Var) -> rx.Component:
             ),
             rx.flex(
                 rx.badge(card.category_label, color_scheme="gray"),
+                rx.cond(card.part_of_problem, rx.badge("Part of a funded problem", color_scheme="green")),
                 rx.text(place, size="2"),
                 rx.text(card.due, size="2"),
                 rx.text(card.bids, size="2"),

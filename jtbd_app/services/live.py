@@ -45,6 +45,11 @@ def problem_topic(problem_id: int | str) -> str:
     return f"problem:{problem_id}"
 
 
+def wallet_topic(user_id: int | str) -> str:
+    """What the member's wallet shows: money owed to them, held for their contracts and problems, paid out."""
+    return f"wallet:{user_id}"
+
+
 def touch(session: Session, *topics: str) -> None:
     """Mark the topics changed by this unit of work; their versions move when it commits."""
     pending: set[str] = session.info.setdefault(PENDING, set())

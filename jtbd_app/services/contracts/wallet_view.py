@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.contract_rules import ESCROW_HELD
 from jtbd_app.domain.money import CURRENCIES, Money
-from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, PayoutAccount, Posting, utcnow
+from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, PayoutAccount, Posting, Problem, utcnow
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 PAGE_SIZE = 20
@@ -30,6 +30,8 @@ DESCRIPTIONS = {
     "payout_reversal": "Payout reversed: owed to you again",
     "fund": "You funded the escrow",
     "refund": "Escrow refunded to you",
+    "fund_problem": "You funded a problem's escrow",
+    "refund_problem": "A problem's escrow refunded to you",
 }
 PAYOUT_STATUS = {"pending": "Waiting to be sent", "paid": "Paid out", "failed": "Failed", "reversed": "Reversed"}
 PAYOUT_ACCOUNT_STATUS = {
@@ -118,7 +120,7 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
     return Wallet(
         available=_formatted({a.currency: a.balance_minor for a in payable}),
         escrow_as_contractor=_formatted(_escrow_totals(session, col(Contract.contractor_id) == user_id)),
-        escrow_as_client=_formatted(_escrow_totals(session, col(Contract.client_id) == user_id)),
+        escrow_as_client=_formatted(_client_escrow(session, user_id)),
         paid_out=_formatted(_paid_out(session, [a.id for a in payable if a.id is not None])),
         history=_history(session, user_id, number),
         page=number,
@@ -142,6 +144,21 @@ def _escrow_totals(session: Session, party: object) -> dict[str, int]:
         .group_by(col(LedgerAccount.currency))
     ).all()
     return {currency: int(amount or 0) for currency, amount in rows}
+
+
+def _client_escrow(session: Session, user_id: int) -> dict[str, int]:
+    """What the member's contracts and problems hold in escrow: a problem holds its budget until its tasks' contracts
+    take their prices from it."""
+    totals = defaultdict(int, _escrow_totals(session, col(Contract.client_id) == user_id))
+    rows = session.exec(
+        select(LedgerAccount.currency, func.sum(LedgerAccount.balance_minor))
+        .join(Problem, col(Problem.id) == col(LedgerAccount.problem_id))
+        .where(LedgerAccount.kind == "problem_escrow", Problem.owner_id == user_id)
+        .group_by(col(LedgerAccount.currency))
+    ).all()
+    for currency, amount in rows:
+        totals[currency] += int(amount or 0)
+    return {currency: amount for currency, amount in totals.items() if amount}
 
 
 def _paid_out(session: Session, payable_ids: list[int]) -> dict[str, int]:
@@ -190,7 +207,25 @@ def _movements(user_id: int) -> Subquery:
             col(JournalEntry.kind).in_(("fund", "refund")),
         )
     )
-    return union_all(own, as_client).subquery()
+    as_problem_owner: Select[Any, Any, Any, Any, Any, Any] = (
+        select_rows(
+            col(JournalEntry.id).label("entry_id"),
+            col(JournalEntry.created_at).label("created_at"),
+            col(JournalEntry.kind).label("kind"),
+            col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.currency).label("currency"),
+            col(Posting.amount_minor).label("amount"),  # the problem's escrow credited = the owner's money went in
+        )
+        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+        .join(Problem, col(Problem.id) == col(LedgerAccount.problem_id))
+        .where(
+            col(LedgerAccount.kind) == "problem_escrow",
+            col(Problem.owner_id) == user_id,
+            col(JournalEntry.kind).in_(("fund_problem", "refund_problem")),
+        )
+    )
+    return union_all(own, as_client, as_problem_owner).subquery()
 
 
 def _history_count(session: Session, user_id: int) -> int:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.domain.money import CURRENCIES
-from jtbd_app.models import JournalEntry, LedgerAccount, Posting
+from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Posting, Problem
 from jtbd_app.services import live
 
 # kind -> (normal side, may go below zero). Every account of the platform is one of these.
@@ -160,7 +160,23 @@ def post(
         live.touch(session, live.contract_topic(contract_id))
     if problem_id is not None:  # and the problem's dashboard its escrow
         live.touch(session, live.problem_topic(problem_id))
+    live.touch(session, *[live.wallet_topic(uid) for uid in _wallet_owners(session, legs)])
     return entry, True
+
+
+def _wallet_owners(session: Session, legs: Sequence[Leg]) -> set[int]:
+    """The members whose wallet an entry changes: whom a payable is owed to, and the parties of an escrow."""
+    owners = {leg.account.user_id for leg in legs if leg.account.user_id is not None}
+    contract_ids = {leg.account.contract_id for leg in legs if leg.account.contract_id is not None}
+    problem_ids = {leg.account.problem_id for leg in legs if leg.account.problem_id is not None}
+    if contract_ids:
+        for client_id, contractor_id in session.exec(
+            select(Contract.client_id, Contract.contractor_id).where(col(Contract.id).in_(contract_ids))
+        ):
+            owners.update((client_id, contractor_id))
+    if problem_ids:
+        owners.update(session.exec(select(Problem.owner_id).where(col(Problem.id).in_(problem_ids))).all())
+    return owners
 
 
 def _move(session: Session, leg: Leg) -> None:

@@ -34,6 +34,7 @@ CARD_COLUMNS: tuple[Any, ...] = (
     col(Listing.bid_count),
     col(Listing.owner_id),
     col(Listing.published_at),
+    col(Listing.problem_id),
 )
 
 
@@ -58,6 +59,7 @@ class ListingCard:
     poster_name: str = ""
     poster_rating: str = ""  # "4.8 (12)" or "No reviews yet"
     published: str = ""  # "3 days ago"
+    part_of_problem: bool = False  # one micro-task of a client's larger problem (its budget is already in escrow)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def build_cards(session: Session, rows: Sequence[Any], *, now: datetime) -> list
     cards = []
     for row in rows:
         (lid, title, description, category, skills_text, budget, currency, deadline, remote, location) = row[:10]
-        bid_count, owner_id, published_at = row[10:13]
+        bid_count, owner_id, published_at, problem_id = row[10:14]
         poster = people.get(owner_id, Poster("", "A member", "No reviews yet"))
         cards.append(
             ListingCard(
@@ -127,6 +129,7 @@ def build_cards(session: Session, rows: Sequence[Any], *, now: datetime) -> list
                 poster_name=poster.display_name,
                 poster_rating=poster.rating,
                 published=ago_label(published_at, now),
+                part_of_problem=problem_id is not None,
             )
         )
     return cards

@@ -80,6 +80,8 @@ class ListingDetail:
     bids: list[BidItem] = field(default_factory=list)  # the owner: every bid; a bidder: their own
     contract_id: int = 0  # set for the two parties once a bid was accepted
     invitations: list[ListingInvitation] = field(default_factory=list)  # the owner: all; an invitee: their own
+    part_of_problem: bool = False  # a micro-task of a funded problem: its budget is in escrow already
+    problem_href: str = ""  # the owner's way back to the problem's dashboard
 
 
 def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
@@ -126,6 +128,8 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         bids=bids,
         contract_id=contract.id if parties and contract and contract.id else 0,
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
+        part_of_problem=listing.problem_id is not None and listing.source == "problem",
+        problem_href=f"/problems/{listing.problem_id}" if owner and listing.problem_id is not None else "",
     )
 
 
