@@ -22,11 +22,12 @@ def _amounts(label: str, amounts: rx.Var, empty: str) -> rx.Component:
             rx.text(label, size="2", color_scheme="gray"),
             rx.cond(
                 amounts.length() > 0,
-                rx.foreach(amounts, lambda a: rx.heading(a, size="6", as_="p")),
-                rx.heading(empty, size="6", as_="p"),
+                rx.foreach(amounts, lambda a: rx.text(a, size="6", weight="bold")),
+                rx.text(empty, size="6", weight="bold"),
             ),
             spacing="1",
         ),
+        role="group",
         aria_label=label,
     )
 
