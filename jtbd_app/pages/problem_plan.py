@@ -90,7 +90,7 @@ def _fit() -> rx.Component:
         style={"list_style": "none"},
     )
     return rx.cond(
-        P.tasks.length() > 0,
+        (P.tasks.length() > 0) & P.editable,
         rx.el.section(
             rx.callout(
                 rx.vstack(
