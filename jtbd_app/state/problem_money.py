@@ -122,13 +122,25 @@ class ProblemMoneyState(ProblemPlanState):
     async def _watch(self) -> None:
         for _ in range(card_payment.FUNDING_CHECKS):
             async with self:
-                self._reload(self._viewer())
+                viewer = self._viewer()
+                self._reload(viewer)
+                if self.found and self.problem.status == "funded":
+                    self._publish(viewer)  # now, not at the scheduler's next round: the notice says they are posted
                 if self.problem.funded or not self.found:
                     self.progress, self.notice = "", FUNDED if self.problem.funded else ""
                     return
             await asyncio.sleep(card_payment.FUNDING_CHECK_SECONDS)
         async with self:
             self.progress, self.notice = "", card_payment.NOT_YET
+
+    def _publish(self, viewer: Viewer | None) -> None:
+        """The webhook funded the escrow: post the listings as the `publish_problem` job would (idempotent)."""
+        try:
+            with session_scope() as session:
+                problem_funding.publish_problem(session, viewer=viewer, problem_id=self.route_problem_id)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+        self._reload(viewer)
 
     @rx.event
     def show_matches(self, task_key: TaskKey) -> None:

@@ -1,56 +1,26 @@
-"""A client pays a contract by card through Stripe Elements, against localstripe: a second app with Stripe on, its
-own build and database, Stripe.js being localstripe's stand-in (patched to confirm with the typed card, as Stripe.js
-does), and localstripe's signed webhooks delivered to the app. The escrow is funded by the webhook alone."""
+"""A client pays a contract by card through Stripe Elements, against localstripe: a second app with Stripe on (the
+`stripe_app` fixture), its own build and database, Stripe.js being localstripe's stand-in (patched to confirm with the
+typed card, as Stripe.js does), and localstripe's signed webhooks delivered to the app. The escrow is funded by the
+webhook alone."""
 
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
 
-import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import JournalEntry, Payment
-from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.app_server import AppServer
 from tests.support.browser import PolicyViolations, expect_field_message, sign_in
+from tests.support.card_field import type_card, wait_for
 from tests.support.contracts import Deal, agreed_contract
-from tests.support.database import use_database
-from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.support.members import sign_up
 
 PASSWORD = "a-long-enough-password"
 TEST_MONEY = "Test money: the sandbox gateway is on"
-
-
-@pytest.fixture(scope="module")
-def stripe_app(tmp_path_factory: pytest.TempPathFactory, stripe_server: LocalStripe) -> Iterator[AppServer]:
-    workdir = tmp_path_factory.mktemp("stripe-app")
-    server = start_app(
-        workdir=workdir,
-        extra_env={
-            "STRIPE_SECRET_KEY": SECRET_KEY,
-            "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": stripe_server.url,
-            "STRIPE_JS_URL": stripe_server.stripe_js_url,
-            # Its own frontend build, as in test_oidc_sign_in.py: the build bakes in the port.
-            "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
-        },
-    )
-    stripe_server.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
-    yield server
-    stop_app(server)
-
-
-@pytest.fixture
-def app_database(stripe_app: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This process's services on the Stripe app's own database, to set up a contract and read the ledger."""
-    with use_database(monkeypatch, stripe_app.database_env()):
-        yield
 
 
 def a_contract_awaiting_funding() -> tuple[Deal, str]:
@@ -63,29 +33,13 @@ def a_contract_awaiting_funding() -> tuple[Deal, str]:
     return agreed_contract(*members, price="100"), names[0]
 
 
-def type_card(card_field: Locator, number: str) -> None:
-    """Into the stand-in card Element (plain inputs named by placeholder, where Stripe's iframe would be)."""
-    card_field.get_by_placeholder("number").fill(number)
-    card_field.get_by_placeholder("exp_month").fill("12")
-    card_field.get_by_placeholder("exp_year").fill("30")
-    card_field.get_by_placeholder("cvc").fill("123")
-    card_field.get_by_placeholder("postal_code").fill("10001")
-
-
 def payments_of(deal: Deal) -> list[Payment]:
     with session_scope() as session:
         return list(session.exec(select(Payment).where(Payment.contract_id == deal.contract_id)).all())
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def test_a_declined_card_then_a_good_one_funds_the_escrow_through_the_webhook(
-    stripe_app: AppServer, app_database: None, page: Page
+    stripe_app: AppServer, stripe_app_database: None, page: Page
 ) -> None:
     deal, client = a_contract_awaiting_funding()
     violations = PolicyViolations(page)  # Stripe.js and its card field run under the Content-Security-Policy

@@ -5,7 +5,7 @@ suggestions). Each micro-task's contract is funded from that escrow when its bid
 
 As for a contract, the gateway is asked between two short units of work and the ledger moves only on its word: the
 sandbox answers at once; with Stripe the browser confirms the card and the `payment_intent.succeeded` webhook funds
-the escrow, then the `publish_problem` job (or the owner's next visit) posts the listings.
+the escrow, then the owner's page (as it sees the escrow funded) or the `publish_problem` job posts the listings.
 """
 
 from __future__ import annotations
