@@ -29,12 +29,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_payment_problem_id"), ["problem_id"], unique=False)
         batch_op.create_foreign_key("fk_payment_problem_id_problem", "problem", ["problem_id"], ["id"])
         batch_op.create_check_constraint("ck_payment_one_owner", "(contract_id IS NULL) <> (problem_id IS NULL)")
-    # Added in place, never by copying the table: the ledger's tables carry the triggers that refuse edits (so on
-    # SQLite, which cannot add a foreign key in place, the column has none; PostgreSQL gets it).
+    # Added in place, never by copying the table: the ledger's tables carry the triggers that refuse edits. SQLite
+    # takes "ADD COLUMN ... REFERENCES" in place too (the column defaults to NULL), so both get the foreign key.
     sqlite = op.get_bind().dialect.name == "sqlite"
     for table in ("ledgeraccount", "journalentry"):
-        references = [] if sqlite else [sa.ForeignKey("problem.id", name=f"fk_{table}_problem_id_problem")]
-        op.add_column(table, sa.Column("problem_id", sa.Integer(), *references, nullable=True))
+        if sqlite:  # alembic refuses a constraint here on SQLite, which takes it in place as plain SQL
+            op.execute(f"ALTER TABLE {table} ADD COLUMN problem_id INTEGER REFERENCES problem (id)")
+        else:
+            reference = sa.ForeignKey("problem.id", name=f"fk_{table}_problem_id_problem")
+            op.add_column(table, sa.Column("problem_id", sa.Integer(), reference, nullable=True))
         op.create_index(op.f(f"ix_{table}_problem_id"), table, ["problem_id"], unique=False)
     with op.batch_alter_table("contract", schema=None) as batch_op:
         batch_op.add_column(

@@ -72,3 +72,17 @@ def test_downgrade_to_base_and_up_again_on_postgresql(postgres_url: str) -> None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     cli.migrate(url)
+
+
+def test_the_problem_escrow_migration_goes_down_and_up_again_on_postgresql(postgres_url: str) -> None:
+    """0009 (problem escrows, payments of a problem) undone alone and done again."""
+    url = _normalise_db_url(postgres_url)
+    cli.migrate(url)
+    command.downgrade(cli.alembic_config(url), "-1")
+    engine = create_engine(url)
+    assert "problem_id" not in {c["name"] for c in inspect(engine).get_columns("payment")}
+    engine.dispose()
+    cli.migrate(url)
+    engine = create_engine(url)
+    assert "problem_id" in {c["name"] for c in inspect(engine).get_columns("payment")}
+    engine.dispose()

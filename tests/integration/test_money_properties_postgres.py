@@ -28,6 +28,8 @@ from tests.support.contracts import Deal, agreed_contract
 from tests.support.database import database_env, use_database
 from tests.support.members import make_user
 from tests.support.money_machine import GatewayMoney, open_accounts
+from tests.support.problem_money import ProblemDeal, planned
+from tests.support.problem_money_machine import ProblemMoney
 from tests.support.viewers import viewer_of
 
 settings.register_profile(
@@ -41,6 +43,8 @@ settings.register_profile(
 settings.register_profile("money-pg-deep", settings.get_profile("money-pg"), max_examples=400, stateful_step_count=25)
 PROFILE = os.environ.get("MONEY_PROFILE", "")
 MONEY_PG = settings.get_profile(PROFILE if PROFILE.startswith("money-pg") else "money-pg")
+settings.register_profile("problem-money-pg", settings.get_profile("money-pg"), max_examples=30, stateful_step_count=15)
+PROBLEM_MONEY_PG = settings.get_profile("problem-money-pg")
 
 
 @dataclass
@@ -53,6 +57,7 @@ class PostgresWorld:
     deals: tuple[Deal, ...]
     stranger: Viewer
     starts: dict[tuple[str, ...], str] = field(default_factory=dict)
+    problem: ProblemDeal = field(default_factory=lambda: ProblemDeal(0, Viewer(0, "", "", "member", "active")))
 
     def admin(self, *statements: str) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
@@ -83,7 +88,17 @@ class PostgresWorld:
 
 @pytest.fixture
 def prepared(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PostgresWorld]:
-    """Carol hired Ken twice (once through Kim's listing) and Kim once, in yen; Eve is a stranger to all three."""
+    yield from prepare(postgres_url, monkeypatch, with_problem=False)
+
+
+@pytest.fixture
+def prepared_with_a_problem(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PostgresWorld]:
+    yield from prepare(postgres_url, monkeypatch, with_problem=True)
+
+
+def prepare(postgres_url: str, monkeypatch: pytest.MonkeyPatch, *, with_problem: bool) -> Iterator[PostgresWorld]:
+    """Carol hired Ken twice (once through Kim's listing) and Kim once, in yen; Eve is a stranger to all three; with
+    a problem, Carol's $3,000 problem is planned beside them."""
     cli.migrate(_normalise_db_url(postgres_url))
     with use_database(monkeypatch, database_env(postgres_url)):
         with session_scope() as session:
@@ -97,6 +112,8 @@ def prepared(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pos
         open_accounts(deals)
         name = postgres_url.rsplit("/", 1)[1]
         world = PostgresWorld(PG_ADMIN_URL, name, f"{name}_t", deals, viewer_of(eve))
+        if with_problem:
+            world.problem = planned(carol)
         get_engine().dispose()
         world.admin(f'CREATE DATABASE "{world.template}" TEMPLATE "{name}"')
         try:
@@ -110,3 +127,13 @@ def test_money_stays_right_on_postgresql_with_two_workers_at_once(prepared: Post
         world = prepared
 
     run_state_machine_as_test(OnPostgres, settings=MONEY_PG)
+
+
+def test_a_problems_money_stays_right_on_postgresql(prepared_with_a_problem: PostgresWorld) -> None:
+    """The problem machine (tests/support/problem_money_machine.py) on the migrated schema, whose balance guard
+    refuses a problem's escrow below zero: 30 sequences of up to 15 steps."""
+
+    class OnPostgres(ProblemMoney):
+        world = prepared_with_a_problem
+
+    run_state_machine_as_test(OnPostgres, settings=PROBLEM_MONEY_PG)

@@ -160,6 +160,10 @@ class Intent:
         return int(self.metadata.get("contract_id", "0"))
 
     @property
+    def problem_id(self) -> int:
+        return int(self.metadata.get("problem_id", "0"))
+
+    @property
     def held_by_stripe(self) -> int:
         """What this charge adds to the platform's balance now."""
         if self.status != "succeeded":
@@ -303,13 +307,13 @@ class StripeModel:
         return self.intents.get(payment_external_id)
 
     def restore_payment(
-        self, *, external_id: str, charge_id: str, amount: int, currency: str, contract_id: int
+        self, *, external_id: str, charge_id: str, amount: int, currency: str, contract_id: int = 0, problem_id: int = 0
     ) -> None:
-        """A payment that succeeded before the test began (a saved starting point): known, its event answered."""
+        """A payment that succeeded before the test began (a saved starting point): known, its event answered. It paid
+        for a contract or, when `problem_id` is given, for a problem's escrow."""
+        metadata = {"problem_id": str(problem_id)} if problem_id else {"contract_id": str(contract_id)}
         with self.lock:
-            intent = Intent(
-                external_id, charge_id or f"ch_{external_id}", amount, currency, {"contract_id": str(contract_id)}
-            )
+            intent = Intent(external_id, charge_id or f"ch_{external_id}", amount, currency, metadata)
             intent.status = "succeeded"
             self.intents[external_id] = intent
             self.known.succeeded.add(external_id)

@@ -172,6 +172,7 @@ def open_accounts(deals: tuple[Deal, ...]) -> None:
 
 class GatewayMoney(RuleBasedStateMachine):
     world: ClassVar[World]  # set by the test on a subclass
+    handlers: ClassVar[dict[str, scheduler.JobHandler]] = jobs.HANDLERS  # the scheduler's jobs the worker runs
 
     def __init__(self) -> None:
         super().__init__()
@@ -349,14 +350,14 @@ class GatewayMoney(RuleBasedStateMachine):
     def scheduler_round(self, now: datetime) -> int:
         """One worker's polling round at `now`, in this thread's own event loop."""
         return asyncio.run(
-            scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": self.gateway}, now=now)
+            scheduler.run_due_jobs(session_scope, handlers=self.handlers, ports={"gateway": self.gateway}, now=now)
         )
 
     def run_jobs(self, now: datetime) -> None:
         """A worker polling at `now` until nothing more is due (a job may schedule another, such as a payout)."""
         for _round in range(5):
             done = self.run(
-                scheduler.run_due_jobs(session_scope, handlers=jobs.HANDLERS, ports={"gateway": self.gateway}, now=now)
+                scheduler.run_due_jobs(session_scope, handlers=self.handlers, ports={"gateway": self.gateway}, now=now)
             )
             if not done:
                 break
@@ -545,36 +546,49 @@ class GatewayMoney(RuleBasedStateMachine):
         """Each contract starts agreed, funded, or with a delivery to review, and each contractor with or without a
         payout account that works, so every stage gets explored."""
         start = (*phases, *("onboarded" if yes else "not onboarded" for yes in onboarded))
+        self.begin(start, lambda: self.build_start(phases, onboarded))
+
+    def build_start(self, phases: tuple[str, ...], onboarded: tuple[bool, bool]) -> None:
+        for n, phase in enumerate(phases):
+            if phase != "agreed":
+                self.do_fund(n, "client", GOOD_CARD)
+            if phase == "delivered":
+                self.do_deliver(n, "contractor")
+        for contractor, yes in zip(self.contractors, onboarded, strict=True):
+            if yes:
+                self.onboard(contractor)
+                with session_scope() as session:
+                    account = session.get(PayoutAccount, contractor.user_id)
+                    assert account is not None
+                    account.payouts_enabled = account.charges_enabled = account.details_submitted = True
+                    session.add(account)
+
+    def begin(self, start: tuple[str, ...], build: Callable[[], None]) -> None:
+        """The database at `start` (built through the services the first time, then copied), and Stripe as it
+        left it, every event answered."""
         if not self.world.restore(start):
-            for n, phase in enumerate(phases):
-                if phase != "agreed":
-                    self.do_fund(n, "client", GOOD_CARD)
-                if phase == "delivered":
-                    self.do_deliver(n, "contractor")
-            for contractor, yes in zip(self.contractors, onboarded, strict=True):
-                if yes:
-                    self.onboard(contractor)
-                    with session_scope() as session:
-                        account = session.get(PayoutAccount, contractor.user_id)
-                        assert account is not None
-                        account.payouts_enabled = account.charges_enabled = account.details_submitted = True
-                        session.add(account)
+            build()
             self.world.save(start)
             assert self.world.restore(start)
-        self.gateway = self.new_gateway()  # Stripe as the saved database left it, every event answered
+        self.gateway = self.new_gateway()
         with session_scope() as session:
             for payment in session.exec(select(Payment).where(Payment.status == "succeeded")).all():
-                assert payment.external_id is not None and payment.contract_id is not None
+                assert payment.external_id is not None
                 self.gateway.restore_payment(
                     external_id=payment.external_id,
                     charge_id=payment.charge_id,
                     amount=payment.amount_minor,
                     currency=payment.currency,
-                    contract_id=payment.contract_id,
+                    contract_id=payment.contract_id or 0,
+                    problem_id=payment.problem_id or 0,
                 )
             for account in session.exec(select(PayoutAccount)).all():
                 self.gateway.restore_account(account.external_id, payouts_enabled=account.payouts_enabled)
-            self.prices = {c.id: c.amount_minor for c in session.exec(select(Contract)).all() if c.id is not None}
+            self.prices = {  # a contract its problem funded has no payment of its own to watch
+                c.id: c.amount_minor
+                for c in session.exec(select(Contract)).all()
+                if c.id is not None and c.funding_source != "problem"
+            }
 
     # ---- the parties ---------------------------------------------------------------------------------------
 
@@ -961,6 +975,7 @@ class Account:
     user_id: int | None
     contract_id: int | None
     balance_minor: int  # the stored (cached) balance
+    problem_id: int | None = None  # a problem's escrow
 
 
 @dataclass(frozen=True)
@@ -971,6 +986,7 @@ class Entry:
     currency: str
     contract_id: int | None  # the contract whose money it moves (from the entry, or its payment or payout)
     legs: tuple[tuple[Account, int], ...]  # (account, amount: + debit, - credit)
+    problem_id: int | None = None  # the problem whose money it moves (from the entry, or its payment)
 
     def on(self, kind: str) -> int:
         return sum(amount for account, amount in self.legs if account.kind == kind)
@@ -1012,7 +1028,15 @@ class Books:
     def read(cls, session: Session) -> Books:
         accounts = {
             a.id: Account(
-                a.id, a.kind, a.currency, a.normal_side, a.may_go_negative, a.user_id, a.contract_id, a.balance_minor
+                a.id,
+                a.kind,
+                a.currency,
+                a.normal_side,
+                a.may_go_negative,
+                a.user_id,
+                a.contract_id,
+                a.balance_minor,
+                a.problem_id,
             )
             for a in session.exec(select(LedgerAccount)).all()
             if a.id is not None
@@ -1021,6 +1045,7 @@ class Books:
         payments = list(session.exec(select(Payment).order_by(col(Payment.id))).all())
         payouts = list(session.exec(select(Payout).order_by(col(Payout.id))).all())
         contract_of_payment = {p.id: p.contract_id for p in payments}
+        problem_of_payment = {p.id: p.problem_id for p in payments}
         contract_of_payout = {p.id: p.contract_id for p in payouts}
         legs: dict[int, list[tuple[Account, int]]] = defaultdict(list)
         sums: Counter[int] = Counter()
@@ -1030,12 +1055,15 @@ class Books:
         entries = []
         for row in session.exec(select(JournalEntry).order_by(col(JournalEntry.id))).all():
             assert row.id is not None
-            contract_id = row.contract_id
+            contract_id, problem_id = row.contract_id, row.problem_id
             if contract_id is None and (found := re.search(r"payment:(\d+)", row.idempotency_key)):
                 contract_id = contract_of_payment.get(int(found[1]))
+                problem_id = problem_id or problem_of_payment.get(int(found[1]))
             if contract_id is None and (found := re.search(r"payout:(\d+)", row.idempotency_key)):
                 contract_id = contract_of_payout.get(int(found[1]))
-            entries.append(Entry(row.id, row.kind, row.idempotency_key, row.currency, contract_id, tuple(legs[row.id])))
+            entries.append(
+                Entry(row.id, row.kind, row.idempotency_key, row.currency, contract_id, tuple(legs[row.id]), problem_id)
+            )
         return cls(
             accounts=list(accounts.values()),
             posted={aid: sums[aid] * (1 if a.normal_side == "debit" else -1) for aid, a in accounts.items()},
@@ -1078,9 +1106,9 @@ class Books:
         given_back: dict[int, int] = defaultdict(int)
         contractor: dict[int, int] = defaultdict(int)
         for entry in self.entries:
-            if not entry.cash:
-                continue
-            assert entry.contract_id is not None, f"money moved at the gateway for no contract: {entry}"
+            if not entry.cash or (entry.contract_id is None and entry.problem_id is not None):
+                continue  # a problem's payment: `cash_by_problem`
+            assert entry.contract_id is not None, f"money moved at the gateway for no contract nor problem: {entry}"
             if entry.to_a_contractor:
                 contractor[entry.contract_id] += entry.cash
             else:
@@ -1103,7 +1131,7 @@ def check_ledger(books: Books) -> None:
         (a.kind, a.user_id, a.contract_id, a.currency): (a.balance_minor, books.posted[a.id])
         for a in books.accounts
         if a.balance_minor != books.posted[a.id]
-        and not (a.balance_minor == 0 and a.user_id is None and a.contract_id is None)
+        and not (a.balance_minor == 0 and a.user_id is None and a.contract_id is None and a.problem_id is None)
     }
     assert not stale, f"cached balances that differ from their postings (cached, posted): {stale}"
 
@@ -1120,10 +1148,12 @@ def check_escrows(books: Books) -> None:
             if entry.releases == cid:
                 payee = -entry.on("payable")
                 assert payee == split_release(contract.amount_minor, contract.fee_bps).payee_minor, (cid, entry)
+        # a problem's contract holds its price from the accepted bid on (ADR 0005), before both accept its terms
+        holds = status in HELD or (contract.funding_source == "problem" and status == "awaiting_acceptance")
         if contract.release_frozen:
             assert 0 <= held <= contract.amount_minor, (cid, status, held)
         else:
-            assert held == (contract.amount_minor if status in HELD else 0), (cid, status, held)
+            assert held == (contract.amount_minor if holds else 0), (cid, status, held)
 
 
 def check_nothing_goes_back_twice(books: Books, gateway: StripeModel) -> None:
@@ -1151,8 +1181,8 @@ def check_held_escrows_are_covered(books: Books, gateway: StripeModel) -> None:
     as the platform was told: a refund or dispute it was told of (even before the payment's success) freezes the
     contract, or, before any delivery, a full refund cancels it. (A refund under way, `refunding`, is exempt.)"""
     for contract in books.contracts:
-        if contract.release_frozen or contract.status not in ESCROW_HELD:
-            continue
+        if contract.release_frozen or contract.status not in ESCROW_HELD or contract.funding_source == "problem":
+            continue  # a problem's contract keeps its escrow whatever befalls the problem's payment (ADR 0005)
         cover = gateway.known_cover(contract.id or 0)
         if cover >= contract.amount_minor:
             continue
@@ -1204,7 +1234,7 @@ def check_ended_contracts_keep_no_jobs(books: Books) -> None:
 
 def check_the_gateway_did_what_the_ledger_says(books: Books, gateway: StripeModel) -> None:
     """Money moves in the records only on the gateway's word: a payout paid was transferred, a payment taken was
-    charged, a payment given back was refunded."""
+    charged, a payment given back was refunded (or taken back by a dispute the platform lost)."""
     for payout in books.payouts:
         if payout.status == "paid":
             assert payout.external_id in gateway.transfers, f"payout {payout.id} paid without a transfer"
@@ -1213,7 +1243,8 @@ def check_the_gateway_did_what_the_ledger_says(books: Books, gateway: StripeMode
         if payment.status in ("succeeded", "refunded", "returning", "returned"):
             assert intent is not None and intent.status == "succeeded", f"payment {payment.id} never charged"
         if payment.status in ("refunded", "returned"):
-            assert intent is not None and intent.refunded > 0, f"payment {payment.id} never refunded"
+            lost = intent is not None and intent.dispute is not None and intent.dispute.status == "lost"
+            assert intent is not None and (intent.refunded > 0 or lost), f"payment {payment.id} never refunded"
 
 
 def check_payouts_go_out(books: Books) -> None:

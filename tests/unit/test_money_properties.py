@@ -13,14 +13,17 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from jtbd_app.db import get_engine
+from jtbd_app.db import get_engine, read_scope
+from jtbd_app.models import User
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.members import make_user
 from tests.support.money_machine import GatewayMoney, open_accounts
+from tests.support.problem_money import ProblemDeal, planned
+from tests.support.problem_money_machine import ProblemMoney
 from tests.support.viewers import viewer_of
 
 settings.register_profile(
@@ -36,6 +39,19 @@ settings.register_profile(
     "money-explore", settings.get_profile("money"), max_examples=1_500, stateful_step_count=25, database=None
 )
 MONEY = settings.get_profile(os.environ.get("MONEY_PROFILE", "money"))
+settings.register_profile("problem-money", settings.get_profile("money"), max_examples=40, stateful_step_count=15)
+settings.register_profile(
+    "problem-money-deep", settings.get_profile("money"), max_examples=1_000, stateful_step_count=30
+)
+settings.register_profile(
+    "problem-money-explore",
+    settings.get_profile("problem-money"),
+    max_examples=1_500,
+    stateful_step_count=25,
+    database=None,
+    phases=[Phase.generate],  # no shrinking: the steps taken are in the failure's notes
+)
+PROBLEM_MONEY = settings.get_profile(os.environ.get("PROBLEM_MONEY_PROFILE", "problem-money"))
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class SqliteWorld:
     deals: tuple[Deal, ...]
     stranger: Viewer
     starts: dict[tuple[str, ...], Path] = field(default_factory=dict)
+    problem: ProblemDeal = field(default_factory=lambda: ProblemDeal(0, Viewer(0, "", "", "member", "active")))
 
     def restore(self, start: tuple[str, ...] | None) -> bool:
         get_engine().dispose()
@@ -86,3 +103,30 @@ def test_money_stays_right_through_random_sequences_of_contract_and_gateway_acti
         world = prepared
 
     run_state_machine_as_test(OnSqlite, settings=MONEY)
+
+
+def problem_world(database: str) -> SqliteWorld:
+    """The contracts' world with Carol's $3,000 problem planned beside them."""
+    path = Path(database.removeprefix("sqlite:///"))
+    deals, stranger = prepared_deals()
+    with read_scope() as session:
+        carol = session.get(User, deals[0].client.user_id)
+        assert carol is not None
+    problem = planned(carol)
+    get_engine().dispose()
+    template = path.with_name("template.db")
+    shutil.copyfile(path, template)
+    return SqliteWorld(template, path, deals, stranger, problem=problem)
+
+
+def test_a_problems_money_stays_right_through_random_sequences_of_problem_contract_and_gateway_actions(
+    database: str,
+) -> None:
+    """The same with Carol's $3,000 problem beside the contracts (tests/support/problem_money_machine.py): 40
+    sequences of up to 15 steps; PROBLEM_MONEY_PROFILE=problem-money-deep tries 1,000 of up to 30."""
+    prepared = problem_world(database)
+
+    class OnSqlite(ProblemMoney):
+        world = prepared
+
+    run_state_machine_as_test(OnSqlite, settings=PROBLEM_MONEY)

@@ -339,3 +339,21 @@ def test_when_every_task_is_finished_the_whole_remainder_goes_back(
     assert payment.refunded_minor == BUDGET - 45_000
     assert problem.load().status == "completed"
     the_books_balance(db)
+
+
+def test_a_task_cancelled_back_to_the_owner_whose_refund_fails_says_it_is_cancelled_and_its_share_stays_free(
+    problem: ProblemDeal, gateway: ScriptedGateway
+) -> None:
+    """Found by the money state machine: the task was cancelled, then the refund failed with "Nothing changed; please
+    try again", and trying again was refused because the task was cancelled already."""
+    gateway.refunds_fail = True
+
+    with pytest.raises(ValidationFailed) as refused:
+        cancel_task(problem, gateway, "ads", to="client")
+
+    assert "“Run a search ad test” is cancelled" in refused.value.message
+    assert "Nothing changed" not in refused.value.message
+    assert problem.tasks()["ads"].status == "cancelled"
+    assert escrow_of_problem(problem.problem_id) == BUDGET and problem.load().returning_minor == 0
+    gateway.refunds_fail = False
+    assert return_remainder(problem, gateway) == 100_000

@@ -91,11 +91,21 @@ async def cancel_task(
             task.budget_minor = 0
         _touch(session, problem)
         problem_money.complete_if_finished(session, problem.id)
+        title = task.title
         if destination == "tasks":
             return share
-    return await return_remainder(
-        session_factory=session_factory, gateway=gateway, viewer=viewer, problem_id=problem_id, to="client"
-    )
+    try:
+        return await return_remainder(
+            session_factory=session_factory, gateway=gateway, viewer=viewer, problem_id=problem_id, to="client"
+        )
+    except ValidationFailed as exc:  # the task is cancelled already: say so, and what became of its share
+        raise ValidationFailed(
+            {
+                "form": f"“{title}” is cancelled; its share stays in the problem's escrow for now: "
+                f"{exc.message.replace(' Nothing changed; please try again.', '')} "
+                "Return the remainder to you to try again."
+            }
+        ) from exc
 
 
 def _grow_open_tasks(session: Session, others: list[MicroTask], amount: int) -> None:
