@@ -357,3 +357,23 @@ def test_a_task_cancelled_back_to_the_owner_whose_refund_fails_says_it_is_cancel
     assert escrow_of_problem(problem.problem_id) == BUDGET and problem.load().returning_minor == 0
     gateway.refunds_fail = False
     assert return_remainder(problem, gateway) == 100_000
+
+
+@pytest.mark.parametrize("to", ["client", "tasks"])
+def test_a_task_reopened_after_its_leftover_went_elsewhere_promises_only_what_came_back(
+    problem: ProblemDeal, gateway: ScriptedGateway, to: str
+) -> None:
+    """Found by the money state machine: the audit's $500 share hired at $450, the $50 left given back (or to the other
+    tasks), then the contract ends unreleased: the task reopens at the $450 that came back, not its old $500, so the
+    escrow still covers every task to be hired."""
+    ken = make_user("ken")
+    contract_id = hire(problem, "audit", ken, price="450", accept_terms=False)
+    assert return_remainder(problem, gateway, to=to) == 5_000
+    with session_scope() as session:
+        cancellation.request_cancellation(session, viewer=viewer_of(ken), contract_id=contract_id)
+
+    tasks = problem.tasks()
+    assert (tasks["audit"].status, tasks["audit"].budget_minor) == ("open", 45_000)
+    assert problem.listing_of("audit").budget_minor == 45_000
+    to_hire = sum(t.budget_minor for t in tasks.values() if t.status == "open")
+    assert to_hire <= escrow_of_problem(problem.problem_id)

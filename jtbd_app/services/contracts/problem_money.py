@@ -7,7 +7,7 @@ Lock order: contract row, then problem row, then payment row, then ledger accoun
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import ValidationFailed
@@ -137,11 +137,15 @@ def return_escrow(session: Session, contract: Contract) -> int:
     task = session.get(MicroTask, contract.micro_task_id) if contract.micro_task_id is not None else None
     if task is not None and task.contract_id == contract.id and task.status not in FINISHED:
         task.status, task.contract_id = "open", None
+        task.budget_minor = min(task.budget_minor, _coverable(session, problem, task))
         session.add(task)
         session.exec(  # type: ignore[call-overload]
             update(Listing)
             .where(col(Listing.id) == task.listing_id, col(Listing.status) == "closed")
             .values(status="open", closed_at=None, updated_at=utcnow())
+        )
+        session.exec(  # type: ignore[call-overload]
+            update(Listing).where(col(Listing.id) == task.listing_id).values(budget_minor=task.budget_minor)
         )
         notify(
             session,
@@ -152,6 +156,20 @@ def return_escrow(session: Session, contract: Contract) -> int:
             link=f"/problems/{problem.id}",
         )
     return amount
+
+
+def _coverable(session: Session, problem: Problem, task: MicroTask) -> int:
+    """What the problem's escrow can still promise a reopened task: what it holds (less a refund under way) that the
+    other tasks still to be hired do not need. Part of the task's share may have gone meanwhile (what its cheaper
+    contract left was returned to the owner or given to other tasks): the task must not promise it a second time."""
+    others = session.exec(
+        select(func.coalesce(func.sum(MicroTask.budget_minor), 0)).where(
+            MicroTask.problem_id == problem.id,
+            MicroTask.id != task.id,
+            col(MicroTask.status).in_(("planned", "open")),
+        )
+    ).one()
+    return max(0, problem_escrow.available(session, problem) - int(others))
 
 
 def returned_note(amount: int, currency: str) -> str:
