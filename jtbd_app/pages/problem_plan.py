@@ -46,7 +46,11 @@ def _progress() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.spinner(size="2"),
-                    rx.text("Making your plan… ", S.drafts.length().to_string(), " tasks so far"),
+                    rx.text(
+                        "Making your plan… ",
+                        S.drafts.length().to_string(),
+                        rx.cond(S.drafts.length() == 1, " task so far", " tasks so far"),
+                    ),
                     align="center",
                 ),
                 rx.el.ol(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.app_server import AppServer, start_app, stop_app
+from tests.support.app_server import AppServer, own_app
 from tests.support.browser import launch
 from tests.support.database import use_database
 from tests.support.localstripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
@@ -24,22 +24,18 @@ def app_database(app_server: AppServer, monkeypatch: pytest.MonkeyPatch) -> Iter
 def stripe_app(tmp_path_factory: pytest.TempPathFactory, stripe_server: LocalStripe) -> Iterator[AppServer]:
     """A second app with Stripe on, against localstripe: its own build and database, Stripe.js being localstripe's
     stand-in (which confirms with the typed card, as Stripe.js does), localstripe's signed webhooks delivered to it."""
-    workdir = tmp_path_factory.mktemp("stripe-app")
-    server = start_app(
-        workdir=workdir,
+    with own_app(
+        workdir=tmp_path_factory.mktemp("stripe-app"),
         extra_env={
             "STRIPE_SECRET_KEY": SECRET_KEY,
             "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
             "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "STRIPE_API_BASE": stripe_server.url,
             "STRIPE_JS_URL": stripe_server.stripe_js_url,
-            # Its own frontend build, as in test_oidc_sign_in.py: the build bakes in the port.
-            "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
         },
-    )
-    stripe_server.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
-    yield server
-    stop_app(server)
+    ) as server:
+        stripe_server.send_webhooks_to(f"{server.url}/api/stripe/webhook", WEBHOOK_SECRET)
+        yield server
 
 
 @pytest.fixture

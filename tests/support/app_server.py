@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +119,18 @@ def start_app(
         stop_app(server)
         raise
     return server
+
+
+@contextmanager
+def own_app(*, workdir: Path, extra_env: dict[str, str]) -> Iterator[AppServer]:
+    """An app beside the session's with settings of its own, stopped afterwards. It gets its own frontend build: the
+    prod server reads .web at request time and the build bakes in the port, so a shared .web would point one app's
+    pages at the other."""
+    server = start_app(workdir=workdir, extra_env={**extra_env, "REFLEX_WEB_WORKDIR": str(workdir / ".web")})
+    try:
+        yield server
+    finally:
+        stop_app(server)
 
 
 def stop_app(server: AppServer) -> None:
