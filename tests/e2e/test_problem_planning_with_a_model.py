@@ -174,9 +174,9 @@ def test_when_the_model_fails_the_plan_comes_from_the_offline_playbooks_and_says
     expect(tasks).to_contain_text("Set up analytics")
     notes = page.get_by_text("Made by the offline playbooks. Notes on this plan:").locator("xpath=..")
     first_note = notes.get_by_role("listitem").first
-    expect(first_note).to_have_text(re.compile(r"^The AI planner could not be used \("))
+    expect(first_note).to_have_text(re.compile(r"^The AI planner could not be used: "))
     expect(first_note).to_contain_text(why)
-    expect(first_note).to_contain_text("this plan comes from the offline playbooks instead.")
+    expect(first_note).to_contain_text("This plan comes from the offline playbooks instead.")
     assert shares_minor(tasks) == BUDGET_MINOR
     assert_the_model_was_asked_about_the_problem(openai_server)
     assert len(openai_server.requests) == 1  # OPENAI_MAX_RETRIES=0: one try, then the playbooks

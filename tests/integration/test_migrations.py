@@ -78,7 +78,7 @@ def test_the_problem_escrow_migration_goes_down_and_up_again_on_postgresql(postg
     """0009 (problem escrows, payments of a problem) undone alone and done again."""
     url = _normalise_db_url(postgres_url)
     cli.migrate(url)
-    command.downgrade(cli.alembic_config(url), "-1")
+    command.downgrade(cli.alembic_config(url), "0008")
     engine = create_engine(url)
     assert "problem_id" not in {c["name"] for c in inspect(engine).get_columns("payment")}
     engine.dispose()

@@ -177,7 +177,7 @@ class LocalOpenAI:
             for start in range(0, len(part), size):
                 await send({"content": part[start : start + size]})
             if hold:
-                wait = asyncio.get_running_loop().run_in_executor(None, self._release.wait, 5)
+                wait = asyncio.get_running_loop().run_in_executor(None, self._release.wait, 15)
                 self.released_in_time = await wait
         await send({}, reply.finish_reason)
         await response.write(b"data: [DONE]\n\n")

@@ -160,15 +160,15 @@ async def draft_plan(
             draft = await decomposer.decompose(brief, instruction=instruction, current=current, on_task=on_task)
             return repair(draft, brief)
         except DecomposerFailed as exc:
-            fallback_note = f"The AI planner could not be used ({exc.message})"
+            fallback_note = f"The AI planner could not be used: {exc.message.rstrip('.')}"
         except PlanRefused as exc:
-            fallback_note = f"The AI planner's plan could not be used ({exc})"
+            fallback_note = f"The AI planner's plan could not be used: {str(exc).rstrip('.')}"
     plan = offline_decomposer.decompose(brief, instruction=instruction, current=current)
     if fallback_note:
         if on_restart is not None:
             await on_restart()
         plan = plan.model_copy(
-            update={"notes": [f"{fallback_note}; this plan comes from the offline playbooks instead.", *plan.notes]}
+            update={"notes": [f"{fallback_note}. This plan comes from the offline playbooks instead.", *plan.notes]}
         )
     if on_task is not None:
         for task in plan.tasks:
