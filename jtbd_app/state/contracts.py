@@ -36,7 +36,9 @@ class FundForm(TypedDict):
 
 class RevisionForm(TypedDict):
     reason: str
-    criterion: NotRequired[str]  # a micro-task's contract: the checklist position the delivery does not meet
+    # a micro-task's contract: the checklist position the delivery does not meet (null elsewhere: the select's ref is
+    # compiled into the form but not rendered)
+    criterion: NotRequired[str | None]
 
 
 class DisputeForm(TypedDict):
@@ -227,15 +229,17 @@ class ContractState(SessionState):
 
     @rx.event
     async def submit_delivery(
-        self, files: list[rx.UploadFile], message: str = "", links: str = "", reported_number: str = ""
+        self, files: list[rx.UploadFile], message: str = "", links: str = "", reported_number: str | None = None
     ) -> Steps:
         """The contractor hands in work with files (uploaded with the form); the service checks it is theirs.
-        `reported_number` is read only on a micro-task whose evidence is a number."""
+        `reported_number` is read only on a micro-task whose evidence is a number; the form has no such field
+        elsewhere, and the upload then sends it as null."""
         self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
         yield None
         viewer = self._uploader()
         uploads = _Uploads(files)
-        if await self._deliver(viewer, uploads, message=message, links=links, reported_number=reported_number):
+        number = reported_number or ""
+        if await self._deliver(viewer, uploads, message=message, links=links, reported_number=number):
             self._finished(viewer, "Delivered. The client has been told.")
             yield rx.clear_selected_files(UPLOAD_ID)
 

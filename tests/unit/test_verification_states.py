@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from jtbd_app.models import Delivery
+from jtbd_app.state.boundary import CHECK_ATTR
 from jtbd_app.state.contracts import ContractState
 from tests.support.gateways import ScriptedGateway
 from tests.support.handlers import call, call_upload, state_for
@@ -64,3 +65,15 @@ def test_a_revision_on_a_micro_task_without_a_criterion_is_refused_by_its_field(
 
     assert set(client.errors) == {"criterion"}
     assert client.detail.status == "delivered"
+
+
+def test_the_boundary_takes_the_null_a_form_sends_for_fields_not_shown_on_other_contracts() -> None:
+    """Reflex compiles the number field's and the criterion select's refs into their forms; where they are not
+    rendered (a contract that is no micro-task, or evidence that is no number) the browser sends null for them."""
+    handlers = ContractState.event_handlers
+    revision = getattr(handlers["request_revision"].fn, CHECK_ATTR)
+    delivery = getattr(handlers["submit_delivery"].fn, CHECK_ATTR)
+
+    assert revision.bind(object(), ({"reason": "Redo the logo.", "criterion": None},), {}) is not None
+    assert delivery.bind(object(), ([], "Done.", "", None), {}) is not None
+    assert revision.bind(object(), ({"reason": "Redo the logo.", "criterion": 2},), {}) is None
