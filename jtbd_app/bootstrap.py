@@ -17,7 +17,14 @@ from jtbd_app.db import get_engine, session_scope
 from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.contracts import gateway_of_record
 from jtbd_app.services.mail import run_mail_delivery
-from jtbd_app.services.ports import Decomposer, IdentityProvider, Mailer, PaymentGateway
+from jtbd_app.services.ports import (
+    Decomposer,
+    DeliveryReviewer,
+    IdentityProvider,
+    LinkChecker,
+    Mailer,
+    PaymentGateway,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +119,49 @@ def _openai_decomposer(
     )
 
 
+def delivery_reviewer(settings: Settings) -> DeliveryReviewer | None:
+    """The AI reviewer on the same OpenAI-compatible server as the planner; None without OPENAI_API_KEY (deliveries
+    then get only the automatic checks, and the checklist says no AI reviewer is configured)."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_reviewer(
+        settings.openai_api_key.strip(),
+        settings.openai_base_url.strip(),
+        settings.openai_model,
+        settings.openai_timeout,
+        settings.openai_max_retries,
+        settings.openai_response_format,
+    )
+
+
+@lru_cache(maxsize=4)
+def _openai_reviewer(
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
+    max_retries: int,
+    response_format: Literal["auto", "json_schema", "json_object", "none"],
+) -> DeliveryReviewer:
+    from jtbd_app.adapters.reviewer_openai import OpenAIReviewer
+
+    return OpenAIReviewer(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        timeout=timeout,
+        max_retries=max_retries,
+        response_format=response_format,
+    )
+
+
+def link_checker() -> LinkChecker:
+    """Checks delivered links from the server, never reaching private, loopback or link-local addresses."""
+    from jtbd_app.adapters.link_checker_httpx import HttpxLinkChecker
+
+    return HttpxLinkChecker()
+
+
 class GatewayChangeRefused(SystemExit):
     """Start-up stops, with a message saying why and what to do: money is in flight at another gateway."""
 
@@ -141,6 +191,10 @@ def register_scheduler(app: Any, settings: Settings) -> None:
         run_scheduler,
         session_factory=session_scope,
         handlers=HANDLERS,
-        ports={"gateway": payment_gateway(settings)},
+        ports={
+            "gateway": payment_gateway(settings),
+            "link_checker": link_checker(),
+            "reviewer": delivery_reviewer(settings),
+        },
         poll_seconds=settings.job_poll_seconds,
     )

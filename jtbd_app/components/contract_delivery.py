@@ -5,13 +5,50 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_error, text_field
+from jtbd_app.components.forms import field_error, labelled, text_field
 from jtbd_app.components.listing_bids import confirm_dialog
 from jtbd_app.state.contracts import UPLOAD_ID, ContractState
 
 D = ContractState.detail
 A = ContractState.detail.actions
 E = ContractState.errors
+C = ContractState.detail.checklist
+
+
+def _reported_number() -> rx.Component:
+    """Only on a micro-task whose evidence is a number: the number the report shows."""
+    return rx.cond(
+        C.evidence_kind == "number",
+        text_field(
+            "Reported number",
+            "reported_number",
+            E,
+            hint="The number your evidence shows, as a whole number (for example 10000 or 10,000).",
+            input_mode="numeric",
+        ),
+    )
+
+
+def _criterion_select() -> rx.Component:
+    """On a micro-task's contract a revision names the criterion the delivery does not meet."""
+    return rx.cond(
+        C.choices.length() > 0,
+        labelled(
+            "Criterion not met",
+            "criterion",
+            rx.el.select(
+                rx.el.option("Choose a criterion…", value=""),
+                rx.foreach(C.choices, lambda c: rx.el.option(c.label, value=c.value)),
+                id="criterion",
+                name="criterion",
+                aria_describedby="criterion-hint criterion-error",
+                aria_invalid=rx.cond(E["criterion"], "true", "false"),
+                style={"width": "100%", "padding": "0.4rem", "border_radius": "var(--radius-2)"},
+            ),
+            E["criterion"],
+            "The acceptance criterion (or the evidence) the delivery does not meet.",
+        ),
+    )
 
 
 def deliver_form() -> rx.Component:
@@ -33,6 +70,7 @@ def deliver_form() -> rx.Component:
                 rows="2",
                 hint="Optional: http(s) links to the work, at most 10.",
             ),
+            _reported_number(),
             rx.vstack(
                 rx.text("Files", weight="medium", id="delivery-files-label"),
                 rx.upload(
@@ -92,7 +130,10 @@ def deliver_form() -> rx.Component:
             width="100%",
         ),
         on_submit=lambda form: ContractState.submit_delivery(  # type: ignore[call-arg]
-            rx.upload_files(upload_id=UPLOAD_ID), form.to(dict)["message"], form.to(dict)["links"]
+            rx.upload_files(upload_id=UPLOAD_ID),
+            form.to(dict)["message"],
+            form.to(dict)["links"],
+            form.to(dict)["reported_number"],
         ),
         reset_on_submit=False,
         aria_label="Deliver the work",
@@ -120,6 +161,7 @@ def deliver_form() -> rx.Component:
 def delivery_review() -> rx.Component:
     revision = rx.el.form(
         rx.vstack(
+            _criterion_select(),
             text_field(
                 "What needs to change",
                 "reason",

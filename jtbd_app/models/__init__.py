@@ -41,6 +41,7 @@ from jtbd_app.models.messaging import (
 from jtbd_app.models.payments import Dispute, Payment, Payout, PayoutAccount, WebhookEvent
 from jtbd_app.models.problems import MicroTask, Problem
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
+from jtbd_app.models.verification import CriterionCheck
 
 __all__ = [
     "AccountLink",
@@ -51,6 +52,7 @@ __all__ = [
     "ContractAcceptance",
     "ContractDocument",
     "ContractEvent",
+    "CriterionCheck",
     "Delivery",
     "DeliveryFile",
     "Dispute",

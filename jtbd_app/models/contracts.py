@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jtbd_app.models.base import ts
@@ -92,6 +92,8 @@ class Delivery(SQLModel, table=True):
     number: int  # 1, 2, ... per contract
     message: str = Field(sa_type=Text)
     links: str = Field(default="", sa_type=Text)  # newline-separated http(s) links
+    # the number a micro-task's evidence asks for ("sessions in Google Analytics"), as the contractor states it
+    reported_number: int | None = Field(default=None, sa_type=BigInteger)
     status: str = Field(default="submitted", max_length=20)  # submitted | approved | revision_requested
     response: str = Field(default="", sa_type=Text)  # the client's reason for a revision
     submitted_at: datetime = ts()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from jtbd_app.components.contract_actions import actions_section
+from jtbd_app.components.contract_checklist import checklist_panel
 from jtbd_app.components.contract_status import next_step, outcome, status_badge
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.reviews import review_panel
@@ -100,6 +101,7 @@ def _delivery(d: rx.Var) -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text(d.message, white_space="pre-wrap"),
+                rx.cond(d.reported_number, rx.text(rx.text.strong("Reported number: "), d.reported_number)),
                 rx.cond(
                     d.links.length() > 0,
                     rx.el.ul(
@@ -260,6 +262,7 @@ def _workspace() -> rx.Component:
         outcome(),
         next_step(),
         _summary(),
+        checklist_panel(),
         actions_section(),
         rx.cond(D.status == "completed", review_panel()),
         _deliveries(),

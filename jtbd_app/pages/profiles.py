@@ -103,6 +103,10 @@ def _track_record() -> rx.Component:
             _record_row("Reviews", P.review_count.to_string()),
             _record_row("Completed contracts", P.completed_contracts.to_string()),
             _record_row("On time", P.on_time_rate),
+            _record_row(
+                "Acceptance criteria",
+                rx.cond(ProfileState.criteria_record, ProfileState.criteria_record, "None checked yet"),
+            ),
         ),
         spacing="2",
         width="100%",

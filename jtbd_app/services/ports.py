@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from jtbd_app.domain.plans import Brief, Plan, PlanTask
 
@@ -244,3 +244,48 @@ class Decomposer(Protocol):
         current: list[PlanTask] | None = None,
         on_task: Callable[[PlanTask], Awaitable[None]] | None = None,
     ) -> Plan: ...
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What checking a delivered link found: `ok` for a final 2xx/3xx answer; `status` None when no HTTP answer came
+    (refused address, timeout, no such host). `reason` is short and safe to show."""
+
+    ok: bool
+    status: int | None
+    reason: str
+
+
+class LinkChecker(Protocol):
+    """Does a link a contractor delivered resolve? Never raises: every failure is a `LinkResult` saying why. It must
+    never reach private, loopback or link-local addresses (the server would be probing our own network)."""
+
+    async def check(self, url: str) -> LinkResult: ...
+
+
+@dataclass(frozen=True)
+class ReviewVerdict:
+    """A reviewer's verdict on the criterion at `criterion_index` (0-based, in the order given)."""
+
+    criterion_index: int
+    outcome: Literal["passed", "failed", "unknown"]
+    reason: str
+
+
+class ReviewFailed(Exception):
+    """The reviewer gave no usable verdicts (unreachable, timed out, refused, unreadable). `message` is safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DeliveryReviewer(Protocol):
+    """An AI model's review of a delivery against each criterion, with its reason. Advice for the client, who
+    decides; raises `ReviewFailed` for every failure."""
+
+    name: str
+
+    async def review(
+        self, *, criteria: list[str], delivery_text: str, links: list[str], file_names: list[str]
+    ) -> list[ReviewVerdict]: ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, NotRequired
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -39,6 +39,9 @@ class FundForm(TypedDict):
 
 class RevisionForm(TypedDict):
     reason: str
+    # a micro-task's contract: the checklist position the delivery does not meet (null elsewhere: the select's ref is
+    # compiled into the form but not rendered)
+    criterion: NotRequired[str | None]
 
 
 class DisputeForm(TypedDict):
@@ -241,16 +244,24 @@ class ContractState(LivePage, SessionState):
         return False
 
     @rx.event
-    async def submit_delivery(self, files: list[rx.UploadFile], message: str = "", links: str = "") -> Steps:
-        """The contractor hands in work with files (uploaded with the form); the service checks it is theirs."""
+    async def submit_delivery(
+        self, files: list[rx.UploadFile], message: str = "", links: str = "", reported_number: str | None = None
+    ) -> Steps:
+        """The contractor hands in work with files (uploaded with the form); the service checks it is theirs.
+        `reported_number` is read only on a micro-task whose evidence is a number; the form has no such field
+        elsewhere, and the upload then sends it as null."""
         self.errors, self.notice, self.progress = {}, "", "Sending your delivery…"
         yield None
         viewer = self._uploader()
-        if await self._deliver(viewer, _Uploads(files), message=message, links=links):
+        uploads = _Uploads(files)
+        number = reported_number or ""
+        if await self._deliver(viewer, uploads, message=message, links=links, reported_number=number):
             self._finished(viewer, "Delivered. The client has been told.")
             yield rx.clear_selected_files(UPLOAD_ID)
 
-    async def _deliver(self, viewer: Viewer | None, uploads: _Uploads, *, message: object, links: object) -> bool:
+    async def _deliver(
+        self, viewer: Viewer | None, uploads: _Uploads, *, message: object, links: object, reported_number: object
+    ) -> bool:
         """The contractor's delivery; False (and the message shown) when it was refused."""
         try:
             await deliveries.deliver(
@@ -260,6 +271,7 @@ class ContractState(LivePage, SessionState):
                 message=message,
                 links=links,
                 read_files=uploads,
+                reported_number=reported_number,
             )
         except DomainError as exc:  # a refusal before any upload was read leaves the page as it was
             self._refused(viewer, exc, reload=uploads.read)
@@ -285,10 +297,13 @@ class ContractState(LivePage, SessionState):
 
     @rx.event
     def request_revision(self, form: RevisionForm) -> None:
-        """The client asks for changes, with a reason; the service checks it is their contract."""
-        reason = forms.text(form, "reason")
+        """The client asks for changes, with a reason (and, on a micro-task, the criterion not met); the service checks
+        it is their contract and that the criterion is one of its own."""
+        reason, criterion = forms.text(form, "reason"), forms.text(form, "criterion")
         self._act(
-            lambda s, v: deliveries.request_revision(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
+            lambda s, v: deliveries.request_revision(
+                s, viewer=v, contract_id=self.route_contract_id, reason=reason, criterion=criterion
+            ),
             "Revision requested. The contractor has been told.",
         )
 

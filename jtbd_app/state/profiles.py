@@ -41,6 +41,7 @@ class ProfileState(SkillTagsMixin, SessionState):
     reviews_page: int = 1
     reviews_pages: int = 1
     reviews_total: int = 0
+    criteria_record: str = ""  # "Met 95% of acceptance criteria (40 checked)"
 
     @rx.var
     def route_username(self) -> str:
@@ -59,6 +60,7 @@ class ProfileState(SkillTagsMixin, SessionState):
         else:
             self.found = True
         self.profile, self.is_owner = page.profile, page.is_owner
+        self.criteria_record = page.criteria_record
         self._show_reviews(page.reviews)
         self.loaded = True
 

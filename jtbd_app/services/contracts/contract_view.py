@@ -35,8 +35,9 @@ from jtbd_app.models import (
     User,
     utcnow,
 )
-from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.contracts import lifecycle, verification
 from jtbd_app.services.contracts.resolution import ASKABLE
+from jtbd_app.services.contracts.verification import Checklist
 from jtbd_app.services.ledger.journal import account_code
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.viewer import Viewer
@@ -75,6 +76,7 @@ class DeliveryItem:
     message: str = ""
     links: list[str] = field(default_factory=list)
     files: list[FileItem] = field(default_factory=list)
+    reported_number: str = ""  # "12,400": the number a micro-task's evidence asked for, as stated
     status: str = ""
     status_label: str = ""
     response: str = ""
@@ -138,6 +140,7 @@ class ContractDetail:
     acceptances: list[Acceptance] = field(default_factory=list)
     actions: Actions = field(default_factory=Actions)
     deliveries: list[DeliveryItem] = field(default_factory=list)
+    checklist: Checklist = field(default_factory=Checklist)  # a micro-task's contract: its criteria, checked
     timeline: list[TimelineItem] = field(default_factory=list)
     thread_link: str = ""
     read_only: bool = False
@@ -216,6 +219,7 @@ def contract_detail(
         ],
         actions=_actions(contract, viewer, role, set(accepted)),
         deliveries=_deliveries(session, contract.id),
+        checklist=verification.checklist_for(session, contract),
         timeline=_timeline(session, contract.id, now),
         thread_link=f"/messages/{messages.thread_for_contract(session, contract_id=contract.id)}"
         if role != "admin"
@@ -314,6 +318,7 @@ def _deliveries(session: Session, contract_id: int) -> list[DeliveryItem]:
             message=d.message,
             links=[link for link in d.links.splitlines() if link],
             files=files.get(d.id or 0, []),
+            reported_number=f"{d.reported_number:,}" if d.reported_number is not None else "",
             status=d.status,
             status_label=DELIVERY_STATUS.get(d.status, d.status),
             response=d.response,

@@ -17,7 +17,7 @@ from jtbd_app.domain.contract_rules import WORKING, Split, auto_release_at, due_
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import Contract, Delivery, DeliveryFile, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import completion, delivery_files, lifecycle, payouts
+from jtbd_app.services.contracts import completion, delivery_files, lifecycle, payouts, verification
 from jtbd_app.services.contracts.delivery_files import MAX_FILES, IncomingFile
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentGateway
@@ -56,8 +56,10 @@ def submit_delivery(
     message: object,
     links: object = "",
     files: list[IncomingFile] | None = None,
+    reported_number: object = "",
 ) -> int:
-    """The contractor hands in work; returns the delivery number. Files are stored privately."""
+    """The contractor hands in work; returns the delivery number. Files are stored privately. `reported_number` is
+    read only on a micro-task whose evidence is a number; the delivery is then checked against its criteria."""
     contract = may_deliver(session, viewer=viewer, contract_id=contract_id)
     actor = require_active(viewer)
     errors: dict[str, str] = {}
@@ -79,13 +81,23 @@ def submit_delivery(
         delivery_files.check_files(incoming)
     except ValueError as exc:
         errors["files"] = str(exc)
+    reported: int | None = None
+    try:
+        reported = verification.reported_number_for(session, contract, reported_number)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     if errors:
         raise ValidationFailed(errors)
     assert contract.id is not None and clean_message is not None and clean_links is not None
     number = 1 + int(session.exec(select(func.count()).where(Delivery.contract_id == contract.id)).one())
     now = utcnow()
     delivery = Delivery(
-        contract_id=contract.id, number=number, message=clean_message, links="\n".join(clean_links), submitted_at=now
+        contract_id=contract.id,
+        number=number,
+        message=clean_message,
+        links="\n".join(clean_links),
+        reported_number=reported,
+        submitted_at=now,
     )
     session.add(delivery)
     session.flush()
@@ -105,6 +117,7 @@ def submit_delivery(
         )
     contract.delivered_at, contract.cancel_requested_by = now, None
     lifecycle.move(session, contract, "delivered")
+    verification.schedule_check(session, contract, delivery.id)
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=["deadline_passed", "revision_due"])  # delivered
     release_at = auto_release_at(now, contract.auto_release_days)
     scheduler.schedule(
@@ -147,6 +160,7 @@ async def deliver(
     message: object,
     links: object,
     read_files: ReadFiles,
+    reported_number: object = "",
 ) -> int:
     """The contractor hands in work with uploaded files; returns the delivery number. Who may deliver is checked
     (and committed) before `read_files` reads any upload into memory; one file and one byte more than allowed are
@@ -163,6 +177,7 @@ async def deliver(
             message=message if isinstance(message, str) else "",
             links=links if isinstance(links, str) else "",  # the form's text only
             files=files,
+            reported_number=reported_number if isinstance(reported_number, str) else "",
         )
 
 
@@ -190,13 +205,17 @@ def approve_delivery(session: Session, *, viewer: Viewer | None, contract_id: ob
                 "form": "The escrow is frozen for an administrator (a payment dispute or refund); nothing can be released now."
             }
         )
+    verification.record_client_decision(session, contract, passed=True)
     return completion.complete(
         session, contract, actor_id=actor.user_id, how=f"{actor.display_name} approved the delivery."
     )
 
 
-def request_revision(session: Session, *, viewer: Viewer | None, contract_id: object, reason: object) -> int:
-    """Returns how many revisions are left."""
+def request_revision(
+    session: Session, *, viewer: Viewer | None, contract_id: object, reason: object, criterion: object = None
+) -> int:
+    """Returns how many revisions are left. On a micro-task's contract the request cites the acceptance criterion
+    the delivery does not meet (its position in the checklist); its text goes into the timeline and the notice."""
     contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="client")
     actor = require_active(viewer)
     if contract.status != "delivered":
@@ -213,6 +232,10 @@ def request_revision(session: Session, *, viewer: Viewer | None, contract_id: ob
             raise ValueError("Reason cannot contain HTML.")
     except ValueError as exc:
         raise ValidationFailed({"reason": str(exc)}) from exc
+    cited = verification.cited_criterion(session, contract, criterion)
+    if cited is not None:
+        verification.record_client_decision(session, contract, passed=False, position=cited[0], reason=clean)
+        clean = f"Not met: {cited[1]}\n{clean}"
     assert contract.id is not None
     latest = session.exec(
         select(Delivery).where(Delivery.contract_id == contract.id).order_by(col(Delivery.number).desc())

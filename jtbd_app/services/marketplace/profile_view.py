@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from jtbd_app.domain.errors import NotFound
+from jtbd_app.models import User
 from jtbd_app.services.accounts.profiles import PublicProfile, public_profile
-from jtbd_app.services.contracts import review_view
+from jtbd_app.services.contracts import review_view, verification
 from jtbd_app.services.contracts.review_view import ReviewItem
 from jtbd_app.services.viewer import Viewer
 
@@ -31,6 +32,8 @@ class ProfilePage:
     profile: PublicProfile = field(default_factory=PublicProfile)
     is_owner: bool = False  # decides only whether Edit shows; saving checks again
     reviews: ReviewsPage = field(default_factory=ReviewsPage)
+    # "Met 95% of acceptance criteria (40 checked)", over completed micro-task contracts; "" with none checked
+    criteria_record: str = ""
 
 
 def profile_page(session: Session, *, viewer: Viewer | None, username: object) -> ProfilePage:
@@ -40,6 +43,7 @@ def profile_page(session: Session, *, viewer: Viewer | None, username: object) -
         profile=profile,
         is_owner=viewer is not None and viewer.username == profile.username,
         reviews=reviews_page(session, username=username, page=1),
+        criteria_record=_criteria_record(session, profile.username),
     )
 
 
@@ -53,3 +57,8 @@ def reviews_page(session: Session, *, username: object, page: object) -> Reviews
     return ReviewsPage(
         items=items, total=total, page=review_view.clamp_page(page, total), pages=review_view.page_count(total)
     )
+
+
+def _criteria_record(session: Session, username: str) -> str:
+    user_id = session.exec(select(User.id).where(User.username == username)).first()
+    return verification.pass_rate_label(session, user_id) if user_id is not None else ""

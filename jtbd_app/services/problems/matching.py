@@ -18,6 +18,7 @@ from jtbd_app.domain.display import rating_label
 from jtbd_app.domain.matching import Candidate, Need
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, Listing, Profile, ProfileSkill, Skill, User
+from jtbd_app.services.contracts import verification
 
 __all__ = ["Candidate", "Need", "RankedMatch", "candidates", "rank"]
 
@@ -166,10 +167,10 @@ def _records(session: Session) -> dict[int, _Record]:
 
 
 def _criteria_pass_rates(session: Session, user_ids: list[int]) -> dict[int, float]:
-    """Each contractor's share of acceptance criteria their deliveries met, 0..1; members with no checked
-    delivery are left out (neutral in the score). Empty until deliveries are verified against criteria."""
-    del session, user_ids
-    return {}
+    """Each contractor's share of acceptance criteria their deliveries met, 0..1 (`contracts.verification`: on
+    completed micro-task contracts, the client's verdict winning); members with nothing checked are left out
+    (neutral in the score)."""
+    return verification.pass_rates(session, user_ids)
 
 
 def _rate_label(c: Candidate) -> str:

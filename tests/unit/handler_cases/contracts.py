@@ -134,7 +134,7 @@ def _submit_delivery(caller: str | None, db: Session) -> None:
     before = _ledger(db)
     state = _state(caller, deal)
     forged = rx.UploadFile(file=io.BytesIO(b"malware"), path=Path("evil.exe"))
-    call_upload(state, "submit_delivery", [forged], "Forged delivery", "https://evil.example")
+    call_upload(state, "submit_delivery", [forged], "Forged delivery", "https://evil.example", "99999")
     _refused(state)
     assert db.exec(select(Delivery)).all() == [] and db.exec(select(DeliveryFile)).all() == []
     assert _ledger(db) == before and _contract(db, deal).status == "funded"
@@ -156,7 +156,7 @@ def _request_revision(caller: str | None, db: Session) -> None:
     fund(deal)
     deliver(deal)
     state = _state(caller, deal)
-    call(state, "request_revision", {"reason": "Do it all again for free."})
+    call(state, "request_revision", {"reason": "Do it all again for free.", "criterion": "0"})
     _refused(state)
     contract = _contract(db, deal)
     assert contract.status == "delivered" and contract.revisions_used == 0
