@@ -19,7 +19,7 @@ from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
-from jtbd_app.services.ports import PaymentFailed, PaymentGateway
+from jtbd_app.services.ports import PaymentFailed, PaymentGateway, PaymentStart
 from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer
 
@@ -77,19 +77,15 @@ async def fund_contract(
         session.flush()
         assert payment.id is not None
         payment_id, amount, currency, cid = payment.id, contract.amount_minor, contract.currency, contract.id
-    try:
-        start = await gateway.start_payment(
-            amount_minor=amount,
-            currency=currency,
-            idempotency_key=f"fund:contract:{cid}:payment:{payment_id}",
-            transfer_group=f"contract:{cid}",
-            metadata={"contract_id": str(cid), "payment_id": str(payment_id)},
-            test_card=test_card,
-        )
-    except PaymentFailed as exc:
-        _mark_failed(session_factory, payment_id, exc.message)
-        field = "card" if gateway.test_money else "form"
-        raise ValidationFailed({field: f"{exc.message} Nothing was charged; please try again."}) from exc
+    start = await start_payment(
+        session_factory,
+        gateway,
+        payment_id=payment_id,
+        owner=("contract", cid),
+        amount=amount,
+        currency=currency,
+        test_card=test_card,
+    )
     with session_factory() as session:
         stored = session.get(Payment, payment_id)
         assert stored is not None
@@ -113,6 +109,34 @@ async def fund_contract(
     if start.status == "failed":
         raise ValidationFailed({"card": f"{start.failure_message} Nothing was charged; try another card."})
     return FundingOutcome("requires_action", payment_id, client_secret=start.client_secret)
+
+
+async def start_payment(
+    session_factory: SessionFactory,
+    gateway: PaymentGateway,
+    *,
+    payment_id: int,
+    owner: tuple[str, int],
+    amount: int,
+    currency: str,
+    test_card: str,
+) -> PaymentStart:
+    """Ask the gateway for payment `payment_id` into the escrow of `owner` ("contract" or "problem", its id), with
+    no database transaction open; a refusal marks the payment failed and is a message by the card (or the form)."""
+    kind, owner_id = owner
+    try:
+        return await gateway.start_payment(
+            amount_minor=amount,
+            currency=currency,
+            idempotency_key=f"fund:{kind}:{owner_id}:payment:{payment_id}",
+            transfer_group=f"{kind}:{owner_id}",
+            metadata={f"{kind}_id": str(owner_id), "payment_id": str(payment_id)},
+            test_card=test_card,
+        )
+    except PaymentFailed as exc:
+        _mark_failed(session_factory, payment_id, exc.message)
+        field = "card" if gateway.test_money else "form"
+        raise ValidationFailed({field: f"{exc.message} Nothing was charged; please try again."}) from exc
 
 
 def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str) -> None:

@@ -22,7 +22,7 @@ from jtbd_app.models import MicroTask, Payment, Problem, Profile, User, utcnow
 from jtbd_app.services import live
 from jtbd_app.services.contracts import funding
 from jtbd_app.services.marketplace import listings
-from jtbd_app.services.ports import PaymentFailed, PaymentGateway
+from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.problems.planning import current_tasks, task_rows
 from jtbd_app.services.problems.problems import brief_of, owned_problem, today
 from jtbd_app.services.scheduler import SessionFactory
@@ -80,19 +80,15 @@ async def fund_problem(
         session.flush()
         assert payment.id is not None
         pid, payment_id, amount, currency = problem.id, payment.id, problem.budget_minor, problem.currency
-    try:
-        start = await gateway.start_payment(
-            amount_minor=amount,
-            currency=currency,
-            idempotency_key=f"fund:problem:{pid}:payment:{payment_id}",
-            transfer_group=f"problem:{pid}",
-            metadata={"problem_id": str(pid), "payment_id": str(payment_id)},
-            test_card=test_card,
-        )
-    except PaymentFailed as exc:
-        _mark_failed(session_factory, payment_id, exc.message)
-        field = "card" if gateway.test_money else "form"
-        raise ValidationFailed({field: f"{exc.message} Nothing was charged; please try again."}) from exc
+    start = await funding.start_payment(
+        session_factory,
+        gateway,
+        payment_id=payment_id,
+        owner=("problem", pid),
+        amount=amount,
+        currency=currency,
+        test_card=test_card,
+    )
     with session_factory() as session:
         stored = session.get(Payment, payment_id)
         assert stored is not None
@@ -141,14 +137,6 @@ def _require_fundable(session: Session, problem: Problem) -> None:
     ).first()
     if recent is not None:
         raise ValidationFailed({"form": "A payment for this problem is being confirmed; try again in a minute."})
-
-
-def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str) -> None:
-    with session_factory() as session:
-        payment = session.get(Payment, payment_id)
-        if payment is not None and payment.status == "pending":
-            payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
-            session.add(payment)
 
 
 def publish_problem(session: Session, *, viewer: Viewer | None, problem_id: object) -> list[int]:
