@@ -9,12 +9,12 @@ from jtbd_app.components.contract_delivery import deliver_form, delivery_review
 from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.listing_bids import confirm_dialog
 from jtbd_app.components.stripe_card import stripe_card_payment
+from jtbd_app.components.test_money import test_card_form
 from jtbd_app.state.contracts import ContractState
 
 D = ContractState.detail
 A = ContractState.detail.actions
 E = ContractState.errors
-TEST_CARDS_HINT = "Test cards: 4242 4242 4242 4242 is paid; 4000 0000 0000 0002 is declined."
 
 
 def _accept() -> rx.Component:
@@ -33,31 +33,13 @@ def _accept() -> rx.Component:
 
 
 def _fund() -> rx.Component:
-    sandbox = rx.el.form(
-        rx.vstack(
-            text_field(
-                "Test card number",
-                "card",
-                E,
-                hint=TEST_CARDS_HINT,
-                input_mode="numeric",
-                auto_complete="off",
-                placeholder="4242 4242 4242 4242",
-            ),
-            rx.button(
-                rx.cond(ContractState.progress, ContractState.progress, "Pay " + D.price + " into escrow"),
-                type="submit",
-                loading=ContractState.progress != "",
-                disabled=ContractState.progress != "",
-            ),
-            spacing="3",
-            align="start",
-        ),
+    sandbox = test_card_form(
+        errors=E,
+        progress=ContractState.progress,
+        pay_label="Pay " + D.price + " into escrow",
         on_submit=ContractState.fund,
-        reset_on_submit=False,
         aria_label="Fund the escrow",
         key=ContractState.form_key,
-        style={"width": "100%"},
     )
     return rx.cond(
         A.fund,

@@ -5,43 +5,24 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_error, text_field
+from jtbd_app.components.forms import field_error
 from jtbd_app.components.stripe_card import stripe_card_payment
-from jtbd_app.components.test_money import test_money_banner
+from jtbd_app.components.test_money import test_card_form, test_money_banner
 from jtbd_app.state.problem_money import ProblemMoneyState
 
 M = ProblemMoneyState
 P = ProblemMoneyState.problem
 E = ProblemMoneyState.errors
-TEST_CARDS_HINT = "Test cards: 4242 4242 4242 4242 is paid; 4000 0000 0000 0002 is declined."
 BAR_COLOURS = ["var(--gray-6)", "var(--blue-9)", "var(--amber-9)", "var(--green-9)"]
 
 
 def _sandbox_fund() -> rx.Component:
-    return rx.el.form(
-        rx.vstack(
-            text_field(
-                "Test card number",
-                "card",
-                E,
-                hint=TEST_CARDS_HINT,
-                input_mode="numeric",
-                auto_complete="off",
-                placeholder="4242 4242 4242 4242",
-            ),
-            rx.button(
-                rx.cond(M.progress, M.progress, "Pay " + P.budget + " into escrow"),
-                type="submit",
-                loading=M.progress != "",
-                disabled=M.progress != "",
-            ),
-            spacing="3",
-            align="start",
-        ),
+    return test_card_form(
+        errors=E,
+        progress=M.progress,
+        pay_label="Pay " + P.budget + " into escrow",
         on_submit=M.fund,
-        reset_on_submit=False,
         aria_label="Fund the problem",
-        style={"width": "100%"},
     )
 
 
