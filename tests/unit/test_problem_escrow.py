@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, ValidationFailed
-from jtbd_app.models import Bid, JournalEntry, LedgerAccount, Problem, utcnow
+from jtbd_app.models import Bid, JournalEntry, LedgerAccount, Notification, Problem, utcnow
 from jtbd_app.services.contracts import cancellation
 from jtbd_app.services.ledger import journal, problem_escrow
 from jtbd_app.services.ledger.journal import InsufficientFunds
@@ -377,3 +377,12 @@ def test_a_task_reopened_after_its_leftover_went_elsewhere_promises_only_what_ca
     assert problem.listing_of("audit").budget_minor == 45_000
     to_hire = sum(t.budget_minor for t in tasks.values() if t.status == "open")
     assert to_hire <= escrow_of_problem(problem.problem_id)
+
+
+def test_the_hired_contractor_is_told_the_escrow_is_already_funded(problem: ProblemDeal, db: Session) -> None:
+    ken = make_user("ken")
+    contract_id = hire(problem, "audit", ken, price="450", accept_terms=False)
+    told = db.exec(
+        select(Notification).where(Notification.user_id == ken.id, Notification.kind == "bid_accepted")
+    ).one()
+    assert "already funded from the client's problem" in told.body and told.link == f"/contracts/{contract_id}"

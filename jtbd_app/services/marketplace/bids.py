@@ -102,14 +102,18 @@ def accept_bid(session: Session, *, viewer: Viewer | None, bid_id: object) -> in
     session.add(bid)
     live.touch(session, live.listing_topic(listing.id))
     contract = lifecycle.create_for_accepted_bid(session, listing=listing, bid=bid)
-    if listing.problem_id is not None and listing.source == "problem":
+    from_problem = listing.problem_id is not None and listing.source == "problem"
+    if from_problem:
         problem_money.fund_from_problem(session, contract)  # refused (nothing stored) when its escrow falls short
     notify(
         session,
         user_id=bid.bidder_id,
         kind="bid_accepted",
         title=f"Your bid on “{listing.title}” was accepted",
-        body="Read and accept the contract; work starts once the client funds the escrow.",
+        body="Read and accept the contract; its escrow is already funded from the client's problem, so work starts "
+        "once you both accept."
+        if from_problem
+        else "Read and accept the contract; work starts once the client funds the escrow.",
         link=f"/contracts/{contract.id}",
     )
     others = session.exec(
