@@ -118,7 +118,7 @@ def test_a_refusal_is_logged_without_the_values(caplog: pytest.LogCaptureFixture
 def test_the_wrapper_keeps_the_handlers_signature_and_kind() -> None:
     """Reflex reads a handler's parameters, type hints and kind (coroutine, generator...) from the function."""
     delivery = ContractState.event_handlers["submit_delivery"].fn
-    assert list(inspect.signature(delivery).parameters) == ["self", "files", "message", "links"]
+    assert list(inspect.signature(delivery).parameters) == ["self", "files", "message", "links", "reported_number"]
     assert inspect.isasyncgenfunction(delivery)
     assert inspect.iscoroutinefunction(ContractState.event_handlers["watch_funding"].fn)
     assert ContractState.event_handlers["watch_funding"].is_background
