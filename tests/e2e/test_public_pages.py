@@ -12,7 +12,7 @@ from tests.support.app_server import AppServer
 NAV_TARGETS = [
     ("Marketplace", "/marketplace", ""),  # a real page now: tests/e2e/test_marketplace_search.py
     ("Tasks", "/tasks", "Delegate button"),
-    ("Problems", "/problems", "plan of micro-tasks"),
+    ("Problems", "/problems", ""),  # built: see tests/e2e/test_problem_plan.py
     ("Providers", "/providers", ""),  # built: see tests/e2e/test_providers.py
 ]
 COMING_SOON = [target for target in NAV_TARGETS if target[2]]

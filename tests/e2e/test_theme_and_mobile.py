@@ -43,7 +43,7 @@ def test_on_a_phone_navigation_is_reached_through_the_menu_button(
     page.get_by_role("button", name="Open navigation").click()
     page.get_by_role("menuitem", name=label, exact=True).click()
 
-    heading = {"Sign up": "Create your account"}.get(label, label)
+    heading = {"Sign up": "Create your account", "Problems": "Your problems"}.get(label, label)
     expect(page.get_by_role("main").get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
