@@ -82,11 +82,12 @@ def gateway() -> PaymentGateway:
     return payment_gateway(get_settings())
 
 
-def decomposer(settings: Settings) -> Decomposer | None:
-    """The OpenAI-compatible planner when OPENAI_API_KEY is set; None means the offline playbooks plan alone."""
-    if not settings.decomposer_enabled:
-        return None
-    return _openai_decomposer(
+OpenAIConfig = tuple[str, str, str, float, int, Literal["auto", "json_schema", "json_object", "none"]]
+
+
+def _openai_config(settings: Settings) -> OpenAIConfig:
+    """The OpenAI-compatible server both the planner and the reviewer use, as the cache key of their adapters."""
+    return (
         settings.openai_api_key.strip(),
         settings.openai_base_url.strip(),
         settings.openai_model,
@@ -94,6 +95,13 @@ def decomposer(settings: Settings) -> Decomposer | None:
         settings.openai_max_retries,
         settings.openai_response_format,
     )
+
+
+def decomposer(settings: Settings) -> Decomposer | None:
+    """The OpenAI-compatible planner when OPENAI_API_KEY is set; None means the offline playbooks plan alone."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_decomposer(*_openai_config(settings))
 
 
 @lru_cache(maxsize=4)
@@ -124,14 +132,7 @@ def delivery_reviewer(settings: Settings) -> DeliveryReviewer | None:
     then get only the automatic checks, and the checklist says no AI reviewer is configured)."""
     if not settings.decomposer_enabled:
         return None
-    return _openai_reviewer(
-        settings.openai_api_key.strip(),
-        settings.openai_base_url.strip(),
-        settings.openai_model,
-        settings.openai_timeout,
-        settings.openai_max_retries,
-        settings.openai_response_format,
-    )
+    return _openai_reviewer(*_openai_config(settings))
 
 
 @lru_cache(maxsize=4)

@@ -58,20 +58,14 @@ class Execution:
 
 
 def _released(session: Session, problem_id: int) -> int:
-    """What went from this problem's contracts to their contractors (and fees): the releases of its contracts."""
-    contract_ids = select(Contract.id).where(Contract.problem_id == problem_id)
-    entries = session.exec(
-        select(JournalEntry.id).where(col(JournalEntry.contract_id).in_(contract_ids), JournalEntry.kind == "release")
-    ).all()
-    if not entries:
-        return 0
-    contracts = session.exec(select(Contract).where(Contract.problem_id == problem_id)).all()
-    released_ids = set(
-        session.exec(
-            select(JournalEntry.contract_id).where(col(JournalEntry.id).in_(entries))  # type: ignore[call-overload]
-        ).all()
-    )
-    return sum(c.amount_minor for c in contracts if c.id in released_ids)
+    """What went from this problem's contracts to their contractors (and fees): the prices of those released."""
+    released = session.exec(
+        select(func.coalesce(func.sum(Contract.amount_minor), 0)).where(
+            Contract.problem_id == problem_id,
+            col(Contract.id).in_(select(JournalEntry.contract_id).where(JournalEntry.kind == "release")),
+        )
+    ).one()
+    return int(released)
 
 
 def execution(session: Session, problem: Problem, rows: list[MicroTask], *, today: date) -> Execution:

@@ -12,7 +12,7 @@ from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.plan_graph import GraphEdge, GraphNode, layout
 from jtbd_app.domain.plans import EVIDENCE_LABELS, ROUTE_LABELS, PlanTask
 from jtbd_app.services.problems.execution_view import Execution, MoneyLine, TaskProgress, execution
-from jtbd_app.services.problems.planning import current_tasks, task_rows
+from jtbd_app.services.problems.planning import task_rows, to_plan_task
 from jtbd_app.services.problems.problems import STATUS_LABELS, brief_of, owned_problem, today
 from jtbd_app.services.viewer import Viewer
 
@@ -172,10 +172,10 @@ def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: objec
     """The owner's view of one problem; anyone else gets NotFound."""
     problem = owned_problem(session, viewer=viewer, problem_id=problem_id)
     assert problem.id is not None
-    tasks = current_tasks(session, problem.id)
+    stored = task_rows(session, problem.id)
+    tasks = [to_plan_task(row) for row in stored]
     start = problem.plan_start or today()
     titles = {t.key: t.title for t in tasks}
-    stored = task_rows(session, problem.id)
     states = {row.key: row.status for row in stored}
     run = execution(session, problem, stored, today=today())
     rows = [

@@ -53,7 +53,10 @@ def _posted_task(
 
 def suggestions(session: Session, *, viewer: Viewer | None, problem_id: object, task_key: object) -> list[Suggestion]:
     """The best contractors for the owner's posted task, with why, and whether each is invited already."""
-    owner_id, task, need = _posted_task(session, viewer, problem_id, task_key)
+    return _suggest(session, *_posted_task(session, viewer, problem_id, task_key))
+
+
+def _suggest(session: Session, owner_id: int, task: MicroTask, need: Need) -> list[Suggestion]:
     ranked = matching.rank(session, need=need, limit=SHOWN, exclude_user_ids=(owner_id,))
     invited = set(
         session.exec(
@@ -79,8 +82,8 @@ def suggestions(session: Session, *, viewer: Viewer | None, problem_id: object, 
 
 def invite_best(session: Session, *, viewer: Viewer | None, problem_id: object, task_key: object) -> int:
     """Invites the top matches not yet invited (at most three) to bid on the task's listing; how many were invited."""
-    top = [s for s in suggestions(session, viewer=viewer, problem_id=problem_id, task_key=task_key) if not s.invited]
-    _owner, task, _need = _posted_task(session, viewer, problem_id, task_key)
+    owner_id, task, need = _posted_task(session, viewer, problem_id, task_key)
+    top = [s for s in _suggest(session, owner_id, task, need) if not s.invited]
     for suggestion in top[:INVITE_TOP]:
         invitations.invite(
             session,
