@@ -71,6 +71,22 @@ class Settings(BaseSettings):
     stripe_js_url: str = Field(default="https://js.stripe.com/v3/", alias="STRIPE_JS_URL")
     stripe_timeout: float = Field(default=20.0, alias="STRIPE_TIMEOUT", gt=0, le=120)
 
+    # Outside partners of the Delegate menu: one setting each, a query string of the partner's options, e.g.
+    # PARTNER_AMAZON="tag=jtbd-20&credential_id=...&credential_secret=...". Empty: deep links only.
+    partner_amazon: str = Field(default="", alias="PARTNER_AMAZON")
+    partner_instacart: str = Field(default="", alias="PARTNER_INSTACART")
+    partner_fiverr: str = Field(default="", alias="PARTNER_FIVERR")
+    partner_upwork: str = Field(default="", alias="PARTNER_UPWORK")
+    partner_taskrabbit: str = Field(default="", alias="PARTNER_TASKRABBIT")
+    partner_thumbtack: str = Field(default="", alias="PARTNER_THUMBTACK")
+    partner_angi: str = Field(default="", alias="PARTNER_ANGI")
+    partner_timeout: float = Field(default=8.0, alias="PARTNER_TIMEOUT", gt=0, le=60)
+    # The curation rule: after at least this many rated outcomes, a partner whose average rating or success rate falls
+    # below its threshold is suspended and the admins are told.
+    partner_min_outcomes: int = Field(default=5, alias="PARTNER_MIN_OUTCOMES", ge=1, le=1000)
+    partner_min_rating: float = Field(default=3.0, alias="PARTNER_MIN_RATING", ge=1, le=5)
+    partner_min_success_percent: int = Field(default=60, alias="PARTNER_MIN_SUCCESS_PERCENT", ge=0, le=100)
+
     # The AI planner (an OpenAI-compatible chat server); without a key plans come from the offline playbooks.
     openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")
     openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")  # empty: OpenAI's own API

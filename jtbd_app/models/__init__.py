@@ -15,6 +15,7 @@ from jtbd_app.models.accounts import (
     User,
     UserPublic,
 )
+from jtbd_app.models.audit import AuditEntry, create_audit_guards, drop_audit_guards
 from jtbd_app.models.base import UTCDateTime, ts, utcnow
 from jtbd_app.models.contracts import (
     Contract,
@@ -26,6 +27,7 @@ from jtbd_app.models.contracts import (
     FreezeDecision,
     Review,
 )
+from jtbd_app.models.delegate import Partner, PartnerDaily, RouteOffer, RoutingDecision, TodoTask
 from jtbd_app.models.jobs import ScheduledJob
 from jtbd_app.models.ledger import JournalEntry, LedgerAccount, Posting, create_ledger_guards, drop_ledger_guards
 from jtbd_app.models.live import ChangeStamp
@@ -45,6 +47,7 @@ from jtbd_app.models.verification import CriterionCheck
 
 __all__ = [
     "AccountLink",
+    "AuditEntry",
     "AuthSession",
     "Bid",
     "ChangeStamp",
@@ -72,6 +75,8 @@ __all__ = [
     "OAuthFlow",
     "OAuthIdentity",
     "OutgoingMail",
+    "Partner",
+    "PartnerDaily",
     "Payment",
     "Payout",
     "PayoutAccount",
@@ -81,17 +86,22 @@ __all__ = [
     "ProfileSkill",
     "Question",
     "Review",
+    "RouteOffer",
+    "RoutingDecision",
     "ScheduledJob",
     "Skill",
     "TermsAcceptance",
     "TermsVersion",
     "ThreadRead",
+    "TodoTask",
     "UTCDateTime",
     "User",
     "UserPublic",
     "WebhookEvent",
+    "create_audit_guards",
     "create_ledger_guards",
     "create_search_index",
+    "drop_audit_guards",
     "drop_ledger_guards",
     "drop_search_index",
     "rebuild_search_index",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from jtbd_app.domain.plans import Brief, Plan, PlanTask
+from jtbd_app.domain.task_routing import Classification
 
 
 @dataclass(frozen=True)
@@ -289,3 +290,122 @@ class DeliveryReviewer(Protocol):
     async def review(
         self, *, criteria: list[str], delivery_text: str, links: list[str], file_names: list[str]
     ) -> list[ReviewVerdict]: ...
+
+
+# --- Tasks and the Delegate menu --------------------------------------------------------------------------------
+
+TaskKind = Literal["product", "digital", "local", "problem"]
+PartnerKind = Literal["product", "digital", "local"]
+
+
+@dataclass(frozen=True)
+class TaskBrief:
+    """What a partner is told of a to-do item: never the member's name or anything else of theirs.
+
+    `query` is the few words a search should use ("lightbulbs", "logo design bakery"); `items` the shopping list of a
+    product task; `category` the classifier's category ("groceries", "furniture-assembly", "graphic-design").
+    """
+
+    title: str
+    kind: TaskKind
+    query: str
+    category: str = ""
+    notes: str = ""
+    budget_minor: int | None = None
+    currency: str = "USD"
+    due_on: date | None = None
+    location: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftPost:
+    """A job post drafted for an outside pro, ready to copy: every field is plain text."""
+
+    title: str
+    description: str
+    budget: str = ""
+    timing: str = ""
+    location: str = ""
+
+    def as_text(self) -> str:
+        lines = [self.title, "", self.description]
+        lines += [
+            f"{label}: {value}"
+            for label, value in (("Budget", self.budget), ("Timing", self.timing), ("Location", self.location))
+            if value
+        ]
+        return "\n".join(lines).strip()
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product a product partner's API found: `price_minor` None when the partner did not say."""
+
+    title: str
+    url: str
+    price_minor: int | None = None
+    currency: str = "USD"
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class CreatedPost:
+    """A post created at a partner through its API: its id there and where the member can see it."""
+
+    external_ref: str
+    url: str
+
+
+class PartnerFailed(Exception):
+    """A partner's API refused, failed or did not answer in time. `message` is safe to show; the menu falls back to the
+    deep link and says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PartnerAdapter(Protocol):
+    """One outside partner: product sources (Amazon, Instacart), digital pros (Fiverr, Upwork), local pros
+    (TaskRabbit, Thumbtack, Angi). Adding one is one adapter module, one registry entry and one settings key.
+
+    `draft` and `deep_link` are pure. `deep_link` fills `template` (the admin's, else `default_template`) with the
+    brief's words escaped, and adds `affiliate_params` (a query string); it returns a URL on one of `hosts`.
+    `search_products` (product partners) and `create_post` (partners with a posting API) are usable only when
+    `api_enabled`; both raise `PartnerFailed` for every failure.
+    """
+
+    key: str
+    name: str
+    kind: PartnerKind
+    categories: tuple[str, ...]
+    hosts: tuple[str, ...]
+    default_template: str
+    default_affiliate_params: str
+    api_enabled: bool
+
+    def draft(self, brief: TaskBrief) -> DraftPost | None: ...
+
+    def deep_link(self, brief: TaskBrief, *, template: str, affiliate_params: str) -> str: ...
+
+    async def search_products(self, brief: TaskBrief) -> list[Product]: ...
+
+    async def create_post(self, brief: TaskBrief, draft: DraftPost) -> CreatedPost: ...
+
+
+class ClassifierFailed(Exception):
+    """The model could not classify a task (unreachable, timed out, unreadable); the offline rules answer instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TaskClassifier(Protocol):
+    """An OpenAI-compatible model's reading of a to-do item: its kind, category and search words
+    (`domain.task_routing.Classification`). Raises `ClassifierFailed` for every failure."""
+
+    name: str
+
+    async def classify(self, title: str, notes: str = "") -> Classification: ...
