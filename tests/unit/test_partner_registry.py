@@ -69,6 +69,11 @@ async def test_without_keys_the_api_methods_refuse_with_a_reason(adapter: type[P
         ("fiverr", "access_token=t", False),
         ("taskrabbit", "api_key=k", False),
         ("angi", "api_key=k", False),
+        ("instacart", "api_key=k&api_base=https://connect.dev.instacart.tools", True),
+        ("instacart", "api_key=k&api_base=http://127.0.0.1:8123", True),
+        ("instacart", "api_key=k&api_base=http://connect.instacart.com", False),
+        ("upwork", "access_token=t&api_base=https://user:pw@api.upwork.com", False),
+        ("amazon", "tag=t&credential_id=i&credential_secret=s&auth_url=http://evil.example/token", False),
     ],
 )
 def test_a_partners_api_is_used_only_with_all_the_keys_it_needs(key: str, options: str, enabled: bool) -> None:
