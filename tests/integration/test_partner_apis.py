@@ -269,6 +269,33 @@ async def test_a_partner_that_stalls_fails_after_the_timeout(apis: PartnerAPIs, 
     assert time.monotonic() - started < TIMEOUT * 3
 
 
+@pytest.mark.parametrize(("partner", "endpoint"), ENDPOINT_CASES)
+async def test_an_answer_that_trickles_in_fails_after_the_timeout(
+    apis: PartnerAPIs, partner: str, endpoint: str
+) -> None:
+    apis.fault(endpoint, Fault(body='{"a": "' + "x" * 200 + '"}', drip=TIMEOUT / 5))
+    call, _ = CALLS[partner]
+    started = time.monotonic()
+
+    with pytest.raises(PartnerFailed) as failed:
+        await call(apis)
+
+    assert "did not answer in time" in failed.value.message
+    assert time.monotonic() - started < TIMEOUT * 3
+
+
+async def test_amazon_keeps_its_token_when_the_search_fails_for_another_reason(apis: PartnerAPIs) -> None:
+    partner = amazon(apis)
+    await partner.search_products(BULBS)
+    apis.fault("amazon.search", Fault(status=500))
+
+    with pytest.raises(PartnerFailed):
+        await partner.search_products(BULBS)
+    await partner.search_products(BULBS)
+
+    assert apis.tokens_issued == 1
+
+
 FOREIGN: dict[str, dict[str, Any]] = {
     "amazon.search": {
         "searchResult": {

@@ -12,7 +12,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from jtbd_app.adapters.partners.http import call_json, text_at, unreadable
+from jtbd_app.adapters.partners.http import PartnerRefused, call_json, text_at, unreadable
 from jtbd_app.domain import partner_links
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.services.ports import PartnerFailed, Product, TaskBrief
@@ -69,8 +69,9 @@ async def search_items(partner: AmazonPartner, brief: TaskBrief) -> list[Product
     headers = {"Authorization": f"Bearer {token}", "x-marketplace": marketplace}
     try:
         answer = await call_json(partner.name, "POST", url, timeout=partner.timeout, headers=headers, json=body)
-    except PartnerFailed:
-        partner.token = None  # a refused token is not used again; the next search asks for a new one
+    except PartnerRefused as exc:
+        if exc.status in (401, 403):
+            partner.token = None  # a refused token is not used again; the next search asks for a new one
         raise
     items = text_at(answer, "searchResult", "items")
     if items is None and "searchResult" not in answer:
