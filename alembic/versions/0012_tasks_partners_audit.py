@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("done", sa.Boolean(), nullable=False),
         sa.Column("done_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("kind", S(length=8), nullable=False),
+        sa.Column("deleted_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["owner_id"], ["user.id"]),

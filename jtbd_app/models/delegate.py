@@ -24,6 +24,9 @@ class TodoTask(SQLModel, table=True):
     done: bool = Field(default=False)
     done_at: datetime | None = ts(nullable=True)
     kind: str = Field(default="", max_length=8)  # "" until delegated | product | digital | local | problem
+    # A deleted task leaves the list and loses its words, but its routing decisions stay (its partner's scorecard
+    # counts their outcomes).
+    deleted_at: datetime | None = ts(nullable=True)
     created_at: datetime = ts()
     updated_at: datetime = ts()
 
