@@ -128,18 +128,30 @@ async def test_amazon_finds_products_with_price_image_and_a_tagged_link(apis: Pa
     assert sent.headers["x-marketplace"] == "www.amazon.com"
 
 
-async def test_amazon_keeps_its_token_until_it_is_refused(apis: PartnerAPIs) -> None:
+async def test_amazon_keeps_its_token_until_it_is_refused_then_asks_for_a_new_one(apis: PartnerAPIs) -> None:
     partner = amazon(apis)
     await partner.search_products(BULBS)
     await partner.search_products(BULBS)
     assert apis.tokens_issued == 1
 
     apis.fault("amazon.search", Fault(status=401))
-    with pytest.raises(PartnerFailed):
-        await partner.search_products(BULBS)
-    await partner.search_products(BULBS)
+    products = await partner.search_products(BULBS)
 
-    assert apis.tokens_issued == 2
+    assert apis.tokens_issued == 2 and len(products) == 3
+    assert [c.headers["Authorization"] for c in apis.calls("amazon.search")][-2:] == [
+        "Bearer amzn-access-1",
+        "Bearer amzn-access-2",
+    ]
+
+
+async def test_amazon_refusing_a_fresh_token_fails_without_asking_again(apis: PartnerAPIs) -> None:
+    apis.fault("amazon.search", Fault(status=401), Fault(status=401))
+
+    with pytest.raises(PartnerFailed) as failed:
+        await amazon(apis).search_products(BULBS)
+
+    assert "refused our API keys" in failed.value.message
+    assert apis.tokens_issued == 1 and len(apis.calls("amazon.search")) == 1
 
 
 async def test_amazon_products_without_a_tag_get_the_associate_tag(apis: PartnerAPIs) -> None:
