@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -23,7 +25,9 @@ from jtbd_app.services.ports import (
     IdentityProvider,
     LinkChecker,
     Mailer,
+    PartnerAdapter,
     PaymentGateway,
+    TaskClassifier,
 )
 
 log = logging.getLogger(__name__)
@@ -156,11 +160,60 @@ def _openai_reviewer(
     )
 
 
+CLASSIFIER_TIMEOUT = 10.0  # the menu waits for the model at most this long, then the offline rules answer
+
+
+def task_classifier(settings: Settings) -> TaskClassifier | None:
+    """The OpenAI-compatible task classifier on the planner's server; None without OPENAI_API_KEY (the offline rules
+    classify alone). Every failure of it is a ClassifierFailed: the caller then uses the offline rules."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_classifier(*_openai_config(settings))
+
+
+@lru_cache(maxsize=4)
+def _openai_classifier(
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
+    max_retries: int,
+    response_format: Literal["auto", "json_schema", "json_object", "none"],
+) -> TaskClassifier:
+    from jtbd_app.adapters.classifier_openai import OpenAIClassifier
+
+    return OpenAIClassifier(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        timeout=min(timeout, CLASSIFIER_TIMEOUT),
+        max_retries=min(max_retries, 1),
+        response_format=response_format,
+    )
+
+
 def link_checker() -> LinkChecker:
     """Checks delivered links from the server, never reaching private, loopback or link-local addresses."""
     from jtbd_app.adapters.link_checker_httpx import HttpxLinkChecker
 
     return HttpxLinkChecker()
+
+
+def partners(settings: Settings) -> Mapping[str, PartnerAdapter]:
+    """Every outside partner's adapter by key, in the registry's order, each with its options from its one setting
+    (`partner_<key>`). One set per configuration: an adapter keeps what it learnt (an API token until it expires)."""
+    from jtbd_app.adapters.partners.registry import ADAPTERS
+
+    options = tuple(str(getattr(settings, adapter.settings_key())) for adapter in ADAPTERS)
+    return _partners(options, settings.partner_timeout)
+
+
+@lru_cache(maxsize=4)
+def _partners(options: tuple[str, ...], timeout: float) -> Mapping[str, PartnerAdapter]:
+    from jtbd_app.adapters.partners.registry import ADAPTERS
+
+    built = {adapter.key: adapter(raw, timeout=timeout) for adapter, raw in zip(ADAPTERS, options, strict=True)}
+    return MappingProxyType(built)
 
 
 class GatewayChangeRefused(SystemExit):
