@@ -367,6 +367,15 @@ PROBLEM_LABELS: dict[str, str] = {
     "project": "a project",
 }
 
+# The marketplace's own category (domain.marketplace.CATEGORIES) for a task posted here, by the task's category.
+MARKETPLACE_CATEGORY: dict[str, str] = _pairs(
+    "graphic-design=design, writing=writing, translation=writing, programming=software, web-development=software, "
+    "marketing=marketing, video=video-audio, audio=video-audio, admin-support=admin-support, "
+    "accounting=admin-support, furniture-assembly=home-repairs, handyman=home-repairs, plumbing=home-repairs, "
+    "electrical=home-repairs, painting=home-repairs, home-improvement=home-repairs, appliance-repair=home-repairs, "
+    "yard-work=home-repairs, moving=moving-delivery, errands=moving-delivery, cleaning=cleaning, event=events"
+)
+
 # Words a search does not need: requests, people, time, vague amounts.
 FILLER: frozenset[str] = frozenset(
     _listed(
