@@ -16,6 +16,7 @@ website and no shop sells one.
   scorecards first), Plan it as a problem, Do it myself;
 - problem: Plan it as a problem, Post it here, Do it myself.
 Scores are bands (the route's place for the kind) plus up to 0.15 for a partner's fit, so the list is sorted by score.
+A reason says why ("Search Amazon for lightbulbs"), not the route's label, which the menu shows beside it.
 Ranking only sees the partners it is given: the caller leaves out suspended ones.
 """
 
@@ -33,6 +34,7 @@ from jtbd_app.domain.task_lexicon import (
     CONTEXT_WORDS,
     FILLER,
     GENERIC_ITEMS,
+    MARKETPLACE_CATEGORY,
     PROBLEM_LABELS,
     PROBLEM_PATTERNS,
     VERB_CATEGORY,
@@ -99,6 +101,7 @@ PHRASE_BONUS = 1.3  # a matched phrase of several words is more specific than a 
 MIXED_WORK = 2.0  # digital and local evidence both this strong, joined by "and": several kinds of work, a problem
 PROBLEM_MIN = 2.5  # problem patterns this strong beat ordinary evidence of the other kinds
 MAX_PHRASE_WORDS = 3
+MANY_STEPS = 3  # a title with this many different actions is a multi-part outcome
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _FOLDS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss"))
 
@@ -175,6 +178,17 @@ def _matches(tokens: Sequence[str], index: dict[tuple[str, ...], T]) -> list[tup
     return found
 
 
+def _action_verbs(tokens: Sequence[str]) -> set[str]:
+    """The distinct verbs of sure meaning in the text (weight at least 1)."""
+    return {v for _, _, verbs in _matches(tokens, _VERBS) for _, w, v in verbs if w >= 1.0}
+
+
+# Moving to a named place ("Move to Lisbon", "Relocating the family to Denver"): a relocation, not a moving job.
+_RELOCATION = re.compile(
+    r"\b(?:[Mm]ov(?:e|ing)|[Rr]elocat\w*)\s+(?:(?:us|our family|the family|the kids)\s+)?to\s+[A-Z]"
+)
+
+
 @dataclass
 class _Evidence:
     kinds: dict[str, float]
@@ -214,6 +228,12 @@ def _gather(title: str, notes: str) -> _Evidence:
                 kinds["problem"] += w * weight
                 if w * weight > best_problem:
                     best_problem, problem_category = w * weight, cat
+        if weight == 1.0 and len(_action_verbs(tokens)) >= MANY_STEPS:  # "write, design and publish a cookbook"
+            kinds["problem"] += PROBLEM_MIN + 0.5
+            problem_category = problem_category or "project"
+        if weight == 1.0 and _RELOCATION.search(text):
+            kinds["problem"] += 3.5
+            best_problem, problem_category = 3.5, "relocation"
         joined = weight == 1.0 and re.search(r"\b(?:and|then|plus)\b|,", lowered)
         if joined and kinds["digital"] >= MIXED_WORK and kinds["local"] >= MIXED_WORK:
             kinds["problem"] += max(kinds["digital"], kinds["local"]) + 1.0
@@ -363,8 +383,17 @@ def classify(title: str, notes: str = "") -> Classification:
     category = _category(kind, ev)
     query = _query(title or " ".join(notes.split())[:200], kind, ev.lead_verb)
     items = _items(title, notes) if kind == "product" else ()
+    location = _location(title, notes)
+    if location:  # the place goes to partners as the location, not as search words
+        place = set(_WORD.findall(location.lower()))
+        query = " ".join(w for w in query.split() if w not in place)
     reason = _reason(kind, category, query, items) if confidence > 0.2 else "Not sure what this is: choose a route"
-    return Classification(kind, category, query, confidence, reason, items, _location(title, notes))
+    return Classification(kind, category, query, confidence, reason, items, location)
+
+
+def marketplace_category(c: Classification) -> str:
+    """The posting wizard's category for a task posted here ("other" when none fits: a product, a vague task)."""
+    return MARKETPLACE_CATEGORY.get(c.category, "other")
 
 
 # Where each route sits in the menu for each kind (higher first); a partner's fit adds up to PARTNER_FIT.
@@ -392,11 +421,11 @@ def quality(p: PartnerInfo) -> float:
 
 
 def _fit(c: Classification, p: PartnerInfo) -> float:
-    """0..1: a category match counts most (more for a partner that specialises in it: a grocery list fits a grocery
-    delivery service better than a shop of everything), then the scorecard."""
+    """0..1: a category match counts most (for groceries, more for a partner that mostly delivers groceries than for a
+    shop of everything), then the scorecard."""
     if c.category and c.category in p.categories:
-        family = GROCERY_LIKE if c.category in GROCERY_LIKE else frozenset({c.category})
-        match = 0.8 + 0.2 * sum(cat in family for cat in p.categories) / len(p.categories)
+        grocery_share = sum(cat in GROCERY_LIKE for cat in p.categories) / len(p.categories)
+        match = 0.8 + 0.2 * grocery_share if c.category in GROCERY_LIKE else 1.0
     elif not p.categories:
         match = 0.5
     else:
@@ -417,7 +446,7 @@ def _partner_reason(c: Classification, p: PartnerInfo) -> str:
             return f"{p.name} delivers {_label(c.category)}: {what}"
         return f"Search {p.name} for {what}"
     work = _label(c.category) if c.category else c.kind
-    return f"Hire an independent {work} pro on {p.name}; {_record(p)}"
+    return f"Independent {work} pros on {p.name}; {_record(p)}"
 
 
 def _partners_for(c: Classification, partners: Sequence[PartnerInfo]) -> list[PartnerInfo]:
@@ -448,17 +477,16 @@ def rank(c: Classification, partners: Sequence[PartnerInfo]) -> list[RouteOption
         score = round(bands[route] + PARTNER_FIT * _fit(c, p), 4)
         options.append((score, order, RouteOption(route, p.key, _partner_reason(c, p), score)))
     internal = (
-        "Post it here: pros on this marketplace bid, and you pay through escrow"
+        "Pros on this marketplace bid, and you pay through escrow"
         if c.kind in ("digital", "local")
-        else "Post it here: a member of this marketplace can do it for you"
+        else "A member of this marketplace can do it for you"
     )
     problem = (
-        "Plan it as a problem: split into steps, each with its own pro and share of the budget"
+        "Split it into steps, each with its own pro and share of the budget"
         if c.kind == "problem"
-        else "Plan it as a problem if it has several parts"
+        else "If it has several parts, split it into steps"
     )
-    fixed: list[tuple[Route, str]] = [("internal", internal), ("problem", problem),
-                                      ("self", "Do it myself: no one else needed")]  # fmt: skip
+    fixed: list[tuple[Route, str]] = [("internal", internal), ("problem", problem), ("self", "No one else needed")]
     for i, (route, reason) in enumerate(fixed):
         score = bands.get(route, 0.15)
         options.append((score, len(partners) + i, RouteOption(route, "", reason, score)))

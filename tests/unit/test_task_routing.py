@@ -14,6 +14,7 @@ from jtbd_app.domain.task_routing import (
     Classification,
     PartnerInfo,
     classify,
+    marketplace_category,
     quality,
     rank,
 )
@@ -61,6 +62,7 @@ def test_every_fixture_task_gets_its_kind(task: Task) -> None:
         ("Help moving a couch to the 3rd floor", "moving", "moving couch 3rd floor"),
         ("Fix the bug in our checkout page", "programming", "fix bug checkout page"),
         ("Buy a domain and build a website", "web-development", "domain build website"),
+        ("Paint the living room in Brooklyn", "painting", "living room painting"),
     ],
 )
 def test_categories_are_slugs_partners_match_and_queries_drop_the_filler(title: str, category: str, query: str) -> None:
@@ -243,7 +245,7 @@ def test_a_better_scorecard_ranks_a_partner_higher_among_equal_matches() -> None
     poor = PartnerInfo("thumbtack", "Thumbtack", "local", ("plumbing",), rated=40, average_rating=2.1, success_rate=0.4)
     assert [p for _, p in menu("Fix the leaking kitchen faucet", (poor, good))][1:3] == ["angi", "thumbtack"]
     option = rank(classify("Fix the leaking kitchen faucet"), (good,))[1]
-    assert option.reason == "Hire an independent plumbing pro on Angi; rated 4.8/5 by 40 members"
+    assert option.reason == "Independent plumbing pros on Angi; rated 4.8/5 by 40 members"
 
 
 def test_a_scorecard_with_few_ratings_stays_near_the_prior() -> None:
@@ -261,3 +263,11 @@ def test_rank_accepts_any_classification_even_one_a_model_made() -> None:
     assert [r for r, _ in [(o.route, o.partner) for o in rank(c, ALL)]] == [
         "internal", "outside", "outside", "problem", "self"
     ]  # fmt: skip
+
+
+def test_a_task_posted_here_gets_the_marketplace_category_closest_to_it() -> None:
+    assert marketplace_category(classify("Design a logo for my bakery")) == "design"
+    assert marketplace_category(classify("Assemble IKEA wardrobe")) == "home-repairs"
+    assert marketplace_category(classify("Help moving a couch to the 3rd floor")) == "moving-delivery"
+    assert marketplace_category(classify("Plan a wedding for 120 guests")) == "events"
+    assert marketplace_category(classify("Buy lightbulbs")) == "other"
