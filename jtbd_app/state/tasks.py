@@ -14,7 +14,8 @@ from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.delegate import task_view, todos
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
-from jtbd_app.state.boundary import PageNumber, RecordId, query_param
+from jtbd_app.state.boundary import PageNumber, RecordId, query_param, route_arg
+from jtbd_app.state.live import LivePage
 from jtbd_app.state.session import SessionState
 
 Show = Literal["open", "done", "all"]
@@ -26,7 +27,7 @@ class TaskForm(TypedDict):
     due_on: str
 
 
-class TasksState(SessionState):
+class TasksState(LivePage, SessionState):
     loaded: bool = False
     refusal: str = ""
     rows: list[task_view.TaskRow] = []
@@ -41,6 +42,12 @@ class TasksState(SessionState):
     editing_id: int = 0  # the task whose inline edit form is open
     message: str = ""  # what the last action did, or why it was refused
     form_key: int = 0  # bumped after a task is added, so the add form starts empty (and focused) again
+    _live_for: int = 0  # whose list the page loaded (set on the server only)
+    _topics: list[str] = []  # the live topics of what it shows
+
+    @rx.var
+    def route_tail(self) -> str:
+        return route_arg(self.router.url.path)
 
     def _show(self, viewer: Viewer | None, show: str, page: int) -> None:
         try:
@@ -48,7 +55,10 @@ class TasksState(SessionState):
                 listed = task_view.list_tasks(session, viewer=viewer, show=show, page=page)
         except DomainError as exc:
             self.refusal, self.rows, self.total, self.open_count, self.done_count = exc.message, [], 0, 0, 0
+            self._live_for, self._topics = 0, []
             return
+        self._live_for, self._topics = viewer.user_id if viewer else 0, listed.topics
+        self._watch_live(*listed.topics)  # what this page shows now; the tick reloads when one of them moves
         self.refusal, self.rows, self.show, self.page = "", listed.rows, listed.show, listed.page
         self.pages, self.total, self.open_count, self.done_count = (
             listed.pages,
@@ -56,6 +66,15 @@ class TasksState(SessionState):
             listed.open_count,
             listed.done_count,
         )
+
+    def _live_topics(self, viewer: Viewer) -> list[str]:
+        shown = self.loaded and self.route_tail == "tasks" and self._live_for == viewer.user_id
+        return list(self._topics) if shown else []
+
+    def _live_reload(self, viewer: Viewer) -> list[Any]:
+        """The list as it is now: another tab changed a task, or a listing, contract or problem it went to moved."""
+        self._show(viewer, self.show, self.page)
+        return []
 
     def _act(self, action: Callable[[Any, Viewer | None], object], done: str) -> None:
         """Run one service call for the viewer in a unit of work; the list as it is now, and what happened."""

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from jtbd_app.domain.contract_rules import STATUS_LABELS as CONTRACT_LABELS
 from jtbd_app.domain.display import day_label
 from jtbd_app.models import Contract, Listing, Partner, Problem, RoutingDecision, TodoTask
+from jtbd_app.services import live
 from jtbd_app.services.delegate.todos import today
 from jtbd_app.services.problems.problems import STATUS_LABELS as PROBLEM_LABELS
 from jtbd_app.services.viewer import Viewer, require_active
@@ -62,6 +63,7 @@ class TaskPage:
     total: int  # tasks the filter shows
     open_count: int
     done_count: int
+    topics: list[str]  # the live topics of what the page shows: the list itself and each listing, contract, problem
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,13 @@ def list_tasks(session: Session, *, viewer: Viewer | None, show: object = "open"
     related = _related(session, [t.id for t in tasks if t.id is not None])
     on = today()
     rows = [_row(task, related, on) for task in tasks]
-    return TaskPage(rows, chosen, page, pages, total, open_count, done_count)
+    topics = [
+        live.tasks_topic(actor.user_id),
+        *[live.listing_topic(i) for i in related.listings],
+        *[live.contract_topic(c.id or 0) for c in related.contracts.values()],
+        *[live.problem_topic(i) for i in related.problems],
+    ]
+    return TaskPage(rows, chosen, page, pages, total, open_count, done_count, topics)
 
 
 def _related(session: Session, task_ids: list[int]) -> _Related:
