@@ -10,11 +10,20 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.models import User
+from jtbd_app.models import RoutingDecision, User
 from jtbd_app.services.delegate import todos
 from jtbd_app.services.viewer import Viewer
 from tests.support.app_server import AppServer
-from tests.support.browser import expect_field_message, sign_up_new_member, unnamed_controls
+from tests.support.browser import (
+    expect_field_message,
+    sign_up_new_member,
+    unique_username,
+    unnamed_controls,
+    wider_than_the_screen,
+)
+from tests.support.factories import bid, make_listing
+from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def _tasks(page: Page):  # type: ignore[no-untyped-def]
@@ -129,3 +138,49 @@ def test_the_list_pages_past_twenty_tasks(app_server: AppServer, app_database: N
     expect(page.get_by_text("Page 2 of 2")).to_be_visible()
     expect(_tasks(page)).to_have_count(1)
     expect(_tasks(page).first).to_contain_text("Chore 1")
+
+
+def test_each_task_shows_where_it_went_with_its_links(app_server: AppServer, app_database: None, page: Page) -> None:
+    username = sign_up_new_member(page, app_server.url, "routed", "Routed Tester")
+    with read_scope() as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+    assert user.id is not None
+    viewer = Viewer(user.id, username, "Routed Tester", "user", "active")
+    bidder = make_user(unique_username("bidder"))
+    listing = make_listing(user, title="Design a logo for my bakery")
+    assert listing.id is not None
+    bid(viewer_of(bidder), listing.id)
+    with session_scope() as session:
+        posted = todos.add_task(session, viewer=viewer, values={"title": "Design a logo for my bakery"})
+        sent = todos.add_task(session, viewer=viewer, values={"title": "Assemble IKEA wardrobe"})
+        session.add(RoutingDecision(task_id=posted, owner_id=user.id, route="internal", listing_id=listing.id))
+        session.add(RoutingDecision(task_id=sent, owner_id=user.id, route="outside", partner_key="taskrabbit"))
+
+    page.goto(f"{app_server.url}/tasks")
+
+    logo = _tasks(page).filter(has_text="Design a logo for my bakery")
+    expect(logo).to_contain_text("Posted here")
+    expect(logo).to_contain_text("Open for bids · 1 bid")
+    expect(logo.get_by_role("link", name="View the listing")).to_have_attribute("href", f"/listings/{listing.id}")
+    wardrobe = _tasks(page).filter(has_text="Assemble IKEA wardrobe")
+    expect(wardrobe).to_contain_text("Sent to Taskrabbit")
+    expect(wardrobe).to_contain_text("No outcome reported yet")
+    expect(page.get_by_role("link", name="Report the outcome of Assemble IKEA wardrobe")).to_have_attribute(
+        "href", f"/tasks/{sent}/delegate#outcome"
+    )
+    expect(page.get_by_role("link", name="Delegate Assemble IKEA wardrobe")).to_have_attribute(
+        "href", f"/tasks/{sent}/delegate"
+    )
+
+
+def test_on_a_phone_the_list_fits_the_screen(app_server: AppServer, mobile_page: Page) -> None:
+    page = mobile_page
+    sign_up_new_member(page, app_server.url, "phone", "Phone Tester")
+    page.goto(f"{app_server.url}/tasks")
+    title = _add_form(page).get_by_label("Title", exact=True)
+    title.fill("Call the plumber about the " + "very " * 20 + "leaky tap")
+    title.press("Enter")
+    expect(_tasks(page)).to_have_count(1)
+
+    assert wider_than_the_screen(page) == []
+    assert unnamed_controls(page) == []
