@@ -99,7 +99,7 @@ def post_here(session: Session, *, viewer: Viewer | None, task_id: object) -> in
 
 def plan_as_problem(session: Session, *, viewer: Viewer | None, task_id: object) -> int:
     """The member will plan the task as a problem: recorded now, tied to the problem once it is submitted from the
-    pre-filled form (`submit_problem_for_task`). Returns the task's id for the form's link."""
+    pre-filled form (`submit_problem`). Returns the task's id for the form's link."""
     task = owned_task(session, viewer, task_id, lock=True)
     assert task.id is not None
     _record(session, task, "problem", problem_id=None)
@@ -113,14 +113,16 @@ def problem_prefill(session: Session, *, viewer: Viewer | None, task_id: object)
     return {"outcome": outcome, "deadline": task.due_on.isoformat() if task.due_on else ""}
 
 
-def submit_problem_for_task(
-    session: Session, *, viewer: Viewer | None, task_id: object, values: Mapping[str, object]
+def submit_problem(
+    session: Session, *, viewer: Viewer | None, values: Mapping[str, object], task_id: int | None = None
 ) -> int:
-    """A problem submitted from a task's link: the problem is created as any other, and the task's decision to plan
-    it as a problem now names it (one is recorded if the member came straight to the form)."""
-    task = owned_task(session, viewer, task_id, lock=True)
-    assert task.id is not None
+    """A problem from the problem form. Submitted from a task's link (`task_id`), the task's decision to plan it as
+    a problem now names it (one is recorded if the member came straight to the form); the task must be theirs."""
+    task = owned_task(session, viewer, task_id, lock=True) if task_id is not None else None
     problem_id = problems.submit_problem(session, viewer=viewer, values=values)
+    if task is None:
+        return problem_id
+    assert task.id is not None
     last = latest(session, task.id)
     if last is not None and last.route == "problem" and last.problem_id is None:
         last.problem_id = problem_id

@@ -110,6 +110,7 @@ class MenuOption:
     partner_name: str = ""
     reason: str = ""
     click_path: str = ""  # /go/<token> for a partner link
+    token: str = ""
     draft_title: str = ""
     draft_description: str = ""
     draft_budget: str = ""
@@ -125,6 +126,7 @@ class MenuProduct:
     price: str
     image_url: str
     click_path: str
+    token: str
     partner_name: str
 
 
@@ -280,17 +282,7 @@ def save(
             continue  # suspended while the menu was being made
         options.append(_menu_option(session, task.id, routed_option, adapters))
         shown += [option.partner] if option.partner else []
-    products = [
-        MenuProduct(
-            title=product.title,
-            price=Money(product.price_minor, product.currency).format() if product.price_minor is not None else "",
-            image_url=product.image_url if product.image_url.startswith("https://") else "",
-            click_path=_new_offer(session, task.id, key, product.url),
-            partner_name=adapters[key].name,
-        )
-        for key, product in routed.products
-        if key in offered_now
-    ]
+    products = [_menu_product(session, task.id, key, p, adapters) for key, p in routed.products if key in offered_now]
     partner_rows.record_offered(session, shown)
     return Menu(
         task_id=task.id,
@@ -312,13 +304,15 @@ def _menu_option(
     option = routed.option
     adapter = adapters.get(option.partner) if option.partner else None
     draft = routed.draft
+    path = _new_offer(session, task_id, option.partner, routed.url) if adapter and routed.url else ""
     return MenuOption(
         route=option.route,
         route_label=ROUTE_LABELS.get(option.route, option.route),
         partner_key=option.partner,
         partner_name=adapter.name if adapter else "",
         reason=option.reason,
-        click_path=_new_offer(session, task_id, option.partner, routed.url) if adapter and routed.url else "",
+        click_path=path,
+        token=path.removeprefix("/go/"),
         draft_title=draft.title if draft else "",
         draft_description=draft.description if draft else "",
         draft_budget=draft.budget if draft else "",
@@ -326,6 +320,20 @@ def _menu_option(
         draft_location=draft.location if draft else "",
         draft_text=draft.as_text() if draft else "",
         can_create_post=bool(adapter and option.route == "outside" and adapter.api_enabled),
+    )
+
+
+def _menu_product(
+    session: Session, task_id: int, key: str, product: Product, adapters: Mapping[str, PartnerAdapter]
+) -> MenuProduct:
+    path = _new_offer(session, task_id, key, product.url)
+    return MenuProduct(
+        title=product.title,
+        price=Money(product.price_minor, product.currency).format() if product.price_minor is not None else "",
+        image_url=product.image_url if product.image_url.startswith("https://") else "",
+        click_path=path,
+        token=path.removeprefix("/go/"),
+        partner_name=adapters[key].name,
     )
 
 
