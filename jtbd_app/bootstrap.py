@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -23,6 +25,7 @@ from jtbd_app.services.ports import (
     IdentityProvider,
     LinkChecker,
     Mailer,
+    PartnerAdapter,
     PaymentGateway,
 )
 
@@ -161,6 +164,23 @@ def link_checker() -> LinkChecker:
     from jtbd_app.adapters.link_checker_httpx import HttpxLinkChecker
 
     return HttpxLinkChecker()
+
+
+def partners(settings: Settings) -> Mapping[str, PartnerAdapter]:
+    """Every outside partner's adapter by key, in the registry's order, each with its options from its one setting
+    (`partner_<key>`). One set per configuration: an adapter keeps what it learnt (an API token until it expires)."""
+    from jtbd_app.adapters.partners.registry import ADAPTERS
+
+    options = tuple(str(getattr(settings, adapter.settings_key())) for adapter in ADAPTERS)
+    return _partners(options, settings.partner_timeout)
+
+
+@lru_cache(maxsize=4)
+def _partners(options: tuple[str, ...], timeout: float) -> Mapping[str, PartnerAdapter]:
+    from jtbd_app.adapters.partners.registry import ADAPTERS
+
+    built = {adapter.key: adapter(raw, timeout=timeout) for adapter, raw in zip(ADAPTERS, options, strict=True)}
+    return MappingProxyType(built)
 
 
 class GatewayChangeRefused(SystemExit):

@@ -1,0 +1,26 @@
+"""Thumbtack: local pros found by a search link near the task's ZIP code; with a partner API token, a request is sent
+to matching pros from the app once the member confirms it."""
+
+from __future__ import annotations
+
+from jtbd_app.adapters.partners.base import PartnerBase
+
+
+class ThumbtackPartner(PartnerBase):
+    """PARTNER_THUMBTACK="utm_source=...&access_token=..." (utm_source also goes with every API call)."""
+
+    key = "thumbtack"
+    name = "Thumbtack"
+    kind = "local"
+    categories = (
+        "cleaning",
+        "handyman",
+        "plumbing",
+        "electrical",
+        "painting",
+        "yard-work",
+        "moving",
+        "home-improvement",
+    )
+    hosts = ("thumbtack.com",)
+    default_template = "https://www.thumbtack.com/search/?query={query}&zip_code={zip}"

@@ -1,0 +1,73 @@
+"""The partner registry: every adapter is a complete partner (the port's attributes and methods), has its one setting,
+and the bootstrap builds them all, in order, from the settings."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from jtbd_app import bootstrap
+from jtbd_app.adapters.partners.base import PartnerBase
+from jtbd_app.adapters.partners.registry import ADAPTERS
+from jtbd_app.config import Settings
+from jtbd_app.domain.partner_links import validate_template
+from jtbd_app.services.ports import PartnerAdapter, PartnerFailed, TaskBrief
+
+PORT_ATTRIBUTES = ("key", "name", "kind", "categories", "hosts", "default_template", "default_affiliate_params")
+PORT_METHODS = [name for name, _ in inspect.getmembers(PartnerAdapter, inspect.isfunction) if not name.startswith("_")]
+
+
+def test_the_registry_lists_the_seven_partners_once_each() -> None:
+    keys = [a.key for a in ADAPTERS]
+
+    assert keys == ["amazon", "instacart", "fiverr", "upwork", "taskrabbit", "thumbtack", "angi"]
+    assert len(set(keys)) == len(keys)
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.key)
+def test_every_partner_satisfies_the_port_and_has_its_setting(adapter: type[PartnerBase]) -> None:
+    partner = adapter()
+
+    assert adapter.settings_key() in Settings.model_fields
+    assert set(PORT_METHODS) == {"draft", "deep_link", "search_products", "create_post"}
+    for name in PORT_ATTRIBUTES:
+        assert isinstance(getattr(partner, name), str | tuple), name
+    assert isinstance(partner.api_enabled, bool)
+    for name in PORT_METHODS:
+        assert callable(getattr(partner, name))
+    assert partner.kind in ("product", "digital", "local")
+    assert partner.categories and all(c == c.lower() and " " not in c for c in partner.categories)
+    assert validate_template(partner.default_template, partner.hosts) is None
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.key)
+async def test_without_keys_the_api_methods_refuse_with_a_reason(adapter: type[PartnerBase]) -> None:
+    partner = adapter()
+    brief = TaskBrief(title="Buy lightbulbs", kind="product", query="lightbulbs")
+
+    assert not partner.api_enabled
+    with pytest.raises(PartnerFailed) as failed:
+        await partner.search_products(brief)
+    assert partner.name in failed.value.message
+
+
+def test_the_bootstrap_builds_every_partner_from_its_setting_in_registry_order() -> None:
+    settings = Settings(PARTNER_AMAZON="tag=jtbd-20", PARTNER_ANGI="utm_source=jtbd", PARTNER_TIMEOUT=3.0)
+
+    partners = bootstrap.partners(settings)
+
+    assert list(partners) == [a.key for a in ADAPTERS]
+    assert partners["amazon"].default_affiliate_params == "tag=jtbd-20"
+    assert partners["angi"].default_affiliate_params == "utm_source=jtbd"
+    assert partners["fiverr"].default_affiliate_params == ""
+    assert (
+        bootstrap.partners(Settings(PARTNER_AMAZON="tag=jtbd-20", PARTNER_ANGI="utm_source=jtbd", PARTNER_TIMEOUT=3.0))
+        is partners
+    )
+
+
+def test_a_partners_options_never_show_in_its_repr() -> None:
+    partner = ADAPTERS[0]("tag=jtbd-20&credential_id=abc&credential_secret=very-secret-value")
+
+    assert "very-secret-value" not in repr(partner) and "abc" not in repr(partner)
