@@ -94,9 +94,7 @@ def _action(o: rx.Var) -> rx.Component:
 def _option(o: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.vstack(
-            rx.heading(
-                o.route_label, rx.cond(o.partner_name, rx.text.span(": " + o.partner_name)), size="4", as_="h3"
-            ),
+            rx.heading(o.route_label, rx.cond(o.partner_name, rx.text.span(": " + o.partner_name)), size="4", as_="h3"),
             rx.text(o.reason, size="2", color_scheme="gray"),
             _action(o),
             spacing="2",
@@ -235,9 +233,7 @@ def _outcome_form() -> rx.Component:
             labelled(
                 "Comment",
                 "comment",
-                rx.text_area(
-                    id="comment", name="comment", default_value=R.reported_comment, rows="3", max_length=1000
-                ),
+                rx.text_area(id="comment", name="comment", default_value=R.reported_comment, rows="3", max_length=1000),
                 E["comment"],
                 hint="Optional, at most 1000 characters.",
             ),

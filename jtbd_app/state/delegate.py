@@ -15,7 +15,8 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
-from jtbd_app.services.delegate import decisions, menu, route_view
+from jtbd_app.services.delegate import decisions, route_view
+from jtbd_app.services.delegate import menu as menus
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import route_arg
@@ -33,7 +34,7 @@ class OutcomeForm(TypedDict):
 
 class DelegateState(SessionState):
     routes: route_view.TaskRoutes = route_view.TaskRoutes()
-    menu: menu.Menu = menu.Menu()
+    menu: menus.Menu = menus.Menu()
     loaded: bool = False
     found: bool = False
     building: bool = False
@@ -45,13 +46,13 @@ class DelegateState(SessionState):
 
     @rx.var
     def route_task_id(self) -> str:
-        return route_arg(str(self.router.url.path).rstrip("/").removesuffix("/delegate"))
+        return route_arg(self.router.url.path, suffix="/delegate")
 
     @rx.event
     def load_delegate(self) -> EventSpec | None:
         """The caller's own task only; its menu is then made in the background."""
         self.loaded, self.errors, self.notice, self.confirming = False, {}, "", ""
-        self.menu, self.progress = menu.Menu(), ""
+        self.menu, self.progress = menus.Menu(), ""
         self._reload(self._refresh_viewer())
         self.loaded = True
         return DelegateState.build_menu if self.found else None
@@ -76,17 +77,17 @@ class DelegateState(SessionState):
         except DomainError as exc:
             async with self:
                 self.errors = field_errors(exc)
-            built = menu.Menu()
+            built = menus.Menu()
         async with self:
             self.menu, self.building, self.progress = built, False, ""
 
-    async def _build(self, viewer: Viewer | None, task_id: str) -> menu.Menu:
+    async def _build(self, viewer: Viewer | None, task_id: str) -> menus.Menu:
         async def show(step: str) -> None:
             async with self:
                 self.progress = step
 
         settings = get_settings()
-        return await menu.build_menu(
+        return await menus.build_menu(
             session_factory=session_scope,
             viewer=viewer,
             task_id=task_id,

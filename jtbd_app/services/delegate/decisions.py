@@ -15,7 +15,7 @@ from jtbd_app.domain import task_routing
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.text import CONTROL_RE, has_html
 from jtbd_app.models import Listing, Partner, RouteOffer, RoutingDecision, TodoTask, utcnow
-from jtbd_app.services.delegate import curation
+from jtbd_app.services.delegate import curation, partners
 from jtbd_app.services.delegate.menu import brief_of, task_text
 from jtbd_app.services.delegate.todos import owned_task
 from jtbd_app.services.marketplace import listings
@@ -152,9 +152,9 @@ async def confirm_post(
     adapter = adapters.get(partner_key) if isinstance(partner_key, str) else None
     with session_factory() as session:
         task = owned_task(session, viewer, task_id)
-        if adapter is None or adapter.kind == "product" or not adapter.api_enabled:
+        offered = {p.key for p in partners.offered(session, adapters)}
+        if adapter is None or adapter.kind == "product" or not adapter.api_enabled or adapter.key not in offered:
             raise NotFound("That partner cannot take a post from here; copy the post and open their site instead.")
-        _active_partner(session, adapter.key)
         text = task_text(task)
     brief = brief_of(text, task_routing.classify(text.title, text.notes))
     draft = adapter.draft(brief) or DraftPost(title=text.title, description=text.notes or text.title)

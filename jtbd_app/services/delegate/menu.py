@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from jtbd_app.domain import task_routing
 from jtbd_app.domain.money import Money
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
-from jtbd_app.models import Partner, RouteOffer, TodoTask, utcnow
+from jtbd_app.models import RouteOffer, TodoTask, utcnow
 from jtbd_app.services.delegate import partners as partner_rows
+from jtbd_app.services.delegate.partners import PartnerLinks
 from jtbd_app.services.delegate.todos import owned_task
 from jtbd_app.services.ports import (
     ClassifierFailed,
@@ -68,19 +69,10 @@ class TaskText:
 
 
 @dataclass(frozen=True)
-class PartnerLink:
-    """A partner's link settings as the deployment has them: the admin's template and affiliate parameters, else the
-    adapter's defaults."""
-
-    template: str
-    affiliate_params: str
-
-
-@dataclass(frozen=True)
 class MenuInputs:
     task: TaskText
     partners: list[PartnerInfo]
-    links: dict[str, PartnerLink]
+    links: dict[str, PartnerLinks]
 
 
 @dataclass(frozen=True)
@@ -151,28 +143,13 @@ def task_text(task: TodoTask) -> TaskText:
     return TaskText(task.id, task.title, task.notes, task.due_on)
 
 
-def partner_links(session: Session, adapters: Mapping[str, PartnerAdapter]) -> dict[str, PartnerLink]:
-    """Every registered partner's link settings: the Partner row's where an admin set them, else the adapter's."""
-    rows = {row.key: row for row in session.exec(select(Partner).where(col(Partner.key).in_(list(adapters)))).all()}
-    links = {}
-    for key, adapter in adapters.items():
-        row = rows.get(key)
-        links[key] = PartnerLink(
-            template=(row.link_template if row and row.link_template else adapter.default_template),
-            affiliate_params=(
-                row.affiliate_params if row and row.affiliate_params else adapter.default_affiliate_params
-            ),
-        )
-    return links
-
-
 def begin(
     session: Session, *, viewer: Viewer | None, task_id: object, adapters: Mapping[str, PartnerAdapter]
 ) -> MenuInputs:
     """(a) The viewer's own task, and the partners that may be offered (suspended ones never are)."""
     task = owned_task(session, viewer, task_id)
     offered = [p for p in partner_rows.offered(session, adapters) if p.key in adapters]
-    return MenuInputs(task_text(task), offered, partner_links(session, adapters))
+    return MenuInputs(task_text(task), offered, partner_rows.links_by_key(session, adapters))
 
 
 def brief_of(task: TaskText, c: Classification) -> TaskBrief:
@@ -261,7 +238,7 @@ def save(
     task_id: int,
     routed: Routed,
     adapters: Mapping[str, PartnerAdapter],
-    links: Mapping[str, PartnerLink],
+    links: Mapping[str, PartnerLinks],
 ) -> Menu:
     """(e) One unit of work: the task's kind, this menu's links as offers (the task's earlier unclicked ones go, so
     reloading never grows the table), and one impression for each partner shown."""
@@ -271,9 +248,7 @@ def save(
     c = routed.classification
     task.kind, task.updated_at = c.kind, utcnow()
     session.add(task)
-    session.execute(
-        delete(RouteOffer).where(col(RouteOffer.task_id) == task.id, col(RouteOffer.clicked_at).is_(None))
-    )
+    session.execute(delete(RouteOffer).where(col(RouteOffer.task_id) == task.id, col(RouteOffer.clicked_at).is_(None)))
     options: list[MenuOption] = []
     shown: list[str] = []
     for routed_option in routed.options:
@@ -346,7 +321,7 @@ def _shopping_list(routed: Routed, adapters: Mapping[str, PartnerAdapter]) -> st
 
 
 def _disclosure(
-    options: Sequence[MenuOption], adapters: Mapping[str, PartnerAdapter], links: Mapping[str, PartnerLink]
+    options: Sequence[MenuOption], adapters: Mapping[str, PartnerAdapter], links: Mapping[str, PartnerLinks]
 ) -> str:
     """Said whenever a product link carries affiliate parameters, naming the partners whose links do."""
     names = [
@@ -378,4 +353,3 @@ async def build_menu(
         return save(
             session, viewer=viewer, task_id=inputs.task.id, routed=routed, adapters=adapters, links=inputs.links
         )
-
