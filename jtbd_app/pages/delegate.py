@@ -149,7 +149,7 @@ def _menu() -> rx.Component:
         rx.cond(
             M.notes.length() > 0,
             rx.callout(
-                rx.el.ul(rx.foreach(M.notes, lambda n: rx.el.li(rx.text(n, size="2")))),
+                rx.vstack(rx.el.ul(rx.foreach(M.notes, lambda n: rx.el.li(rx.text(n, size="2"))))),
                 icon="info",
                 color_scheme="amber",
                 role="status",
@@ -174,11 +174,11 @@ def _history_line(line: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(
             line.route_label,
-            rx.cond(line.partner_name, ": " + line.partner_name),
+            rx.cond(line.partner_name, ": " + line.partner_name, ""),
             " (",
             line.when,
             ")",
-            rx.cond(line.outcome, " · " + line.outcome),
+            rx.cond(line.outcome, " · " + line.outcome, ""),
             " ",
             rx.cond(line.link, rx.link(line.link_label, href=line.link)),
         )

@@ -26,7 +26,9 @@ OfferToken = Annotated[str, MaxLen(43)]
 PartnerKey = Annotated[str, MaxLen(24)]
 
 
-class OutcomeForm(TypedDict):
+class OutcomeForm(TypedDict, total=False):
+    """A radio group left unchosen is not sent at all; the service says which answer is missing."""
+
     done: str
     rating: str
     comment: str
