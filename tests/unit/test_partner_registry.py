@@ -12,7 +12,7 @@ from jtbd_app.adapters.partners.base import PartnerBase
 from jtbd_app.adapters.partners.registry import ADAPTERS
 from jtbd_app.config import Settings
 from jtbd_app.domain.partner_links import validate_template
-from jtbd_app.services.ports import PartnerAdapter, PartnerFailed, TaskBrief
+from jtbd_app.services.ports import DraftPost, PartnerAdapter, PartnerFailed, TaskBrief
 
 PORT_ATTRIBUTES = ("key", "name", "kind", "categories", "hosts", "default_template", "default_affiliate_params")
 PORT_METHODS = [name for name, _ in inspect.getmembers(PartnerAdapter, inspect.isfunction) if not name.startswith("_")]
@@ -50,6 +50,31 @@ async def test_without_keys_the_api_methods_refuse_with_a_reason(adapter: type[P
     with pytest.raises(PartnerFailed) as failed:
         await partner.search_products(brief)
     assert partner.name in failed.value.message
+    with pytest.raises(PartnerFailed) as failed:
+        await partner.create_post(brief, DraftPost(title="Buy lightbulbs", description="LED"))
+    assert partner.name in failed.value.message
+
+
+@pytest.mark.parametrize(
+    ("key", "options", "enabled"),
+    [
+        ("amazon", "tag=jtbd-20", False),
+        ("amazon", "tag=jtbd-20&credential_id=id", False),
+        ("amazon", "tag=jtbd-20&credential_id=id&credential_secret=s", True),
+        ("amazon", "credential_id=id&credential_secret=s", False),
+        ("instacart", "api_key=k", True),
+        ("upwork", "access_token=t", True),
+        ("thumbtack", "access_token=t&utm_source=jtbd", True),
+        ("thumbtack", "access_token=", False),
+        ("fiverr", "access_token=t", False),
+        ("taskrabbit", "api_key=k", False),
+        ("angi", "api_key=k", False),
+    ],
+)
+def test_a_partners_api_is_used_only_with_all_the_keys_it_needs(key: str, options: str, enabled: bool) -> None:
+    adapter = next(a for a in ADAPTERS if a.key == key)
+
+    assert adapter(options).api_enabled is enabled
 
 
 def test_the_bootstrap_builds_every_partner_from_its_setting_in_registry_order() -> None:
