@@ -29,6 +29,7 @@ from jtbd_app.pages import (
     profiles,
     providers,
     settings,
+    tasks,
     terms,
     wallet,
 )
@@ -56,6 +57,7 @@ from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
+from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
 
@@ -128,6 +130,7 @@ ROUTES: list[PageRoute] = [
         problem_plan.problem_plan_page,
         [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
     ),
+    PageRoute("/tasks", "Tasks", tasks.tasks_page, TasksState.load_tasks),
     PageRoute("/tasks/[id]/delegate", "Delegate a task", delegate.delegate_page, DelegateState.load_delegate),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[

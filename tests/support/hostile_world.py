@@ -27,6 +27,7 @@ from jtbd_app.models import (
 )
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.contracts import wallet_view
+from jtbd_app.services.delegate import todos
 from jtbd_app.services.marketplace import questions
 from jtbd_app.services.messaging import messages
 from tests.support import contracts
@@ -89,6 +90,11 @@ def seed_world() -> World:
         questions.ask_question(session, viewer=viewer_of(victor), listing_id=listing.id, body="When do you need it?")
     secret_outcome = _unique("private-problem-outcome")
     problem_id = planned_problem(vicky, outcome=f"Get 10K legit visitors to the bakery site {secret_outcome}")
+    secret_task = _unique("private-task-notes")
+    with session_scope() as session:
+        task_id = todos.add_task(
+            session, viewer=viewer_of(vicky), values={"title": "Buy a birthday present", "notes": secret_task}
+        )
     contracts.run_jobs(SandboxGateway())  # the payout the approval scheduled, so no job runs during the battery
     vicky_token = session_token(vicky)
     session_token(victor)
@@ -116,10 +122,12 @@ def seed_world() -> World:
             "vicky's grant nonce": issued.browser_nonce,
             "a message": secret_body,
             "a problem's outcome": secret_outcome,
+            "a task's notes": secret_task,
         },
     )
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
     world.other_ids["problem"] = problem_id
+    world.other_ids["task"] = task_id
     _read_private(world, victor)
     return world
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from jtbd_app.models import RoutingDecision, TodoTask, User
+from jtbd_app.services import live
 from jtbd_app.services.delegate import todos
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
@@ -245,3 +246,23 @@ def test_owned_task_finds_the_owners_task(db: Session) -> None:
     task_id = _add(carol)
     with session_scope() as session:
         assert todos.owned_task(session, viewer_of(carol), str(task_id)).id == task_id
+
+
+def test_every_change_moves_the_owners_list_for_its_open_pages(db: Session) -> None:
+    carol = make_user("carol")
+    assert carol.id is not None
+    topic = live.tasks_topic(carol.id)
+
+    def version() -> int:
+        with session_scope() as session:
+            return live.versions(session, [topic])[topic]
+
+    task_id = _add(carol)
+    assert version() == 1
+    with session_scope() as session:
+        todos.edit_task(session, viewer=viewer_of(carol), task_id=task_id, values={"title": "Renamed"})
+    with session_scope() as session:
+        todos.set_done(session, viewer=viewer_of(carol), task_id=task_id, done=True)
+    with session_scope() as session:
+        todos.delete_task(session, viewer=viewer_of(carol), task_id=task_id)
+    assert version() == 4

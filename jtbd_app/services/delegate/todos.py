@@ -12,6 +12,7 @@ from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.text import clean_paragraphs, has_html
 from jtbd_app.models import TodoTask, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_TITLE = 200
@@ -118,6 +119,7 @@ def add_task(session: Session, *, viewer: Viewer | None, values: Mapping[str, ob
     task = TodoTask(owner_id=actor.user_id, **fields)  # type: ignore[arg-type]
     session.add(task)
     session.flush()
+    live.touch(session, live.tasks_topic(actor.user_id))
     assert task.id is not None
     return task.id
 
@@ -129,6 +131,7 @@ def edit_task(session: Session, *, viewer: Viewer | None, task_id: object, value
     task.title, task.notes, task.due_on = str(fields["title"]), str(fields["notes"]), fields["due_on"]  # type: ignore[assignment]
     task.updated_at = utcnow()
     session.add(task)
+    live.touch(session, live.tasks_topic(task.owner_id))
 
 
 def set_done(session: Session, *, viewer: Viewer | None, task_id: object, done: object) -> None:
@@ -142,6 +145,7 @@ def set_done(session: Session, *, viewer: Viewer | None, task_id: object, done: 
     now = utcnow()
     task.done, task.done_at, task.updated_at = wanted, now if wanted else None, now
     session.add(task)
+    live.touch(session, live.tasks_topic(task.owner_id))
 
 
 def delete_task(session: Session, *, viewer: Viewer | None, task_id: object) -> None:
@@ -151,3 +155,4 @@ def delete_task(session: Session, *, viewer: Viewer | None, task_id: object) -> 
     task.deleted_at, task.updated_at = now, now
     task.title, task.notes = DELETED_TITLE, ""
     session.add(task)
+    live.touch(session, live.tasks_topic(task.owner_id))
