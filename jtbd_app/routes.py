@@ -16,6 +16,7 @@ from jtbd_app.pages import (
     coming_soon,
     connect_sign_in,
     contracts,
+    delegate,
     email_verification,
     home,
     listings,
@@ -38,6 +39,7 @@ from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.delegate import DelegateState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
@@ -134,6 +136,7 @@ ROUTES: list[PageRoute] = [
         [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
     ),
     PageRoute("/tasks", "Tasks", tasks.tasks_page, TasksState.load_tasks),
+    PageRoute("/tasks/[id]/delegate", "Delegate a task", delegate.delegate_page, DelegateState.load_delegate),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
