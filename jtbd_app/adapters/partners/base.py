@@ -25,7 +25,7 @@ DONE_MEANS: dict[str, tuple[str, ...]] = {
         "I confirm it matches this description before the job is marked complete.",
     ),
     "local": (
-        "The job is finished at the place below, as described, and the area is left clean.",
+        "The job is finished as described and the area is left clean.",
         "We check the work together before you leave.",
         "Your quote lists the total price, including any materials.",
     ),
