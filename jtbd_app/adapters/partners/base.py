@@ -85,7 +85,6 @@ class PartnerBase:
     affiliate_keys: ClassVar[tuple[str, ...]] = UTM_KEYS  # which options are affiliate parameters of its links
     api_keys: ClassVar[tuple[str, ...]] = ()  # the options its API needs; none: it has no API we use
     done_means: ClassVar[tuple[str, ...]] = ()  # the acceptance lines of its drafted post; () -> its kind's
-    image_hosts: ClassVar[tuple[str, ...]] = ()  # where its API's product images live (the page's policy allows them)
 
     def __init__(self, options: str = "", *, timeout: float = 8.0) -> None:
         self.options = parse_options(options)
