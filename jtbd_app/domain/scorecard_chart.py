@@ -91,8 +91,8 @@ def layout(name: str, card: Scorecard) -> ChartLayout:
     rating_pts: list[str] = []
     success_pts: list[str] = []
     labels = [
-        Label(LEFT, BAR_TOP - 8, f"Offered (grey) and clicks (blue); most in a week: {top}"),
-        Label(LEFT, LINE_TOP - 8, "Average rating (amber, 1-5) and share done (green, 0-100%)"),
+        Label(LEFT, BAR_TOP - 8, f"Offered and clicks (top: {top} a week)"),
+        Label(LEFT, LINE_TOP - 8, "Rating (1-5) and share done (0-100%)"),
     ]
     for i, week in enumerate(weeks):
         x = LEFT + i * slot + (slot - 2 * bar_w) / 2
