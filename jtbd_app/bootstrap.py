@@ -27,6 +27,7 @@ from jtbd_app.services.ports import (
     Mailer,
     PartnerAdapter,
     PaymentGateway,
+    TaskClassifier,
 )
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,38 @@ def _openai_reviewer(
         model=model,
         timeout=timeout,
         max_retries=max_retries,
+        response_format=response_format,
+    )
+
+
+CLASSIFIER_TIMEOUT = 10.0  # the menu waits for the model at most this long, then the offline rules answer
+
+
+def task_classifier(settings: Settings) -> TaskClassifier | None:
+    """The OpenAI-compatible task classifier on the planner's server; None without OPENAI_API_KEY (the offline rules
+    classify alone). Every failure of it is a ClassifierFailed: the caller then uses the offline rules."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_classifier(*_openai_config(settings))
+
+
+@lru_cache(maxsize=4)
+def _openai_classifier(
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
+    max_retries: int,
+    response_format: Literal["auto", "json_schema", "json_object", "none"],
+) -> TaskClassifier:
+    from jtbd_app.adapters.classifier_openai import OpenAIClassifier
+
+    return OpenAIClassifier(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        timeout=min(timeout, CLASSIFIER_TIMEOUT),
+        max_retries=min(max_retries, 1),
         response_format=response_format,
     )
 

@@ -1,5 +1,5 @@
 """Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
-resolve-frozen|decompose`."""
+resolve-frozen|decompose|route`."""
 
 from __future__ import annotations
 
@@ -7,25 +7,31 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from alembic.config import Config
+from sqlalchemy.exc import SQLAlchemyError
 
 from alembic import command
 from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.domain import feasibility, plans
+from jtbd_app.domain import feasibility, plans, task_routing
 from jtbd_app.domain.errors import DomainError, NotFound
+from jtbd_app.domain.listing_fields import TITLE_MAX
 from jtbd_app.domain.money import CURRENCIES, Money, parse_amount
+from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.domain.text import has_html
 from jtbd_app.models import utcnow
 from jtbd_app.services import mail
 from jtbd_app.services.accounts import membership
 from jtbd_app.services.contracts import resolution
+from jtbd_app.services.delegate import partners as delegate_partners
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
-from jtbd_app.services.ports import Decomposer, PaymentGateway
+from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
 from jtbd_app.services.viewer import viewer_for_email
 
@@ -217,6 +223,113 @@ def decompose(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_TASK_CHARS = 2000
+ROUTE_LABELS = {"buy": "Buy it", "outside": "Hire an outside pro", "internal": "Post it here",
+                "problem": "Plan it as a problem", "self": "Do it myself"}  # fmt: skip
+
+
+def classified(text: str) -> tuple[task_routing.Classification, str]:
+    """The task classified by the configured model when OPENAI_API_KEY is set, else (or when it fails, with a note
+    saying why) by the offline rules."""
+    model = bootstrap.task_classifier(get_settings())
+    if model is None:
+        return task_routing.classify(text), ""
+    try:
+        return asyncio.run(model.classify(text)), ""
+    except ClassifierFailed as exc:
+        return task_routing.classify(text), f"{exc.message} The offline rules classified the task."
+
+
+def offered_partners(
+    adapters: Mapping[str, PartnerAdapter],
+) -> tuple[list[task_routing.PartnerInfo], dict[str, delegate_partners.PartnerLinks], str]:
+    """The partners the menu may offer (suspended ones left out) with their link settings, from the database; when it
+    cannot be read, every registered partner with its adapter's defaults and a note saying so."""
+    try:
+        with session_scope() as session:
+            return (
+                delegate_partners.offered(session, adapters),
+                delegate_partners.links_by_key(session, adapters),
+                "",
+            )
+    except SQLAlchemyError:
+        infos = [task_routing.PartnerInfo(a.key, a.name, a.kind, tuple(a.categories)) for a in adapters.values()]
+        links = {key: delegate_partners.links(None, a) for key, a in adapters.items()}
+        return infos, links, "The database could not be read: suspended partners could not be left out."
+
+
+def option_url(
+    option: task_routing.RouteOption,
+    brief: TaskBrief,
+    c: task_routing.Classification,
+    adapters: Mapping[str, PartnerAdapter],
+    links: Mapping[str, delegate_partners.PartnerLinks],
+) -> str:
+    """A partner's deep link (direct, not through the click counter: no one clicks a script's output); the app's own
+    pages under APP_URL for Post it here (the wizard pre-filled) and Plan it as a problem; "" for Do it myself."""
+    app = get_settings().app_url.rstrip("/")
+    if option.route == "internal":
+        title = brief.title if len(brief.title) <= TITLE_MAX else brief.title[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+        fields = {"title": title, "description": brief.title, "category": task_routing.marketplace_category(c)}
+        return f"{app}/post?{urlencode({**fields, 'source': 'delegate'})}"
+    if option.route == "problem":
+        return f"{app}/problems/new"
+    adapter = adapters.get(option.partner)
+    if option.route == "self" or adapter is None:
+        return ""
+    settings = links[option.partner]
+    try:
+        return adapter.deep_link(brief, template=settings.template, affiliate_params=settings.affiliate_params)
+    except LinkRefused:
+        return ""
+
+
+def menu_rows(text: str) -> tuple[str, list[dict[str, str]], list[str]]:
+    """The task's kind and its menu in order, each option a route, a partner key, a reason and a URL; and notes."""
+    c, note = classified(text)
+    adapters = bootstrap.partners(get_settings())
+    infos, links, db_note = offered_partners(adapters)
+    brief = TaskBrief(title=text, kind=c.kind, query=c.query, category=c.category, location=c.location, items=c.items)
+    rows = [
+        {"route": o.route, "partner": o.partner, "reason": o.reason, "url": option_url(o, brief, c, adapters, links)}
+        for o in task_routing.rank(c, infos)
+    ]
+    return c.kind, rows, [n for n in (note, db_note) if n]
+
+
+def route_text(kind: str, rows: Sequence[Mapping[str, str]]) -> str:
+    lines = [f"Kind: {kind}"]
+    for i, row in enumerate(rows, start=1):
+        partner = f" ({row['partner']})" if row["partner"] else ""
+        lines.append(f"{i}. {ROUTE_LABELS[row['route']]}{partner}: {row['reason']}")
+        if row["url"]:
+            lines.append(f"   {row['url']}")
+    return "\n".join(lines)
+
+
+def route(args: argparse.Namespace) -> int:
+    """Print the Delegate menu for a task (JSON with --json): exit 2 on bad arguments."""
+    text = " ".join(" ".join(args.text).split())
+    problem = ""
+    if not text:
+        problem = 'describe the task, e.g. "Buy lightbulbs".'
+    elif len(text) > MAX_TASK_CHARS:
+        problem = f"the task is too long; at most {MAX_TASK_CHARS} characters."
+    elif has_html(text):
+        problem = "the task text cannot contain HTML."
+    if problem:
+        print(f"route: {problem}", file=sys.stderr)
+        return 2
+    kind, rows, notes = menu_rows(text)
+    for note in notes:
+        print(f"route: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"kind": kind, "options": rows}, indent=2, ensure_ascii=False))
+    else:
+        print(route_text(kind, rows))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jtbd")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -229,6 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--constraints", default="", help="what the plan must respect")
     plan.add_argument("--success", default="", help="how success will be measured")
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    menu = sub.add_parser(
+        "route",
+        help="the Delegate menu for a task: its kind and the routes in order, each with a reason and a URL "
+        "(partners' deep links; this app's pages under APP_URL)",
+    )
+    menu.add_argument("text", nargs="*", help='the task, as a member would type it ("Buy lightbulbs")')
+    menu.add_argument("--json", action="store_true", help="print the menu as JSON")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed", help="load demo data into an empty database")
     sub.add_parser("prepare", help="migrate, then seed an empty database")
@@ -254,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "decompose":
         return decompose(args)
+    if args.cmd == "route":
+        return route(args)
 
     settings = get_settings()
     settings.resolved_secret_key  # noqa: B018  (generates the development key into data/ on first run)

@@ -16,6 +16,7 @@ from jtbd_app.pages import (
     coming_soon,
     connect_sign_in,
     contracts,
+    delegate,
     email_verification,
     home,
     listings,
@@ -29,6 +30,7 @@ from jtbd_app.pages import (
     profiles,
     providers,
     settings,
+    tasks,
     terms,
     wallet,
 )
@@ -37,6 +39,7 @@ from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.delegate import DelegateState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
@@ -56,6 +59,7 @@ from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
+from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
 
@@ -131,6 +135,8 @@ ROUTES: list[PageRoute] = [
         problem_plan.problem_plan_page,
         [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
     ),
+    PageRoute("/tasks", "Tasks", tasks.tasks_page, TasksState.load_tasks),
+    PageRoute("/tasks/[id]/delegate", "Delegate a task", delegate.delegate_page, DelegateState.load_delegate),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

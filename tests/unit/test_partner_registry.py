@@ -12,7 +12,8 @@ from jtbd_app.adapters.partners.base import PartnerBase
 from jtbd_app.adapters.partners.registry import ADAPTERS
 from jtbd_app.config import Settings
 from jtbd_app.domain.partner_links import validate_template
-from jtbd_app.services.ports import PartnerAdapter, PartnerFailed, TaskBrief
+from jtbd_app.domain.task_lexicon import CATEGORIES
+from jtbd_app.services.ports import DraftPost, PartnerAdapter, PartnerFailed, TaskBrief
 
 PORT_ATTRIBUTES = ("key", "name", "kind", "categories", "hosts", "default_template", "default_affiliate_params")
 PORT_METHODS = [name for name, _ in inspect.getmembers(PartnerAdapter, inspect.isfunction) if not name.startswith("_")]
@@ -50,6 +51,36 @@ async def test_without_keys_the_api_methods_refuse_with_a_reason(adapter: type[P
     with pytest.raises(PartnerFailed) as failed:
         await partner.search_products(brief)
     assert partner.name in failed.value.message
+    with pytest.raises(PartnerFailed) as failed:
+        await partner.create_post(brief, DraftPost(title="Buy lightbulbs", description="LED"))
+    assert partner.name in failed.value.message
+
+
+@pytest.mark.parametrize(
+    ("key", "options", "enabled"),
+    [
+        ("amazon", "tag=jtbd-20", False),
+        ("amazon", "tag=jtbd-20&credential_id=id", False),
+        ("amazon", "tag=jtbd-20&credential_id=id&credential_secret=s", True),
+        ("amazon", "credential_id=id&credential_secret=s", False),
+        ("instacart", "api_key=k", True),
+        ("upwork", "access_token=t", True),
+        ("thumbtack", "access_token=t&utm_source=jtbd", True),
+        ("thumbtack", "access_token=", False),
+        ("fiverr", "access_token=t", False),
+        ("taskrabbit", "api_key=k", False),
+        ("angi", "api_key=k", False),
+        ("instacart", "api_key=k&api_base=https://connect.dev.instacart.tools", True),
+        ("instacart", "api_key=k&api_base=http://127.0.0.1:8123", True),
+        ("instacart", "api_key=k&api_base=http://connect.instacart.com", False),
+        ("upwork", "access_token=t&api_base=https://user:pw@api.upwork.com", False),
+        ("amazon", "tag=t&credential_id=i&credential_secret=s&auth_url=http://evil.example/token", False),
+    ],
+)
+def test_a_partners_api_is_used_only_with_all_the_keys_it_needs(key: str, options: str, enabled: bool) -> None:
+    adapter = next(a for a in ADAPTERS if a.key == key)
+
+    assert adapter(options).api_enabled is enabled
 
 
 def test_the_bootstrap_builds_every_partner_from_its_setting_in_registry_order() -> None:
@@ -71,3 +102,15 @@ def test_a_partners_options_never_show_in_its_repr() -> None:
     partner = ADAPTERS[0]("tag=jtbd-20&credential_id=abc&credential_secret=very-secret-value")
 
     assert "very-secret-value" not in repr(partner) and "abc" not in repr(partner)
+
+
+def test_every_partner_category_is_one_the_classifier_gives_for_its_kind() -> None:
+    for adapter in ADAPTERS:
+        wrong = [c for c in adapter.categories if CATEGORIES.get(c, ("",))[0] != adapter.kind]
+        assert wrong == [], adapter.key
+
+
+def test_every_category_the_classifier_gives_has_a_partner_of_its_kind() -> None:
+    served = {(adapter.kind, category) for adapter in ADAPTERS for category in adapter.categories}
+
+    assert [slug for slug, (kind, _, _) in CATEGORIES.items() if (kind, slug) not in served] == []

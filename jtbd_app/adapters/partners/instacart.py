@@ -4,6 +4,8 @@ the task's items that the member opens to pick a store and check out."""
 from __future__ import annotations
 
 from jtbd_app.adapters.partners.base import PartnerBase
+from jtbd_app.adapters.partners.instacart_api import products_link
+from jtbd_app.services.ports import Product, TaskBrief
 
 
 class InstacartPartner(PartnerBase):
@@ -13,6 +15,11 @@ class InstacartPartner(PartnerBase):
     key = "instacart"
     name = "Instacart"
     kind = "product"
-    categories = ("groceries", "household")
-    hosts = ("instacart.com",)
+    categories = ("groceries", "household", "pet-supplies", "baby", "health")
+    hosts = ("instacart.com", "instacart.tools")  # instacart.tools: its development server's pages
     default_template = "https://www.instacart.com/store/s?k={query}"
+    api_keys = ("api_key",)
+
+    async def search_products(self, brief: TaskBrief) -> list[Product]:
+        self.require_api()
+        return [await products_link(self, brief)]
