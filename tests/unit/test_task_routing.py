@@ -103,12 +103,29 @@ def test_problem_tasks_say_what_kind_of_big_outcome_they_are() -> None:
         ("Groceries", "eggs\nspinach\nsalmon\nolive oil", ("eggs", "spinach", "salmon", "olive oil")),
         ("Pick up groceries for the week", "milk, bananas, oat milk", ("milk", "bananas", "oat milk")),
         ("Buy milk and Milk", "", ("milk",)),
+        ("Costco trip: paper towels, water, coffee", "", ("paper towels", "water", "coffee")),
+        (
+            "Get me AAA batteries, a phone charger, and printer ink pls",
+            "",
+            ("aaa batteries", "phone charger", "printer ink"),
+        ),
+        ("we're out of dish soap", "", ("dish soap",)),
     ],
 )
 def test_a_product_task_carries_its_shopping_list(title: str, notes: str, items: tuple[str, ...]) -> None:
     c = classify(title, notes)
     assert c.kind == "product" and c.items == items
     assert c.reason.startswith("Sounds like something to buy: ")
+
+
+def test_a_shopping_trip_that_names_no_thing_has_no_list_and_searches_its_category() -> None:
+    c = classify("grocery run")
+    assert (c.kind, c.items, c.query, c.reason) == (
+        "product",
+        (),
+        "groceries",
+        "Sounds like something to buy: groceries",
+    )
 
 
 def test_only_product_tasks_have_a_shopping_list() -> None:
