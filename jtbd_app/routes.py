@@ -11,10 +11,12 @@ import reflex as rx
 
 from jtbd_app.pages import (
     admin,
+    admin_partners,
     auth,
     coming_soon,
     connect_sign_in,
     contracts,
+    delegate,
     email_verification,
     home,
     listings,
@@ -28,6 +30,7 @@ from jtbd_app.pages import (
     profiles,
     providers,
     settings,
+    tasks,
     terms,
     wallet,
 )
@@ -36,12 +39,14 @@ from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.delegate import DelegateState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
+from jtbd_app.state.partners import AdminPartnersState, PartnersState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.problem_money import ProblemMoneyState
@@ -54,6 +59,7 @@ from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
+from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
 
@@ -91,6 +97,9 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute(
+        "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
+    ),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(
@@ -109,7 +118,7 @@ ROUTES: list[PageRoute] = [
         "/providers",
         "Providers",
         providers.providers_page,
-        [ProvidersState.load_providers, InviteState.load_invitable],
+        [ProvidersState.load_providers, PartnersState.load_partners, InviteState.load_invitable],
     ),
     PageRoute(
         "/contracts/[id]",
@@ -126,6 +135,8 @@ ROUTES: list[PageRoute] = [
         problem_plan.problem_plan_page,
         [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
     ),
+    PageRoute("/tasks", "Tasks", tasks.tasks_page, TasksState.load_tasks),
+    PageRoute("/tasks/[id]/delegate", "Delegate a task", delegate.delegate_page, DelegateState.load_delegate),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)

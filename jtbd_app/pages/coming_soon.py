@@ -6,12 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.layout import page
 
-COMING = {
-    "/tasks": (
-        "Tasks",
-        "Your to-do list, where every task has a Delegate button: buy it, hire a partner, or post it here.",
-    ),
-}
+COMING: dict[str, tuple[str, str]] = {}  # path -> (title, what is coming); empty while nothing is announced
 
 
 def coming_soon(title: str, text: str) -> rx.Component:

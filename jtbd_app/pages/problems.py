@@ -56,6 +56,7 @@ def _problem_form() -> rx.Component:
                 hint="Say what done looks like, e.g. “Get 10K legit visitors to my bakery's site in 60 days”.",
                 on_change=NewProblemState.suggest_criteria,
                 debounce_timeout=400,
+                default_value=NewProblemState.prefill_outcome,
             ),
             _suggestions(),
             rx.grid(
@@ -63,7 +64,14 @@ def _problem_form() -> rx.Component:
                     "Budget", "budget", E, hint="The most you will spend in all, e.g. 3000.", inputmode="decimal"
                 ),
                 labelled("Currency", "currency", _currency_select(), E["currency"]),
-                text_field("Deadline", "deadline", E, type="date", hint="When it must be done."),
+                text_field(
+                    "Deadline",
+                    "deadline",
+                    E,
+                    type="date",
+                    hint="When it must be done.",
+                    default_value=NewProblemState.prefill_deadline,
+                ),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="3",
                 width="100%",

@@ -45,6 +45,11 @@ def problem_topic(problem_id: int | str) -> str:
     return f"problem:{problem_id}"
 
 
+def tasks_topic(user_id: int | str) -> str:
+    """What the member's task list shows of their own tasks: added, edited, done, deleted, delegated."""
+    return f"tasks:{user_id}"
+
+
 def wallet_topic(user_id: int | str) -> str:
     """What the member's wallet shows: money owed to them, held for their contracts and problems, paid out."""
     return f"wallet:{user_id}"

@@ -202,11 +202,13 @@ class BoundaryMixin(rx.State, mixin=True):
         cls.setvar = cls.event_handlers["setvar"] = _CheckedSetVar(state_cls=cls)  # type: ignore[assignment]
 
 
-def route_arg(path: object) -> str:
-    """The dynamic part of the page's path (`/contracts/[id]`: the id), as bounded text; the service that takes it
-    parses it (an id through domain.ids.parse_id, so that anything else is simply not found). The computed var
-    passes `self.router.url.path` itself, so that Reflex sees it depends on the route."""
-    return str(path).rstrip("/").rsplit("/", 1)[-1][:MAX_ROUTE_ARG]
+def route_arg(path: object, *, suffix: str = "") -> str:
+    """The dynamic part of the page's path (`/contracts/[id]`: the id; `/tasks/[id]/delegate` with
+    suffix="/delegate"), as bounded text; the service that takes it parses it (an id through domain.ids.parse_id, so
+    that anything else is simply not found). The computed var passes `self.router.url.path` itself, so that Reflex
+    sees it depends on the route."""
+    text = str(path).rstrip("/")
+    return text.removesuffix(suffix).rsplit("/", 1)[-1][:MAX_ROUTE_ARG]
 
 
 def query_params(state: rx.State) -> dict[str, str]:

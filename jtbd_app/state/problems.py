@@ -1,4 +1,5 @@
-"""/problems (the client's problems) and /problems/new (submit one). The plan page is `state/problem_plan.py`."""
+"""/problems (the client's problems) and /problems/new (submit one; `?task=<id>` opens it pre-filled from one of the
+member's tasks, whose Delegate decision then names the new problem). The plan page is `state/problem_plan.py`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing_extensions import TypedDict
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain import success_criteria
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.services.delegate import decisions
 from jtbd_app.services.problems import problems
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
-from jtbd_app.state.boundary import PageNumber, QueryText, query_param
+from jtbd_app.state.boundary import PageNumber, QueryText, RecordId, query_param
 from jtbd_app.state.session import SessionState
 
 
@@ -29,12 +32,25 @@ class NewProblemState(SessionState):
     errors: dict[str, str] = {}
     suggestions: list[str] = []
     submitting: bool = False
+    prefill_outcome: str = ""  # from the caller's own task (`?task=<id>`), else empty
+    prefill_deadline: str = ""
 
     @rx.event
     def load_new_problem(self) -> None:
-        """Public: an empty form (a signed-out visitor is asked to sign in by the page)."""
+        """An empty form, or one pre-filled from the caller's own task (a signed-out visitor is asked to sign in)."""
         self.errors, self.suggestions, self.submitting = {}, [], False
-        self._refresh_viewer()
+        self.prefill_outcome, self.prefill_deadline = self._task_prefill(self._refresh_viewer())
+
+    def _task_prefill(self, viewer: Viewer | None) -> tuple[str, str]:
+        task_id = query_param(self, "task", RecordId, default=0)
+        if not task_id or viewer is None:
+            return "", ""
+        try:
+            with read_scope() as session:
+                prefill = decisions.problem_prefill(session, viewer=viewer, task_id=task_id)
+        except DomainError:
+            return "", ""
+        return prefill["outcome"], prefill["deadline"]
 
     @rx.event
     def suggest_criteria(self, text: QueryText) -> None:
@@ -43,10 +59,13 @@ class NewProblemState(SessionState):
 
     @rx.event
     def submit(self, form: ProblemForm) -> EventSpec | None:
-        """A new problem owned by the caller; its page then makes the plan."""
+        """A new problem owned by the caller (tied to their task when it came from one); its page makes the plan."""
+        task_id = query_param(self, "task", RecordId, default=0) or None
         try:
             with session_scope() as session:
-                problem_id = problems.submit_problem(session, viewer=self._viewer(), values=forms.values(form))
+                problem_id = decisions.submit_problem(
+                    session, viewer=self._viewer(), values=forms.values(form), task_id=task_id
+                )
         except DomainError as exc:
             self.errors = field_errors(exc)
             return None

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.app_server import AppServer
 
-NAV_TARGETS = [
-    ("Marketplace", "/marketplace", ""),  # a real page now: tests/e2e/test_marketplace_search.py
-    ("Tasks", "/tasks", "Delegate button"),
-    ("Problems", "/problems", ""),  # built: see tests/e2e/test_problem_plan.py
-    ("Providers", "/providers", ""),  # built: see tests/e2e/test_providers.py
+NAV_TARGETS = [  # each a real page now, covered by its own e2e file
+    ("Marketplace", "/marketplace"),  # tests/e2e/test_marketplace_search.py
+    ("Tasks", "/tasks"),  # tests/e2e/test_tasks.py
+    ("Problems", "/problems"),  # tests/e2e/test_problem_plan.py
+    ("Providers", "/providers"),  # tests/e2e/test_providers.py
 ]
-COMING_SOON = [target for target in NAV_TARGETS if target[2]]
 
 
 def test_landing_page_explains_the_product_to_a_visitor(app_server: AppServer, page: Page) -> None:
@@ -31,24 +29,10 @@ def test_navigation_offers_the_sections_and_sign_in_and_sign_up_to_a_visitor(app
     page.goto(app_server.url)
 
     nav = page.get_by_role("navigation", name="Main")
-    for label, href, _ in NAV_TARGETS:
+    for label, href in NAV_TARGETS:
         expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute("href", href)
     expect(nav.get_by_role("link", name="Sign in", exact=True)).to_have_attribute("href", "/login")
     expect(nav.get_by_role("link", name="Sign up", exact=True)).to_have_attribute("href", "/signup")
-
-
-@pytest.mark.parametrize(("label", "path", "promise"), COMING_SOON, ids=[t[0] for t in COMING_SOON])
-def test_each_navigation_link_opens_a_page_that_says_what_is_coming(
-    app_server: AppServer, page: Page, label: str, path: str, promise: str
-) -> None:
-    page.goto(app_server.url)
-
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
-
-    expect(page).to_have_url(f"{app_server.url}{path}")
-    expect(page.get_by_role("heading", name=label, exact=True)).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Coming soon")).to_contain_text(promise)
-    expect(page.get_by_role("heading", name="Page not found")).to_have_count(0)
 
 
 def test_terms_page_shows_the_current_version_from_the_database(app_server: AppServer, page: Page) -> None:

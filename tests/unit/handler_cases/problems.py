@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from jtbd_app.models import MicroTask, Problem
+from jtbd_app.models import MicroTask, Problem, RoutingDecision
 from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
 from tests.support.handlers import call, state_for
 from tests.support.members import make_user
 from tests.support.problems import form, planned_problem
 from tests.unit.handler_cases import UI_ONLY
+from tests.unit.handler_cases.delegate import victims_task
 
 PUBLIC = {
     "NewProblemState.setvar": "Reflex built-in; display vars only; submitting re-checks the caller on the server",
-    "NewProblemState.load_new_problem": "shows an empty form and the caller's own sign-in",
     "NewProblemState.suggest_criteria": "suggests criteria from the text the caller sent; reads and stores nothing",
     "ProblemsState.setvar": "Reflex built-in; display vars only; every load re-checks the caller",
     "ProblemPlanState.setvar": "Reflex built-in; display vars only; every edit re-checks the owner on the server",
@@ -57,12 +57,22 @@ def _unchanged_after(handler: str, *args: object, editing: str = "content"):  # 
 
 
 def _submit(caller: str | None, db: Session) -> None:
-    if caller is not None:  # a signed-in member submits their own problem: that is the point of the page
-        return
-    state: NewProblemState = state_for(NewProblemState, token=caller, path="/problems/new")
+    """A signed-in member submits their own problem (that is the point of the page), but never tied to someone
+    else's task."""
+    task_id, _ = victims_task()
+    path = f"/problems/new?task={task_id}" if caller else "/problems/new"
+    state: NewProblemState = state_for(NewProblemState, token=caller, path=path)
     call(state, "submit", form())
     assert state.errors
     assert db.exec(select(func.count()).select_from(Problem)).one() == 0
+    assert db.exec(select(func.count()).select_from(RoutingDecision)).one() == 0
+
+
+def _load_new_problem(caller: str | None, db: Session) -> None:
+    task_id, _ = victims_task()
+    state: NewProblemState = state_for(NewProblemState, token=caller, path=f"/problems/new?task={task_id}")
+    call(state, "load_new_problem")
+    assert state.prefill_outcome == "" and state.prefill_deadline == ""
 
 
 def _load_problems(caller: str | None, db: Session) -> None:
@@ -99,6 +109,7 @@ TASK = {
 }
 
 GUARDED = {
+    "NewProblemState.load_new_problem": _load_new_problem,
     "NewProblemState.submit": _submit,
     "ProblemsState.load_problems": _load_problems,
     "ProblemsState.go_to_page": _go_to_page,
