@@ -365,7 +365,8 @@ def _split_list(text: str) -> tuple[str, ...]:
 
 
 _PLACE = re.compile(
-    r"\b(?:in|near|around|at)\s+((?:[A-Z][\w'.-]*|\d{5})(?:(?:,\s*|\s+)(?:[A-Z][\w'.-]*|[A-Z]{2}|\d{5}))*)"
+    r"\b(?:in|near|around|at)\s+((?:[A-Z][\w'.-]*|\d{5}|\d{1,5}(?=\s+[A-Z]))"
+    r"(?:(?:,\s*|\s+)(?:[A-Z][\w'.-]*|[A-Z]{2}|\d{5}))*)"
 )
 _NOT_PLACES = frozenset(
     str.split(
