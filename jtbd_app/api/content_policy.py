@@ -75,6 +75,14 @@ def for_the_build(settings: Settings, static_dir: Path) -> str:
     return _POLICIES[key]
 
 
+def partner_image_sources(settings: Settings) -> list[str]:
+    """The hosts of product images that partners with an enabled API return (the Delegate menu shows them)."""
+    from jtbd_app.bootstrap import partners
+
+    hosts = [h for a in partners(settings).values() if a.api_enabled for h in a.image_hosts]
+    return [source for host in hosts for source in (f"https://{host}", f"https://*.{host}")]
+
+
 def policy(settings: Settings, script_hashes: tuple[str, ...]) -> str:
     """The header's value for these settings (Stripe's hosts only when Stripe is configured)."""
     app = _origin(settings.app_url)
@@ -86,6 +94,7 @@ def policy(settings: Settings, script_hashes: tuple[str, ...]) -> str:
         frames += [stripe_js, *STRIPE_FRAMES]
         connects += [STRIPE_API, stripe_js, _origin(settings.stripe_api_base)]
         images.append("https://*.stripe.com")
+    images += partner_image_sources(settings)
     directives = {
         "default-src": ["'self'"],
         "script-src": scripts,

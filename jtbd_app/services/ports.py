@@ -373,7 +373,8 @@ class PartnerAdapter(Protocol):
     `draft` and `deep_link` are pure. `deep_link` fills `template` (the admin's, else `default_template`) with the
     brief's words escaped, and adds `affiliate_params` (a query string); it returns a URL on one of `hosts`.
     `search_products` (product partners) and `create_post` (partners with a posting API) are usable only when
-    `api_enabled`; both raise `PartnerFailed` for every failure.
+    `api_enabled`; both raise `PartnerFailed` for every failure. `image_hosts`: where its API's product images live
+    (the pages' Content-Security-Policy allows them while its API is enabled).
     """
 
     key: str
@@ -384,6 +385,7 @@ class PartnerAdapter(Protocol):
     default_template: str
     default_affiliate_params: str
     api_enabled: bool
+    image_hosts: tuple[str, ...]
 
     def draft(self, brief: TaskBrief) -> DraftPost | None: ...
 

@@ -24,6 +24,7 @@ class DescribedPartner:
     default_template: str
     default_affiliate_params: str = ""
     api_enabled: bool = False
+    image_hosts: tuple[str, ...] = ()
 
     def draft(self, brief: TaskBrief) -> DraftPost | None:
         return None if self.kind == "product" else DraftPost(title=brief.title, description=brief.notes)

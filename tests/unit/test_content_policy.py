@@ -91,3 +91,11 @@ def test_the_session_cookie_is_secure_when_app_url_is_https(db: Session, monkeyp
     response = client.get(f"/api/auth/complete?grant={issued.grant}")
     [cookie] = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}=")]
     assert "; Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_product_images_of_a_partner_are_allowed_only_while_its_api_is_enabled() -> None:
+    plain = content_policy.policy(Settings(PARTNER_AMAZON="tag=jtbd-20"), ())  # type: ignore[call-arg]
+    assert directive(plain, "img-src") == ["'self'", "data:", "blob:"]
+    keys = "tag=jtbd-20&credential_id=id&credential_secret=a-real-looking-secret"
+    with_api = content_policy.policy(Settings(PARTNER_AMAZON=keys), ())  # type: ignore[call-arg]
+    assert {"https://*.media-amazon.com", "https://*.ssl-images-amazon.com"} <= set(directive(with_api, "img-src"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jtbd_app.adapters.partners.amazon_api import search_items
+from jtbd_app.adapters.partners.amazon_api import IMAGE_HOSTS, search_items
 from jtbd_app.adapters.partners.base import PartnerBase
 from jtbd_app.services.ports import Product, TaskBrief
 
@@ -13,6 +13,7 @@ class AmazonPartner(PartnerBase):
 
     key = "amazon"
     name = "Amazon"
+    image_hosts = IMAGE_HOSTS
     kind = "product"
     categories = (
         "household",

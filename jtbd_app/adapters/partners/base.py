@@ -25,7 +25,7 @@ DONE_MEANS: dict[str, tuple[str, ...]] = {
         "I confirm it matches this description before the job is marked complete.",
     ),
     "local": (
-        "The job is finished at the place below, as described, and the area is left clean.",
+        "The job is finished as described and the area is left clean.",
         "We check the work together before you leave.",
         "Your quote lists the total price, including any materials.",
     ),
@@ -85,6 +85,7 @@ class PartnerBase:
     affiliate_keys: ClassVar[tuple[str, ...]] = UTM_KEYS  # which options are affiliate parameters of its links
     api_keys: ClassVar[tuple[str, ...]] = ()  # the options its API needs; none: it has no API we use
     done_means: ClassVar[tuple[str, ...]] = ()  # the acceptance lines of its drafted post; () -> its kind's
+    image_hosts: tuple[str, ...] = ()  # where its API's product images live (the page's policy allows them)
 
     def __init__(self, options: str = "", *, timeout: float = 8.0) -> None:
         self.options = parse_options(options)
