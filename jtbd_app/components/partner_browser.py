@@ -141,7 +141,7 @@ def _card(card: rx.Var) -> rx.Component:
             width="100%",
         ),
         aria_label=card.name,
-        style={"list_style": "none", "width": "100%"},
+        style={"list_style": "none", "width": "100%", "min_width": "0"},
     )
 
 
@@ -177,7 +177,14 @@ def _results() -> rx.Component:
             rx.el.ul(
                 rx.foreach(S.cards, _card),
                 aria_label="Outside partners",
-                style={"padding": "0", "margin": "0", "width": "100%", "display": "grid", "gap": "0.75rem"},
+                style={
+                    "padding": "0",
+                    "margin": "0",
+                    "width": "100%",
+                    "display": "grid",
+                    "grid_template_columns": "minmax(0, 1fr)",
+                    "gap": "0.75rem",
+                },
             ),
             rx.callout(
                 rx.cond(

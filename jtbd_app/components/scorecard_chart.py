@@ -9,8 +9,10 @@ import reflex as rx
 from jtbd_app.domain.scorecard_chart import (
     BAR_HEIGHT,
     BAR_TOP,
+    CLICKS_COLOUR,
     LINE_HEIGHT,
     LINE_TOP,
+    OFFERED_COLOUR,
     RATING_COLOUR,
     SUCCESS_COLOUR,
     WIDTH,
@@ -46,7 +48,7 @@ def _picture(chart: rx.Var) -> rx.Component:
 
 
 def _table(chart: rx.Var, name: rx.Var) -> rx.Component:
-    cell = {"padding": "0.15rem 0.4rem", "text_align": "right"}
+    cell = {"padding": "0.1rem 0.25rem", "text_align": "right"}
     return rx.box(
         rx.el.table(
             rx.el.caption("Week by week: ", name, style={"text_align": "left", "font_size": "0.8rem"}),
@@ -54,7 +56,7 @@ def _table(chart: rx.Var, name: rx.Var) -> rx.Component:
                 rx.el.tr(
                     *[
                         rx.el.th(h, scope="col", style=cell)
-                        for h in ("Week of", "Offered", "Clicks", "Outcomes", "Rating", "Done")
+                        for h in ("Week of", "Offered", "Clicks", "Reports", "Rating", "Done")
                     ]
                 )
             ),
@@ -71,20 +73,40 @@ def _table(chart: rx.Var, name: rx.Var) -> rx.Component:
                     ),
                 )
             ),
-            style={"font_size": "0.8rem", "border_collapse": "collapse"},
+            style={"font_size": "0.75rem", "border_collapse": "collapse"},
         ),
         overflow_x="auto",
         max_width="100%",
+        min_width="0",
+    )
+
+
+def _legend() -> rx.Component:
+    keys = (("Offered", OFFERED_COLOUR), ("Clicks", CLICKS_COLOUR), ("Rating", RATING_COLOUR), ("Done", SUCCESS_COLOUR))
+    return rx.hstack(
+        *[
+            rx.hstack(
+                rx.box(width="0.7rem", height="0.7rem", border_radius="2px", background=colour),
+                rx.text(label, size="1"),
+                spacing="1",
+                align="center",
+            )
+            for label, colour in keys
+        ],
+        spacing="3",
+        wrap="wrap",
+        aria_hidden="true",
     )
 
 
 def scorecard_chart(chart: rx.Var, name: rx.Var) -> rx.Component:
     """The chart and its table side by side on a wide screen, one above the other on a phone."""
     return rx.flex(
-        rx.box(_picture(chart), width="100%", max_width=f"{WIDTH}px"),
+        rx.vstack(_picture(chart), _legend(), width="100%", max_width=f"{WIDTH}px", min_width="0", spacing="1"),
         _table(chart, name),
         direction=rx.breakpoints(initial="column", md="row"),
         spacing="4",
         width="100%",
         align="start",
+        min_width="0",
     )

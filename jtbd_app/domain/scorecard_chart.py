@@ -85,14 +85,15 @@ def layout(name: str, card: Scorecard) -> ChartLayout:
         return ChartLayout(summary=summary(name, card))
     slot = (WIDTH - LEFT - RIGHT) / len(weeks)
     bar_w = max(slot * 0.35, 2.0)
-    top = max([max(w.offered, w.clicks) for w in weeks] + [1])
+    most = max(max(w.offered, w.clicks) for w in weeks)
+    top = max(most, 1)
     bars: list[Bar] = []
     dots: list[Bar] = []
     rating_pts: list[str] = []
     success_pts: list[str] = []
     labels = [
-        Label(LEFT, BAR_TOP - 8, f"Offered (grey) and clicks (blue); most in a week: {top}"),
-        Label(LEFT, LINE_TOP - 8, "Average rating (amber, 1-5) and share done (green, 0-100%)"),
+        Label(LEFT, BAR_TOP - 8, f"Offered and clicks (top: {most} a week)" if most else "Not offered yet"),
+        Label(LEFT, LINE_TOP - 8, "Rating (1-5) and share done (0-100%)"),
     ]
     for i, week in enumerate(weeks):
         x = LEFT + i * slot + (slot - 2 * bar_w) / 2

@@ -52,7 +52,7 @@ def _row(row: rx.Var) -> rx.Component:
             width="100%",
         ),
         aria_label=row.card.name,
-        style={"list_style": "none", "width": "100%"},
+        style={"list_style": "none", "width": "100%", "min_width": "0"},
     )
 
 
@@ -163,7 +163,14 @@ def _content() -> rx.Component:
         rx.el.ul(
             rx.foreach(S.rows, _row),
             aria_label="Partners",
-            style={"padding": "0", "margin": "0", "width": "100%", "display": "grid", "gap": "0.75rem"},
+            style={
+                "padding": "0",
+                "margin": "0",
+                "width": "100%",
+                "display": "grid",
+                "grid_template_columns": "minmax(0, 1fr)",
+                "gap": "0.75rem",
+            },
         ),
         button_pager(S.page, S.pages, S.go_to_page, name="partners"),
         _manage_dialog(),

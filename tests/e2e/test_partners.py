@@ -19,7 +19,7 @@ from jtbd_app.services.delegate import partner_admin, partners
 from jtbd_app.services.demo.seed import ADMIN_EMAIL, ADMIN_PASSWORD
 from jtbd_app.services.viewer import viewer_for_email
 from tests.support.app_server import AppServer
-from tests.support.browser import expect_field_message, sign_in, unnamed_controls
+from tests.support.browser import expect_field_message, sign_in, unnamed_controls, wider_than_the_screen
 
 LOCAL = {"TaskRabbit", "Thumbtack", "Angi"}
 MANAGED = "thumbtack"
@@ -145,3 +145,9 @@ def test_the_terms_say_outside_providers_are_independent(app_server: AppServer, 
     expect(section).to_contain_text("The platform is not responsible for their work")
     expect(section).to_contain_text("For internal contracts the dispute process is the remedy")
     expect(page.locator("#outside-providers")).to_be_in_viewport()
+
+
+def test_the_partner_tab_fits_a_phone(app_server: AppServer, mobile_page: Page) -> None:
+    mobile_page.goto(f"{app_server.url}/providers?tab=partners")
+    expect(mobile_page.get_by_role("list", name="Outside partners")).to_be_visible()
+    assert wider_than_the_screen(mobile_page) == []

@@ -15,6 +15,7 @@ from jtbd_app.domain.curation import (
     trend,
     weekly,
 )
+from jtbd_app.domain.scorecard_chart import WeekRow, layout
 
 RULE = Rule(min_outcomes=5, min_rating=3.0, min_success_percent=60)
 
@@ -83,3 +84,26 @@ def test_the_trend_compares_the_last_four_weeks_with_the_four_before() -> None:
     assert trend(_weeks(2, 4)) == "improving"
     assert trend(_weeks(4, 4)) == "steady"
     assert trend(_weeks(None, 4)) == "new"
+
+
+def test_the_chart_draws_each_week_and_says_it_all_in_one_sentence() -> None:
+    days = [
+        DayCounts(date(2026, 11, 30), offered=10, clicks=5, outcomes=Outcomes(2, 1, 2, 7)),
+        DayCounts(date(2026, 11, 23), offered=5),
+    ]
+    card = scorecard(offered=15, clicks=5, outcomes=Outcomes(2, 1, 2, 7), weeks=weekly(days, today=date(2026, 12, 4)))
+    chart = layout("Handy", card)
+    assert len(chart.bars) == 16 and len(chart.rows) == 8
+    offered_bars = [b for b in chart.bars if "offered" in b.title]
+    assert offered_bars[-1].height == 70 and offered_bars[-2].height == 35 and offered_bars[0].height == 0
+    assert chart.rating_points.count(",") == 1 and chart.success_points.count(",") == 1  # one week has outcomes
+    assert chart.rows[-1] == WeekRow("Nov 30", 10, 5, 2, "3.5", "50%")
+    assert chart.summary == (
+        "Handy: offered 15 times and followed 5 times in all; 2 outcomes reported, 50% done; "
+        "rating 3.5 from 2 ratings; not enough ratings for a trend. The chart shows the last 8 weeks."
+    )
+    assert chart.labels[0].text == "Offered and clicks (top: 10 a week)"
+    quiet = layout(
+        "Quiet", scorecard(offered=0, clicks=0, outcomes=Outcomes(), weeks=weekly([], today=date(2026, 12, 4)))
+    )
+    assert quiet.labels[0].text == "Not offered yet" and quiet.rating_points == ""

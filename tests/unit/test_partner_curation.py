@@ -130,3 +130,13 @@ def test_after_a_reinstatement_the_rule_counts_only_new_outcomes(db: Session) ->
 def test_the_rule_reads_the_settings() -> None:
     rule = curation.rule_from(get_settings())
     assert (rule.min_outcomes, rule.min_rating, rule.min_success_percent) == (5, 3.0, 60)
+
+
+def test_name_kind_and_categories_follow_the_adapter_after_registration(db: Session) -> None:
+    _offered()
+    adapters = described_partners()
+    adapters["handy"].categories = ("furniture-assembly", "errands")
+    adapters["handy"].name = "Handy Pros"
+    with session_scope() as s:
+        info = {p.key: p for p in partners.offered(s, adapters)}
+    assert info["handy"].categories == ("furniture-assembly", "errands") and info["handy"].name == "Handy Pros"

@@ -69,11 +69,37 @@ def register(session: Session, adapters: Mapping[str, PartnerAdapter]) -> None:
     session.execute(_insert(session)(table).values(rows).on_conflict_do_nothing(index_elements=[table.c.key]))
 
 
+def _described(adapter: PartnerAdapter) -> Partner:
+    """A partner as its adapter describes it, before its row is registered (not added to the session)."""
+    return Partner(
+        key=adapter.key, name=adapter.name[:60], kind=adapter.kind, categories=",".join(adapter.categories)[:400]
+    )
+
+
+def known(session: Session, adapters: Mapping[str, PartnerAdapter]) -> list[Partner]:
+    """The partners of the registry's adapters, in registry order, without writing anything: a partner with no row
+    yet is described by its adapter (active, default links). For public reads, which must not change the database."""
+    rows = {p.key: p for p in session.exec(select(Partner).where(col(Partner.key).in_(list(adapters)))).all()}
+    return [_current(rows[key], adapter) if key in rows else _described(adapter) for key, adapter in adapters.items()]
+
+
+def _current(partner: Partner, adapter: PartnerAdapter) -> Partner:
+    """The row as the code describes the partner today: its name, kind and categories come from its adapter (they
+    may have changed since the row was registered); a changed one is a copy, never added to the session."""
+    described = _described(adapter)
+    if (partner.name, partner.kind, partner.categories) == (described.name, described.kind, described.categories):
+        return partner
+    return Partner.model_validate(
+        {**partner.model_dump(), "name": described.name, "kind": described.kind, "categories": described.categories}
+    )
+
+
 def registered(session: Session, adapters: Mapping[str, PartnerAdapter]) -> list[Partner]:
-    """The partners of the registry's adapters, in registry order, registering any that are missing."""
+    """The partners of the registry's adapters, in registry order, registering any that are missing; name, kind and
+    categories as their adapters say today (`_current`)."""
     register(session, adapters)
     rows = {p.key: p for p in session.exec(select(Partner).where(col(Partner.key).in_(list(adapters)))).all()}
-    return [rows[key] for key in adapters if key in rows]
+    return [_current(rows[key], adapter) for key, adapter in adapters.items() if key in rows]
 
 
 def outcomes_by_partner(session: Session, keys: Iterable[str], *, since: datetime | None = None) -> dict[str, Outcomes]:
