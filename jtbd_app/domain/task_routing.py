@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from jtbd_app.domain.search_text import STOP_WORDS
@@ -102,6 +102,8 @@ MIXED_WORK = 2.0  # digital and local evidence both this strong, joined by "and"
 PROBLEM_MIN = 2.5  # problem patterns this strong beat ordinary evidence of the other kinds
 MAX_PHRASE_WORDS = 3
 MANY_STEPS = 3  # a title with this many different actions is a multi-part outcome
+RELOCATION_WEIGHT = 3.5  # "Move to Lisbon": as sure as the strongest outcome patterns
+VERB_CATEGORY_WEIGHT = 0.6  # a verb's category counts for less than a noun that names one
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _FOLDS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss"))
 
@@ -191,54 +193,75 @@ _RELOCATION = re.compile(
 
 @dataclass
 class _Evidence:
-    kinds: dict[str, float]
-    categories: dict[str, float]
-    problem_category: str
-    lead_verb: str
+    """What a text says: each kind's and each category's score, the big outcome's category, the title's lead verb."""
+
+    kinds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    categories: dict[str, float] = field(default_factory=dict)
+    problem_category: str = ""
+    problem_best: float = 0.0
+    lead_verb: str = ""
+
+    def add_category(self, slug: str, score: float) -> None:
+        self.categories[slug] = self.categories.get(slug, 0.0) + score
+
+    def add_problem(self, score: float, category: str) -> None:
+        self.kinds["problem"] += score
+        if score > self.problem_best:
+            self.problem_best, self.problem_category = score, category
 
 
 def _gather(title: str, notes: str) -> _Evidence:
-    kinds: dict[str, float] = dict.fromkeys(KINDS, 0.0)
-    categories: dict[str, float] = {}
-    problem_category, best_problem, lead_verb = "", 0.0, ""
+    ev = _Evidence()
     for text, weight in ((title, 1.0), (notes, NOTES_WEIGHT)):
-        if not text:
-            continue
-        tokens = words(text)
-        lead_seen = weight < 1.0
-        for _, _, verbs in _matches(tokens, _VERBS):
-            strongest = max(w for _, w, _ in verbs)
-            lead = not lead_seen and strongest >= LEAD_VERB_MIN
-            for kind, w, verb in verbs:
-                factor = 2.0 if lead and w == strongest else 1.0
-                kinds[kind] += w * weight * factor
-                if verb in VERB_CATEGORY and w == strongest:
-                    cat = VERB_CATEGORY[verb]
-                    categories[cat] = categories.get(cat, 0.0) + 0.6 * weight * factor
-                if lead and w == strongest and not lead_verb:
-                    lead_verb = verb
-            lead_seen = lead_seen or lead
-        for _, _, names in _matches(tokens, _NOUNS):
-            for slug, w in names:
-                categories[slug] = categories.get(slug, 0.0) + w * weight
-                kinds[_KIND_OF[slug]] += w * weight / len(names)
-        lowered = " ".join(_WORD.findall(text.lower()))
-        for pattern, w, cat in _PROBLEMS:
-            if pattern.search(lowered):
-                kinds["problem"] += w * weight
-                if w * weight > best_problem:
-                    best_problem, problem_category = w * weight, cat
-        if weight == 1.0 and len(_action_verbs(tokens)) >= MANY_STEPS:  # "write, design and publish a cookbook"
-            kinds["problem"] += PROBLEM_MIN + 0.5
-            problem_category = problem_category or "project"
-        if weight == 1.0 and _RELOCATION.search(text):
-            kinds["problem"] += 3.5
-            best_problem, problem_category = 3.5, "relocation"
-        joined = weight == 1.0 and re.search(r"\b(?:and|then|plus)\b|,", lowered)
-        if joined and kinds["digital"] >= MIXED_WORK and kinds["local"] >= MIXED_WORK:
-            kinds["problem"] += max(kinds["digital"], kinds["local"]) + 1.0
-            problem_category = problem_category or "project"
-    return _Evidence(kinds, categories, problem_category, lead_verb)
+        if text:
+            tokens = words(text)
+            _verbs_in(tokens, weight, ev)
+            _nouns_in(tokens, weight, ev)
+            _outcomes_in(text, tokens, weight, ev)
+    return ev
+
+
+def _verbs_in(tokens: Sequence[str], weight: float, ev: _Evidence) -> None:
+    """Verbs count for their kinds (and the category they imply); the title's first sure verb counts twice."""
+    lead_seen = weight < 1.0
+    for _, _, verbs in _matches(tokens, _VERBS):
+        strongest = max(w for _, w, _ in verbs)
+        lead = not lead_seen and strongest >= LEAD_VERB_MIN
+        for kind, w, verb in verbs:
+            factor = 2.0 if lead and w == strongest else 1.0
+            ev.kinds[kind] += w * weight * factor
+            if w == strongest and verb in VERB_CATEGORY:
+                ev.add_category(VERB_CATEGORY[verb], VERB_CATEGORY_WEIGHT * weight * factor)
+            if lead and w == strongest and not ev.lead_verb:
+                ev.lead_verb = verb
+        lead_seen = lead_seen or lead
+
+
+def _nouns_in(tokens: Sequence[str], weight: float, ev: _Evidence) -> None:
+    """Nouns count for their categories by rarity; a noun several kinds use is shared among them."""
+    for _, _, names in _matches(tokens, _NOUNS):
+        for slug, w in names:
+            ev.add_category(slug, w * weight)
+            ev.kinds[_KIND_OF[slug]] += w * weight / len(names)
+
+
+def _outcomes_in(text: str, tokens: Sequence[str], weight: float, ev: _Evidence) -> None:
+    """Big multi-part outcomes: their patterns; in the title also a move to a named place, three kinds of action
+    ("write, design and publish a cookbook") or online and hands-on work joined ("design a site and hand out
+    flyers")."""
+    lowered = " ".join(_WORD.findall(text.lower()))
+    for pattern, w, category in _PROBLEMS:
+        if pattern.search(lowered):
+            ev.add_problem(w * weight, category)
+    if weight < 1.0:
+        return
+    if _RELOCATION.search(text):
+        ev.add_problem(RELOCATION_WEIGHT, "relocation")
+    if len(_action_verbs(tokens)) >= MANY_STEPS:
+        ev.add_problem(PROBLEM_MIN + 0.5, "project")
+    joined = re.search(r"\b(?:and|then|plus)\b|,", lowered)
+    if joined and ev.kinds["digital"] >= MIXED_WORK and ev.kinds["local"] >= MIXED_WORK:
+        ev.add_problem(max(ev.kinds["digital"], ev.kinds["local"]) + 1.0, "project")
 
 
 def _decide(ev: _Evidence) -> tuple[TaskKind, float]:
@@ -257,13 +280,11 @@ def _decide(ev: _Evidence) -> tuple[TaskKind, float]:
 
 
 def _category(kind: TaskKind, ev: _Evidence) -> str:
+    """The kind's best-scored category (the first listed on a tie); "" when nothing named one."""
     if kind == "problem":
         return ev.problem_category or "project"
     scored = [(s, slug) for slug, s in ev.categories.items() if _KIND_OF[slug] == kind and s > 0]
-    if not scored:
-        return ""
-    best = max(s for s, _ in scored)
-    return next(slug for s, slug in sorted(scored, key=lambda x: -x[0]) if s == best)
+    return max(scored, key=lambda pair: pair[0])[1] if scored else ""
 
 
 def _query(title: str, kind: TaskKind, lead_verb: str) -> str:
@@ -308,17 +329,26 @@ _LIST_LEAD = re.compile(
 
 
 def _items(title: str, notes: str) -> tuple[str, ...]:
-    """A product task's shopping list: "Buy milk, eggs and bread" -> ("milk", "eggs", "bread")."""
-    found = _split_list(title)
-    if (not found or all(i.lower() in GENERIC_ITEMS for i in found)) and notes.strip():
-        from_notes = _split_list(notes)
-        if from_notes:
-            return from_notes
+    """A product task's shopping list: "Buy milk, eggs and bread" -> ("milk", "eggs", "bread"); a list only in the
+    notes ("Groceries" with "eggs, spinach" below) is read from there."""
+    found = tuple(i for i in _split_list(title) if not _generic(i))
+    if not found and notes.strip():
+        return tuple(i for i in _split_list(notes) if not _generic(i))
     return found
+
+
+def _generic(item: str) -> bool:
+    """An item that names no thing ("groceries", "grocery run", "weekly shop")."""
+    return all(w in GENERIC_ITEMS for w in item.split())
+
+
+_ITEM_TAIL = re.compile(r"(?:\s+(?:pls|please|plz|asap|thanks|thx|today|tonight|tomorrow))+$")
 
 
 def _split_list(text: str) -> tuple[str, ...]:
     text = " ".join(text.replace("\n", " , ").split())
+    if ":" in text:  # "Costco trip: paper towels, water" -> the list after the colon
+        text = text.rsplit(":", 1)[1] or text
     text = re.sub(r"^(?:(?:i|we)\s+)?(?:need to|have to|must|should|want to|please)\s+", "", text, flags=re.I)
     text = re.sub(r"^(?:buy|order|purchase|get|grab|pick up|restock|reorder|shop for|stock up on)\b\s*", "", text,
                   flags=re.I)  # fmt: skip
@@ -326,16 +356,17 @@ def _split_list(text: str) -> tuple[str, ...]:
     items: list[str] = []
     for part in _LIST_SPLIT.split(text):
         part = _LIST_LEAD.sub("", part.strip(" .!?:-\"'()[]{}")).strip(" .!?:-\"'")
-        part = " ".join(_WORD.findall(part.lower())) if part else ""
-        if part and len(part) <= MAX_ITEM_CHARS and part.lower() not in items:
-            items.append(part.lower())
+        part = _ITEM_TAIL.sub("", " ".join(_WORD.findall(part.lower()))) if part else ""
+        if part and len(part) <= MAX_ITEM_CHARS and part not in items:
+            items.append(part)
         if len(items) == MAX_ITEMS:
             break
     return tuple(items)
 
 
 _PLACE = re.compile(
-    r"\b(?:in|near|around|at)\s+((?:[A-Z][\w'.-]*|\d{5})(?:(?:,\s*|\s+)(?:[A-Z][\w'.-]*|[A-Z]{2}|\d{5}))*)"
+    r"\b(?:in|near|around|at)\s+((?:[A-Z][\w'.-]*|\d{5}|\d{1,5}(?=\s+[A-Z]))"
+    r"(?:(?:,\s*|\s+)(?:[A-Z][\w'.-]*|[A-Z]{2}|\d{5}))*)"
 )
 _NOT_PLACES = frozenset(
     str.split(
@@ -381,7 +412,7 @@ def classify(title: str, notes: str = "") -> Classification:
     ev = _gather(title, notes)
     kind, confidence = _decide(ev)
     category = _category(kind, ev)
-    query = _query(title or " ".join(notes.split())[:200], kind, ev.lead_verb)
+    query = _query(title or " ".join(notes.split())[:200], kind, ev.lead_verb) or _label(category)
     items = _items(title, notes) if kind == "product" else ()
     location = _location(title, notes)
     if location:  # the place goes to partners as the location, not as search words
