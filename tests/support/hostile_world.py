@@ -23,11 +23,14 @@ from jtbd_app.models import (
     MessageThread,
     Notification,
     Question,
+    RouteOffer,
+    RoutingDecision,
+    TodoTask,
     User,
+    utcnow,
 )
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.contracts import wallet_view
-from jtbd_app.services.delegate import todos
 from jtbd_app.services.marketplace import questions
 from jtbd_app.services.messaging import messages
 from tests.support import contracts
@@ -90,11 +93,7 @@ def seed_world() -> World:
         questions.ask_question(session, viewer=viewer_of(victor), listing_id=listing.id, body="When do you need it?")
     secret_outcome = _unique("private-problem-outcome")
     problem_id = planned_problem(vicky, outcome=f"Get 10K legit visitors to the bakery site {secret_outcome}")
-    secret_task = _unique("private-task-notes")
-    with session_scope() as session:
-        task_id = todos.add_task(
-            session, viewer=viewer_of(vicky), values={"title": "Buy a birthday present", "notes": secret_task}
-        )
+    task_id, known_token, task_secrets = _private_task(vicky.id)
     contracts.run_jobs(SandboxGateway())  # the payout the approval scheduled, so no job runs during the battery
     vicky_token = session_token(vicky)
     session_token(victor)
@@ -113,6 +112,7 @@ def seed_world() -> World:
             "/messages/[id]": str(thread_id),
             "/u/[username]": "vicky",
             "/problems/[id]": str(problem_id),
+            "/tasks/[id]/delegate": str(task_id),
         },
         other_ids={},
         poison_id=waiting.contract_id,
@@ -122,14 +122,57 @@ def seed_world() -> World:
             "vicky's grant nonce": issued.browser_nonce,
             "a message": secret_body,
             "a problem's outcome": secret_outcome,
-            "a task's notes": secret_task,
+            **task_secrets,
         },
     )
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
     world.other_ids["problem"] = problem_id
     world.other_ids["task"] = task_id
+    world.other_ids["offer"] = known_token
     _read_private(world, victor)
     return world
+
+
+def _private_task(owner_id: int) -> tuple[int, str, dict[str, str]]:
+    """A to-do item of the victim's, delegated to an outside pro, with the link the menu offered and an outcome: its
+    words, the offer's token and the outcome's comment are the victim's alone."""
+    title, notes, comment = _unique("private-task-title"), _unique("private-task-notes"), _unique("private-outcome")
+    token, known = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    with session_scope() as session:
+        task = TodoTask(owner_id=owner_id, title=f"Design a logo {title}", notes=notes, kind="digital")
+        session.add(task)
+        session.flush()
+        assert task.id is not None
+        session.add(
+            RouteOffer(
+                token=token,
+                task_id=task.id,
+                partner_key="fiverr",
+                url=f"https://www.fiverr.com/search/gigs?query={title}",
+            )
+        )
+        # a second link of the same task: its token is what the battery throws at handlers (so not a secret it checks)
+        session.add(RouteOffer(token=known, task_id=task.id, partner_key="fiverr", url="https://www.fiverr.com/"))
+        session.add(
+            RoutingDecision(
+                task_id=task.id,
+                owner_id=owner_id,
+                route="outside",
+                partner_key="fiverr",
+                outcome="not_done",
+                rating=2,
+                comment=comment,
+                reported_at=utcnow(),
+            )
+        )
+        task_id = task.id
+    secrets_of_task = {
+        "a task's title": title,
+        "a task's notes": notes,
+        "a task's offer token": token,
+        "an outcome's comment": comment,
+    }
+    return task_id, known, secrets_of_task
 
 
 def _move_out_of_reach(user_id: int) -> None:
