@@ -104,8 +104,13 @@ def follow(page: Page, link: Locator) -> Page:
 def test_a_product_task_offers_the_shop_first_and_its_link_lands_on_the_shop_with_the_tag(
     delegate_app: AppServer, delegate_db: None, page: Page, partner_sites: list[str]
 ) -> None:
-    username = sign_up_new_member(page, delegate_app.url, "buyer", "Bo Buyer")
-    task_id = add_task(username, "Buy lightbulbs")
+    sign_up_new_member(page, delegate_app.url, "buyer", "Bo Buyer")
+    page.goto(f"{delegate_app.url}/tasks")
+    page.get_by_role("form", name="Add a task").get_by_label("Title", exact=True).fill("Buy lightbulbs")
+    page.get_by_role("form", name="Add a task").get_by_role("button", name="Add task").click()
+    page.get_by_role("link", name="Delegate Buy lightbulbs").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+/delegate$"))
+    task_id = int(urlsplit(page.url).path.split("/")[2])
     routes = open_menu(page, delegate_app.url, task_id, "Buy lightbulbs")
     expect(page.get_by_text("Something to buy")).to_be_visible()
     first = routes.get_by_role("listitem").first

@@ -22,6 +22,7 @@ from jtbd_app.domain import task_routing
 from jtbd_app.domain.money import Money
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
 from jtbd_app.models import RouteOffer, TodoTask, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.delegate import partners as partner_rows
 from jtbd_app.services.delegate.partners import PartnerLinks
 from jtbd_app.services.delegate.todos import owned_task
@@ -248,6 +249,7 @@ def save(
     c = routed.classification
     task.kind, task.updated_at = c.kind, utcnow()
     session.add(task)
+    live.touch(session, live.tasks_topic(task.owner_id))
     session.execute(delete(RouteOffer).where(col(RouteOffer.task_id) == task.id, col(RouteOffer.clicked_at).is_(None)))
     options: list[MenuOption] = []
     shown: list[str] = []
