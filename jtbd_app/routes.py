@@ -11,6 +11,7 @@ import reflex as rx
 
 from jtbd_app.pages import (
     admin,
+    admin_partners,
     auth,
     coming_soon,
     connect_sign_in,
@@ -45,6 +46,7 @@ from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
+from jtbd_app.state.partners import AdminPartnersState, PartnersState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.problem_money import ProblemMoneyState
@@ -95,6 +97,9 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute(
+        "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
+    ),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(
@@ -113,7 +118,7 @@ ROUTES: list[PageRoute] = [
         "/providers",
         "Providers",
         providers.providers_page,
-        [ProvidersState.load_providers, InviteState.load_invitable],
+        [ProvidersState.load_providers, PartnersState.load_partners, InviteState.load_invitable],
     ),
     PageRoute(
         "/contracts/[id]",

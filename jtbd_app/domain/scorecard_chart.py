@@ -22,18 +22,18 @@ SUCCESS_COLOUR = "#16a34a"
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: int
+    y: int
+    width: int
+    height: int
     fill: str
     title: str
 
 
 @dataclass(frozen=True)
 class Label:
-    x: float
-    y: float
+    x: int
+    y: int
     text: str
 
 
@@ -91,8 +91,8 @@ def layout(name: str, card: Scorecard) -> ChartLayout:
     rating_pts: list[str] = []
     success_pts: list[str] = []
     labels = [
-        Label(LEFT, BAR_TOP - 8, f"Offered (grey) and clicks (blue); most in a week: {top}"),
-        Label(LEFT, LINE_TOP - 8, "Average rating (amber, 1-5) and share done (green, 0-100%)"),
+        Label(LEFT, BAR_TOP - 8, f"Offered and clicks (top: {top} a week)"),
+        Label(LEFT, LINE_TOP - 8, "Rating (1-5) and share done (0-100%)"),
     ]
     for i, week in enumerate(weeks):
         x = LEFT + i * slot + (slot - 2 * bar_w) / 2
@@ -103,29 +103,29 @@ def layout(name: str, card: Scorecard) -> ChartLayout:
             h = BAR_HEIGHT * value / top
             bars.append(
                 Bar(
-                    round(x + offset, 1),
-                    round(BAR_TOP + BAR_HEIGHT - h, 1),
-                    round(bar_w, 1),
-                    round(h, 1),
+                    round(x + offset),
+                    round(BAR_TOP + BAR_HEIGHT - h),
+                    max(round(bar_w), 1),
+                    round(h),
                     colour,
                     f"Week of {week.label}: {value} {what}",
                 )
             )
-        centre = round(LEFT + i * slot + slot / 2, 1)
+        centre = round(LEFT + i * slot + slot / 2)
         o = week.outcomes
         if o.average_rating is not None:
-            y = round(LINE_TOP + LINE_HEIGHT * (5 - o.average_rating) / 4, 1)
+            y = round(LINE_TOP + LINE_HEIGHT * (5 - o.average_rating) / 4)
             rating_pts.append(f"{centre},{y}")
             dots.append(
-                Bar(centre - 2.5, y - 2.5, 5, 5, RATING_COLOUR, f"Week of {week.label}: rating {o.average_rating:.1f}")
+                Bar(centre - 2, y - 2, 5, 5, RATING_COLOUR, f"Week of {week.label}: rating {o.average_rating:.1f}")
             )
         if o.success_rate is not None:
-            y = round(LINE_TOP + LINE_HEIGHT * (1 - o.success_rate), 1)
+            y = round(LINE_TOP + LINE_HEIGHT * (1 - o.success_rate))
             success_pts.append(f"{centre},{y}")
             dots.append(
                 Bar(
-                    centre - 2.5,
-                    y - 2.5,
+                    centre - 2,
+                    y - 2,
                     5,
                     5,
                     SUCCESS_COLOUR,
@@ -133,7 +133,7 @@ def layout(name: str, card: Scorecard) -> ChartLayout:
                 )
             )
         if i % 2 == 0 or len(weeks) <= 4:
-            labels.append(Label(round(LEFT + i * slot + 1, 1), HEIGHT - 6, week.label))
+            labels.append(Label(round(LEFT + i * slot + 1), HEIGHT - 6, week.label))
     return ChartLayout(
         bars=bars,
         rating_points=" ".join(rating_pts),

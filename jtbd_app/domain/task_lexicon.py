@@ -265,7 +265,7 @@ VERBS: dict[PartnerKind, dict[str, float]] = {
         "design=2, redesign=2, write=1.6, rewrite=2, code=2, program=1.5, develop=1.5, edit=1.6, translate=2.5, "
         "proofread=2.5, transcribe=2.5, illustrate=2, animate=2, debug=2.5, optimize=1.2, automate=2, draft=1.2, "
         "copyedit=2.5, localize=2, subtitle=2, retouch=2, photoshop=2, record=0.8, build=0.6, create=0.6, make=0.3, "
-        "set up=0.4, update=0.5, migrate=1.2, research=1, format=1, type up=1.5, digitize=1.5, scan=0.8, publish=0.8, "
+        "set up=0.4, update=0.5, migrate=1.2, research=1, format=1, type up=1.5, digitize=1.5, scan=0.8, publish=1, "
         "post=0.4"
     ),
     "local": _weights(
@@ -333,12 +333,13 @@ PROBLEM_PATTERNS: tuple[tuple[str, float, str], ...] = (
     (r"\blaunch\w*\b(?:\s+\w+){0,3}\s+(?:online store|store|shop|product|app|business|startup|brand|podcast|"
      r"channel|course|campaign|website|site|book|newsletter|line|restaurant|cafe|company|saas|clinic|service)\b",
      4.0, "launch"),
-    (r"\b(?:start|open|set up|found|create)\w*\s+(?:a|an|my|our|the)?\s*(?:own\s+|new\s+|small\s+|second\s+|\w+\s+)?"
+    (r"\b(?:start|open|set up|found|create)\w*\s+(?:a|an|my|our|the)?\s*(?:[\w'-]+\s+){0,2}"
      r"(?:business|company|startup|restaurant|cafe|coffee shop|bakery|food truck|nonprofit|non-profit|charity|"
      r"franchise|agency|clinic|studio|location|store)\b", 3.5, "launch"),
-    (r"\b(?:plan\w*|organi[sz]\w*|host\w*|throw\w*|put on|run)\b(?:\s+\w+){0,3}\s+(?:wedding|conference|festival|"
-     r"fundraiser|gala|retreat|offsite|off-site|reunion|summit|hackathon|trade show|wedding reception|"
-     r"bachelor party|bachelorette party|baby shower|party for \d+|event for \d+|event|meetup|tour|trip)\b",
+    (r"\b(?:plan(?:s|ned|ning)?|organi[sz]\w*|host(?:s|ed|ing)?|throw(?:ing)?|put on|run)\b(?:\s+[\w'-]+){0,4}\s+(?:wedding|conference|"
+     r"festival|fundraiser|gala|retreat|offsite|off-site|reunion|summit|hackathon|trade show|wedding reception|"
+     r"bachelor party|bachelorette party|baby shower|party|event|meetup|tour|trip|honeymoon|vacation|holiday|"
+     r"run|race|marathon|tournament|concert|workshop|exhibition|camp|fair|launch party|open house)\b",
      3.5, "event"),
     (r"\b(?:wedding|honeymoon)\b", 1.0, "event"),
     (r"\b(?:relocat\w+|emigrat\w+|move (?:abroad|overseas|to (?:another|a new) (?:country|city|state)))\b", 3.5,
@@ -350,7 +351,11 @@ PROBLEM_PATTERNS: tuple[tuple[str, float, str], ...] = (
      "renovation"),
     (r"\b(?:rebrand\w*|go to market|go-to-market|business plan|fundrais\w+|raise (?:a )?(?:seed|round|funding)|"
      r"get funded|get investors)\b", 3.5, "launch"),
-    (r"\b(?:self-publish\w*|publish (?:my|a) (?:book|novel))\b", 3.5, "launch"),
+    (r"\b(?:self-publish\w*|publish\w* (?:my|a|an|our|the) (?:\w+ )?(?:book|novel|cookbook|memoir|ebook|album))\b",
+     3.5, "launch"),
+    (r"\b(?:get|bring|attract|win|find|need)\b(?:\s+[\w'-]+){0,3}\s+more\s+(?:customers|clients|visitors|traffic|"
+     r"sales|followers|subscribers|users|leads|bookings|patients|students|members|donors|buyers|guests)\b",
+     3.5, "growth"),
     (r"\b(?:from scratch|end to end|end-to-end|step by step|multi-?step|several parts|many parts)\b", 1.5,
      "project"),
     (r"\b(?:get|become|be)\s+(?:\w+\s+)?(?:certified|accredited|licensed|compliant|gdpr compliant)\b", 3.0,

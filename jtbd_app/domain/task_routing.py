@@ -101,6 +101,7 @@ PHRASE_BONUS = 1.3  # a matched phrase of several words is more specific than a 
 MIXED_WORK = 2.0  # digital and local evidence both this strong, joined by "and": several kinds of work, a problem
 PROBLEM_MIN = 2.5  # problem patterns this strong beat ordinary evidence of the other kinds
 MAX_PHRASE_WORDS = 3
+MANY_STEPS = 3  # a title with this many different actions is a multi-part outcome
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _FOLDS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss"))
 
@@ -177,6 +178,17 @@ def _matches(tokens: Sequence[str], index: dict[tuple[str, ...], T]) -> list[tup
     return found
 
 
+def _action_verbs(tokens: Sequence[str]) -> set[str]:
+    """The distinct verbs of sure meaning in the text (weight at least 1)."""
+    return {v for _, _, verbs in _matches(tokens, _VERBS) for _, w, v in verbs if w >= 1.0}
+
+
+# Moving to a named place ("Move to Lisbon", "Relocating the family to Denver"): a relocation, not a moving job.
+_RELOCATION = re.compile(
+    r"\b(?:[Mm]ov(?:e|ing)|[Rr]elocat\w*)\s+(?:(?:us|our family|the family|the kids)\s+)?to\s+[A-Z]"
+)
+
+
 @dataclass
 class _Evidence:
     kinds: dict[str, float]
@@ -216,6 +228,12 @@ def _gather(title: str, notes: str) -> _Evidence:
                 kinds["problem"] += w * weight
                 if w * weight > best_problem:
                     best_problem, problem_category = w * weight, cat
+        if weight == 1.0 and len(_action_verbs(tokens)) >= MANY_STEPS:  # "write, design and publish a cookbook"
+            kinds["problem"] += PROBLEM_MIN + 0.5
+            problem_category = problem_category or "project"
+        if weight == 1.0 and _RELOCATION.search(text):
+            kinds["problem"] += 3.5
+            best_problem, problem_category = 3.5, "relocation"
         joined = weight == 1.0 and re.search(r"\b(?:and|then|plus)\b|,", lowered)
         if joined and kinds["digital"] >= MIXED_WORK and kinds["local"] >= MIXED_WORK:
             kinds["problem"] += max(kinds["digital"], kinds["local"]) + 1.0

@@ -68,9 +68,16 @@ def _overview() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.heading("Outside partners", size="4", as_="h2"),
+        rx.text(
+            "Scorecards, link templates and affiliate parameters of the Delegate menu's partners; suspend or reinstate "
+            "them with a reason. ",
+            rx.link("Manage outside partners", href="/admin/partners"),
+        ),
         rx.heading("Coming next", size="4", as_="h2"),
         rx.text(
-            "Disputes, reports, user administration, partner curation and the audit log arrive with the trust-and-safety work."
+            "Disputes, reports, user administration and a reader for the audit log arrive with the trust-and-safety "
+            "work (partner actions are already recorded in it)."
         ),
         spacing="4",
         width="100%",

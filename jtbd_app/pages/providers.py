@@ -1,4 +1,5 @@
-"""/providers: find a contractor by text, skills, rating, rate and place; invite them to bid."""
+"""/providers: find a contractor by text, skills, rating, rate and place and invite them to bid; or browse the outside
+partners the Delegate menu offers, with their scorecards (the "Outside partners" tab, `?tab=partners`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import reflex as rx
 from jtbd_app.components.forms import labelled, text_field
 from jtbd_app.components.invitations import invite_action, invite_dialog, no_listing_hint
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.partner_browser import partner_browser
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS
+from jtbd_app.state.partners import PartnersState as P
 from jtbd_app.state.providers import ProvidersState as S
 
 E = S.errors
@@ -206,16 +209,10 @@ def _results() -> rx.Component:
     )
 
 
-def providers_page() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("Providers", size="7"),
-            rx.text(
-                "Contractors on JTBD Marketplace. Filter by skills, rating, rate and place, then invite them to bid."
-            ),
-            no_listing_hint(),
-            spacing="2",
-        ),
+def _contractors() -> rx.Component:
+    return rx.vstack(
+        rx.text("Contractors on JTBD Marketplace. Filter by skills, rating, rate and place, then invite them to bid."),
+        no_listing_hint(),
         rx.flex(
             rx.box(_filters(), width=rx.breakpoints(initial="100%", md="18rem"), flex_shrink="0"),
             rx.box(
@@ -224,6 +221,25 @@ def providers_page() -> rx.Component:
             ),
             direction=rx.breakpoints(initial="column", md="row"),
             spacing="6",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def providers_page() -> rx.Component:
+    return page(
+        rx.heading("Providers", size="7"),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Contractors here", value="contractors"),
+                rx.tabs.trigger("Outside partners", value="partners"),
+            ),
+            rx.tabs.content(_contractors(), value="contractors", padding_top="1rem"),
+            rx.tabs.content(partner_browser(), value="partners", padding_top="1rem"),
+            value=P.tab,
+            on_change=P.choose_tab,
             width="100%",
         ),
         invite_dialog(),

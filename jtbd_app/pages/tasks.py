@@ -26,7 +26,6 @@ def _add_form() -> rx.Component:
                 E,
                 hint="What needs doing, e.g. “Buy lightbulbs”. Press Enter to add it.",
                 auto_focus=True,
-                max_length=400,
             ),
             rx.grid(
                 text_field("Notes", "notes", E, multiline=True, rows="2", hint="Optional."),

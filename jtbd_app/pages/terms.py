@@ -5,7 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.layout import loading, page
+from jtbd_app.domain import liability
 from jtbd_app.state.terms import TermsState
+
+
+def outside_providers() -> rx.Component:
+    """The fixed section on outside providers, shown with every version of the terms (`/terms#outside-providers`)."""
+    return rx.el.section(
+        rx.heading(liability.TITLE, size="5", as_="h2", id=f"{liability.SECTION_ID}-heading"),
+        *[rx.text(paragraph) for paragraph in liability.PARAGRAPHS],
+        id=liability.SECTION_ID,
+        aria_labelledby=f"{liability.SECTION_ID}-heading",
+        style={"scroll_margin_top": "5rem", "display": "grid", "gap": "0.75rem"},
+    )
 
 
 def terms_page() -> rx.Component:
@@ -33,5 +45,6 @@ def terms_page() -> rx.Component:
                 rx.text("No terms of service have been published yet."),
             ),
             loading("Loading the terms…"),
-        )
+        ),
+        outside_providers(),
     )

@@ -43,12 +43,14 @@ ENDPOINTS = (
 @dataclass(frozen=True)
 class Fault:
     """How the next request to an endpoint is answered instead of normally: after `delay` seconds, with `status`
-    and `body` (raw text) or `json` (an object); `status` alone gives the API's usual error body."""
+    and `body` (raw text) or `json` (an object), a byte every `drip` seconds if set; `status` alone gives the API's
+    usual error body."""
 
     status: int = 200
     body: str | None = None
     json: dict[str, Any] | None = None
     delay: float = 0.0
+    drip: float = 0.0  # seconds between the bytes of a body sent one at a time
 
 
 @dataclass
@@ -125,7 +127,7 @@ class PartnerAPIs:
 
     def _endpoint(
         self, endpoint: str, handler: Callable[[web.Request, Any], Awaitable[web.Response]]
-    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def answer(request: web.Request) -> web.Response:
             raw = await request.read()
             if request.content_type == "application/x-www-form-urlencoded":
@@ -149,7 +151,24 @@ class PartnerAPIs:
                     return web.json_response({"error": {"message": "scripted failure"}}, status=fault.status)
             return await handler(request, body)
 
-        return answer
+        async def answer_or_drip(request: web.Request) -> web.StreamResponse:
+            faults = self._faults[endpoint]
+            if faults and faults[0].drip:
+                return await self._drip(request, endpoint, faults.popleft())
+            return await answer(request)
+
+        return answer_or_drip
+
+    async def _drip(self, request: web.Request, endpoint: str, fault: Fault) -> web.StreamResponse:
+        """An answer that keeps arriving, one byte at a time: every read succeeds, the whole never comes in time."""
+        self.seen.append(Seen(endpoint, dict(request.headers), await request.read()))
+        response = web.StreamResponse(status=fault.status, headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        for byte in (fault.body or json.dumps(fault.json or {})).encode():
+            await asyncio.sleep(fault.drip)
+            await response.write(bytes([byte]))
+        await response.write_eof()
+        return response
 
     @staticmethod
     def _bearer(request: web.Request, token: str) -> bool:

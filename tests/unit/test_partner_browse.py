@@ -3,7 +3,7 @@ its public scorecard (numbers only, never a member's comment)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
@@ -98,3 +98,9 @@ def test_the_scorecard_has_numbers_a_chart_and_no_comments() -> None:
     assert card.chart.summary.startswith("Handy: offered 1 times and followed 1 times in all; 3 outcomes reported")
     assert card.chart.rating_points and card.chart.success_points and len(card.chart.bars) == 16
     assert "Elm" not in repr(card) and "member" not in repr(card)
+
+
+def test_browsing_writes_nothing_even_before_the_partners_are_registered(db: Session) -> None:
+    found = _browse(kind="product")
+    assert [c.name for c in found.cards] == ["Shop"] and found.cards[0].rating == "No ratings yet"
+    assert db.exec(select(Partner)).all() == []

@@ -6,6 +6,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jtbd_app.adapters.partners.base import PartnerBase
 from jtbd_app.adapters.partners.registry import ADAPTERS
@@ -210,3 +212,21 @@ def test_every_partners_own_template_passes(adapter: type[PartnerBase]) -> None:
 )
 def test_affiliate_parameters_are_checked_before_they_are_saved(params: str, ok: bool) -> None:
     assert (validate_affiliate_params(params) is None) == ok
+
+
+@given(words=st.text(max_size=400), place=st.text(max_size=100))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_makes_a_link_to_the_partner_that_carries_it(words: str, place: str) -> None:
+    for adapter in ADAPTERS:
+        affiliate = affiliate_for(adapter)
+        url = adapter().deep_link(
+            brief(words, title=words or "Task", location=place), template="", affiliate_params=affiliate
+        )
+
+        assert host_allowed(url, adapter.hosts) and len(url) <= partner_links.MAX_URL_CHARS
+        params = parse_qs(urlsplit(url).query)
+        for key, value in (pair.split("=") for pair in affiliate.split("&")):
+            assert params[key] == [value]
+        cleaned = partner_links.clean_value(words, partner_links.VALUE_CHARS["query"])
+        if cleaned:
+            assert cleaned.startswith(search_words(url))

@@ -12,6 +12,7 @@ from jtbd_app.adapters.partners.base import PartnerBase
 from jtbd_app.adapters.partners.registry import ADAPTERS
 from jtbd_app.config import Settings
 from jtbd_app.domain.partner_links import validate_template
+from jtbd_app.domain.task_lexicon import CATEGORIES
 from jtbd_app.services.ports import DraftPost, PartnerAdapter, PartnerFailed, TaskBrief
 
 PORT_ATTRIBUTES = ("key", "name", "kind", "categories", "hosts", "default_template", "default_affiliate_params")
@@ -69,6 +70,11 @@ async def test_without_keys_the_api_methods_refuse_with_a_reason(adapter: type[P
         ("fiverr", "access_token=t", False),
         ("taskrabbit", "api_key=k", False),
         ("angi", "api_key=k", False),
+        ("instacart", "api_key=k&api_base=https://connect.dev.instacart.tools", True),
+        ("instacart", "api_key=k&api_base=http://127.0.0.1:8123", True),
+        ("instacart", "api_key=k&api_base=http://connect.instacart.com", False),
+        ("upwork", "access_token=t&api_base=https://user:pw@api.upwork.com", False),
+        ("amazon", "tag=t&credential_id=i&credential_secret=s&auth_url=http://evil.example/token", False),
     ],
 )
 def test_a_partners_api_is_used_only_with_all_the_keys_it_needs(key: str, options: str, enabled: bool) -> None:
@@ -96,3 +102,15 @@ def test_a_partners_options_never_show_in_its_repr() -> None:
     partner = ADAPTERS[0]("tag=jtbd-20&credential_id=abc&credential_secret=very-secret-value")
 
     assert "very-secret-value" not in repr(partner) and "abc" not in repr(partner)
+
+
+def test_every_partner_category_is_one_the_classifier_gives_for_its_kind() -> None:
+    for adapter in ADAPTERS:
+        wrong = [c for c in adapter.categories if CATEGORIES.get(c, ("",))[0] != adapter.kind]
+        assert wrong == [], adapter.key
+
+
+def test_every_category_the_classifier_gives_has_a_partner_of_its_kind() -> None:
+    served = {(adapter.kind, category) for adapter in ADAPTERS for category in adapter.categories}
+
+    assert [slug for slug, (kind, _, _) in CATEGORIES.items() if (kind, slug) not in served] == []

@@ -14,7 +14,18 @@ class AmazonPartner(PartnerBase):
     key = "amazon"
     name = "Amazon"
     kind = "product"
-    categories = ("household", "electronics", "groceries", "office-supplies")
+    categories = (
+        "household",
+        "electronics",
+        "office-supplies",
+        "home-goods",
+        "pet-supplies",
+        "baby",
+        "health",
+        "gifts",
+        "clothing",
+        "groceries",
+    )
     hosts = ("amazon.com",)
     default_template = "https://www.amazon.com/s?k={query}"
     affiliate_keys = ("tag",)

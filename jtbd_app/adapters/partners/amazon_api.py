@@ -12,7 +12,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from jtbd_app.adapters.partners.http import call_json, text_at, unreadable
+from jtbd_app.adapters.partners.http import PartnerRefused, call_json, text_at, unreadable
 from jtbd_app.domain import partner_links
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.services.ports import PartnerFailed, Product, TaskBrief
@@ -64,20 +64,28 @@ async def search_items(partner: AmazonPartner, brief: TaskBrief) -> list[Product
         "itemCount": ITEM_COUNT,
         "resources": RESOURCES,
     }
-    token = await access_token(partner)
     url = f"{options.get('api_base', CATALOG).rstrip('/')}/catalog/v1/searchItems"
-    headers = {"Authorization": f"Bearer {token}", "x-marketplace": marketplace}
+    kept = partner.token is not None and partner.token[1] > time.monotonic()
     try:
-        answer = await call_json(partner.name, "POST", url, timeout=partner.timeout, headers=headers, json=body)
-    except PartnerFailed:
-        partner.token = None  # a refused token is not used again; the next search asks for a new one
-        raise
+        answer = await _search(partner, url, body, marketplace)
+    except PartnerRefused as exc:
+        if exc.status not in (401, 403):
+            raise
+        partner.token = None  # a refused token is not used again
+        if not kept:
+            raise
+        answer = await _search(partner, url, body, marketplace)  # the kept one may have been revoked: once more
     items = text_at(answer, "searchResult", "items")
     if items is None and "searchResult" not in answer:
         raise unreadable(partner.name)
     if not isinstance(items, list):
         return []
     return [p for p in (_product(partner, item) for item in items[:ITEM_COUNT]) if p is not None]
+
+
+async def _search(partner: AmazonPartner, url: str, body: dict[str, Any], marketplace: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {await access_token(partner)}", "x-marketplace": marketplace}
+    return await call_json(partner.name, "POST", url, timeout=partner.timeout, headers=headers, json=body)
 
 
 def _product(partner: AmazonPartner, item: Any) -> Product | None:

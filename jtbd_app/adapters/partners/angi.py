@@ -11,6 +11,15 @@ class AngiPartner(PartnerBase):
     key = "angi"
     name = "Angi"
     kind = "local"
-    categories = ("plumbing", "electrical", "painting", "home-improvement", "handyman", "yard-work", "cleaning")
+    categories = (
+        "plumbing",
+        "electrical",
+        "painting",
+        "home-improvement",
+        "handyman",
+        "yard-work",
+        "cleaning",
+        "appliance-repair",
+    )
     hosts = ("angi.com",)
     default_template = "https://www.angi.com/search?query={query}&zip={zip}"

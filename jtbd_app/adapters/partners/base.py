@@ -3,13 +3,17 @@ job post, and the refusals of a partner without an API (or without keys for it).
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jtbd_app.domain import partner_links
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.services.ports import CreatedPost, DraftPost, PartnerFailed, PartnerKind, Product, TaskBrief
 
+log = logging.getLogger(__name__)
+ENDPOINT_OPTIONS = ("api_base", "auth_url")  # where an adapter sends its keys, when not the partner's own API
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 MAX_DRAFT_TITLE = 100
 MAX_DRAFT_NOTES = 2000
@@ -31,6 +35,17 @@ DONE_MEANS: dict[str, tuple[str, ...]] = {
 def parse_options(raw: str) -> dict[str, str]:
     """A partner's setting, a query string ("tag=jtbd-20&credential_id=..."), as a dict; blank values are absent."""
     return {key.strip(): value.strip() for key, value in parse_qsl(raw or "", keep_blank_values=False) if value.strip()}
+
+
+def safe_endpoint(url: str) -> bool:
+    """May keys be sent to this endpoint? Over https, or over plain http only to this machine (a test server)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.username or parts.password or not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
 
 
 def link_values(brief: TaskBrief) -> dict[str, str]:
@@ -77,7 +92,12 @@ class PartnerBase:
         self.default_affiliate_params = urlencode(
             [(k, self.options[k]) for k in self.affiliate_keys if k in self.options]
         )
-        self.api_enabled = bool(self.api_keys) and all(self.options.get(k) for k in self.api_keys)
+        has_keys = bool(self.api_keys) and all(self.options.get(k) for k in self.api_keys)
+        self.api_enabled = has_keys and all(
+            safe_endpoint(self.options[k]) for k in ENDPOINT_OPTIONS if k in self.options
+        )
+        if has_keys and not self.api_enabled:
+            log.warning("%s: api_base/auth_url must be https (or http on loopback, for tests); API not used", self.key)
 
     @classmethod
     def settings_key(cls) -> str:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from jtbd_app.adapters.partners.base import PartnerBase
 
-DIGITAL = ("graphic-design", "writing", "programming", "marketing", "video", "translation")
+DIGITAL = (
+    "graphic-design",
+    "writing",
+    "programming",
+    "web-development",
+    "marketing",
+    "video",
+    "audio",
+    "translation",
+    "admin-support",
+    "accounting",
+)
 
 
 class FiverrPartner(PartnerBase):

@@ -3,6 +3,7 @@ partner and what went wrong, never a URL, a key or what the partner said) and wh
 
 from __future__ import annotations
 
+import asyncio
 import json as jsonlib
 import logging
 from typing import Any
@@ -16,15 +17,25 @@ MAX_ANSWER_BYTES = 1_000_000
 USER_AGENT = "JTBD-Marketplace-Delegate/1.0"
 
 
-def refused(name: str, status: int) -> PartnerFailed:
+class PartnerRefused(PartnerFailed):
+    """The partner answered with an error status (`status`): 401/403 say our keys or token were refused."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def refused(name: str, status: int) -> PartnerRefused:
     """What to say when a partner answered with an error status."""
     if status in (401, 403):
-        return PartnerFailed(f"{name} refused our API keys; an admin should check them. The link still works.")
-    if status == 429:
-        return PartnerFailed(f"{name} is busy right now (too many requests); try again in a minute or use the link.")
-    if status >= 500:
-        return PartnerFailed(f"{name} had a problem on its side; try again later or use the link.")
-    return PartnerFailed(f"{name} did not accept the request; use the link instead.")
+        message = f"{name} refused our API keys; an admin should check them. The link still works."
+    elif status == 429:
+        message = f"{name} is busy right now (too many requests); try again in a minute or use the link."
+    elif status >= 500:
+        message = f"{name} had a problem on its side; try again later or use the link."
+    else:
+        message = f"{name} did not accept the request; use the link instead."
+    return PartnerRefused(message, status=status)
 
 
 async def call_json(
@@ -37,11 +48,13 @@ async def call_json(
     json: dict[str, Any] | None = None,
     data: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON object `name`'s API answered, or PartnerFailed: no answer in time, unreachable, an error status, a
-    body that is not a JSON object (or larger than MAX_ANSWER_BYTES). Redirects are not followed."""
+    """The JSON object `name`'s API answered, or PartnerFailed: no whole answer within `timeout` (however slowly it
+    trickles in), unreachable, an error status, a body that is not a JSON object (or larger than MAX_ANSWER_BYTES).
+    Redirects are not followed."""
     sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
     try:
         async with (
+            asyncio.timeout(timeout),
             httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client,
             client.stream(method, url, headers=sent, json=json, data=data) as response,
         ):
@@ -51,7 +64,7 @@ async def call_json(
                 if len(body) > MAX_ANSWER_BYTES:
                     log.warning("%s API answer too large", name)
                     raise unreadable(name)
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         log.warning("%s API did not answer within %ss", name, timeout)
         raise PartnerFailed(f"{name} did not answer in time; try again or use the link.") from None
     except httpx.HTTPError as exc:

@@ -15,7 +15,7 @@ class InstacartPartner(PartnerBase):
     key = "instacart"
     name = "Instacart"
     kind = "product"
-    categories = ("groceries", "household")
+    categories = ("groceries", "household", "pet-supplies", "baby", "health")
     hosts = ("instacart.com", "instacart.tools")  # instacart.tools: its development server's pages
     default_template = "https://www.instacart.com/store/s?k={query}"
     api_keys = ("api_key",)

@@ -11,6 +11,6 @@ class TaskRabbitPartner(PartnerBase):
     key = "taskrabbit"
     name = "TaskRabbit"
     kind = "local"
-    categories = ("furniture-assembly", "moving", "cleaning", "handyman", "yard-work")
+    categories = ("furniture-assembly", "moving", "cleaning", "handyman", "yard-work", "errands")
     hosts = ("taskrabbit.com",)
     default_template = "https://www.taskrabbit.com/services?query={query}"

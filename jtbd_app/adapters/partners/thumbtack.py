@@ -23,6 +23,7 @@ class ThumbtackPartner(PartnerBase):
         "yard-work",
         "moving",
         "home-improvement",
+        "appliance-repair",
     )
     hosts = ("thumbtack.com",)
     default_template = "https://www.thumbtack.com/search/?query={query}&zip_code={zip}"

@@ -32,8 +32,8 @@ from jtbd_app.services.delegate.partners import (
     ACTIVE,
     categories_of,
     daily_counts,
+    known,
     outcomes_by_partner,
-    registered,
     totals,
 )
 from jtbd_app.services.ports import PartnerAdapter
@@ -108,7 +108,7 @@ def card_of(partner: Partner, card: Scorecard) -> PartnerCard:
 
 def scorecard_of(session: Session, *, key: str, adapters: Mapping[str, PartnerAdapter]) -> PartnerCard:
     """One active partner's public card; NotFound for an unknown or suspended one."""
-    partner = next((p for p in registered(session, adapters) if p.key == key and p.status == ACTIVE), None)
+    partner = next((p for p in known(session, adapters) if p.key == key and p.status == ACTIVE), None)
     if partner is None:
         raise NotFound("There is no such partner.")
     return card_of(partner, scorecards(session, [partner])[key])
@@ -118,9 +118,10 @@ def browse(
     session: Session, *, params: Mapping[str, object], adapters: Mapping[str, PartnerAdapter], per_page: int = PER_PAGE
 ) -> PartnerBrowse:
     """The active partners matching the URL's filters (kind, category, minimum average rating), a page of them, in
-    registry order. Bad parameters come back as messages by field; the rest of the filter still applies."""
+    registry order. Bad parameters come back as messages by field; the rest of the filter still applies. Reads only:
+    a partner not registered yet is shown as its adapter describes it."""
     query, errors = parse(params)
-    active = [p for p in registered(session, adapters) if p.status == ACTIVE]
+    active = [p for p in known(session, adapters) if p.status == ACTIVE]
     categories = sorted({c for p in active for c in categories_of(p)})
     if query.category and query.category not in categories:
         errors["category"] = "Choose a category from the list."

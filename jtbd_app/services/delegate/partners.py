@@ -69,6 +69,20 @@ def register(session: Session, adapters: Mapping[str, PartnerAdapter]) -> None:
     session.execute(_insert(session)(table).values(rows).on_conflict_do_nothing(index_elements=[table.c.key]))
 
 
+def _described(adapter: PartnerAdapter) -> Partner:
+    """A partner as its adapter describes it, before its row is registered (not added to the session)."""
+    return Partner(
+        key=adapter.key, name=adapter.name[:60], kind=adapter.kind, categories=",".join(adapter.categories)[:400]
+    )
+
+
+def known(session: Session, adapters: Mapping[str, PartnerAdapter]) -> list[Partner]:
+    """The partners of the registry's adapters, in registry order, without writing anything: a partner with no row
+    yet is described by its adapter (active, default links). For public reads, which must not change the database."""
+    rows = {p.key: p for p in session.exec(select(Partner).where(col(Partner.key).in_(list(adapters)))).all()}
+    return [rows.get(key) or _described(adapter) for key, adapter in adapters.items()]
+
+
 def registered(session: Session, adapters: Mapping[str, PartnerAdapter]) -> list[Partner]:
     """The partners of the registry's adapters, in registry order, registering any that are missing."""
     register(session, adapters)
