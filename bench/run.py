@@ -1,9 +1,10 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases|matching|decomposition` runs one part; the search benchmark lives in
+`--only foundation|search|money|releases|matching|decomposition|routing` runs one part; the search benchmark lives in
 bench/search.py, the money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on
 PostgreSQL alone), matching contractors to a micro-task in bench/matching.py, the offline decomposition of the
-fixture problems in bench/decomposition.py (no database).
+fixture problems in bench/decomposition.py (no database), and the Delegate menu's classification and ranking of the
+fixture tasks in bench/task_routing.py (no database).
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -24,7 +25,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import decomposition, matching, money, search
+from bench import decomposition, matching, money, search, task_routing
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -197,11 +198,23 @@ def run_decomposition(args: argparse.Namespace) -> bool:
     return not ok
 
 
+def run_routing(args: argparse.Namespace) -> bool:
+    result = task_routing.bench(rounds=args.routing_rounds)
+    ok = result.p95 <= task_routing.TARGET_P95_MS
+    print(f"\nTask classification + menu ranking: {result.tasks} fixture tasks, {args.routing_rounds} rounds")
+    print(f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target p95':>11}  slowest")
+    print(
+        f"{result.p50:8.3f} {result.p95:8.3f} {result.max_ms:8.3f} {task_routing.TARGET_P95_MS:>9.1f}"
+        f"{'' if ok else '  MISSED'}  {result.slowest}"
+    )
+    return not ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--only",
-        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition"],
+        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition", "routing"],
         default="all",
     )
     parser.add_argument("--users", type=int, default=10_000)
@@ -215,6 +228,7 @@ def main() -> int:
     parser.add_argument("--contractors", type=int, default=10_000, help="candidates for the matching benchmark")
     parser.add_argument("--matches", type=int, default=50, help="micro-tasks ranked by the matching benchmark")
     parser.add_argument("--decompose-rounds", type=int, default=20, help="decompositions of each fixture problem")
+    parser.add_argument("--routing-rounds", type=int, default=50, help="classifications of each fixture task")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -230,6 +244,8 @@ def main() -> int:
         failed |= run_matching(args)
     if args.only in ("all", "decomposition"):
         failed |= run_decomposition(args)
+    if args.only in ("all", "routing"):
+        failed |= run_routing(args)
     return 1 if failed else 0
 
 

@@ -168,7 +168,7 @@ _CATEGORY_WORDS: dict[str, tuple[PartnerKind, str, str]] = {
         "digital",
         "admin support",
         "data entry, inbox, email inbox, calendar management, virtual assistant, research, lead list, spreadsheet, "
-        "excel, google sheet, csv, pdf, form, presentation, slide deck, slide, powerpoint, keynote, crm, contact "
+        "excel, google sheet, csv, pdf, form, presentation, pitch deck, investor deck, sales deck, slide deck, slide, powerpoint, keynote, crm, contact "
         "list, receipt, online research",
     ),
     "accounting": (
@@ -353,8 +353,9 @@ PROBLEM_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"get funded|get investors)\b", 3.5, "launch"),
     (r"\b(?:self-publish\w*|publish\w* (?:my|a|an|our|the) (?:\w+ )?(?:book|novel|cookbook|memoir|ebook|album))\b",
      3.5, "launch"),
-    (r"\b(?:get|bring|attract|win|find|need)\b(?:\s+[\w'-]+){0,3}\s+more\s+(?:customers|clients|visitors|traffic|"
-     r"sales|followers|subscribers|users|leads|bookings|patients|students|members|donors|buyers|guests)\b",
+    (r"\b(?:get|bring|attract|win|find|need)\b(?:\s+[\w'-]+){0,3}\s+more\s+(?:[\w'-]+\s+){0,2}(?:customers|clients|"
+     r"visitors|traffic|sales|followers|subscribers|users|leads|bookings|patients|students|members|donors|buyers|"
+     r"guests|reviews|ratings)\b",
      3.5, "growth"),
     (r"\b(?:from scratch|end to end|end-to-end|step by step|multi-?step|several parts|many parts)\b", 1.5,
      "project"),
@@ -390,12 +391,15 @@ FILLER: frozenset[str] = frozenset(
         "next nice of or order ordering our out pack packs pick please pls pm pro professional pros purchase quality "
         "quick quickly ran really reorder replenish restock run saturday shop shopping should some somebody someone "
         "soon stock sunday that the their these this those thursday to today tomorrow tonight tuesday until up urgent "
-        "urgently us very want wanted we wednesday week weekend weeks while will with would you your",
+        "urgently us very want wanted we wednesday week weekend weeks while will with would you your we're i've "
+        "we've it's im ive",
         " ",
     )
 )
 
 # A shopping list that names only this is not a list: the items are in the notes.
 GENERIC_ITEMS: frozenset[str] = frozenset(
-    _listed("essentials, food, groceries, grocery, list, shop, shopping, stuff, supplies, things, weekly")
+    _listed(
+        "essentials, food, groceries, grocery, list, shop, shopping, stuff, supplies, things, weekly, run, trip", ", "
+    )
 )

@@ -308,17 +308,26 @@ _LIST_LEAD = re.compile(
 
 
 def _items(title: str, notes: str) -> tuple[str, ...]:
-    """A product task's shopping list: "Buy milk, eggs and bread" -> ("milk", "eggs", "bread")."""
-    found = _split_list(title)
-    if (not found or all(i.lower() in GENERIC_ITEMS for i in found)) and notes.strip():
-        from_notes = _split_list(notes)
-        if from_notes:
-            return from_notes
+    """A product task's shopping list: "Buy milk, eggs and bread" -> ("milk", "eggs", "bread"); a list only in the
+    notes ("Groceries" with "eggs, spinach" below) is read from there."""
+    found = tuple(i for i in _split_list(title) if not _generic(i))
+    if not found and notes.strip():
+        return tuple(i for i in _split_list(notes) if not _generic(i))
     return found
+
+
+def _generic(item: str) -> bool:
+    """An item that names no thing ("groceries", "grocery run", "weekly shop")."""
+    return all(w in GENERIC_ITEMS for w in item.split())
+
+
+_ITEM_TAIL = re.compile(r"(?:\s+(?:pls|please|plz|asap|thanks|thx|today|tonight|tomorrow))+$")
 
 
 def _split_list(text: str) -> tuple[str, ...]:
     text = " ".join(text.replace("\n", " , ").split())
+    if ":" in text:  # "Costco trip: paper towels, water" -> the list after the colon
+        text = text.rsplit(":", 1)[1] or text
     text = re.sub(r"^(?:(?:i|we)\s+)?(?:need to|have to|must|should|want to|please)\s+", "", text, flags=re.I)
     text = re.sub(r"^(?:buy|order|purchase|get|grab|pick up|restock|reorder|shop for|stock up on)\b\s*", "", text,
                   flags=re.I)  # fmt: skip
@@ -326,9 +335,9 @@ def _split_list(text: str) -> tuple[str, ...]:
     items: list[str] = []
     for part in _LIST_SPLIT.split(text):
         part = _LIST_LEAD.sub("", part.strip(" .!?:-\"'()[]{}")).strip(" .!?:-\"'")
-        part = " ".join(_WORD.findall(part.lower())) if part else ""
-        if part and len(part) <= MAX_ITEM_CHARS and part.lower() not in items:
-            items.append(part.lower())
+        part = _ITEM_TAIL.sub("", " ".join(_WORD.findall(part.lower()))) if part else ""
+        if part and len(part) <= MAX_ITEM_CHARS and part not in items:
+            items.append(part)
         if len(items) == MAX_ITEMS:
             break
     return tuple(items)
@@ -381,7 +390,7 @@ def classify(title: str, notes: str = "") -> Classification:
     ev = _gather(title, notes)
     kind, confidence = _decide(ev)
     category = _category(kind, ev)
-    query = _query(title or " ".join(notes.split())[:200], kind, ev.lead_verb)
+    query = _query(title or " ".join(notes.split())[:200], kind, ev.lead_verb) or _label(category)
     items = _items(title, notes) if kind == "product" else ()
     location = _location(title, notes)
     if location:  # the place goes to partners as the location, not as search words

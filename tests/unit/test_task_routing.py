@@ -4,6 +4,7 @@ shopping list for what is bought, and a menu in the right order from only the pa
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -18,7 +19,7 @@ from jtbd_app.domain.task_routing import (
     quality,
     rank,
 )
-from tests.unit.task_fixtures import TASKS, Task
+from tests.unit.task_fixtures import TASKS
 
 AMAZON = PartnerInfo("amazon", "Amazon", "product", ("household", "electronics", "office-supplies", "groceries"))
 INSTACART = PartnerInfo("instacart", "Instacart", "product", ("groceries", "household", "baby", "pet-supplies"))
@@ -37,12 +38,15 @@ def test_the_fixture_is_large_and_covers_every_kind() -> None:
     assert {"Buy lightbulbs", "Design a logo for my bakery", "Assemble IKEA wardrobe"} <= {t.title for t in TASKS}
 
 
-@pytest.mark.parametrize("task", TASKS, ids=[t.title[:40] for t in TASKS])
-def test_every_fixture_task_gets_its_kind(task: Task) -> None:
-    c = classify(task.title, task.notes)
-    assert c.kind == task.kind, c
-    assert c.reason and "\n" not in c.reason and len(c.reason) <= 200
-    assert 0.2 <= c.confidence <= 0.99
+def test_every_fixture_task_gets_its_kind() -> None:
+    wrong = {}
+    for task in TASKS:
+        c = classify(task.title, task.notes)
+        if c.kind != task.kind:
+            wrong[task.title] = c.kind
+        assert c.reason and "\n" not in c.reason and len(c.reason) <= 200
+        assert 0.2 <= c.confidence <= 0.99
+    assert wrong == {}
 
 
 @pytest.mark.parametrize(
@@ -99,12 +103,29 @@ def test_problem_tasks_say_what_kind_of_big_outcome_they_are() -> None:
         ("Groceries", "eggs\nspinach\nsalmon\nolive oil", ("eggs", "spinach", "salmon", "olive oil")),
         ("Pick up groceries for the week", "milk, bananas, oat milk", ("milk", "bananas", "oat milk")),
         ("Buy milk and Milk", "", ("milk",)),
+        ("Costco trip: paper towels, water, coffee", "", ("paper towels", "water", "coffee")),
+        (
+            "Get me AAA batteries, a phone charger, and printer ink pls",
+            "",
+            ("aaa batteries", "phone charger", "printer ink"),
+        ),
+        ("we're out of dish soap", "", ("dish soap",)),
     ],
 )
 def test_a_product_task_carries_its_shopping_list(title: str, notes: str, items: tuple[str, ...]) -> None:
     c = classify(title, notes)
     assert c.kind == "product" and c.items == items
     assert c.reason.startswith("Sounds like something to buy: ")
+
+
+def test_a_shopping_trip_that_names_no_thing_has_no_list_and_searches_its_category() -> None:
+    c = classify("grocery run")
+    assert (c.kind, c.items, c.query, c.reason) == (
+        "product",
+        (),
+        "groceries",
+        "Sounds like something to buy: groceries",
+    )
 
 
 def test_only_product_tasks_have_a_shopping_list() -> None:
@@ -132,6 +153,16 @@ def test_a_named_place_is_the_location(title: str, notes: str, location: str) ->
     assert classify(title, notes).location == location
 
 
+def fastest(run: Callable[[], object], tries: int = 5) -> float:
+    """The shortest of a few timings: what the code costs, not what a busy machine adds to it."""
+    timings = []
+    for _ in range(tries):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
 @pytest.mark.parametrize(
     ("title", "notes"),
     [
@@ -148,9 +179,8 @@ def test_a_named_place_is_the_location(title: str, notes: str, location: str) ->
     ],
 )
 def test_hostile_empty_or_huge_input_classifies_safely(title: str, notes: str) -> None:
-    started = time.perf_counter()
+    assert fastest(lambda: classify(title, notes)) < 0.01
     c = classify(title, notes)
-    assert time.perf_counter() - started < 0.05
     assert c.kind in KINDS and len(c.query) <= 200 and len(c.items) <= 25
     assert all(0 < len(item) <= 60 for item in c.items)
     assert "<" not in c.query and "<" not in c.reason and all("<" not in i for i in c.items)
@@ -165,10 +195,11 @@ def test_an_empty_title_is_a_low_confidence_task_with_every_route_but_buy() -> N
 
 
 def test_classifying_is_fast() -> None:
-    started = time.perf_counter()
-    for task in TASKS:
-        classify(task.title, task.notes)
-    assert (time.perf_counter() - started) / len(TASKS) < 0.001
+    def every_task() -> None:
+        for task in TASKS:
+            classify(task.title, task.notes)
+
+    assert fastest(every_task) / len(TASKS) < 0.001
 
 
 def menu(title: str, partners: tuple[PartnerInfo, ...] = ALL) -> list[tuple[str, str]]:
@@ -217,15 +248,18 @@ def test_a_problem_is_planned_first_and_offers_no_partner() -> None:
     assert menu("Plan a wedding for 120 guests") == [("problem", ""), ("internal", ""), ("self", "")]
 
 
-@pytest.mark.parametrize("title", [t.title for t in TASKS])
-def test_every_menu_has_post_here_plan_and_myself_last_in_score_order(title: str) -> None:
-    options = rank(classify(title), ALL)
-    routes = [o.route for o in options]
-    assert {"internal", "problem", "self"} <= set(routes) and set(routes) <= set(ROUTES)
-    assert routes[-1] == "self" and routes.count("self") == 1
-    assert [o.score for o in options] == sorted((o.score for o in options), reverse=True)
-    assert all(o.reason and "\n" not in o.reason for o in options)
-    assert all((o.partner == "") == (o.route in ("internal", "problem", "self")) for o in options)
+def test_every_menu_has_post_here_plan_and_myself_last_in_score_order() -> None:
+    for task in TASKS:
+        options = rank(classify(task.title, task.notes), ALL)
+        routes = [o.route for o in options]
+        assert {"internal", "problem", "self"} <= set(routes) and set(routes) <= set(ROUTES)
+        assert routes[-1] == "self" and routes.count("self") == 1
+        assert [o.score for o in options] == sorted((o.score for o in options), reverse=True)
+        assert all(o.reason and "\n" not in o.reason for o in options)
+        assert all((o.partner == "") == (o.route in ("internal", "problem", "self")) for o in options)
+        assert ("buy" in routes) == (task.kind == "product") and ("outside" in routes) == (
+            task.kind in ("digital", "local")
+        )
 
 
 def test_only_the_partners_given_are_offered() -> None:
