@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from jtbd_app.domain import task_routing
+from jtbd_app.domain import liability, task_routing
 from jtbd_app.domain.money import Money
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
 from jtbd_app.models import RouteOffer, TodoTask, utcnow
@@ -42,8 +42,8 @@ OnStep = Callable[[str], Awaitable[None]]
 
 MAX_PRODUCTS = 4  # per product partner
 DISCLOSURE = "We may earn a commission from {names} links."
-LIABILITY = "Outside providers are independent businesses; we are not responsible for their work."
-LIABILITY_LINK = "/terms#outside-providers"
+LIABILITY = liability.NOTE  # the same line the partner list shows, linking the terms' section
+LIABILITY_LINK = liability.TERMS_LINK
 KIND_LABELS = {
     "product": "Something to buy",
     "digital": "Digital work",
