@@ -211,6 +211,9 @@ def test_a_task_planned_as_a_problem_opens_the_form_pre_filled_and_shows_the_pro
     history = page.get_by_role("region", name="Where this task went")
     expect(history).to_contain_text("Plan it as a problem")
     expect(history.get_by_role("link", name="Open the problem")).to_have_attribute("href", problem_path)
+    page.goto(f"{delegate_app.url}/tasks")
+    task = page.get_by_role("list", name="Your tasks").get_by_role("listitem").filter(has_text="Open a second bakery")
+    expect(task.get_by_role("link", name="View the problem")).to_have_attribute("href", problem_path)
 
 
 def test_bad_outcomes_suspend_the_partner_and_it_is_no_longer_offered(
