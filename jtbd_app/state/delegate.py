@@ -179,6 +179,8 @@ class DelegateState(SessionState):
     def report_outcome(self, form: OutcomeForm) -> None:
         """How the caller's task went at the partner it was sent to; the partner's scorecard counts it."""
         values = forms.values(form)
-        done = self._act(lambda s, v, t: decisions.report_outcome(s, viewer=v, task_id=t, values=values))
+        suspended = self._act(lambda s, v, t: decisions.report_outcome(s, viewer=v, task_id=t, values=values))
         if not self.errors:
-            self.notice = "Thank you: your report was saved." + (" That partner is no longer offered." if done else "")
+            self.notice = "Thank you: your report was saved." + (
+                " That partner is no longer offered." if suspended else ""
+            )
