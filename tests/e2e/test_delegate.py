@@ -18,7 +18,7 @@ from sqlmodel import select
 from jtbd_app.db import session_scope
 from jtbd_app.models import Partner, RoutingDecision, TodoTask, User
 from tests.support.app_server import AppServer, own_app
-from tests.support.browser import sign_up_new_member, unnamed_controls
+from tests.support.browser import sign_up_new_member, unnamed_controls, wider_than_the_screen
 from tests.support.database import use_database
 
 PARTNER_HOSTS = re.compile(r"^https://(www\.)?(amazon|instacart|fiverr|upwork|taskrabbit|thumbtack|angi)\.com/")
@@ -244,3 +244,12 @@ def test_bad_outcomes_suspend_the_partner_and_it_is_no_longer_offered(
     routes = open_menu(page, delegate_app.url, task_id, "Assemble IKEA desk")
     expect(routes.get_by_role("heading", name="Hire an outside pro: Thumbtack")).to_be_visible()
     expect(routes.get_by_role("heading", name=re.compile("TaskRabbit"))).to_have_count(0)
+
+
+def test_the_menu_fits_a_phone(delegate_app: AppServer, delegate_db: None, mobile_page: Page) -> None:
+    username = sign_up_new_member(mobile_page, delegate_app.url, "phone", "Pho Ne")
+    task_id = add_task(username, "Design a logo for my bakery", "Warm colours and a croissant, " * 10)
+    open_menu(mobile_page, delegate_app.url, task_id, "Design a logo for my bakery")
+    expect(mobile_page.get_by_label("Drafted post for Fiverr")).to_be_visible()
+    assert wider_than_the_screen(mobile_page) == []
+    assert unnamed_controls(mobile_page) == []
