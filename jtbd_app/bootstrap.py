@@ -252,3 +252,14 @@ def register_scheduler(app: Any, settings: Settings) -> None:
         },
         poll_seconds=settings.job_poll_seconds,
     )
+
+
+def partner_image_origins(settings: Settings) -> tuple[str, ...]:
+    """Where the Delegate menu's product pictures come from (for the Content-Security-Policy's img-src): Amazon's
+    image hosts, only while its product API is on (without it no picture is shown)."""
+    from jtbd_app.adapters.partners.amazon_api import IMAGE_HOSTS
+
+    amazon = partners(settings).get("amazon")
+    if amazon is None or not amazon.api_enabled:
+        return ()
+    return tuple(f"https://*.{host}" for host in IMAGE_HOSTS)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jtbd_app import bootstrap
 from jtbd_app.config import Settings
 
 INLINE_SCRIPT = re.compile(rb"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -86,6 +87,7 @@ def policy(settings: Settings, script_hashes: tuple[str, ...]) -> str:
         frames += [stripe_js, *STRIPE_FRAMES]
         connects += [STRIPE_API, stripe_js, _origin(settings.stripe_api_base)]
         images.append("https://*.stripe.com")
+    images += bootstrap.partner_image_origins(settings)  # the Delegate menu's product pictures
     directives = {
         "default-src": ["'self'"],
         "script-src": scripts,

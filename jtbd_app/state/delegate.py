@@ -24,6 +24,8 @@ from jtbd_app.state.session import SessionState
 
 OfferToken = Annotated[str, MaxLen(43)]
 PartnerKey = Annotated[str, MaxLen(24)]
+# "Report outcome" on the task list links to #outcome, which exists only once the task has loaded.
+SHOW_OUTCOME_FORM = "if (location.hash === '#outcome') document.getElementById('outcome')?.scrollIntoView()"
 
 
 class OutcomeForm(TypedDict, total=False):
@@ -51,13 +53,13 @@ class DelegateState(SessionState):
         return route_arg(self.router.url.path, suffix="/delegate")
 
     @rx.event
-    def load_delegate(self) -> EventSpec | None:
+    def load_delegate(self) -> list[Any] | None:
         """The caller's own task only; its menu is then made in the background."""
         self.loaded, self.errors, self.notice, self.confirming = False, {}, "", ""
         self.menu, self.progress = menus.Menu(), ""
         self._reload(self._refresh_viewer())
         self.loaded = True
-        return DelegateState.build_menu if self.found else None
+        return [DelegateState.build_menu, rx.call_script(SHOW_OUTCOME_FORM)] if self.found else None
 
     def _reload(self, viewer: Viewer | None) -> None:
         try:
@@ -177,6 +179,8 @@ class DelegateState(SessionState):
     def report_outcome(self, form: OutcomeForm) -> None:
         """How the caller's task went at the partner it was sent to; the partner's scorecard counts it."""
         values = forms.values(form)
-        done = self._act(lambda s, v, t: decisions.report_outcome(s, viewer=v, task_id=t, values=values))
+        suspended = self._act(lambda s, v, t: decisions.report_outcome(s, viewer=v, task_id=t, values=values))
         if not self.errors:
-            self.notice = "Thank you: your report was saved." + (" That partner is no longer offered." if done else "")
+            self.notice = "Thank you: your report was saved." + (
+                " That partner is no longer offered." if suspended else ""
+            )

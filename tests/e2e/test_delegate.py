@@ -18,7 +18,7 @@ from sqlmodel import select
 from jtbd_app.db import session_scope
 from jtbd_app.models import Partner, RoutingDecision, TodoTask, User
 from tests.support.app_server import AppServer, own_app
-from tests.support.browser import sign_up_new_member, unnamed_controls
+from tests.support.browser import sign_up_new_member, unnamed_controls, wider_than_the_screen
 from tests.support.database import use_database
 
 PARTNER_HOSTS = re.compile(r"^https://(www\.)?(amazon|instacart|fiverr|upwork|taskrabbit|thumbtack|angi)\.com/")
@@ -104,8 +104,13 @@ def follow(page: Page, link: Locator) -> Page:
 def test_a_product_task_offers_the_shop_first_and_its_link_lands_on_the_shop_with_the_tag(
     delegate_app: AppServer, delegate_db: None, page: Page, partner_sites: list[str]
 ) -> None:
-    username = sign_up_new_member(page, delegate_app.url, "buyer", "Bo Buyer")
-    task_id = add_task(username, "Buy lightbulbs")
+    sign_up_new_member(page, delegate_app.url, "buyer", "Bo Buyer")
+    page.goto(f"{delegate_app.url}/tasks")
+    page.get_by_role("form", name="Add a task").get_by_label("Title", exact=True).fill("Buy lightbulbs")
+    page.get_by_role("form", name="Add a task").get_by_role("button", name="Add task").click()
+    page.get_by_role("link", name="Delegate Buy lightbulbs").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+/delegate$"))
+    task_id = int(urlsplit(page.url).path.split("/")[2])
     routes = open_menu(page, delegate_app.url, task_id, "Buy lightbulbs")
     expect(page.get_by_text("Something to buy")).to_be_visible()
     first = routes.get_by_role("listitem").first
@@ -206,6 +211,9 @@ def test_a_task_planned_as_a_problem_opens_the_form_pre_filled_and_shows_the_pro
     history = page.get_by_role("region", name="Where this task went")
     expect(history).to_contain_text("Plan it as a problem")
     expect(history.get_by_role("link", name="Open the problem")).to_have_attribute("href", problem_path)
+    page.goto(f"{delegate_app.url}/tasks")
+    task = page.get_by_role("list", name="Your tasks").get_by_role("listitem").filter(has_text="Open a second bakery")
+    expect(task.get_by_role("link", name="View the problem")).to_have_attribute("href", problem_path)
 
 
 def test_bad_outcomes_suspend_the_partner_and_it_is_no_longer_offered(
@@ -236,3 +244,12 @@ def test_bad_outcomes_suspend_the_partner_and_it_is_no_longer_offered(
     routes = open_menu(page, delegate_app.url, task_id, "Assemble IKEA desk")
     expect(routes.get_by_role("heading", name="Hire an outside pro: Thumbtack")).to_be_visible()
     expect(routes.get_by_role("heading", name=re.compile("TaskRabbit"))).to_have_count(0)
+
+
+def test_the_menu_fits_a_phone(delegate_app: AppServer, delegate_db: None, mobile_page: Page) -> None:
+    username = sign_up_new_member(mobile_page, delegate_app.url, "phone", "Pho Ne")
+    task_id = add_task(username, "Design a logo for my bakery", "Warm colours and a croissant, " * 10)
+    open_menu(mobile_page, delegate_app.url, task_id, "Design a logo for my bakery")
+    expect(mobile_page.get_by_label("Drafted post for Fiverr")).to_be_visible()
+    assert wider_than_the_screen(mobile_page) == []
+    assert unnamed_controls(mobile_page) == []

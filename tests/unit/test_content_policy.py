@@ -54,6 +54,14 @@ def test_the_policy_has_no_unsafe_inline_script_and_no_stripe_without_stripe() -
     assert "stripe" not in policy
 
 
+def test_product_pictures_are_allowed_from_amazon_only_with_its_product_api() -> None:
+    keys = "tag=jtbd-20&credential_id=id&credential_secret=secret"
+    with_api = content_policy.policy(Settings(APP_URL="https://jtbd.example", PARTNER_AMAZON=keys), ())  # type: ignore[call-arg]
+    assert "https://*.media-amazon.com" in directive(with_api, "img-src")
+    tag_only = content_policy.policy(Settings(APP_URL="https://jtbd.example", PARTNER_AMAZON="tag=jtbd-20"), ())  # type: ignore[call-arg]
+    assert directive(tag_only, "img-src") == ["'self'", "data:", "blob:"]
+
+
 def test_with_stripe_its_script_frames_and_api_are_allowed() -> None:
     settings = Settings(  # type: ignore[call-arg]
         APP_URL="http://localhost:3000",

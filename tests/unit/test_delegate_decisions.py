@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, ValidationFailed
 from jtbd_app.models import Listing, Notification, Partner, Problem, RoutingDecision, User
-from jtbd_app.services.delegate import decisions, menu
+from jtbd_app.services.delegate import decisions, menu, route_view
 from jtbd_app.services.ports import PartnerAdapter
 from jtbd_app.services.viewer import Viewer
 from tests.support.delegate_menu import ApiPartner, add_task, api_partners
@@ -270,3 +270,24 @@ def test_bad_reports_suspend_the_partner_by_the_curation_rule(db: Session, monke
     assert db.exec(select(Notification)).all()
     _, later = menu_for(ann, "Assemble IKEA desk")
     assert "handy" not in {o.partner_key for o in later.options}
+
+
+def test_where_the_task_went_is_shown_to_its_owner_newest_first(db: Session) -> None:
+    ann, bob = make_user("ann"), make_user("bob")
+    task_id, built = menu_for(ann, "Assemble IKEA wardrobe")
+    [pro, *_] = [o for o in built.options if o.route == "outside"]
+    listing_id = act(decisions.post_here, viewer_of(ann), task_id)
+    act(decisions.choose_link, viewer_of(ann), task_id, token=pro.token)
+    report(ann, task_id, done="yes", rating="4", comment="Quick and tidy")
+    with session_scope() as s:
+        shown = route_view.task_routes(s, viewer=viewer_of(ann), task_id=task_id)
+        with pytest.raises(NotFound):
+            route_view.task_routes(s, viewer=viewer_of(bob), task_id=task_id)
+    assert shown.title == "Assemble IKEA wardrobe" and shown.kind_label == "Local, in-person work"
+    assert [(line.route_label, line.partner_name, line.outcome) for line in shown.lines] == [
+        ("Hire an outside pro", pro.partner_name, "Done, rated 4 of 5"),
+        ("Post it here", "", ""),
+    ]
+    assert shown.lines[1].link == f"/post?draft={listing_id}"
+    assert shown.can_report and shown.report_partner == pro.partner_name
+    assert (shown.reported_done, shown.reported_rating, shown.reported_comment) == ("yes", "4", "Quick and tidy")

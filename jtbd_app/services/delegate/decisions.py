@@ -15,6 +15,7 @@ from jtbd_app.domain import task_routing
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.text import CONTROL_RE, has_html
 from jtbd_app.models import Listing, Partner, RouteOffer, RoutingDecision, TodoTask, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.delegate import curation, partners
 from jtbd_app.services.delegate.menu import brief_of, task_text
 from jtbd_app.services.delegate.todos import owned_task
@@ -53,6 +54,7 @@ def _record(session: Session, task: TodoTask, route: str, **values: object) -> R
     decision = RoutingDecision(task_id=task.id, owner_id=task.owner_id, route=route, **values)  # type: ignore[arg-type]
     session.add(decision)
     session.flush()
+    live.touch(session, live.tasks_topic(task.owner_id))  # the task list shows where each task went
     return decision
 
 
@@ -127,6 +129,7 @@ def submit_problem(
     if last is not None and last.route == "problem" and last.problem_id is None:
         last.problem_id = problem_id
         session.add(last)
+        live.touch(session, live.tasks_topic(task.owner_id))
     else:
         _record(session, task, "problem", problem_id=problem_id)
     return problem_id
@@ -211,5 +214,6 @@ def report_outcome(session: Session, *, viewer: Viewer | None, task_id: object, 
     decision.outcome, decision.rating, decision.comment = ("done" if done else "not_done"), rating, comment
     decision.reported_at = utcnow()
     session.add(decision)
+    live.touch(session, live.tasks_topic(task.owner_id))
     session.flush()
     return curation.apply_rule(session, partner_key=decision.partner_key, rule=curation.rule_from(get_settings()))

@@ -18,10 +18,11 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from jtbd_app.domain import task_routing
+from jtbd_app.domain import liability, task_routing
 from jtbd_app.domain.money import Money
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
 from jtbd_app.models import RouteOffer, TodoTask, utcnow
+from jtbd_app.services import live
 from jtbd_app.services.delegate import partners as partner_rows
 from jtbd_app.services.delegate.partners import PartnerLinks
 from jtbd_app.services.delegate.todos import owned_task
@@ -41,8 +42,8 @@ OnStep = Callable[[str], Awaitable[None]]
 
 MAX_PRODUCTS = 4  # per product partner
 DISCLOSURE = "We may earn a commission from {names} links."
-LIABILITY = "Outside providers are independent businesses; we are not responsible for their work."
-LIABILITY_LINK = "/terms#outside-providers"
+LIABILITY = liability.NOTE  # the same line the partner list shows, linking the terms' section
+LIABILITY_LINK = liability.TERMS_LINK
 KIND_LABELS = {
     "product": "Something to buy",
     "digital": "Digital work",
@@ -248,6 +249,7 @@ def save(
     c = routed.classification
     task.kind, task.updated_at = c.kind, utcnow()
     session.add(task)
+    live.touch(session, live.tasks_topic(task.owner_id))
     session.execute(delete(RouteOffer).where(col(RouteOffer.task_id) == task.id, col(RouteOffer.clicked_at).is_(None)))
     options: list[MenuOption] = []
     shown: list[str] = []
