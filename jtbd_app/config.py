@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     partner_min_outcomes: int = Field(default=5, alias="PARTNER_MIN_OUTCOMES", ge=1, le=1000)
     partner_min_rating: float = Field(default=3.0, alias="PARTNER_MIN_RATING", ge=1, le=5)
     partner_min_success_percent: int = Field(default=60, alias="PARTNER_MIN_SUCCESS_PERCENT", ge=0, le=100)
+    # ...and only when those rated outcomes come from at least this many different members.
+    partner_min_reporters: int = Field(default=3, alias="PARTNER_MIN_REPORTERS", ge=1, le=1000)
 
     # The AI planner (an OpenAI-compatible chat server); without a key plans come from the offline playbooks.
     openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")

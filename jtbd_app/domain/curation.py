@@ -159,18 +159,24 @@ TREND_LABELS: dict[Trend, str] = {
 
 @dataclass(frozen=True)
 class Rule:
-    """The curation rule: once a partner has `min_outcomes` rated outcomes, its average rating must be at least
-    `min_rating` and its share of reported outcomes done at least `min_success_percent`."""
+    """The curation rule: once a partner has `min_outcomes` rated outcomes from at least `min_reporters` different
+    members, its average rating must be at least `min_rating` and its share of reported outcomes done at least
+    `min_success_percent`. (One member alone, however many tasks they report on, cannot suspend a partner for
+    everyone unless the deployment says so with `min_reporters=1`.)"""
 
     min_outcomes: int
     min_rating: float
     min_success_percent: int
+    min_reporters: int = 1
 
 
-def breaches(card: Scorecard | Outcomes, rule: Rule) -> str | None:
-    """Why the rule suspends this partner, in one sentence, or None while it may stay."""
+def breaches(card: Scorecard | Outcomes, rule: Rule, *, reporters: int | None = None) -> str | None:
+    """Why the rule suspends this partner, in one sentence, or None while it may stay. `reporters`: how many
+    different members rated those outcomes (None: not counted, as for a scorecard shown alone)."""
     outcomes = card.outcomes if isinstance(card, Scorecard) else card
     if outcomes.rated < rule.min_outcomes:
+        return None
+    if reporters is not None and reporters < rule.min_reporters:
         return None
     if outcomes.rating_total < rule.min_rating * outcomes.rated:
         average = math.floor(outcomes.rating_total * 10 / outcomes.rated) / 10  # 2.96 reads 2.9, never "3.0 < 3.0"

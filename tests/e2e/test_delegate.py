@@ -34,6 +34,7 @@ def delegate_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
             "PARTNER_INSTACART": "utm_source=jtbd",
             "PARTNER_MIN_OUTCOMES": "2",
             "PARTNER_MIN_RATING": "3",
+            "PARTNER_MIN_REPORTERS": "1",  # one member reports every outcome here
         },
     ) as server:
         yield server

@@ -251,6 +251,7 @@ def test_only_an_outside_route_can_be_reported_and_only_by_the_owner(db: Session
 
 def test_bad_reports_suspend_the_partner_by_the_curation_rule(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARTNER_MIN_OUTCOMES", "2")
+    monkeypatch.setenv("PARTNER_MIN_REPORTERS", "1")
     from jtbd_app.config import get_settings
 
     get_settings.cache_clear()

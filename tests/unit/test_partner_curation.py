@@ -127,9 +127,26 @@ def test_after_a_reinstatement_the_rule_counts_only_new_outcomes(db: Session) ->
     assert _apply() is True
 
 
+def test_one_member_alone_cannot_suspend_a_partner_for_everyone(db: Session) -> None:
+    """However many tasks one member reports on, the rule waits for `min_reporters` different members."""
+    _offered()
+    make_user("boss", role="admin")
+    rule = Rule(min_outcomes=3, min_rating=3.0, min_success_percent=60, min_reporters=2)
+    grudge = make_user("grudge")
+    report_outcomes(grudge, "handy", [1, 1, 1, 1, 1, 1], done=False)
+    with session_scope() as s:
+        assert curation.apply_rule(s, partner_key="handy", rule=rule) is False
+    report_outcomes(make_user("second"), "handy", [2], done=False)
+    with session_scope() as s:
+        assert curation.apply_rule(s, partner_key="handy", rule=rule) is True
+    with session_scope() as s:
+        entry = s.exec(select(AuditEntry)).one()
+        assert '"reporters": 2' in entry.detail
+
+
 def test_the_rule_reads_the_settings() -> None:
     rule = curation.rule_from(get_settings())
-    assert (rule.min_outcomes, rule.min_rating, rule.min_success_percent) == (5, 3.0, 60)
+    assert (rule.min_outcomes, rule.min_rating, rule.min_success_percent, rule.min_reporters) == (5, 3.0, 60, 3)
 
 
 def test_name_kind_and_categories_follow_the_adapter_after_registration(db: Session) -> None:

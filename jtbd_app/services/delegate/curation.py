@@ -15,7 +15,7 @@ from jtbd_app.config import Settings
 from jtbd_app.domain.curation import Rule, breaches
 from jtbd_app.models import AuditEntry, Partner, User, utcnow
 from jtbd_app.services import audit
-from jtbd_app.services.delegate.partners import ACTIVE, SUSPENDED, outcomes_by_partner
+from jtbd_app.services.delegate.partners import ACTIVE, SUSPENDED, outcomes_by_partner, rating_members
 from jtbd_app.services.messaging.notifications import notify
 
 ADMIN_PAGE = "/admin/partners"
@@ -28,6 +28,7 @@ def rule_from(settings: Settings) -> Rule:
         min_outcomes=settings.partner_min_outcomes,
         min_rating=settings.partner_min_rating,
         min_success_percent=settings.partner_min_success_percent,
+        min_reporters=settings.partner_min_reporters,
     )
 
 
@@ -50,7 +51,8 @@ def apply_rule(session: Session, *, partner_key: str, rule: Rule) -> bool:
         .limit(1)
     ).first()
     outcomes = outcomes_by_partner(session, [partner_key], since=since)[partner_key]
-    reason = breaches(outcomes, rule)
+    reporters = rating_members(session, partner_key, since=since)
+    reason = breaches(outcomes, rule, reporters=reporters)
     if reason is None:
         return False
     name, now = partner.name, utcnow()
@@ -78,6 +80,8 @@ def apply_rule(session: Session, *, partner_key: str, rule: Rule) -> bool:
             "min_outcomes": rule.min_outcomes,
             "min_rating": rule.min_rating,
             "min_success_percent": rule.min_success_percent,
+            "reporters": reporters,
+            "min_reporters": rule.min_reporters,
         },
     )
     for admin_id in session.exec(select(User.id).where(User.role == "admin", User.status == "active")).all():

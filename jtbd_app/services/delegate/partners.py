@@ -128,6 +128,17 @@ def outcomes_by_partner(session: Session, keys: Iterable[str], *, since: datetim
     return {key: found.get(key, Outcomes()) for key in wanted}
 
 
+def rating_members(session: Session, key: str, *, since: datetime | None = None) -> int:
+    """How many different members rated the partner's outcomes (those reported at or after `since`, when given)."""
+    reported_at = col(RoutingDecision.reported_at)
+    query = sql_select(func.count(func.distinct(col(RoutingDecision.owner_id)))).where(
+        col(RoutingDecision.partner_key) == key, reported_at.is_not(None), col(RoutingDecision.rating).is_not(None)
+    )
+    if since is not None:
+        query = query.where(reported_at >= since)
+    return int(session.execute(query).scalar_one())
+
+
 def offered(session: Session, adapters: Mapping[str, PartnerAdapter]) -> list[PartnerInfo]:
     """What the menu may offer: the active partners of the registry, in registry order, with their scorecard so far.
     Suspended partners are never among them."""
