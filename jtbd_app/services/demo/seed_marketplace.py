@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from jtbd_app.models import Profile, User, utcnow
+from jtbd_app.services.delegate import todos
 from jtbd_app.services.demo.seed_contracts import seed_contracts
 from jtbd_app.services.marketplace import bids, listings, questions
 from jtbd_app.services.viewer import Viewer
@@ -128,6 +129,15 @@ DEMO_LISTINGS: list[tuple[str, str, str, list[str], str, str, int, str, str]] = 
 DEMO_BIDS = [("bob", 0, "1400", 40), ("jack", 0, "1500", 30), ("liam", 5, "750", 7), ("alice", 5, "800", 10)]
 
 
+# jack's to-do list, one task of each kind, for the Delegate menu
+DEMO_TASKS = [
+    ("Buy lightbulbs", "E27, warm white, a pack of six"),
+    ("Design a logo for my bakery", "Warm colours; it goes on the sign and the boxes"),
+    ("Assemble IKEA wardrobe", "PAX, two doors; in the spare bedroom"),
+    ("Launch my online store", "Handmade candles; I have the products but no website or customers"),
+]
+
+
 def seed_marketplace(session: Session, *, contracts: bool = True) -> None:
     people = {
         u.username: Viewer(u.id or 0, u.username, name, u.role, u.status)
@@ -159,5 +169,7 @@ def seed_marketplace(session: Session, *, contracts: bool = True) -> None:
     questions.ask_question(
         session, viewer=people["bob"], listing_id=ids[0], body="Which countries should the visitors come from?"
     )
+    for title, notes in DEMO_TASKS:
+        todos.add_task(session, viewer=people["jack"], values={"title": title, "notes": notes})
     if contracts:
         seed_contracts(session, people)
