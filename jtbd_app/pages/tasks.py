@@ -172,7 +172,9 @@ def _shown(row: rx.Var) -> rx.Component:
             ),
             _where(row),
             rx.flex(
-                link_button("Delegate", row.delegate_href, size="1", aria_label="Delegate " + row.title),
+                link_button(
+                    "Delegate", row.delegate_href, size="1", variant="soft", aria_label="Delegate " + row.title
+                ),
                 rx.button(
                     "Edit",
                     type="button",
@@ -197,7 +199,7 @@ def _shown(row: rx.Var) -> rx.Component:
 def _task(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.card(rx.cond(S.editing_id == row.id, _edit_form(row), _shown(row)), width="100%"),
-        style={"list_style": "none"},
+        style={"list_style": "none", "margin_bottom": "0.5rem"},
     )
 
 
