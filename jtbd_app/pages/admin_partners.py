@@ -30,6 +30,7 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.hstack(partner_heading(row.card), _status(row), wrap="wrap", align="center", spacing="3"),
                 rx.cond(row.suspended_note, rx.text(row.suspended_note, size="2", color_scheme="red")),
                 rx.text("Links: ", rx.code(row.effective_template), size="2", word_break="break-all"),
+                rx.cond(row.template_note, rx.text(row.template_note, size="2", color_scheme="amber")),
                 rx.text(
                     "Affiliate parameters: ",
                     rx.cond(

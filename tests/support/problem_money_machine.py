@@ -357,7 +357,9 @@ class ProblemMoney(GatewayMoney):
                 deliveries.submit_delivery(session, viewer=contractor, contract_id=contract.id, message="Done.")
         elif revise and contract.revisions_used < contract.max_revisions:
             with session_scope() as session:
-                deliveries.request_revision(session, viewer=owner, contract_id=contract.id, reason="Not yet.")
+                deliveries.request_revision(
+                    session, viewer=owner, contract_id=contract.id, reason="Not yet.", criterion=0
+                )
         else:
             with session_scope() as session:
                 deliveries.approve_delivery(session, viewer=owner, contract_id=contract.id)

@@ -159,3 +159,17 @@ def test_suspend_and_reinstate_need_a_reason_and_are_audited(db: Session, admin:
 def test_a_reason_with_html_is_refused(db: Session, admin: Viewer) -> None:
     error = _refused(lambda: _suspend(admin, reason="<script>alert(1)</script>"), ValidationFailed)
     assert isinstance(error, ValidationFailed) and "plain text" in error.fields["reason"]
+
+
+def test_a_saved_template_that_no_longer_passes_shows_the_default_in_use(db: Session, admin: Viewer) -> None:
+    _links(admin, "gigs", "https://gigs.example/find?q={query}")
+    moved = described_partners()
+    moved["gigs"].hosts = ("gigs.example.org",)
+    moved["gigs"].default_template = "https://gigs.example.org/search?q={query}"
+    with session_scope() as s:
+        row = next(r for r in partner_admin.admin_list(s, viewer=admin, adapters=moved).rows if r.card.key == "gigs")
+    assert row.link_template == "https://gigs.example/find?q={query}"
+    assert (
+        row.effective_template == "https://gigs.example.org/search?q={query}"
+        and "no longer passes" in row.template_note
+    )

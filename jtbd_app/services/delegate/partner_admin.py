@@ -39,6 +39,7 @@ class AdminPartnerRow:
     default_template: str = ""
     default_affiliate_params: str = ""
     effective_template: str = ""
+    template_note: str = ""  # why the admins' template is not used, when it no longer passes the checks
     hosts: str = ""  # "amazon.com"
 
 
@@ -74,6 +75,12 @@ def _row(partner: Partner, card: PartnerCard, adapter: PartnerAdapter) -> AdminP
         when = f" on {partner.suspended_at:%Y-%m-%d}" if partner.suspended_at else ""
         by = SUSPENDED_BY.get(partner.suspended_by, "an administrator")
         note = f"Suspended by {by}{when}: {partner.suspended_reason}"
+    effective, template_note = links(partner, adapter).template, ""
+    if partner.link_template and validate_template(partner.link_template, adapter.hosts):
+        effective = adapter.default_template  # what the adapter's deep_link falls back to
+        template_note = (
+            "The saved template no longer passes the checks (the partner's hosts changed?); the default is used."
+        )
     return AdminPartnerRow(
         card=card,
         status=partner.status,
@@ -82,7 +89,8 @@ def _row(partner: Partner, card: PartnerCard, adapter: PartnerAdapter) -> AdminP
         affiliate_params=partner.affiliate_params,
         default_template=adapter.default_template,
         default_affiliate_params=adapter.default_affiliate_params,
-        effective_template=links(partner, adapter).template,
+        effective_template=effective,
+        template_note=template_note,
         hosts=", ".join(adapter.hosts),
     )
 
