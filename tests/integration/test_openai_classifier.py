@@ -33,12 +33,15 @@ def openai_server(server: LocalOpenAI) -> LocalOpenAI:
     return server
 
 
+TIMEOUT = 5.0  # generous: a loaded CI machine must not turn a prompt answer into a timeout
+
+
 def classifier(server: LocalOpenAI, response_format: ResponseFormat | Literal["auto"] = "auto") -> OpenAIClassifier:
     return OpenAIClassifier(
         api_key=server.api_key,
         base_url=server.url,
         model="test-model",
-        timeout=1.0,
+        timeout=TIMEOUT,
         max_retries=0,
         response_format=response_format,
     )
@@ -158,7 +161,7 @@ async def test_a_server_that_refuses_json_schema_is_asked_with_json_object(opena
         (Reply(text=""), "was not readable"),
         (Reply(text=answer(kind="chore")), "a kind of task it was not offered"),
         (Reply(text=answer(kind="self")), "a kind of task it was not offered"),
-        (Reply(delay=3.0), "did not answer in time"),
+        (Reply(delay=TIMEOUT + 2), "did not answer in time"),
         (Reply(status=500, error="The server had an error."), "refused the request (HTTP 500)"),
         (Reply(status=429, error="Rate limited."), "refused the request (HTTP 429)"),
     ],
