@@ -76,14 +76,14 @@ class DelegateState(SessionState):
             if self.building:
                 return
             viewer, task_id, self.building, self.errors = self._viewer(), self.route_task_id, True, {}
+        built, errors = menus.Menu(), {}
         try:
             built = await self._build(viewer, task_id)
         except DomainError as exc:
+            errors = field_errors(exc)
+        finally:
             async with self:
-                self.errors = field_errors(exc)
-            built = menus.Menu()
-        async with self:
-            self.menu, self.building, self.progress = built, False, ""
+                self.menu, self.errors, self.building, self.progress = built, errors, False, ""
 
     async def _build(self, viewer: Viewer | None, task_id: str) -> menus.Menu:
         async def show(step: str) -> None:
@@ -154,11 +154,14 @@ class DelegateState(SessionState):
             if self.posting:
                 return
             viewer, task_id, self.posting, self.errors = self._viewer(), self.route_task_id, True, {}
-        notice, errors = await self._post(viewer, task_id, partner_key)
-        async with self:
-            self.posting, self.notice, self.errors = False, notice, errors
-            self.confirming = "" if notice else self.confirming
-            self._reload(viewer)
+        notice, errors = "", {"form": "Nothing was posted; try again."}  # what stands if the post did not finish
+        try:
+            notice, errors = await self._post(viewer, task_id, partner_key)
+        finally:
+            async with self:
+                self.posting, self.notice, self.errors = False, notice, errors
+                self.confirming = "" if notice else self.confirming
+                self._reload(viewer)
 
     async def _post(self, viewer: Viewer | None, task_id: str, partner_key: str) -> tuple[str, dict[str, str]]:
         settings = get_settings()

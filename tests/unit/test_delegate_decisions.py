@@ -290,5 +290,12 @@ def test_where_the_task_went_is_shown_to_its_owner_newest_first(db: Session) -> 
         ("Post it here", "", ""),
     ]
     assert shown.lines[1].link == f"/post?draft={listing_id}"
+    with session_scope() as s:
+        listing = s.get(Listing, listing_id)
+        assert listing is not None
+        listing.status = "open"
+    with session_scope() as s:
+        published = route_view.task_routes(s, viewer=viewer_of(ann), task_id=task_id)
+    assert (published.lines[1].link, published.lines[1].link_label) == (f"/listings/{listing_id}", "Open the listing")
     assert shown.can_report and shown.report_partner == pro.partner_name
     assert (shown.reported_done, shown.reported_rating, shown.reported_comment) == ("yes", "4", "Quick and tidy")

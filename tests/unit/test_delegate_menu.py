@@ -11,13 +11,14 @@ from sqlmodel import Session, col, func, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
+from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.models import Partner, PartnerDaily, RouteOffer, TodoTask, utcnow
 from jtbd_app.services.delegate import menu
-from jtbd_app.services.ports import PartnerAdapter, Product, TaskClassifier
+from jtbd_app.services.ports import PartnerAdapter, Product, TaskBrief, TaskClassifier
 from jtbd_app.services.viewer import Viewer
 from tests.support.delegate_menu import ApiPartner, FailingClassifier, FixedClassifier, add_task, api_partners
 from tests.support.members import make_user
-from tests.support.partner_scorecards import described_partners
+from tests.support.partner_scorecards import DescribedPartner, described_partners
 from tests.support.viewers import viewer_of
 
 
@@ -177,3 +178,17 @@ def test_a_partner_with_a_posting_api_can_create_the_post(db: Session) -> None:
     built = build(viewer_of(ann), add_task(ann, "Design a logo for my bakery"), api_partners(gigs={}))
     [gigs] = [o for o in built.options if o.route == "outside"]
     assert gigs.can_create_post
+
+
+def test_a_partner_without_a_safe_link_for_the_words_is_left_out(db: Session) -> None:
+    class Refusing(DescribedPartner):
+        def deep_link(self, brief: TaskBrief, *, template: str, affiliate_params: str) -> str:
+            raise LinkRefused("not a safe link")
+
+    adapters: dict[str, PartnerAdapter] = dict(described_partners())
+    shop = adapters["shop"]
+    assert isinstance(shop, DescribedPartner)
+    adapters["shop"] = Refusing(**{f: getattr(shop, f) for f in shop.__dataclass_fields__})
+    ann = make_user("ann")
+    built = build(viewer_of(ann), add_task(ann, "Buy lightbulbs"), adapters)
+    assert [o.route for o in built.options] == ["internal", "problem", "self"]

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from jtbd_app.domain import liability, task_routing
 from jtbd_app.domain.money import Money
+from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
 from jtbd_app.models import RouteOffer, TodoTask, utcnow
 from jtbd_app.services import live
@@ -202,7 +203,10 @@ async def route(
             options.append(RoutedOption(option))
             continue
         link = inputs.links[adapter.key]
-        url = adapter.deep_link(brief, template=link.template, affiliate_params=link.affiliate_params)
+        try:
+            url = adapter.deep_link(brief, template=link.template, affiliate_params=link.affiliate_params)
+        except LinkRefused:
+            continue  # no safe link to this partner for these words: it is left out rather than linked wrongly
         draft = adapter.draft(brief) if option.route == "outside" else None
         options.append(RoutedOption(option, url=url, draft=draft))
         if option.route == "buy" and adapter.api_enabled:

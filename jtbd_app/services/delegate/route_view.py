@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.display import ago_label
-from jtbd_app.models import Partner, RoutingDecision, utcnow
+from jtbd_app.models import Listing, Partner, RoutingDecision, utcnow
 from jtbd_app.services.delegate.decisions import OUTSIDE_ROUTES, latest
 from jtbd_app.services.delegate.menu import KIND_LABELS, ROUTE_LABELS
 from jtbd_app.services.delegate.todos import owned_task
@@ -49,11 +49,13 @@ def _outcome(d: RoutingDecision) -> str:
     return f"{said}, rated {d.rating} of 5" if d.rating else said
 
 
-def _line(d: RoutingDecision, names: dict[str, str]) -> DecisionLine:
+def _line(d: RoutingDecision, names: dict[str, str], drafts: set[int]) -> DecisionLine:
     assert d.id is not None
     link, label = "", ""
-    if d.listing_id is not None:
+    if d.listing_id is not None and d.listing_id in drafts:
         link, label = f"/post?draft={d.listing_id}", "Open the listing draft"
+    elif d.listing_id is not None:
+        link, label = f"/listings/{d.listing_id}", "Open the listing"
     elif d.problem_id is not None:
         link, label = f"/problems/{d.problem_id}", "Open the problem"
     elif d.external_url:
@@ -80,12 +82,17 @@ def task_routes(session: Session, *, viewer: Viewer | None, task_id: object) -> 
         .limit(MAX_LINES)
     ).all()
     names = {p.key: p.name for p in session.exec(select(Partner)).all()}
+    listing_ids = [d.listing_id for d in decisions if d.listing_id is not None]
+    drafts: set[int] = set()
+    if listing_ids:
+        query = select(Listing.id).where(col(Listing.id).in_(listing_ids), Listing.status == "draft")
+        drafts = {i for i in session.exec(query).all() if i is not None}
     report = latest(session, task.id, OUTSIDE_ROUTES)
     return TaskRoutes(
         task_id=task.id,
         title=task.title,
         kind_label=KIND_LABELS.get(task.kind, ""),
-        lines=[_line(d, names) for d in decisions],
+        lines=[_line(d, names, drafts) for d in decisions],
         can_report=report is not None,
         report_partner=names.get(report.partner_key, report.partner_key) if report else "",
         reported_done=("yes" if report.outcome == "done" else "no") if report and report.reported_at else "",
