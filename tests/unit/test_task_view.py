@@ -180,6 +180,19 @@ def test_a_task_planned_as_a_problem_shows_the_problem_and_its_state(db: Session
     )
 
 
+def test_a_task_chosen_to_plan_as_a_problem_before_the_form_is_sent_links_back_to_the_form(db: Session) -> None:
+    carol = make_user("carol")
+    task_id = _add(carol, "Launch my online store")
+    _routed(db, carol, task_id, "problem")
+    row = _row(carol, task_id)
+    assert (row.route_label, row.link_href, row.link_label, row.status) == (
+        "Planning as a problem",
+        f"/problems/new?task={task_id}",
+        "Finish the problem form",
+        "Not submitted yet",
+    )
+
+
 def test_an_outside_route_without_an_outcome_can_be_reported(db: Session) -> None:
     carol = make_user("carol")
     db.add(Partner(key="fiverr", name="Fiverr", kind="digital"))

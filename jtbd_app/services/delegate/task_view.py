@@ -197,7 +197,10 @@ def _where(decision: RoutingDecision | None, related: _Related) -> _Where:
     if decision.route == "internal":
         return _internal(decision, related)
     if decision.route == "problem":
-        problem = related.problems.get(decision.problem_id or 0)
+        if decision.problem_id is None:  # chosen, but the problem form was not sent yet
+            href = f"/problems/new?task={decision.task_id}"
+            return _Where("Planning as a problem", href, "Finish the problem form", status="Not submitted yet")
+        problem = related.problems.get(decision.problem_id)
         if problem is None:
             return _Where("Planned as a problem", status="The problem is no longer there.")
         label = PROBLEM_LABELS.get(problem.status, problem.status)
