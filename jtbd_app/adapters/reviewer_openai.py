@@ -9,19 +9,13 @@ verdicts are advice; the client decides. Every failure is a `ReviewFailed` whose
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Literal
 
-import httpx
-import openai
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from jtbd_app.adapters.openai_json import ChatFailed, JsonChat, ResponseFormat
 from jtbd_app.services.ports import ReviewFailed, ReviewVerdict
 
-log = logging.getLogger(__name__)
-ResponseFormat = Literal["json_schema", "json_object", "none"]
-FORMATS: tuple[ResponseFormat, ...] = ("json_schema", "json_object", "none")
 WHO = "The AI reviewer"
 MAX_DELIVERY_CHARS = 6000
 SYSTEM = (
@@ -119,77 +113,34 @@ class OpenAIReviewer:
         response_format: ResponseFormat | Literal["auto"] = "auto",
     ) -> None:
         self.model = model
-        self.timeout = timeout
-        self.max_tokens = max_tokens
-        self._client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=max_retries
+        self._chat = JsonChat(
+            who=WHO,
+            schema_name="review",
+            schema=review_schema(),
+            api_key=api_key,
+            model=model,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_tokens=max_tokens,
+            response_format=response_format,
         )
-        self._formats: list[ResponseFormat] = list(FORMATS) if response_format == "auto" else [response_format]
+        self._client = self._chat.client
 
     @property
     def response_format(self) -> ResponseFormat:
-        return self._formats[0]
+        return self._chat.response_format
 
     async def aclose(self) -> None:
-        await self._client.close()
+        await self._chat.aclose()
 
     async def review(
         self, *, criteria: list[str], delivery_text: str, links: list[str], file_names: list[str]
     ) -> list[ReviewVerdict]:
         if not criteria:
             return []
-        chat: list[ChatCompletionMessageParam] = [
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": prompt(criteria, delivery_text, links, file_names)},
-        ]
         try:
-            text = await self._ask(chat)
-        except openai.APITimeoutError:
-            raise ReviewFailed(f"{WHO} did not answer in time.") from None
-        except openai.APIConnectionError:
-            raise ReviewFailed(f"{WHO} could not be reached.") from None
-        except openai.APIStatusError as exc:
-            log.warning("AI reviewer request failed: HTTP %s", exc.status_code)
-            raise ReviewFailed(f"{WHO}'s server refused the request (HTTP {exc.status_code}).") from None
-        except (openai.APIError, httpx.HTTPError) as exc:
-            log.warning("AI reviewer request failed: %s", type(exc).__name__)
-            raise ReviewFailed(f"{WHO}'s answer could not be read.") from None
+            text = await self._chat.ask(SYSTEM, prompt(criteria, delivery_text, links, file_names))
+        except ChatFailed as exc:
+            raise ReviewFailed(exc.message) from None
         return verdicts_from(text, len(criteria))
-
-    async def _ask(self, chat: list[ChatCompletionMessageParam]) -> str:
-        while True:
-            try:
-                completion = await self._client.chat.completions.create(
-                    model=self.model, messages=chat, stream=False, extra_body=self._request()
-                )
-            except openai.APIStatusError as exc:
-                if not self._step_down(exc):
-                    raise
-                continue
-            if not completion.choices:
-                raise ReviewFailed(f"{WHO} gave an empty answer.")
-            return completion.choices[0].message.content or ""
-
-    def _step_down(self, exc: openai.APIStatusError) -> bool:
-        """A server that refuses the structured output asked for (400, 422, or llama.cpp's 500) gets the next kind."""
-        if exc.status_code in (401, 403, 404, 429) or len(self._formats) < 2:
-            return False
-        body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, default=str)
-        said = f"{exc.message} {body}".lower()
-        if "response_format" in said or self._formats[0] in said:
-            log.info("server refused response_format %s; trying %s", self._formats[0], self._formats[1])
-            self._formats.pop(0)
-            return True
-        return False
-
-    def _request(self) -> dict[str, Any]:
-        extra: dict[str, Any] = {"max_tokens": self.max_tokens}
-        fmt = self._formats[0]
-        if fmt == "json_schema":
-            extra["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "review", "strict": True, "schema": review_schema()},
-            }
-        elif fmt == "json_object":
-            extra["response_format"] = {"type": "json_object", "schema": review_schema()}
-        return extra
