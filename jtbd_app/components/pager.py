@@ -37,3 +37,20 @@ def button_pager(page: rx.Var, pages: rx.Var, go_to: Callable[[Any], Any], *, na
             aria_label=f"Pages of {name}",
         ),
     )
+
+
+def link_pager(page: rx.Var, pages: rx.Var, previous_href: rx.Var, next_href: rx.Var, *, label: str) -> rx.Component:
+    """Previous / Next links for a list whose page lives in the URL; `label` names the navigation landmark."""
+    return rx.cond(
+        pages > 1,
+        rx.el.nav(
+            rx.hstack(
+                rx.cond(previous_href, rx.link("Previous page", href=previous_href)),
+                rx.text("Page ", page.to_string(), " of ", pages.to_string(), size="2"),
+                rx.cond(next_href, rx.link("Next page", href=next_href)),
+                spacing="4",
+                align="center",
+            ),
+            aria_label=label,
+        ),
+    )

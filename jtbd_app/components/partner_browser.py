@@ -7,6 +7,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import labelled, text_field
 from jtbd_app.components.layout import loading
+from jtbd_app.components.pager import link_pager
 from jtbd_app.components.scorecard_chart import scorecard_chart
 from jtbd_app.domain import liability
 from jtbd_app.domain.partner_query import KIND_LABELS
@@ -146,19 +147,7 @@ def _card(card: rx.Var) -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.cond(
-        S.pages > 1,
-        rx.el.nav(
-            rx.hstack(
-                rx.cond(S.previous_href, rx.link("Previous page", href=S.previous_href)),
-                rx.text("Page ", S.page.to_string(), " of ", S.pages.to_string(), size="2"),
-                rx.cond(S.next_href, rx.link("Next page", href=S.next_href)),
-                spacing="4",
-                align="center",
-            ),
-            aria_label="Pages of partners",
-        ),
-    )
+    return link_pager(S.page, S.pages, S.previous_href, S.next_href, label="Pages of partners")
 
 
 def _results() -> rx.Component:

@@ -8,6 +8,7 @@ import reflex as rx
 from jtbd_app.components.forms import labelled, text_field
 from jtbd_app.components.invitations import invite_action, invite_dialog, no_listing_hint
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.pager import link_pager
 from jtbd_app.components.partner_browser import partner_browser
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.domain.provider_query import REMOTE_CHOICES, SORTS
@@ -146,19 +147,7 @@ def _card(card: rx.Var) -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.cond(
-        S.pages > 1,
-        rx.el.nav(
-            rx.hstack(
-                rx.cond(S.previous_href, rx.link("Previous page", href=S.previous_href)),
-                rx.text("Page ", S.page.to_string(), " of ", S.pages.to_string(), size="2"),
-                rx.cond(S.next_href, rx.link("Next page", href=S.next_href)),
-                spacing="4",
-                align="center",
-            ),
-            aria_label="Pages",
-        ),
-    )
+    return link_pager(S.page, S.pages, S.previous_href, S.next_href, label="Pages")
 
 
 def _results() -> rx.Component:

@@ -3,7 +3,7 @@ filters) and /admin/partners (every partner; links, suspend, reinstate), which t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.models import Partner
 from jtbd_app.services.delegate import partner_admin, partner_view
 from jtbd_app.services.ports import PartnerAdapter
 from jtbd_app.state.boundary import PageNumber, query_param, query_params
@@ -187,26 +188,18 @@ class AdminPartnersState(SessionState):
     @rx.event
     def suspend_partner(self, form: PartnerReasonForm) -> None:
         """Admin only: suspends the partner with the reason given (audited)."""
-        try:
-            with session_scope() as session:
-                partner = partner_admin.suspend(
-                    session,
-                    viewer=self._viewer(),
-                    key=field(form, "key"),
-                    reason=field(form, "reason"),
-                    adapters=_adapters(),
-                )
-                name = partner.name
-        except DomainError as exc:
-            return self._done(exc, "")
-        self._done(None, f"{name} is suspended and no longer offered.")
+        self._change_status(partner_admin.suspend, form, "is suspended and no longer offered.")
 
     @rx.event
     def reinstate_partner(self, form: PartnerReasonForm) -> None:
         """Admin only: reinstates the partner with the reason given (audited)."""
+        self._change_status(partner_admin.reinstate, form, "is reinstated and offered again.")
+
+    def _change_status(self, change: Callable[..., Partner], form: PartnerReasonForm, says: str) -> None:
+        """One status change by the admin use case `change` (which checks the role), then the page says what it did."""
         try:
             with session_scope() as session:
-                partner = partner_admin.reinstate(
+                partner = change(
                     session,
                     viewer=self._viewer(),
                     key=field(form, "key"),
@@ -216,4 +209,4 @@ class AdminPartnersState(SessionState):
                 name = partner.name
         except DomainError as exc:
             return self._done(exc, "")
-        self._done(None, f"{name} is reinstated and offered again.")
+        self._done(None, f"{name} {says}")
