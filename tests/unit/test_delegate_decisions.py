@@ -109,6 +109,13 @@ def test_posting_it_here_opens_a_draft_listing_pre_filled_from_the_task(db: Sess
     assert routes(db, task_id) == [("internal", "", listing_id, None)]
 
 
+def test_an_amount_written_in_the_task_pre_fills_the_listings_budget(db: Session) -> None:
+    ann = make_user("ann")
+    task_id = add_task(ann, "Paint my living room", "White walls; I can pay £450")
+    listing = db.get(Listing, act(decisions.post_here, viewer_of(ann), task_id))
+    assert listing is not None and (listing.budget_minor, listing.currency) == (45000, "GBP")
+
+
 def test_planning_it_as_a_problem_links_the_problem_submitted_from_the_task(db: Session) -> None:
     ann = make_user("ann")
     task_id = add_task(ann, "Open a second bakery shop", "Find a place, hire two people")

@@ -9,9 +9,12 @@ from collections.abc import Mapping
 import pytest
 from sqlmodel import Session, col, func, select
 
+from jtbd_app import bootstrap
+from jtbd_app.config import Settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.partner_links import LinkRefused
+from jtbd_app.domain.task_routing import classify
 from jtbd_app.models import Partner, PartnerDaily, RouteOffer, TodoTask, utcnow
 from jtbd_app.services.delegate import menu
 from jtbd_app.services.ports import PartnerAdapter, Product, TaskBrief, TaskClassifier
@@ -192,3 +195,14 @@ def test_a_partner_without_a_safe_link_for_the_words_is_left_out(db: Session) ->
     ann = make_user("ann")
     built = build(viewer_of(ann), add_task(ann, "Buy lightbulbs"), adapters)
     assert [o.route for o in built.options] == ["internal", "problem", "self"]
+
+
+def test_an_amount_the_member_wrote_becomes_the_drafted_posts_budget() -> None:
+    task = menu.TaskText(1, "Design a logo for my bakery, up to €300", "Warm colours", None)
+    brief = menu.brief_of(task, classify(task.title, task.notes))
+    assert (brief.budget_minor, brief.currency) == (30000, "EUR")
+    fiverr = bootstrap.partners(Settings())["fiverr"]  # type: ignore[call-arg]
+    draft = fiverr.draft(brief)
+    assert draft is not None and draft.budget == "Up to €300.00"
+    plain = menu.brief_of(menu.TaskText(2, "Buy 6 lightbulbs", "", None), classify("Buy 6 lightbulbs"))
+    assert plain.budget_minor is None

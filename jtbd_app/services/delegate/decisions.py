@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 from jtbd_app.config import get_settings
 from jtbd_app.domain import task_routing
 from jtbd_app.domain.errors import NotFound, ValidationFailed
+from jtbd_app.domain.money import amount_input
+from jtbd_app.domain.money_mentions import budget_mentioned
 from jtbd_app.domain.text import CONTROL_RE, has_html
 from jtbd_app.models import Listing, Partner, RouteOffer, RoutingDecision, TodoTask, utcnow
 from jtbd_app.services import live
@@ -81,6 +83,9 @@ def _listing_prefill(task: TodoTask) -> dict[str, object]:
     prefill: dict[str, object] = {"title": task.title[:120], "description": description}
     if task.due_on is not None:
         prefill["deadline"] = task.due_on.isoformat()
+    budget = budget_mentioned(description)
+    if budget is not None:
+        prefill["budget"], prefill["currency"] = amount_input(*budget), budget[1]
     return prefill
 
 

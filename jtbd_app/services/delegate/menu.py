@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from jtbd_app.domain import liability, task_routing
 from jtbd_app.domain.money import Money
+from jtbd_app.domain.money_mentions import budget_mentioned
 from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.domain.task_routing import Classification, PartnerInfo, RouteOption
 from jtbd_app.models import RouteOffer, TodoTask, utcnow
@@ -155,7 +156,9 @@ def begin(
 
 
 def brief_of(task: TaskText, c: Classification) -> TaskBrief:
-    """What partners are told: the task's own words and the classifier's reading, never who asks."""
+    """What partners are told: the task's own words and the classifier's reading (and an amount the member wrote,
+    with its currency, as the budget), never who asks."""
+    budget = budget_mentioned(f"{task.title}\n{task.notes}")
     return TaskBrief(
         title=task.title,
         kind=c.kind,
@@ -165,6 +168,8 @@ def brief_of(task: TaskText, c: Classification) -> TaskBrief:
         due_on=task.due_on,
         location=c.location,
         items=c.items,
+        budget_minor=budget[0] if budget else None,
+        currency=budget[1] if budget else "USD",
     )
 
 
