@@ -20,7 +20,8 @@ def _currency_select() -> rx.Component:
         *[rx.el.option(code, value=code) for code in CURRENCIES],
         id="currency",
         name="currency",
-        default_value="USD",
+        default_value=NewProblemState.prefill_currency,
+        key=NewProblemState.prefill_currency,  # a new default mounts a new select (a mounted one keeps its own)
         aria_describedby="currency-error",
         aria_invalid=rx.cond(E["currency"], "true", "false"),
         style={"padding": "0.45rem", "width": "100%"},
@@ -61,7 +62,12 @@ def _problem_form() -> rx.Component:
             _suggestions(),
             rx.grid(
                 text_field(
-                    "Budget", "budget", E, hint="The most you will spend in all, e.g. 3000.", inputmode="decimal"
+                    "Budget",
+                    "budget",
+                    E,
+                    hint="The most you will spend in all, e.g. 3000.",
+                    inputmode="decimal",
+                    default_value=NewProblemState.prefill_budget,
                 ),
                 labelled("Currency", "currency", _currency_select(), E["currency"]),
                 text_field(

@@ -34,23 +34,26 @@ class NewProblemState(SessionState):
     submitting: bool = False
     prefill_outcome: str = ""  # from the caller's own task (`?task=<id>`), else empty
     prefill_deadline: str = ""
+    prefill_budget: str = ""  # an amount the task names with its currency
+    prefill_currency: str = "USD"
 
     @rx.event
     def load_new_problem(self) -> None:
         """An empty form, or one pre-filled from the caller's own task (a signed-out visitor is asked to sign in)."""
         self.errors, self.suggestions, self.submitting = {}, [], False
-        self.prefill_outcome, self.prefill_deadline = self._task_prefill(self._refresh_viewer())
+        prefill = self._task_prefill(self._refresh_viewer())
+        self.prefill_outcome, self.prefill_deadline = prefill.get("outcome", ""), prefill.get("deadline", "")
+        self.prefill_budget, self.prefill_currency = prefill.get("budget", ""), prefill.get("currency", "USD")
 
-    def _task_prefill(self, viewer: Viewer | None) -> tuple[str, str]:
+    def _task_prefill(self, viewer: Viewer | None) -> dict[str, str]:
         task_id = query_param(self, "task", RecordId, default=0)
         if not task_id or viewer is None:
-            return "", ""
+            return {}
         try:
             with read_scope() as session:
-                prefill = decisions.problem_prefill(session, viewer=viewer, task_id=task_id)
+                return decisions.problem_prefill(session, viewer=viewer, task_id=task_id)
         except DomainError:
-            return "", ""
-        return prefill["outcome"], prefill["deadline"]
+            return {}
 
     @rx.event
     def suggest_criteria(self, text: QueryText) -> None:

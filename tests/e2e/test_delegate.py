@@ -198,13 +198,16 @@ def test_a_task_planned_as_a_problem_opens_the_form_pre_filled_and_shows_the_pro
     delegate_app: AppServer, delegate_db: None, page: Page
 ) -> None:
     username = sign_up_new_member(page, delegate_app.url, "founder", "Fay Founder")
-    task_id = add_task(username, "Open a second bakery shop", "Find a place, fit it out and hire two people", 60)
+    task_id = add_task(
+        username, "Open a second bakery shop", "Find a place, fit it out and hire two people; €3,000", 60
+    )
     routes = open_menu(page, delegate_app.url, task_id, "Open a second bakery shop")
     routes.get_by_role("button", name="Plan it as a problem").click()
     page.wait_for_url(re.compile(rf"/problems/new\?task={task_id}$"))
     outcome = page.get_by_label("What outcome do you want?")
     expect(outcome).to_have_value(re.compile(r"^Open a second bakery shop\s+Find a place"))
-    page.get_by_label("Budget").fill("3000")
+    expect(page.get_by_label("Budget")).to_have_value("3000.00")  # the amount the task names, in its currency
+    expect(page.get_by_label("Currency")).to_have_value("EUR")
     page.get_by_role("button", name="Make a plan").click()
     page.wait_for_url(re.compile(r"/problems/\d+/?$"))
     problem_path = urlsplit(page.url).path.rstrip("/")

@@ -53,6 +53,20 @@ def test_the_problem_form_opens_pre_filled_from_the_owners_task(db: Session) -> 
     state: NewProblemState = state_for(NewProblemState, token=session_token(ann), path=f"/problems/new?task={task_id}")
     call(state, "load_new_problem")
     assert state.prefill_outcome == "Open a second bakery shop\n\nFind a place" and state.prefill_deadline == ""
+    assert (state.prefill_budget, state.prefill_currency) == ("", "USD")
+
+
+def test_an_amount_in_the_task_pre_fills_the_problems_budget_and_currency(db: Session) -> None:
+    ann = make_user("ann")
+    task_id = add_task(ann, "Launch my online store", "I can spend 2,500 EUR in all")
+    state: NewProblemState = state_for(NewProblemState, token=session_token(ann), path=f"/problems/new?task={task_id}")
+    call(state, "load_new_problem")
+    assert (state.prefill_budget, state.prefill_currency) == ("2500.00", "EUR")
+    stranger: NewProblemState = state_for(
+        NewProblemState, token=session_token(make_user("bob")), path=f"/problems/new?task={task_id}"
+    )
+    call(stranger, "load_new_problem")
+    assert (stranger.prefill_outcome, stranger.prefill_budget, stranger.prefill_currency) == ("", "", "USD")
 
 
 def test_a_report_without_a_partner_route_or_with_missing_answers_is_answered_by_its_fields(db: Session) -> None:

@@ -114,10 +114,15 @@ def plan_as_problem(session: Session, *, viewer: Viewer | None, task_id: object)
 
 
 def problem_prefill(session: Session, *, viewer: Viewer | None, task_id: object) -> dict[str, str]:
-    """The problem form's fields from the viewer's own task: its words as the outcome, its due date as deadline."""
+    """The problem form's fields from the viewer's own task: its words as the outcome, its due date as deadline, an
+    amount it names (with its currency) as the budget."""
     task = owned_task(session, viewer, task_id)
     outcome = task.title if not task.notes else f"{task.title}\n\n{task.notes}"
-    return {"outcome": outcome, "deadline": task.due_on.isoformat() if task.due_on else ""}
+    prefill = {"outcome": outcome, "deadline": task.due_on.isoformat() if task.due_on else ""}
+    budget = budget_mentioned(outcome)
+    if budget is not None:
+        prefill["budget"], prefill["currency"] = amount_input(*budget), budget[1]
+    return prefill
 
 
 def submit_problem(
