@@ -95,6 +95,9 @@ def test_a_visitor_searches_by_text_and_opens_a_listing(app_server: AppServer, p
     page.goto(app_server.url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
     expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
+    # the page's first search answers after it opens and sets the form from the URL (q empty): type after it
+    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    expect(page.get_by_role("list", name="Listings")).to_be_visible()
 
     _search_form(page).get_by_label("Search listings").fill(f"logo {seeded.marker}")
     _search_form(page).get_by_role("button", name="Search").click()
