@@ -40,13 +40,16 @@ from jtbd_app.models.messaging import (
     OutgoingMail,
     ThreadRead,
 )
+from jtbd_app.models.moderation import Appeal, Report, Strike
 from jtbd_app.models.payments import Dispute, Payment, Payout, PayoutAccount, WebhookEvent
 from jtbd_app.models.problems import MicroTask, Problem
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
+from jtbd_app.models.trust import DisputeCase, DisputeEntry, DisputeFile
 from jtbd_app.models.verification import CriterionCheck
 
 __all__ = [
     "AccountLink",
+    "Appeal",
     "AuditEntry",
     "AuthSession",
     "Bid",
@@ -59,6 +62,9 @@ __all__ = [
     "Delivery",
     "DeliveryFile",
     "Dispute",
+    "DisputeCase",
+    "DisputeEntry",
+    "DisputeFile",
     "FreezeDecision",
     "Invitation",
     "JournalEntry",
@@ -85,11 +91,13 @@ __all__ = [
     "Profile",
     "ProfileSkill",
     "Question",
+    "Report",
     "Review",
     "RouteOffer",
     "RoutingDecision",
     "ScheduledJob",
     "Skill",
+    "Strike",
     "TermsAcceptance",
     "TermsVersion",
     "ThreadRead",

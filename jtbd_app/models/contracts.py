@@ -148,7 +148,7 @@ class FreezeDecision(SQLModel, table=True):
     (the rest goes back to the client), or of a held payout (the rest is recovered for the platform)."""
 
     contract_id: int = Field(foreign_key="contract.id", primary_key=True)
-    admin_id: int = Field(foreign_key="user.id")
+    admin_id: int | None = Field(default=None, foreign_key="user.id")  # None: the parties settled it themselves
     contractor_minor: int
     client_minor: int  # refunded to the client, or recovered from the contractor's held payout
     note: str = Field(default="", sa_type=Text)
