@@ -16,5 +16,6 @@ KINDS: dict[str, str] = {
     "payment": "Payments, releases, refunds and payouts",
     "review_received": "The other party of a contract reviewed me",
     "reviews_published": "Reviews of a contract of mine were published",
+    "terms": "A new version of the terms of service was published",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
 }
