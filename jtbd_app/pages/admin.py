@@ -30,7 +30,7 @@ ADMIN_LINKS: tuple[tuple[str, str, str], ...] = (
 
 def _admin_links() -> rx.Component:
     return rx.el.nav(
-        rx.heading("Administration pages", size="4", as_="h2"),
+        rx.heading("Admin tools", size="4", as_="h2"),
         rx.el.ul(
             *[
                 rx.el.li(rx.link(label, href=href), rx.text(f" — {hint}", as_="span", color_scheme="gray"))
@@ -38,7 +38,7 @@ def _admin_links() -> rx.Component:
             ],
             style={"display": "grid", "gap": "0.25rem", "padding_left": "1.25rem", "list_style": "disc"},
         ),
-        aria_label="Administration pages",
+        aria_label="Admin tools",
         width="100%",
     )
 

@@ -71,7 +71,6 @@ def _log() -> rx.Component:
                         )
                     ),
                     rx.table.body(rx.foreach(S.rows, _entry)),
-                    aria_label="Audit log entries",
                     size="1",
                     width="100%",
                 ),
