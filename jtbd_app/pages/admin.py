@@ -48,6 +48,10 @@ def _chart(summary_key: str, chart: rx.Component) -> rx.Component:
     return rx.box(chart, role="img", aria_label=AdminState.summaries[summary_key], width="100%")
 
 
+def _captioned(caption: str, summary_key: str, chart: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(caption, size="2", weight="medium"), _chart(summary_key, chart), spacing="1", width="100%")
+
+
 def _table(headers: list[str], rows: rx.Var, cells) -> rx.Component:
     return rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
@@ -60,9 +64,10 @@ def _table(headers: list[str], rows: rx.Var, cells) -> rx.Component:
 def _health() -> rx.Component:
     return rx.vstack(
         rx.heading("Platform health", size="5", as_="h2"),
-        rx.heading("Contracts and money funded per week", size="4", as_="h3"),
+        rx.heading("Volume and money held, the last 12 weeks", size="4", as_="h3"),
         rx.grid(
-            _chart(
+            _captioned(
+                "Contracts created and money funded per week",
                 "volume",
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="contracts", fill="var(--accent-9)", name="Contracts created"),
@@ -77,7 +82,8 @@ def _health() -> rx.Component:
                     width="100%",
                 ),
             ),
-            _chart(
+            _captioned(
+                "Money held in escrow at the end of each week",
                 "escrow",
                 rx.recharts.area_chart(
                     rx.recharts.area(data_key="escrow", fill="var(--amber-7)", stroke="var(--amber-9)", name="Held"),
@@ -137,7 +143,7 @@ def _health() -> rx.Component:
             AdminState.partners_active.to_string(),
             " active, ",
             AdminState.partners_suspended.to_string(),
-            " suspended; average rating ",
+            " suspended; average rating: ",
             AdminState.average_rating,
             ". ",
             rx.link("Manage outside partners", href="/admin/partners"),
