@@ -18,7 +18,7 @@ from jtbd_app.services.contracts import resolution
 from jtbd_app.services.delegate import todos
 from jtbd_app.services.trust import overview
 from jtbd_app.services.viewer import Viewer
-from tests.support.contracts import Deal, deliver, fund
+from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
@@ -103,3 +103,13 @@ def test_weeks_start_on_monday_and_ages_fall_in_their_buckets() -> None:
     now = datetime(2026, 12, 5, 12, 0)
     ages = [now - timedelta(hours=h) for h in (1, 30, 24 * 5, 24 * 7, 24 * 30)]
     assert health.ages(ages, now) == [1, 1, 1, 2]
+
+
+def test_the_charts_follow_the_currency_funded_most_and_name_the_others() -> None:
+    admin = viewer_of(make_user("ada", role="admin"))
+    fund(agreed_contract(make_user("carol"), make_user("ken"), price="100", currency="USD"))
+    fund(agreed_contract(make_user("cleo"), make_user("kai"), price="300", currency="EUR"))
+    found = home(admin)
+    assert found.currency == "EUR" and found.weeks[-1].funded_text == "€300.00"
+    assert found.other_currencies == "USD: $100.00 funded"
+    assert found.weeks[-1].contracts == 2  # contracts are counted whatever their currency
