@@ -11,7 +11,9 @@ import reflex as rx
 
 from jtbd_app.pages import (
     admin,
+    admin_audit,
     admin_partners,
+    admin_terms,
     auth,
     coming_soon,
     connect_sign_in,
@@ -35,6 +37,8 @@ from jtbd_app.pages import (
     wallet,
 )
 from jtbd_app.state.admin import AdminState
+from jtbd_app.state.admin_audit import AdminAuditState
+from jtbd_app.state.admin_terms import AdminTermsState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
@@ -100,6 +104,8 @@ ROUTES: list[PageRoute] = [
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
     ),
+    PageRoute("/admin/terms", "Terms versions", admin_terms.admin_terms_page, AdminTermsState.load_admin_terms),
+    PageRoute("/admin/audit", "Audit log", admin_audit.admin_audit_page, AdminAuditState.load_audit),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(

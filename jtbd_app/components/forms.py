@@ -59,4 +59,15 @@ def text_field(
 
 def form_error(errors: rx.Var) -> rx.Component:
     """The message about the whole form (the service's refusal), under the key "form"."""
-    return rx.cond(errors["form"], rx.callout(errors["form"], icon="triangle-alert", color_scheme="red", role="alert"))
+    return rx.cond(
+        errors["form"],
+        rx.callout(
+            rx.text(
+                errors["form"],
+                rx.cond(errors["terms"], rx.fragment(" ", rx.link("Read and accept the terms", href="/terms"))),
+            ),
+            icon="triangle-alert",
+            color_scheme="red",
+            role="alert",
+        ),
+    )

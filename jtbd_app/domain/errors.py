@@ -34,6 +34,15 @@ class NotFound(DomainError):
         super().__init__(message)
 
 
+class TermsNotAccepted(DomainError):
+    """The member has not accepted the current terms of service: no post, bid or payment until they do (`/terms`)."""
+
+    LINK = "/terms"
+
+    def __init__(self, message: str = "Accept the updated terms to continue.") -> None:
+        super().__init__(message)
+
+
 class InvalidCredentials(DomainError):
     def __init__(self) -> None:
         super().__init__("That email or username and password do not match.")
@@ -64,5 +73,8 @@ class ExternalSignInFailed(DomainError):
 
 
 def field_errors(exc: DomainError) -> dict[str, str]:
-    """Messages keyed by form field; an error about the whole form goes under "form"."""
+    """Messages keyed by form field; an error about the whole form goes under "form" (and, when it is the terms that
+    stand in the way, the page to accept them under "terms", which `components/forms.form_error` shows as a link)."""
+    if isinstance(exc, TermsNotAccepted):
+        return {"form": exc.message, "terms": TermsNotAccepted.LINK}
     return dict(exc.fields) if isinstance(exc, ValidationFailed) else {"form": exc.message}

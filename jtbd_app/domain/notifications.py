@@ -17,5 +17,6 @@ KINDS: dict[str, str] = {
     "review_received": "The other party of a contract reviewed me",
     "reviews_published": "Reviews of a contract of mine were published",
     "moderation": "Warnings, suspensions and appeals about my account",
+    "terms": "A new version of the terms of service was published",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
 }

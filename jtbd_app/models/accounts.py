@@ -105,7 +105,8 @@ class TermsVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(unique=True, index=True)
     title: str = Field(max_length=200)
-    body: str = Field(sa_type=Text)
+    body: str = Field(sa_type=Text)  # markdown without HTML (refused on publishing, rendered without raw HTML)
+    summary: str = Field(default="", max_length=300)  # what changed, in the publishing admin's words
     published_at: datetime = ts()
 
 

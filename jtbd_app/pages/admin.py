@@ -18,6 +18,164 @@ def _stat(label: str, key: str) -> rx.Component:
     )
 
 
+ADMIN_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("Disputes", "/admin/disputes", "frozen contracts and disputes waiting for a decision"),
+    ("Reports", "/admin/reports", "reported listings, profiles, reviews and messages"),
+    ("Users", "/admin/users", "search members, suspend, reinstate, promote"),
+    ("Audit log", "/admin/audit", "every admin action and money movement"),
+    ("Outside partners", "/admin/partners", "scorecards, links, suspend or reinstate"),
+    ("Terms of service", "/admin/terms", "publish a new version, see who accepted"),
+)
+
+
+def _admin_links() -> rx.Component:
+    return rx.el.nav(
+        rx.heading("Admin tools", size="4", as_="h2"),
+        rx.el.ul(
+            *[
+                rx.el.li(rx.link(label, href=href), rx.text(f" — {hint}", as_="span", color_scheme="gray"))
+                for label, href, hint in ADMIN_LINKS
+            ],
+            style={"display": "grid", "gap": "0.25rem", "padding_left": "1.25rem", "list_style": "disc"},
+        ),
+        aria_label="Admin tools",
+        width="100%",
+    )
+
+
+def _chart(summary_key: str, chart: rx.Component) -> rx.Component:
+    """A chart as one image named by the sentence that summarises it; the numbers are in the table beside it."""
+    return rx.box(chart, role="img", aria_label=AdminState.summaries[summary_key], width="100%")
+
+
+def _captioned(caption: str, summary_key: str, chart: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(caption, size="2", weight="medium"), _chart(summary_key, chart), spacing="1", width="100%")
+
+
+def _table(headers: list[str], rows: rx.Var, cells) -> rx.Component:
+    return rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+        rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*[rx.table.cell(c) for c in cells(row)]))),
+        size="1",
+        width="100%",
+    )
+
+
+def _health() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Platform health", size="5", as_="h2"),
+        rx.heading("Volume and money held, the last 12 weeks", size="4", as_="h3"),
+        rx.grid(
+            _captioned(
+                "Contracts created and money funded per week",
+                "volume",
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="contracts", fill="var(--accent-9)", name="Contracts created"),
+                    rx.recharts.bar(data_key="funded", fill="var(--green-9)", name="Funded", y_axis_id="money"),
+                    rx.recharts.x_axis(data_key="week"),
+                    rx.recharts.y_axis(allow_decimals=False),
+                    rx.recharts.y_axis(y_axis_id="money", orientation="right"),
+                    rx.recharts.legend(),
+                    rx.recharts.graphing_tooltip(),
+                    data=AdminState.week_points,
+                    height=240,
+                    width="100%",
+                ),
+            ),
+            _captioned(
+                "Money held in escrow at the end of each week",
+                "escrow",
+                rx.recharts.area_chart(
+                    rx.recharts.area(data_key="escrow", fill="var(--amber-7)", stroke="var(--amber-9)", name="Held"),
+                    rx.recharts.x_axis(data_key="week"),
+                    rx.recharts.y_axis(),
+                    rx.recharts.graphing_tooltip(),
+                    data=AdminState.week_points,
+                    height=240,
+                    width="100%",
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.text(
+            "Amounts in ",
+            AdminState.currency,
+            " (charts in whole units; the table is exact). Weeks start on Monday; escrow is the balance at the end "
+            "of each week, from the ledger.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(AdminState.other_currencies, rx.text("Other currencies: ", AdminState.other_currencies, size="2")),
+        _table(
+            ["Week of", "Contracts created", "Money funded", "Held in escrow"],
+            AdminState.weeks,
+            lambda w: [w.week, w.contracts.to_string(), w.funded_text, w.escrow_text],
+        ),
+        rx.heading("Open disputes by age", size="4", as_="h3"),
+        rx.text(
+            AdminState.frozen_total.to_string(),
+            " contract(s) wait for an administrator. ",
+            rx.link("Open the disputes queue", href="/admin/disputes"),
+            size="2",
+        ),
+        rx.grid(
+            _chart(
+                "disputes",
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="contracts", fill="var(--red-9)", name="Contracts"),
+                    rx.recharts.x_axis(data_key="age"),
+                    rx.recharts.y_axis(allow_decimals=False),
+                    rx.recharts.graphing_tooltip(),
+                    data=AdminState.age_points,
+                    height=200,
+                    width="100%",
+                ),
+            ),
+            _table(["Waiting", "Contracts"], AdminState.ages, lambda a: [a.age, a.contracts.to_string()]),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.heading("Outside partners", size="4", as_="h3"),
+        rx.text(
+            AdminState.partners_active.to_string(),
+            " active, ",
+            AdminState.partners_suspended.to_string(),
+            " suspended; average rating: ",
+            AdminState.average_rating,
+            ". ",
+            rx.link("Manage outside partners", href="/admin/partners"),
+            size="2",
+        ),
+        rx.grid(
+            _chart(
+                "partners",
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="rating", fill="var(--accent-9)", name="Average rating"),
+                    rx.recharts.x_axis(data_key="name"),
+                    rx.recharts.y_axis(domain=[0, 5], allow_decimals=False),
+                    rx.recharts.graphing_tooltip(),
+                    data=AdminState.partner_points,
+                    height=220,
+                    width="100%",
+                ),
+            ),
+            _table(
+                ["Partner", "Status", "Average rating"],
+                AdminState.partners,
+                lambda p: [p.name, p.status, p.rating_text],
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _overview() -> rx.Component:
     return rx.vstack(
         rx.heading("Administration", size="7"),
@@ -68,17 +226,8 @@ def _overview() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.heading("Outside partners", size="4", as_="h2"),
-        rx.text(
-            "Scorecards, link templates and affiliate parameters of the Delegate menu's partners; suspend or reinstate "
-            "them with a reason. ",
-            rx.link("Manage outside partners", href="/admin/partners"),
-        ),
-        rx.heading("Coming next", size="4", as_="h2"),
-        rx.text(
-            "Disputes, reports, user administration and a reader for the audit log arrive with the trust-and-safety "
-            "work (partner actions are already recorded in it)."
-        ),
+        _admin_links(),
+        _health(),
         spacing="4",
         width="100%",
     )

@@ -9,15 +9,24 @@ from jtbd_app.domain import liability
 from jtbd_app.state.terms import TermsState
 
 
-def outside_providers() -> rx.Component:
-    """The fixed section on outside providers, shown with every version of the terms (`/terms#outside-providers`)."""
+def _fixed_section(section_id: str, title: str, paragraphs: tuple[str, ...]) -> rx.Component:
     return rx.el.section(
-        rx.heading(liability.TITLE, size="5", as_="h2", id=f"{liability.SECTION_ID}-heading"),
-        *[rx.text(paragraph) for paragraph in liability.PARAGRAPHS],
-        id=liability.SECTION_ID,
-        aria_labelledby=f"{liability.SECTION_ID}-heading",
+        rx.heading(title, size="5", as_="h2", id=f"{section_id}-heading"),
+        *[rx.text(paragraph) for paragraph in paragraphs],
+        id=section_id,
+        aria_labelledby=f"{section_id}-heading",
         style={"scroll_margin_top": "5rem", "display": "grid", "gap": "0.75rem"},
     )
+
+
+def outside_providers() -> rx.Component:
+    """The fixed section on outside providers, shown with every version of the terms (`/terms#outside-providers`)."""
+    return _fixed_section(liability.SECTION_ID, liability.TITLE, liability.PARAGRAPHS)
+
+
+def disputes() -> rx.Component:
+    """The fixed section on the dispute process, the remedy for internal contracts (`/terms#disputes`)."""
+    return _fixed_section(liability.DISPUTES_ID, liability.DISPUTES_TITLE, liability.DISPUTES_PARAGRAPHS)
 
 
 def terms_page() -> rx.Component:
@@ -35,9 +44,16 @@ def terms_page() -> rx.Component:
                         TermsState.published,
                         color_scheme="gray",
                     ),
-                    rx.text(TermsState.body, white_space="pre-wrap"),
+                    rx.cond(TermsState.summary, rx.text("What changed: ", TermsState.summary, size="2")),
+                    # markdown without raw HTML: a tag in a stored version is shown as text, never run
+                    rx.box(rx.markdown(TermsState.body, use_raw=False), width="100%"),
                     rx.cond(
-                        TermsState.needs_terms, rx.button("I accept these terms", on_click=TermsState.accept_terms)
+                        TermsState.needs_terms,
+                        rx.vstack(
+                            rx.text("Accept the updated terms to continue posting, bidding and paying."),
+                            rx.button("I accept these terms", on_click=TermsState.accept_terms),
+                            spacing="2",
+                        ),
                     ),
                     rx.cond(TermsState.message, rx.callout(TermsState.message, icon="check", role="status")),
                     spacing="4",
@@ -47,4 +63,5 @@ def terms_page() -> rx.Component:
             loading("Loading the terms…"),
         ),
         outside_providers(),
+        disputes(),
     )

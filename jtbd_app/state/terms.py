@@ -15,6 +15,7 @@ class TermsState(SessionState):
     title: str = ""
     body: str = ""
     published: str = ""
+    summary: str = ""
     loaded: bool = False
     message: str = ""
 
@@ -26,6 +27,7 @@ class TermsState(SessionState):
             current = terms.current_terms(session)
             if current is not None:
                 self.version, self.title, self.body = current.version, current.title, current.body
+                self.summary = current.summary
                 self.published = current.published_at.strftime("%Y-%m-%d")
         self.loaded = True
 

@@ -49,4 +49,4 @@ def test_admin_follows_the_admin_link_to_the_admin_home_with_member_counts(app_s
     expect(members).to_have_text(re.compile(r"^Members\s*\d+$"))
     members_count = int(members.inner_text().split()[-1])
     assert members_count >= 14  # the seeded admin, twelve demo members and the suspended one
-    expect(page.get_by_role("table")).to_contain_text("Username")
+    expect(page.get_by_role("table").filter(has_text="Username")).to_be_visible()

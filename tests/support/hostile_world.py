@@ -29,6 +29,7 @@ from jtbd_app.models import (
     User,
     utcnow,
 )
+from jtbd_app.services import audit
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.contracts import wallet_view
 from jtbd_app.services.marketplace import questions
@@ -94,6 +95,9 @@ def seed_world() -> World:
     secret_outcome = _unique("private-problem-outcome")
     problem_id = planned_problem(vicky, outcome=f"Get 10K legit visitors to the bakery site {secret_outcome}")
     task_id, known_token, task_secrets = _private_task(vicky.id)
+    secret_reason = _unique("private-audit-reason")  # the audit log is for administrators only (/admin/audit)
+    with session_scope() as session:
+        audit.record(session, actor_id=None, action="partner.suspend", subject="partner:fiverr", reason=secret_reason)
     contracts.run_jobs(SandboxGateway())  # the payout the approval scheduled, so no job runs during the battery
     vicky_token = session_token(vicky)
     session_token(victor)
@@ -122,6 +126,7 @@ def seed_world() -> World:
             "vicky's grant nonce": issued.browser_nonce,
             "a message": secret_body,
             "a problem's outcome": secret_outcome,
+            "an audit entry's reason": secret_reason,
             **task_secrets,
         },
     )

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from jtbd_app import cli
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.models import ContractEvent, FreezeDecision, Payout
+from jtbd_app.models import AuditEntry, ContractEvent, FreezeDecision, Payout
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayResult, PaymentFailed
@@ -89,6 +89,12 @@ def test_an_administrator_splits_a_frozen_escrow_once(
     assert cash(db) == 5_000 and journal.balances_by_code(db)["fee_revenue:USD"] == 500
     timeline = db.exec(select(ContractEvent).where(ContractEvent.kind == "decided")).one()
     assert "Half the work was usable." in timeline.detail and timeline.actor_id == admin.user_id
+    decided = db.exec(select(AuditEntry).where(AuditEntry.action == "dispute.decide")).one()
+    assert (decided.actor_id, decided.subject, decided.reason) == (
+        admin.user_id,
+        f"contract:{deal.contract_id}",
+        "Half the work was usable.",
+    )
 
     with pytest.raises(ValidationFailed, match="decided already"):
         decide(gateway, admin, deal, "7000")

@@ -81,6 +81,7 @@ def _load_admin(caller: str | None, db: Session) -> None:
     state = state_for(AdminState, token=caller, path="/admin")
     call(state, "load_admin")
     assert state.refusal and state.counts == {} and state.newest == [] and state.signups == []
+    assert state.weeks == [] and state.week_points == [] and state.partners == [] and state.summaries == {}
 
 
 def _accept_terms(caller: str | None, db: Session) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Payment, utcnow
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.ledger import journal, reconciliation
 from jtbd_app.services.problems.jobs import HANDLERS
 from tests.support.contracts import run_jobs, run_now
@@ -168,3 +169,16 @@ def test_after_funding_hiring_and_a_refund_of_the_remainder_the_ledger_agrees_wi
 
     assert report.differences == []
     assert escrow_of_problem(deal.problem_id) == BUDGET - 50_000
+
+
+def test_terms_published_after_the_payment_do_not_hold_back_the_tasks_it_bought(stripe: StripeModel) -> None:
+    deal = planned(make_user("carol"))
+    started(deal, stripe)
+    with session_scope() as session:  # new terms arrive between the card and Stripe's webhook
+        terms.publish_terms(session, title="Terms", body="Version two.", summary="Changed.")
+
+    assert deliver_all(stripe) == ["problem funded"]
+    run_jobs(stripe, handlers=HANDLERS)
+
+    assert deal.load().status == "published"
+    assert all(t.status == "open" and t.listing_id is not None for t in deal.tasks().values())

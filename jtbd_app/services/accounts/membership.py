@@ -12,6 +12,7 @@ from jtbd_app.config import Settings, get_settings
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginThrottle, Profile, TermsVersion, User, utcnow
+from jtbd_app.services import audit
 from jtbd_app.services.accounts import email_verification, passwords, sign_in, terms
 
 
@@ -210,4 +211,12 @@ def promote_to_admin(session: Session, *, email: str) -> User:
         raise NotFound(f"No user with email {email!r}.")
     user.role = "admin"
     session.add(user)
+    audit.record(
+        session,
+        actor_id=None,
+        action="user.promote",
+        subject=f"user:{user.id}",
+        reason="promote-admin from the command line",
+        detail={"username": user.username},
+    )
     return user

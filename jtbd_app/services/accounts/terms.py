@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.domain.errors import TermsNotAccepted, ValidationFailed
 from jtbd_app.models import TermsAcceptance, TermsVersion
 from jtbd_app.services.viewer import Viewer, require_viewer
 
@@ -13,9 +13,10 @@ def current_terms(session: Session) -> TermsVersion | None:
     return session.exec(select(TermsVersion).order_by(col(TermsVersion.version).desc())).first()
 
 
-def publish_terms(session: Session, *, title: str, body: str) -> TermsVersion:
+def publish_terms(session: Session, *, title: str, body: str, summary: str = "") -> TermsVersion:
+    """The next version, as given (the admin use case, `services/trust/terms_admin.publish`, checks the text)."""
     latest = current_terms(session)
-    version = TermsVersion(version=(latest.version + 1) if latest else 1, title=title, body=body)
+    version = TermsVersion(version=(latest.version + 1) if latest else 1, title=title, body=body, summary=summary)
     session.add(version)
     session.flush()
     return version
@@ -44,6 +45,15 @@ def needs_acceptance(session: Session, *, user_id: int) -> bool:
     """Whether a current version exists that this user has not accepted yet."""
     current = current_terms(session)
     return current is not None and not has_accepted(session, user_id=user_id, terms_version=current)
+
+
+def require_current_terms(session: Session, viewer: Viewer | None) -> None:
+    """No post, bid or payment until the member has accepted the current version: called by those services after
+    they checked who is asking (a visitor is refused there). Nothing is required while no terms were published."""
+    if viewer is None:
+        return
+    if needs_acceptance(session, user_id=viewer.user_id):
+        raise TermsNotAccepted()
 
 
 def accept_current(session: Session, *, user_id: int, version: object) -> None:

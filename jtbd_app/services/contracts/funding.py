@@ -16,6 +16,7 @@ from jtbd_app.domain.ids import id_or_none
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, Payment, utcnow
 from jtbd_app.services import scheduler
+from jtbd_app.services.accounts.terms import require_current_terms
 from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging.notifications import notify
@@ -59,6 +60,7 @@ async def fund_contract(
 ) -> FundingOutcome:
     with session_factory() as session:
         contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id, role="client")
+        require_current_terms(session, viewer)
         if contract.status != "awaiting_funding":
             raise ValidationFailed({"form": _not_fundable(contract)})
         if below_minimum(contract.amount_minor, contract.currency, contract.fee_bps):

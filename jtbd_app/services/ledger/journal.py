@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.domain.money import CURRENCIES
+from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Posting, Problem
-from jtbd_app.services import live
+from jtbd_app.services import audit, live
 
 # kind -> (normal side, may go below zero). Every account of the platform is one of these.
 ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
@@ -150,7 +150,7 @@ def post(
                 assert leg.account.id is not None
                 _move(session, leg)
                 session.add(Posting(entry_id=entry.id, account_id=leg.account.id, amount_minor=leg.amount_minor))
-            session.flush()
+            _audit(session, entry, legs)
     except IntegrityError:
         found = find_entry(session, idempotency_key)
         if found is None:
@@ -162,6 +162,31 @@ def post(
         live.touch(session, live.problem_topic(problem_id))
     live.touch(session, *[live.wallet_topic(uid) for uid in _wallet_owners(session, legs)])
     return entry, True
+
+
+def _audit(session: Session, entry: JournalEntry, legs: Sequence[Leg]) -> None:
+    """Every money movement in the audit log, in the entry's savepoint (one more insert): no actor (the ledger moves
+    for whoever acted), the entry's kind, what it concerns, and how much moved."""
+    moved = sum(leg.amount_minor for leg in legs if leg.amount_minor > 0)
+    if entry.contract_id is not None:
+        subject = f"contract:{entry.contract_id}"
+    elif entry.problem_id is not None:
+        subject = f"problem:{entry.problem_id}"
+    else:
+        subject = f"entry:{entry.id}"
+    audit.record(
+        session,
+        actor_id=None,
+        action=f"money.{entry.kind}",
+        subject=subject,
+        reason=entry.memo,
+        detail={
+            "amount": Money(moved, entry.currency).format(),
+            "amount_minor": moved,
+            "currency": entry.currency,
+            "entry": entry.id,
+        },
+    )
 
 
 def _wallet_owners(session: Session, legs: Sequence[Leg]) -> set[int]:

@@ -18,6 +18,7 @@ from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Bid, Listing, utcnow
 from jtbd_app.services import live
+from jtbd_app.services.accounts.terms import require_current_terms
 from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
@@ -25,6 +26,7 @@ from jtbd_app.services.viewer import Viewer, require_active
 
 def place_bid(session: Session, *, viewer: Viewer | None, listing_id: object, values: Mapping[str, object]) -> int:
     actor = require_active(viewer)
+    require_current_terms(session, actor)
     listing = _listing(session, listing_id)
     if listing.owner_id == actor.user_id:
         raise PermissionDenied("You cannot bid on your own listing.")

@@ -19,6 +19,7 @@ from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.skills import normalise_skills
 from jtbd_app.models import Bid, Listing, ListingSkill, Skill, utcnow
 from jtbd_app.services.accounts.skill_tags import skill_ids
+from jtbd_app.services.accounts.terms import require_current_terms
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active
 
@@ -157,8 +158,20 @@ def go_to_step(session: Session, *, viewer: Viewer | None, listing_id: object, s
 
 
 def publish_listing(session: Session, *, viewer: Viewer | None, listing_id: object) -> int:
-    """Every field is checked again (a deadline may have passed since the step was saved)."""
+    """The member's post: every field is checked again (a deadline may have passed since the step was saved), and
+    the member must have accepted the current terms."""
     listing = _owned(session, viewer, listing_id, ("draft",))
+    require_current_terms(session, viewer)
+    return publish_draft(session, listing)
+
+
+def publish_for_problem(session: Session, *, viewer: Viewer | None, listing_id: object) -> int:
+    """A funded problem's task posted as its listing: the owner accepted the terms when paying for the problem, so
+    a version published since does not hold back the tasks that payment bought (the webhook's job posts them)."""
+    return publish_draft(session, _owned(session, viewer, listing_id, ("draft",)))
+
+
+def publish_draft(session: Session, listing: Listing) -> int:
     form = _form(session, listing)
     values: dict[str, object] = {**form.__dict__, "remote": form.remote}
     _clean_values, errors = _clean(values, fields=tuple(k for step in lf.STEP_FIELDS.values() for k in step))

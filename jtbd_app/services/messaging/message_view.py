@@ -15,6 +15,7 @@ from jtbd_app.domain import messages as rules
 from jtbd_app.domain.errors import PermissionDenied
 from jtbd_app.domain.ids import id_or_none, parse_id
 from jtbd_app.models import Listing, Message, MessageThread, Profile, ThreadRead, User
+from jtbd_app.services import audit
 from jtbd_app.services.messaging.threads import PRIVATE, find_thread, mark_read
 from jtbd_app.services.viewer import Viewer, require_viewer
 
@@ -111,6 +112,14 @@ def thread_view(
     if party and rows and before_id is None:
         assert rows[-1].id is not None
         mark_read(session, thread_id=thread.id, user_id=actor.user_id, message_id=rows[-1].id)
+    if not party and before_id is None:  # an administrator reading a private conversation: on the record
+        audit.record(
+            session,
+            actor_id=actor.user_id,
+            action="admin.read_thread",
+            subject=f"thread:{thread.id}",
+            detail={"contract": thread.contract_id, "listing": thread.listing_id, "messages_shown": len(rows)},
+        )
     listing = session.get(Listing, thread.listing_id) if thread.listing_id else None
     other_id = thread.provider_id if actor.user_id == thread.client_id else thread.client_id
     client, provider = names[thread.client_id], names[thread.provider_id]

@@ -20,6 +20,7 @@ from jtbd_app.domain.money import amount_input
 from jtbd_app.domain.plans import PlanRefused, check
 from jtbd_app.models import MicroTask, Payment, Problem, Profile, User, utcnow
 from jtbd_app.services import live
+from jtbd_app.services.accounts import terms
 from jtbd_app.services.contracts import funding
 from jtbd_app.services.marketplace import listings
 from jtbd_app.services.ports import PaymentGateway
@@ -68,6 +69,7 @@ async def fund_problem(
     with session_factory() as session:
         problem = owned_problem(session, viewer=viewer, problem_id=problem_id, lock=True)
         assert problem.id is not None and viewer is not None
+        terms.require_current_terms(session, viewer)
         _require_fundable(session, problem)
         payment = Payment(
             problem_id=problem.id,
@@ -161,7 +163,7 @@ def publish_problem(session: Session, *, viewer: Viewer | None, problem_id: obje
                     problem_id=problem.id,
                     micro_task_id=task.id,
                 )
-                listings.publish_listing(session, viewer=viewer, listing_id=listing_id)
+                listings.publish_for_problem(session, viewer=viewer, listing_id=listing_id)
         except ValidationFailed as exc:
             problem.plan_notes = f"{problem.plan_notes}\n“{task.title}” could not be posted: {exc.message}".strip()
             continue
