@@ -17,5 +17,7 @@ KINDS: dict[str, str] = {
     "review_received": "The other party of a contract reviewed me",
     "reviews_published": "Reviews of a contract of mine were published",
     "moderation": "Warnings, suspensions and appeals about my account",
+    "report_outcome": "The outcome of a report I made",
+    "report_filed": "A member reported content or appealed a suspension (administrators)",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
 }

@@ -83,7 +83,9 @@ def review_panel(
         )
     other_name = people.get(other_party(contract, actor.user_id), ("the other party", ""))[0]
     mine = next((_item(r, people, contract) for r in rows if r.author_id == actor.user_id), None)
-    theirs = next((_item(r, people, contract) for r in rows if r.author_id != actor.user_id), None)
+    theirs = next(
+        (_item(r, people, contract) for r in rows if r.author_id != actor.user_id and r.hidden_at is None), None
+    )
     can_review = window_open and mine is None and actor.status == "active"
     return ReviewPanel(
         contract_id=contract.id,
@@ -114,7 +116,11 @@ def profile_reviews(session: Session, *, username: object, page: object) -> tupl
     subject = session.exec(select(User).where(User.username == name)).first()
     if subject is None or subject.id is None:
         raise NotFound("There is no member with that username.")
-    about = (col(Review.subject_id) == subject.id, col(Review.published_at).is_not(None))
+    about = (
+        col(Review.subject_id) == subject.id,
+        col(Review.published_at).is_not(None),
+        col(Review.hidden_at).is_(None),  # hidden by the moderators: off the profile, its stars too
+    )
     total = int(session.exec(select(func.count()).select_from(Review).where(*about)).one())
     number = clamp_page(page, total)
     rows = session.exec(
