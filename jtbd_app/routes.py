@@ -12,6 +12,7 @@ import reflex as rx
 from jtbd_app.pages import (
     admin,
     admin_partners,
+    admin_reports,
     auth,
     coming_soon,
     connect_sign_in,
@@ -35,6 +36,7 @@ from jtbd_app.pages import (
     wallet,
 )
 from jtbd_app.state.admin import AdminState
+from jtbd_app.state.admin_reports import AdminReportsState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
@@ -59,6 +61,7 @@ from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
+from jtbd_app.state.standing import StandingState
 from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
@@ -95,11 +98,17 @@ ROUTES: list[PageRoute] = [
     PageRoute(
         "/u/[username]", "Profile", profiles.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
     ),
-    PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
+    PageRoute(
+        "/settings",
+        "Account settings",
+        settings.settings_page,
+        [SettingsState.load_settings, StandingState.load_standing],
+    ),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
     ),
+    PageRoute("/admin/reports", "Reports", admin_reports.admin_reports_page, AdminReportsState.load_admin_reports),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(

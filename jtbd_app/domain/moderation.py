@@ -49,3 +49,4 @@ APPEAL_MAX = 2000
 REPORTS_PER_DAY = 20
 HIDDEN_MESSAGE = "Message hidden by the moderators"
 HIDDEN_LISTING = "This listing was hidden by the moderators."
+STANDING_LINK = "/settings#standing"  # the member's strikes and appeal (the banner and the notices link here)

@@ -68,6 +68,11 @@ def _overview() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.heading("Reports and appeals", size="4", as_="h2"),
+        rx.text(
+            "Members' reports of listings, profiles, reviews and messages, and suspended members' appeals. ",
+            rx.link("Moderate reports", href="/admin/reports"),
+        ),
         rx.heading("Outside partners", size="4", as_="h2"),
         rx.text(
             "Scorecards, link templates and affiliate parameters of the Delegate menu's partners; suspend or reinstate "
