@@ -21,7 +21,7 @@ def _strike(line: rx.Var) -> rx.Component:
             line.given,
             ": ",
             line.reason,
-            rx.cond(line.lifted, " (lifted " + line.lifted + ")"),
+            rx.cond(line.lifted, " (lifted " + line.lifted + ")", ""),
         ),
         style={"padding": "0.25rem 0"},
     )

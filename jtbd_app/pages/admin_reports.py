@@ -120,7 +120,7 @@ def _reporter(r: rx.Var) -> rx.Component:
             r.when,
             ": ",
             rx.text.strong(r.reason),
-            rx.cond(r.details, " — " + r.details),
+            rx.cond(r.details, " — " + r.details, ""),
             size="2",
         )
     )
@@ -150,7 +150,7 @@ def _item(item: rx.Var) -> rx.Component:
                     "), ",
                     item.author_strikes.to_string(),
                     " strike(s)",
-                    rx.cond(item.author_suspended, ", suspended"),
+                    rx.cond(item.author_suspended, ", suspended", ""),
                     size="2",
                 ),
                 rx.text("Reported by", size="2", weight="bold"),
@@ -168,10 +168,10 @@ def _item(item: rx.Var) -> rx.Component:
 
 def _reports() -> rx.Component:
     return rx.cond(
-        Q.items.length() > 0,
+        Q.rows.length() > 0,
         rx.vstack(
             rx.text(Q.total.to_string(), " reported item(s)", size="2", color_scheme="gray"),
-            rx.el.ul(rx.foreach(Q.items, _item), style={"padding": "0", "width": "100%"}),
+            rx.el.ul(rx.foreach(Q.rows, _item), style={"padding": "0", "width": "100%"}),
             button_pager(Q.page, Q.pages, S.go_to_page, name="reported items"),
             width="100%",
         ),
@@ -234,7 +234,7 @@ def _appeal(a: rx.Var) -> rx.Component:
 
 def _appeals() -> rx.Component:
     return rx.cond(
-        A.items.length() > 0,
+        A.rows.length() > 0,
         rx.vstack(
             rx.text(
                 A.total.to_string(),
@@ -244,7 +244,7 @@ def _appeals() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.el.ul(rx.foreach(A.items, _appeal), style={"padding": "0", "width": "100%"}),
+            rx.el.ul(rx.foreach(A.rows, _appeal), style={"padding": "0", "width": "100%"}),
             button_pager(A.page, A.pages, S.go_to_page, name="appeals"),
             width="100%",
         ),

@@ -126,7 +126,7 @@ def test_only_administrators_read_and_answer_appeals() -> None:
         _answer(eve, appeal.id, grant=True)
     with session_scope() as s:
         queue = appeals.open_appeals(s, viewer=viewer_of(_admin))
-    assert [(i.member_username, i.suspension_reason) for i in queue.items] == [("bob", "Scam listings.")]
+    assert [(i.member_username, i.suspension_reason) for i in queue.rows] == [("bob", "Scam listings.")]
 
 
 def test_a_suspended_member_cannot_post_bid_or_message() -> None:

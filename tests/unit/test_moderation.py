@@ -52,14 +52,14 @@ def test_the_queue_groups_reports_by_item_oldest_first_with_author_and_strikes()
     with session_scope() as s:
         queue = moderation.report_queue(s, viewer=viewer_of(admin))
         only_profiles = moderation.report_queue(s, viewer=viewer_of(admin), kind="profile")
-    assert [(i.kind, i.title, i.report_count) for i in queue.items] == [
+    assert [(i.kind, i.title, i.report_count) for i in queue.rows] == [
         ("listing", "First task", 2),
         ("profile", "The profile of Ann (@ann)", 1),
         ("listing", "Second task", 1),
     ]
-    assert [r.reason for r in queue.items[0].reporters] == ["Spam", "Scam or fraud"]
-    assert (queue.items[0].author_username, queue.items[0].author_strikes, queue.total) == ("ann", 0, 3)
-    assert [i.kind for i in only_profiles.items] == ["profile"]
+    assert [r.reason for r in queue.rows[0].reporters] == ["Spam", "Scam or fraud"]
+    assert (queue.rows[0].author_username, queue.rows[0].author_strikes, queue.total) == ("ann", 0, 3)
+    assert [i.kind for i in only_profiles.rows] == ["profile"]
 
 
 def test_only_administrators_read_the_queue_or_act() -> None:
@@ -97,9 +97,9 @@ def test_hiding_a_listing_takes_it_out_of_search_and_its_page_closes_the_reports
         assert told.kind == "moderation" and "hidden" in told.title
         assert s.exec(select(AuditEntry.action, AuditEntry.subject)).all() == [("report.hide", f"listing:{listing.id}")]
     with session_scope() as s:
-        assert moderation.report_queue(s, viewer=viewer_of(admin)).items == []
+        assert moderation.report_queue(s, viewer=viewer_of(admin)).rows == []
         closed_queue = moderation.report_queue(s, viewer=viewer_of(admin), status="closed")
-        assert [(i.report_count, i.resolution, i.hidden) for i in closed_queue.items] == [(2, "hidden", True)]
+        assert [(i.report_count, i.resolution, i.hidden) for i in closed_queue.rows] == [(2, "hidden", True)]
 
 
 def test_restoring_a_listing_returns_it_to_its_state_and_to_search() -> None:
@@ -202,7 +202,7 @@ def test_warning_and_suspending_the_author_go_through_standing() -> None:
         assert actions == ["member.warn", "member.suspend"]
         assert {r.resolution for r in s.exec(select(Report)).all()} == {"warned", "suspended"}
         queue = moderation.report_queue(s, viewer=viewer_of(admin), status="closed")
-        assert {i.author_strikes for i in queue.items} == {2}
+        assert {i.author_strikes for i in queue.rows} == {2}
 
 
 @pytest.mark.parametrize("reason", ["", "  ", "<b>x</b>", "x" * 501, None])

@@ -32,12 +32,12 @@ def test_a_member_reports_and_an_admin_hides_it_from_the_queue(db: Session) -> N
 
     page: AdminReportsState = state_for(AdminReportsState, token=session_token(admin), path="/admin/reports")
     call(page, "load_admin_reports")
-    assert page.refusal == "" and [i.title for i in page.queue.items] == ["Too good to be true"]
+    assert page.refusal == "" and [i.title for i in page.queue.rows] == ["Too good to be true"]
     form = {"kind": "listing", "subject_id": str(listing.id), "action": "hide", "reason": ""}
     call(page, "moderate", form)
     assert page.acting == f"listing:{listing.id}" and page.errors["reason"]
     call(page, "moderate", {**form, "reason": "A deposit scam."})
-    assert page.errors == {} and page.message.startswith("Done: hidden") and page.queue.items == []
+    assert page.errors == {} and page.message.startswith("Done: hidden") and page.queue.rows == []
     db.expire_all()
     assert db.get(Listing, listing.id).status == "hidden"  # type: ignore[union-attr]
     assert db.exec(select(Report.status)).all() == ["actioned"]
@@ -65,11 +65,11 @@ def test_a_suspended_member_sees_why_appeals_once_and_an_admin_grants_it(db: Ses
         AdminReportsState, token=session_token(admin), path="/admin/reports?tab=appeals"
     )
     call(page, "load_admin_reports")
-    assert page.tab == "appeals" and [a.member_username for a in page.appeal_queue.items] == ["bob"]
-    appeal_id = str(page.appeal_queue.items[0].id)
+    assert page.tab == "appeals" and [a.member_username for a in page.appeal_queue.rows] == ["bob"]
+    appeal_id = str(page.appeal_queue.rows[0].id)
     call(page, "answer_appeal", {"appeal_id": appeal_id, "decision": "maybe", "answer": "x"})
     assert page.errors["form"]
     call(page, "answer_appeal", {"appeal_id": appeal_id, "decision": "grant", "answer": "Checked: reinstated."})
-    assert page.message == "The appeal was granted." and page.appeal_queue.items == []
+    assert page.message == "The appeal was granted." and page.appeal_queue.rows == []
     db.expire_all()
     assert db.get(User, bob.id).status == "active"  # type: ignore[union-attr]

@@ -57,7 +57,7 @@ class AppealItem:
 
 @dataclass(frozen=True)
 class AppealQueue:
-    items: list[AppealItem] = field(default_factory=list)
+    rows: list[AppealItem] = field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
@@ -152,7 +152,7 @@ def open_appeals(session: Session, *, viewer: Viewer | None, page: object = 1) -
         .limit(PER_PAGE)
     ).all()
     return AppealQueue(
-        items=[
+        rows=[
             AppealItem(
                 id=a.id or 0,
                 member_name=name,

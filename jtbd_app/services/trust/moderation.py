@@ -57,7 +57,7 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Queue:
-    items: list[QueueItem] = field(default_factory=list)
+    rows: list[QueueItem] = field(default_factory=list)
     total: int = 0  # items, not reports
     page: int = 1
     pages: int = 1
@@ -90,7 +90,7 @@ def report_queue(
         .limit(PER_PAGE)
     ).all()
     items = [_item(session, item_kind, sid, where) for item_kind, sid, _first, _count in rows]
-    return Queue(items=items, total=total, page=number, pages=pages, status=state, kind=what)
+    return Queue(rows=items, total=total, page=number, pages=pages, status=state, kind=what)
 
 
 def _item(session: Session, kind: str, subject_id: int, where: list) -> QueueItem:  # type: ignore[type-arg]
@@ -157,7 +157,7 @@ def moderate(
             .with_for_update()
         ).all()
     )
-    if action in ("dismiss", "warn", "suspend") and not open_reports:
+    if action == "dismiss" and not open_reports:
         raise ValidationFailed({"form": "There is no open report on this item."})
     subject = f"{what}:{content.subject_id}"
     first_id = open_reports[0].id if open_reports else None

@@ -94,7 +94,7 @@ def _load_admin_reports(caller: str | None, db: Session) -> None:
     for query in ("", "?tab=appeals", "?status=closed"):
         state: AdminReportsState = state_for(AdminReportsState, token=caller, path=f"/admin/reports{query}")
         call(state, "load_admin_reports")
-        assert state.refusal and state.queue.items == [] and state.appeal_queue.items == []
+        assert state.refusal and state.queue.rows == [] and state.appeal_queue.rows == []
         assert SECRET not in repr(state.dict())
 
 
@@ -102,7 +102,7 @@ def _go_to_page(caller: str | None, db: Session) -> None:
     _reported_listing()
     state = _admin_state(caller)
     call(state, "go_to_page", 1)
-    assert state.refusal and state.queue.items == []
+    assert state.refusal and state.queue.rows == []
 
 
 def _moderate(caller: str | None, db: Session) -> None:
