@@ -23,6 +23,7 @@ def current_terms(database: str) -> Iterator[None]:
         terms.publish_terms(session, title="Terms", body="Be nice.")
     yield
 
+
 test_hiding_a_listing_takes_it_out_of_search_and_its_page = (
     on_sqlite.test_hiding_a_listing_takes_it_out_of_search_and_its_page_closes_the_reports_and_tells_everyone
 )
