@@ -155,3 +155,9 @@ def test_a_member_may_send_at_most_the_daily_cap_of_reports() -> None:
     with pytest.raises(ValidationFailed, match="many reports today"):
         _report(bob, "listing", listings[-1].id)
     assert _count() == words.REPORTS_PER_DAY
+
+
+def test_a_profile_named_with_digits_is_found_by_its_username_not_as_an_id() -> None:
+    make_user("ann")
+    digits, bob = make_user("4242"), make_user("bob")
+    assert _report(bob, "profile", "4242").subject_id == digits.id

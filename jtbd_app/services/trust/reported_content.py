@@ -43,7 +43,8 @@ def kind_of(value: object) -> str:
 
 
 def find(session: Session, kind: str, subject: object) -> Content:
-    """The item behind a report: a listing, review or message id; a profile by user id or username."""
+    """The item behind a report: a listing, review or message id; a profile by username (text, as a browser sends
+    it) or by user id (an int, as the moderation queue holds it)."""
     if kind == "profile":
         return _profile(session, subject)
     sid = parse_id(subject, not_found=GONE)
@@ -93,7 +94,7 @@ def find(session: Session, kind: str, subject: object) -> Content:
 
 
 def _profile(session: Session, subject: object) -> Content:
-    if isinstance(subject, str) and not subject.strip().isdigit():
+    if isinstance(subject, str):  # from a browser: the username ("1234" is a username too)
         row = session.exec(
             select(User, Profile)
             .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
