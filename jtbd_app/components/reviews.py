@@ -97,8 +97,12 @@ def _panel() -> rx.Component:
                 "Your review of " + P.other_name,
                 P.own_review,
                 note=rx.cond(
-                    ~P.own_review.published,
-                    rx.badge("Not shown to " + P.other_name + " yet", variant="soft"),
+                    P.own_review.hidden,
+                    rx.badge("Hidden by the moderators", color_scheme="orange", variant="soft"),
+                    rx.cond(
+                        ~P.own_review.published,
+                        rx.badge("Not shown to " + P.other_name + " yet", variant="soft"),
+                    ),
                 ),
             ),
         ),

@@ -139,6 +139,8 @@ def test_a_hidden_review_leaves_the_profile_its_rating_and_the_contract_of_the_o
         assert public_profile(s, username="bob").rating == "5.0 (1)"
         panel = review_view.review_panel(s, viewer=viewer_of(bob), contract_id=contract.id)
         assert panel.other_reviews == []
+        own = review_view.review_panel(s, viewer=viewer_of(ann), contract_id=contract.id).own_review
+        assert (own.body, own.hidden) == ("Slurs here.", True)
     _act(admin, "review", review_id, "restore")
     with session_scope() as s:
         assert review_view.profile_reviews(s, username="bob", page=1)[1] == 1

@@ -38,6 +38,7 @@ class ReviewItem:
     published: bool = False
     listing_title: str = ""
     role: str = ""  # the subject's side: "as contractor" | "as client"
+    hidden: bool = False  # hidden by the moderators (only its author and administrators still see it)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def _item(review: Review, people: dict[int, tuple[str, str]], contract: Contract
         written=day_label(review.created_at),
         published=review.published_at is not None,
         role="as contractor" if review.subject_id == contract.contractor_id else "as client",
+        hidden=review.hidden_at is not None,
     )
 
 
