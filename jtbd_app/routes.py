@@ -13,6 +13,7 @@ from jtbd_app.pages import (
     admin,
     admin_audit,
     admin_partners,
+    admin_reports,
     admin_terms,
     auth,
     coming_soon,
@@ -38,6 +39,7 @@ from jtbd_app.pages import (
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.admin_audit import AdminAuditState
+from jtbd_app.state.admin_reports import AdminReportsState
 from jtbd_app.state.admin_terms import AdminTermsState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
@@ -63,6 +65,7 @@ from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
+from jtbd_app.state.standing import StandingState
 from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
@@ -99,13 +102,19 @@ ROUTES: list[PageRoute] = [
     PageRoute(
         "/u/[username]", "Profile", profiles.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
     ),
-    PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
+    PageRoute(
+        "/settings",
+        "Account settings",
+        settings.settings_page,
+        [SettingsState.load_settings, StandingState.load_standing],
+    ),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
     ),
     PageRoute("/admin/terms", "Terms versions", admin_terms.admin_terms_page, AdminTermsState.load_admin_terms),
     PageRoute("/admin/audit", "Audit log", admin_audit.admin_audit_page, AdminAuditState.load_audit),
+    PageRoute("/admin/reports", "Reports", admin_reports.admin_reports_page, AdminReportsState.load_admin_reports),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(

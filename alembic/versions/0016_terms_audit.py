@@ -1,7 +1,7 @@
 """Terms versions say what changed (the publishing admin's summary).
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-05 01:40:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

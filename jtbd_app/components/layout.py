@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.react_router import link as router_link
 
+from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.session import SessionState
 
 NAV_ITEMS = [
@@ -221,6 +222,28 @@ def terms_banner() -> rx.Component:
     )
 
 
+def suspension_banner() -> rx.Component:
+    """A suspended member reads why on every page, and where to see their strikes and appeal."""
+    return rx.cond(
+        SessionState.viewer_suspended,
+        rx.callout(
+            rx.hstack(
+                rx.text(
+                    "Your account is suspended: ",
+                    SessionState.viewer_suspended_reason,
+                    " You can read, but not post, bid or send messages.",
+                ),
+                rx.link("Your standing and appeal", href=STANDING_LINK),
+                spacing="3",
+                wrap="wrap",
+            ),
+            icon="ban",
+            color_scheme="red",
+            role="alert",
+        ),
+    )
+
+
 def email_banner() -> rx.Component:
     return rx.cond(
         SessionState.needs_email_verification,
@@ -249,7 +272,7 @@ def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
         rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
         navbar(),
         rx.el.main(
-            rx.vstack(terms_banner(), email_banner(), *children, spacing="5", width="100%"),
+            rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
             style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
         ),
         footer(),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from jtbd_app.components.forms import text_field
+from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.listings import ListingState
 from jtbd_app.state.session import SessionState
 
@@ -256,7 +257,22 @@ def bids_section() -> rx.Component:
                     _bid_form(),
                     rx.cond(
                         SessionState.signed_in,
-                        rx.cond(L.status != "open", rx.text("This listing is not taking bids.", color_scheme="gray")),
+                        rx.cond(
+                            L.status != "open",
+                            rx.text("This listing is not taking bids.", color_scheme="gray"),
+                            rx.cond(
+                                SessionState.viewer_suspended,
+                                rx.callout(
+                                    rx.text(
+                                        "Your account is suspended, so you cannot bid. ",
+                                        rx.link("Your standing and appeal", href=STANDING_LINK),
+                                    ),
+                                    icon="ban",
+                                    color_scheme="red",
+                                    role="status",
+                                ),
+                            ),
+                        ),
                         rx.text(rx.link("Sign in", href="/login"), " to bid or ask a question."),
                     ),
                 ),

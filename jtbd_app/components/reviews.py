@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from jtbd_app.components.forms import field_error, form_error, text_field
+from jtbd_app.components.report_dialog import report_button, report_dialog
 from jtbd_app.domain.reviews import RATINGS, REVIEW_MAX, rating_choice_label
 from jtbd_app.state.reviews import ContractReviewState
 
@@ -96,8 +97,12 @@ def _panel() -> rx.Component:
                 "Your review of " + P.other_name,
                 P.own_review,
                 note=rx.cond(
-                    ~P.own_review.published,
-                    rx.badge("Not shown to " + P.other_name + " yet", variant="soft"),
+                    P.own_review.hidden,
+                    rx.badge("Hidden by the moderators", color_scheme="orange", variant="soft"),
+                    rx.cond(
+                        ~P.own_review.published,
+                        rx.badge("Not shown to " + P.other_name + " yet", variant="soft"),
+                    ),
                 ),
             ),
         ),
@@ -106,7 +111,11 @@ def _panel() -> rx.Component:
             lambda r: review_card(
                 r.author_name + "'s review of " + r.subject_name,
                 r,
-                note=rx.cond(~r.published, rx.badge("Not published yet", variant="soft")),
+                note=rx.cond(
+                    ~r.published,
+                    rx.badge("Not published yet", variant="soft"),
+                    rx.cond(r.author_username != S.viewer_username, report_button("review", r.id.to_string())),
+                ),
             ),
         ),
         spacing="3",
@@ -117,6 +126,7 @@ def _panel() -> rx.Component:
 def review_panel() -> rx.Component:
     """Embed in the contract page, with `ContractReviewState.load_review` among the route's on-load events."""
     return rx.el.section(
+        report_dialog(),
         rx.vstack(
             rx.heading("Reviews", size="5", as_="h2"),
             rx.cond(

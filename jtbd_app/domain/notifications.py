@@ -18,5 +18,7 @@ KINDS: dict[str, str] = {
     "reviews_published": "Reviews of a contract of mine were published",
     "moderation": "Warnings, suspensions and appeals about my account",
     "terms": "A new version of the terms of service was published",
+    "report_outcome": "The outcome of a report I made",
+    "report_filed": "A member reported content or appealed a suspension (administrators)",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
 }

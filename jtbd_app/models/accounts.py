@@ -37,6 +37,7 @@ class Profile(SQLModel, table=True):
     completed_contracts: int = Field(default=0, index=True)
     on_time_contracts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # completed by the due date
     updated_at: datetime = ts()
+    hidden_at: datetime | None = ts(nullable=True)  # hidden by the moderators: others see only the name
 
 
 class Skill(SQLModel, table=True):

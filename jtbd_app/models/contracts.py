@@ -141,6 +141,7 @@ class Review(SQLModel, table=True):
     body: str = Field(default="", sa_type=Text)
     created_at: datetime = ts()
     published_at: datetime | None = ts(nullable=True)
+    hidden_at: datetime | None = ts(nullable=True)  # hidden by the moderators: off the profile, its stars too
 
 
 class FreezeDecision(SQLModel, table=True):

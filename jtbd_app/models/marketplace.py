@@ -39,6 +39,8 @@ class Listing(SQLModel, table=True):
     updated_at: datetime = ts()
     published_at: datetime | None = ts(nullable=True)
     closed_at: datetime | None = ts(nullable=True)
+    # while hidden by the moderators: the state it returns to when restored (open, closed, cancelled)
+    hidden_from: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
 
 
 class ListingSkill(SQLModel, table=True):

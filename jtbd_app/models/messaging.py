@@ -29,6 +29,7 @@ class Message(SQLModel, table=True):
     sender_id: int = Field(foreign_key="user.id")
     body: str = Field(sa_type=Text)
     created_at: datetime = ts()
+    hidden_at: datetime | None = ts(nullable=True)  # hidden by the moderators: the parties see a placeholder
 
 
 class ThreadRead(SQLModel, table=True):

@@ -55,7 +55,7 @@ def dashboard() -> rx.Component:
         rx.cond(
             SessionState.viewer_suspended,
             rx.callout(
-                "Your account is suspended; you can read but not act. Contact an administrator.",
+                "Your account is suspended; you can read but not act. See why and appeal in Settings, Standing.",
                 icon="ban",
                 color_scheme="red",
                 role="alert",

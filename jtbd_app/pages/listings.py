@@ -8,6 +8,8 @@ from jtbd_app.components.forms import form_error
 from jtbd_app.components.layout import link_button, loading, page
 from jtbd_app.components.listing_bids import bids_section, confirm_dialog
 from jtbd_app.components.listing_questions import questions_section
+from jtbd_app.components.report_dialog import report_button, report_dialog
+from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.state.listings import ListingState
 
 L = ListingState.listing
@@ -30,7 +32,18 @@ def _header() -> rx.Component:
             rx.cond(L.status == "open", rx.badge(L.bid_count.to_string() + " open bids", size="2", variant="soft")),
             wrap="wrap",
         ),
-        rx.text("Posted ", L.published, size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.text("Posted ", L.published, size="2", color_scheme="gray"),
+            rx.cond(~L.is_owner, report_button("listing", L.id.to_string())),
+            align="center",
+            spacing="3",
+        ),
+        rx.cond(
+            L.status == "hidden",
+            rx.callout(
+                HIDDEN_LISTING + " Only you and the administrators can see it.", icon="eye-off", color_scheme="orange"
+            ),
+        ),
         rx.cond(
             L.part_of_problem,
             rx.callout(
@@ -178,6 +191,7 @@ def _listing() -> rx.Component:
 
 def listing_page() -> rx.Component:
     return page(
+        report_dialog(),
         rx.cond(
             ListingState.loaded,
             rx.cond(
@@ -185,10 +199,17 @@ def listing_page() -> rx.Component:
                 _listing(),
                 rx.vstack(
                     rx.heading("Listing not found", size="7"),
-                    rx.text("There is no such listing, or it is not public."),
+                    rx.text(
+                        rx.cond(
+                            ListingState.missing == HIDDEN_LISTING,
+                            HIDDEN_LISTING,
+                            "There is no such listing, or it is not public.",
+                        ),
+                        role="status",
+                    ),
                     rx.link("Browse the marketplace", href="/marketplace"),
                 ),
             ),
             loading("Loading listing…"),
-        )
+        ),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.layout import guarded, link_button, loading, page
 from jtbd_app.components.pager import button_pager
+from jtbd_app.components.report_dialog import report_button, report_dialog
 from jtbd_app.domain.messages import MAX_BODY
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 
@@ -96,7 +97,12 @@ def _message(m: rx.Var) -> rx.Component:
                 align="baseline",
                 spacing="2",
             ),
-            rx.text(m.body, white_space="pre-wrap", style={"overflow_wrap": "anywhere"}),
+            rx.cond(
+                m.hidden,
+                rx.text(m.body, size="2", color_scheme="gray", style={"font_style": "italic"}),
+                rx.text(m.body, white_space="pre-wrap", style={"overflow_wrap": "anywhere"}),
+            ),
+            rx.cond(~m.mine & ~m.hidden & ~T.read_only, report_button("message", m.id.to_string())),
             padding="0.6rem 0.9rem",
             border_radius="var(--radius-3)",
             background=rx.cond(m.mine, "var(--accent-a3)", "var(--gray-a3)"),
@@ -198,6 +204,7 @@ def _thread() -> rx.Component:
 
 def thread_page() -> rx.Component:
     return page(
+        report_dialog(),
         guarded(
             ThreadState.loaded,
             ThreadState.refusal,

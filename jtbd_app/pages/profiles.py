@@ -10,6 +10,7 @@ from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.invitations import invite_action, invite_dialog
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.pager import button_pager
+from jtbd_app.components.report_dialog import report_button, report_dialog
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.state.profiles import ProfileState
@@ -35,7 +36,11 @@ def _view() -> rx.Component:
             rx.cond(
                 ProfileState.is_owner,
                 rx.button("Edit profile", on_click=ProfileState.start_edit),
-                rx.cond(~P.suspended, invite_action(P.username, P.display_name)),
+                rx.hstack(
+                    rx.cond(~P.suspended & ~P.hidden, invite_action(P.username, P.display_name)),
+                    report_button("profile", P.username, size="2"),
+                    align="center",
+                ),
             ),
             align="center",
             width="100%",
@@ -52,6 +57,30 @@ def _view() -> rx.Component:
             ),
         ),
         rx.cond(ProfileState.saved_message, rx.callout(ProfileState.saved_message, icon="check", role="status")),
+        rx.cond(
+            P.hidden,
+            rx.callout(
+                rx.cond(
+                    ProfileState.is_owner,
+                    "The moderators hid this profile: other members see only your name.",
+                    "This profile was hidden by the moderators.",
+                ),
+                icon="eye-off",
+                color_scheme="orange",
+                role="status",
+            ),
+        ),
+        rx.cond(~P.hidden | ProfileState.is_owner, _details()),
+        _reviews(),
+        invite_dialog(),
+        report_dialog(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _details() -> rx.Component:
+    return rx.vstack(
         rx.hstack(
             rx.badge(rx.cond(P.remote, "Works remotely", "On site only"), variant="soft"),
             rx.cond(P.location, rx.badge(rx.icon("map-pin", size=12), P.location, variant="soft")),
@@ -84,8 +113,6 @@ def _view() -> rx.Component:
             rx.text("No portfolio links yet.", color_scheme="gray"),
         ),
         _track_record(),
-        _reviews(),
-        invite_dialog(),
         spacing="4",
         width="100%",
     )
@@ -122,15 +149,20 @@ def _review(r: ReviewItem) -> rx.Component:
                 align="center",
             ),
             rx.cond(r.body, rx.text(r.body, white_space="pre-wrap")),
-            rx.text(
-                rx.link(r.author_name, href="/u/" + r.author_username),
-                " on “",
-                r.listing_title,
-                "” (reviewed ",
-                r.role,
-                ")",
-                size="2",
-                color_scheme="gray",
+            rx.hstack(
+                rx.text(
+                    rx.link(r.author_name, href="/u/" + r.author_username),
+                    " on “",
+                    r.listing_title,
+                    "” (reviewed ",
+                    r.role,
+                    ")",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                report_button("review", r.id.to_string()),
+                align="center",
+                wrap="wrap",
             ),
             spacing="1",
             width="100%",

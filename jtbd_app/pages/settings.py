@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.layout import guarded, page
+from jtbd_app.components.standing import standing_section
 from jtbd_app.state.settings import SettingsState
 
 E = SettingsState.errors
@@ -136,6 +137,8 @@ def settings_page() -> rx.Component:
             rx.vstack(
                 rx.heading("Account settings", size="7"),
                 rx.cond(SettingsState.message, rx.callout(SettingsState.message, icon="info", role="status")),
+                standing_section(),
+                rx.divider(),
                 _sessions(),
                 rx.divider(),
                 _password_form(),

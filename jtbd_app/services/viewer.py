@@ -11,6 +11,8 @@ from jtbd_app.models import AuthSession, Profile, User, utcnow
 from jtbd_app.services.tokens import session_key
 
 SESSION_COOKIE = "jtbd_session"
+# What every service that changes something says to a suspended member (their standing page says why).
+SUSPENDED = "Your account is suspended, so you cannot post, bid, message or change anything. See Settings, Standing."
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def require_viewer(viewer: Viewer | None) -> Viewer:
 def require_active(viewer: Viewer | None) -> Viewer:
     v = require_viewer(viewer)
     if v.status != "active":
-        raise PermissionDenied("Your account is suspended.")
+        raise PermissionDenied(SUSPENDED)
     return v
 
 

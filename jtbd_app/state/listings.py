@@ -40,6 +40,7 @@ class ListingState(SessionState):
     errors: dict[str, str] = {}
     notice: str = ""
     editing_bid: bool = False
+    missing: str = ""  # why the listing is not shown: none such, or hidden by the moderators
 
     @rx.var
     def route_listing_id(self) -> str:
@@ -63,9 +64,9 @@ class ListingState(SessionState):
         try:
             with session_scope() as session:
                 self.listing = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
-            self.found = True
-        except NotFound:
-            self.found, self.listing = False, listing_view.ListingDetail()
+            self.found, self.missing = True, ""
+        except NotFound as exc:
+            self.found, self.listing, self.missing = False, listing_view.ListingDetail(), exc.message
 
     def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
         """Run one service call for the viewer, then show the listing as it now is."""

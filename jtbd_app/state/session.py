@@ -42,6 +42,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
     viewer_name: str = ""
     viewer_is_admin: bool = False
     viewer_suspended: bool = False
+    viewer_suspended_reason: str = ""  # the member's own: the banner on every page says why
     needs_terms: bool = False
     session_checked: bool = False
     unread_notifications: int = 0
@@ -79,6 +80,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
         self.viewer_name = viewer.display_name if viewer else ""
         self.viewer_is_admin = bool(viewer and viewer.is_admin)
         self.viewer_suspended = bool(viewer and viewer.status != "active")
+        self.viewer_suspended_reason = summary.suspended_reason
         self.needs_email_verification = bool(viewer and not viewer.email_verified and get_settings().mail_enabled)
         self.session_checked = True
         return viewer

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import read_scope, session_scope
@@ -34,11 +34,12 @@ from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.contracts import wallet_view
 from jtbd_app.services.marketplace import questions
 from jtbd_app.services.messaging import messages
+from jtbd_app.services.trust import appeals, reports, standing
 from tests.support import contracts
 from tests.support.factories import bid, make_listing
 from tests.support.members import make_user, session_token
 from tests.support.problems import planned_problem
-from tests.support.viewers import viewer_of
+from tests.support.viewers import viewer_named, viewer_of
 
 MIN_SECRET_LENGTH = 12  # shorter strings (a demo message "Thanks!") could also be public text
 
@@ -92,6 +93,7 @@ def seed_world() -> World:
         messages.send_message(session, viewer=viewer_of(vicky), thread_id=thread_id, body=secret_body)
     with session_scope() as session:
         questions.ask_question(session, viewer=viewer_of(victor), listing_id=listing.id, body="When do you need it?")
+    moderation_secrets = _private_report_and_appeal(victor)
     secret_outcome = _unique("private-problem-outcome")
     problem_id = planned_problem(vicky, outcome=f"Get 10K legit visitors to the bakery site {secret_outcome}")
     task_id, known_token, task_secrets = _private_task(vicky.id)
@@ -128,6 +130,7 @@ def seed_world() -> World:
             "a problem's outcome": secret_outcome,
             "an audit entry's reason": secret_reason,
             **task_secrets,
+            **moderation_secrets,
         },
     )
     _read_ids(world, vicky_id=vicky.id, victor_id=victor.id, bid_id=bid_id, listing_id=listing.id)
@@ -178,6 +181,21 @@ def _private_task(owner_id: int) -> tuple[int, str, dict[str, str]]:
         "an outcome's comment": comment,
     }
     return task_id, known, secrets_of_task
+
+
+def _private_report_and_appeal(victor: User) -> dict[str, str]:
+    """Victor's report of Vicky's message, and a suspended member's appeal: their words are theirs and the admins'."""
+    details, plea = _unique("private-report-details"), _unique("private-appeal")
+    warden, vera = make_user("warden", role="admin"), make_user("vera")
+    with session_scope() as session:
+        message_id = session.exec(select(Message.id).order_by(col(Message.id).desc())).first()
+        reports.file_report(
+            session, viewer=viewer_of(victor), kind="message", subject=message_id, reason="abuse", details=details
+        )
+        standing.suspend_member(session, viewer=viewer_of(warden), user_id=vera.id, reason="Spam in messages.")
+    with session_scope() as session:
+        appeals.send_appeal(session, viewer=viewer_named("vera"), body=plea)
+    return {"a report's details": details, "an appeal": plea}
 
 
 def _move_out_of_reach(user_id: int) -> None:

@@ -44,6 +44,7 @@ class PublicProfile:
     review_count: int = 0
     completed_contracts: int = 0
     on_time_rate: str = "—"  # "92%": share of the contracts completed as contractor delivered by the due date
+    hidden: bool = False  # hidden by the moderators: others see only the name
 
 
 def public_profile(session: Session, *, username: object, viewer: Viewer | None = None) -> PublicProfile:
@@ -66,6 +67,10 @@ def public_profile(session: Session, *, username: object, viewer: Viewer | None 
     rate_input = (
         amount_input(profile.hourly_rate_minor, profile.currency) if profile.hourly_rate_minor is not None else ""
     )
+    if profile.hidden_at is not None and not _may_see_suspension_reason(viewer, user):
+        return PublicProfile(
+            username=user.username, display_name=profile.display_name, hidden=True, rating="", on_time_rate=""
+        )
     return PublicProfile(
         username=user.username,
         display_name=profile.display_name,
@@ -85,6 +90,7 @@ def public_profile(session: Session, *, username: object, viewer: Viewer | None 
         review_count=profile.rating_count,
         completed_contracts=profile.completed_contracts,
         on_time_rate=percent_label(profile.on_time_contracts, _completed_as_contractor(session, user.id)),
+        hidden=profile.hidden_at is not None,
     )
 
 

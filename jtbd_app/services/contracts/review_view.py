@@ -38,6 +38,7 @@ class ReviewItem:
     published: bool = False
     listing_title: str = ""
     role: str = ""  # the subject's side: "as contractor" | "as client"
+    hidden: bool = False  # hidden by the moderators (only its author and administrators still see it)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def review_panel(
         )
     other_name = people.get(other_party(contract, actor.user_id), ("the other party", ""))[0]
     mine = next((_item(r, people, contract) for r in rows if r.author_id == actor.user_id), None)
-    theirs = next((_item(r, people, contract) for r in rows if r.author_id != actor.user_id), None)
+    theirs = next(
+        (_item(r, people, contract) for r in rows if r.author_id != actor.user_id and r.hidden_at is None), None
+    )
     can_review = window_open and mine is None and actor.status == "active"
     return ReviewPanel(
         contract_id=contract.id,
@@ -114,7 +117,11 @@ def profile_reviews(session: Session, *, username: object, page: object) -> tupl
     subject = session.exec(select(User).where(User.username == name)).first()
     if subject is None or subject.id is None:
         raise NotFound("There is no member with that username.")
-    about = (col(Review.subject_id) == subject.id, col(Review.published_at).is_not(None))
+    about = (
+        col(Review.subject_id) == subject.id,
+        col(Review.published_at).is_not(None),
+        col(Review.hidden_at).is_(None),  # hidden by the moderators: off the profile, its stars too
+    )
     total = int(session.exec(select(func.count()).select_from(Review).where(*about)).one())
     number = clamp_page(page, total)
     rows = session.exec(
@@ -180,6 +187,7 @@ def _item(review: Review, people: dict[int, tuple[str, str]], contract: Contract
         written=day_label(review.created_at),
         published=review.published_at is not None,
         role="as contractor" if review.subject_id == contract.contractor_id else "as client",
+        hidden=review.hidden_at is not None,
     )
 
 

@@ -16,6 +16,7 @@ from jtbd_app.domain.contract_rules import minimum_price_hint
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.marketplace import category_label
+from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
 from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
@@ -90,7 +91,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
     if listing is None or (listing.status == "draft" and not owner):
         raise NotFound("There is no such listing.")
     if listing.status == "hidden" and not (owner or (viewer and viewer.is_admin)):
-        raise NotFound("There is no such listing.")
+        raise NotFound(HIDDEN_LISTING)
     assert listing.id is not None
     now = utcnow()
     skills = listing_skills(session, listing_id=listing.id)

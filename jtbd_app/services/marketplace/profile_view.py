@@ -42,7 +42,7 @@ def profile_page(session: Session, *, viewer: Viewer | None, username: object) -
     return ProfilePage(
         profile=profile,
         is_owner=viewer is not None and viewer.username == profile.username,
-        reviews=reviews_page(session, username=username, page=1),
+        reviews=reviews_page(session, username=username, page=1) if not profile.hidden else ReviewsPage(),
         criteria_record=_criteria_record(session, profile.username),
     )
 

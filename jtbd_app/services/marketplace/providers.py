@@ -148,7 +148,7 @@ def _conditions(query: ProviderQuery) -> list[Any]:
         exists(select(col(ProfileSkill.user_id)).where(col(ProfileSkill.user_id) == col(User.id))),
         col(Profile.hourly_rate_minor).is_not(None),
     )
-    conditions: list[Any] = [col(User.status) == "active", listed]
+    conditions: list[Any] = [col(User.status) == "active", col(Profile.hidden_at).is_(None), listed]
     if query.skills:
         has_all = (
             select(col(ProfileSkill.user_id))

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain import messages as rules
 from jtbd_app.domain.errors import PermissionDenied
 from jtbd_app.domain.ids import id_or_none, parse_id
+from jtbd_app.domain.moderation import HIDDEN_MESSAGE
 from jtbd_app.models import Listing, Message, MessageThread, Profile, ThreadRead, User
 from jtbd_app.services import audit
 from jtbd_app.services.messaging.threads import PRIVATE, find_thread, mark_read
@@ -27,6 +28,7 @@ class MessageItem:
     mine: bool = False
     body: str = ""
     sent_at: str = ""
+    hidden: bool = False  # hidden by the moderators: `body` is the placeholder
 
 
 @dataclass
@@ -255,7 +257,7 @@ def _last_messages(session: Session, *, thread_ids: list[int]) -> dict[int, Mess
 def _excerpt_of(message: Message | None, viewer_id: int) -> str:
     if message is None:
         return ""
-    text = rules.excerpt(message.body, 120)
+    text = HIDDEN_MESSAGE if message.hidden_at is not None else rules.excerpt(message.body, 120)
     return f"You: {text}" if message.sender_id == viewer_id else text
 
 
@@ -274,7 +276,8 @@ def _item(message: Message, names: dict[int, tuple[str, str]], viewer_id: int) -
         id=message.id or 0,
         sender_name=names.get(message.sender_id, ("A former member", ""))[0],
         mine=message.sender_id == viewer_id,
-        body=message.body,
+        body=HIDDEN_MESSAGE if message.hidden_at is not None else message.body,
+        hidden=message.hidden_at is not None,
         sent_at=_when(message.created_at),
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from jtbd_app.models import User
 from jtbd_app.services import live
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.messaging import message_view, notifications
@@ -19,6 +20,7 @@ class SessionSummary:
     needs_terms: bool = False
     unread_notifications: int = 0
     unread_messages: int = 0
+    suspended_reason: str = ""  # the member's own: the banner on every page says why
     live_version: int = 0  # the version of the member's `user:` change stamp, taken before the counts
 
 
@@ -32,7 +34,15 @@ def session_summary(session: Session, *, key: str | None) -> SessionSummary:
     return SessionSummary(
         viewer=viewer,
         live_version=version,
+        suspended_reason=_suspended_reason(session, viewer),
         needs_terms=terms.needs_acceptance(session, user_id=viewer.user_id),
         unread_notifications=notifications.unread_count(session, viewer=viewer),
         unread_messages=message_view.unread_total(session, user_id=viewer.user_id),
     )
+
+
+def _suspended_reason(session: Session, viewer: Viewer) -> str:
+    if viewer.status != "suspended":
+        return ""
+    user = session.get(User, viewer.user_id)
+    return (user.suspended_reason if user else "") or "An administrator suspended your account."

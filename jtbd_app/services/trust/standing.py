@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain import text
+from jtbd_app.domain import moderation, text
 from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import Strike, User, utcnow
@@ -21,7 +21,7 @@ from jtbd_app.services.viewer import Viewer, require_admin
 
 REASON_MAX = 500  # what `User.suspended_reason` holds; the member reads it in full
 NO_MEMBER = "No such member."
-STANDING_LINK = "/settings#standing"
+STANDING_LINK = moderation.STANDING_LINK
 
 
 def clean_reason(value: object, *, field: str = "reason") -> str:
