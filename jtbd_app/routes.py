@@ -12,6 +12,7 @@ import reflex as rx
 from jtbd_app.pages import (
     admin,
     admin_partners,
+    admin_users,
     auth,
     coming_soon,
     connect_sign_in,
@@ -35,6 +36,7 @@ from jtbd_app.pages import (
     wallet,
 )
 from jtbd_app.state.admin import AdminState
+from jtbd_app.state.admin_users import AdminUsersState, MemberRecordState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
@@ -99,6 +101,10 @@ ROUTES: list[PageRoute] = [
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
+    ),
+    PageRoute("/admin/users", "Members", admin_users.admin_users_page, AdminUsersState.load_admin_users),
+    PageRoute(
+        "/admin/users/[id]", "Member record", admin_users.member_record_page, MemberRecordState.load_member_record
     ),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
