@@ -338,3 +338,17 @@ def test_the_operator_command_promotes_with_an_audit_entry_of_no_actor() -> None
         assert entries == [(None, "member.promote", f"user:{ann.id}", "command line")]
     with pytest.raises(NotFound), session_scope() as s:
         user_admin.promote_by_email(s, email="nobody@example.com")
+
+
+def test_an_administrator_demoted_meanwhile_can_no_longer_suspend_or_demote() -> None:
+    """The acting administrator is checked again under the administrators' locks, not only from their session."""
+    boss, ada, bob = make_user("boss", role="admin"), make_user("ada", role="admin"), make_user("bob")
+    stale = viewer_of(ada)  # ada's session was read before she was demoted
+    with session_scope() as s:
+        user_admin.demote_admin(s, viewer=viewer_of(boss), user_id=ada.id, reason="Left the team.")
+    with pytest.raises(PermissionDenied), session_scope() as s:
+        standing.suspend_member(s, viewer=stale, user_id=bob.id, reason="Spam.")
+    with pytest.raises(PermissionDenied), session_scope() as s:
+        user_admin.demote_admin(s, viewer=stale, user_id=boss.id, reason="Revenge.")
+    with session_scope() as s:
+        assert s.get(User, bob.id).status == "active" and s.get(User, boss.id).role == "admin"  # type: ignore[union-attr]

@@ -13,12 +13,12 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from jtbd_app.domain.display import day_label
-from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import Contract, Profile, Report, Strike, User
 from jtbd_app.services import audit, live
 from jtbd_app.services.messaging.notifications import notify
-from jtbd_app.services.trust.standing import NO_MEMBER, clean_reason
+from jtbd_app.services.trust.standing import NO_MEMBER, clean_reason, lock_admins
 from jtbd_app.services.viewer import Viewer, require_admin
 
 PAGE_SIZE = 20
@@ -206,20 +206,13 @@ def promote_member(session: Session, *, viewer: Viewer | None, user_id: object, 
 def demote_admin(session: Session, *, viewer: Viewer | None, user_id: object, reason: object) -> User:
     """Take the administrator role back (one's own too), never from the last active administrator.
 
-    Every active administrator's row is locked, in id order, before anything is counted: a concurrent demotion waits,
-    then sees this one's result (PostgreSQL re-reads a locked row that changed), so the count is never stale."""
+    Every active administrator's row is locked, in id order, before anything is counted (`standing.lock_admins`): a
+    concurrent demotion or suspension waits, then sees this one's result (PostgreSQL re-reads a locked row that
+    changed), so the count is never stale."""
     admin = require_admin(viewer)
     clean = clean_reason(reason)
     uid = parse_id(user_id, not_found=NO_MEMBER)
-    admins = session.exec(
-        select(User)
-        .where(User.role == "admin", User.status == "active")
-        .order_by(col(User.id))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    if admin.user_id not in {a.id for a in admins}:
-        raise PermissionDenied("This page is for administrators only.")
+    admins = lock_admins(session, admin)
     user = _locked_member(session, uid)
     assert user.id is not None
     if user.role != "admin":
