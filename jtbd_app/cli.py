@@ -26,13 +26,13 @@ from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.domain.text import has_html
 from jtbd_app.models import utcnow
 from jtbd_app.services import mail
-from jtbd_app.services.accounts import membership
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.delegate import partners as delegate_partners
 from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
+from jtbd_app.services.trust import user_admin
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "promote-admin":
         try:
             with session_scope() as session:
-                user = membership.promote_to_admin(session, email=args.email)
+                user = user_admin.promote_by_email(session, email=args.email)
         except NotFound as exc:
             print(exc.message, file=sys.stderr)
             return 1

@@ -15,6 +15,7 @@ from jtbd_app.pages import (
     admin_partners,
     admin_reports,
     admin_terms,
+    admin_users,
     auth,
     coming_soon,
     connect_sign_in,
@@ -41,6 +42,7 @@ from jtbd_app.state.admin import AdminState
 from jtbd_app.state.admin_audit import AdminAuditState
 from jtbd_app.state.admin_reports import AdminReportsState
 from jtbd_app.state.admin_terms import AdminTermsState
+from jtbd_app.state.admin_users import AdminUsersState, MemberRecordState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
@@ -115,6 +117,10 @@ ROUTES: list[PageRoute] = [
     PageRoute("/admin/terms", "Terms versions", admin_terms.admin_terms_page, AdminTermsState.load_admin_terms),
     PageRoute("/admin/audit", "Audit log", admin_audit.admin_audit_page, AdminAuditState.load_audit),
     PageRoute("/admin/reports", "Reports", admin_reports.admin_reports_page, AdminReportsState.load_admin_reports),
+    PageRoute("/admin/users", "Members", admin_users.admin_users_page, AdminUsersState.load_admin_users),
+    PageRoute(
+        "/admin/users/[id]", "Member record", admin_users.member_record_page, MemberRecordState.load_member_record
+    ),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
     PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
     PageRoute(

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Contract, utcnow
-from jtbd_app.services.accounts import membership
+from jtbd_app.services.trust import user_admin
 from tests.support.app_server import AppServer
 from tests.support.browser import unnamed_controls
 from tests.support.contract_journey import (
@@ -69,7 +69,7 @@ def test_a_party_asks_an_administrator_who_decides_once(
     # An administrator decides with the operator command: $50.00 to the contractor, the rest back to the client
     admin = new_member("ada", "Ada Admin")
     with session_scope() as session:
-        membership.promote_to_admin(session, email=admin.user.email)
+        user_admin.promote_by_email(session, email=admin.user.email)
     decide = ["resolve-frozen", str(deal.contract_id), "--contractor", "5000", "--admin", admin.user.email]
     done = operator_command(app_server, *decide, "--note", "Half of the second round was in scope.")
     assert done.returncode == 0, done.stderr

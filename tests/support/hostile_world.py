@@ -119,6 +119,7 @@ def seed_world() -> World:
             "/u/[username]": "vicky",
             "/problems/[id]": str(problem_id),
             "/tasks/[id]/delegate": str(task_id),
+            "/admin/users/[id]": str(vicky.id),  # a member's record: for administrators only
         },
         other_ids={},
         poison_id=waiting.contract_id,

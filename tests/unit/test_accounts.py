@@ -148,13 +148,6 @@ def test_production_hash_parameters_verify() -> None:
     assert hasher.verify(digest, "correct-horse-battery")
 
 
-def test_promote_to_admin(db: Session) -> None:
-    make_user("ann")
-    membership.promote_to_admin(db, email="ANN@example.com")
-    db.commit()
-    assert db.exec(select(User).where(User.username == "ann")).one().role == "admin"
-
-
 def test_the_sign_in_form_gets_a_grant_only_for_matching_credentials(db: Session) -> None:
     make_user("ann")
     grant = membership.sign_in_with_password(

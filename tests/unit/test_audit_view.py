@@ -14,7 +14,6 @@ from jtbd_app.domain import audit_query
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied
 from jtbd_app.models import AuditEntry, utcnow
 from jtbd_app.services import audit
-from jtbd_app.services.accounts import membership
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.messaging import message_view
 from jtbd_app.services.trust import audit_view
@@ -62,14 +61,6 @@ def test_an_admin_reading_a_private_conversation_is_recorded_and_a_party_is_not(
         "admin.read_thread",
         f"thread:{deal.thread_id}",
     )
-
-
-def test_promoting_an_admin_from_the_command_line_is_recorded(db: Session) -> None:
-    ann = make_user("ann")
-    with session_scope() as s:
-        membership.promote_to_admin(s, email="ann@example.com")
-    [entry] = db.exec(select(AuditEntry)).all()
-    assert (entry.actor_id, entry.action, entry.subject) == (None, "user.promote", f"user:{ann.id}")
 
 
 def test_the_log_is_newest_first_and_filters_by_action_actor_subject_and_date(

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from jtbd_app.config import Settings, get_settings
 from jtbd_app.domain import text
-from jtbd_app.domain.errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
+from jtbd_app.domain.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from jtbd_app.models import LoginThrottle, Profile, TermsVersion, User, utcnow
-from jtbd_app.services import audit
 from jtbd_app.services.accounts import email_verification, passwords, sign_in, terms
 
 
@@ -203,20 +201,3 @@ def _record_failure(session: Session, *, key: str, existing: LoginThrottle | Non
     session.add(throttle)
     # Commit the failure even though the caller raises: the count must survive the rollback.
     session.commit()
-
-
-def promote_to_admin(session: Session, *, email: str) -> User:
-    user = session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
-    if user is None:
-        raise NotFound(f"No user with email {email!r}.")
-    user.role = "admin"
-    session.add(user)
-    audit.record(
-        session,
-        actor_id=None,
-        action="user.promote",
-        subject=f"user:{user.id}",
-        reason="promote-admin from the command line",
-        detail={"username": user.username},
-    )
-    return user

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import moderation, text
-from jtbd_app.domain.errors import ValidationFailed
+from jtbd_app.domain.errors import PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import Strike, User, utcnow
 from jtbd_app.services import audit, live
@@ -45,6 +45,25 @@ def _member(session: Session, user_id: object) -> User:
     if user is None or user.id is None:
         raise ValidationFailed({"form": NO_MEMBER})
     return user
+
+
+def lock_admins(session: Session, admin: Viewer) -> list[User]:
+    """Every active administrator's row, locked in id order, with the acting one still among them (else refused).
+
+    Whatever can take an administrator out (a demotion, a suspension) takes these locks first, so two administrators
+    acting on each other at once are serialized: the second finds the first's result and is refused."""
+    admins = list(
+        session.exec(
+            select(User)
+            .where(User.role == "admin", User.status == "active")
+            .order_by(col(User.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+    if admin.user_id not in {a.id for a in admins}:
+        raise PermissionDenied("This page is for administrators only.")
+    return admins
 
 
 def active_admins(session: Session) -> int:
@@ -81,9 +100,10 @@ def suspend_member(
     session: Session, *, viewer: Viewer | None, user_id: object, reason: object, report_id: int | None = None
 ) -> Strike:
     """Suspend a member with the reason they will read; never oneself (so an active administrator always remains:
-    the one acting)."""
+    the one acting, who is checked under the administrators' locks)."""
     admin = require_admin(viewer)
     clean = clean_reason(reason)
+    lock_admins(session, admin)
     user = _member(session, user_id)
     assert user.id is not None
     if user.id == admin.user_id:
