@@ -138,6 +138,37 @@ def _health() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        rx.heading("Reports", size="4", as_="h3"),
+        rx.text(
+            AdminState.reports_open.to_string(),
+            " report(s) open. ",
+            rx.link("Moderate reports", href="/admin/reports"),
+            size="2",
+        ),
+        rx.grid(
+            _chart(
+                "reports",
+                rx.recharts.line_chart(
+                    rx.recharts.line(data_key="reports", stroke="var(--red-9)", name="Filed"),
+                    rx.recharts.line(data_key="reports_closed", stroke="var(--green-9)", name="Closed"),
+                    rx.recharts.x_axis(data_key="week"),
+                    rx.recharts.y_axis(allow_decimals=False),
+                    rx.recharts.legend(),
+                    rx.recharts.graphing_tooltip(),
+                    data=AdminState.week_points,
+                    height=200,
+                    width="100%",
+                ),
+            ),
+            _table(
+                ["Week of", "Filed", "Closed"],
+                AdminState.weeks,
+                lambda w: [w.week, w.reports.to_string(), w.reports_closed.to_string()],
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
         rx.heading("Outside partners", size="4", as_="h3"),
         rx.text(
             AdminState.partners_active.to_string(),

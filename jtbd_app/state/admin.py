@@ -25,6 +25,7 @@ class AdminState(SessionState):
     other_currencies: str = ""
     ages: list[overview.AgeRow] = []
     frozen_total: int = 0
+    reports_open: int = 0
     partners: list[overview.PartnerHealthRow] = []
     partners_active: int = 0
     partners_suspended: int = 0
@@ -62,6 +63,7 @@ class AdminState(SessionState):
         self.newest, self.signups = data["newest"], data["signups"]
         self.currency, self.weeks, self.other_currencies = home.currency, home.weeks, home.other_currencies
         self.ages, self.frozen_total, self.partners = home.ages, home.frozen_total, home.partners
+        self.reports_open = home.reports_open
         self.partners_active, self.partners_suspended = home.partners_active, home.partners_suspended
         self.average_rating, self.summaries = home.average_rating, home.summaries
         self.week_points = [asdict(w) for w in home.weeks]

@@ -16,7 +16,7 @@ from jtbd_app.domain.errors import PermissionDenied
 from jtbd_app.models import Partner, RoutingDecision, utcnow
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.delegate import todos
-from jtbd_app.services.trust import overview
+from jtbd_app.services.trust import moderation, overview, reports
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.members import make_user
@@ -113,3 +113,20 @@ def test_the_charts_follow_the_currency_funded_most_and_name_the_others() -> Non
     assert found.currency == "EUR" and found.weeks[-1].funded_text == "€300.00"
     assert found.other_currencies == "USD: $100.00 funded"
     assert found.weeks[-1].contracts == 2  # contracts are counted whatever their currency
+
+
+def test_reports_filed_and_closed_this_week_and_those_still_open() -> None:
+    admin = viewer_of(make_user("ada", role="admin"))
+    bob, cat, dan = make_user("bob"), make_user("cat"), make_user("dan")
+    with session_scope() as s:
+        for reporter in (cat, dan):
+            reports.file_report(
+                s, viewer=viewer_of(reporter), kind="profile", subject=bob.id, reason="spam", details=""
+            )
+        reports.file_report(s, viewer=viewer_of(bob), kind="profile", subject=cat.id, reason="spam", details="")
+    with session_scope() as s:
+        moderation.moderate(s, viewer=admin, kind="profile", subject_id=bob.id, action="dismiss", reason="Fine.")
+    found = home(admin)
+    assert (found.weeks[-1].reports, found.weeks[-1].reports_closed, found.reports_open) == (3, 2, 1)
+    assert all(w.reports == 0 and w.reports_closed == 0 for w in found.weeks[:-1])
+    assert found.summaries["reports"].endswith("3 filed, 2 closed; 1 open now.")

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain import platform_health as health
 from jtbd_app.domain.money import CURRENCIES, Money
-from jtbd_app.models import Contract, ContractEvent, JournalEntry, LedgerAccount, Posting, utcnow
+from jtbd_app.models import Contract, ContractEvent, JournalEntry, LedgerAccount, Posting, Report, utcnow
 from jtbd_app.services.accounts import admin_view
 from jtbd_app.services.delegate import partners as partner_rows
 from jtbd_app.services.ports import PartnerAdapter
@@ -33,6 +33,8 @@ class WeekRow:
     funded_text: str = ""  # exact: "$1,250.00"
     escrow: int = 0
     escrow_text: str = ""
+    reports: int = 0  # reports members filed that week
+    reports_closed: int = 0  # reports an administrator closed that week
 
 
 @dataclass
@@ -57,6 +59,7 @@ class AdminHome:
     other_currencies: str = ""  # "EUR: €300.00 funded" for the currencies the charts leave out
     ages: list[AgeRow] = field(default_factory=list)
     frozen_total: int = 0
+    reports_open: int = 0
     partners: list[PartnerHealthRow] = field(default_factory=list)
     partners_active: int = 0
     partners_suspended: int = 0
@@ -69,6 +72,7 @@ def admin_home(session: Session, *, viewer: Viewer | None, adapters: Mapping[str
     home = AdminHome(basics=admin_view.overview(session, viewer=viewer))
     _money_and_volume(session, home)
     _frozen_by_age(session, home)
+    _reports(session, home)
     _partner_health(session, home, adapters)
     return home
 
@@ -160,6 +164,25 @@ def _frozen_by_age(session: Session, home: AdminHome) -> None:
     home.frozen_total = len(since)
     parts = ", ".join(f"{n} {label.lower()}" for (label, _), n in zip(health.AGE_BUCKETS, counts, strict=True))
     home.summaries["disputes"] = f"Open disputes and frozen contracts by age: {len(since)} in all; {parts}."
+
+
+def _reports(session: Session, home: AdminHome) -> None:
+    """Reports filed and closed per week (the weeks `_money_and_volume` laid out), and how many are open now."""
+    starts = health.week_starts(utcnow().date())
+    since = datetime.combine(starts[0], time.min, tzinfo=UTC)
+    filed = session.exec(select(Report.created_at).where(col(Report.created_at) >= since)).all()
+    closed = session.exec(
+        select(Report.resolved_at).where(col(Report.resolved_at).is_not(None), col(Report.resolved_at) >= since)
+    ).all()
+    per_week_filed = health.by_week(((at, 1) for at in filed), starts)
+    per_week_closed = health.by_week(((at, 1) for at in closed if at is not None), starts)
+    for row, n_filed, n_closed in zip(home.weeks, per_week_filed, per_week_closed, strict=True):
+        row.reports, row.reports_closed = n_filed, n_closed
+    home.reports_open = int(session.exec(select(func.count()).select_from(Report).where(Report.status == "open")).one())
+    home.summaries["reports"] = (
+        f"Reports filed and closed per week over the last {health.WEEKS} weeks: {sum(per_week_filed)} filed, "
+        f"{sum(per_week_closed)} closed; {home.reports_open} open now."
+    )
 
 
 def _partner_health(session: Session, home: AdminHome, adapters: Mapping[str, PartnerAdapter]) -> None:
