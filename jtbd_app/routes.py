@@ -11,6 +11,7 @@ import reflex as rx
 
 from jtbd_app.pages import (
     admin,
+    admin_disputes,
     admin_partners,
     auth,
     coming_soon,
@@ -35,6 +36,7 @@ from jtbd_app.pages import (
     wallet,
 )
 from jtbd_app.state.admin import AdminState
+from jtbd_app.state.admin_disputes import AdminDisputeCaseState, AdminDisputesState
 from jtbd_app.state.auth import LoginState, SignupState
 from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
@@ -97,6 +99,12 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute("/settings", "Account settings", settings.settings_page, SettingsState.load_settings),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute(
+        "/admin/disputes", "Disputes", admin_disputes.admin_disputes_page, AdminDisputesState.load_admin_disputes
+    ),
+    PageRoute(
+        "/admin/disputes/[id]", "Dispute", admin_disputes.admin_dispute_case_page, AdminDisputeCaseState.load_case
+    ),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
     ),

@@ -18,4 +18,6 @@ KINDS: dict[str, str] = {
     "reviews_published": "Reviews of a contract of mine were published",
     "moderation": "Warnings, suspensions and appeals about my account",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
+    "dispute_decided": "An administrator decided a dispute of mine",
+    "admin_attention": "A payment event was left for an administrator (administrators)",
 }
