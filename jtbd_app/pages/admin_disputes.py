@@ -86,6 +86,10 @@ def _queue() -> rx.Component:
             rx.vstack(
                 rx.text(Q.total.to_string(), " waiting", size="2", color_scheme="gray"),
                 rx.table.root(
+                    rx.el.caption(
+                        "Disputes waiting for a decision",
+                        style={"caption_side": "top", "text_align": "left", "padding": "0.5rem 0.75rem"},
+                    ),
                     rx.table.header(
                         rx.table.row(
                             rx.table.column_header_cell("Contract"),
@@ -97,7 +101,6 @@ def _queue() -> rx.Component:
                         )
                     ),
                     rx.table.body(rx.foreach(Q.rows, _row)),
-                    aria_label="Disputes waiting for a decision",
                     width="100%",
                 ),
                 link_pager(Q.page, Q.pages, Q.previous_href, Q.next_href, label="Pages of disputes"),

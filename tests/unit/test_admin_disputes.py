@@ -25,8 +25,8 @@ from jtbd_app.models import (
 )
 from jtbd_app.services.contracts import webhooks
 from jtbd_app.services.messaging import messages
-from jtbd_app.services.ports import GatewayEvent
-from jtbd_app.services.trust import case_timeline, decisions, dispute_queue
+from jtbd_app.services.ports import DisputeSummary, GatewayEvent, SummaryFailed
+from jtbd_app.services.trust import case_summary, case_timeline, decisions, dispute_queue
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.admin_disputes import AdminDisputeCaseState, AdminDisputesState
 from tests.support.contracts import Deal, agreed_contract, fund, run_now
@@ -407,3 +407,53 @@ def test_an_administrator_reviews_then_confirms_a_split_from_the_case_page(
 
     call(page, "summarise")  # no model configured: the page says so
     assert "No AI model is configured" in page.summary_error
+
+
+# --- the AI summary ----------------------------------------------------------------------------------------------
+
+
+class RecordingSummarizer:
+    """A `DisputeSummarizer` that records the case text it was given, and fails when told to."""
+
+    name = "fake"
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+        self.asked: list[str] = []
+
+    async def summarise(self, case_text: str) -> DisputeSummary:
+        self.asked.append(case_text)
+        if self.fail:
+            raise SummaryFailed("The AI summary did not answer in time.")
+        return DisputeSummary("The client wants half back.", "The contractor says it was all done.", ("Delivered.",))
+
+
+def summarise(summarizer: RecordingSummarizer | None, viewer: Viewer | None, deal: Deal) -> DisputeSummary:
+    return run_now(
+        case_summary.summarise_case(
+            session_factory=session_scope, summarizer=summarizer, viewer=viewer, contract_id=deal.contract_id
+        )
+    )
+
+
+def test_the_summary_reads_the_whole_case_for_an_administrator_only(disputed: Deal, admin: Viewer, db: Session) -> None:
+    model = RecordingSummarizer()
+    for who in (None, disputed.client, disputed.contractor):
+        with pytest.raises((PermissionDenied, NotSignedIn)):
+            summarise(model, who, disputed)
+    assert model.asked == []
+
+    summary = summarise(model, admin, disputed)
+
+    assert summary.client_position == "The client wants half back."
+    [text] = model.asked
+    assert CLIENT_SAYS in text and CONTRACTOR_SAYS in text and "Delivery 1" in text and "$100.00" in text
+
+
+def test_a_failed_summary_or_no_model_is_a_message_to_show(disputed: Deal, admin: Viewer) -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        summarise(RecordingSummarizer(fail=True), admin, disputed)
+    assert failed.value.fields["summary"] == "The AI summary did not answer in time. Try again in a moment."
+    with pytest.raises(ValidationFailed) as none:
+        summarise(None, admin, disputed)
+    assert none.value.fields["summary"] == case_summary.NO_MODEL
