@@ -68,6 +68,11 @@ def _overview() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.heading("Disputes", size="4", as_="h2"),
+        rx.text(
+            "Contracts whose money is held for a decision: members' disputes and the payment gateway's freezes. ",
+            rx.link("Decide disputes", href="/admin/disputes"),
+        ),
         rx.heading("Outside partners", size="4", as_="h2"),
         rx.text(
             "Scorecards, link templates and affiliate parameters of the Delegate menu's partners; suspend or reinstate "
