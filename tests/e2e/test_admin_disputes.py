@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.models import AuditEntry, Contract, DisputeCase, Listing
 from jtbd_app.services.accounts import membership
-from tests.support.app_server import AppServer
+from tests.support.app_server import AppServer, own_app
 from tests.support.browser import unnamed_controls
 from tests.support.contract_journey import contract_in, contract_url, new_member, open_contract, sign_in_as
+from tests.support.database import use_database
 from tests.support.disputes import CONTRACTOR_SAYS, disputed_contract
+from tests.support.openai_server import LocalOpenAI, Reply
 
 REASON = "The pricing section was agreed in the messages but not delivered; the rest of the page was."
 
@@ -114,3 +118,61 @@ def test_an_administrator_splits_a_dispute_60_40_with_a_reason_both_parties_read
     ).to_contain_text("+$54.00")  # $60.00 less the 10% fee
     open_contract(page, contract_url(base, deal))
     expect(page.get_by_role("list", name="Timeline")).to_contain_text(REASON)
+
+
+@pytest.fixture(scope="module")
+def summary_app(tmp_path_factory: pytest.TempPathFactory, openai_server_for_module: LocalOpenAI) -> Iterator[AppServer]:
+    """A second app whose AI summary is the local chat server the test scripts (one try per request)."""
+    with own_app(
+        workdir=tmp_path_factory.mktemp("summary-app"),
+        extra_env={
+            "OPENAI_API_KEY": openai_server_for_module.api_key,
+            "OPENAI_BASE_URL": openai_server_for_module.url,
+            "OPENAI_MODEL": "local-test-model",
+            "OPENAI_TIMEOUT": "20",
+            "OPENAI_MAX_RETRIES": "0",
+        },
+    ) as server:
+        yield server
+
+
+def test_the_ai_summary_is_made_when_asked_and_a_failure_can_be_retried(
+    summary_app: AppServer, openai_server: LocalOpenAI, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = summary_app.url
+    with use_database(monkeypatch, summary_app.database_env()):
+        client, contractor = new_member("fay", "Fay Client"), new_member("gus", "Gus Maker")
+        deal = disputed_contract(contract_in("awaiting_funding", client, contractor, price="100"))
+        admin = new_member("ada", "Ada Admin")
+        with session_scope() as session:
+            membership.promote_to_admin(session, email=admin.user.email)
+    openai_server.reply(
+        Reply(status=500, error="The server had an error."),
+        Reply(
+            delay=1.5,
+            text=json.dumps(
+                {
+                    "client_position": "Fay says the pricing section was agreed and is missing.",
+                    "contractor_position": "Gus says the pricing section was never in the brief.",
+                    "agreed_facts": ["The landing page was delivered."],
+                }
+            ),
+        ),
+    )
+
+    sign_in_as(page, base, admin)
+    page.goto(f"{base}/admin/disputes/{deal.contract_id}")
+    expect(page.get_by_role("heading", name="AI summary")).to_be_visible()
+    assert openai_server.requests == []  # nothing is asked until the administrator asks
+
+    page.get_by_role("button", name="Summarise both positions").click()
+    expect(page.get_by_role("alert").filter(has_text="refused the request (HTTP 500)")).to_contain_text(
+        "Try again in a moment."
+    )
+    page.get_by_role("button", name="Summarise both positions").click()
+    expect(page.get_by_role("status").filter(has_text="Reading the case…")).to_be_visible()
+    summary = page.get_by_label("AI summary of both positions")
+    expect(summary).to_contain_text("Fay says the pricing section was agreed and is missing.")
+    expect(summary).to_contain_text("Gus says the pricing section was never in the brief.")
+    expect(summary).to_contain_text("The landing page was delivered.")
+    assert CONTRACTOR_SAYS in openai_server.requests[-1].prompt and "<<<CASE" in openai_server.requests[-1].prompt
