@@ -457,3 +457,26 @@ def test_a_failed_summary_or_no_model_is_a_message_to_show(disputed: Deal, admin
     with pytest.raises(ValidationFailed) as none:
         summarise(None, admin, disputed)
     assert none.value.fields["summary"] == case_summary.NO_MODEL
+
+
+def test_the_case_page_keeps_a_decision_whose_refund_failed_and_retries_it(
+    disputed: Deal, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = session_token(make_user("boss", role="admin"))
+    gateway = ScriptedGateway()
+    gateway.refunds_fail = True
+    monkeypatch.setattr(bootstrap, "gateway", lambda: gateway)
+    page: AdminDisputeCaseState = state_for(
+        AdminDisputeCaseState, token=token, path=f"/admin/disputes/{disputed.contract_id}"
+    )
+    call(page, "load_case")
+    call(page, "review_decision", {"outcome": "refund", "contractor_amount": "", "reason": "Nothing was usable."})
+    call(page, "confirm_decision")
+    assert "The refund could not be made" in page.errors["form"] and page.message == ""
+    assert page.case.decision_status == "deciding" and page.case.frozen and page.working == ""
+
+    gateway.refunds_fail = False
+    call(page, "retry_refund")
+    assert page.errors == {} and page.message == "Decided: $0.00 to the contractor, $100.00 to the client."
+    assert page.case.decision_status == "done" and sum(gateway.refunds.values()) == 10_000
+    assert db.exec(select(DisputeCase)).one().outcome == "refund"
