@@ -191,9 +191,15 @@ def decision_form() -> rx.Component:
                         rx.text(
                             "Held for this decision: ",
                             K.held,
-                            ". Release gives it all to the contractor (less the contract's fee), refund gives it all "
-                            "back to the client, a split gives the contractor the amount you type and the client the "
-                            "rest.",
+                            rx.cond(
+                                K.held_in_payouts,
+                                " in payouts held back (the escrow was paid out). Release sends them to the "
+                                "contractor, refund keeps them back to cover the client's money, a split sends the "
+                                "amount you type and keeps back the rest.",
+                                ". Release gives it all to the contractor (less the contract's fee), refund gives it "
+                                "all back to the client, a split gives the contractor the amount you type and the "
+                                "client the rest.",
+                            ),
                             size="2",
                         ),
                         rx.el.fieldset(

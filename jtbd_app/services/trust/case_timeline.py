@@ -96,6 +96,7 @@ class CaseFile:
     currency: str = "USD"
     held_minor: int = 0  # what a decision divides: the escrow, or else the payouts held back
     held: str = ""
+    held_in_payouts: bool = False  # the escrow is empty: a decision sends or keeps back the payouts held
     frozen: bool = False
     frozen_reason: str = ""
     has_case: bool = False
@@ -302,6 +303,7 @@ def case_file(session: Session, *, viewer: Viewer | None, contract_id: object, p
         currency=contract.currency,
         held_minor=held_minor,
         held=money(held_minor),
+        held_in_payouts=not escrow and payouts_held > 0,
         frozen=contract.release_frozen,
         frozen_reason=contract.frozen_reason,
         has_case=case is not None,
