@@ -22,6 +22,7 @@ from jtbd_app.services.mail import run_mail_delivery
 from jtbd_app.services.ports import (
     Decomposer,
     DeliveryReviewer,
+    DisputeSummarizer,
     IdentityProvider,
     LinkChecker,
     Mailer,
@@ -187,6 +188,35 @@ def _openai_classifier(
         base_url=base_url,
         model=model,
         timeout=min(timeout, CLASSIFIER_TIMEOUT),
+        max_retries=min(max_retries, 1),
+        response_format=response_format,
+    )
+
+
+def dispute_summarizer(settings: Settings) -> DisputeSummarizer | None:
+    """The neutral dispute summary on the planner's server; None without OPENAI_API_KEY (the case page then offers no
+    summary and says why)."""
+    if not settings.decomposer_enabled:
+        return None
+    return _openai_summarizer(*_openai_config(settings))
+
+
+@lru_cache(maxsize=4)
+def _openai_summarizer(
+    api_key: str,
+    base_url: str,
+    model: str,
+    timeout: float,
+    max_retries: int,
+    response_format: Literal["auto", "json_schema", "json_object", "none"],
+) -> DisputeSummarizer:
+    from jtbd_app.adapters.dispute_summary_openai import OpenAIDisputeSummarizer
+
+    return OpenAIDisputeSummarizer(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        timeout=timeout,
         max_retries=min(max_retries, 1),
         response_format=response_format,
     )

@@ -32,7 +32,7 @@ from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
-from jtbd_app.services.trust import user_admin
+from jtbd_app.services.trust import decisions, user_admin
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -103,7 +103,12 @@ def resolve_frozen(admin_email: str, contract_id: str, contractor_minor: str, no
             note=note,
         )
     )
-    print(f"Contract {contract_id}: {done}.")
+    finished = asyncio.run(  # the case closed, the audit entry, both parties told: as a decision on the page
+        decisions.retry_decision(
+            session_factory=session_scope, gateway=bootstrap.gateway(), viewer=admin, contract_id=contract_id
+        )
+    )
+    print(f"Contract {contract_id}: {done}. {finished}")
     return 0
 
 

@@ -12,6 +12,7 @@ import reflex as rx
 from jtbd_app.pages import (
     admin,
     admin_audit,
+    admin_disputes,
     admin_partners,
     admin_reports,
     admin_terms,
@@ -40,6 +41,7 @@ from jtbd_app.pages import (
 )
 from jtbd_app.state.admin import AdminState
 from jtbd_app.state.admin_audit import AdminAuditState
+from jtbd_app.state.admin_disputes import AdminDisputeCaseState, AdminDisputesState
 from jtbd_app.state.admin_reports import AdminReportsState
 from jtbd_app.state.admin_terms import AdminTermsState
 from jtbd_app.state.admin_users import AdminUsersState, MemberRecordState
@@ -111,6 +113,12 @@ ROUTES: list[PageRoute] = [
         [SettingsState.load_settings, StandingState.load_standing],
     ),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
+    PageRoute(
+        "/admin/disputes", "Disputes", admin_disputes.admin_disputes_page, AdminDisputesState.load_admin_disputes
+    ),
+    PageRoute(
+        "/admin/disputes/[id]", "Dispute", admin_disputes.admin_dispute_case_page, AdminDisputeCaseState.load_case
+    ),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
     ),

@@ -21,4 +21,6 @@ KINDS: dict[str, str] = {
     "report_outcome": "The outcome of a report I made",
     "report_filed": "A member reported content or appealed a suspension (administrators)",
     "partner_suspended": "An outside partner was suspended by the curation rule (administrators)",
+    "dispute_decided": "An administrator decided a dispute of mine",
+    "admin_attention": "A payment event was left for an administrator (administrators)",
 }

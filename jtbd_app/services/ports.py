@@ -409,3 +409,32 @@ class TaskClassifier(Protocol):
     name: str
 
     async def classify(self, title: str, notes: str = "") -> Classification: ...
+
+
+# --- Disputes: the neutral summary an administrator may ask for -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisputeSummary:
+    """Each side's position in two or three sentences and the facts both agree on; never a recommendation."""
+
+    client_position: str
+    contractor_position: str
+    agreed_facts: tuple[str, ...]
+
+
+class SummaryFailed(Exception):
+    """The model gave no usable summary (unreachable, timed out, refused, unreadable). `message` is safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DisputeSummarizer(Protocol):
+    """An AI model's neutral reading of a dispute's case file (plain text, untrusted: the parties wrote it). Raises
+    `SummaryFailed` for every failure."""
+
+    name: str
+
+    async def summarise(self, case_text: str) -> DisputeSummary: ...

@@ -20,7 +20,7 @@ from jtbd_app.domain import text
 from jtbd_app.domain.errors import PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, FreezeDecision, Listing, Payout, utcnow
-from jtbd_app.services import audit, scheduler
+from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import funding, lifecycle, payouts
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
@@ -208,14 +208,6 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     )
     decision.status = "done"
     session.add(decision)
-    audit.record(
-        session,
-        actor_id=decision.admin_id,
-        action="dispute.decide",
-        subject=f"contract:{contract.id}",
-        reason=decision.note,
-        detail={"outcome": done, "to_contractor": money, "to_client": back},
-    )
     return done
 
 

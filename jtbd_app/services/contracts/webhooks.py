@@ -19,14 +19,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.models import WebhookEvent
+from jtbd_app.models import User, WebhookEvent
 from jtbd_app.services.contracts import payment_events
 from jtbd_app.services.contracts.funding import PaymentNotYet
+from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import GatewayEvent
 
 log = logging.getLogger(__name__)
 DUPLICATE = "duplicate"
 IGNORED = "ignored"
+LEFT_FOR_ADMIN = "left for an administrator"
+ADMIN_QUEUE = "/admin/disputes"
 
 
 def process_event(session: Session, *, gateway_name: str, event: GatewayEvent) -> str:
@@ -67,7 +70,25 @@ def _apply(session: Session, row: WebhookEvent, event: GatewayEvent) -> str:
             outcome = f"not applied: {exc.message}"
     row.outcome = outcome[:200]
     session.add(row)
+    if LEFT_FOR_ADMIN in outcome:
+        _tell_admins(session, gateway_name=row.gateway, event=event, outcome=outcome)
     return outcome
+
+
+def _tell_admins(session: Session, *, gateway_name: str, event: GatewayEvent, outcome: str) -> None:
+    """An event no rule could book waits for a person: every active administrator is told, in the unit of work that
+    stores the event, so a second delivery of it (a duplicate) tells nobody again."""
+    admins = session.exec(select(User.id).where(User.role == "admin", User.status == "active")).all()
+    for admin_id in admins:
+        if admin_id is not None:
+            notify(
+                session,
+                user_id=admin_id,
+                kind="admin_attention",
+                title="A payment event needs an administrator",
+                body=f"{gateway_name} event {event.id} ({event.kind}): {outcome}.",
+                link=ADMIN_QUEUE,
+            )
 
 
 def apply_waiting(session: Session, *, payment_external_id: str) -> int:
