@@ -17,7 +17,7 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
 from jtbd_app.services import live
-from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, resolution
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
@@ -42,10 +42,6 @@ class RevisionForm(TypedDict):
     # a micro-task's contract: the checklist position the delivery does not meet (null elsewhere: the select's ref is
     # compiled into the form but not rendered)
     criterion: NotRequired[str | None]
-
-
-class DisputeForm(TypedDict):
-    dispute_reason: str
 
 
 class _Uploads:
@@ -305,15 +301,6 @@ class ContractState(LivePage, SessionState):
                 s, viewer=v, contract_id=self.route_contract_id, reason=reason, criterion=criterion
             ),
             "Revision requested. The contractor has been told.",
-        )
-
-    @rx.event
-    def ask_administrator(self, form: DisputeForm) -> None:
-        """Either party opens a dispute with a reason; the service checks it is their contract and the moment."""
-        reason = forms.text(form, "dispute_reason")
-        self._act(
-            lambda s, v: resolution.ask_administrator(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
-            "An administrator will decide. Nothing is released or refunded until then.",
         )
 
     @rx.event
