@@ -22,6 +22,7 @@ from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
 from jtbd_app.state.boundary import route_arg
+from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.live import LivePage
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
@@ -101,7 +102,10 @@ class ContractState(LivePage, SessionState):
     def _live_reload(self, viewer: Viewer) -> list[Any]:
         """The contract as it is now; once it is completed, the reviews panel too (the other party may have left one)."""
         self._reload(viewer)
-        return [ContractReviewState.load_review] if self.found and self.detail.status == "completed" else []
+        follow: list[Any] = [DisputeState.load_dispute] if self.found else []
+        return (
+            [*follow, ContractReviewState.load_review] if self.found and self.detail.status == "completed" else follow
+        )
 
     def _done(self, viewer: Viewer | None, notice: str) -> None:
         self.errors, self.notice, self.form_key = {}, notice, self.form_key + 1

@@ -130,7 +130,7 @@ def test_a_client_opens_a_dispute_on_a_delivered_contract_which_freezes_it_and_t
     assert job.run_at == found.respond_by and job.contract_id == deal.contract_id
     assert "dispute_opened" in [e.kind for e in db.exec(select(ContractEvent)).all()]
     shown = panel(deal, deal.contractor)
-    assert shown.exists and shown.can_respond and shown.entries[0].body == "The logo is not the one we agreed."
+    assert shown.exists and shown.can_respond and shown.statements[0].body == "The logo is not the one we agreed."
     assert not panel(deal, deal.client).can_respond  # the opener does not answer themselves
     with pytest.raises(ValidationFailed, match="already"):
         open_(deal, deal.contractor)
@@ -207,10 +207,10 @@ def test_the_contractor_answers_once_with_a_link_and_a_file_and_both_then_add_ev
     with pytest.raises(ValidationFailed):
         entry(deal, deal.client, "evidence")  # nothing at all
     seen = panel(deal, deal.client)
-    assert [e.kind_label for e in seen.entries] == ["Opened the dispute", "Answer", "Evidence"]
-    answer = seen.entries[1]
+    assert [e.kind_label for e in seen.statements] == ["Opened the dispute", "Answer", "Evidence"]
+    answer = seen.statements[1]
     assert answer.links == ["https://example.com/brief"] and answer.files[0].filename == "proof.png"
-    assert answer.side == "contractor" and not answer.mine and seen.entries[2].mine
+    assert answer.side == "contractor" and not answer.mine and seen.statements[2].mine
 
 
 def test_evidence_files_go_to_the_parties_and_admins_only(delivered: Deal, db: Session) -> None:

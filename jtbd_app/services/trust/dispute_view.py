@@ -56,7 +56,7 @@ class DisputePanel:
     outcome_wanted: str = ""
     amount: str = ""
     deadline: str = ""  # the next deadline in words
-    entries: list[Entry] = field(default_factory=list)
+    statements: list[Entry] = field(default_factory=list)
     # what the viewer may do now (the service decides again)
     can_respond: bool = False
     can_add_evidence: bool = False
@@ -191,7 +191,7 @@ def dispute_panel(session: Session, *, viewer: Viewer | None, contract_id: objec
         outcome_wanted=wanted,
         amount=Money(case.amount_minor, case.currency).format(),
         deadline=_deadline(case, respondent, now),
-        entries=_entries(session, case, contract, viewer.user_id),
+        statements=_entries(session, case, contract, viewer.user_id),
         can_respond=active_member and status == rules.AWAITING and viewer.user_id == case.respondent_id,
         can_add_evidence=active_member and rules.allows(status, rules.EVIDENCE),
         can_ask_review=active_member and rules.allows(status, rules.ASK_REVIEW),

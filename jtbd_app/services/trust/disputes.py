@@ -292,7 +292,17 @@ def may_add(session: Session, *, viewer: Viewer | None, contract_id: object, kin
     _check_add(case, actor, kind)
 
 
+def _kind(case: DisputeCase, actor: Viewer, kind: str) -> str:
+    """ "auto" (the page's one form): the respondent's answer while one is awaited, evidence otherwise."""
+    if kind == "auto":
+        return "response" if case.status == rules.AWAITING and actor.user_id == case.respondent_id else "evidence"
+    if kind not in ("response", "evidence"):
+        raise ValidationFailed({"form": "Unknown kind of entry."})
+    return kind
+
+
 def _check_add(case: DisputeCase, actor: Viewer, kind: str) -> None:
+    kind = _kind(case, actor, kind)
     if kind == "response":
         if actor.user_id != case.respondent_id:
             raise PermissionDenied("Only the other party answers a dispute; add evidence instead.")
@@ -311,11 +321,11 @@ def submit_entry(
     links: object,
     files: list[IncomingFile],
 ) -> int:
-    """The respondent's answer (once; the case opens for evidence) or either party's evidence; returns the entry id.
-    Evidence needs a statement, a link or a file; an answer needs a statement."""
-    if kind not in ("response", "evidence"):
-        raise ValidationFailed({"form": "Unknown kind of entry."})
+    """The respondent's answer (once; the case opens for evidence) or either party's evidence (`kind` "response",
+    "evidence" or "auto"); returns the entry id. Evidence needs a statement, a link or a file; an answer needs a
+    statement."""
     contract, case, actor = _locked(session, viewer=viewer, contract_id=contract_id)
+    kind = _kind(case, actor, kind)
     _check_add(case, actor, kind)
     errors: dict[str, str] = {}
     clean_body, clean_links = "", ""
