@@ -26,7 +26,18 @@ from jtbd_app.domain import text
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money, parse_amount
-from jtbd_app.models import Contract, DisputeCase, DisputeEntry, DisputeFile, FreezeDecision, Listing, User, utcnow
+from jtbd_app.models import (
+    Contract,
+    DisputeCase,
+    DisputeEntry,
+    DisputeFile,
+    FreezeDecision,
+    Listing,
+    Payment,
+    User,
+    utcnow,
+)
+from jtbd_app.models import Dispute as CardDispute
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import delivery_files, lifecycle, resolution
 from jtbd_app.services.contracts.delivery_files import IncomingFile
@@ -508,6 +519,24 @@ def withdraw_settlement(session: Session, *, viewer: Viewer | None, contract_id:
     _tell(session, contract, [_other(contract, actor.user_id)], title="A settlement offer was withdrawn", body="")
 
 
+CARD_DISPUTED = (
+    "The client's card payment is disputed at the card issuer, so nothing can be refunded now: only a release can "
+    "be agreed, or an administrator decides."
+)
+
+
+def _card_disputed(session: Session, contract_id: int) -> bool:
+    """The payment service refuses to refund a charge with a card dispute (chargeback), open or closed."""
+    return (
+        session.exec(
+            select(CardDispute.id)
+            .join(Payment, col(Payment.id) == col(CardDispute.payment_id))
+            .where(Payment.contract_id == contract_id)
+        ).first()
+        is not None
+    )
+
+
 def _split_words(contractor_minor: int, case: DisputeCase) -> str:
     give = Money(contractor_minor, case.currency).format()
     back = Money(case.amount_minor - contractor_minor, case.currency).format()
@@ -531,9 +560,25 @@ def _settle(session: Session, *, viewer: Viewer | None, contract_id: object, off
     if offered is not None and offered != case.offer_contractor_minor:
         raise ValidationFailed({"form": "The offer changed since you read it; read it again."})
     amount = case.offer_contractor_minor
+    if amount < case.amount_minor and _card_disputed(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTED})
     words = _split_words(amount, case)
-    resolution.record_settlement(session, contract, contractor_minor=amount, note=f"Settled by the parties: {words}.")
-    _close(session, contract, case, status=rules.SETTLED, contractor_minor=amount, by=None, reason=f"Settled: {words}.")
+    try:
+        decision = resolution.record_settlement(
+            session, contract, contractor_minor=amount, note=f"Settled by the parties: {words}."
+        )
+    except ValidationFailed as exc:  # the escrow holds less than when the case opened (a refund at the gateway)
+        raise ValidationFailed({"form": "The escrow changed since this offer was made; make a new offer."}) from exc
+    _close(
+        session,
+        contract,
+        case,
+        status=rules.SETTLED,
+        contractor_minor=decision.contractor_minor,
+        client_minor=decision.client_minor,
+        by=None,
+        reason=f"Settled: {words}.",
+    )
     _tell(
         session,
         contract,
@@ -578,7 +623,7 @@ def _close(
     case.status = status
     case.contractor_minor = contractor_minor
     case.client_minor = case.amount_minor - contractor_minor if client_minor is None else client_minor
-    case.outcome = outcome or rules.split_outcome(min(contractor_minor, case.amount_minor), case.amount_minor)
+    case.outcome = outcome or rules.split_outcome(contractor_minor, contractor_minor + case.client_minor)
     case.decided_by, case.decision_reason, case.closed_at = by, reason, utcnow()
     case.offer_by = case.offer_contractor_minor = None
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=JOB_KINDS)
@@ -638,13 +683,38 @@ def _split_words_amounts(contractor_minor: int, client_minor: int, currency: str
     )
 
 
+GONE_BACK = "The payment went back to the client at the payment service; nothing is left in dispute."
+
+
 def reconcile(session: Session, case: DisputeCase) -> bool:
-    """A case whose contract's decision was carried out without it (the operator command, or a step that did not
-    finish) is closed with that decision; True when the case has ended."""
+    """Catch a case up with its contract; True when the case has ended. A decision carried out without closing the
+    case (the operator command, or a step that did not finish) closes it with that decision; a contract the payment
+    gateway ended (a full refund or a lost card dispute took the whole escrow back to the client) closes it as
+    resolved with everything back to the client and no administrator."""
     if case.status in rules.ENDED:
         return True
     decision = session.get(FreezeDecision, case.contract_id)
-    if decision is None or decision.status != "done":
+    if decision is None:
+        contract = lifecycle.locked_contract(session, case.contract_id)
+        if contract is None or contract.release_frozen or contract.status not in ("cancelled", "expired"):
+            return False
+        _step(case, rules.DECIDE)
+        _close(
+            session,
+            contract,
+            case,
+            status=rules.RESOLVED,
+            contractor_minor=0,
+            client_minor=case.amount_minor,
+            by=None,
+            reason=GONE_BACK,
+            outcome="refund",
+        )
+        _tell(
+            session, contract, [contract.client_id, contract.contractor_id], title="The dispute ended", body=GONE_BACK
+        )
+        return True
+    if decision.status != "done":
         return False
     if decision.admin_id is None:
         return False  # a settlement always closes its case in the same unit of work
@@ -652,7 +722,7 @@ def reconcile(session: Session, case: DisputeCase) -> bool:
         session,
         contract_id=case.contract_id,
         admin_id=decision.admin_id,
-        outcome=rules.split_outcome(min(decision.contractor_minor, case.amount_minor), case.amount_minor),
+        outcome=rules.split_outcome(decision.contractor_minor, decision.contractor_minor + decision.client_minor),
         contractor_minor=decision.contractor_minor,
         client_minor=decision.client_minor,
         reason=decision.note or "An administrator decided.",
