@@ -5,7 +5,7 @@ live reload (state/contracts) reloads this panel too, so the other party's steps
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, NotRequired
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -31,7 +31,7 @@ class OpenForm(TypedDict):
     reason_code: str
     reason_text: str
     outcome_wanted: str
-    refund: str
+    refund: NotRequired[str | None]  # shown only for a partial refund (null when not rendered)
 
 
 class OfferForm(TypedDict):
