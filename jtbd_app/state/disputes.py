@@ -95,9 +95,7 @@ class DisputeState(SessionState):
     @rx.event
     def open_dispute(self, form: OpenForm) -> None:
         """A party opens a dispute; the service checks party, contract status and every field."""
-        reason, text, outcome, refund = (
-            forms.text(form, n) for n in ("reason_code", "reason_text", "outcome_wanted", "refund")
-        )
+        reason, text, outcome, refund = forms.fields(form, "reason_code", "reason_text", "outcome_wanted", "refund")
         self._act(
             lambda s, v: disputes.open_dispute(
                 s,
@@ -106,7 +104,7 @@ class DisputeState(SessionState):
                 reason_code=reason,
                 reason_text=text,
                 outcome_wanted=outcome,
-                refund_minor=refund,
+                refund_minor=refund or "",
             ),
             "Your dispute is open. The escrow is held; the other party has been told.",
         )
@@ -118,8 +116,11 @@ class DisputeState(SessionState):
         """The other party's answer, or either party's evidence, with uploaded files; the service decides which."""
         self.errors, self.notice, self.busy = {}, "", True
         yield None
-        viewer = self._viewer()
-        uploads = _Uploads(files)
+        viewer = self._uploader()
+        if await self._add_entry(viewer, _Uploads(files), body=body, links=links):
+            yield rx.clear_selected_files(UPLOAD_ID)
+
+    async def _add_entry(self, viewer: Viewer | None, uploads: _Uploads, *, body: object, links: object) -> bool:
         try:
             await disputes.add_entry(
                 session_factory=session_scope,
@@ -133,10 +134,10 @@ class DisputeState(SessionState):
         except DomainError as exc:
             self.errors, self.busy = field_errors(exc), False
             self._show(viewer)
-            return
+            return False
         self.busy, self.notice, self.form_key = False, "Added. The other party has been told.", self.form_key + 1
         self._show(viewer)
-        yield rx.clear_selected_files(UPLOAD_ID)
+        return True
 
     @rx.event
     def ask_review(self) -> None:
@@ -168,21 +169,22 @@ class DisputeState(SessionState):
     @rx.event
     async def accept_settlement(self) -> AsyncIterator[None]:
         """The other party accepts the offer shown (its amount is checked against the case's): the money moves once."""
-        offered = self.panel.offer_minor
         self.errors, self.notice, self.busy = {}, "", True
         yield None
         viewer = self._viewer()
         try:
-            await disputes.accept_settlement(
-                session_factory=session_scope,
-                gateway=bootstrap.gateway(),
-                viewer=viewer,
-                contract_id=self.route_contract_id,
-                offered=offered,
-            )
+            await self._accept(viewer)
+            self.notice = "Settled. The dispute is closed and the money has moved."
         except DomainError as exc:
             self.errors = field_errors(exc)
-        else:
-            self.notice = "Settled. The dispute is closed and the money has moved."
         self.busy = False
         self._show(viewer)
+
+    async def _accept(self, viewer: Viewer | None) -> str:
+        return await disputes.accept_settlement(
+            session_factory=session_scope,
+            gateway=bootstrap.gateway(),
+            viewer=viewer,
+            contract_id=self.route_contract_id,
+            offered=self.panel.offer_minor,
+        )
