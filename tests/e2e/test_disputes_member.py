@@ -56,6 +56,7 @@ def test_a_client_opens_a_dispute_the_contractor_answers_and_a_settlement_splits
     theirs = other_page.get_by_role("region", name="Dispute")
     expect(theirs.get_by_text("The logo is red; the brief asked for blue.")).to_be_visible()
     expect(theirs.get_by_text(re.compile(r"answers in \d+ days"))).to_be_visible()
+    assert unnamed_controls(other_page) == []
     answer = theirs.get_by_role("form", name="Your answer")
     answer.get_by_label("Your statement").fill("The brief says red in its second paragraph.")
     answer.get_by_label("Links (one a line)").fill("https://example.com/brief")
