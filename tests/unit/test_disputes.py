@@ -3,6 +3,7 @@ request, settle exactly once through the same path as an administrator's decisio
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -434,3 +435,23 @@ def test_a_stranger_sees_no_dispute_panel(delivered: Deal) -> None:
         panel(delivered, viewer_of(make_user("mallory")))
     with pytest.raises(NotSignedIn):
         panel(delivered, None)
+
+
+def test_an_administrator_reads_the_case_and_acts_on_none_of_the_parties_steps(delivered: Deal) -> None:
+    deal = delivered
+    open_(deal)
+    admin = viewer_of(make_user("ada", role="admin"))
+    shown = panel(deal, admin)
+    assert shown.exists and shown.statements[0].side == "client" and "answers in 5 days" in shown.deadline
+    assert not (shown.can_respond or shown.can_add_evidence or shown.can_offer or shown.can_accept)
+    with pytest.raises(NotFound):
+        offer(deal, admin, "10")  # an administrator decides through resolution, not as a party
+
+
+def test_a_suspended_party_reads_the_case_but_cannot_act(delivered: Deal) -> None:
+    deal = delivered
+    open_(deal)
+    suspended = dataclasses.replace(deal.contractor, status="suspended")
+    assert not panel(deal, suspended).can_respond
+    with pytest.raises(PermissionDenied):
+        entry(deal, suspended, "response", "I answer anyway.")

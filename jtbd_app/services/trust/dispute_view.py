@@ -84,7 +84,7 @@ def _size(n: int) -> str:
 
 def _in_words(moment: datetime, now: datetime) -> str:
     left = moment - now
-    days, hours = left.days, left.seconds // 3600
+    days, hours = round(left.total_seconds() / 86400), left.seconds // 3600  # days to the nearest: 4d23h is 5
     if left.total_seconds() <= 0:
         return "now"
     if days >= 1:
