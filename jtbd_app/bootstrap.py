@@ -268,8 +268,8 @@ def refuse_a_gateway_change(settings: Settings) -> None:
 
 def register_scheduler(app: Any, settings: Settings) -> None:
     """Every backend worker runs due contract jobs (auto-release, reminders, expiry, payouts); claims keep them apart."""
-    from jtbd_app.services.problems.jobs import HANDLERS
     from jtbd_app.services.scheduler import run_scheduler
+    from jtbd_app.services.trust.jobs import HANDLERS
 
     app.register_lifespan_task(
         run_scheduler,

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     auto_release_days: int = Field(default=7, alias="AUTO_RELEASE_DAYS", ge=2, le=60)
     unfunded_expiry_days: int = Field(default=14, alias="UNFUNDED_EXPIRY_DAYS", ge=1, le=90)
     review_window_days: int = Field(default=14, alias="REVIEW_WINDOW_DAYS", ge=1, le=90)
+    dispute_response_days: int = Field(default=5, alias="DISPUTE_RESPONSE_DAYS", ge=1, le=60)
+    dispute_evidence_days: int = Field(default=3, alias="DISPUTE_EVIDENCE_DAYS", ge=1, le=60)
     private_files_dir: str = Field(default="", alias="PRIVATE_FILES_DIR")
     delivery_max_file_mb: int = Field(default=25, alias="DELIVERY_MAX_FILE_MB", ge=1, le=500)
     delivery_file_types: str = Field(default=DEFAULT_FILE_KINDS, alias="DELIVERY_FILE_TYPES")

@@ -50,6 +50,7 @@ from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.delegate import DelegateState
+from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
@@ -153,7 +154,7 @@ ROUTES: list[PageRoute] = [
         "/contracts/[id]",
         "Contract",
         contracts.contract_page,
-        [ContractState.load_contract, ContractReviewState.load_review],
+        [ContractState.load_contract, ContractReviewState.load_review, DisputeState.load_dispute],
     ),
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
     PageRoute("/problems", "Your problems", problems.problems_page, ProblemsState.load_problems),

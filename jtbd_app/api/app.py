@@ -7,7 +7,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from jtbd_app.api import auth_routes, contract_files, oidc_routes, partner_clicks, payout_routes, stripe_webhook
+from jtbd_app.api import (
+    auth_routes,
+    contract_files,
+    dispute_files,
+    oidc_routes,
+    partner_clicks,
+    payout_routes,
+    stripe_webhook,
+)
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine
 from jtbd_app.services import health
@@ -34,6 +42,7 @@ def create_api() -> Starlette:
             Route(payout_routes.ONBOARDING_PATH, payout_routes.onboarding, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook.receive, methods=["POST"]),
             Route("/api/contracts/files/{file_id}", contract_files.download_file, methods=["GET"]),
+            Route("/api/disputes/files/{file_id}", dispute_files.download_file, methods=["GET"]),
             Route("/go/{token}", partner_clicks.go, methods=["GET"]),
         ]
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.contract_delivery import deliver_form, delivery_review
-from jtbd_app.components.forms import form_error, text_field
+from jtbd_app.components.forms import form_error
 from jtbd_app.components.listing_bids import confirm_dialog
 from jtbd_app.components.stripe_card import stripe_card_payment
 from jtbd_app.components.test_money import test_card_form
@@ -123,38 +123,6 @@ def _cancel() -> rx.Component:
     )
 
 
-def _ask_administrator() -> rx.Component:
-    form = rx.el.form(
-        rx.vstack(
-            text_field(
-                "What should the administrator decide",
-                "dispute_reason",
-                E,
-                multiline=True,
-                rows="3",
-                hint="The escrow is held until an administrator decides what each of you gets.",
-            ),
-            rx.button("Ask an administrator", type="submit", variant="outline", color_scheme="red"),
-            spacing="2",
-            align="start",
-            width="100%",
-        ),
-        on_submit=ContractState.ask_administrator,
-        reset_on_submit=False,
-        aria_label="Ask an administrator to decide",
-        key=ContractState.form_key,
-        style={"width": "100%"},
-    )
-    return rx.cond(
-        A.ask_admin,
-        rx.el.details(
-            rx.el.summary("Disagree? Ask an administrator to decide", style={"cursor": "pointer"}),
-            rx.box(form, padding_top="0.75em"),
-            width="100%",
-        ),
-    )
-
-
 def actions_section() -> rx.Component:
     any_action = (
         A.accept_terms
@@ -167,7 +135,6 @@ def actions_section() -> rx.Component:
         | A.agree_cancel
         | A.cancel_overdue
         | A.retry_refund
-        | A.ask_admin
     )
     anything = any_action | ContractState.notice | ContractState.progress | E["form"] | D.cancel_note | D.funding_note
     return rx.cond(  # nothing at all when there is nothing to say, so the page keeps an even rhythm
@@ -192,7 +159,6 @@ def actions_section() -> rx.Component:
                     deliver_form(),
                     delivery_review(),
                     _cancel(),
-                    _ask_administrator(),
                     spacing="3",
                     width="100%",
                 ),

@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "contract": "Contract steps: acceptance, funding, cancellation",
     "delivery": "Deliveries, revisions and approvals",
     "payment": "Payments, releases, refunds and payouts",
+    "dispute": "Disputes on my contracts: answers, evidence, settlement offers, deadlines and decisions",
     "review_received": "The other party of a contract reviewed me",
     "reviews_published": "Reviews of a contract of mine were published",
     "moderation": "Warnings, suspensions and appeals about my account",

@@ -10,6 +10,7 @@ import reflex as rx
 from jtbd_app.components.contract_actions import actions_section
 from jtbd_app.components.contract_checklist import checklist_panel
 from jtbd_app.components.contract_status import next_step, outcome, status_badge
+from jtbd_app.components.dispute_panel import dispute_panel
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.reviews import review_panel
 from jtbd_app.components.test_money import test_money_banner
@@ -264,6 +265,7 @@ def _workspace() -> rx.Component:
         _summary(),
         checklist_panel(),
         actions_section(),
+        dispute_panel(),
         rx.cond(D.status == "completed", review_panel()),
         _deliveries(),
         _document(),

@@ -17,11 +17,12 @@ from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
 from jtbd_app.services import live
-from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle, resolution
+from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import card_payment, forms
 from jtbd_app.state.boundary import route_arg
+from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.live import LivePage
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
@@ -42,10 +43,6 @@ class RevisionForm(TypedDict):
     # a micro-task's contract: the checklist position the delivery does not meet (null elsewhere: the select's ref is
     # compiled into the form but not rendered)
     criterion: NotRequired[str | None]
-
-
-class DisputeForm(TypedDict):
-    dispute_reason: str
 
 
 class _Uploads:
@@ -105,7 +102,10 @@ class ContractState(LivePage, SessionState):
     def _live_reload(self, viewer: Viewer) -> list[Any]:
         """The contract as it is now; once it is completed, the reviews panel too (the other party may have left one)."""
         self._reload(viewer)
-        return [ContractReviewState.load_review] if self.found and self.detail.status == "completed" else []
+        follow: list[Any] = [DisputeState.load_dispute] if self.found else []
+        return (
+            [*follow, ContractReviewState.load_review] if self.found and self.detail.status == "completed" else follow
+        )
 
     def _done(self, viewer: Viewer | None, notice: str) -> None:
         self.errors, self.notice, self.form_key = {}, notice, self.form_key + 1
@@ -305,15 +305,6 @@ class ContractState(LivePage, SessionState):
                 s, viewer=v, contract_id=self.route_contract_id, reason=reason, criterion=criterion
             ),
             "Revision requested. The contractor has been told.",
-        )
-
-    @rx.event
-    def ask_administrator(self, form: DisputeForm) -> None:
-        """Either party opens a dispute with a reason; the service checks it is their contract and the moment."""
-        reason = forms.text(form, "dispute_reason")
-        self._act(
-            lambda s, v: resolution.ask_administrator(s, viewer=v, contract_id=self.route_contract_id, reason=reason),
-            "An administrator will decide. Nothing is released or refunded until then.",
         )
 
     @rx.event

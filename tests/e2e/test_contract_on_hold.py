@@ -1,5 +1,5 @@
-"""The ways out of a delivered contract that the parties disagree on (issue 10): a party asks an administrator, who
-decides with the operator command; and a revision that never comes, after which the client cancels for a refund."""
+"""The ways out of a delivered contract that the parties disagree on (issue 10): a party opens a dispute, which an
+administrator decides with the operator command; and a revision that never comes, after which the client cancels for a refund."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def operator_command(app_server: AppServer, *args: str) -> subprocess.CompletedP
     )
 
 
-def test_a_party_asks_an_administrator_who_decides_once(
+def test_a_party_opens_a_dispute_which_an_administrator_decides_once(
     app_server: AppServer, app_database: None, page: Page, other_page: Page
 ) -> None:
     base = app_server.url
@@ -44,16 +44,17 @@ def test_a_party_asks_an_administrator_who_decides_once(
     deal = contract_in("delivered", client, contractor, price="80")
     url = contract_url(base, deal)
 
-    # The contractor, whose delivery the client will not answer, asks an administrator
+    # The contractor, whose delivery the client will not answer, opens a dispute
     sign_in_as(other_page, base, contractor)
     open_contract(other_page, url)
-    other_page.get_by_text("Disagree? Ask an administrator to decide").click()
-    form = other_page.get_by_role("form", name="Ask an administrator to decide")
-    form.get_by_role("button", name="Ask an administrator").click()
-    expect(form.get_by_text("Say what the administrator should decide.")).to_be_visible()  # nothing happened
-    form.get_by_label("What should the administrator decide").fill("The client wants a second logo for free.")
-    form.get_by_role("button", name="Ask an administrator").click()
-    expect(other_page.get_by_text("An administrator will decide.")).to_be_visible()
+    section = other_page.get_by_role("region", name="Dispute")
+    section.get_by_text("Something went wrong? Open a dispute").click()
+    form = section.get_by_role("form", name="Open a dispute")
+    form.get_by_label("Reason", exact=True).select_option("stopped_responding")
+    form.get_by_label("What happened").fill("The client wants a second logo for free.")
+    form.get_by_label("Outcome you want").select_option("release")
+    form.get_by_role("button", name="Open a dispute").click()
+    expect(section.get_by_text("Your dispute is open.")).to_be_visible()
     expect(contract_status(other_page)).to_have_text("Disputed: escrow frozen")
 
     # The client sees it on hold, with the reason, and can no longer release or cancel
@@ -61,9 +62,9 @@ def test_a_party_asks_an_administrator_who_decides_once(
     open_contract(page, url)
     note = page.get_by_role("note", name="Next step")
     expect(note).to_contain_text("On hold for an administrator")
-    expect(note).to_contain_text("asked an administrator to decide: The client wants a second logo for free.")
+    expect(note).to_contain_text("opened a dispute: The other party stopped responding.")
     expect(page.get_by_role("button", name="Approve delivery")).to_have_count(0)
-    expect(page.get_by_text("Disagree? Ask an administrator to decide")).to_have_count(0)
+    expect(page.get_by_text("The client wants a second logo for free.")).to_be_visible()
     assert unnamed_controls(page) == []
 
     # An administrator decides with the operator command: $50.00 to the contractor, the rest back to the client
@@ -82,6 +83,11 @@ def test_a_party_asks_an_administrator_who_decides_once(
     expect(page.get_by_role("list", name="Timeline")).to_contain_text(
         "An administrator decided: $50.00 to the contractor, $30.00 back to the client."
     )
+    decided = page.get_by_role("region", name="Dispute")
+    expect(decided.get_by_text("Decided by an administrator")).to_be_visible()
+    expect(
+        decided.get_by_text("An administrator decided: $50.00 to the contractor, $30.00 back to the client.")
+    ).to_be_visible()
 
 
 def test_after_a_revisions_due_date_the_client_cancels_for_a_full_refund(

@@ -37,7 +37,7 @@ def freeze_with_case(
             contract_id=contract.id,
             opened_by=deal.client.user_id,
             respondent_id=deal.contractor.user_id,
-            reason_code="not_as_agreed",
+            reason_code="not_as_described",
             reason_text=client_says,
             outcome_wanted="partial_refund",
             wanted_refund_minor=held // 2,

@@ -18,6 +18,7 @@ from jtbd_app.models import (
     AccountLink,
     AuthSession,
     Contract,
+    DisputeFile,
     LoginGrant,
     Message,
     MessageThread,
@@ -32,9 +33,10 @@ from jtbd_app.models import (
 from jtbd_app.services import audit
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.contracts import wallet_view
+from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.marketplace import questions
 from jtbd_app.services.messaging import messages
-from jtbd_app.services.trust import appeals, reports, standing
+from jtbd_app.services.trust import appeals, disputes, reports, standing
 from tests.support import contracts
 from tests.support.factories import bid, make_listing
 from tests.support.members import make_user, session_token
@@ -81,6 +83,7 @@ def seed_world() -> World:
     waiting = contracts.agreed_contract(vicky, victor, price="1234.56")
     contracts.fund(waiting)
     contracts.deliver(waiting, message=_unique("private-delivery-note"))
+    disputed_case, dispute_file, dispute_secret = _private_dispute(vicky, victor)
     listing = make_listing(vicky, title="Hostile suite target listing")
     assert listing.id is not None
     bid_id = bid(viewer_of(victor), listing.id)
@@ -130,6 +133,7 @@ def seed_world() -> World:
             "a message": secret_body,
             "a problem's outcome": secret_outcome,
             "an audit entry's reason": secret_reason,
+            "a dispute statement": dispute_secret,
             **task_secrets,
             **moderation_secrets,
         },
@@ -138,6 +142,8 @@ def seed_world() -> World:
     world.other_ids["problem"] = problem_id
     world.other_ids["task"] = task_id
     world.other_ids["offer"] = known_token
+    world.other_ids["dispute"] = disputed_case
+    world.other_ids["dispute file"] = dispute_file
     _read_private(world, victor)
     return world
 
@@ -199,6 +205,38 @@ def _private_report_and_appeal(victor: User) -> dict[str, str]:
     return {"a report's details": details, "an appeal": plea}
 
 
+def _private_dispute(client: User, contractor: User) -> tuple[int, int, str]:
+    """A third contract of the two, delivered and disputed: the client's statement is a secret, and the
+    contractor's answer carries an evidence file. Returns the case id, the file id and the secret."""
+    deal = contracts.agreed_contract(client, contractor, price="345.67")
+    contracts.fund(deal)
+    contracts.deliver(deal)
+    secret = _unique("private-dispute-statement")
+    with session_scope() as session:
+        case_id = disputes.open_dispute(
+            session,
+            viewer=viewer_of(client),
+            contract_id=deal.contract_id,
+            reason_code="not_as_described",
+            reason_text=secret,
+            outcome_wanted="full_refund",
+        )
+    with session_scope() as session:
+        disputes.submit_entry(
+            session,
+            viewer=viewer_of(contractor),
+            contract_id=deal.contract_id,
+            kind="response",
+            body="It matches the brief.",
+            links="",
+            files=[IncomingFile("evidence.txt", b"private evidence")],
+        )
+    with read_scope() as session:
+        file_id = session.exec(select(DisputeFile.id).where(DisputeFile.case_id == case_id)).one()
+    assert file_id is not None
+    return case_id, file_id, secret
+
+
 def _move_out_of_reach(user_id: int) -> None:
     """The stranger's own sessions get ids no battery value names: revoking one's own session is allowed, and a
     battery id that happened to be the stranger's session would sign them out half-way through."""
@@ -218,7 +256,7 @@ def _read_ids(world: World, *, vicky_id: int, victor_id: int, bid_id: int, listi
     with read_scope() as s:
         ids: dict[str, Any] = {
             "contract": world.poison_id,
-            "completed contract": last(Contract, Contract.client_id == vicky_id),
+            "completed contract": last(Contract, Contract.client_id == vicky_id, Contract.status == "completed"),
             "listing": listing_id,
             "bid": bid_id,
             "thread": last(MessageThread),

@@ -18,13 +18,19 @@ their entries do to platform cash and to a contractor's payable, never by entry 
 to tie an entry without a contract to its payment or payout). `MONEY_WITHOUT` (comma-separated rule families:
 concurrency or one race of approve_race, revision_race, webhook_race, scheduler_race, release_race; revisions,
 dashboard_refunds, full_refunds, disputes, reversals, accounts, trouble; known_payments: refunds and disputes only
-of payments the platform has not yet been told succeeded) leaves families out, to explore one class of bug at a
-time.
+of payments the platform has not yet been told succeeded; member_disputes: the parties' own disputes, settlements
+and administrators' split decisions) leaves families out, to explore one class of bug at a time.
+
+The parties' disputes (issue 14): a party opens one on a funded or delivered contract, the parties settle on a
+split, an administrator decides a split (`resolution.resolve_frozen`, then `disputes.close_by_decision`), and the
+scheduler's deadlines send unanswered cases to review. Checked: a settlement or decision is carried out once (a
+second changes nothing), its amounts are the case's, and at the end every dispute is driven to an end and ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import os
 import re
@@ -46,10 +52,13 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.db import get_engine, session_scope
+from jtbd_app.domain import disputes as dispute_rules
 from jtbd_app.domain.contract_rules import ESCROW_HELD, UNFUNDED, WORKING, split_release
 from jtbd_app.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.models import (
     Contract,
+    DisputeCase,
+    FreezeDecision,
     JournalEntry,
     LedgerAccount,
     Payment,
@@ -60,9 +69,11 @@ from jtbd_app.models import (
     utcnow,
 )
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import cancellation, deliveries, funding, jobs, payouts, webhooks
-from jtbd_app.services.ledger import journal
+from jtbd_app.services.contracts import cancellation, deliveries, funding, payouts, resolution, webhooks
+from jtbd_app.services.ledger import escrow, journal
 from jtbd_app.services.ports import GatewayEvent
+from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import jobs as trust_jobs
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal
 from tests.support.gateways import StripeModel, Transfer
@@ -172,7 +183,8 @@ def open_accounts(deals: tuple[Deal, ...]) -> None:
 
 class GatewayMoney(RuleBasedStateMachine):
     world: ClassVar[World]  # set by the test on a subclass
-    handlers: ClassVar[dict[str, scheduler.JobHandler]] = jobs.HANDLERS  # the scheduler's jobs the worker runs
+    # the scheduler's jobs the worker runs: the contracts' and the disputes' deadlines
+    handlers: ClassVar[dict[str, scheduler.JobHandler]] = trust_jobs.HANDLERS
 
     def __init__(self) -> None:
         super().__init__()
@@ -187,7 +199,10 @@ class GatewayMoney(RuleBasedStateMachine):
         return "steps: " + " -> ".join(self.trace)
 
     def teardown(self) -> None:
-        self.loop.close()
+        try:
+            self.every_dispute_ends()
+        finally:
+            self.loop.close()
 
     def new_gateway(self) -> StripeModel:
         gateway = StripeModel()
@@ -940,6 +955,212 @@ class GatewayMoney(RuleBasedStateMachine):
         outcomes = self.together(lambda: self.approve_as(0, "client"), lambda: self.approve_as(1, "client"))
         note(f"two releases: {[type(o).__name__ for o in outcomes]}")
 
+    # ---- the parties' own disputes (issue 14) --------------------------------------------------------------------
+
+    def case(self, n: int) -> DisputeCase | None:
+        with session_scope() as session:
+            return disputes.case_of(session, self.cid(n))
+
+    def card_disputed(self, n: int) -> bool:
+        """Stripe refuses refunds of a charge with a card dispute: decisions then refund nothing."""
+        return any(i.dispute is not None for i in self.gateway.intents.values() if i.contract_id == self.cid(n))
+
+    def admin(self) -> Viewer:
+        """An administrator: the stranger's account acting with the role (the services read the viewer's role)."""
+        return dataclasses.replace(self.world.stranger, role="admin")
+
+    @precondition(enabled("member_disputes"))
+    @rule(n=CONTRACTS, who=EITHER_PARTY, wanted=st.sampled_from(["full_refund", "partial_refund", "release"]))
+    @logged
+    def a_party_opens_a_dispute(self, n: int, who: str, wanted: str) -> None:
+        before = self.load(n)
+        with session_scope() as session:
+            held = escrow.held(session, before)
+        allowed = (
+            before.status in dispute_rules.OPENABLE
+            and not before.release_frozen
+            and self.case(n) is None
+            and held > (1 if wanted == "partial_refund" else 0)
+        )
+
+        def open_one() -> int:
+            with session_scope() as session:
+                return disputes.open_dispute(
+                    session,
+                    viewer=self.viewer(n, who),
+                    contract_id=self.cid(n),
+                    reason_code="not_as_described",
+                    reason_text="Not what we agreed.",
+                    outcome_wanted=wanted,
+                    refund_minor=max(held // 2, 1),
+                )
+
+        expected = refusal_for(who, "") or (None if allowed else ValidationFailed)
+        if self.expect(self.attempt(open_one), expected, "open a dispute"):
+            after = self.load(n)
+            assert after.status == "disputed" and after.release_frozen
+            case = self.case(n)
+            assert case is not None and case.amount_minor == held and case.status == dispute_rules.AWAITING
+
+    @precondition(enabled("member_disputes"))
+    @rule(
+        n=CONTRACTS,
+        part=st.sampled_from(["full", "half", "one", "none"]),
+        offerer=st.sampled_from(["client", "contractor"]),
+    )
+    @logged
+    def the_parties_settle_on_a_split(self, n: int, part: str, offerer: str) -> None:
+        case = self.case(n)
+        if case is None or case.status in dispute_rules.ENDED:
+            return
+        amount = {"full": case.amount_minor, "half": case.amount_minor // 2, "one": 1, "none": 0}[part]
+        accepter = "contractor" if offerer == "client" else "client"
+        with session_scope() as session:
+            disputes.offer_settlement(
+                session, viewer=self.viewer(n, offerer), contract_id=self.cid(n), contractor_amount=amount
+            )
+        outcome = self.attempt(lambda: self.accept_as(n, accepter))
+        note(f"settle: {outcome if isinstance(outcome, str) else type(outcome).__name__}")
+        case = self.case(n)
+        assert case is not None
+        if isinstance(outcome, DomainError):  # the gateway refused the refund: settled, the money moves on a retry
+            assert case.status in (dispute_rules.SETTLED, *dispute_rules.ACTIVE), case.status
+            return
+        assert case.status == dispute_rules.SETTLED and case.contractor_minor is not None
+        self.nothing_moves_again(n, lambda: self.accept_as(n, accepter))
+
+    def accept_as(self, n: int, who: str) -> str:
+        return self.run(
+            disputes.accept_settlement(
+                session_factory=session_scope, gateway=self.gateway, viewer=self.viewer(n, who), contract_id=self.cid(n)
+            )
+        )
+
+    def decide_as_admin(self, n: int, contractor_minor: int) -> str:
+        outcome = self.run(
+            resolution.resolve_frozen(
+                session_factory=session_scope,
+                gateway=self.gateway,
+                viewer=self.admin(),
+                contract_id=self.cid(n),
+                contractor_minor=contractor_minor,
+                note="Decided on the evidence.",
+            )
+        )
+        with session_scope() as session:
+            decision = session.get(FreezeDecision, self.cid(n))
+            assert decision is not None and decision.status == "done"
+            disputes.close_by_decision(
+                session,
+                contract_id=self.cid(n),
+                admin_id=self.admin().user_id,
+                outcome="split",
+                contractor_minor=decision.contractor_minor,
+                client_minor=decision.client_minor,
+                reason=decision.note,
+            )
+        return outcome
+
+    def nothing_moves_again(self, n: int, again: Callable[[], object]) -> None:
+        """A second settlement or decision of the same contract is refused, or done already, and moves nothing."""
+        with session_scope() as session:
+            before = Books.read(session).posted
+        outcome = self.attempt(again)
+        assert isinstance(outcome, ValidationFailed) or outcome == "decided already", outcome
+        with session_scope() as session:
+            assert Books.read(session).posted == before, (
+                f"contract {self.cid(n)}: a second settle or decide moved money"
+            )
+
+    @precondition(enabled("member_disputes"))
+    @rule(n=CONTRACTS, part=st.sampled_from(["full", "half", "one", "none"]))
+    @logged
+    def an_administrator_splits_a_disputed_contract(self, n: int, part: str) -> None:
+        case = self.case(n)
+        contract = self.load(n)
+        if case is None or case.status in dispute_rules.ENDED or not contract.release_frozen:
+            return
+        with session_scope() as session:
+            over = resolution.describe(session, contract).decides_over
+        amount = {"full": over, "half": over // 2, "one": min(1, over), "none": 0}[part]
+        if self.card_disputed(n):
+            amount = over  # a refund would be refused by Stripe: an administrator releases (see end_the_dispute)
+        outcome = self.attempt(lambda: self.decide_as_admin(n, amount))
+        note(f"decide: {outcome if isinstance(outcome, str) else type(outcome).__name__}")
+        if isinstance(outcome, DomainError):
+            return  # the gateway refused the refund: the decision is kept for a retry
+        case = self.case(n)
+        assert case is not None and case.status == dispute_rules.RESOLVED and case.contractor_minor == amount
+        self.nothing_moves_again(n, lambda: self.decide_as_admin(n, amount))
+
+    @precondition(enabled("member_disputes"))
+    @rule()
+    @logged
+    def the_dispute_deadlines_pass(self) -> None:
+        """The response and evidence windows end: every case still waiting goes to review."""
+        self.run_jobs(utcnow() + timedelta(days=get_settings().dispute_response_days + 1))
+        for n in range(3):
+            case = self.case(n)
+            if case is not None and case.status in (dispute_rules.AWAITING, dispute_rules.OPEN):
+                assert self.jobs_may_lag, f"case {case.id} is {case.status} after its deadline"
+
+    def every_dispute_ends(self) -> None:
+        """At the end: with the gateway answering again, every case still open is decided by an administrator and
+        every decision still waiting for the gateway is carried out; then every case has ended, exactly once."""
+        if not any(self.case(n) for n in range(3)):
+            return
+        self.gateway.payments_fail = self.gateway.refunds_fail = self.gateway.transfers_fail = False
+        self.gateway.answers_lost = False
+        for _round in range(50):  # what Stripe did reaches the platform first
+            if not self.gateway.outbox:
+                break
+            self.deliver_and_answer(self.gateway.outbox[0])
+        for n in range(3):
+            self.end_the_dispute(n)
+        with session_scope() as session:
+            books = Books.read(session)
+        stuck = {d.contract_id for d in books.decisions.values() if d.status != "done"}
+        for case in books.cases:
+            assert case.status in dispute_rules.ENDED or case.contract_id in stuck, (
+                f"case {case.id} never ended: {case.status}"
+            )
+        check_disputes(books)
+        check_ledger(books)
+        check_escrows(books)
+
+    def end_the_dispute(self, n: int) -> None:
+        """Catch the case up with its contract; finish a decision the gateway held up; an administrator decides a
+        case still active: everything back to the client, or, when the gateway cannot refund (a card dispute), a
+        release."""
+        with session_scope() as session:
+            case = disputes.case_of(session, self.cid(n))
+            if case is None:
+                return
+            disputes.reconcile(session, case)
+        with session_scope() as session:
+            decision = session.get(FreezeDecision, self.cid(n))
+        if decision is not None and decision.status != "done":
+            outcome = self.attempt(
+                lambda: self.run(
+                    resolution.carry_out(session_factory=session_scope, gateway=self.gateway, contract_id=self.cid(n))
+                )
+            )
+            if isinstance(outcome, DomainError):
+                # Known limit: a decision refunding a charge the card issuer disputed (reported after it was made)
+                # cannot be carried out; it is kept, and the contract stays frozen with nothing moved.
+                assert self.card_disputed(n) and self.load(n).release_frozen, outcome
+                return
+        case = self.case(n)
+        assert case is not None
+        if case.status in dispute_rules.ACTIVE and decision is None:
+            with session_scope() as session:
+                over = resolution.describe(session, self.load(n)).decides_over
+            self.decide_as_admin(n, over if self.card_disputed(n) else 0)
+        with session_scope() as session:
+            found = disputes.case_of(session, self.cid(n))
+            assert found is not None
+            disputes.reconcile(session, found)
+
     # ---- after every step ----------------------------------------------------------------------------------
 
     @invariant()
@@ -954,6 +1175,7 @@ class GatewayMoney(RuleBasedStateMachine):
             check_held_escrows_are_covered(books, self.gateway)
             check_every_contract_has_a_way_out(books)
             check_ended_contracts_keep_no_jobs(books)
+            check_disputes(books)
             check_the_gateway_did_what_the_ledger_says(books, self.gateway)
             if not self.gateway.outbox:  # every event delivered: the ledger must agree with Stripe
                 check_ledger_equals_gateway(books, self.gateway)
@@ -1023,6 +1245,8 @@ class Books:
     payouts: list[Payout]
     payout_accounts: list[PayoutAccount]
     jobs: list[tuple[str, str, int | None, str]]  # (key, kind, contract id, status)
+    cases: list[DisputeCase] = dataclasses.field(default_factory=list)
+    decisions: dict[int, FreezeDecision] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def read(cls, session: Session) -> Books:
@@ -1077,6 +1301,8 @@ class Books:
             jobs=list(
                 session.exec(select(ScheduledJob.key, ScheduledJob.kind, ScheduledJob.contract_id, ScheduledJob.status))
             ),
+            cases=list(session.exec(select(DisputeCase).order_by(col(DisputeCase.id))).all()),
+            decisions={d.contract_id: d for d in session.exec(select(FreezeDecision)).all()},
         )
 
     def held(self, contract_id: int | None) -> int:
@@ -1144,16 +1370,46 @@ def check_escrows(books: Books) -> None:
         cid, status, held = contract.id, contract.status, books.held(contract.id)
         assert releases[cid] <= 1, f"contract {cid} released {releases[cid]} times"
         assert bool(releases[cid]) == (status == "completed"), (cid, status, "released" if releases[cid] else "")
+        decision = books.decisions.get(cid or 0)
+        released = decision.contractor_minor if decision is not None else contract.amount_minor  # a split: its part
         for entry in books.entries:
             if entry.releases == cid:
                 payee = -entry.on("payable")
-                assert payee == split_release(contract.amount_minor, contract.fee_bps).payee_minor, (cid, entry)
+                assert payee == split_release(released, contract.fee_bps).payee_minor, (cid, entry)
         # a problem's contract holds its price from the accepted bid on (ADR 0005), before both accept its terms
         holds = status in HELD or (contract.funding_source == "problem" and status == "awaiting_acceptance")
         if contract.release_frozen:
             assert 0 <= held <= contract.amount_minor, (cid, status, held)
         else:
             assert held == (contract.amount_minor if holds else 0), (cid, status, held)
+
+
+def check_disputes(books: Books) -> None:
+    """A party's dispute holds its contract frozen while it is active; once settled or decided, what the case says
+    each party got is the contract's one decision, and a settlement is the parties' (no administrator)."""
+    contracts = {c.id: c for c in books.contracts}
+    for case in books.cases:
+        contract = contracts[case.contract_id]
+        decision = books.decisions.get(case.contract_id)
+        if case.status in dispute_rules.ACTIVE:
+            # frozen, or moved on without the case (a decision done, the gateway refunded all): `reconcile` closes it
+            assert contract.release_frozen or contract.status in ENDED or decision is not None, (
+                f"case {case.id} is {case.status} but contract {contract.id} is {contract.status} and not frozen"
+            )
+            continue
+        if decision is None:  # the gateway took the whole escrow back to the client
+            assert case.status == dispute_rules.RESOLVED and case.decided_by is None and contract.status in ENDED
+            assert (case.contractor_minor, case.client_minor) == (0, case.amount_minor), case.id
+            continue
+        assert (case.contractor_minor, case.client_minor) == (decision.contractor_minor, decision.client_minor), (
+            case.id,
+            case.contractor_minor,
+            case.client_minor,
+            decision,
+        )
+        assert (case.status == dispute_rules.SETTLED) == (decision.admin_id is None), (case.id, case.status)
+        if decision.status == "done":
+            assert not contract.release_frozen or contract.frozen_reason, (case.id, contract.status)
 
 
 def check_nothing_goes_back_twice(books: Books, gateway: StripeModel) -> None:

@@ -14,9 +14,8 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain import platform_health as health
 from jtbd_app.domain.errors import PermissionDenied
 from jtbd_app.models import Partner, RoutingDecision, utcnow
-from jtbd_app.services.contracts import resolution
 from jtbd_app.services.delegate import todos
-from jtbd_app.services.trust import moderation, overview, reports
+from jtbd_app.services.trust import disputes, moderation, overview, reports
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.members import make_user
@@ -46,7 +45,14 @@ def test_a_frozen_contract_counts_as_an_open_dispute_by_its_age(deal: Deal) -> N
     fund(deal)
     deliver(deal)
     with session_scope() as s:
-        resolution.ask_administrator(s, viewer=deal.client, contract_id=deal.contract_id, reason="Not what we agreed.")
+        disputes.open_dispute(
+            s,
+            viewer=deal.client,
+            contract_id=deal.contract_id,
+            reason_code="not_as_described",
+            reason_text="Not what we agreed.",
+            outcome_wanted="full_refund",
+        )
     found = home(admin)
     assert found.frozen_total == 1
     assert [(a.age, a.contracts) for a in found.ages] == [

@@ -14,7 +14,7 @@ from jtbd_app.services.contracts import resolution
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayResult, PaymentFailed
 from jtbd_app.services.viewer import Viewer
-from tests.support.contracts import Deal, deliver, run_jobs, run_now
+from tests.support.contracts import Deal, run_jobs, run_now
 from tests.support.members import make_user
 from tests.support.stripe_contracts import pending_stripe_payment
 from tests.support.viewers import viewer_of
@@ -150,32 +150,3 @@ def test_the_operator_command_refuses_a_member_who_is_not_an_administrator(
 ) -> None:
     code = cli.main(["resolve-frozen", "1", "--contractor", "0", "--admin", "carol@example.com"])
     assert code == 1 and "administrator" in capsys.readouterr().err
-
-
-def test_either_party_may_ask_an_administrator_once_work_is_delivered(deal: Deal, admin: Viewer, db: Session) -> None:
-    pending_stripe_payment(deal)
-    succeeded()
-
-    def ask(viewer: Viewer, reason: object) -> None:
-        with session_scope() as s:
-            resolution.ask_administrator(s, viewer=viewer, contract_id=deal.contract_id, reason=reason)
-
-    with pytest.raises(ValidationFailed, match="Once work is delivered"):
-        ask(deal.contractor, "They will not pay.")
-    deliver(deal)
-    for bad in ("   ", "<b>now</b>", "x" * 2001):
-        with pytest.raises(ValidationFailed) as refused:
-            ask(deal.client, bad)
-        assert "dispute_reason" in refused.value.fields
-    assert not deal.load().release_frozen
-
-    ask(deal.contractor, "The client asks for work outside the contract.")
-
-    contract = deal.load()
-    assert contract.status == "disputed" and contract.release_frozen
-    assert "asked an administrator to decide: The client asks for work outside the contract." in contract.frozen_reason
-    with pytest.raises(ValidationFailed, match="already"):
-        ask(deal.client, "Me too.")
-    assert decide(StripeLike(), admin, deal, str(PRICE)) == "released to the contractor"
-    assert deal.load().status == "completed" and escrow_held(db, deal) == 0
-    books_hold(db)

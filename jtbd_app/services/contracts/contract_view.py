@@ -36,7 +36,6 @@ from jtbd_app.models import (
     utcnow,
 )
 from jtbd_app.services.contracts import lifecycle, verification
-from jtbd_app.services.contracts.resolution import ASKABLE
 from jtbd_app.services.contracts.verification import Checklist
 from jtbd_app.services.ledger.journal import account_code
 from jtbd_app.services.messaging import messages
@@ -103,7 +102,6 @@ class Actions:
     withdraw_cancel: bool = False
     agree_cancel: bool = False
     cancel_overdue: bool = False  # the due date passed without a delivery: the client may cancel alone
-    ask_admin: bool = False  # either party may open a dispute once work is delivered
     retry_refund: bool = False
 
 
@@ -290,7 +288,6 @@ def _actions(contract: Contract, viewer: Viewer, role: str, accepted: set[int]) 
         and overdue(status, contract.due_at, utcnow(), contract.revision_due_at)
         and requested != viewer.user_id,
         retry_refund=status == "refunding",
-        ask_admin=open_ and status in ASKABLE,
     )
 
 

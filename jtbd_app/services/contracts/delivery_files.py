@@ -79,6 +79,11 @@ def store(item: IncomingFile) -> StoredFile:
     return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
 
 
+def stored_path(storage_key: str) -> Path:
+    """Where a stored private file lies (delivery and dispute files share the private directory)."""
+    return _root() / storage_key
+
+
 def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> tuple[DeliveryFile, Path]:
     """The file and where it lies, if the viewer may read it; anyone else is told it does not exist."""
     row = session.get(DeliveryFile, parse_id(file_id, not_found="That file does not exist."))

@@ -1,7 +1,9 @@
-"""An administrator's decision on a frozen contract: the way out of a freeze, taken once and recorded.
+"""A decision on a frozen contract: the way out of a freeze, taken once and recorded.
 
-A contract is frozen by a chargeback, a refund the gateway made on its own, or a party asking an administrator. The
-decision says what the contractor gets:
+A contract is frozen by a chargeback, a refund the gateway made on its own, or a party opening a dispute
+(services/trust/disputes). An administrator decides (`resolve_frozen`), or the parties of a dispute settle on a split
+(`record_settlement` then `carry_out`: the same path, with no administrator). The decision says what the contractor
+gets:
 - while the escrow holds money: `contractor_minor` of it is released (less the contract's fee) and the rest is
   refunded to the client through the gateway (gateway first, then the ledger, as everywhere);
 - once the escrow is empty but a payout is held: `contractor_minor` of the held payout is sent and the rest is kept
@@ -28,27 +30,6 @@ from jtbd_app.services.scheduler import SessionFactory
 from jtbd_app.services.viewer import Viewer, require_active
 
 MAX_NOTE = 2000
-ASKABLE = ("delivered", "revision_requested")  # a delivery is in question: its review, or a revision that is late
-
-
-def ask_administrator(session: Session, *, viewer: Viewer | None, contract_id: object, reason: object) -> None:
-    """A party opens a dispute: the contract is frozen until an administrator decides what each party gets."""
-    contract = lifecycle.locked_party_contract(session, viewer=viewer, contract_id=contract_id)
-    actor = require_active(viewer)
-    if contract.release_frozen:
-        raise ValidationFailed({"form": "An administrator is already looking at this contract."})
-    if contract.status not in ASKABLE:
-        raise ValidationFailed({"form": "Once work is delivered, either party can ask an administrator to decide."})
-    try:
-        clean = text.clean_paragraphs(reason, label="Reason", max_len=MAX_NOTE)
-        if not clean:
-            raise ValueError("Say what the administrator should decide.")
-        if text.has_html(clean):
-            raise ValueError("Reason cannot contain HTML.")
-    except ValueError as exc:
-        raise ValidationFailed({"dispute_reason": str(exc)}) from exc
-    lifecycle.move(session, contract, "disputed")
-    lifecycle.freeze(session, contract, reason=f"{actor.display_name} asked an administrator to decide: {clean}")
 
 
 @dataclass(frozen=True)
@@ -139,16 +120,39 @@ def _decide(
         clean = text.clean_paragraphs(note, label="Note", max_len=MAX_NOTE)
     except ValueError as exc:
         raise ValidationFailed({"note": str(exc)}) from exc
+    return _record(
+        session, contract.id, admin_id=actor.user_id, contractor_minor=given, total=frozen.decides_over, note=clean
+    )
+
+
+def _record(
+    session: Session, contract_id: int, *, admin_id: int | None, contractor_minor: int, total: int, note: str
+) -> FreezeDecision:
     decision = FreezeDecision(
-        contract_id=contract.id,
-        admin_id=actor.user_id,
-        contractor_minor=given,
-        client_minor=frozen.decides_over - given,
-        note=clean,
+        contract_id=contract_id,
+        admin_id=admin_id,
+        contractor_minor=contractor_minor,
+        client_minor=total - contractor_minor,
+        note=note,
     )
     session.add(decision)
     session.flush()
     return decision
+
+
+def record_settlement(session: Session, contract: Contract, *, contractor_minor: int, note: str) -> FreezeDecision:
+    """The parties of a dispute agreed a split of the frozen contract (the caller locked it and checked who agreed):
+    the decision, with no administrator, carried out by `carry_out` as an administrator's would be. A decision made
+    already is returned as it is (a settlement accepted twice is carried out once)."""
+    assert contract.id is not None
+    found = session.get(FreezeDecision, contract.id)
+    if found is not None:
+        return found
+    if not contract.release_frozen:
+        raise ValidationFailed({"form": "This contract is not frozen; there is nothing to settle."})
+    frozen = describe(session, contract)
+    given = _amount(contractor_minor, frozen.decides_over)
+    return _record(session, contract.id, admin_id=None, contractor_minor=given, total=frozen.decides_over, note=note)
 
 
 async def resolve_frozen(
@@ -165,8 +169,21 @@ async def resolve_frozen(
         decision = _decide(
             session, viewer=viewer, contract_id=contract_id, contractor_minor=contractor_minor, note=note
         )
-        contract = session.get(Contract, decision.contract_id)
-        assert contract is not None and contract.id is not None
+        cid = decision.contract_id
+    return await carry_out(session_factory=session_factory, gateway=gateway, contract_id=cid)
+
+
+async def carry_out(*, session_factory: SessionFactory, gateway: PaymentGateway, contract_id: int) -> str:
+    """Carry out the contract's recorded decision (an administrator's or a settlement): the client's part refunded
+    at the gateway first, then the ledger split, once. A decision done already is not done again; a gateway failure
+    leaves it `deciding` and this may be run again."""
+    with session_factory() as session:
+        decision = session.get(FreezeDecision, contract_id)
+        contract = session.get(Contract, contract_id)
+        if decision is None or contract is None or contract.id is None:
+            raise ValidationFailed({"form": "This contract has no decision to carry out."})
+        if decision.status == "done":
+            return "decided already"
         refund_to = ""
         if escrow.held(session, contract) > 0 and decision.client_minor > 0:
             payment = funding.succeeded_payment(session, contract.id)
@@ -195,12 +212,13 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
         return "decided already"
     money = Money(decision.contractor_minor, contract.currency).format()
     back = Money(decision.client_minor, contract.currency).format()
+    who = _who(decision)
     if escrow.held(session, contract) > 0:
         done = _split_escrow(session, contract, decision)
-        detail = f"An administrator decided: {money} to the contractor, {back} back to the client."
+        detail = f"{who}: {money} to the contractor, {back} back to the client."
     else:
         done = _split_held_payout(session, contract, decision)
-        detail = f"An administrator decided: {money} of the held payout to the contractor, {back} kept back."
+        detail = f"{who}: {money} of the held payout to the contractor, {back} kept back."
     contract.release_frozen, contract.frozen_reason = False, ""
     lifecycle.move(session, contract, contract.status)
     lifecycle.record_event(
@@ -209,6 +227,10 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     decision.status = "done"
     session.add(decision)
     return done
+
+
+def _who(decision: FreezeDecision) -> str:
+    return "An administrator decided" if decision.admin_id is not None else "The parties settled"
 
 
 def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision) -> str:
@@ -230,7 +252,9 @@ def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision
             reference=f"resolve:contract:{contract.id}",
         )
     if not decision.contractor_minor:
-        lifecycle.end(session, contract, "cancelled", "An administrator refunded the client.", decision.admin_id)
+        lifecycle.end(
+            session, contract, "cancelled", f"{_who(decision)}: a full refund to the client.", decision.admin_id
+        )
         return "refunded to the client"
     split, _posted = escrow.release_part(session, contract, amount_minor=decision.contractor_minor)
     now = utcnow()

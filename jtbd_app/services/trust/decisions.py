@@ -18,12 +18,13 @@ from jtbd_app.domain import text
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money, parse_amount
-from jtbd_app.models import AuditEntry, Contract, DisputeCase, FreezeDecision, Listing, utcnow
+from jtbd_app.models import AuditEntry, Contract, FreezeDecision, Listing
 from jtbd_app.services import audit
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
+from jtbd_app.services.trust import disputes
 from jtbd_app.services.viewer import Viewer, require_admin
 
 Outcome = Literal["release", "refund", "split"]
@@ -235,7 +236,7 @@ def _finish(session: Session, *, contract_id: int) -> str:
     if _decided_already(session, contract_id):
         return f"Decided: {said}."
     outcome = outcome_of(decision.contractor_minor, decision.client_minor)
-    _close_case(
+    disputes.close_by_decision(
         session,
         contract_id=contract_id,
         admin_id=decision.admin_id,
@@ -269,31 +270,3 @@ def _finish(session: Session, *, contract_id: int) -> str:
             link=f"/contracts/{contract_id}",
         )
     return f"Decided: {said}."
-
-
-def _close_case(
-    session: Session,
-    *,
-    contract_id: int,
-    admin_id: int | None,
-    outcome: str,
-    contractor_minor: int,
-    client_minor: int,
-    reason: str,
-) -> None:
-    """The member's dispute case, if there is one, marked resolved by this decision."""
-    # merge: replace with trust.disputes.close_by_decision
-    case = session.exec(
-        select(DisputeCase)
-        .where(DisputeCase.contract_id == contract_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-    if case is None or case.status in ("resolved", "settled"):
-        return
-    now = utcnow()
-    case.status, case.outcome = "resolved", outcome
-    case.contractor_minor, case.client_minor = contractor_minor, client_minor
-    case.decided_by, case.decision_reason = admin_id, reason
-    case.closed_at = case.updated_at = now
-    session.add(case)

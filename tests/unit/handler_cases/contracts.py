@@ -162,18 +162,6 @@ def _request_revision(caller: str | None, db: Session) -> None:
     assert contract.status == "delivered" and contract.revisions_used == 0
 
 
-def _ask_administrator(caller: str | None, db: Session) -> None:
-    deal = _deal()
-    fund(deal)
-    deliver(deal)
-    before = _ledger(db)
-    state = _state(caller, deal)
-    call(state, "ask_administrator", {"dispute_reason": "Freeze their money."})
-    _refused(state)
-    contract = _contract(db, deal)
-    assert contract.status == "delivered" and not contract.release_frozen and _ledger(db) == before
-
-
 def _ask_cancel(caller: str | None, db: Session) -> None:
     deal = _deal()
     fund(deal)
@@ -279,7 +267,6 @@ GUARDED = {
     "ContractState.submit_delivery": _submit_delivery,
     "ContractState.approve": _approve,
     "ContractState.request_revision": _request_revision,
-    "ContractState.ask_administrator": _ask_administrator,
     "ContractState.ask_cancel": _ask_cancel,
     "ContractState.withdraw_cancel": _withdraw_cancel,
     "ContractState.agree_cancel": _agree_cancel,
