@@ -9,12 +9,13 @@ from sqlmodel import Session, select
 from jtbd_app import cli
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.models import AuditEntry, ContractEvent, FreezeDecision, Payout
+from jtbd_app.models import AuditEntry, ContractEvent, Dispute, FreezeDecision, Payment, Payout
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.ledger import journal
 from jtbd_app.services.ports import GatewayResult, PaymentFailed
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, run_jobs, run_now
+from tests.support.disputes import gateway_frozen
 from tests.support.members import make_user
 from tests.support.stripe_contracts import pending_stripe_payment
 from tests.support.viewers import viewer_of
@@ -150,3 +151,21 @@ def test_the_operator_command_refuses_a_member_who_is_not_an_administrator(
 ) -> None:
     code = cli.main(["resolve-frozen", "1", "--contractor", "0", "--admin", "carol@example.com"])
     assert code == 1 and "administrator" in capsys.readouterr().err
+
+
+def test_no_refund_is_decided_on_a_card_disputed_payment_but_a_release_is(
+    deal: Deal, admin: Viewer, db: Session
+) -> None:
+    gateway_frozen(deal)
+    payment = db.exec(select(Payment).where(Payment.contract_id == deal.contract_id)).one()
+    with session_scope() as s:  # the card issuer's dispute ended won: the money is back, the charge still disputed
+        s.add(Dispute(id="dp_1", payment_id=payment.id or 0, amount_minor=1_000, currency="USD", status="won"))
+    held = escrow_held(db, deal)
+
+    for contractor_gets in ("0", str(held // 2)):
+        with pytest.raises(ValidationFailed, match="refuses any refund"):
+            decide(StripeLike(), admin, deal, contractor_gets)
+    assert deal.load().release_frozen and db.exec(select(FreezeDecision)).first() is None
+
+    assert decide(StripeLike(), admin, deal, str(held)) == "released to the contractor"
+    assert deal.load().status == "completed" and escrow_held(db, deal) == 0

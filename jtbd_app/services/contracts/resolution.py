@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain import text
 from jtbd_app.domain.errors import PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Contract, FreezeDecision, Listing, Payout, utcnow
+from jtbd_app.models import Contract, Dispute, FreezeDecision, Listing, Payment, Payout, utcnow
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import funding, lifecycle, payouts
 from jtbd_app.services.ledger import escrow
@@ -116,12 +116,33 @@ def _decide(
         raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
     frozen = describe(session, contract)
     given = _amount(contractor_minor, frozen.decides_over)
+    if given < frozen.held_minor and card_disputed(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTED})
     try:
         clean = text.clean_paragraphs(note, label="Note", max_len=MAX_NOTE)
     except ValueError as exc:
         raise ValidationFailed({"note": str(exc)}) from exc
     return _record(
         session, contract.id, admin_id=actor.user_id, contractor_minor=given, total=frozen.decides_over, note=clean
+    )
+
+
+CARD_DISPUTED = (
+    "The client disputed this card payment with their card issuer, and the payment service refuses any refund of a "
+    "disputed charge (the card dispute itself decides what goes back to the client). Release what the escrow holds "
+    "to the contractor, or leave the contract frozen."
+)
+
+
+def card_disputed(session: Session, contract_id: int) -> bool:
+    """Whether the contract's payment has a card dispute (chargeback), open or closed: no refund of it can be made."""
+    return (
+        session.exec(
+            select(Dispute.id)
+            .join(Payment, col(Payment.id) == col(Dispute.payment_id))
+            .where(Payment.contract_id == contract_id)
+        ).first()
+        is not None
     )
 
 
@@ -152,6 +173,8 @@ def record_settlement(session: Session, contract: Contract, *, contractor_minor:
         raise ValidationFailed({"form": "This contract is not frozen; there is nothing to settle."})
     frozen = describe(session, contract)
     given = _amount(contractor_minor, frozen.decides_over)
+    if given < frozen.held_minor and card_disputed(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTED})
     return _record(session, contract.id, admin_id=None, contractor_minor=given, total=frozen.decides_over, note=note)
 
 

@@ -33,11 +33,9 @@ from jtbd_app.models import (
     DisputeFile,
     FreezeDecision,
     Listing,
-    Payment,
     User,
     utcnow,
 )
-from jtbd_app.models import Dispute as CardDispute
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import delivery_files, lifecycle, resolution
 from jtbd_app.services.contracts.delivery_files import IncomingFile
@@ -525,18 +523,6 @@ CARD_DISPUTED = (
 )
 
 
-def _card_disputed(session: Session, contract_id: int) -> bool:
-    """The payment service refuses to refund a charge with a card dispute (chargeback), open or closed."""
-    return (
-        session.exec(
-            select(CardDispute.id)
-            .join(Payment, col(Payment.id) == col(CardDispute.payment_id))
-            .where(Payment.contract_id == contract_id)
-        ).first()
-        is not None
-    )
-
-
 def _split_words(contractor_minor: int, case: DisputeCase) -> str:
     give = Money(contractor_minor, case.currency).format()
     back = Money(case.amount_minor - contractor_minor, case.currency).format()
@@ -560,7 +546,7 @@ def _settle(session: Session, *, viewer: Viewer | None, contract_id: object, off
     if offered is not None and offered != case.offer_contractor_minor:
         raise ValidationFailed({"form": "The offer changed since you read it; read it again."})
     amount = case.offer_contractor_minor
-    if amount < case.amount_minor and _card_disputed(session, contract.id):
+    if amount < case.amount_minor and resolution.card_disputed(session, contract.id):
         raise ValidationFailed({"form": CARD_DISPUTED})
     words = _split_words(amount, case)
     try:
