@@ -80,7 +80,7 @@ def test_the_demo_marketplace_is_posted_through_the_real_services(db: Session) -
     db.commit()
     open_listings = db.exec(select(Listing).where(Listing.status == "open")).all()
     assert len(open_listings) == 10 and all(listing.published_at for listing in open_listings)
-    assert len(db.exec(select(Bid)).all()) == 6 and len(db.exec(select(Question)).all()) == 1
+    assert len(db.exec(select(Bid)).all()) == 7 and len(db.exec(select(Question)).all()) == 1
 
 
 def test_the_demo_has_a_completed_reviewed_contract_and_one_in_progress_with_real_ledger_figures(db: Session) -> None:
@@ -89,7 +89,7 @@ def test_the_demo_has_a_completed_reviewed_contract_and_one_in_progress_with_rea
 
     assert seed.seed(db) is True
     db.commit()
-    assert sorted(c.status for c in db.exec(select(Contract)).all()) == ["completed", "funded"]
+    assert sorted(c.status for c in db.exec(select(Contract)).all()) == ["completed", "disputed", "funded"]
     assert all(r.published_at for r in db.exec(select(Review)).all()) and len(db.exec(select(Review)).all()) == 2
     bob = db.exec(select(User).where(User.username == "bob")).one()
     profile = db.get(Profile, bob.id)

@@ -1,4 +1,5 @@
-"""Demo contracts, walked through the real services: one completed and reviewed, one funded and in progress.
+"""Demo contracts, walked through the real services: one completed and reviewed, one funded and in progress, and one
+delivered and disputed by its client (the contractor's answer is due), so the dispute pages have a case to show.
 
 Funding uses the sandbox's own record path (a test-money payment the sandbox gateway approved), so the demo wallet
 and profiles show real ledger figures from the first start.
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from jtbd_app.models import Payment, utcnow
 from jtbd_app.services.contracts import deliveries, funding, lifecycle, payouts, reviews
 from jtbd_app.services.marketplace import bids, listings
+from jtbd_app.services.trust import disputes
 from jtbd_app.services.viewer import Viewer
 
 # client, contractor, title, category, skills, price, days, description
@@ -37,6 +39,16 @@ DEMO_CONTRACTS: list[Spec] = [
         "400",
         5,
         "Customers in Canada see the wrong shipping rate at checkout. Find and fix the cause.",
+    ),
+    (
+        "emma",
+        "hiro",
+        "Translate our onboarding emails into Japanese",
+        "writing",
+        ["translation"],
+        "180",
+        3,
+        "Six short onboarding emails (about 1,200 words in all) into Japanese, same tone as the English.",
     ),
 ]
 
@@ -116,3 +128,21 @@ def seed_contracts(session: Session, people: dict[str, Viewer]) -> None:
         session, viewer=people["bob"], contract_id=done, rating=5, body="Clear brief and quick answers. A pleasure."
     )
     _contract_for(session, people["jack"], people["liam"], DEMO_CONTRACTS[1])
+    disputed = _contract_for(session, people["emma"], people["hiro"], DEMO_CONTRACTS[2])
+    deliveries.submit_delivery(
+        session,
+        viewer=people["hiro"],
+        contract_id=disputed,
+        message="All six emails are translated in the linked document.",
+        links="https://example.com/onboarding-ja",
+    )
+    disputes.open_dispute(
+        session,
+        viewer=people["emma"],
+        contract_id=disputed,
+        reason_code="not_as_described",
+        reason_text="Two of the six emails are machine translations with mistakes; the brief asked for a human "
+        "translation in our tone.",
+        outcome_wanted="partial_refund",
+        refund_minor=6000,
+    )
