@@ -55,6 +55,7 @@ def test_the_admin_home_carries_the_charts_data(deal: Deal, db: Session) -> None
             "volume",
             "escrow",
             "disputes",
+            "reports",
             "partners",
         }
     )
