@@ -26,10 +26,10 @@ from jtbd_app.models import (
 from jtbd_app.services.contracts import webhooks
 from jtbd_app.services.messaging import messages
 from jtbd_app.services.ports import DisputeSummary, GatewayEvent, SummaryFailed
-from jtbd_app.services.trust import case_summary, case_timeline, decisions, dispute_queue
+from jtbd_app.services.trust import case_summary, case_timeline, decisions, dispute_queue, disputes
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.admin_disputes import AdminDisputeCaseState, AdminDisputesState
-from tests.support.contracts import Deal, agreed_contract, fund, run_now
+from tests.support.contracts import Deal, agreed_contract, deliver, fund, run_now
 from tests.support.disputes import CLIENT_SAYS, CONTRACTOR_SAYS, disputed_contract, gateway_frozen
 from tests.support.gateways import ScriptedGateway
 from tests.support.handlers import call, state_for
@@ -483,3 +483,25 @@ def test_the_case_page_keeps_a_decision_whose_refund_failed_and_retries_it(
     assert page.errors == {} and page.message == "Decided: $0.00 to the contractor, $100.00 to the client."
     assert page.case.decision_status == "done" and sum(gateway.refunds.values()) == 10_000
     assert db.exec(select(DisputeCase)).one().outcome == "refund"
+
+
+def test_a_dispute_opened_on_the_contract_page_reads_once_in_the_case_file(admin: Viewer) -> None:
+    deal = agreed_contract(make_user("cleo"), make_user("kit"), price="100")
+    fund(deal)
+    deliver(deal)
+    with session_scope() as s:
+        disputes.open_dispute(
+            s,
+            viewer=deal.client,
+            contract_id=deal.contract_id,
+            reason_code="not_as_described",
+            reason_text="Half the pages are missing.",
+            outcome_wanted="partial_refund",
+            refund_minor=4000,
+        )
+    with session_scope() as s:
+        case = case_timeline.case_file(s, viewer=admin, contract_id=deal.contract_id)
+    client = next(p for p in case.positions if p.party == "client")
+    assert client.statements == ["Half the pages are missing."]
+    assert case.outcome_wanted == "a partial refund of $40.00"
+    assert [item.label for item in case.timeline].count("Dispute opened") == 1

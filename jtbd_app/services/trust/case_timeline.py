@@ -258,8 +258,12 @@ def case_file(session: Session, *, viewer: Viewer | None, contract_id: object, p
         assert ef.id is not None
         label = f"{ef.filename} ({_size(ef.size_bytes)})"
         entry_files_of.setdefault(ef.entry_id, []).append(CaseLink(label, dispute_file_url(ef.id)))
+    wanted = ""
     if case is not None:
         wanted = OUTCOMES_WANTED.get(case.outcome_wanted, case.outcome_wanted)
+        if case.outcome_wanted == "partial_refund" and case.wanted_refund_minor:
+            wanted = f"{wanted} of {money(case.wanted_refund_minor)}"
+    if case is not None and not any(e.kind == "dispute_opened" for e in events):  # the contract's own event says it
         opened = f"Opened a dispute ({case.reason_code.replace('_', ' ')}), wants {wanted}. {case.reason_text}"
         timeline.append(_ev(case.opened_at, who(case.opened_by), "dispute", "Dispute opened", opened.strip()))
     for entry in entries:
@@ -279,8 +283,10 @@ def case_file(session: Session, *, viewer: Viewer | None, contract_id: object, p
         Position(
             party,
             names.get(uid, ""),
-            ([case.reason_text] if case and case.opened_by == uid and case.reason_text else [])
-            + [e.body for e in entries if e.author_id == uid and e.kind in ("statement", "response") and e.body],
+            _distinct(
+                ([case.reason_text] if case and case.opened_by == uid and case.reason_text else [])
+                + [e.body for e in entries if e.author_id == uid and e.kind in ("statement", "response") and e.body]
+            ),
         )
         for party, uid in (("client", contract.client_id), ("contractor", contract.contractor_id))
     ]
@@ -311,13 +317,18 @@ def case_file(session: Session, *, viewer: Viewer | None, contract_id: object, p
         case_label=CASE_STATUS_LABELS.get(case.status, case.status) if case else CARD_LABEL,
         opened_by=who(case.opened_by) if case else "",
         reason=case.reason_text if case else contract.frozen_reason,
-        outcome_wanted=OUTCOMES_WANTED.get(case.outcome_wanted, case.outcome_wanted) if case else "",
+        outcome_wanted=wanted,
         positions=positions,
         timeline=timeline,
         messages_left_out=len(messages) > MAX_MESSAGES,
         decision_status=decision.status if decision else "",
         decision=decided,
     )
+
+
+def _distinct(texts: list[str]) -> list[str]:
+    """Each statement once: the opener's reason is also their first statement."""
+    return list(dict.fromkeys(texts))
 
 
 def case_text(case: CaseFile) -> str:
