@@ -181,7 +181,7 @@ def dispute_panel(session: Session, *, viewer: Viewer | None, contract_id: objec
         decision = f"{who}: {give} to the contractor, {back} back to the client."
     wanted = rules.OUTCOMES.get(case.outcome_wanted, case.outcome_wanted)
     if case.outcome_wanted == "partial_refund":
-        wanted = f"{wanted}: {Money(case.wanted_refund_minor, case.currency).format()} back to the client"
+        wanted = f"A partial refund: {Money(case.wanted_refund_minor, case.currency).format()} back to the client"
     active = status in rules.ACTIVE
     return DisputePanel(
         contract_id=contract.id,

@@ -265,7 +265,7 @@ def open_dispute(
     )
     wanted = rules.OUTCOMES[outcome]
     if outcome == "partial_refund":
-        wanted = f"{wanted}: {Money(refund, contract.currency).format()} back to the client"
+        wanted = f"A partial refund: {Money(refund, contract.currency).format()} back to the client"
     _touch(
         session,
         contract,
