@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -91,7 +92,7 @@ OpenAIConfig = tuple[str, str, str, float, int, Literal["auto", "json_schema", "
 
 
 def _openai_config(settings: Settings) -> OpenAIConfig:
-    """The OpenAI-compatible server both the planner and the reviewer use, as the cache key of their adapters."""
+    """The OpenAI-compatible server every AI adapter uses, as the cache key of the adapters."""
     return (
         settings.openai_api_key.strip(),
         settings.openai_base_url.strip(),
@@ -102,34 +103,38 @@ def _openai_config(settings: Settings) -> OpenAIConfig:
     )
 
 
-def decomposer(settings: Settings) -> Decomposer | None:
-    """The OpenAI-compatible planner when OPENAI_API_KEY is set; None means the offline playbooks plan alone."""
-    if not settings.decomposer_enabled:
-        return None
-    return _openai_decomposer(*_openai_config(settings))
+CLASSIFIER_TIMEOUT = 10.0  # the menu waits for the model at most this long, then the offline rules answer
+
+# Each adapter on the OpenAI-compatible server: its module and class, and the longest timeout and most retries it
+# may take (None: the settings' own).
+OPENAI_ADAPTERS: dict[str, tuple[str, str, float | None, int | None]] = {
+    "decomposer": ("decomposer_openai", "OpenAIDecomposer", None, None),
+    "reviewer": ("reviewer_openai", "OpenAIReviewer", None, None),
+    "classifier": ("classifier_openai", "OpenAIClassifier", CLASSIFIER_TIMEOUT, 1),
+    "summarizer": ("dispute_summary_openai", "OpenAIDisputeSummarizer", None, 1),
+}
 
 
-@lru_cache(maxsize=4)
-def _openai_decomposer(
-    api_key: str,
-    base_url: str,
-    model: str,
-    timeout: float,
-    max_retries: int,
-    response_format: Literal["auto", "json_schema", "json_object", "none"],
-) -> Decomposer:
-    """One adapter per configuration: it keeps its connection pool and what it learnt of the server (which
-    structured output and streaming it takes)."""
-    from jtbd_app.adapters.decomposer_openai import OpenAIDecomposer
-
-    return OpenAIDecomposer(
+@lru_cache(maxsize=16)
+def _openai(kind: str, config: OpenAIConfig) -> Any:
+    """One adapter per kind and configuration: it keeps its connection pool and what it learnt of the server (which
+    structured output and streaming it takes). Imported on first use, so the app starts without the SDK's cost."""
+    module, name, most_time, most_tries = OPENAI_ADAPTERS[kind]
+    api_key, base_url, model, timeout, max_retries, response_format = config
+    adapter = getattr(importlib.import_module(f"jtbd_app.adapters.{module}"), name)
+    return adapter(
         api_key=api_key,
         base_url=base_url,
         model=model,
-        timeout=timeout,
-        max_retries=max_retries,
+        timeout=timeout if most_time is None else min(timeout, most_time),
+        max_retries=max_retries if most_tries is None else min(max_retries, most_tries),
         response_format=response_format,
     )
+
+
+def decomposer(settings: Settings) -> Decomposer | None:
+    """The OpenAI-compatible planner when OPENAI_API_KEY is set; None means the offline playbooks plan alone."""
+    return cast(Decomposer, _openai("decomposer", _openai_config(settings))) if settings.decomposer_enabled else None
 
 
 def delivery_reviewer(settings: Settings) -> DeliveryReviewer | None:
@@ -137,31 +142,7 @@ def delivery_reviewer(settings: Settings) -> DeliveryReviewer | None:
     then get only the automatic checks, and the checklist says no AI reviewer is configured)."""
     if not settings.decomposer_enabled:
         return None
-    return _openai_reviewer(*_openai_config(settings))
-
-
-@lru_cache(maxsize=4)
-def _openai_reviewer(
-    api_key: str,
-    base_url: str,
-    model: str,
-    timeout: float,
-    max_retries: int,
-    response_format: Literal["auto", "json_schema", "json_object", "none"],
-) -> DeliveryReviewer:
-    from jtbd_app.adapters.reviewer_openai import OpenAIReviewer
-
-    return OpenAIReviewer(
-        api_key=api_key,
-        base_url=base_url,
-        model=model,
-        timeout=timeout,
-        max_retries=max_retries,
-        response_format=response_format,
-    )
-
-
-CLASSIFIER_TIMEOUT = 10.0  # the menu waits for the model at most this long, then the offline rules answer
+    return cast(DeliveryReviewer, _openai("reviewer", _openai_config(settings)))
 
 
 def task_classifier(settings: Settings) -> TaskClassifier | None:
@@ -169,28 +150,7 @@ def task_classifier(settings: Settings) -> TaskClassifier | None:
     classify alone). Every failure of it is a ClassifierFailed: the caller then uses the offline rules."""
     if not settings.decomposer_enabled:
         return None
-    return _openai_classifier(*_openai_config(settings))
-
-
-@lru_cache(maxsize=4)
-def _openai_classifier(
-    api_key: str,
-    base_url: str,
-    model: str,
-    timeout: float,
-    max_retries: int,
-    response_format: Literal["auto", "json_schema", "json_object", "none"],
-) -> TaskClassifier:
-    from jtbd_app.adapters.classifier_openai import OpenAIClassifier
-
-    return OpenAIClassifier(
-        api_key=api_key,
-        base_url=base_url,
-        model=model,
-        timeout=min(timeout, CLASSIFIER_TIMEOUT),
-        max_retries=min(max_retries, 1),
-        response_format=response_format,
-    )
+    return cast(TaskClassifier, _openai("classifier", _openai_config(settings)))
 
 
 def dispute_summarizer(settings: Settings) -> DisputeSummarizer | None:
@@ -198,28 +158,7 @@ def dispute_summarizer(settings: Settings) -> DisputeSummarizer | None:
     summary and says why)."""
     if not settings.decomposer_enabled:
         return None
-    return _openai_summarizer(*_openai_config(settings))
-
-
-@lru_cache(maxsize=4)
-def _openai_summarizer(
-    api_key: str,
-    base_url: str,
-    model: str,
-    timeout: float,
-    max_retries: int,
-    response_format: Literal["auto", "json_schema", "json_object", "none"],
-) -> DisputeSummarizer:
-    from jtbd_app.adapters.dispute_summary_openai import OpenAIDisputeSummarizer
-
-    return OpenAIDisputeSummarizer(
-        api_key=api_key,
-        base_url=base_url,
-        model=model,
-        timeout=timeout,
-        max_retries=min(max_retries, 1),
-        response_format=response_format,
-    )
+    return cast(DisputeSummarizer, _openai("summarizer", _openai_config(settings)))
 
 
 def link_checker() -> LinkChecker:

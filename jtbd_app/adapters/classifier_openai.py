@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from jtbd_app.adapters.openai_json import ChatFailed, JsonChat, ResponseFormat
+from jtbd_app.adapters.openai_json import ChatFailed, JsonChatAdapter
 from jtbd_app.domain.task_lexicon import CATEGORIES, PROBLEM_LABELS
 from jtbd_app.domain.task_routing import KINDS, Classification, TaskKind, classify
 from jtbd_app.domain.text import has_html
@@ -138,43 +138,12 @@ def classification_from(text: str, title: str, notes: str = "") -> Classificatio
     return Classification(kind, category, query, round(confidence, 2), reason, items, _line(wire.location, 80))
 
 
-class OpenAIClassifier:
+class OpenAIClassifier(JsonChatAdapter):
     """`TaskClassifier` on an OpenAI-compatible server; one short whole answer per task."""
 
-    name = "openai"
-
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        model: str,
-        base_url: str = "",
-        timeout: float = 10.0,
-        max_retries: int = 1,
-        max_tokens: int = 400,
-        response_format: ResponseFormat | Literal["auto"] = "auto",
-    ) -> None:
-        self.model = model
-        self._chat = JsonChat(
-            who=WHO,
-            schema_name="task_classification",
-            schema=classification_schema(),
-            api_key=api_key,
-            model=model,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_tokens=max_tokens,
-            response_format=response_format,
-        )
-        self._client = self._chat.client
-
-    @property
-    def response_format(self) -> ResponseFormat:
-        return self._chat.response_format
-
-    async def aclose(self) -> None:
-        await self._chat.aclose()
+    who, schema_name = WHO, "task_classification"
+    default_timeout, default_retries, default_max_tokens = 10.0, 1, 400
+    schema = staticmethod(classification_schema)
 
     async def classify(self, title: str, notes: str = "") -> Classification:
         try:

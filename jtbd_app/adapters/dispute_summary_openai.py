@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from jtbd_app.adapters.openai_json import ChatFailed, JsonChat, ResponseFormat
+from jtbd_app.adapters.openai_json import ChatFailed, JsonChatAdapter
 from jtbd_app.domain.text import has_html
 from jtbd_app.services.ports import DisputeSummary, SummaryFailed
 
@@ -91,42 +91,12 @@ def summary_from(text: str) -> DisputeSummary:
     return DisputeSummary(client, contractor, facts)
 
 
-class OpenAIDisputeSummarizer:
+class OpenAIDisputeSummarizer(JsonChatAdapter):
     """`DisputeSummarizer` on an OpenAI-compatible server; one whole answer per case."""
 
-    name = "openai"
-
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        model: str,
-        base_url: str = "",
-        timeout: float = 60.0,
-        max_retries: int = 1,
-        max_tokens: int = 700,
-        response_format: ResponseFormat | Literal["auto"] = "auto",
-    ) -> None:
-        self.model = model
-        self._chat = JsonChat(
-            who=WHO,
-            schema_name="dispute_summary",
-            schema=summary_schema(),
-            api_key=api_key,
-            model=model,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_tokens=max_tokens,
-            response_format=response_format,
-        )
-
-    @property
-    def response_format(self) -> ResponseFormat:
-        return self._chat.response_format
-
-    async def aclose(self) -> None:
-        await self._chat.aclose()
+    who, schema_name = WHO, "dispute_summary"
+    default_timeout, default_retries, default_max_tokens = 60.0, 1, 700
+    schema = staticmethod(summary_schema)
 
     async def summarise(self, case_text: str) -> DisputeSummary:
         try:

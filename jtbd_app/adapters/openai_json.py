@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import httpx
 import openai
@@ -116,3 +116,52 @@ class JsonChat:
         elif fmt == "json_object":
             extra["response_format"] = {"type": "json_object", "schema": self.schema}
         return extra
+
+
+class JsonChatAdapter:
+    """What every adapter that makes one JSON call shares: the constructor from settings, its answer format and
+    closing it. A subclass names its asker (`who`), its schema (`schema_name`, `schema()`) and its defaults."""
+
+    name = "openai"
+    who: ClassVar[str] = "The AI model"
+    schema_name: ClassVar[str] = "answer"
+    default_timeout: ClassVar[float] = 60.0
+    default_retries: ClassVar[int] = 1
+    default_max_tokens: ClassVar[int] = 700
+
+    @staticmethod
+    def schema() -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str,
+        base_url: str = "",
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        max_tokens: int | None = None,
+        response_format: ResponseFormat | Literal["auto"] = "auto",
+    ) -> None:
+        self.model = model
+        self._chat = JsonChat(
+            who=self.who,
+            schema_name=self.schema_name,
+            schema=self.schema(),
+            api_key=api_key,
+            model=model,
+            base_url=base_url,
+            timeout=self.default_timeout if timeout is None else timeout,
+            max_retries=self.default_retries if max_retries is None else max_retries,
+            max_tokens=self.default_max_tokens if max_tokens is None else max_tokens,
+            response_format=response_format,
+        )
+        self._client = self._chat.client
+
+    @property
+    def response_format(self) -> ResponseFormat:
+        return self._chat.response_format
+
+    async def aclose(self) -> None:
+        await self._chat.aclose()

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from jtbd_app.adapters.openai_json import ChatFailed, JsonChat, ResponseFormat
+from jtbd_app.adapters.openai_json import ChatFailed, JsonChatAdapter
 from jtbd_app.services.ports import ReviewFailed, ReviewVerdict
 
 WHO = "The AI reviewer"
@@ -96,43 +96,12 @@ def verdicts_from(text: str, count: int) -> list[ReviewVerdict]:
     return [found[i] for i in sorted(found)]
 
 
-class OpenAIReviewer:
+class OpenAIReviewer(JsonChatAdapter):
     """`DeliveryReviewer` on an OpenAI-compatible server; one whole (not streamed) answer per delivery."""
 
-    name = "openai"
-
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        model: str,
-        base_url: str = "",
-        timeout: float = 60.0,
-        max_retries: int = 2,
-        max_tokens: int = 1500,
-        response_format: ResponseFormat | Literal["auto"] = "auto",
-    ) -> None:
-        self.model = model
-        self._chat = JsonChat(
-            who=WHO,
-            schema_name="review",
-            schema=review_schema(),
-            api_key=api_key,
-            model=model,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_tokens=max_tokens,
-            response_format=response_format,
-        )
-        self._client = self._chat.client
-
-    @property
-    def response_format(self) -> ResponseFormat:
-        return self._chat.response_format
-
-    async def aclose(self) -> None:
-        await self._chat.aclose()
+    who, schema_name = WHO, "review"
+    default_timeout, default_retries, default_max_tokens = 60.0, 2, 1500
+    schema = staticmethod(review_schema)
 
     async def review(
         self, *, criteria: list[str], delivery_text: str, links: list[str], file_names: list[str]

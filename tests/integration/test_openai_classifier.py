@@ -12,7 +12,8 @@ from typing import Any, Literal
 import pytest
 
 from jtbd_app import bootstrap
-from jtbd_app.adapters.classifier_openai import OpenAIClassifier, ResponseFormat
+from jtbd_app.adapters.classifier_openai import OpenAIClassifier
+from jtbd_app.adapters.openai_json import ResponseFormat
 from jtbd_app.config import Settings
 from jtbd_app.domain.task_routing import Classification, classify
 from jtbd_app.services.ports import ClassifierFailed

@@ -11,7 +11,8 @@ from typing import Literal
 import pytest
 
 from jtbd_app import bootstrap
-from jtbd_app.adapters.reviewer_openai import OpenAIReviewer, ResponseFormat
+from jtbd_app.adapters.openai_json import ResponseFormat
+from jtbd_app.adapters.reviewer_openai import OpenAIReviewer
 from jtbd_app.config import Settings
 from jtbd_app.services.ports import ReviewFailed, ReviewVerdict
 from tests.support.openai_server import LocalOpenAI, Reply
