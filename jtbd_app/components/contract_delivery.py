@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import field_error, labelled, text_field
+from jtbd_app.components.file_drop import file_drop
+from jtbd_app.components.forms import labelled, text_field
 from jtbd_app.components.listing_bids import confirm_dialog
 from jtbd_app.state.contracts import UPLOAD_ID, ContractState
 
@@ -71,58 +72,13 @@ def deliver_form() -> rx.Component:
                 hint="Optional: http(s) links to the work, at most 10.",
             ),
             _reported_number(),
-            rx.vstack(
-                rx.text("Files", weight="medium", id="delivery-files-label"),
-                rx.upload(
-                    rx.vstack(
-                        rx.hstack(
-                            # A click anywhere in the zone opens the file picker; this button is its keyboard way.
-                            rx.button(
-                                rx.icon("paperclip", size=16),
-                                "Choose files",
-                                type="button",
-                                variant="soft",
-                                aria_describedby="delivery-files-hint",
-                            ),
-                            rx.text("or drop them here.", size="2", color_scheme="gray"),
-                            align="center",
-                            wrap="wrap",
-                        ),
-                        rx.cond(
-                            rx.selected_files(UPLOAD_ID).length() > 0,
-                            rx.el.ul(
-                                rx.foreach(
-                                    rx.selected_files(UPLOAD_ID),
-                                    lambda name: rx.el.li(rx.text(name, size="2", style={"overflow_wrap": "anywhere"})),
-                                ),
-                                aria_label="Files chosen",
-                                style={"padding_left": "1.25rem", "margin": "0"},
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    id=UPLOAD_ID,
-                    multiple=True,
-                    max_files=10,
-                    no_keyboard=True,
-                    # The zone's own file input stays out of the way (and out of the accessibility tree): the
-                    # button above and a click or a drop on the zone open it.
-                    style={"& input[type=file]": {"display": "none"}},
-                    border="1px dashed var(--gray-a7)",
-                    border_radius="var(--radius-2)",
-                    padding="1rem",
-                    width="100%",
-                ),
-                rx.text(
-                    "Optional: at most 10 files. Only the client and you can download them.",
-                    id="delivery-files-hint",
-                    size="1",
-                    color_scheme="gray",
-                ),
-                field_error(E["files"], "files"),
-                spacing="1",
-                width="100%",
+            file_drop(
+                UPLOAD_ID,
+                key="delivery",
+                button="Choose files",
+                chosen="Files chosen",
+                hint="Optional: at most 10 files. Only the client and you can download them.",
+                error=E["files"],
             ),
             rx.button("Submit delivery", type="submit", loading=ContractState.progress != ""),
             spacing="3",

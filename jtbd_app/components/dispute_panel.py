@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from jtbd_app.components.file_drop import file_drop
 from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.state.disputes import OUTCOME_CHOICES, REASON_CHOICES, UPLOAD_ID, DisputeState
 
@@ -147,55 +148,14 @@ def _entry_form() -> rx.Component:
                 hint="Plain text. The other party reads it.",
             ),
             text_field("Links (one a line)", "links", E, multiline=True, rows="2", hint="Optional: http(s) links."),
-            rx.vstack(
-                rx.text("Files", weight="medium", id="dispute-files-label"),
-                rx.upload(
-                    rx.vstack(
-                        rx.hstack(
-                            rx.button(
-                                rx.icon("paperclip", size=16),
-                                "Choose evidence files",
-                                type="button",
-                                variant="soft",
-                                aria_describedby="dispute-files-hint",
-                            ),
-                            rx.text("or drop them here.", size="2", color_scheme="gray"),
-                            align="center",
-                            wrap="wrap",
-                        ),
-                        rx.cond(
-                            rx.selected_files(UPLOAD_ID).length() > 0,
-                            rx.el.ul(
-                                rx.foreach(
-                                    rx.selected_files(UPLOAD_ID), lambda name: rx.el.li(rx.text(name, size="2"))
-                                ),
-                                aria_label="Evidence files chosen",
-                                style={"padding_left": "1.25rem", "margin": "0"},
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    id=UPLOAD_ID,
-                    multiple=True,
-                    max_files=10,
-                    no_keyboard=True,
-                    style={"& input[type=file]": {"display": "none"}},
-                    border="1px dashed var(--gray-a7)",
-                    border_radius="var(--radius-2)",
-                    padding="1rem",
-                    width="100%",
-                ),
-                rx.text(
-                    "Optional: at most 10 files, the same kinds as deliveries. Only the parties and administrators "
-                    "can download them.",
-                    id="dispute-files-hint",
-                    size="1",
-                    color_scheme="gray",
-                ),
-                rx.cond(E["files"], rx.text(E["files"], id="files-error", color_scheme="red", size="2", role="alert")),
-                spacing="1",
-                width="100%",
+            file_drop(
+                UPLOAD_ID,
+                key="dispute",
+                button="Choose evidence files",
+                chosen="Evidence files chosen",
+                hint="Optional: at most 10 files, the same kinds as deliveries. Only the parties and administrators "
+                "can download them.",
+                error=E["files"],
             ),
             rx.button(
                 rx.cond(P.can_respond, "Send my answer", "Add evidence"), type="submit", loading=DisputeState.busy
