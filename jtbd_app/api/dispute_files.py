@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_files, dispute_steps
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
 
@@ -19,9 +19,9 @@ async def download_file(request: Request) -> Response:
     try:
         with session_scope() as session:
             viewer = viewer_from_token(session, request.cookies.get(SESSION_COOKIE))
-            opened = disputes.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
+            opened = dispute_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
     except DomainError:
-        return PlainTextResponse(disputes.FILE_NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
+        return PlainTextResponse(dispute_steps.FILE_NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
     return FileResponse(
         opened.path,
         media_type=opened.content_type or "application/octet-stream",

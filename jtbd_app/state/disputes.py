@@ -16,7 +16,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.disputes import OUTCOMES, REASONS
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.contracts.delivery_files import IncomingFile
-from jtbd_app.services.trust import dispute_view, disputes
+from jtbd_app.services.trust import dispute_settlements, dispute_view, disputes
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import route_arg
@@ -152,7 +152,7 @@ class DisputeState(SessionState):
         """A party offers what the contractor gets; the service checks the amount against the case."""
         amount = forms.text(form, "offer")
         self._act(
-            lambda s, v: disputes.offer_settlement(
+            lambda s, v: dispute_settlements.offer_settlement(
                 s, viewer=v, contract_id=self.route_contract_id, contractor_amount=amount
             ),
             "Your offer was sent to the other party.",
@@ -162,7 +162,7 @@ class DisputeState(SessionState):
     def withdraw_settlement(self) -> None:
         """A party withdraws their own offer."""
         self._act(
-            lambda s, v: disputes.withdraw_settlement(s, viewer=v, contract_id=self.route_contract_id),
+            lambda s, v: dispute_settlements.withdraw_settlement(s, viewer=v, contract_id=self.route_contract_id),
             "Your offer was withdrawn.",
         )
 
@@ -181,7 +181,7 @@ class DisputeState(SessionState):
         self._show(viewer)
 
     async def _accept(self, viewer: Viewer | None) -> str:
-        return await disputes.accept_settlement(
+        return await dispute_settlements.accept_settlement(
             session_factory=session_scope,
             gateway=bootstrap.gateway(),
             viewer=viewer,

@@ -16,7 +16,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.models import ContractEvent, DisputeCase, FreezeDecision, JournalEntry, User
 from jtbd_app.services.accounts import terms
 from jtbd_app.services.ledger import journal
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_settlements, dispute_steps, disputes
 from tests.integration.test_contract_money_postgres import race, the_contract
 from tests.support.contracts import Deal, agreed_contract, deliver, fund, run_now
 from tests.support.database import database_env, use_database
@@ -54,7 +54,7 @@ def disputed() -> tuple[Deal, DisputeCase]:
             outcome_wanted="full_refund",
         )
     with session_scope() as session:
-        case = disputes.case_of(session, deal.contract_id)
+        case = dispute_steps.case_of(session, deal.contract_id)
         assert case is not None
         return deal, case
 
@@ -112,11 +112,13 @@ def test_two_deadline_workers_move_the_case_once() -> None:
 def test_two_acceptances_of_one_offer_move_the_money_once() -> None:
     deal, _case = disputed()
     with session_scope() as session:
-        disputes.offer_settlement(session, viewer=deal.contractor, contract_id=deal.contract_id, contractor_amount="25")
+        dispute_settlements.offer_settlement(
+            session, viewer=deal.contractor, contract_id=deal.contract_id, contractor_amount="25"
+        )
 
     def accept() -> str:
         return run_now(
-            disputes.accept_settlement(
+            dispute_settlements.accept_settlement(
                 session_factory=session_scope,
                 gateway=SandboxGateway(),
                 viewer=deal.client,

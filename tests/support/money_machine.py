@@ -22,7 +22,7 @@ of payments the platform has not yet been told succeeded; member_disputes: the p
 and administrators' split decisions) leaves families out, to explore one class of bug at a time.
 
 The parties' disputes (issue 14): a party opens one on a funded or delivered contract, the parties settle on a
-split, an administrator decides a split (`resolution.resolve_frozen`, then `disputes.close_by_decision`), and the
+split, an administrator decides a split (`resolution.resolve_frozen`, then `dispute_endings.close_by_decision`), and the
 scheduler's deadlines send unanswered cases to review. Checked: a settlement or decision is carried out once (a
 second changes nothing), its amounts are the case's, and at the end every dispute is driven to an end and ends.
 """
@@ -72,7 +72,7 @@ from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, funding, payouts, resolution, webhooks
 from jtbd_app.services.ledger import escrow, journal
 from jtbd_app.services.ports import GatewayEvent
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_endings, dispute_settlements, dispute_steps, disputes
 from jtbd_app.services.trust import jobs as trust_jobs
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal
@@ -323,6 +323,11 @@ class GatewayMoney(RuleBasedStateMachine):
             return
         cover = self.gateway.known_cover(transfer.contract_id)
         if cover >= price:
+            return
+        with session_scope() as session:  # a split decided or settled: the contractor's part is theirs to be paid
+            decision = session.get(FreezeDecision, transfer.contract_id)
+            given = decision.contractor_minor if decision is not None and decision.status == "done" else None
+        if given is not None and transfer.amount <= given <= cover:
             return
         intents = [i for i in self.gateway.intents.values() if i.contract_id == transfer.contract_id]
         known = self.gateway.known
@@ -959,7 +964,7 @@ class GatewayMoney(RuleBasedStateMachine):
 
     def case(self, n: int) -> DisputeCase | None:
         with session_scope() as session:
-            return disputes.case_of(session, self.cid(n))
+            return dispute_steps.case_of(session, self.cid(n))
 
     def card_disputed(self, n: int) -> bool:
         """Stripe refuses refunds of a charge with a card dispute: decisions then refund nothing."""
@@ -1016,7 +1021,7 @@ class GatewayMoney(RuleBasedStateMachine):
         amount = {"full": case.amount_minor, "half": case.amount_minor // 2, "one": 1, "none": 0}[part]
         accepter = "contractor" if offerer == "client" else "client"
         with session_scope() as session:
-            disputes.offer_settlement(
+            dispute_settlements.offer_settlement(
                 session, viewer=self.viewer(n, offerer), contract_id=self.cid(n), contractor_amount=amount
             )
         outcome = self.attempt(lambda: self.accept_as(n, accepter))
@@ -1031,7 +1036,7 @@ class GatewayMoney(RuleBasedStateMachine):
 
     def accept_as(self, n: int, who: str) -> str:
         return self.run(
-            disputes.accept_settlement(
+            dispute_settlements.accept_settlement(
                 session_factory=session_scope, gateway=self.gateway, viewer=self.viewer(n, who), contract_id=self.cid(n)
             )
         )
@@ -1050,7 +1055,7 @@ class GatewayMoney(RuleBasedStateMachine):
         with session_scope() as session:
             decision = session.get(FreezeDecision, self.cid(n))
             assert decision is not None and decision.status == "done"
-            disputes.close_by_decision(
+            dispute_endings.close_by_decision(
                 session,
                 contract_id=self.cid(n),
                 admin_id=self.admin().user_id,
@@ -1133,10 +1138,10 @@ class GatewayMoney(RuleBasedStateMachine):
         case still active: everything back to the client, or, when the gateway cannot refund (a card dispute), a
         release."""
         with session_scope() as session:
-            case = disputes.case_of(session, self.cid(n))
+            case = dispute_steps.case_of(session, self.cid(n))
             if case is None:
                 return
-            disputes.reconcile(session, case)
+            dispute_endings.reconcile(session, case)
         with session_scope() as session:
             decision = session.get(FreezeDecision, self.cid(n))
         if decision is not None and decision.status != "done":
@@ -1157,9 +1162,9 @@ class GatewayMoney(RuleBasedStateMachine):
                 over = resolution.describe(session, self.load(n)).decides_over
             self.decide_as_admin(n, over if self.card_disputed(n) else 0)
         with session_scope() as session:
-            found = disputes.case_of(session, self.cid(n))
+            found = dispute_steps.case_of(session, self.cid(n))
             assert found is not None
-            disputes.reconcile(session, found)
+            dispute_endings.reconcile(session, found)
 
     # ---- after every step ----------------------------------------------------------------------------------
 

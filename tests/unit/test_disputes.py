@@ -24,7 +24,14 @@ from jtbd_app.models import (
 from jtbd_app.services.contracts import deliveries, resolution
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.ledger import journal
-from jtbd_app.services.trust import dispute_view, disputes
+from jtbd_app.services.trust import (
+    dispute_endings,
+    dispute_files,
+    dispute_settlements,
+    dispute_steps,
+    dispute_view,
+    disputes,
+)
 from jtbd_app.services.trust import jobs as trust_jobs
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, deliver, fund, run_jobs, run_now
@@ -95,12 +102,12 @@ def panel(deal: Deal, viewer: Viewer | None) -> dispute_view.DisputePanel:
 
 def offer(deal: Deal, viewer: Viewer, amount: object) -> None:
     with session_scope() as s:
-        disputes.offer_settlement(s, viewer=viewer, contract_id=deal.contract_id, contractor_amount=amount)
+        dispute_settlements.offer_settlement(s, viewer=viewer, contract_id=deal.contract_id, contractor_amount=amount)
 
 
 def accept(deal: Deal, viewer: Viewer, offered: object = None) -> str:
     return run_now(
-        disputes.accept_settlement(
+        dispute_settlements.accept_settlement(
             session_factory=session_scope,
             gateway=SandboxGateway(),
             viewer=viewer,
@@ -127,7 +134,7 @@ def test_a_client_opens_a_dispute_on_a_delivered_contract_which_freezes_it_and_t
         select(Notification).where(Notification.user_id == deal.contractor.user_id, Notification.kind == "dispute")
     ).all()
     assert len(told) == 1 and "Answer" in told[0].body
-    job = db.exec(select(ScheduledJob).where(ScheduledJob.kind == disputes.RESPONSE_JOB)).one()
+    job = db.exec(select(ScheduledJob).where(ScheduledJob.kind == dispute_steps.RESPONSE_JOB)).one()
     assert job.run_at == found.respond_by and job.contract_id == deal.contract_id
     assert "dispute_opened" in [e.kind for e in db.exec(select(ContractEvent)).all()]
     shown = panel(deal, deal.contractor)
@@ -224,15 +231,15 @@ def test_evidence_files_go_to_the_parties_and_admins_only(delivered: Deal, db: S
     admin = viewer_of(make_user("ada", role="admin"))
     for viewer in (deal.client, deal.contractor, admin):
         with session_scope() as s:
-            opened = disputes.open_for_viewer(s, viewer=viewer, file_id=str(file_id))
+            opened = dispute_files.open_for_viewer(s, viewer=viewer, file_id=str(file_id))
         assert opened.path.read_bytes() == PNG and opened.content_type == "image/png"
     outsiders: list[Viewer | None] = [viewer_of(make_user("mallory")), None]
     for outsider in outsiders:
         with pytest.raises((NotFound, NotSignedIn)), session_scope() as s:
-            disputes.open_for_viewer(s, viewer=outsider, file_id=str(file_id))
+            dispute_files.open_for_viewer(s, viewer=outsider, file_id=str(file_id))
     for bad in ("999", "x", "-1"):
         with pytest.raises(NotFound), session_scope() as s:
-            disputes.open_for_viewer(s, viewer=deal.client, file_id=bad)
+            dispute_files.open_for_viewer(s, viewer=deal.client, file_id=bad)
 
 
 def test_an_unanswered_case_goes_to_review_at_its_deadline_once_and_admins_are_told(
@@ -299,7 +306,9 @@ def test_a_party_asks_for_review(delivered: Deal, db: Session) -> None:
     with session_scope() as s:
         disputes.ask_review(s, viewer=deal.client, contract_id=deal.contract_id)
     assert case(db, deal).status == "under_review"
-    assert db.exec(select(ScheduledJob).where(ScheduledJob.kind == disputes.EVIDENCE_JOB)).one().status != "pending"
+    assert (
+        db.exec(select(ScheduledJob).where(ScheduledJob.kind == dispute_steps.EVIDENCE_JOB)).one().status != "pending"
+    )
 
 
 def test_an_accepted_settlement_splits_the_escrow_once_and_closes_the_case(delivered: Deal, db: Session) -> None:
@@ -342,7 +351,7 @@ def test_an_accepted_settlement_splits_the_escrow_once_and_closes_the_case(deliv
 
 def disputes_close(deal: Deal) -> bool:
     with session_scope() as s:
-        return disputes.close_by_decision(
+        return dispute_endings.close_by_decision(
             s,
             contract_id=deal.contract_id,
             admin_id=1,
@@ -358,9 +367,9 @@ def test_an_offer_is_withdrawn_only_by_who_made_it(delivered: Deal, db: Session)
     open_(deal)
     offer(deal, deal.client, "30")
     with pytest.raises(ValidationFailed), session_scope() as s:
-        disputes.withdraw_settlement(s, viewer=deal.contractor, contract_id=deal.contract_id)
+        dispute_settlements.withdraw_settlement(s, viewer=deal.contractor, contract_id=deal.contract_id)
     with session_scope() as s:
-        disputes.withdraw_settlement(s, viewer=deal.client, contract_id=deal.contract_id)
+        dispute_settlements.withdraw_settlement(s, viewer=deal.client, contract_id=deal.contract_id)
     assert case(db, deal).offer_by is None
     with pytest.raises(ValidationFailed, match="no settlement offer"):
         accept(deal, deal.contractor)
@@ -392,7 +401,7 @@ def test_an_administrators_decision_closes_the_case_as_resolved_once(delivered: 
         )
     )
     with session_scope() as s:
-        assert disputes.close_by_decision(
+        assert dispute_endings.close_by_decision(
             s,
             contract_id=deal.contract_id,
             admin_id=admin.user_id,

@@ -24,7 +24,7 @@ from jtbd_app.services.contracts import resolution
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_endings
 from jtbd_app.services.viewer import Viewer, require_admin
 
 Outcome = Literal["release", "refund", "split"]
@@ -236,7 +236,7 @@ def _finish(session: Session, *, contract_id: int) -> str:
     if _decided_already(session, contract_id):
         return f"Decided: {said}."
     outcome = outcome_of(decision.contractor_minor, decision.client_minor)
-    disputes.close_by_decision(
+    dispute_endings.close_by_decision(
         session,
         contract_id=contract_id,
         admin_id=decision.admin_id,

@@ -13,7 +13,7 @@ from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.models import Contract, DisputeCase, DisputeEntry, DisputeFile, Profile, utcnow
 from jtbd_app.services.contracts import lifecycle
 from jtbd_app.services.ledger import escrow
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_endings
 from jtbd_app.services.viewer import Viewer
 
 ENTRY_LABELS = {"statement": "Opened the dispute", "response": "Answer", "evidence": "Evidence", "admin_note": "Note"}
@@ -149,14 +149,14 @@ def _entries(session: Session, case: DisputeCase, contract: Contract, viewer_id:
 
 def dispute_panel(session: Session, *, viewer: Viewer | None, contract_id: object) -> DisputePanel:
     """The dispute section for a party or an administrator (NotFound for anyone else, as the contract page). Call it
-    in a unit of work: an active case whose contract moved on without it is caught up first (`disputes.reconcile`)."""
+    in a unit of work: an active case whose contract moved on without it is caught up first (`dispute_endings.reconcile`)."""
     contract = lifecycle.visible_contract(session, viewer=viewer, contract_id=contract_id)
     assert viewer is not None and contract.id is not None
     party = viewer.user_id in (contract.client_id, contract.contractor_id)
     active_member = party and viewer.status == "active"
     case = session.exec(select(DisputeCase).where(DisputeCase.contract_id == contract.id)).first()
     if case is not None and case.status in rules.ACTIVE:
-        disputes.reconcile(session, case)  # the gateway may have ended the contract meanwhile (see reconcile)
+        dispute_endings.reconcile(session, case)  # the gateway may have ended the contract meanwhile (see reconcile)
     if case is None:
         held = escrow.held(session, contract)
         return DisputePanel(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jtbd_app.services.problems.jobs import HANDLERS as PROBLEM_HANDLERS
 from jtbd_app.services.scheduler import JobContext, JobHandler
-from jtbd_app.services.trust import disputes
+from jtbd_app.services.trust import dispute_steps, disputes
 
 
 async def _dispute_deadline(context: JobContext) -> str:
@@ -15,6 +15,6 @@ async def _dispute_deadline(context: JobContext) -> str:
 
 HANDLERS: dict[str, JobHandler] = {
     **PROBLEM_HANDLERS,
-    disputes.RESPONSE_JOB: _dispute_deadline,
-    disputes.EVIDENCE_JOB: _dispute_deadline,
+    dispute_steps.RESPONSE_JOB: _dispute_deadline,
+    dispute_steps.EVIDENCE_JOB: _dispute_deadline,
 }

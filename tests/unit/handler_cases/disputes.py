@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from jtbd_app.db import session_scope
 from jtbd_app.models import DisputeCase, DisputeEntry, DisputeFile, JournalEntry
 from jtbd_app.services.ledger import journal
-from jtbd_app.services.trust import dispute_view, disputes
+from jtbd_app.services.trust import dispute_settlements, dispute_view, disputes
 from jtbd_app.state.disputes import DisputeState
 from tests.support.contracts import Deal, agreed_contract, deliver, fund
 from tests.support.handlers import call, call_upload, state_for
@@ -43,7 +43,9 @@ def _deal(*, opened: bool = True, offer: bool = False) -> Deal:
             )
     if offer:
         with session_scope() as s:
-            disputes.offer_settlement(s, viewer=deal.client, contract_id=deal.contract_id, contractor_amount="10")
+            dispute_settlements.offer_settlement(
+                s, viewer=deal.client, contract_id=deal.contract_id, contractor_amount="10"
+            )
     return deal
 
 
