@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.models import AuditEntry, Contract, DisputeCase, Listing
+from jtbd_app.models import AuditEntry, Contract, DisputeCase, Listing, utcnow
 from jtbd_app.services.trust import user_admin
 from tests.support.app_server import AppServer, own_app
 from tests.support.browser import unnamed_controls
@@ -29,6 +29,7 @@ def test_an_administrator_splits_a_dispute_60_40_with_a_reason_both_parties_read
     app_server: AppServer, app_database: None, page: Page, other_page: Page
 ) -> None:
     base = app_server.url
+    started = utcnow()  # the audit entries of this test are the ones after this moment
     client, contractor = new_member("dora", "Dora Client"), new_member("eli", "Eli Maker")
     deal = disputed_contract(contract_in("awaiting_funding", client, contractor, price="100"))
     title = f"Bakery site {uuid.uuid4().hex[:6]}"
@@ -95,7 +96,9 @@ def test_an_administrator_splits_a_dispute_60_40_with_a_reason_both_parties_read
             )
         ).one()
         case = session.exec(select(DisputeCase).where(DisputeCase.contract_id == deal.contract_id)).one()
-        read = session.exec(select(AuditEntry).where(AuditEntry.action == "admin.read_thread")).all()
+        read = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "admin.read_thread", AuditEntry.at >= started)
+        ).all()
     assert entry.actor_id == admin.user.id and entry.reason == REASON
     assert json.loads(entry.detail)["contractor_minor"] == 6000 and json.loads(entry.detail)["client_minor"] == 4000
     assert (case.status, case.outcome) == ("resolved", "split")
