@@ -90,7 +90,7 @@ def open_menu(page: Page, base_url: str, task_id: int, title: str) -> Locator:
     expect(page.get_by_role("heading", name="Delegate", exact=True)).to_be_visible()
     expect(page.get_by_text(title, exact=True).first).to_be_visible()
     routes = page.get_by_role("region", name="Routes")
-    expect(routes.get_by_role("heading", name="Do it myself")).to_be_visible(timeout=20_000)
+    expect(routes.get_by_role("heading", name="Do it myself")).to_be_visible(timeout=45_000)  # made in the background
     return routes
 
 
