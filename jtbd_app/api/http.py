@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from jtbd_app.config import get_settings
+from jtbd_app.domain.return_path import return_query, safe_return_path
 from jtbd_app.services.accounts.sign_in import GRANT_SECONDS, IssuedGrant
 from jtbd_app.services.viewer import SESSION_COOKIE
 
@@ -24,10 +25,8 @@ def client_ip(request: Request) -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths; anything else goes to the dashboard."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target[:500]
+    """Only paths of this app a member may return to (`domain/return_path`); anything else goes to the dashboard."""
+    return safe_return_path(target)
 
 
 def set_session_cookie(response: Response, token: str) -> None:
@@ -58,17 +57,20 @@ def cookie_value(cookie_header: str, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
-def grant_handoff_script(issued: IssuedGrant) -> str:
-    """JS for the tab that asked: keep the grant's nonce in a short-lived cookie, then redeem the grant.
+def grant_handoff_script(issued: IssuedGrant, next_path: str = "") -> str:
+    """JS for the tab that asked: keep the grant's nonce in a short-lived cookie, then redeem the grant, going on to
+    `next_path` (a page of this app; the route checks it again).
 
-    Both values are URL-safe base64 (no quotes), so they are safe inside the string literals.
+    Both values are URL-safe base64 (no quotes), and the return query is percent-encoded, so they are safe inside
+    the string literals.
     """
+    then = return_query(next_path).replace("?", "&", 1).replace("'", "%27")
     secure = "; secure" if get_settings().cookies_secure else ""
     cookie = (
         f"{GRANT_NONCE_COOKIE}={issued.browser_nonce}; path={GRANT_NONCE_PATH}; max-age={GRANT_NONCE_MAX_AGE}"
         f"; samesite=strict{secure}"
     )
-    return f"document.cookie = '{cookie}'; window.location.assign('/api/auth/complete?grant={issued.grant}')"
+    return f"document.cookie = '{cookie}'; window.location.assign('/api/auth/complete?grant={issued.grant}{then}')"
 
 
 def clear_grant_nonce_cookie(response: Response) -> None:

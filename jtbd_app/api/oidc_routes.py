@@ -17,6 +17,7 @@ from jtbd_app.api.http import client_ip, set_session_cookie
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ExternalSignInFailed
+from jtbd_app.domain.return_path import DASHBOARD, safe_return_path
 from jtbd_app.services.accounts import external_sign_in, identity_links, sign_in
 from jtbd_app.services.accounts.identity import ProviderConfig, provider_by_slug
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 STATE_COOKIE = "jtbd_oidc_state"
 STATE_COOKIE_PATH = "/api/auth/oidc/"
+NEXT_COOKIE = "jtbd_oidc_next"  # the page to return to after a provider sign-in, checked when set and when read
 
 
 def _provider(request: Request) -> ProviderConfig:
@@ -43,8 +45,13 @@ def _refused(exc: Exception, *, provider: str) -> Response:
     reason = exc.reason if isinstance(exc, ExternalSignInFailed) else repr(exc)
     log.warning("Sign-in with %s refused: %s", provider, reason, exc_info=not isinstance(exc, ExternalSignInFailed))
     response = RedirectResponse(f"/login?error={code}", status_code=303)
-    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH, httponly=True, samesite="lax")
+    _clear_flow_cookies(response)
     return response
+
+
+def _clear_flow_cookies(response: Response) -> None:
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH, httponly=True, samesite="lax")
+    response.delete_cookie(NEXT_COOKIE, path=STATE_COOKIE_PATH, httponly=True, samesite="lax")
 
 
 async def begin_login(request: Request) -> Response:
@@ -61,15 +68,17 @@ async def begin_login(request: Request) -> Response:
     except Exception as exc:
         return _refused(exc, provider=config.slug)
     response = RedirectResponse(start.url, status_code=303)
-    response.set_cookie(
-        STATE_COOKIE,
-        start.state,
-        max_age=int(external_sign_in.FLOW_MAX_AGE.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().cookies_secure,
-        path=STATE_COOKIE_PATH,
-    )
+    cookies = {STATE_COOKIE: start.state, NEXT_COOKIE: safe_return_path(request.query_params.get("next"))}
+    for name, value in cookies.items():
+        response.set_cookie(
+            name,
+            value,
+            max_age=int(external_sign_in.FLOW_MAX_AGE.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().cookies_secure,
+            path=STATE_COOKIE_PATH,
+        )
     return response
 
 
@@ -97,9 +106,10 @@ async def callback(request: Request) -> Response:
             token = _session_for(request, session, outcome)
     except Exception as exc:
         return _refused(exc, provider=config.slug)
-    target = {"signed_in": "/", "connected": "/settings?connected=1", "mailed": "/login?error=oidc-link-mailed"}
+    back = safe_return_path(request.cookies.get(NEXT_COOKIE, DASHBOARD))
+    target = {"signed_in": back, "connected": "/settings?connected=1", "mailed": "/login?error=oidc-link-mailed"}
     response = RedirectResponse(target[outcome.kind], status_code=303)
-    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH, httponly=True, samesite="lax")
+    _clear_flow_cookies(response)
     if token:
         set_session_cookie(response, token)
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import field_input, form_error, labelled
+from jtbd_app.components.sign_in_links import sign_in_href
 from jtbd_app.state.invitations import InviteState as I
 
 IE = I.invite_errors
@@ -24,7 +25,7 @@ def invite_action(username: rx.Var, display_name: rx.Var) -> rx.Component:
                 on_click=I.open_invite(username, display_name),
             ),
         ),
-        rx.link("Sign in to invite", href="/login", size="2", aria_label="Sign in to invite " + display_name),
+        rx.link("Sign in to invite", href=sign_in_href(), size="2", aria_label="Sign in to invite " + display_name),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.react_router import link as router_link
 
+from jtbd_app.components.sign_in_links import sign_in_href, sign_up_href
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.session import SessionState
 
@@ -115,8 +116,8 @@ def _account_controls() -> rx.Component:
             spacing="3",
         ),
         rx.hstack(
-            link_button("Sign in", "/login", variant="soft"),
-            link_button("Sign up", "/signup"),
+            link_button("Sign in", sign_in_href(), variant="soft"),
+            link_button("Sign up", sign_up_href()),
             spacing="2",
         ),
     )
@@ -174,8 +175,8 @@ def navbar() -> rx.Component:
                                 rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),
                             ),
                             rx.fragment(
-                                _menu_link("Sign in", "/login"),
-                                _menu_link("Sign up", "/signup"),
+                                _menu_link("Sign in", sign_in_href()),
+                                _menu_link("Sign up", sign_up_href()),
                             ),
                         ),
                     ),
@@ -287,7 +288,7 @@ def guarded(loaded: rx.Var, refusal: rx.Var, content: rx.Component, *, waiting: 
             refusal,
             rx.vstack(
                 rx.callout(refusal, icon="shield-alert", color_scheme="red", role="alert"),
-                rx.cond(~SessionState.signed_in, rx.link("Sign in", href="/login")),
+                rx.cond(~SessionState.signed_in, rx.link("Sign in", href=sign_in_href())),
             ),
             content,
         ),

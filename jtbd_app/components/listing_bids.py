@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from jtbd_app.components.forms import text_field
+from jtbd_app.components.sign_in_links import sign_in_href
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.listings import ListingState
 from jtbd_app.state.session import SessionState
@@ -273,7 +274,7 @@ def bids_section() -> rx.Component:
                                 ),
                             ),
                         ),
-                        rx.text(rx.link("Sign in", href="/login"), " to bid or ask a question."),
+                        rx.text(rx.link("Sign in to bid or ask a question", href=sign_in_href())),
                     ),
                 ),
             ),

@@ -44,7 +44,7 @@ def login_page() -> rx.Component:
                         # A full page load: the sign-in route is plain HTTP, not a page of the app.
                         rx.el.a(
                             "Continue with " + p["label"],
-                            href="/api/auth/oidc/" + p["slug"] + "/login",
+                            href="/api/auth/oidc/" + p["slug"] + "/login" + LoginState.return_query,
                             reload_document=True,
                         ),
                         as_child=True,
@@ -55,7 +55,7 @@ def login_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.text("New here? ", rx.link("Create an account", href="/signup")),
+        rx.text("New here? ", rx.link("Create an account", href="/signup" + LoginState.return_query)),
         rx.link("Forgot your password?", href="/reset-password"),
         width="28rem",
     )
@@ -74,7 +74,7 @@ def signup_page() -> rx.Component:
             ),
             _signup_form(),
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href="/login")),
+        rx.text("Already have an account? ", rx.link("Sign in", href="/login" + SignupState.return_query)),
         width="28rem",
     )
 

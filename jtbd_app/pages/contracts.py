@@ -13,6 +13,7 @@ from jtbd_app.components.contract_status import next_step, outcome, status_badge
 from jtbd_app.components.dispute_panel import dispute_panel
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.reviews import review_panel
+from jtbd_app.components.sign_in_links import sign_in_href
 from jtbd_app.components.test_money import test_money_banner
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.session import SessionState
@@ -282,7 +283,7 @@ def _not_found() -> rx.Component:
             ContractState.refusal,
             rx.vstack(
                 rx.text(ContractState.refusal),
-                rx.cond(~SessionState.signed_in, rx.link("Sign in", href="/login")),
+                rx.cond(~SessionState.signed_in, rx.link("Sign in", href=sign_in_href())),
             ),
             rx.text("There is no such contract, or it is not yours to see."),
         ),

@@ -12,6 +12,7 @@ from jtbd_app.api.http import grant_handoff_script
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, InvalidCredentials, ValidationFailed
+from jtbd_app.domain.return_path import return_query, safe_return_path
 from jtbd_app.services.accounts import enrolment, identity_links, membership, sign_in, terms
 from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.state.boundary import QueryText, query_param
@@ -34,9 +35,15 @@ class SignupForm(TypedDict):
     accept_terms: NotRequired[bool]  # a checkbox: Reflex reads "on" (or its ref's checked) as a bool
 
 
-def go_complete(issued: sign_in.IssuedGrant) -> EventSpec:
-    """Hand the grant to the cookie route from this tab, with its nonce in a cookie only this browser gets."""
-    return rx.call_script(grant_handoff_script(issued))
+def go_complete(issued: sign_in.IssuedGrant, next_path: str = "") -> EventSpec:
+    """Hand the grant to the cookie route from this tab, with its nonce in a cookie only this browser gets; the route
+    then sends the member on to `next_path`."""
+    return rx.call_script(grant_handoff_script(issued, next_path))
+
+
+def _asked_return(state: rx.State) -> str:
+    """The page that sent the visitor here (`?next=`), if it is one of this app's; the dashboard otherwise."""
+    return safe_return_path(query_param(state, "next", QueryText, ""))
 
 
 LINKING_MESSAGES = {
@@ -53,11 +60,15 @@ class LoginState(SessionState):
     form_error: str = ""
     providers: list[dict[str, str]] = []
     busy: bool = False
+    return_query: str = ""  # "?next=/listings/12" for the page's other sign-in links; "" for the dashboard
+    _next_path: str = "/"  # where a successful sign-in goes (checked again by the cookie route)
 
     @rx.event
     def load_login(self) -> None:
         """Public: lists the configured sign-in providers and any error from a redirect."""
         self.errors = {}
+        self._next_path = _asked_return(self)
+        self.return_query = return_query(self._next_path)
         self.providers = [{"slug": p.slug, "label": p.label} for p in configured_providers(get_settings())]
         code = query_param(self, "error", QueryText, "")
         self.form_error = {
@@ -81,7 +92,7 @@ class LoginState(SessionState):
             self._refuse(exc)
             return None
         self.errors, self.form_error = {}, ""
-        return go_complete(grant)
+        return go_complete(grant, self._next_path)
 
     def _refuse(self, exc: DomainError) -> None:
         """Field errors next to their fields; anything else (wrong password, throttled) above the form."""
@@ -99,11 +110,15 @@ class SignupState(SessionState):
     terms_version: int = 0
     terms_title: str = ""
     inbox: str = ""  # with mail on: where the link went (the same answer whether or not the address had an account)
+    return_query: str = ""  # "?next=/listings/12" for the link to /login; "" for the dashboard
+    _next_path: str = "/"  # where the new member goes once signed in (checked again by the cookie route)
 
     @rx.event
     def load_signup(self) -> None:
         """Public: shows which terms version the visitor is asked to accept."""
         self.errors, self.inbox = {}, ""
+        self._next_path = _asked_return(self)
+        self.return_query = return_query(self._next_path)
         with session_scope() as session:
             current = terms.current_terms(session)
             self.terms_version = current.version if current else 0
@@ -122,7 +137,7 @@ class SignupState(SessionState):
             self.errors = exc.fields
             return None
         self.errors, self.inbox = {}, outcome.check_inbox
-        return go_complete(outcome.grant) if outcome.grant else None
+        return go_complete(outcome.grant, self._next_path) if outcome.grant else None
 
     def _signup_fields(self, form: object) -> dict[str, Any]:
         """The form as the service takes it; the box accepts the terms version this page showed."""

@@ -62,8 +62,8 @@ def count(table: type[SQLModel]) -> int:
         return int(session.exec(select(func.count()).select_from(table)).one())
 
 
-def callback_path(client: TestClient) -> str:
-    begun = client.get(LOGIN)
+def callback_path(client: TestClient, login: str = LOGIN) -> str:
+    begun = client.get(login)
     assert begun.status_code == 303
     return click_through(begun.headers["location"]).removeprefix("http://testserver")
 
@@ -86,9 +86,42 @@ def test_a_successful_sign_in_sets_the_session_cookie_and_goes_home(app: TestCli
 def test_the_state_cookie_is_httponly_short_lived_and_scoped_to_the_sign_in_routes(app: TestClient) -> None:
     begun = app.get(LOGIN)
 
-    [cookie] = begun.headers.get_list("set-cookie")
-    assert cookie.startswith("jtbd_oidc_state=") and "HttpOnly" in cookie
-    assert "Max-Age=600" in cookie and "Path=/api/auth/oidc/" in cookie and "SameSite=lax" in cookie
+    state, back = begun.headers.get_list("set-cookie")
+    for cookie in (state, back):
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert "Max-Age=600" in cookie and "Path=/api/auth/oidc/" in cookie
+    assert state.startswith("jtbd_oidc_state=") and back.startswith("jtbd_oidc_next=")
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/listings/12", "/listings/12"),
+        ("/marketplace%3Fq%3Dlogo%26sort%3Dnewest", "/marketplace?q=logo&sort=newest"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/api/auth/sign-out", "/"),
+    ],
+)
+def test_a_provider_sign_in_returns_to_the_page_of_this_app_that_asked(
+    app: TestClient, sso: LocalOIDCProvider, asked: str, lands: str
+) -> None:
+    sso.identity = LocalIdentity(sub="r-2", email="back@example.com", name="Back Again")
+
+    done = app.get(callback_path(app, f"{LOGIN}?next={asked}"))
+
+    assert (done.status_code, done.headers["location"]) == (303, lands)
+    assert any(c.startswith("jtbd_oidc_next=") and "Max-Age=0" in c for c in done.headers.get_list("set-cookie"))
+
+
+def test_a_forged_return_cookie_still_lands_on_the_dashboard(app: TestClient, sso: LocalOIDCProvider) -> None:
+    sso.identity = LocalIdentity(sub="r-3", email="forged@example.com", name="Forged")
+    path = callback_path(app, f"{LOGIN}?next=/listings/3")
+    app.cookies.set("jtbd_oidc_next", "https://evil.example/", path="/api/auth/oidc/")
+
+    done = app.get(path)
+
+    assert (done.status_code, done.headers["location"]) == (303, "/")
 
 
 def refused(response: httpx.Response, code: str = "oidc") -> None:

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from jtbd_app.api.app import create_api
 from jtbd_app.api.auth_routes import CROSS_SITE_SIGN_OUT
-from jtbd_app.api.http import GRANT_NONCE_COOKIE, cookie_value, safe_next
+from jtbd_app.api.http import GRANT_NONCE_COOKIE, cookie_value, grant_handoff_script, safe_next
 from jtbd_app.config import get_settings
 from jtbd_app.services.accounts import sign_in
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
@@ -64,6 +64,39 @@ def test_next_only_allows_local_paths() -> None:
     assert safe_next("//evil.example") == "/"
     assert safe_next("/\\evil") == "/"
     assert safe_next("/terms") == "/terms"
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/listings/12", "/listings/12"),
+        ("/marketplace%3Fq%3Dlogo%26page%3D2", "/marketplace?q=logo&page=2"),
+        ("https://evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("/%09/evil.example", "/"),
+        ("/api/auth/sign-out", "/"),
+        ("/login", "/"),
+    ],
+)
+def test_a_redeemed_grant_goes_on_to_the_page_of_this_app_that_asked(db: Session, asked: str, lands: str) -> None:
+    issued = sign_in.issue_login_grant(db, user=make_user("bea"))
+    db.commit()
+    browser = client()
+    browser.cookies.set(GRANT_NONCE_COOKIE, issued.browser_nonce)
+
+    response = browser.get(f"/api/auth/complete?grant={issued.grant}&next={asked}")
+
+    assert response.status_code == 303 and response.headers["location"] == lands
+    assert len(session_cookies(response)) == 1
+
+
+def test_the_grant_hand_off_carries_the_page_to_return_to_encoded() -> None:
+    issued = sign_in.IssuedGrant(grant="g", browser_nonce="n")
+    assert grant_handoff_script(issued, "/marketplace?q=a&b='x'").endswith(
+        "/api/auth/complete?grant=g&next=/marketplace%3Fq%3Da%26b%3D%27x%27')"
+    )
+    assert grant_handoff_script(issued, "https://evil.example").endswith("/api/auth/complete?grant=g')")
+    assert grant_handoff_script(issued).endswith("/api/auth/complete?grant=g')")
 
 
 def test_sign_out_revokes_the_session_and_clears_the_cookie(db: Session) -> None:
