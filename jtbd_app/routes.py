@@ -63,6 +63,7 @@ from jtbd_app.state.post import PostState
 from jtbd_app.state.problem_money import ProblemMoneyState
 from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
+from jtbd_app.state.profile_photos import ProfilePhotoState
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
@@ -111,7 +112,7 @@ ROUTES: list[PageRoute] = [
         "/settings",
         "Account settings",
         settings.settings_page,
-        [SettingsState.load_settings, StandingState.load_standing],
+        [SettingsState.load_settings, StandingState.load_standing, ProfilePhotoState.load_photo],
     ),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(

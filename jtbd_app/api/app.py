@@ -14,6 +14,7 @@ from jtbd_app.api import (
     oidc_routes,
     partner_clicks,
     payout_routes,
+    profile_photos,
     stripe_webhook,
 )
 from jtbd_app.config import get_settings
@@ -44,5 +45,6 @@ def create_api() -> Starlette:
             Route("/api/contracts/files/{file_id}", contract_files.download_file, methods=["GET"]),
             Route("/api/disputes/files/{file_id}", dispute_files.download_file, methods=["GET"]),
             Route("/go/{token}", partner_clicks.go, methods=["GET"]),
+            Route("/api/photos/{photo_key}/{side}", profile_photos.photo, methods=["GET"]),
         ]
     )

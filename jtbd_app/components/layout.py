@@ -42,7 +42,14 @@ def _profile_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.icon("circle-user", size=18), SessionState.viewer_name, variant="ghost", aria_label="Profile menu"
+                rx.cond(
+                    SessionState.viewer_photo,
+                    rx.avatar(src=SessionState.viewer_photo, fallback="", alt="", size="1", radius="full"),
+                    rx.icon("circle-user", size=18),
+                ),
+                SessionState.viewer_name,
+                variant="ghost",
+                aria_label="Profile menu",
             )
         ),
         rx.menu.content(

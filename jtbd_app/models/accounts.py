@@ -38,6 +38,11 @@ class Profile(SQLModel, table=True):
     on_time_contracts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # completed by the due date
     updated_at: datetime = ts()
     hidden_at: datetime | None = ts(nullable=True)  # hidden by the moderators: others see only the name
+    # The profile photo: a random key naming its re-encoded squares on disk (services/accounts/profile_photos); ""
+    # for none. A new photo gets a new key, so its address changes and nothing stale is served under it.
+    photo_key: str = Field(default="", max_length=64, index=True, sa_column_kwargs={"server_default": ""})
+    # The first-run checklist on the dashboard, dismissed by the member before it was done.
+    onboarding_dismissed_at: datetime | None = ts(nullable=True)
 
 
 class Skill(SQLModel, table=True):

@@ -10,6 +10,7 @@ from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.invitations import invite_action, invite_dialog
 from jtbd_app.components.layout import loading, page
 from jtbd_app.components.pager import button_pager
+from jtbd_app.components.profile_photo import avatar
 from jtbd_app.components.report_dialog import report_button, report_dialog
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.money import CURRENCIES
@@ -25,7 +26,7 @@ E = ProfileState.errors
 def _view() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.avatar(fallback=P.display_name[0], size="6"),
+            avatar(P.photo_url, P.display_name, size="7"),
             rx.vstack(
                 rx.heading(P.display_name, size="7"),
                 rx.text("@", P.username, color_scheme="gray"),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import form_error, text_field
 from jtbd_app.components.layout import guarded, page
+from jtbd_app.components.profile_photo import photo_section
 from jtbd_app.components.standing import standing_section
 from jtbd_app.state.settings import SettingsState
 
@@ -137,6 +138,8 @@ def settings_page() -> rx.Component:
             rx.vstack(
                 rx.heading("Account settings", size="7"),
                 rx.cond(SettingsState.message, rx.callout(SettingsState.message, icon="info", role="status")),
+                photo_section(),
+                rx.divider(),
                 standing_section(),
                 rx.divider(),
                 _sessions(),

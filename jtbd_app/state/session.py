@@ -50,6 +50,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
     unread_messages: int = 0
     needs_email_verification: bool = False
     confirmation_note: str = ""
+    viewer_photo: str = ""  # the small square of the member's photo, for the header; "" without one
     _identity: str = ""  # whom the states were filled for (see session_guard)
 
     def _session_key(self) -> str | None:
@@ -72,7 +73,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
             summary = session_view.session_summary(session, key=self._session_key())
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
-        self.unread_messages = summary.unread_messages
+        self.unread_messages, self.viewer_photo = summary.unread_messages, summary.photo_url
         if viewer is not None:  # what the live tick compares the bell's stamp with
             self._live_seen = {**self._live_seen, live.user_topic(viewer.user_id): summary.live_version}
         self.signed_in = viewer is not None

@@ -14,6 +14,7 @@ from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import CURRENCIES, Money, amount_input, parse_amount
 from jtbd_app.domain.skills import normalise_skill, normalise_skills
 from jtbd_app.models import Contract, Profile, ProfileSkill, Skill, User, utcnow
+from jtbd_app.services.accounts import profile_photos
 from jtbd_app.services.accounts.skill_tags import skill_ids
 from jtbd_app.services.viewer import Viewer, require_active
 
@@ -45,6 +46,7 @@ class PublicProfile:
     completed_contracts: int = 0
     on_time_rate: str = "—"  # "92%": share of the contracts completed as contractor delivered by the due date
     hidden: bool = False  # hidden by the moderators: others see only the name
+    photo_url: str = ""  # the large square of the member's photo, "" without one (or when hidden)
 
 
 def public_profile(session: Session, *, username: object, viewer: Viewer | None = None) -> PublicProfile:
@@ -91,6 +93,7 @@ def public_profile(session: Session, *, username: object, viewer: Viewer | None 
         completed_contracts=profile.completed_contracts,
         on_time_rate=percent_label(profile.on_time_contracts, _completed_as_contractor(session, user.id)),
         hidden=profile.hidden_at is not None,
+        photo_url=profile_photos.photo_url(profile.photo_key) if profile.hidden_at is None else "",
     )
 
 

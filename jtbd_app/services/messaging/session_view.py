@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from jtbd_app.models import User
+from jtbd_app.models import Profile, User
 from jtbd_app.services import live
-from jtbd_app.services.accounts import terms
+from jtbd_app.services.accounts import profile_photos, terms
 from jtbd_app.services.messaging import message_view, notifications
 from jtbd_app.services.viewer import Viewer, viewer_from_key
 
@@ -22,6 +22,7 @@ class SessionSummary:
     unread_messages: int = 0
     suspended_reason: str = ""  # the member's own: the banner on every page says why
     live_version: int = 0  # the version of the member's `user:` change stamp, taken before the counts
+    photo_url: str = ""  # the member's small photo for the header, "" without one
 
 
 def session_summary(session: Session, *, key: str | None) -> SessionSummary:
@@ -38,7 +39,13 @@ def session_summary(session: Session, *, key: str | None) -> SessionSummary:
         needs_terms=terms.needs_acceptance(session, user_id=viewer.user_id),
         unread_notifications=notifications.unread_count(session, viewer=viewer),
         unread_messages=message_view.unread_total(session, user_id=viewer.user_id),
+        photo_url=_photo(session, viewer),
     )
+
+
+def _photo(session: Session, viewer: Viewer) -> str:
+    profile = session.get(Profile, viewer.user_id)
+    return profile_photos.photo_url(profile.photo_key, 64) if profile else ""
 
 
 def _suspended_reason(session: Session, viewer: Viewer) -> str:
