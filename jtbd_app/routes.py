@@ -57,6 +57,7 @@ from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
+from jtbd_app.state.onboarding import OnboardingState
 from jtbd_app.state.partners import AdminPartnersState, PartnersState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
@@ -86,7 +87,7 @@ class PageRoute:
 
 
 ROUTES: list[PageRoute] = [
-    PageRoute("/", "JTBD Marketplace", home.home_page, DashboardState.load_dashboard),
+    PageRoute("/", "JTBD Marketplace", home.home_page, [DashboardState.load_dashboard, OnboardingState.load_checklist]),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute(

@@ -82,4 +82,5 @@ def photo_section() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+        id="photo",  # the dashboard's checklist links here
     )

@@ -6,7 +6,9 @@ import reflex as rx
 
 from jtbd_app.components import dashboard as dash
 from jtbd_app.components.layout import link_button, loading, page
+from jtbd_app.components.onboarding_checklist import first_run_checklist
 from jtbd_app.state.dashboard import DashboardState
+from jtbd_app.state.onboarding import OnboardingState
 from jtbd_app.state.session import SessionState
 
 STEPS = [
@@ -51,7 +53,7 @@ def landing() -> rx.Component:
 
 def dashboard() -> rx.Component:
     return rx.vstack(
-        rx.heading("Welcome back, ", SessionState.viewer_name, size="7"),
+        rx.heading(OnboardingState.greeting, ", ", SessionState.viewer_name, size="7"),
         rx.cond(
             SessionState.viewer_suspended,
             rx.callout(
@@ -61,6 +63,7 @@ def dashboard() -> rx.Component:
                 role="alert",
             ),
         ),
+        first_run_checklist(),
         dash.quick_actions(),
         rx.cond(
             DashboardState.board_loaded,

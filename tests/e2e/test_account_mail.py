@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer, free_port, start_app, stop_app
-from tests.support.browser import SignUpForm, expect_field_message, fill_sign_up, sign_in, unique_username
+from tests.support.browser import (
+    FIRST_GREETING,
+    SignUpForm,
+    expect_field_message,
+    fill_sign_up,
+    sign_in,
+    unique_username,
+)
 from tests.support.smtp_server import LocalSmtpServer
 
 PASSWORD = "a-long-enough-password"
@@ -90,7 +97,7 @@ def sign_up_by_mail(page: Page, app: MailApp, prefix: str, display_name: str) ->
     form.get_by_label("Email or username").fill(address)
     form.get_by_label("Password").fill(PASSWORD)
     form.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name=FIRST_GREETING)).to_be_visible(timeout=20_000)
     return username
 
 
@@ -117,7 +124,7 @@ def test_a_new_member_signs_in_only_after_opening_the_mailed_link(mail_app: Mail
     form.get_by_label("Email or username").fill(username)
     form.get_by_label("Password").fill(PASSWORD)
     form.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Welcome back, Cody Confirm")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="Welcome, Cody Confirm")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Confirm your email address to get notifications by mail")).to_have_count(0)
 
 

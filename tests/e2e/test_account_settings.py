@@ -5,14 +5,14 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.support.app_server import AppServer
-from tests.support.browser import SignUpForm, fill_sign_up, sign_in, unique_username
+from tests.support.browser import FIRST_GREETING, SignUpForm, fill_sign_up, sign_in, unique_username
 
 
 def _sign_up(page: Page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/signup")
     fill_sign_up(page, SignUpForm(f"{username}@example.com", username, "Settings Tester", password))
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", name=FIRST_GREETING)).to_be_visible()
 
 
 def test_a_member_signs_out_another_device_from_settings(app_server: AppServer, page: Page, other_page: Page) -> None:

@@ -14,7 +14,7 @@ from jtbd_app.db import engine_for
 from jtbd_app.models import User
 from jtbd_app.services.messaging import notifications
 from tests.support.app_server import AppServer
-from tests.support.browser import SignUpForm, fill_sign_up, unique_username
+from tests.support.browser import FIRST_GREETING, SignUpForm, fill_sign_up, unique_username
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def _sign_up(page: Page, base_url: str) -> str:
     page.goto(f"{base_url}/signup")
     fill_sign_up(page, SignUpForm(f"{username}@example.com", username, "Bell Tester", "bell-password-1"))
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", name=FIRST_GREETING)).to_be_visible()
     return username
 
 

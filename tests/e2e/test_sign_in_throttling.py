@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.support.app_server import AppServer
+from tests.support.browser import GREETING
 
 MAX_FAILURES = 5
 DEMO_PASSWORD = "demo-password"
@@ -35,7 +36,7 @@ def test_after_five_wrong_passwords_even_the_right_password_is_refused_for_a_whi
     _try_sign_in(page, "kate", DEMO_PASSWORD)
 
     expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts", timeout=20_000)
-    expect(page.get_by_role("heading", name="Welcome back")).to_have_count(0)
+    expect(page.get_by_role("heading", name=GREETING)).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
 
@@ -48,4 +49,4 @@ def test_failures_under_the_username_also_slow_sign_in_by_email_for_the_same_acc
     _try_sign_in(page, "liam@example.com", DEMO_PASSWORD)
 
     expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts", timeout=20_000)
-    expect(page.get_by_role("heading", name="Welcome back")).to_have_count(0)
+    expect(page.get_by_role("heading", name=GREETING)).to_have_count(0)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.app_server import AppServer
-from tests.support.browser import SignUpForm, expect_field_message, fill_sign_up, unique_username
+from tests.support.browser import GREETING, SignUpForm, expect_field_message, fill_sign_up, unique_username
 
 GOOD_PASSWORD = "a-long-enough-password"
 
@@ -57,7 +57,7 @@ def test_sign_up_with_bad_input_shows_a_message_by_the_field_creates_nothing_and
     expect(page.get_by_role("alert")).to_have_count(1)
     expect(page.get_by_role("alert")).to_contain_text(case.message)
     expect_field_message(page.get_by_label(case.field, exact=True), case.message)
-    expect(page.get_by_role("heading", name="Welcome back")).to_have_count(0)
+    expect(page.get_by_role("heading", name=GREETING)).to_have_count(0)
 
     profile = page.context.new_page()
     profile.goto(f"{app_server.url}/u/{username}")
@@ -67,4 +67,4 @@ def test_sign_up_with_bad_input_shows_a_message_by_the_field_creates_nothing_and
     # The untouched email or username is reused, so success also proves the first try stored nothing.
     fill_sign_up(page, good)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Welcome back, Jo Iner")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome, Jo Iner")).to_be_visible()

@@ -30,13 +30,18 @@ def unique_username(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+# The dashboard's heading: "Welcome, Ann" on a member's first visit before they did anything, "Welcome back" after.
+GREETING = re.compile(r"^Welcome( back)?, ")
+FIRST_GREETING = re.compile(r"^Welcome, ")
+
+
 def sign_in(page: Page, base_url: str, identifier: str, password: str) -> None:
     """Sign in through the form as a person would, and wait for the dashboard."""
     page.goto(f"{base_url}/login")
     page.get_by_label("Email or username").fill(identifier)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name=GREETING)).to_be_visible(timeout=20_000)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def sign_up_new_member(page: Page, base_url: str, prefix: str, display_name: str
     page.goto(f"{base_url}/signup")
     fill_sign_up(page, SignUpForm(f"{username}@example.com", username, display_name, "a-long-enough-password"))
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name=FIRST_GREETING)).to_be_visible(timeout=20_000)
     return username
 
 
