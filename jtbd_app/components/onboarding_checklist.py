@@ -63,7 +63,7 @@ def first_run_checklist() -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.el.ul(
-                        rx.foreach(C.items, _item),
+                        rx.foreach(C.steps, _item),
                         aria_label="Getting started checklist",
                         style={"padding": "0", "margin": "0", "display": "grid", "gap": "0.75rem"},
                     ),

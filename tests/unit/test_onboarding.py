@@ -27,7 +27,7 @@ def checklist(viewer: Viewer) -> onboarding.Onboarding:
 
 
 def done(viewer: Viewer) -> dict[str, bool]:
-    return {item.key: item.done for item in checklist(viewer).items}
+    return {item.key: item.done for item in checklist(viewer).steps}
 
 
 def add_photo(viewer: Viewer) -> None:
@@ -54,15 +54,15 @@ def test_a_new_member_is_welcomed_and_sees_every_item_to_do() -> None:
     seen = checklist(ann)
 
     assert seen.greeting == "Welcome" and seen.show_checklist and seen.done_count == 0
-    assert [(i.key, i.done) for i in seen.items] == [("profile", False), ("post", False), ("find_work", False)]
-    profile = seen.items[0]
+    assert [(i.key, i.done) for i in seen.steps] == [("profile", False), ("post", False), ("find_work", False)]
+    profile = seen.steps[0]
     assert profile.detail == "Still missing: a photo, your skills, an hourly rate."
     assert [(link.label, link.href) for link in profile.links] == [
         ("Add a photo", "/settings#photo"),
         ("Add your skills and rate", "/u/ann"),
     ]
-    assert [link.href for link in seen.items[1].links] == ["/post", "/problems/new"]
-    assert [link.href for link in seen.items[2].links] == ["/marketplace"]
+    assert [link.href for link in seen.steps[1].links] == ["/post", "/problems/new"]
+    assert [link.href for link in seen.steps[2].links] == ["/marketplace"]
 
 
 def test_a_member_who_has_been_here_before_is_welcomed_back() -> None:
@@ -76,11 +76,11 @@ def test_a_member_who_has_been_here_before_is_welcomed_back() -> None:
 def test_the_profile_is_complete_only_with_a_photo_skills_and_a_rate() -> None:
     ann = viewer_of(make_user("ann"))
     add_skills_and_rate(ann)
-    assert checklist(ann).items[0].detail == "Still missing: a photo." and not done(ann)["profile"]
+    assert checklist(ann).steps[0].detail == "Still missing: a photo." and not done(ann)["profile"]
 
     add_photo(ann)
 
-    assert done(ann)["profile"] and checklist(ann).items[0].links == []
+    assert done(ann)["profile"] and checklist(ann).steps[0].links == []
 
 
 def test_a_published_listing_or_a_problem_ticks_posting_and_a_draft_does_not() -> None:

@@ -38,7 +38,7 @@ class ChecklistItem:
 class Onboarding:
     greeting: str = "Welcome"  # "Welcome back" once the member has been here before or done something
     show_checklist: bool = False
-    items: list[ChecklistItem] = field(default_factory=list)
+    steps: list[ChecklistItem] = field(default_factory=list)
     done_count: int = 0
 
 
@@ -108,7 +108,7 @@ def onboarding(session: Session, *, viewer: Viewer | None) -> Onboarding:
     return Onboarding(
         greeting="Welcome back" if sessions > 1 or done > 0 else "Welcome",
         show_checklist=done < len(items) and profile.onboarding_dismissed_at is None,
-        items=items,
+        steps=items,
         done_count=done,
     )
 

@@ -23,7 +23,7 @@ def _load_checklist(caller: str | None, db: Session) -> None:
     _victim(db)
     state: OnboardingState = state_for(OnboardingState, token=caller, path="/")
     call(state, "load_checklist")
-    assert all("/u/victim" not in link.href for item in state.checklist.items for link in item.links)
+    assert all("/u/victim" not in link.href for item in state.checklist.steps for link in item.links)
     if caller is None:
         assert state.checklist == onboarding.Onboarding()
 
