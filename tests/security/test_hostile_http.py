@@ -18,6 +18,7 @@ from jtbd_app.api.app import create_api
 from jtbd_app.db import get_engine
 from jtbd_app.models import LoginThrottle
 from jtbd_app.state.contracts import ContractState
+from jtbd_app.state.profile_photos import ProfilePhotoState
 from tests.support import db_snapshot
 from tests.support.app_server import AppServer
 from tests.support.hostile_battery import hostile_values
@@ -77,7 +78,11 @@ def _request(draw: Any, path: str, method: str, world: World) -> dict[str, Any]:
         headers["Cookie"] = cookie
     request: dict[str, Any] = {"method": method, "url": url_path, "params": query, "headers": headers}
     if path == "/_upload":
-        handler = draw(st.sampled_from([f"{ContractState.get_full_name()}.submit_delivery"]) | header_text)
+        uploads = [
+            f"{ContractState.get_full_name()}.submit_delivery",
+            f"{ProfilePhotoState.get_full_name()}.upload_photo",
+        ]
+        handler = draw(st.sampled_from(uploads) | header_text)
         headers.update({"reflex-client-token": draw(header_text), "reflex-event-handler": handler})
         request["files"] = {
             "files": (draw(texts.filter(lambda t: len(t) < 200)) or "f", draw(st.binary(max_size=5000)))
@@ -125,3 +130,4 @@ def test_the_generated_requests_changed_no_row_but_the_strangers_own(
 def test_every_route_is_covered() -> None:
     paths = {p for p, _ in ROUTES}
     assert {"/api/stripe/webhook", "/api/contracts/files/{file_id}", "/_upload", "/healthz"} <= paths
+    assert "/api/photos/{photo_key}/{side}" in paths

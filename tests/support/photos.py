@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import zlib
 
 from PIL import Image
+
+from jtbd_app.db import session_scope
+from jtbd_app.models import User
+from jtbd_app.services.accounts import profile_photos
+from jtbd_app.services.viewer import Viewer
 
 
 def png(width: int = 400, height: int = 300, colour: tuple[int, int, int] = (20, 160, 90)) -> bytes:
@@ -44,3 +50,14 @@ SVG_WITH_SCRIPT = (
     b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
 )
 TEXT_RENAMED_PNG = b"This is not an image at all, just text someone named photo.png\n"
+
+
+def give_photo(user: User, content: bytes | None = None) -> profile_photos.PhotoUrls:
+    """`user` uploads a photo (a plain PNG by default) through the service; its addresses."""
+    assert user.id is not None
+    viewer = Viewer(user.id, user.username, user.username.title(), user.role, user.status)
+
+    async def read(size: int) -> bytes | None:
+        return png() if content is None else content
+
+    return asyncio.run(profile_photos.upload_photo(session_factory=session_scope, viewer=viewer, read_file=read))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
 import pytest
+from PIL import Image
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -11,9 +14,13 @@ from jtbd_app.api.app import create_api
 from jtbd_app.api.auth_routes import CROSS_SITE_SIGN_OUT
 from jtbd_app.api.http import GRANT_NONCE_COOKIE, cookie_value, grant_handoff_script, safe_next
 from jtbd_app.config import get_settings
-from jtbd_app.services.accounts import sign_in
+from jtbd_app.db import session_scope
+from jtbd_app.models import Profile, utcnow
+from jtbd_app.services.accounts import profile_photos, sign_in
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
+from tests.support import photos
 from tests.support.members import make_user
+from tests.support.viewers import viewer_of
 
 
 def client() -> TestClient:
@@ -207,3 +214,65 @@ def test_security_headers_add_hsts_only_over_https() -> None:
     secure = TestClient(security_headers(create_api(), https=True)).get("/healthz").headers
     assert plain["x-frame-options"] == "DENY" and "strict-transport-security" not in plain
     assert secure["strict-transport-security"].startswith("max-age=31536000")
+
+
+def photo_client() -> TestClient:
+    return TestClient(create_api(), base_url="http://localhost:3000")
+
+
+# The profile photo route (the photos themselves: tests/unit/test_profile_photos.py)
+
+
+def test_the_photo_is_served_as_a_fixed_type_inline_file_that_is_revalidated(db: Session) -> None:
+    ann = make_user("ann")
+    urls = photos.give_photo(ann)
+
+    response = photo_client().get(urls.small)
+
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(response.content)).size == (64, 64)
+    headers = response.headers
+    assert headers["content-type"] == "image/jpeg" and headers["x-content-type-options"] == "nosniff"
+    assert headers["content-disposition"] == 'inline; filename="photo-64.jpg"'
+    assert headers["cache-control"] == "public, no-cache" and headers["etag"]
+    assert headers["content-security-policy"] == "default-src 'none'; sandbox"
+    again = photo_client().get(urls.small, headers={"If-None-Match": headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_removed_photo_is_no_longer_served(db: Session) -> None:
+    ann = make_user("ann")
+    urls = photos.give_photo(ann)
+    etag = photo_client().get(urls.large).headers["etag"]
+    with session_scope() as session:
+        profile_photos.remove_photo(session, viewer=viewer_of(ann))
+
+    for headers in ({}, {"If-None-Match": etag}):
+        gone = photo_client().get(urls.large, headers=headers)
+        assert gone.status_code == 404 and gone.headers["cache-control"] == "no-store"
+
+
+def test_a_photo_of_a_profile_the_moderators_hid_is_not_served(db: Session) -> None:
+    ann = make_user("ann")
+    urls = photos.give_photo(ann)
+    with session_scope() as session:
+        profile = session.get(Profile, ann.id)
+        assert profile is not None
+        profile.hidden_at = utcnow()
+        session.add(profile)
+
+    assert photo_client().get(urls.large).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/photos/nope/256", "/api/photos/..%2F..%2Fetc%2Fpasswd/256", "/api/photos/{key}/128", "/api/photos/{key}/x"],
+)
+def test_anything_else_under_the_photo_route_is_the_same_404(db: Session, path: str) -> None:
+    ann = make_user("ann")
+    photos.give_photo(ann)
+
+    key = db.get(Profile, ann.id).photo_key  # type: ignore[union-attr]
+    response = photo_client().get(path.format(key=key))
+
+    assert response.status_code == 404 and response.text in (profile_photos.NO_SUCH_PHOTO, "Not Found")

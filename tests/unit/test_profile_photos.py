@@ -12,14 +12,12 @@ import pytest
 import reflex as rx
 from PIL import Image
 from sqlmodel import Session
-from starlette.testclient import TestClient
 
-from jtbd_app.api.app import create_api
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain import profile_photo
 from jtbd_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFailed
-from jtbd_app.models import Profile, User, utcnow
+from jtbd_app.models import Profile, User
 from jtbd_app.services.accounts import profile_photos
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.profile_photos import ProfilePhotoState
@@ -56,10 +54,6 @@ def key_of(db: Session, user: User) -> str:
     profile = db.get(Profile, user.id)
     assert profile is not None
     return profile.photo_key
-
-
-def client() -> TestClient:
-    return TestClient(create_api(), base_url="http://localhost:3000")
 
 
 # The image rules
@@ -198,63 +192,6 @@ def test_a_suspended_member_cannot_change_the_photo_but_may_remove_it(db: Sessio
     with session_scope() as session:
         profile_photos.remove_photo(session, viewer=viewer_of(ann, status="suspended"))
     assert key_of(db, ann) == ""
-
-
-# The HTTP route
-
-
-def test_the_photo_is_served_as_a_fixed_type_inline_file_that_is_revalidated(db: Session) -> None:
-    ann = make_user("ann")
-    urls = upload(viewer_of(ann), photos.png())
-
-    response = client().get(urls.small)
-
-    assert response.status_code == 200
-    assert Image.open(io.BytesIO(response.content)).size == (64, 64)
-    headers = response.headers
-    assert headers["content-type"] == "image/jpeg" and headers["x-content-type-options"] == "nosniff"
-    assert headers["content-disposition"] == 'inline; filename="photo-64.jpg"'
-    assert headers["cache-control"] == "public, no-cache" and headers["etag"]
-    assert headers["content-security-policy"] == "default-src 'none'; sandbox"
-    again = client().get(urls.small, headers={"If-None-Match": headers["etag"]})
-    assert again.status_code == 304 and again.content == b""
-
-
-def test_a_removed_photo_is_no_longer_served(db: Session) -> None:
-    ann = make_user("ann")
-    urls = upload(viewer_of(ann), photos.png())
-    etag = client().get(urls.large).headers["etag"]
-    with session_scope() as session:
-        profile_photos.remove_photo(session, viewer=viewer_of(ann))
-
-    for headers in ({}, {"If-None-Match": etag}):
-        gone = client().get(urls.large, headers=headers)
-        assert gone.status_code == 404 and gone.headers["cache-control"] == "no-store"
-
-
-def test_a_photo_of_a_profile_the_moderators_hid_is_not_served(db: Session) -> None:
-    ann = make_user("ann")
-    urls = upload(viewer_of(ann), photos.png())
-    with session_scope() as session:
-        profile = session.get(Profile, ann.id)
-        assert profile is not None
-        profile.hidden_at = utcnow()
-        session.add(profile)
-
-    assert client().get(urls.large).status_code == 404
-
-
-@pytest.mark.parametrize(
-    "path",
-    ["/api/photos/nope/256", "/api/photos/..%2F..%2Fetc%2Fpasswd/256", "/api/photos/{key}/128", "/api/photos/{key}/x"],
-)
-def test_anything_else_under_the_photo_route_is_the_same_404(db: Session, path: str) -> None:
-    ann = make_user("ann")
-    upload(viewer_of(ann), photos.png())
-
-    response = client().get(path.format(key=key_of(db, ann)))
-
-    assert response.status_code == 404 and response.text in (profile_photos.NO_SUCH_PHOTO, "Not Found")
 
 
 # The settings page's handlers
