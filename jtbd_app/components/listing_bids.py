@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from jtbd_app.components.forms import text_field
+from jtbd_app.components.profile_photo import avatar
 from jtbd_app.components.sign_in_links import sign_in_href
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.listings import ListingState
@@ -172,6 +173,7 @@ def _owner_bid(b: BidItem) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
+                avatar(b.bidder_photo, b.bidder_name, size="2"),
                 rx.link(b.bidder_name, href="/u/" + b.bidder_username, weight="bold"),
                 _bid_status(b),
                 rx.spacer(),

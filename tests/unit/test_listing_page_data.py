@@ -8,9 +8,10 @@ from sqlmodel import Session, select
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from jtbd_app.models import Notification, Profile, Question
+from jtbd_app.models import Notification, Profile, Question, User, utcnow
 from jtbd_app.services.accounts.profiles import set_skills
 from jtbd_app.services.marketplace import listing_view, questions
+from tests.support import photos
 from tests.support.factories import bid, make_listing, setup_market
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
@@ -136,3 +137,24 @@ def test_the_owners_view_costs_the_same_queries_for_two_bids_or_ten(db: Session)
         return len(statements)
 
     assert queries_for_owner_view(2) == queries_for_owner_view(10)
+
+
+def test_a_bid_card_shows_the_bidders_photo_unless_the_moderators_hid_their_profile(db: Session) -> None:
+    owner, bob, cat, listing_id = setup_market()
+    bid(bob, listing_id)
+    bid(cat, listing_id)
+    with session_scope() as s:
+        bob_user, cat_user = s.get(User, bob.user_id), s.get(User, cat.user_id)
+    assert bob_user is not None and cat_user is not None
+    small = photos.give_photo(bob_user).small
+    photos.give_photo(cat_user)
+    with session_scope() as s:
+        profile = s.get(Profile, cat.user_id)
+        assert profile is not None
+        profile.hidden_at = utcnow()
+        s.add(profile)
+
+    with session_scope() as s:
+        shown = listing_view.listing_detail(s, viewer=owner, listing_id=listing_id).bids
+
+    assert {b.bidder_username: b.bidder_photo for b in shown} == {"bob": small, "cat": ""}

@@ -19,6 +19,7 @@ from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
+from jtbd_app.services.accounts import profile_photos
 from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
 from jtbd_app.services.marketplace.listings import listing_skills
 from jtbd_app.services.viewer import Viewer
@@ -48,6 +49,7 @@ class BidItem:
     bidder_username: str = ""
     bidder_name: str = ""
     bidder_rating: str = ""
+    bidder_photo: str = ""  # the small square of their photo, "" without one (or a profile the moderators hid)
     amount: str = ""
     amount_input: str = ""
     delivery_days: int = 0
@@ -140,7 +142,8 @@ def _bid_items(
     """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
     query: Any = (
         select(Bid, col(User.username), col(Profile.display_name))
-        .add_columns(col(Profile.rating_total), col(Profile.rating_count))
+        .add_columns(col(Profile.rating_total), col(Profile.rating_count), col(Profile.photo_key))
+        .add_columns(col(Profile.hidden_at))
         .join(User, User.id == Bid.bidder_id)  # type: ignore[arg-type]
         .join(Profile, Profile.user_id == Bid.bidder_id)  # type: ignore[arg-type]
         .where(col(Bid.listing_id) == listing_id)
@@ -156,6 +159,7 @@ def _bid_items(
             bidder_username=username,
             bidder_name=name,
             bidder_rating=display.rating_label(total, count),
+            bidder_photo=profile_photos.photo_url(photo_key, 64) if hidden_at is None else "",
             amount=Money(bid.amount_minor, bid.currency).format(),
             amount_input=amount_input(bid.amount_minor, bid.currency),
             delivery_days=bid.delivery_days,
@@ -165,7 +169,7 @@ def _bid_items(
             skills_match=f"{matched.get(bid.bidder_id, 0)} of {len(skills)} skills" if skills else "",
             placed=display.ago_label(bid.created_at, now),
         )
-        for bid, username, name, total, count in rows
+        for bid, username, name, total, count, photo_key, hidden_at in rows
     ]
 
 
