@@ -219,26 +219,38 @@ def _payout_setup() -> rx.Component:
     )
 
 
-def _earnings_chart() -> rx.Component:
-    return rx.cond(
-        W.earnings.length() > 0,
-        rx.vstack(
-            rx.heading("Earnings per month (", W.chart_currency, ")", size="5", as_="h2"),
-            rx.box(
-                rx.recharts.bar_chart(
-                    rx.recharts.bar(data_key="earned", fill="var(--accent-9)", name="Released to you"),
-                    rx.recharts.x_axis(data_key="month"),
-                    rx.recharts.y_axis(allow_decimals=False),
-                    rx.recharts.graphing_tooltip(),
-                    data=W.earnings.to(list[dict[str, Any]]),
-                    height=220,
-                    width="100%",
-                ),
-                role="img",
-                aria_label="Bar chart of the money released to you per month over the last six months, in whole units",
+def _money_chart(chart: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Money per month in ", chart.currency, size="4", as_="h3"),
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="paid_in", fill="var(--gray-9)", name="You paid in"),
+                rx.recharts.bar(data_key="earned", fill="var(--accent-9)", name="Released to you"),
+                rx.recharts.x_axis(data_key="month"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                rx.recharts.legend(),
+                data=chart.months.to(list[dict[str, Any]]),
+                height=220,
                 width="100%",
             ),
-            spacing="2",
+            role="img",
+            aria_label="Bar chart of the money released to you and the money you paid in per month over the last "
+            "six months, in whole " + chart.currency,
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _charts() -> rx.Component:
+    return rx.cond(
+        W.charts.length() > 0,
+        rx.vstack(
+            rx.heading("Over time", size="5", as_="h2"),
+            rx.foreach(W.charts, _money_chart),
+            spacing="3",
             width="100%",
         ),
     )
@@ -307,7 +319,7 @@ def _wallet() -> rx.Component:
         rx.cond(WalletState.notice, rx.callout(WalletState.notice, icon="check", role="status")),
         form_error(WalletState.errors),
         _figures(),
-        _earnings_chart(),
+        _charts(),
         _payout_setup(),
         _history(),
         spacing="5",

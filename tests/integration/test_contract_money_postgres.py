@@ -280,6 +280,7 @@ def test_the_wallet_sums_earnings_by_month_in_postgresql() -> None:
     approve(deal)
     with session_scope() as session:
         shown = wallet_view.wallet(session, viewer=deal.contractor)
-    assert shown.chart_currency == "USD"
-    assert shown.earnings[-1].month == utcnow().strftime("%b %Y") and shown.earnings[-1].earned == 90
-    assert sum(m.earned for m in shown.earnings) == 90 and shown.summaries[0].available == "$90.00"
+    [chart] = shown.charts
+    assert chart.currency == "USD"
+    assert chart.months[-1].month == utcnow().strftime("%b %Y") and chart.months[-1].earned == 90
+    assert sum(m.earned for m in chart.months) == 90 and shown.summaries[0].available == "$90.00"

@@ -136,12 +136,15 @@ def test_the_wallet_after_a_funded_and_released_contract_as_contractor_and_clien
         (f"Escrow released to you (contract #{deal.contract_id})", "+$90.00"),
     ]
     assert mine.payouts[0].status_label == "Paid out" and mine.test_money
-    assert mine.chart_currency == "USD" and mine.earnings[-1].earned == 90 and len(mine.earnings) == 6
+    [chart] = mine.charts
+    assert chart.currency == "USD" and len(chart.months) == 6
+    assert (chart.months[-1].earned, chart.months[-1].paid_in) == (90, 0)
     assert [(m.description, m.amount) for m in theirs.history] == [
         (f"You funded the escrow (contract #{deal.contract_id})", "-$100.00")
     ]
     [spent] = theirs.summaries
-    assert spent.as_client and not spent.as_contractor and theirs.earnings == []
+    assert spent.as_client and not spent.as_contractor
+    assert [(c.currency, c.months[-1].paid_in, c.months[-1].earned) for c in theirs.charts] == [("USD", 100, 0)]
     assert (spent.paid_in, spent.spent, spent.fees, spent.in_escrow, spent.refunded) == (
         "$100.00",
         "$100.00",

@@ -90,3 +90,21 @@ def test_a_funded_problem_counts_once_in_escrow_while_its_tasks_are_hired() -> N
     usd = totals(deal.owner)["USD"]
     assert (usd.paid_in, usd.in_escrow, usd.spent) == ("$3,000.00", "$3,000.00", "$0.00")
     assert totals(viewer_of(helper))["USD"].pending == "$450.00"
+
+
+def test_the_chart_draws_each_currency_apart_in_whole_units() -> None:
+    carol, ken = make_user("carol"), make_user("ken")
+    fund(agreed_contract(carol, ken, price="40.60", currency="EUR"))
+    paid = agreed_contract(carol, ken, price="3000", currency="JPY")
+    fund(paid)
+    deliver(paid)
+    approve(paid)
+    with session_scope() as s:
+        client = wallet_view.wallet(s, viewer=viewer_of(carol)).charts
+        contractor = wallet_view.wallet(s, viewer=viewer_of(ken)).charts
+    assert [(c.currency, c.months[-1].paid_in, c.months[-1].earned) for c in client] == [
+        ("EUR", 41, 0),
+        ("JPY", 3000, 0),
+    ]
+    assert [(c.currency, c.months[-1].earned) for c in contractor] == [("JPY", 2700)]
+    assert all(len(c.months) == 6 and sum(m.paid_in for m in c.months[:-1]) == 0 for c in client)

@@ -94,7 +94,7 @@ def summaries(session: Session, *, user_id: int, payable: list[LedgerAccount]) -
     return result
 
 
-def _owned_by(user_id: int) -> Any:
+def owned_by(user_id: int) -> Any:
     """An entry of one of the member's contracts as the client, or of one of their problems."""
     contracts = select(Contract.id).where(Contract.client_id == user_id)
     problems = select(Problem.id).where(Problem.owner_id == user_id)
@@ -110,7 +110,7 @@ def _client_cash(session: Session, user_id: int, figures: Totals) -> None:
         .where(
             col(LedgerAccount.kind) == "platform_cash",
             col(JournalEntry.kind).in_(("fund", "fund_problem", "refund", "refund_problem")),
-            _owned_by(user_id),
+            owned_by(user_id),
         )
         .group_by(col(JournalEntry.kind), col(JournalEntry.currency))
     ).all()

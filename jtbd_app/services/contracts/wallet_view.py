@@ -65,9 +65,18 @@ class PayoutItem:
 
 
 @dataclass(frozen=True)
-class MonthEarnings:
+class MonthMoney:
     month: str = ""
-    earned: int = 0  # whole major units, for the chart only; the history shows exact amounts
+    paid_in: int = 0  # whole major units, for the chart only; the history shows exact amounts
+    earned: int = 0
+
+
+@dataclass(frozen=True)
+class MoneyChart:
+    """One currency's money per month over the last months: what the member paid in, and what was released to them."""
+
+    currency: str = ""
+    months: list[MonthMoney] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,8 +89,7 @@ class Wallet:
     payouts: list[PayoutItem] = field(default_factory=list)
     payout_account: str = "none"  # none | incomplete | enabled
     payout_account_label: str = PAYOUT_ACCOUNT_STATUS["none"]
-    chart_currency: str = ""
-    earnings: list[MonthEarnings] = field(default_factory=list)
+    charts: list[MoneyChart] = field(default_factory=list)  # one per currency money moved in lately
     test_money: bool = False
 
 
@@ -108,7 +116,6 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(_page_number(page), pages)
     account_status = "sandbox" if test_money else _payout_account_status(session, user_id)
-    chart_currency, earnings = _earnings(session, [a for a in payable if a.id is not None])
     return Wallet(
         summaries=money_summary.summaries(session, user_id=user_id, payable=list(payable)),
         history=_history(session, user_id, number),
@@ -118,8 +125,7 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
         payouts=_payouts(session, user_id),
         payout_account=account_status,
         payout_account_label=PAYOUT_ACCOUNT_STATUS[account_status],
-        chart_currency=chart_currency,
-        earnings=earnings,
+        charts=_charts(session, user_id, [a.id for a in payable if a.id is not None]),
         test_money=test_money,
     )
 
@@ -256,44 +262,63 @@ def _month_of(session: Session, column: Any) -> Any:
     return func.to_char(func.timezone("UTC", column), "YYYY-MM")
 
 
-def _earnings(session: Session, payable: list[LedgerAccount]) -> tuple[str, list[MonthEarnings]]:
-    """Released to the member per month over the last months, in the currency they earned most in.
-
-    Summed by month in SQL: a busy contractor has thousands of releases and the chart needs six numbers.
-    """
-    if not payable:
-        return "", []
+def _charts(session: Session, user_id: int, payable_ids: list[int]) -> list[MoneyChart]:
+    """Per currency and month over the last months: paid in (the cash legs of the member's fund entries) and released to
+    them (the release credits of their payable accounts). Summed by month in SQL: a busy member has thousands of
+    entries and a chart needs six numbers per currency."""
     since = utcnow() - timedelta(days=31 * CHART_MONTHS)
     month = _month_of(session, col(JournalEntry.created_at))
-    rows = session.exec(
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)  # (series, currency, month) -> minor units
+    paid = session.exec(
         select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
         .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+        .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
         .where(
-            col(Posting.account_id).in_([a.id for a in payable]),
-            JournalEntry.kind == "release",
+            col(LedgerAccount.kind) == "platform_cash",
+            col(JournalEntry.kind).in_(("fund", "fund_problem")),
+            money_summary.owned_by(user_id),
             col(JournalEntry.created_at) >= since,
         )
         .group_by(month, col(JournalEntry.currency))
     ).all()
-    by_currency: dict[str, int] = defaultdict(int)
-    for _month, currency, amount in rows:
-        by_currency[currency] -= int(amount or 0)
-    if not by_currency:
-        return "", []
-    currency = max(by_currency, key=lambda c: by_currency[c])
+    for label, currency, amount in paid:
+        sums[("paid_in", currency, label)] += int(amount or 0)
+    if payable_ids:
+        released = session.exec(
+            select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
+            .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+            .where(
+                col(Posting.account_id).in_(payable_ids),
+                JournalEntry.kind == "release",
+                col(JournalEntry.created_at) >= since,
+            )
+            .group_by(month, col(JournalEntry.currency))
+        ).all()
+        for label, currency, amount in released:
+            sums[("earned", currency, label)] -= int(amount or 0)  # payable credited
+    months = _last_months()
+    charts = []
+    for currency in sorted({c for (_series, c, _m), amount in sums.items() if amount and c in CURRENCIES}):
+        scale = 10 ** CURRENCIES[currency]
+
+        def whole(series: str, key: str, currency: str = currency, scale: int = scale) -> int:
+            return (sums.get((series, currency, key), 0) + scale // 2) // scale
+
+        charts.append(
+            MoneyChart(
+                currency,
+                [MonthMoney(label, whole("paid_in", key), whole("earned", key)) for key, label in months],
+            )
+        )
+    return charts
+
+
+def _last_months() -> list[tuple[str, str]]:
+    """The last CHART_MONTHS months, oldest first: ("2026-11", "Nov 2026")."""
     now = utcnow()
-    months: list[tuple[int, int]] = []
+    months: list[tuple[str, str]] = []
     year, month_number = now.year, now.month
     for _ in range(CHART_MONTHS):
-        months.append((year, month_number))
+        months.append((f"{year:04d}-{month_number:02d}", datetime(year, month_number, 1).strftime("%b %Y")))
         year, month_number = (year, month_number - 1) if month_number > 1 else (year - 1, 12)
-    months.reverse()
-    totals: dict[str, int] = {f"{y:04d}-{m:02d}": 0 for y, m in months}
-    for label, row_currency, amount in rows:
-        if row_currency == currency and label in totals:
-            totals[label] -= int(amount or 0)
-    scale = 10 ** CURRENCIES[currency]
-    return currency, [
-        MonthEarnings(datetime(y, m, 1).strftime("%b %Y"), (totals[f"{y:04d}-{m:02d}"] + scale // 2) // scale)
-        for y, m in months
-    ]
+    return months[::-1]
