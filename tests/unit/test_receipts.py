@@ -10,13 +10,14 @@ from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.models import Payment
-from jtbd_app.services.contracts import contract_view, receipts, wallet_view
+from jtbd_app.services.contracts import contract_view, funding, receipts, wallet_view
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.receipt import ReceiptState
 from tests.support import problem_money
 from tests.support.contracts import Deal, agreed_contract, fund
 from tests.support.handlers import call, state_for
 from tests.support.members import make_user, session_token
+from tests.support.stripe_contracts import pending_stripe_payment
 from tests.support.viewers import viewer_of
 
 
@@ -118,3 +119,31 @@ def test_the_receipt_page_loads_the_payers_own_receipt_from_its_route(db: Sessio
     state = state_for(ReceiptState, token=session_token(payer), path=f"/wallet/receipts/{payment.id}")
     call(state, "load_receipt")
     assert state.loaded and state.refusal == "" and state.receipt.amount == "$100.00" and state.receipt.fee == "$10.00"
+
+
+def test_a_stripe_payment_is_real_money_and_a_second_payment_the_contract_could_not_take_says_it_went_back(
+    deal: Deal, db: Session
+) -> None:
+    for intent in ("pi_first", "pi_second"):
+        amount = pending_stripe_payment(deal, external_id=intent)
+        with session_scope() as s:
+            funding.record_payment_succeeded(
+                s, external_id=intent, charge_id=f"ch_{intent}", amount_minor=amount, currency="USD"
+            )
+    first, second = (payment_of(db, contract_id=deal.contract_id, id=p) for p in sorted(_ids(db, deal)))
+    paid, returned = read(deal.client, first.id), read(deal.client, second.id)
+    assert (paid.reference, paid.test_money, paid.method, paid.status) == (
+        "pi_first",
+        False,
+        "Card, through Stripe",
+        "Paid",
+    )
+    assert returned.reference == "pi_second" and returned.status.startswith("Returned to you")
+    with session_scope() as s:
+        assert [m.receipt_link for m in wallet_view.wallet(s, viewer=deal.client).history] == [
+            receipts.receipt_link(first.id or 0)
+        ]
+
+
+def _ids(db: Session, deal: Deal) -> list[int]:
+    return [p.id for p in db.exec(select(Payment).where(Payment.contract_id == deal.contract_id)) if p.id is not None]
