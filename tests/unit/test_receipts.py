@@ -11,6 +11,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
 from jtbd_app.models import Payment
 from jtbd_app.services.contracts import contract_view, funding, receipts, wallet_view
+from jtbd_app.services.problems import problem_view
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.receipt import ReceiptState
 from tests.support import problem_money
@@ -147,3 +148,14 @@ def test_a_stripe_payment_is_real_money_and_a_second_payment_the_contract_could_
 
 def _ids(db: Session, deal: Deal) -> list[int]:
     return [p.id for p in db.exec(select(Payment).where(Payment.contract_id == deal.contract_id)) if p.id is not None]
+
+
+def test_the_problem_page_links_its_owners_receipt_once_funded() -> None:
+    deal = problem_money.planned(make_user("owner"))
+    with session_scope() as s:
+        assert problem_view.problem_detail(s, viewer=deal.owner, problem_id=deal.problem_id).receipt_link == ""
+    problem_money.fund(deal, SandboxGateway())
+    [payment] = deal.payments()
+    with session_scope() as s:
+        shown = problem_view.problem_detail(s, viewer=deal.owner, problem_id=deal.problem_id)
+    assert shown.receipt_link == receipts.receipt_link(payment.id or 0)
