@@ -37,7 +37,7 @@ def _figure(label: str, amount: rx.Var, currency: rx.Var, note: rx.Component | N
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
-            rx.text(amount, size="6", weight="bold"),
+            rx.text(amount, size=rx.breakpoints(initial="5", sm="6"), weight="bold"),  # "$12,345.67" fits a phone
             *([note] if note is not None else []),
             spacing="1",
         ),
