@@ -269,20 +269,21 @@ def _charts(session: Session, user_id: int, payable_ids: list[int]) -> list[Mone
     since = utcnow() - timedelta(days=31 * CHART_MONTHS)
     month = _month_of(session, col(JournalEntry.created_at))
     sums: dict[tuple[str, str, str], int] = defaultdict(int)  # (series, currency, month) -> minor units
-    paid = session.exec(
-        select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
-        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
-        .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
-        .where(
-            col(LedgerAccount.kind) == "platform_cash",
-            col(JournalEntry.kind).in_(("fund", "fund_problem")),
-            money_summary.owned_by(user_id),
-            col(JournalEntry.created_at) >= since,
-        )
-        .group_by(month, col(JournalEntry.currency))
-    ).all()
-    for label, currency, amount in paid:
-        sums[("paid_in", currency, label)] += int(amount or 0)
+    for owner, kind in zip(money_summary.paid_by(user_id), ("fund", "fund_problem"), strict=True):
+        paid = session.exec(
+            select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
+            .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+            .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+            .where(
+                col(LedgerAccount.kind) == "platform_cash",
+                JournalEntry.kind == kind,
+                owner,
+                col(JournalEntry.created_at) >= since,
+            )
+            .group_by(month, col(JournalEntry.currency))
+        ).all()
+        for label, currency, amount in paid:
+            sums[("paid_in", currency, label)] += int(amount or 0)
     if payable_ids:
         released = session.exec(
             select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
