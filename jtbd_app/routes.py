@@ -34,6 +34,7 @@ from jtbd_app.pages import (
     problems,
     profiles,
     providers,
+    receipt,
     settings,
     tasks,
     terms,
@@ -65,6 +66,7 @@ from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
+from jtbd_app.state.receipt import ReceiptState
 from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
@@ -157,6 +159,7 @@ ROUTES: list[PageRoute] = [
         [ContractState.load_contract, ContractReviewState.load_review, DisputeState.load_dispute],
     ),
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
+    PageRoute("/wallet/receipts/[id]", "Receipt", receipt.receipt_page, ReceiptState.load_receipt),
     PageRoute("/problems", "Your problems", problems.problems_page, ProblemsState.load_problems),
     PageRoute("/problems/new", "Describe a problem", problems.new_problem_page, NewProblemState.load_new_problem),
     PageRoute(

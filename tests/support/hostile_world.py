@@ -23,6 +23,7 @@ from jtbd_app.models import (
     Message,
     MessageThread,
     Notification,
+    Payment,
     Question,
     RouteOffer,
     RoutingDecision,
@@ -84,6 +85,7 @@ def seed_world() -> World:
     contracts.fund(waiting)
     contracts.deliver(waiting, message=_unique("private-delivery-note"))
     disputed_case, dispute_file, dispute_secret = _private_dispute(vicky, victor)
+    receipt_id, payment_reference = _payment_of(waiting.contract_id)
     listing = make_listing(vicky, title="Hostile suite target listing")
     assert listing.id is not None
     bid_id = bid(viewer_of(victor), listing.id)
@@ -123,6 +125,7 @@ def seed_world() -> World:
             "/problems/[id]": str(problem_id),
             "/tasks/[id]/delegate": str(task_id),
             "/admin/users/[id]": str(vicky.id),  # a member's record: for administrators only
+            "/wallet/receipts/[id]": str(receipt_id),  # vicky's payment: its receipt is hers (and admins')
         },
         other_ids={},
         poison_id=waiting.contract_id,
@@ -134,6 +137,7 @@ def seed_world() -> World:
             "a problem's outcome": secret_outcome,
             "an audit entry's reason": secret_reason,
             "a dispute statement": dispute_secret,
+            "a payment's reference (on its receipt)": payment_reference,
             **task_secrets,
             **moderation_secrets,
         },
@@ -144,6 +148,7 @@ def seed_world() -> World:
     world.other_ids["offer"] = known_token
     world.other_ids["dispute"] = disputed_case
     world.other_ids["dispute file"] = dispute_file
+    world.other_ids["payment"] = receipt_id
     _read_private(world, victor)
     return world
 
@@ -237,6 +242,14 @@ def _private_dispute(client: User, contractor: User) -> tuple[int, int, str]:
     return case_id, file_id, secret
 
 
+def _payment_of(contract_id: int) -> tuple[int, str]:
+    """The id and the gateway's reference of the payment that funded the contract: its receipt is the payer's."""
+    with read_scope() as session:
+        payment = session.exec(select(Payment).where(Payment.contract_id == contract_id)).one()
+        assert payment.id is not None and payment.external_id is not None
+        return payment.id, payment.external_id
+
+
 def _move_out_of_reach(user_id: int) -> None:
     """The stranger's own sessions get ids no battery value names: revoking one's own session is allowed, and a
     battery id that happened to be the stranger's session would sign them out half-way through."""
@@ -289,7 +302,8 @@ def _read_private(world: World, contractor: User) -> None:
         for message in s.exec(select(Message)):
             world.private[f"message {message.id}"] = message.body
         wallet = wallet_view.wallet(s, viewer=viewer_of(contractor, s))
-    for kind, amounts in (("available", wallet.available), ("paid out", wallet.paid_out)):
-        for amount in amounts:
-            world.private[f"victor's {kind} balance {amount}"] = amount.lstrip("$€£")
+    for summary in wallet.summaries:
+        for kind, amount in (("available", summary.available), ("paid out", summary.paid_out)):
+            if amount.lstrip("$€£") not in ("0.00", "0"):
+                world.private[f"victor's {kind} balance {amount}"] = amount.lstrip("$€£")
     world.private = {k: v for k, v in world.private.items() if (v and len(v) >= MIN_SECRET_LENGTH) or "balance" in k}
