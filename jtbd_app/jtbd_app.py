@@ -1,5 +1,5 @@
 """The Reflex app: pages (with the app's icons in their head), the plain HTTP routes behind the request guard, a
-redirect to APP_URL for a page opened on another host, security headers on every response, the
+redirect to APP_URL for a page opened on another host, a notice naming APP_URL when a page's websocket cannot connect, security headers on every response, the
 session guard before every event, and mail delivery; it refuses to start while money is in flight at a payment
 gateway other than the configured one."""
 
@@ -15,6 +15,7 @@ from jtbd_app.api.host_redirect import host_redirect
 from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
 from jtbd_app.components.app_icons import icon_links
+from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
@@ -29,6 +30,7 @@ app = rx.App(
         partial(security_headers, https=get_settings().cookies_secure, content_policy=content_policy),
     ],
 )
+app.app_wraps[(5, "Overlay")] = connection_notice  # in place of Reflex's connection toast: says where to go
 register(app)
 bootstrap.register_mail_delivery(app, get_settings())
 bootstrap.register_scheduler(app, get_settings())
