@@ -1,7 +1,7 @@
 """The Reflex app: pages (with the app's icons in their head), the plain HTTP routes behind the request guard, a
-redirect to APP_URL for a page opened on another host, a notice naming APP_URL when a page's websocket cannot connect, security headers on every response, the
-session guard before every event, and mail delivery; it refuses to start while money is in flight at a payment
-gateway other than the configured one."""
+redirect to APP_URL for a page opened on another host, a notice naming APP_URL when a page's websocket cannot
+connect, security headers on every response, the session guard before every event, and mail delivery; it refuses
+to start while money is in flight at a payment gateway other than the configured one."""
 
 from functools import partial
 
