@@ -12,6 +12,7 @@ from jtbd_app.api.content_policy import for_the_build as content_policy_for_the_
 from jtbd_app.api.content_policy import frontend_build_dir
 from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
+from jtbd_app.api.share_pages import share_pages
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
@@ -20,6 +21,7 @@ content_policy = partial(content_policy_for_the_build, get_settings(), frontend_
 app = rx.App(
     api_transformer=[
         create_api(),
+        share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
         request_guard,
         partial(security_headers, https=get_settings().cookies_secure, content_policy=content_policy),
     ]
