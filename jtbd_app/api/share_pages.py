@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 _WHOLE_PAGE_ONLY = {b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"if-range"}
 # the response headers that describe the file on disk, not the page as sent
 _FILE_HEADERS = {b"content-length", b"etag", b"last-modified", b"content-encoding", b"accept-ranges", b"cache-control"}
+# the server's own ways of sending a file (granian has pathsend): the page's bytes must pass through here instead
+_FILE_SENDING = {"http.response.pathsend", "http.response.zerocopysend"}
 _CHARSET = re.compile(rb"<meta\s+charset=[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
@@ -65,7 +67,8 @@ def share_pages(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in _WHOLE_PAGE_ONLY]
-        inner = {**scope, "method": "GET", "headers": headers}
+        extensions = {k: v for k, v in (scope.get("extensions") or {}).items() if k not in _FILE_SENDING}
+        inner = {**scope, "method": "GET", "headers": headers, "extensions": extensions}
         start: Message = {}
         chunks: list[bytes] = []
 
