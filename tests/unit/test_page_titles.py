@@ -11,11 +11,15 @@ from jtbd_app.models import Profile
 from jtbd_app.routes import ROUTES
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.listings import ListingState
+from jtbd_app.state.messages import ThreadState
+from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.profiles import ProfileState
 from tests.support.contracts import agreed_contract
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
 from tests.support.members import make_user, session_token
+from tests.support.messaging import make_deal
+from tests.support.problems import planned_problem
 
 
 def test_the_home_page_is_the_sites_name_alone_and_other_pages_end_with_it() -> None:
@@ -90,3 +94,31 @@ def test_a_contracts_tab_names_its_listing_for_a_party_and_nothing_for_anyone_el
     call(stranger, "load_contract")
     assert stranger.page_title == "Contract not found · JTBD Marketplace"
     assert party.detail.listing_title not in stranger.page_title
+
+
+def test_a_conversations_tab_names_the_other_party_only_for_a_party(db: Session) -> None:
+    deal = make_deal(title="Bake a cake")
+    party: ThreadState = state_for(ThreadState, token=session_token(deal.bidder), path=f"/messages/{deal.thread_id}")
+    call(party, "load_thread")
+    assert party.page_title == f"{party.thread.title} · Messages · JTBD Marketplace"
+    assert party.thread.title.startswith("Conversation with ")
+    stranger: ThreadState = state_for(
+        ThreadState, token=session_token(make_user("eve")), path=f"/messages/{deal.thread_id}"
+    )
+    call(stranger, "load_thread")
+    assert stranger.page_title == "Conversation not found · JTBD Marketplace"
+
+
+def test_a_problems_tab_has_its_title_for_its_owner_only(db: Session) -> None:
+    owner = make_user("olga")
+    problem_id = planned_problem(owner)
+    mine: ProblemPlanState = state_for(ProblemPlanState, token=session_token(owner), path=f"/problems/{problem_id}")
+    call(mine, "load_problem")
+    assert (
+        mine.page_title == "Get 10K legit website visitors to my bakery's site in 60 days · Problem · JTBD Marketplace"
+    )
+    theirs: ProblemPlanState = state_for(
+        ProblemPlanState, token=session_token(make_user("eve")), path=f"/problems/{problem_id}"
+    )
+    call(theirs, "load_problem")
+    assert theirs.page_title == "Problem not found · JTBD Marketplace"
