@@ -8,10 +8,10 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from jtbd_app.api.content_policy import script_hashes_in
 from jtbd_app.db import session_scope
-from jtbd_app.models import Profile
+from jtbd_app.models import Listing, Profile
 from tests.support.app_server import AppServer
 from tests.support.browser import PolicyViolations
-from tests.support.contract_journey import new_member, sign_in_as
+from tests.support.contract_journey import contract_in, contract_url, new_member, open_contract, sign_in_as
 from tests.support.factories import make_listing
 from tests.support.head_tags import HeadTags
 
@@ -117,3 +117,22 @@ def test_tabs_name_the_profile_and_a_missing_listing(app_server: AppServer, app_
 
 def _is_error(message: ConsoleMessage) -> bool:
     return message.type == "error"
+
+
+def test_a_contracts_tab_names_its_listing_for_a_party_only(
+    app_server: AppServer, app_database: None, page: Page, other_page: Page
+) -> None:
+    client, contractor = new_member("tabc", "Tab Client"), new_member("tabk", "Tab Contractor")
+    deal = contract_in("funded", client, contractor)
+    with session_scope() as s:
+        listing = s.get(Listing, deal.load().listing_id)
+        assert listing is not None
+        title = listing.title
+    sign_in_as(page, app_server.url, client)
+    open_contract(page, contract_url(app_server.url, deal))
+    expect(page).to_have_title(f"{title} · Contract #{deal.contract_id} · JTBD Marketplace")
+
+    sign_in_as(other_page, app_server.url, new_member("tabs", "Tab Stranger"))
+    other_page.goto(contract_url(app_server.url, deal))
+    expect(other_page.get_by_role("heading", name="Contract not found")).to_be_visible()
+    expect(other_page).to_have_title("Contract not found · JTBD Marketplace")
