@@ -42,10 +42,11 @@ _TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
 def with_tags(html: bytes, head_markup: str) -> bytes:
     """The page with `head_markup` right after its charset (or its <head>), and without the build's own <title>."""
     anchor = _CHARSET.search(html) or _HEAD.search(html)
-    if anchor is None:
+    head_end = html.find(b"</head>")
+    if anchor is None or head_end < anchor.end():
         return html
-    before, after = html[: anchor.end()], _TITLE.sub(b"", html[anchor.end() :], count=1)
-    return before + head_markup.encode() + after
+    rest_of_head = _TITLE.sub(b"", html[anchor.end() : head_end], count=1)  # an <svg>'s <title> in the body stays
+    return html[: anchor.end()] + head_markup.encode() + rest_of_head + html[head_end:]
 
 
 def _tags_markup(path: str) -> str | None:

@@ -159,6 +159,16 @@ def test_a_page_without_a_head_is_left_as_it_is() -> None:
     assert with_tags(b"not html", "<title>x</title>") == b"not html"
 
 
+def test_a_title_in_the_body_stays_when_the_head_has_none() -> None:
+    shell = b'<html><head><meta charset="utf-8"></head><body><svg><title>Menu</title></svg></body></html>'
+    page = with_tags(shell, "<title>Ours</title>")
+    head, body = (
+        b'<html><head><meta charset="utf-8"><title>Ours</title></head>',
+        b"<body><svg><title>Menu</title></svg>",
+    )
+    assert page == head + body + b"</body></html>"
+
+
 def built_page(seen: list[dict[bytes, bytes]]) -> Any:
     """The frontend mount's stand-in: the shell, gzipped when asked, 304 for a matching ETag, as files are served."""
 
