@@ -14,6 +14,7 @@ from jtbd_app.api.content_policy import frontend_build_dir
 from jtbd_app.api.host_redirect import host_redirect
 from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
+from jtbd_app.api.share_pages import share_pages
 from jtbd_app.components.app_icons import icon_links
 from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
@@ -25,6 +26,7 @@ app = rx.App(
     head_components=icon_links(),
     api_transformer=[
         create_api(),
+        share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
         request_guard,
         host_redirect,
         partial(security_headers, https=get_settings().cookies_secure, content_policy=content_policy),

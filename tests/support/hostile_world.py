@@ -19,6 +19,7 @@ from jtbd_app.models import (
     AuthSession,
     Contract,
     DisputeFile,
+    Listing,
     LoginGrant,
     Message,
     MessageThread,
@@ -87,6 +88,7 @@ def seed_world() -> World:
     disputed_case, dispute_file, dispute_secret = _private_dispute(vicky, victor)
     receipt_id, payment_reference = _payment_of(waiting.contract_id)
     listing = make_listing(vicky, title="Hostile suite target listing")
+    make_listing(vicky, title=_unique("private-hidden-listing"), status="hidden", hidden_from="open")
     assert listing.id is not None
     bid_id = bid(viewer_of(victor), listing.id)
     secret_body = _unique("private-message-body")
@@ -271,6 +273,7 @@ def _read_ids(world: World, *, vicky_id: int, victor_id: int, bid_id: int, listi
             "contract": world.poison_id,
             "completed contract": last(Contract, Contract.client_id == vicky_id, Contract.status == "completed"),
             "listing": listing_id,
+            "hidden listing": last(Listing, Listing.status == "hidden"),
             "bid": bid_id,
             "thread": last(MessageThread),
             "message": last(Message),
@@ -301,6 +304,8 @@ def _read_private(world: World, contractor: User) -> None:
             world.private[f"token hash {token_hash[:6]}"] = token_hash
         for message in s.exec(select(Message)):
             world.private[f"message {message.id}"] = message.body
+        for hidden in s.exec(select(Listing).where(Listing.status == "hidden")):  # the moderators took it down
+            world.private[f"title of hidden listing {hidden.id}"] = hidden.title
         wallet = wallet_view.wallet(s, viewer=viewer_of(contractor, s))
     for summary in wallet.summaries:
         for kind, amount in (("available", summary.available), ("paid out", summary.paid_out)):
