@@ -18,11 +18,12 @@ from jtbd_app.routes import register
 bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
 content_policy = partial(content_policy_for_the_build, get_settings(), frontend_build_dir())
 app = rx.App(
+    stylesheets=["/accessibility.css"],  # the skip link, focus rings, contrast fixes over Radix Themes
     api_transformer=[
         create_api(),
         request_guard,
         partial(security_headers, https=get_settings().cookies_secure, content_policy=content_policy),
-    ]
+    ],
 )
 register(app)
 bootstrap.register_mail_delivery(app, get_settings())

@@ -29,8 +29,9 @@ def _menu_link(label: str | rx.Var, href: str | rx.Var) -> rx.Component:
 
 
 def link_button(label: str | rx.Var, href: str | rx.Var, **props: object) -> rx.Component:
-    """A link that looks like a button (never a button nested in a link)."""
-    return rx.button(rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props)
+    """A link that looks like a button (never a button nested in a link). The child is React Router's plain link, so
+    the button's own colours apply (a Radix link would bring its text colour, unreadable on a solid button)."""
+    return rx.button(router_link(label, to=href), as_child=True, **props)
 
 
 def sign_out_button(label: str = "Sign out") -> rx.Component:
@@ -41,7 +42,10 @@ def _profile_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.icon("circle-user", size=18), SessionState.viewer_name, variant="ghost", aria_label="Profile menu"
+                rx.icon("circle-user", size=18),
+                SessionState.viewer_name,
+                variant="ghost",
+                aria_label=SessionState.viewer_name + ", profile menu",  # the visible name first, then what it opens
             )
         ),
         rx.menu.content(
@@ -267,12 +271,17 @@ def loading(label: str = "Loading…") -> rx.Component:
 
 
 def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
-    """Every page: navigation, a main region, the footer."""
+    """Every page: a skip link (the first Tab stop), navigation, a main region, the footer."""
     return rx.box(
         rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
+        # The first Tab stop, shown on focus (assets/accessibility.css); it moves the focus itself, as browsers only
+        # scroll to a fragment's target.
+        rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=rx.set_focus("main")),
         navbar(),
         rx.el.main(
             rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
+            id="main",
+            tab_index=-1,  # the skip link's target takes focus, so the next Tab continues inside it
             style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
         ),
         footer(),
