@@ -8,6 +8,10 @@ from reflex.components.react_router import link as router_link
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.session import SessionState
 
+# Menus are not modal: a modal Radix menu hides the whole page with aria-hidden while its links stay focusable (axe's
+# aria-hidden-focus); open but not modal, Tab or a click outside simply closes it, as the ARIA menu-button pattern has.
+MENUS_MODAL = False
+
 NAV_ITEMS = [
     ("Marketplace", "/marketplace"),
     ("Tasks", "/tasks"),
@@ -55,6 +59,7 @@ def _profile_menu() -> rx.Component:
             rx.menu.separator(),
             rx.menu.item("Sign out of all devices", on_click=SessionState.sign_out_everywhere),
         ),
+        modal=MENUS_MODAL,
     )
 
 
@@ -183,6 +188,7 @@ def navbar() -> rx.Component:
                             ),
                         ),
                     ),
+                    modal=MENUS_MODAL,
                 ),
                 rx.cond(SessionState.signed_in, sign_out_button()),
                 align="center",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from sqlmodel import col, select
 
 from jtbd_app.db import read_scope, session_scope
@@ -138,6 +138,81 @@ def test_no_serious_accessibility_violation_on_any_page(
     finally:
         context.close()
     assert found == [], f"axe-core, as {role}:\n" + "\n".join(found)
+
+
+Reach = Callable[[Page], None]
+
+
+def _audit_states(page: Page, base: str, states: list[tuple[str, str, Reach]]) -> list[str]:
+    """Each state (a name, its page, how to reach it) in each mode: the mode is set first, since pressing the toggle
+    would close an open menu; Escape closes the menu or dialog again (an open dialog outlives a reload)."""
+    found = []
+    for name, path, reach in states:
+        for mode in MODES:
+            page.goto(base + path)
+            _loaded(page, path)
+            _set_mode(page, mode)
+            reach(page)
+            found += [f"{name} ({mode}): {v}" for v in serious_violations(page)]
+            page.keyboard.press("Escape")
+            expect(page.get_by_role("dialog").or_(page.get_by_role("menu"))).to_have_count(0)
+    return found
+
+
+def _submit_empty_sign_up(page: Page) -> None:
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("main").get_by_text(re.compile("required|Enter", re.IGNORECASE)).first).to_be_visible()
+
+
+def _fail_sign_in(page: Page) -> None:
+    page.get_by_label("Email or username").fill("nobody-here@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("main").get_by_role("alert")).to_be_visible()
+
+
+def _open_menu(button: str, item: str) -> Callable[[Page], None]:
+    def reach(page: Page) -> None:
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("menuitem", name=item)).to_be_visible()
+
+    return reach
+
+
+def _open_report_dialog(page: Page) -> None:
+    page.get_by_role("button", name="Report this listing").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def test_no_serious_accessibility_violation_in_menus_dialogs_and_form_errors(
+    app_server: AppServer, browser: Browser, world: World
+) -> None:
+    phone: ViewportSize = {"width": 375, "height": 800}
+    visitor: list[tuple[str, str, Reach]] = [
+        ("sign-up form with its errors", "/signup", _submit_empty_sign_up),
+        ("sign-in refused", "/login", _fail_sign_in),
+    ]
+    member: list[tuple[str, str, Reach]] = [
+        ("profile menu", "/", _open_menu("profile menu", "Account settings")),
+        ("report dialog on a listing", f"/listings/{world.listing_id}", _open_report_dialog),
+    ]
+    found = []
+    for who, viewport, states in (
+        (None, None, visitor),
+        (None, phone, [("navigation menu on a phone", "/", _open_menu("Open navigation", "Marketplace"))]),
+        (world.member, None, member),
+    ):
+        context = _context(browser)
+        try:
+            page = context.new_page()
+            if viewport is not None:
+                page.set_viewport_size(viewport)
+            if who is not None:
+                sign_in_as(page, app_server.url, who)
+            found += _audit_states(page, app_server.url, states)
+        finally:
+            context.close()
+    assert found == [], "axe-core:\n" + "\n".join(found)
 
 
 def test_the_first_tab_stop_is_a_skip_link_to_the_main_region(app_server: AppServer, browser: Browser) -> None:
