@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.components.react_router import link as router_link
+from reflex.vars.function import FunctionStringVar
 
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.session import SessionState
@@ -11,6 +12,10 @@ from jtbd_app.state.session import SessionState
 # Menus are not modal: a modal Radix menu hides the whole page with aria-hidden while its links stay focusable (axe's
 # aria-hidden-focus); open but not modal, Tab or a click outside simply closes it, as the ARIA menu-button pattern has.
 MENUS_MODAL = False
+
+# The skip link (the first Tab stop, shown on focus: assets/accessibility.css) moves the focus itself, since browsers
+# only scroll to a fragment's target; in the page's own script, so it works before the websocket connects.
+_FOCUS_MAIN = FunctionStringVar.create("() => document.getElementById('main')?.focus()")
 
 NAV_ITEMS = [
     ("Marketplace", "/marketplace"),
@@ -280,9 +285,7 @@ def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
     """Every page: a skip link (the first Tab stop), navigation, a main region, the footer."""
     return rx.box(
         rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
-        # The first Tab stop, shown on focus (assets/accessibility.css); it moves the focus itself, as browsers only
-        # scroll to a fragment's target.
-        rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=rx.set_focus("main")),
+        rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
         navbar(),
         rx.el.main(
             rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
