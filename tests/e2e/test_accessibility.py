@@ -255,15 +255,16 @@ def test_a_focused_control_shows_a_visible_outline(app_server: AppServer, browse
     context = _context(browser)
     try:
         page = context.new_page()
-        page.goto(app_server.url + "/login")
-        _loaded(page, "/login")
+        page.goto(app_server.url + "/signup")
+        _loaded(page, "/signup")
         _set_mode(page, mode)
         controls = [
             page.get_by_role("link", name="Marketplace", exact=True),
             page.get_by_role("button", name="Toggle dark mode"),
-            page.get_by_label("Email or username"),
-            page.get_by_role("button", name="Sign in", exact=True),
-            page.get_by_role("link", name="Terms of service"),
+            page.get_by_label("Email", exact=True),
+            page.get_by_label("I have read and accept"),
+            page.get_by_role("button", name="Create account"),
+            page.get_by_role("contentinfo").get_by_role("link", name="Terms of service"),
         ]
         for control in controls:
             control.focus()
