@@ -46,7 +46,7 @@ reconcile: install ## compare every payment, refund, payout and reversal with th
 
 run: install ## serve the production build on http://localhost:$(PORT)
 	$(PY) -m jtbd_app.cli prepare
-	@echo "JTBD Marketplace will be at http://localhost:$(PORT) (demo accounts listed in README.md)"
+	@echo "JTBD Marketplace will be at $${APP_URL:-http://localhost:$(PORT)} (demo accounts listed above and in README.md)"
 	APP_URL=$${APP_URL:-http://localhost:$(PORT)} reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 # panva's oidc-provider (OpenID Certified), pinned in its package-lock.json, for the end-to-end sign-in tests.

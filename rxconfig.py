@@ -1,4 +1,9 @@
-"""Reflex configuration, derived from the app settings (DATABASE_URL, REDIS_URL, APP_URL)."""
+"""Reflex configuration, derived from the app settings (REDIS_URL, APP_URL).
+
+Reflex gets no `db_url`: the app owns its engine (`jtbd_app/db.py`) and its Alembic migrations (`jtbd_app.cli
+migrate`). Given one, `reflex run` compares the models with the database at every start and prints "Detected
+database schema changes. Run reflex db makemigrations" for the tables only migrations create (full-text search),
+which is wrong advice here; the database's health is in /healthz."""
 
 import reflex as rx
 
@@ -8,7 +13,6 @@ _settings = get_settings()
 
 config = rx.Config(
     app_name="jtbd_app",
-    db_url=_settings.resolved_database_url,
     redis_url=_settings.redis_url or None,
     cors_allowed_origins=_settings.allowed_origins,
     telemetry_enabled=False,

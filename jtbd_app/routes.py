@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 
+from jtbd_app.domain.page_titles import SITE_NAME, page_title
 from jtbd_app.pages import (
     admin,
     admin_audit,
@@ -34,6 +35,7 @@ from jtbd_app.pages import (
     problems,
     profiles,
     providers,
+    receipt,
     settings,
     tasks,
     terms,
@@ -65,6 +67,7 @@ from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
+from jtbd_app.state.receipt import ReceiptState
 from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
@@ -79,13 +82,13 @@ from jtbd_app.state.wallet import WalletState
 @dataclass(frozen=True)
 class PageRoute:
     path: str
-    title: str
+    title: str | rx.Var[str]  # a Var when the page's state names what it shows ("Logo for a bakery · $300 · ...")
     component: Callable[[], rx.Component]
     on_load: Any = None
 
 
 ROUTES: list[PageRoute] = [
-    PageRoute("/", "JTBD Marketplace", home.home_page, DashboardState.load_dashboard),
+    PageRoute("/", SITE_NAME, home.home_page, DashboardState.load_dashboard),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute(
@@ -105,7 +108,10 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute("/terms", "Terms of service", terms.terms_page, TermsState.load_terms),
     PageRoute(
-        "/u/[username]", "Profile", profiles.profile_page, [ProfileState.load_profile, InviteState.load_invitable]
+        "/u/[username]",
+        ProfileState.page_title,
+        profiles.profile_page,
+        [ProfileState.load_profile, InviteState.load_invitable],
     ),
     PageRoute(
         "/settings",
@@ -118,7 +124,10 @@ ROUTES: list[PageRoute] = [
         "/admin/disputes", "Disputes", admin_disputes.admin_disputes_page, AdminDisputesState.load_admin_disputes
     ),
     PageRoute(
-        "/admin/disputes/[id]", "Dispute", admin_disputes.admin_dispute_case_page, AdminDisputeCaseState.load_case
+        "/admin/disputes/[id]",
+        AdminDisputeCaseState.page_title,
+        admin_disputes.admin_dispute_case_page,
+        AdminDisputeCaseState.load_case,
     ),
     PageRoute(
         "/admin/partners", "Partners", admin_partners.admin_partners_page, AdminPartnersState.load_admin_partners
@@ -128,10 +137,13 @@ ROUTES: list[PageRoute] = [
     PageRoute("/admin/reports", "Reports", admin_reports.admin_reports_page, AdminReportsState.load_admin_reports),
     PageRoute("/admin/users", "Members", admin_users.admin_users_page, AdminUsersState.load_admin_users),
     PageRoute(
-        "/admin/users/[id]", "Member record", admin_users.member_record_page, MemberRecordState.load_member_record
+        "/admin/users/[id]",
+        MemberRecordState.page_title,
+        admin_users.member_record_page,
+        MemberRecordState.load_member_record,
     ),
     PageRoute("/post", "Post a task", post.post_page, PostState.load_post),
-    PageRoute("/listings/[id]", "Listing", listings.listing_page, ListingState.load_listing),
+    PageRoute("/listings/[id]", ListingState.page_title, listings.listing_page, ListingState.load_listing),
     PageRoute(
         "/notifications", "Notifications", notifications.notifications_page, NotificationsState.load_notifications
     ),
@@ -143,7 +155,7 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute("/messages", "Messages", messages.messages_page, MessagesState.load_threads),
     PageRoute("/messages/open", "Opening a conversation", messages.open_thread_page, OpenThreadState.open_thread),
-    PageRoute("/messages/[id]", "Conversation", messages.thread_page, ThreadState.load_thread),
+    PageRoute("/messages/[id]", ThreadState.page_title, messages.thread_page, ThreadState.load_thread),
     PageRoute(
         "/providers",
         "Providers",
@@ -152,21 +164,22 @@ ROUTES: list[PageRoute] = [
     ),
     PageRoute(
         "/contracts/[id]",
-        "Contract",
+        ContractState.page_title,
         contracts.contract_page,
         [ContractState.load_contract, ContractReviewState.load_review, DisputeState.load_dispute],
     ),
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
+    PageRoute("/wallet/receipts/[id]", "Receipt", receipt.receipt_page, ReceiptState.load_receipt),
     PageRoute("/problems", "Your problems", problems.problems_page, ProblemsState.load_problems),
     PageRoute("/problems/new", "Describe a problem", problems.new_problem_page, NewProblemState.load_new_problem),
     PageRoute(
         "/problems/[id]",
-        "Problem",
+        ProblemPlanState.page_title,
         problem_plan.problem_plan_page,
         [ProblemPlanState.load_problem, ProblemMoneyState.load_money],
     ),
     PageRoute("/tasks", "Tasks", tasks.tasks_page, TasksState.load_tasks),
-    PageRoute("/tasks/[id]/delegate", "Delegate a task", delegate.delegate_page, DelegateState.load_delegate),
+    PageRoute("/tasks/[id]/delegate", DelegateState.page_title, delegate.delegate_page, DelegateState.load_delegate),
     PageRoute("/marketplace", "Marketplace", marketplace.marketplace_page, MarketplaceState.load_marketplace),
     *[
         PageRoute(path, title, partial(coming_soon.coming_soon, title, text), SessionState.load_session)
@@ -182,4 +195,5 @@ def register(app: rx.App) -> None:
     app.add_middleware(ReflexHandlersGuard(), index=1)
     for route in ROUTES:
         path = "404" if route.path == "/404" else route.path
-        app.add_page(route.component, route=path, title=f"{route.title} · JTBD Marketplace", on_load=route.on_load)
+        title = route.title if isinstance(route.title, rx.Var) else page_title(route.title)
+        app.add_page(route.component, route=path, title=title, on_load=route.on_load)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 
+from jtbd_app.adapters.oauth_client import AsyncOAuth2Client
 from jtbd_app.adapters.oauth_errors import TIMEOUT, json_object, provider_errors
 from jtbd_app.domain.errors import ExternalSignInFailed
 from jtbd_app.services.ports import ExternalIdentity

@@ -3,6 +3,30 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars import VarData
+
+# True once React runs the page in the browser; false in the HTML the server sends first. A form in that HTML has no
+# submit handler yet: pressed then, the browser submits it natively (a GET to the page itself, the password in the
+# address bar and the server's log) and reloads it empty, wiping what the person typed. So a submit button stays
+# disabled until then (and with it Enter in a field, which submits through the default button); the text typed meanwhile
+# stays in its field, and React keeps it when it takes over.
+page_is_live = rx.Var(
+    "pageIsLive",
+    _var_type=bool,
+    _var_data=VarData(
+        hooks={
+            "const [pageIsLive, setPageIsLive] = useState(false);": None,
+            "useEffect(() => { setPageIsLive(true); }, []);": None,
+        },
+        imports={"react": [ImportVar(tag="useState"), ImportVar(tag="useEffect")]},
+    ),
+)
+
+
+def submit_button(label: str, **props: object) -> rx.Component:
+    """A form's submit button that cannot submit before the page is live (see `page_is_live`)."""
+    return rx.button(label, type="submit", disabled=~page_is_live, **props)
 
 
 def field_error(message: rx.Var, field_id: str) -> rx.Component:

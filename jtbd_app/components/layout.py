@@ -138,10 +138,15 @@ def _account_controls() -> rx.Component:
 
 def navbar() -> rx.Component:
     links = [_nav_link(label, href) for label, href in NAV_ITEMS]
-    brand = rx.link(rx.text("JTBD Marketplace", size="5", weight="bold"), href="/", underline="none")
+    brand = rx.link(
+        rx.text("JTBD Marketplace", size="5", weight="bold"),
+        href="/",
+        underline="none",
+        style={"white_space": "nowrap", "flex_shrink": "0"},  # the logo never wraps onto two lines
+    )
     mode = rx.color_mode.button(aria_label="Toggle dark mode")
     return rx.el.nav(
-        rx.desktop_only(
+        rx.box(
             rx.hstack(
                 brand,
                 rx.hstack(*links, spacing="5"),
@@ -151,9 +156,12 @@ def navbar() -> rx.Component:
                 align="center",
                 spacing="5",
                 width="100%",
-            )
+                wrap="wrap",  # a long name or many badges go to a second row, never off the screen
+                row_gap="0.5rem",
+            ),
+            display=[*["none"] * 4, "block"],
         ),
-        rx.mobile_and_tablet(
+        rx.box(  # the compact header below 80em (1280 px): the full one needs about that much
             rx.hstack(
                 brand,
                 rx.spacer(),
@@ -186,6 +194,8 @@ def navbar() -> rx.Component:
                                 _menu_link("My profile", "/u/" + SessionState.viewer_username),
                                 _menu_link("Account settings", "/settings"),
                                 rx.cond(SessionState.viewer_is_admin, _menu_link("Admin", "/admin")),
+                                rx.menu.separator(),
+                                rx.menu.item("Sign out", on_click=SessionState.sign_out),
                             ),
                             rx.fragment(
                                 _menu_link("Sign in", "/login"),
@@ -195,10 +205,10 @@ def navbar() -> rx.Component:
                     ),
                     modal=MENUS_MODAL,
                 ),
-                rx.cond(SessionState.signed_in, sign_out_button()),
                 align="center",
                 width="100%",
-            )
+            ),
+            display=[*["block"] * 4, "none"],
         ),
         aria_label="Main",
         style={"padding": "0.75rem 1.5rem", "border_bottom": "1px solid var(--gray-a5)"},

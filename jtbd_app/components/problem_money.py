@@ -94,6 +94,14 @@ def money_section() -> rx.Component:
                     rx.heading("Money and progress", size="5", as_="h2"),
                     _money_bar(),
                     rx.el.ul(rx.foreach(P.money, line), style={"padding": 0, "margin": 0}),
+                    rx.cond(
+                        P.receipt_link,
+                        rx.link(
+                            rx.hstack(rx.icon("receipt", size=14), rx.text("Receipt of your payment"), spacing="1"),
+                            href=P.receipt_link,
+                            size="2",
+                        ),
+                    ),
                     rx.cond(P.late > 0, rx.badge(P.late.to_string() + " late", color_scheme="red")),
                     rx.cond(
                         P.needs_you.length() > 0,

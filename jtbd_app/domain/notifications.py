@@ -25,3 +25,11 @@ KINDS: dict[str, str] = {
     "dispute_decided": "An administrator decided a dispute of mine",
     "admin_attention": "A payment event was left for an administrator (administrators)",
 }
+
+# Only administrators receive these; members neither see nor set them on their preferences page.
+ADMIN_KINDS = frozenset({"report_filed", "partner_suspended", "admin_attention"})
+
+
+def kinds_for(*, is_admin: bool) -> dict[str, str]:
+    """The kinds a member (or an administrator) chooses channels for, in the order of KINDS."""
+    return {kind: label for kind, label in KINDS.items() if is_admin or kind not in ADMIN_KINDS}

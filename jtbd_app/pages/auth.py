@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import text_field
+from jtbd_app.components.forms import submit_button, text_field
 from jtbd_app.components.layout import page
 from jtbd_app.state.auth import LoginState, SignupState
 
@@ -16,11 +16,12 @@ def sign_in_form() -> rx.Component:
         rx.vstack(
             text_field("Email or username", "identifier", errors, auto_complete="username"),
             text_field("Password", "password", errors, type="password", auto_complete="current-password"),
-            rx.button("Sign in", type="submit", size="3"),
+            submit_button("Sign in", size="3"),
             spacing="4",
             width="100%",
         ),
         on_submit=LoginState.submit_login,
+        method="post",  # never the password in an address, should the browser ever submit it itself
         aria_label="Sign in",
         width="100%",
     )
@@ -126,11 +127,12 @@ def _signup_form() -> rx.Component:
                     ),
                     spacing="1",
                 ),
-                rx.button("Create account", type="submit", size="3"),
+                submit_button("Create account", size="3"),
                 spacing="4",
                 width="100%",
             ),
             on_submit=SignupState.submit_signup,
+            method="post",
             aria_label="Create account",
             # The server's messages, shown by each field, replace the browser's own validation bubbles.
             no_validate=True,

@@ -71,6 +71,12 @@ def _summary() -> rx.Component:
             _row("Platform fee", D.fee_percent + " (" + D.fee + ")"),
             _row("Contractor receives", D.contractor_receives),
             _row("Escrow holds", D.escrow_held),
+            rx.cond(
+                D.receipt_link,
+                _row(
+                    "Payment", rx.link(rx.hstack(rx.icon("receipt", size=14), rx.text("Receipt")), href=D.receipt_link)
+                ),
+            ),
             _row("Delivery time", D.delivery_days.to_string() + " day(s) from funding"),
             rx.cond(D.funding_deadline, _row("Fund by", D.funding_deadline)),
             rx.cond(D.due & ~ENDED.contains(D.status), _row("Due", D.due)),

@@ -132,6 +132,7 @@ def _step_budget() -> rx.Component:
                     on_change=PostState.set_remote,
                     direction="row",
                     id="remote",
+                    name="remote",
                 ),
                 E["remote"],
                 hint="remote: anywhere online; local: in person at a location.",

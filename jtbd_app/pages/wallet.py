@@ -16,31 +16,119 @@ W = WalletState.wallet
 PAYOUT_COLORS = (("paid", "green"), ("failed", "red"), ("reversed", "orange"))
 
 
-def _amounts(label: str, amounts: rx.Var, empty: str) -> rx.Component:
+# What each total means; the same words are in the README's wallet section.
+DEFINITIONS = (
+    ("Paid in", "what you paid by card into the escrow of your contracts and problems."),
+    (
+        "Spent",
+        "what was released from your escrow to contractors: what they received plus the platform fee, which is "
+        "part of the price, not added to it. Money still in escrow or refunded to you is not spent.",
+    ),
+    ("In escrow now", "your money held for work not yet approved, including a funded problem's budget."),
+    ("Refunded to you", "what went back to your card from an escrow."),
+    ("Earned", "what was released to you for your work, after the platform fee."),
+    ("In escrow for your work", "what clients have paid in for your contracts that is not released yet."),
+    ("Available to pay out", "released to you and not yet sent to your payout account."),
+    ("Paid out in total", "sent to your payout account, less any payout the gateway took back."),
+)
+
+
+def _figure(label: str, amount: rx.Var, currency: rx.Var, note: rx.Component | None = None) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
-            rx.cond(
-                amounts.length() > 0,
-                rx.foreach(amounts, lambda a: rx.text(a, size="6", weight="bold")),
-                rx.text(empty, size="6", weight="bold"),
-            ),
+            rx.text(amount, size=rx.breakpoints(initial="5", sm="6"), weight="bold"),  # "$12,345.67" fits a phone
+            *([note] if note is not None else []),
             spacing="1",
         ),
         role="group",
-        aria_label=label,
+        aria_label=label + ", " + currency,  # one group per currency: "Spent, EUR"
+    )
+
+
+def _side(title: str, figures: list[rx.Component]) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="3", as_="h3"),
+        rx.grid(*figures, columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _currency_summary(s: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("In ", s.currency, size="4", as_="h2"),
+            rx.cond(
+                s.as_client,
+                _side(
+                    "As a client",
+                    [
+                        _figure("Paid in", s.paid_in, s.currency),
+                        _figure(
+                            "Spent",
+                            s.spent,
+                            s.currency,
+                            rx.text("incl. ", s.fees, " platform fees", size="1", color_scheme="gray"),
+                        ),
+                        _figure("Your money in escrow", s.in_escrow, s.currency),
+                        _figure("Refunded to you", s.refunded, s.currency),
+                    ],
+                ),
+            ),
+            rx.cond(
+                s.as_contractor,
+                _side(
+                    "As a contractor",
+                    [
+                        _figure("Earned", s.earned, s.currency),
+                        _figure("In escrow for your work", s.pending, s.currency),
+                        _figure("Available to pay out", s.available, s.currency),
+                        _figure("Paid out in total", s.paid_out, s.currency),
+                    ],
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        role="region",
+        aria_label="Totals in " + s.currency,
+        width="100%",
+    )
+
+
+def _definitions() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("What these totals mean", style={"cursor": "pointer", "color": "var(--gray-11)"}),
+        rx.el.dl(
+            *[
+                rx.fragment(
+                    rx.el.dt(term, style={"font_weight": "600", "margin_top": "0.5rem"}),
+                    rx.el.dd(text, style={"margin_left": "0", "color": "var(--gray-11)"}),
+                )
+                for term, text in DEFINITIONS
+            ],
+        ),
+        style={"font_size": "var(--font-size-2)", "width": "100%"},
     )
 
 
 def _figures() -> rx.Component:
-    return rx.grid(
-        _amounts("Available to pay out", W.available, "$0.00"),
-        _amounts("In escrow for your work", W.escrow_as_contractor, "$0.00"),
-        _amounts("Your money in escrow", W.escrow_as_client, "$0.00"),
-        _amounts("Paid out in total", W.paid_out, "$0.00"),
-        columns=rx.breakpoints(initial="2", sm="4"),
-        spacing="3",
-        width="100%",
+    return rx.cond(
+        W.summaries.length() > 0,
+        rx.vstack(
+            rx.foreach(W.summaries, _currency_summary),
+            _definitions(),
+            spacing="3",
+            width="100%",
+        ),
+        rx.callout(
+            "No money yet: your totals appear here, in each currency you use, once you fund a contract or a problem "
+            "or are paid for work.",
+            icon="wallet",
+            role="status",
+            aria_label="No money yet",
+        ),
     )
 
 
@@ -131,26 +219,38 @@ def _payout_setup() -> rx.Component:
     )
 
 
-def _earnings_chart() -> rx.Component:
-    return rx.cond(
-        W.earnings.length() > 0,
-        rx.vstack(
-            rx.heading("Earnings per month (", W.chart_currency, ")", size="5", as_="h2"),
-            rx.box(
-                rx.recharts.bar_chart(
-                    rx.recharts.bar(data_key="earned", fill="var(--accent-9)", name="Released to you"),
-                    rx.recharts.x_axis(data_key="month"),
-                    rx.recharts.y_axis(allow_decimals=False),
-                    rx.recharts.graphing_tooltip(),
-                    data=W.earnings.to(list[dict[str, Any]]),
-                    height=220,
-                    width="100%",
-                ),
-                role="img",
-                aria_label="Bar chart of the money released to you per month over the last six months, in whole units",
+def _money_chart(chart: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Money per month in ", chart.currency, size="4", as_="h3"),
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="paid_in", fill="var(--gray-9)", name="You paid in"),
+                rx.recharts.bar(data_key="earned", fill="var(--accent-9)", name="Released to you"),
+                rx.recharts.x_axis(data_key="month"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                rx.recharts.legend(),
+                data=chart.months.to(list[dict[str, Any]]),
+                height=220,
                 width="100%",
             ),
-            spacing="2",
+            role="img",
+            aria_label="Bar chart of the money released to you and the money you paid in per month over the last "
+            "six months, in whole " + chart.currency,
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _charts() -> rx.Component:
+    return rx.cond(
+        W.charts.length() > 0,
+        rx.vstack(
+            rx.heading("Over time", size="5", as_="h2"),
+            rx.foreach(W.charts, _money_chart),
+            spacing="3",
             width="100%",
         ),
     )
@@ -176,7 +276,22 @@ def _history() -> rx.Component:
                         lambda m: rx.table.row(
                             rx.table.cell(m.date, white_space="nowrap"),
                             rx.table.cell(
-                                rx.cond(m.contract_link, rx.link(m.description, href=m.contract_link), m.description)
+                                rx.vstack(
+                                    rx.cond(
+                                        m.contract_link, rx.link(m.description, href=m.contract_link), m.description
+                                    ),
+                                    rx.cond(
+                                        m.receipt_link,
+                                        rx.link(
+                                            rx.hstack(rx.icon("receipt", size=14), rx.text("Receipt"), spacing="1"),
+                                            href=m.receipt_link,
+                                            aria_label="Receipt: " + m.description,
+                                            size="2",
+                                        ),
+                                    ),
+                                    spacing="1",
+                                    align="start",
+                                )
                             ),
                             rx.table.cell(
                                 rx.text(m.amount, color_scheme=rx.cond(m.incoming, "green", "gray"), weight="medium"),
@@ -204,7 +319,7 @@ def _wallet() -> rx.Component:
         rx.cond(WalletState.notice, rx.callout(WalletState.notice, icon="check", role="status")),
         form_error(WalletState.errors),
         _figures(),
-        _earnings_chart(),
+        _charts(),
         _payout_setup(),
         _history(),
         spacing="5",

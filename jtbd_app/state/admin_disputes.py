@@ -18,6 +18,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services.trust import case_summary, case_timeline, decisions, dispute_queue
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import PageNumber, query_param, route_arg
@@ -107,6 +108,13 @@ class AdminDisputeCaseState(SessionState):
     @rx.var
     def route_case_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the case's subject, only once an administrator was shown the case."""
+        if self.loaded and not self.refusal and self.route_case_id == str(self.case.contract_id):
+            return page_title(f"Dispute: {self.case.title}")
+        return page_title("Dispute")
 
     def _reload(self) -> None:
         try:

@@ -14,6 +14,7 @@ from typing_extensions import TypedDict
 
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.page_titles import member_subject, page_title
 from jtbd_app.services.trust import member_record_view as record_view
 from jtbd_app.services.trust import standing, user_admin
 from jtbd_app.state.boundary import query_params, route_arg
@@ -116,6 +117,13 @@ class MemberRecordState(SessionState):
     @rx.var
     def route_member_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: whose record, only once an administrator was shown it."""
+        if self.loaded and not self.refusal and self.route_member_id == str(self.member.id):
+            return page_title(member_subject(self.member.display_name, self.member.username), "Member record")
+        return page_title("Member record")
 
     def _show(self, record: record_view.MemberRecord) -> None:
         self.member, self.contracts, self.contract_total = record.member, record.contracts, record.contract_total

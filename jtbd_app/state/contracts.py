@@ -16,6 +16,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services import live
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, funding, lifecycle
 from jtbd_app.services.contracts.delivery_files import IncomingFile
@@ -75,6 +76,13 @@ class ContractState(LivePage, SessionState):
     @rx.var
     def route_contract_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the contract's listing and number, only once this viewer was shown that contract."""
+        if self.found and self.route_contract_id == str(self.detail.id):
+            return page_title(self.detail.listing_title, f"Contract #{self.detail.id}")
+        return page_title("Contract not found" if self.loaded and not self.found else "Contract")
 
     def _reload(self, viewer: Viewer | None) -> None:
         settings, gateway = get_settings(), bootstrap.gateway()

@@ -15,6 +15,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services.delegate import decisions, route_view
 from jtbd_app.services.delegate import menu as menus
 from jtbd_app.services.viewer import Viewer
@@ -51,6 +52,13 @@ class DelegateState(SessionState):
     @rx.var
     def route_task_id(self) -> str:
         return route_arg(self.router.url.path, suffix="/delegate")
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the member's own task, only once it was shown to them."""
+        if self.found and self.route_task_id == str(self.routes.task_id):
+            return page_title(self.routes.title, "Delegate")
+        return page_title("Delegate a task")
 
     @rx.event
     def load_delegate(self) -> list[Any] | None:

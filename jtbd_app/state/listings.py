@@ -10,6 +10,7 @@ from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
@@ -45,6 +46,13 @@ class ListingState(SessionState):
     @rx.var
     def route_listing_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the listing shown, or why there is none (never a listing this viewer was refused)."""
+        if self.found and self.route_listing_id == str(self.listing.id):
+            return page_title(self.listing.subject)
+        return page_title("Listing not found" if self.loaded and not self.found else "Listing")
 
     @rx.var
     def my_bid(self) -> listing_view.BidItem:

@@ -14,6 +14,7 @@ from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services import live
 from jtbd_app.services.messaging import message_view, messages
 from jtbd_app.services.viewer import Viewer
@@ -76,6 +77,13 @@ class ThreadState(LivePage, SessionState):
     @rx.var
     def route_thread_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the conversation's subject, only once this viewer was shown that conversation."""
+        if self.loaded and not self.refusal and self.route_thread_id == str(self.thread.id):
+            return page_title(self.thread.title, "Messages")
+        return page_title("Conversation not found" if self.loaded and self.refusal else "Conversation")
 
     def _live_topics(self, viewer: Viewer) -> list[str]:
         topic = live.thread_topic(self.thread.id)

@@ -36,7 +36,7 @@ class WizardStepForm(TypedDict, total=False):
     currency: str
     deadline: str
     location: str
-    remote: str | None  # the radio group's ref, null when none is checked; `remote` is read from the state
+    remote: str  # the radio group's "remote" or "local" (absent when none is checked); `remote` is read from the state
 
 
 class PostState(SkillTagsMixin, SessionState):

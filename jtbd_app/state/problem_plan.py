@@ -15,6 +15,7 @@ from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
+from jtbd_app.domain.page_titles import page_title
 from jtbd_app.domain.plans import ROUTE_LABELS, PlanTask
 from jtbd_app.services import live
 from jtbd_app.services.problems import plan_edit, planning, problem_view
@@ -73,6 +74,13 @@ class ProblemPlanState(LivePage, SessionState):
     @rx.var
     def route_problem_id(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the problem's own, only once its owner was shown it."""
+        if self.found and self.route_problem_id == str(self.problem.id):
+            return page_title(self.problem.title, "Problem")
+        return page_title("Problem not found" if self.loaded and not self.found else "Problem")
 
     @rx.event
     def load_problem(self) -> Any:

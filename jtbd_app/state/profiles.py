@@ -9,6 +9,7 @@ from typing_extensions import TypedDict
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
+from jtbd_app.domain.page_titles import member_subject, page_title
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
@@ -46,6 +47,13 @@ class ProfileState(SkillTagsMixin, SessionState):
     @rx.var
     def route_username(self) -> str:
         return route_arg(self.router.url.path)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: 'Ann Baker (@ann)' once that profile is shown."""
+        if self.found and self.route_username.lower() == self.profile.username:
+            return page_title(member_subject(self.profile.display_name, self.profile.username))
+        return page_title("Member not found" if self.loaded and not self.found else "Profile")
 
     @rx.event
     def load_profile(self) -> None:

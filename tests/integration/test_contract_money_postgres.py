@@ -280,6 +280,30 @@ def test_the_wallet_sums_earnings_by_month_in_postgresql() -> None:
     approve(deal)
     with session_scope() as session:
         shown = wallet_view.wallet(session, viewer=deal.contractor)
-    assert shown.chart_currency == "USD"
-    assert shown.earnings[-1].month == utcnow().strftime("%b %Y") and shown.earnings[-1].earned == 90
-    assert sum(m.earned for m in shown.earnings) == 90 and shown.available == ["$90.00"]
+    [chart] = shown.charts
+    assert chart.currency == "USD"
+    assert chart.months[-1].month == utcnow().strftime("%b %Y") and chart.months[-1].earned == 90
+    assert sum(m.earned for m in chart.months) == 90 and shown.summaries[0].available == "$90.00"
+
+
+def test_the_clients_totals_chart_and_receipt_read_the_ledger_in_postgresql() -> None:
+    """The totals' queries (subqueries per owner, a boolean column made DISTINCT) and the receipt, on PostgreSQL."""
+    from jtbd_app.services.contracts import receipts, wallet_view
+
+    deal = delivered_deal()
+    approve(deal)
+    with session_scope() as session:
+        shown = wallet_view.wallet(session, viewer=deal.client)
+        [row] = shown.history
+        receipt = receipts.receipt(session, viewer=deal.client, payment_id=row.receipt_link.rsplit("/", 1)[-1])
+    [usd] = shown.summaries
+    assert usd.as_client and not usd.as_contractor
+    assert (usd.paid_in, usd.spent, usd.fees, usd.in_escrow, usd.refunded) == (
+        "$100.00",
+        "$100.00",
+        "$10.00",
+        "$0.00",
+        "$0.00",
+    )
+    assert [(c.currency, c.months[-1].paid_in) for c in shown.charts] == [("USD", 100)]
+    assert (receipt.amount, receipt.fee, receipt.total) == ("$100.00", "$10.00", "$100.00")

@@ -25,6 +25,8 @@ from tests.support.hostile_world import World
 
 EXAMPLES = 40  # per route and method: about 1,000 requests in all
 REFLEX_ROUTES = [("/_upload", "POST"), ("/ping", "GET"), ("/_health", "GET")]
+# the pages whose served HTML `share_pages` fills from the database (a listing's or a profile's tags)
+SHARE_PAGES = [("/listings/{id}", "GET"), ("/listings/{id}", "HEAD"), ("/u/{username}", "GET")]
 WRITTEN_ON_ANY_CALL = {str(LoginThrottle.__tablename__): "a refused sign-in is counted (the throttle)"}
 
 
@@ -37,7 +39,7 @@ def app_routes() -> list[tuple[str, str]]:
         for method in sorted(route.methods or {"GET"})
         if method != "HEAD"
     ]
-    return found + REFLEX_ROUTES
+    return found + REFLEX_ROUTES + SHARE_PAGES
 
 
 ROUTES = app_routes()
@@ -124,4 +126,4 @@ def test_the_generated_requests_changed_no_row_but_the_strangers_own(
 
 def test_every_route_is_covered() -> None:
     paths = {p for p, _ in ROUTES}
-    assert {"/api/stripe/webhook", "/api/contracts/files/{file_id}", "/_upload", "/healthz"} <= paths
+    assert {"/api/stripe/webhook", "/api/contracts/files/{file_id}", "/_upload", "/healthz", "/u/{username}"} <= paths

@@ -84,22 +84,29 @@ def unnamed_controls(page: Page) -> list[str]:
     return [line.strip() for line in snapshot.splitlines() if _UNNAMED_CONTROL.match(line)]
 
 
-def wider_than_the_screen(page: Page) -> list[str]:
-    """Visible elements that reach past the right edge of the viewport (text cut off or a sideways scroll)."""
+def wider_than_the_screen(page: Page, within: str = "main") -> list[str]:
+    """Visible elements in `within` (a CSS selector: the main region unless told) that reach past the right edge of
+    the viewport (text cut off or a sideways scroll)."""
     found: list[str] = page.evaluate(
-        """() => {
+        """(within) => {
             const width = document.documentElement.clientWidth;
             const found = [];
-            for (const el of document.querySelectorAll('main *')) {
+            for (const el of document.querySelectorAll(`${within} *`)) {
                 const box = el.getBoundingClientRect();
                 if (box.width > 0 && box.height > 0 && box.right > width + 1) {
                     found.push(`${el.tagName.toLowerCase()}: ${(el.textContent || '').trim().slice(0, 60)}`);
                 }
             }
             return found;
-        }"""
+        }""",
+        within,
     )
     return found
+
+
+def scrolls_sideways(page: Page) -> bool:
+    """Whether the page as a whole is wider than the window (a horizontal scroll bar, or a swipe sideways)."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
 
 
 _RECORD_CSP_VIOLATIONS = """

@@ -19,10 +19,12 @@ from jtbd_app.models import (
     AuthSession,
     Contract,
     DisputeFile,
+    Listing,
     LoginGrant,
     Message,
     MessageThread,
     Notification,
+    Payment,
     Question,
     RouteOffer,
     RoutingDecision,
@@ -84,7 +86,9 @@ def seed_world() -> World:
     contracts.fund(waiting)
     contracts.deliver(waiting, message=_unique("private-delivery-note"))
     disputed_case, dispute_file, dispute_secret = _private_dispute(vicky, victor)
+    receipt_id, payment_reference = _payment_of(waiting.contract_id)
     listing = make_listing(vicky, title="Hostile suite target listing")
+    make_listing(vicky, title=_unique("private-hidden-listing"), status="hidden", hidden_from="open")
     assert listing.id is not None
     bid_id = bid(viewer_of(victor), listing.id)
     secret_body = _unique("private-message-body")
@@ -123,6 +127,7 @@ def seed_world() -> World:
             "/problems/[id]": str(problem_id),
             "/tasks/[id]/delegate": str(task_id),
             "/admin/users/[id]": str(vicky.id),  # a member's record: for administrators only
+            "/wallet/receipts/[id]": str(receipt_id),  # vicky's payment: its receipt is hers (and admins')
         },
         other_ids={},
         poison_id=waiting.contract_id,
@@ -134,6 +139,7 @@ def seed_world() -> World:
             "a problem's outcome": secret_outcome,
             "an audit entry's reason": secret_reason,
             "a dispute statement": dispute_secret,
+            "a payment's reference (on its receipt)": payment_reference,
             **task_secrets,
             **moderation_secrets,
         },
@@ -144,6 +150,7 @@ def seed_world() -> World:
     world.other_ids["offer"] = known_token
     world.other_ids["dispute"] = disputed_case
     world.other_ids["dispute file"] = dispute_file
+    world.other_ids["payment"] = receipt_id
     _read_private(world, victor)
     return world
 
@@ -237,6 +244,14 @@ def _private_dispute(client: User, contractor: User) -> tuple[int, int, str]:
     return case_id, file_id, secret
 
 
+def _payment_of(contract_id: int) -> tuple[int, str]:
+    """The id and the gateway's reference of the payment that funded the contract: its receipt is the payer's."""
+    with read_scope() as session:
+        payment = session.exec(select(Payment).where(Payment.contract_id == contract_id)).one()
+        assert payment.id is not None and payment.external_id is not None
+        return payment.id, payment.external_id
+
+
 def _move_out_of_reach(user_id: int) -> None:
     """The stranger's own sessions get ids no battery value names: revoking one's own session is allowed, and a
     battery id that happened to be the stranger's session would sign them out half-way through."""
@@ -258,6 +273,7 @@ def _read_ids(world: World, *, vicky_id: int, victor_id: int, bid_id: int, listi
             "contract": world.poison_id,
             "completed contract": last(Contract, Contract.client_id == vicky_id, Contract.status == "completed"),
             "listing": listing_id,
+            "hidden listing": last(Listing, Listing.status == "hidden"),
             "bid": bid_id,
             "thread": last(MessageThread),
             "message": last(Message),
@@ -288,8 +304,11 @@ def _read_private(world: World, contractor: User) -> None:
             world.private[f"token hash {token_hash[:6]}"] = token_hash
         for message in s.exec(select(Message)):
             world.private[f"message {message.id}"] = message.body
+        for hidden in s.exec(select(Listing).where(Listing.status == "hidden")):  # the moderators took it down
+            world.private[f"title of hidden listing {hidden.id}"] = hidden.title
         wallet = wallet_view.wallet(s, viewer=viewer_of(contractor, s))
-    for kind, amounts in (("available", wallet.available), ("paid out", wallet.paid_out)):
-        for amount in amounts:
-            world.private[f"victor's {kind} balance {amount}"] = amount.lstrip("$€£")
+    for summary in wallet.summaries:
+        for kind, amount in (("available", summary.available), ("paid out", summary.paid_out)):
+            if amount.lstrip("$€£") not in ("0.00", "0"):
+                world.private[f"victor's {kind} balance {amount}"] = amount.lstrip("$€£")
     world.private = {k: v for k, v in world.private.items() if (v and len(v) >= MIN_SECRET_LENGTH) or "balance" in k}

@@ -102,7 +102,7 @@ def test_the_wallet_shows_the_contractors_earnings_and_sets_up_sandbox_payouts(d
     call(page_of(client, deal), "approve")
     state = state_for(WalletState, token=contractor, path="/wallet")
     call(state, "load_wallet")
-    assert state.wallet.paid_out == ["$90.00"] and state.wallet.test_money and state.refusal == ""
+    assert state.wallet.summaries[0].paid_out == "$90.00" and state.wallet.test_money and state.refusal == ""
     assert state.wallet.payout_account == "sandbox"  # paid out at once: no "no payout account yet" beside it
     call(state, "set_up_payouts")
     assert state.notice == "Payouts are set up (sandbox)." and state.wallet.payout_account == "sandbox"

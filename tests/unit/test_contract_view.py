@@ -121,22 +121,37 @@ def test_the_wallet_after_a_funded_and_released_contract_as_contractor_and_clien
     approve(deal)
     with session_scope() as s:
         before = wallet_view.wallet(s, viewer=deal.contractor)
-    assert before.available == ["$90.00"] and before.paid_out == [] and before.payouts[0].status == "pending"
+    usd = before.summaries[0]
+    assert (usd.currency, usd.available, usd.paid_out, usd.earned) == ("USD", "$90.00", "$0.00", "$90.00")
+    assert before.payouts[0].status == "pending"
     pay_out(deal)
     with session_scope() as s:
         mine = wallet_view.wallet(s, viewer=deal.contractor, test_money=True)
         theirs = wallet_view.wallet(s, viewer=deal.client)
-    assert mine.available == [] and mine.paid_out == ["$90.00"] and mine.escrow_as_contractor == []
+    [usd] = mine.summaries
+    assert usd.as_contractor and not usd.as_client
+    assert (usd.available, usd.paid_out, usd.pending, usd.earned) == ("$0.00", "$90.00", "$0.00", "$90.00")
     assert [(m.description, m.amount) for m in mine.history] == [
         (f"Paid out to your payout account (contract #{deal.contract_id})", "-$90.00"),
         (f"Escrow released to you (contract #{deal.contract_id})", "+$90.00"),
     ]
     assert mine.payouts[0].status_label == "Paid out" and mine.test_money
-    assert mine.chart_currency == "USD" and mine.earnings[-1].earned == 90 and len(mine.earnings) == 6
+    [chart] = mine.charts
+    assert chart.currency == "USD" and len(chart.months) == 6
+    assert (chart.months[-1].earned, chart.months[-1].paid_in) == (90, 0)
     assert [(m.description, m.amount) for m in theirs.history] == [
         (f"You funded the escrow (contract #{deal.contract_id})", "-$100.00")
     ]
-    assert theirs.available == [] and theirs.earnings == []
+    [spent] = theirs.summaries
+    assert spent.as_client and not spent.as_contractor
+    assert [(c.currency, c.months[-1].paid_in, c.months[-1].earned) for c in theirs.charts] == [("USD", 100, 0)]
+    assert (spent.paid_in, spent.spent, spent.fees, spent.in_escrow, spent.refunded) == (
+        "$100.00",
+        "$100.00",
+        "$10.00",
+        "$0.00",
+        "$0.00",
+    )
 
 
 def test_the_wallet_shows_escrow_held_for_and_from_the_member(deal: Deal) -> None:
@@ -144,8 +159,9 @@ def test_the_wallet_shows_escrow_held_for_and_from_the_member(deal: Deal) -> Non
     with session_scope() as s:
         contractor = wallet_view.wallet(s, viewer=deal.contractor)
         client = wallet_view.wallet(s, viewer=deal.client)
-    assert contractor.escrow_as_contractor == ["$100.00"] and contractor.escrow_as_client == []
-    assert client.escrow_as_client == ["$100.00"] and client.history[0].amount == "-$100.00"
+    assert [(t.currency, t.pending, t.as_client) for t in contractor.summaries] == [("USD", "$100.00", False)]
+    assert [(t.currency, t.in_escrow, t.as_contractor) for t in client.summaries] == [("USD", "$100.00", False)]
+    assert client.history[0].amount == "-$100.00"
 
 
 def test_a_refund_appears_in_the_clients_history(deal: Deal) -> None:
@@ -162,7 +178,9 @@ def test_a_refund_appears_in_the_clients_history(deal: Deal) -> None:
     )
     with session_scope() as s:
         client = wallet_view.wallet(s, viewer=deal.client)
-    assert [m.amount for m in client.history] == ["+$100.00", "-$100.00"] and client.escrow_as_client == []
+    assert [m.amount for m in client.history] == ["+$100.00", "-$100.00"]
+    [usd] = client.summaries
+    assert (usd.paid_in, usd.in_escrow, usd.refunded, usd.spent) == ("$100.00", "$0.00", "$100.00", "$0.00")
 
 
 def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
@@ -179,7 +197,7 @@ def test_the_history_pages_twenty_at_a_time_newest_first(db: Session) -> None:
         beyond = wallet_view.wallet(s, viewer=viewer_of(ken), page="nonsense")
     assert first.total == 22 and first.pages == 2 and len(first.history) == 20 and len(second.history) == 2
     assert first.history[0].amount == "-$18.00" and second.history[-1].amount == "+$9.00"
-    assert beyond.page == 1 and first.paid_out == ["$148.50"]
+    assert beyond.page == 1 and first.summaries[0].paid_out == "$148.50"
     assert len(db.exec(select(Payout).where(Payout.status == "paid")).all()) == 11
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn, ValidationFailed
-from jtbd_app.domain.notifications import KINDS
+from jtbd_app.domain.notifications import ADMIN_KINDS, KINDS
 from jtbd_app.models import Notification, NotificationPreference, OutgoingMail, User
 from jtbd_app.services.messaging import notifications
 from tests.support.members import make_user
@@ -217,7 +217,23 @@ def test_a_suspended_member_can_still_read_and_clear_their_inbox(db: Session) ->
 def test_every_kind_starts_with_both_channels_on(db: Session) -> None:
     ann = make_user("ann")
     prefs = notifications.preferences(db, viewer=viewer_of(ann))
-    assert [(p.kind, p.label, p.in_app, p.email) for p in prefs] == [(k, v, True, True) for k, v in KINDS.items()]
+    members_kinds = [(k, v, True, True) for k, v in KINDS.items() if k not in ADMIN_KINDS]
+    assert [(p.kind, p.label, p.in_app, p.email) for p in prefs] == members_kinds
+
+
+def test_administrators_kinds_are_on_an_administrators_page_only(db: Session) -> None:
+    ann, root = make_user("ann"), make_user("rosa", role="admin")
+    assert {p.kind for p in notifications.preferences(db, viewer=viewer_of(ann))}.isdisjoint(ADMIN_KINDS)
+    assert {p.kind for p in notifications.preferences(db, viewer=viewer_of(root))} >= ADMIN_KINDS
+    with pytest.raises(ValidationFailed):
+        notifications.set_preferences(
+            db, viewer=viewer_of(ann), choices={"report_filed": {"in_app": False, "email": False}}
+        )
+    db.rollback()
+    saved = notifications.set_preferences(
+        db, viewer=viewer_of(root), choices={"report_filed": {"in_app": True, "email": False}}
+    )
+    assert {p.kind: p.email for p in saved}["report_filed"] is False
 
 
 def test_saved_choices_are_kept_and_kinds_left_out_keep_theirs(db: Session) -> None:

@@ -35,7 +35,7 @@ from jtbd_app.models import (
     User,
     utcnow,
 )
-from jtbd_app.services.contracts import lifecycle, verification
+from jtbd_app.services.contracts import lifecycle, receipts, verification
 from jtbd_app.services.contracts.verification import Checklist
 from jtbd_app.services.ledger.journal import account_code
 from jtbd_app.services.messaging import messages
@@ -120,6 +120,7 @@ class ContractDetail:
     fee: str = ""
     contractor_receives: str = ""
     escrow_held: str = ""
+    receipt_link: str = ""  # the receipt of the payment that funded it, for its payer and administrators
     delivery_days: int = 0
     due: str = ""
     funding_deadline: str = ""
@@ -188,6 +189,7 @@ def contract_detail(
         fee=money(split.fee_minor),
         contractor_receives=money(split.payee_minor),
         escrow_held=money(escrow_balance(session, contract)),
+        receipt_link=receipts.contract_receipt_link(session, viewer=viewer, contract=contract),
         delivery_days=contract.delivery_days,
         due=_when(contract.due_at) if contract.due_at else "",
         funding_deadline=_when(contract.funding_expires_at)

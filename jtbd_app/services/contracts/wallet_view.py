@@ -15,9 +15,10 @@ from sqlalchemy import Select, Subquery, func, literal, union_all
 from sqlalchemy import select as select_rows  # plain rows of labelled columns (a UNION of two queries)
 from sqlmodel import Session, col, select
 
-from jtbd_app.domain.contract_rules import ESCROW_HELD
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.models import Contract, JournalEntry, LedgerAccount, Payout, PayoutAccount, Posting, Problem, utcnow
+from jtbd_app.services.contracts import money_summary, receipts
+from jtbd_app.services.contracts.money_summary import CurrencySummary
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 PAGE_SIZE = 20
@@ -50,6 +51,7 @@ class Movement:
     contract_link: str = ""
     amount: str = ""  # signed: "+$90.00" to the member, "-$100.00" from them
     incoming: bool = False
+    receipt_link: str = ""  # the receipt of the member's payment that funded an escrow
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,23 @@ class PayoutItem:
 
 
 @dataclass(frozen=True)
-class MonthEarnings:
+class MonthMoney:
     month: str = ""
-    earned: int = 0  # whole major units, for the chart only; the history shows exact amounts
+    paid_in: int = 0  # whole major units, for the chart only; the history shows exact amounts
+    earned: int = 0
+
+
+@dataclass(frozen=True)
+class MoneyChart:
+    """One currency's money per month over the last months: what the member paid in, and what was released to them."""
+
+    currency: str = ""
+    months: list[MonthMoney] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Wallet:
-    available: list[str] = field(default_factory=list)  # one formatted amount per currency
-    escrow_as_contractor: list[str] = field(default_factory=list)
-    escrow_as_client: list[str] = field(default_factory=list)
-    paid_out: list[str] = field(default_factory=list)
+    summaries: list[CurrencySummary] = field(default_factory=list)  # one per currency the member uses
     history: list[Movement] = field(default_factory=list)
     page: int = 1
     pages: int = 1
@@ -81,13 +89,8 @@ class Wallet:
     payouts: list[PayoutItem] = field(default_factory=list)
     payout_account: str = "none"  # none | incomplete | enabled
     payout_account_label: str = PAYOUT_ACCOUNT_STATUS["none"]
-    chart_currency: str = ""
-    earnings: list[MonthEarnings] = field(default_factory=list)
+    charts: list[MoneyChart] = field(default_factory=list)  # one per currency money moved in lately
     test_money: bool = False
-
-
-def _formatted(totals: dict[str, int]) -> list[str]:
-    return [Money(amount, currency).format() for currency, amount in sorted(totals.items()) if amount]
 
 
 def _signed(amount_minor: int, currency: str) -> str:
@@ -103,9 +106,6 @@ def _page_number(page: object) -> int:
     return max(1, min(number, 10_000))
 
 
-HOLDING = (*ESCROW_HELD, "refunding")
-
-
 def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_money: bool = False) -> Wallet:
     """The viewer's own wallet; there is no way to ask for anyone else's."""
     user_id = require_viewer(viewer).user_id
@@ -116,12 +116,8 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(_page_number(page), pages)
     account_status = "sandbox" if test_money else _payout_account_status(session, user_id)
-    chart_currency, earnings = _earnings(session, [a for a in payable if a.id is not None])
     return Wallet(
-        available=_formatted({a.currency: a.balance_minor for a in payable}),
-        escrow_as_contractor=_formatted(_escrow_totals(session, col(Contract.contractor_id) == user_id)),
-        escrow_as_client=_formatted(_client_escrow(session, user_id)),
-        paid_out=_formatted(_paid_out(session, [a.id for a in payable if a.id is not None])),
+        summaries=money_summary.summaries(session, user_id=user_id, payable=list(payable)),
         history=_history(session, user_id, number),
         page=number,
         pages=pages,
@@ -129,59 +125,20 @@ def wallet(session: Session, *, viewer: Viewer | None, page: object = 1, test_mo
         payouts=_payouts(session, user_id),
         payout_account=account_status,
         payout_account_label=PAYOUT_ACCOUNT_STATUS[account_status],
-        chart_currency=chart_currency,
-        earnings=earnings,
+        charts=_charts(session, user_id, [a.id for a in payable if a.id is not None]),
         test_money=test_money,
     )
 
 
-def _escrow_totals(session: Session, party: object) -> dict[str, int]:
-    """Only contracts whose escrow can hold money are read (a completed contract's escrow is empty)."""
-    rows = session.exec(
-        select(LedgerAccount.currency, func.sum(LedgerAccount.balance_minor))
-        .join(Contract, col(Contract.id) == col(LedgerAccount.contract_id))
-        .where(LedgerAccount.kind == "escrow", col(Contract.status).in_(HOLDING), party)  # type: ignore[arg-type]
-        .group_by(col(LedgerAccount.currency))
-    ).all()
-    return {currency: int(amount or 0) for currency, amount in rows}
-
-
-def _client_escrow(session: Session, user_id: int) -> dict[str, int]:
-    """What the member's contracts and problems hold in escrow: a problem holds its budget until its tasks' contracts
-    take their prices from it."""
-    totals = defaultdict(int, _escrow_totals(session, col(Contract.client_id) == user_id))
-    rows = session.exec(
-        select(LedgerAccount.currency, func.sum(LedgerAccount.balance_minor))
-        .join(Problem, col(Problem.id) == col(LedgerAccount.problem_id))
-        .where(LedgerAccount.kind == "problem_escrow", Problem.owner_id == user_id)
-        .group_by(col(LedgerAccount.currency))
-    ).all()
-    for currency, amount in rows:
-        totals[currency] += int(amount or 0)
-    return {currency: amount for currency, amount in totals.items() if amount}
-
-
-def _paid_out(session: Session, payable_ids: list[int]) -> dict[str, int]:
-    """Net of payouts and their reversals: debits of the payable accounts by those entries."""
-    if not payable_ids:
-        return {}
-    rows = session.exec(
-        select(JournalEntry.currency, func.sum(Posting.amount_minor))
-        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
-        .where(col(Posting.account_id).in_(payable_ids), col(JournalEntry.kind).in_(("payout", "payout_reversal")))
-        .group_by(col(JournalEntry.currency))
-    ).all()
-    return {currency: int(amount or 0) for currency, amount in rows}
-
-
 def _movements(user_id: int) -> Subquery:
-    """One row per movement the member sees: (entry id, created, kind, contract, currency, signed amount)."""
-    own: Select[Any, Any, Any, Any, Any, Any] = (
+    """One row per movement the member sees: (entry id, created, kind, contract, problem, currency, signed amount)."""
+    own: Select[Any, Any, Any, Any, Any, Any, Any] = (
         select_rows(
             col(JournalEntry.id).label("entry_id"),
             col(JournalEntry.created_at).label("created_at"),
             col(JournalEntry.kind).label("kind"),
             col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.problem_id).label("problem_id"),
             col(JournalEntry.currency).label("currency"),
             (literal(0) - col(Posting.amount_minor)).label("amount"),  # payable is credit-normal
         )
@@ -189,12 +146,13 @@ def _movements(user_id: int) -> Subquery:
         .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
         .where(col(LedgerAccount.kind) == "payable", col(LedgerAccount.user_id) == user_id)
     )
-    as_client: Select[Any, Any, Any, Any, Any, Any] = (
+    as_client: Select[Any, Any, Any, Any, Any, Any, Any] = (
         select_rows(
             col(JournalEntry.id).label("entry_id"),
             col(JournalEntry.created_at).label("created_at"),
             col(JournalEntry.kind).label("kind"),
             col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.problem_id).label("problem_id"),
             col(JournalEntry.currency).label("currency"),
             col(Posting.amount_minor).label("amount"),  # escrow credited = the client's money went in
         )
@@ -207,12 +165,13 @@ def _movements(user_id: int) -> Subquery:
             col(JournalEntry.kind).in_(("fund", "refund")),
         )
     )
-    as_problem_owner: Select[Any, Any, Any, Any, Any, Any] = (
+    as_problem_owner: Select[Any, Any, Any, Any, Any, Any, Any] = (
         select_rows(
             col(JournalEntry.id).label("entry_id"),
             col(JournalEntry.created_at).label("created_at"),
             col(JournalEntry.kind).label("kind"),
             col(JournalEntry.contract_id).label("contract_id"),
+            col(JournalEntry.problem_id).label("problem_id"),
             col(JournalEntry.currency).label("currency"),
             col(Posting.amount_minor).label("amount"),  # the problem's escrow credited = the owner's money went in
         )
@@ -241,8 +200,16 @@ def _history(session: Session, user_id: int, page: int) -> list[Movement]:
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
+    funded_contracts, funded_problems = receipts.funding_receipts(
+        session,
+        payer_id=user_id,
+        contract_ids=[row[3] for row in rows if row[2] == "fund" and row[3]],
+        problem_ids=[row[4] for row in rows if row[2] == "fund_problem" and row[4]],
+    )
     result = []
-    for _entry_id, created_at, kind, contract_id, currency, amount in rows:
+    for _entry_id, created_at, kind, contract_id, problem_id, currency, amount in rows:
+        paid = funded_contracts.get(contract_id) if kind == "fund" else funded_problems.get(problem_id)
+        paid = paid if kind in ("fund", "fund_problem") else None
         label = DESCRIPTIONS.get(kind, kind.replace("_", " ").capitalize())
         result.append(
             Movement(
@@ -252,6 +219,7 @@ def _history(session: Session, user_id: int, page: int) -> list[Movement]:
                 contract_link=f"/contracts/{contract_id}" if contract_id else "",
                 amount=_signed(int(amount), currency),
                 incoming=int(amount) > 0,
+                receipt_link=receipts.receipt_link(paid) if paid else "",
             )
         )
     return result
@@ -294,44 +262,64 @@ def _month_of(session: Session, column: Any) -> Any:
     return func.to_char(func.timezone("UTC", column), "YYYY-MM")
 
 
-def _earnings(session: Session, payable: list[LedgerAccount]) -> tuple[str, list[MonthEarnings]]:
-    """Released to the member per month over the last months, in the currency they earned most in.
-
-    Summed by month in SQL: a busy contractor has thousands of releases and the chart needs six numbers.
-    """
-    if not payable:
-        return "", []
+def _charts(session: Session, user_id: int, payable_ids: list[int]) -> list[MoneyChart]:
+    """Per currency and month over the last months: paid in (the cash legs of the member's fund entries) and released to
+    them (the release credits of their payable accounts). Summed by month in SQL: a busy member has thousands of
+    entries and a chart needs six numbers per currency."""
     since = utcnow() - timedelta(days=31 * CHART_MONTHS)
     month = _month_of(session, col(JournalEntry.created_at))
-    rows = session.exec(
-        select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
-        .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
-        .where(
-            col(Posting.account_id).in_([a.id for a in payable]),
-            JournalEntry.kind == "release",
-            col(JournalEntry.created_at) >= since,
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)  # (series, currency, month) -> minor units
+    for owner, kind in zip(money_summary.paid_by(user_id), ("fund", "fund_problem"), strict=True):
+        paid = session.exec(
+            select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
+            .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+            .join(LedgerAccount, col(LedgerAccount.id) == col(Posting.account_id))
+            .where(
+                col(LedgerAccount.kind) == "platform_cash",
+                JournalEntry.kind == kind,
+                owner,
+                col(JournalEntry.created_at) >= since,
+            )
+            .group_by(month, col(JournalEntry.currency))
+        ).all()
+        for label, currency, amount in paid:
+            sums[("paid_in", currency, label)] += int(amount or 0)
+    if payable_ids:
+        released = session.exec(
+            select(month, JournalEntry.currency, func.sum(Posting.amount_minor))
+            .join(Posting, col(Posting.entry_id) == col(JournalEntry.id))
+            .where(
+                col(Posting.account_id).in_(payable_ids),
+                JournalEntry.kind == "release",
+                col(JournalEntry.created_at) >= since,
+            )
+            .group_by(month, col(JournalEntry.currency))
+        ).all()
+        for label, currency, amount in released:
+            sums[("earned", currency, label)] -= int(amount or 0)  # payable credited
+    months = _last_months()
+    charts = []
+    for currency in sorted({c for (_series, c, _m), amount in sums.items() if amount and c in CURRENCIES}):
+        scale = 10 ** CURRENCIES[currency]
+
+        def whole(series: str, key: str, currency: str = currency, scale: int = scale) -> int:
+            return (sums.get((series, currency, key), 0) + scale // 2) // scale
+
+        charts.append(
+            MoneyChart(
+                currency,
+                [MonthMoney(label, whole("paid_in", key), whole("earned", key)) for key, label in months],
+            )
         )
-        .group_by(month, col(JournalEntry.currency))
-    ).all()
-    by_currency: dict[str, int] = defaultdict(int)
-    for _month, currency, amount in rows:
-        by_currency[currency] -= int(amount or 0)
-    if not by_currency:
-        return "", []
-    currency = max(by_currency, key=lambda c: by_currency[c])
+    return charts
+
+
+def _last_months() -> list[tuple[str, str]]:
+    """The last CHART_MONTHS months, oldest first: ("2026-11", "Nov 2026")."""
     now = utcnow()
-    months: list[tuple[int, int]] = []
+    months: list[tuple[str, str]] = []
     year, month_number = now.year, now.month
     for _ in range(CHART_MONTHS):
-        months.append((year, month_number))
+        months.append((f"{year:04d}-{month_number:02d}", datetime(year, month_number, 1).strftime("%b %Y")))
         year, month_number = (year, month_number - 1) if month_number > 1 else (year - 1, 12)
-    months.reverse()
-    totals: dict[str, int] = {f"{y:04d}-{m:02d}": 0 for y, m in months}
-    for label, row_currency, amount in rows:
-        if row_currency == currency and label in totals:
-            totals[label] -= int(amount or 0)
-    scale = 10 ** CURRENCIES[currency]
-    return currency, [
-        MonthEarnings(datetime(y, m, 1).strftime("%b %Y"), (totals[f"{y:04d}-{m:02d}"] + scale // 2) // scale)
-        for y, m in months
-    ]
+    return months[::-1]

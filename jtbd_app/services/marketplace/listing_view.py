@@ -18,6 +18,7 @@ from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.domain.money import Money, amount_input
+from jtbd_app.domain.page_titles import listing_subject
 from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
 from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
 from jtbd_app.services.marketplace.listings import listing_skills
@@ -83,6 +84,7 @@ class ListingDetail:
     invitations: list[ListingInvitation] = field(default_factory=list)  # the owner: all; an invitee: their own
     part_of_problem: bool = False  # a micro-task of a funded problem: its budget is in escrow already
     problem_href: str = ""  # the owner's way back to the problem's dashboard
+    subject: str = ""  # what the browser tab says: "Logo for a bakery · $300"
 
 
 def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
@@ -131,6 +133,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
         part_of_problem=listing.problem_id is not None and listing.source == "problem",
         problem_href=f"/problems/{listing.problem_id}" if owner and listing.problem_id is not None else "",
+        subject=listing_subject(listing.title, listing.budget_minor, listing.currency),
     )
 
 

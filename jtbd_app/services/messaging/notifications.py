@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.config import get_settings
 from jtbd_app.domain.errors import NotFound, ValidationFailed
-from jtbd_app.domain.notifications import KINDS
+from jtbd_app.domain.notifications import KINDS, kinds_for
 from jtbd_app.models import Notification, NotificationPreference, User, utcnow
 from jtbd_app.services import live, mail
 from jtbd_app.services.viewer import Viewer, require_viewer
@@ -161,14 +161,15 @@ def mark_all_read(session: Session, *, viewer: Viewer | None) -> int:
 
 
 def preferences(session: Session, *, viewer: Viewer | None) -> list[PreferenceChoice]:
-    """One choice per kind, in the order of KINDS; a kind never chosen has both channels on."""
+    """One choice per kind the viewer can receive (administrators' kinds for administrators only), in the order of
+    KINDS; a kind never chosen has both channels on."""
     actor = require_viewer(viewer)
     stored = {
         p.kind: p
         for p in session.exec(select(NotificationPreference).where(NotificationPreference.user_id == actor.user_id))
     }
     choices = []
-    for kind, label in KINDS.items():
+    for kind, label in kinds_for(is_admin=actor.is_admin).items():
         pref = stored.get(kind)
         choices.append(PreferenceChoice(kind, label, pref.in_app if pref else True, pref.email if pref else True))
     return choices
@@ -177,12 +178,13 @@ def preferences(session: Session, *, viewer: Viewer | None) -> list[PreferenceCh
 def set_preferences(session: Session, *, viewer: Viewer | None, choices: object) -> list[PreferenceChoice]:
     """Save the viewer's choices ({kind: {"in_app": bool, "email": bool}}); kinds left out keep theirs."""
     actor = require_viewer(viewer)
-    if not isinstance(choices, dict) or not choices or len(choices) > len(KINDS):
+    kinds = kinds_for(is_admin=actor.is_admin)
+    if not isinstance(choices, dict) or not choices or len(choices) > len(kinds):
         raise ValidationFailed({"form": "Choose in-app and email for each kind of notification."})
     errors: dict[str, str] = {}
     clean: dict[str, tuple[bool, bool]] = {}
     for kind, value in choices.items():
-        if not isinstance(kind, str) or kind not in KINDS:
+        if not isinstance(kind, str) or kind not in kinds:
             errors["form"] = "That kind of notification does not exist."
             continue
         in_app = value.get("in_app") if isinstance(value, dict) else None

@@ -11,6 +11,8 @@ from jtbd_app.domain import feasibility
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.plan_graph import GraphEdge, GraphNode, layout
 from jtbd_app.domain.plans import EVIDENCE_LABELS, ROUTE_LABELS, PlanTask
+from jtbd_app.models import Problem
+from jtbd_app.services.contracts import receipts
 from jtbd_app.services.problems.execution_view import Execution, MoneyLine, TaskProgress, execution
 from jtbd_app.services.problems.planning import task_rows, to_plan_task
 from jtbd_app.services.problems.problems import STATUS_LABELS, brief_of, owned_problem, today
@@ -99,6 +101,7 @@ class ProblemDetail:
     fit: FitView = field(default_factory=FitView)
     funded: bool = False
     money: list[MoneyLine] = field(default_factory=list)
+    receipt_link: str = ""  # the receipt of the owner's payment into the escrow
     free: str = ""
     free_minor: int = 0
     needs_you: list[str] = field(default_factory=list)
@@ -168,6 +171,14 @@ def _drawn_state(state: str, run: Execution, key: str) -> str:
     return state
 
 
+def _receipt_link(session: Session, problem: Problem) -> str:
+    assert problem.id is not None
+    _contracts, paid = receipts.funding_receipts(
+        session, payer_id=problem.owner_id, contract_ids=[], problem_ids=[problem.id]
+    )
+    return receipts.receipt_link(paid[problem.id]) if problem.id in paid else ""
+
+
 def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: object) -> ProblemDetail:
     """The owner's view of one problem; anyone else gets NotFound."""
     problem = owned_problem(session, viewer=viewer, problem_id=problem_id)
@@ -223,6 +234,7 @@ def problem_detail(session: Session, *, viewer: Viewer | None, problem_id: objec
         plan_version=problem.plan_version,
         funded=bool(run.money),
         money=run.money,
+        receipt_link=_receipt_link(session, problem) if run.money else "",
         free=run.free,
         free_minor=run.free_minor,
         needs_you=run.needs_you,

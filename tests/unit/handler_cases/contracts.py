@@ -224,7 +224,7 @@ def _load_wallet(caller: str | None, db: Session) -> None:
     _victim_with_money()
     state = state_for(WalletState, token=caller, path="/wallet")
     call(state, "load_wallet")
-    assert state.wallet.history == [] and state.wallet.available == [] and state.wallet.payouts == []
+    assert state.wallet.history == [] and state.wallet.summaries == [] and state.wallet.payouts == []
     assert state.refusal == ("Please sign in to continue." if caller is None else "")
 
 
@@ -232,7 +232,7 @@ def _go_to_page(caller: str | None, db: Session) -> None:
     _victim_with_money()
     state = state_for(WalletState, token=caller, path="/wallet")
     call(state, "go_to_page", 1)
-    assert state.wallet.history == [] and state.wallet.escrow_as_client == []
+    assert state.wallet.history == [] and state.wallet.summaries == []
 
 
 def _set_up_payouts(caller: str | None, db: Session) -> None:
