@@ -2,7 +2,7 @@
 dark mode, after each page has loaded its data: no serious or critical violation. The list of pages is the routes
 table itself, so a new page is checked the day it is added; a dynamic route is filled with the id of a real row
 (a listing, a profile, a contract the member is party to and its dispute, a problem, a task, a thread, a member
-record), and a new dynamic route fails here until it is given one."""
+record, a payment's receipt), and a new dynamic route fails here until it is given one."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, exp
 from sqlmodel import col, select
 
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.models import DisputeCase, Listing
+from jtbd_app.models import DisputeCase, Listing, Payment
 from jtbd_app.routes import ROUTES
 from jtbd_app.services.messaging import messages, notifications
 from jtbd_app.services.trust import user_admin
@@ -42,6 +42,7 @@ class World:
     thread_id: int
     problem_id: int
     task_id: int
+    payment_id: int
 
 
 FILL: dict[str, Callable[[World], str]] = {
@@ -51,6 +52,7 @@ FILL: dict[str, Callable[[World], str]] = {
     "/listings/[id]": lambda w: f"/listings/{w.listing_id}",
     "/messages/[id]": lambda w: f"/messages/{w.thread_id}",
     "/contracts/[id]": lambda w: f"/contracts/{w.contract_id}",
+    "/wallet/receipts/[id]": lambda w: f"/wallet/receipts/{w.payment_id}",
     "/problems/[id]": lambda w: f"/problems/{w.problem_id}",
     "/tasks/[id]/delegate": lambda w: f"/tasks/{w.task_id}/delegate",
 }
@@ -73,10 +75,12 @@ def world(app_server: AppServer) -> Iterator[World]:
             thread_id = messages.thread_for_contract(session, contract_id=deal.contract_id)
         with read_scope() as session:
             case = session.exec(select(DisputeCase).where(DisputeCase.contract_id == deal.contract_id)).one()
+            payment = session.exec(select(Payment).where(Payment.contract_id == deal.contract_id)).one()
             open_listing = session.exec(
                 select(Listing).where(Listing.status == "open").order_by(col(Listing.id))
             ).first()
-        assert case.id is not None and open_listing is not None and open_listing.id is not None
+        assert case.id is not None and payment.id is not None
+        assert open_listing is not None and open_listing.id is not None
         yield World(
             member=member,
             admin=admin,
@@ -86,6 +90,7 @@ def world(app_server: AppServer) -> Iterator[World]:
             thread_id=thread_id,
             problem_id=planned_problem(member.user),
             task_id=add_task(member.user, "Assemble the new bookshelf"),
+            payment_id=payment.id,
         )
 
 
