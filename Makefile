@@ -55,7 +55,13 @@ $(PANVA_OIDC)/node_modules/.installed: $(PANVA_OIDC)/package.json $(PANVA_OIDC)/
 	npm ci --prefix $(PANVA_OIDC) --no-audit --no-fund
 	touch $@
 
-services: $(PANVA_OIDC)/node_modules/.installed ## make sure Chromium, PostgreSQL, Redis, the test OIDC provider and the test model server are there for the tests
+# axe-core, the accessibility engine the end-to-end tests inject into every page, pinned in its package-lock.json.
+AXE_CORE := tests/support/axe_core
+$(AXE_CORE)/node_modules/.installed: $(AXE_CORE)/package.json $(AXE_CORE)/package-lock.json
+	npm ci --prefix $(AXE_CORE) --no-audit --no-fund
+	touch $@
+
+services: $(PANVA_OIDC)/node_modules/.installed $(AXE_CORE)/node_modules/.installed ## make sure Chromium, PostgreSQL, Redis, the test OIDC provider, axe-core and the test model server are there for the tests
 	bash scripts/test-services.sh
 	bash scripts/llama-venv.sh
 

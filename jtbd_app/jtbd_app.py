@@ -24,6 +24,7 @@ bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move mo
 content_policy = partial(content_policy_for_the_build, get_settings(), frontend_build_dir())
 app = rx.App(
     head_components=icon_links(),
+    stylesheets=["/accessibility.css"],  # the skip link, focus rings, contrast fixes over Radix Themes
     api_transformer=[
         create_api(),
         share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags

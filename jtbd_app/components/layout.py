@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.components.react_router import link as router_link
+from reflex.vars.function import FunctionStringVar
 
 from jtbd_app.components.sign_in_links import sign_in_href, sign_up_href
 from jtbd_app.domain.moderation import STANDING_LINK
 from jtbd_app.state.session import SessionState
+
+# Menus are not modal: a modal Radix menu hides the whole page with aria-hidden while its links stay focusable (axe's
+# aria-hidden-focus); open but not modal, Tab or a click outside simply closes it, as the ARIA menu-button pattern has.
+MENUS_MODAL = False
+
+# The skip link (the first Tab stop, shown on focus: assets/accessibility.css) moves the focus itself, since browsers
+# only scroll to a fragment's target; in the page's own script, so it works before the websocket connects.
+_FOCUS_MAIN = FunctionStringVar.create("() => document.getElementById('main')?.focus()")
 
 NAV_ITEMS = [
     ("Marketplace", "/marketplace"),
@@ -30,8 +39,9 @@ def _menu_link(label: str | rx.Var, href: str | rx.Var) -> rx.Component:
 
 
 def link_button(label: str | rx.Var, href: str | rx.Var, **props: object) -> rx.Component:
-    """A link that looks like a button (never a button nested in a link)."""
-    return rx.button(rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props)
+    """A link that looks like a button (never a button nested in a link). The child is React Router's plain link, so
+    the button's own colours apply (a Radix link would bring its text colour, unreadable on a solid button)."""
+    return rx.button(router_link(label, to=href), as_child=True, **props)
 
 
 def sign_out_button(label: str = "Sign out") -> rx.Component:
@@ -49,7 +59,7 @@ def _profile_menu() -> rx.Component:
                 ),
                 SessionState.viewer_name,
                 variant="ghost",
-                aria_label="Profile menu",
+                aria_label=SessionState.viewer_name + ", profile menu",  # the visible name first, then what it opens
             )
         ),
         rx.menu.content(
@@ -59,6 +69,7 @@ def _profile_menu() -> rx.Component:
             rx.menu.separator(),
             rx.menu.item("Sign out of all devices", on_click=SessionState.sign_out_everywhere),
         ),
+        modal=MENUS_MODAL,
     )
 
 
@@ -197,6 +208,7 @@ def navbar() -> rx.Component:
                             ),
                         ),
                     ),
+                    modal=MENUS_MODAL,
                 ),
                 align="center",
                 width="100%",
@@ -285,12 +297,15 @@ def loading(label: str = "Loading…") -> rx.Component:
 
 
 def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
-    """Every page: navigation, a main region, the footer."""
+    """Every page: a skip link (the first Tab stop), navigation, a main region, the footer."""
     return rx.box(
         rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
+        rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
         navbar(),
         rx.el.main(
             rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
+            id="main",
+            tab_index=-1,  # the skip link's target takes focus, so the next Tab continues inside it
             style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
         ),
         footer(),

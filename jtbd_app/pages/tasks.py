@@ -25,8 +25,7 @@ def _add_form() -> rx.Component:
                 "title",
                 E,
                 hint="What needs doing, e.g. “Buy lightbulbs”. Press Enter to add it.",
-                auto_focus=True,
-            ),
+            ),  # no autofocus on load: the page starts at its top, the skip link its first Tab stop
             rx.grid(
                 text_field("Notes", "notes", E, multiline=True, rows="2", hint="Optional."),
                 text_field("Due date", "due_on", E, type="date", hint="Optional."),
