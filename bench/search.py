@@ -1,4 +1,5 @@
-"""Filtered full-text listing search on 100,000 open listings by 10,000 members: p50/p95 of one page of 20.
+"""Filtered full-text listing search on 100,000 open listings by 10,000 members: p50/p95 of one page of 20, for
+searches as typed and for the same kind of searches with a typo in each (corrected against the vocabulary).
 
 Run alone: `.venv/bin/python -m bench.run --only search` (targets and numbers in docs/PERFORMANCE.md).
 """
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, insert, text
 from sqlmodel import Session, SQLModel, create_engine
 
-from bench.listing_data import all_skills, listing_rows, search_params
+from bench.listing_data import all_skills, listing_rows, search_params, typo_search_params
 from jtbd_app import cli
 from jtbd_app.domain.listing_query import ListingQuery
 from jtbd_app.models import utcnow
@@ -95,10 +96,10 @@ def analyze(engine: Engine) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def measure(engine: Engine, searches: list[dict[str, str]]) -> tuple[float, float]:
+def measure(engine: Engine, searches: list[dict[str, str]], *, warm_up: bool = True) -> tuple[float, float]:
     samples = []
     with Session(engine) as session:
-        for params in search_params(WARM_UP, seed=99):
+        for params in search_params(WARM_UP, seed=99) if warm_up else []:
             search_listings(session, query=ListingQuery.from_params(params))
         for params in searches:
             query = ListingQuery.from_params(params)
@@ -118,5 +119,6 @@ def bench(url: str, *, listings: int, users: int, runs: int) -> dict[str, float]
     analyze(engine)
     seeded = time.perf_counter() - start
     p50, p95 = measure(engine, search_params(runs))
+    typo_p50, typo_p95 = measure(engine, typo_search_params(runs), warm_up=False)  # a typo in every search
     engine.dispose()
-    return {"seed s": seeded, "p50": p50, "p95": p95}
+    return {"seed s": seeded, "p50": p50, "p95": p95, "typo p50": typo_p50, "typo p95": typo_p95}

@@ -1,15 +1,17 @@
-"""The vocabulary of open listings, per database, for correcting typed words: built by migration 0017 and by
-`metadata.create_all`, kept current by triggers (so bulk inserts and every service path are covered).
+"""The vocabulary of open listings, for correcting typed words: built by migration 0017 and by
+`metadata.create_all`, kept current by triggers (so bulk inserts, core updates and every service path are covered).
 
-Words are as written (lowercased, not stemmed), each with the number of open listings that contain it; a word
-of a draft or hidden listing is never in it, so a correction never reveals text nobody may see.
-SQLite: a contentless FTS5 table over open listings (no positions, so it is small) read through `fts5vocab`.
-PostgreSQL: a table of words and counts kept by statement triggers (transition tables, one upsert per statement
-in word order, so concurrent writers lock words in the same order); `to_tsvector('simple')` splits the words.
+One table on both databases, `search_word (word, listings)`: words as written (lowercased, not stemmed), each with
+the number of open listings that contain it; a word only a draft or hidden listing has is counted 0 and never
+suggested, so a correction never reveals text nobody may see.
+SQLite: row triggers split a row's text in SQL (below) and upsert each distinct word.
+PostgreSQL: statement triggers (transition tables) split with `to_tsvector('simple')` and upsert every word of
+the statement once, in word order, so concurrent writers lock words in the same order.
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from sqlalchemy import event, text
@@ -17,37 +19,71 @@ from sqlalchemy.engine import Connection
 
 from jtbd_app.models.marketplace import Listing
 
-WORDS_TABLE = "listing_words"  # SQLite; read through listing_words_vocab (term, doc): doc = open listings with it
-PG_WORDS_TABLE = "search_word"  # PostgreSQL: (word, listings)
+PG_WORDS_TABLE = "search_word"
+MAX_WORD_LEN = 40  # longer "words" are links, hashes or noise: never counted, never suggested
 
-# Plain literals (no user input ever reaches this DDL).
+# SQLite triggers cannot call a tokenizer (nor use WITH), so a row's words are split in SQL: the usual separators
+# become spaces (a dozen nested replace() calls; SQLite's parser allows little more), json_quote turns the lowercased
+# text into a safe JSON string whose spaces become the separators of a JSON array for json_each, and trim() takes
+# any other punctuation off each word's ends. Diacritics stay, as with PostgreSQL's 'simple' configuration.
+_SEPARATORS = "\t\n\r-'./@:,;&+_"
+_PUNCTUATION = "'" + string.punctuation.replace("'", "''") + "'"
+
+
+def _sql_literal(char: str) -> str:
+    if char in "\t\n\r":
+        return f"char({ord(char)})"
+    return "'" + char.replace("'", "''") + "'"
+
+
+def _sqlite_each(row: str) -> str:
+    """json_each over the words of a listing row (`new` or `old` in a trigger, `listing` in a fill), as `value`."""
+    text = f"lower({row}.title || ' ' || {row}.skills_text || ' ' || {row}.description)"
+    for char in _SEPARATORS:
+        text = f"replace({text}, {_sql_literal(char)}, ' ')"
+    return f"""json_each('[' || replace(json_quote({text}), ' ', '","') || ']')"""
+
+
+def _sqlite_words(row: str) -> str:
+    """A subquery of the distinct words (`word`) of a trigger's `new` or `old` row."""
+    return f"(SELECT DISTINCT trim(value, {_PUNCTUATION}) AS word FROM {_sqlite_each(row)})"  # noqa: S608
+
+
+_SQLITE_WORD = f"word <> '' AND length(word) <= {MAX_WORD_LEN}"
+
+
+def _sqlite_count(row: str, delta: str) -> str:
+    # Only literals and column names are formatted in (no user input ever reaches this DDL).
+    insert = f"INSERT INTO search_word (word, listings) SELECT word, {delta} FROM {_sqlite_words(row)} "  # noqa: S608
+    return insert + f"WHERE {_SQLITE_WORD} ON CONFLICT (word) DO UPDATE SET listings = listings + {delta}; "
+
+
 _SQLITE_CREATE = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(title, description, skills_text, content='', "
-    "detail='none', columnsize=0, tokenize='unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS listing_words_vocab USING fts5vocab(listing_words, 'row')",
-    "CREATE TRIGGER IF NOT EXISTS listing_words_ai AFTER INSERT ON listing WHEN new.status = 'open' BEGIN "
-    "INSERT INTO listing_words(rowid, title, description, skills_text) "
-    "VALUES (new.id, new.title, new.description, new.skills_text); END",
-    "CREATE TRIGGER IF NOT EXISTS listing_words_ad AFTER DELETE ON listing WHEN old.status = 'open' BEGIN "
-    "INSERT INTO listing_words(listing_words, rowid, title, description, skills_text) "
-    "VALUES ('delete', old.id, old.title, old.description, old.skills_text); END",
-    "CREATE TRIGGER IF NOT EXISTS listing_words_au AFTER UPDATE OF title, description, skills_text, status "
-    "ON listing BEGIN "
-    "INSERT INTO listing_words(listing_words, rowid, title, description, skills_text) "
-    "SELECT 'delete', old.id, old.title, old.description, old.skills_text WHERE old.status = 'open'; "
-    "INSERT INTO listing_words(rowid, title, description, skills_text) "
-    "SELECT new.id, new.title, new.description, new.skills_text WHERE new.status = 'open'; END",
+    "CREATE TABLE IF NOT EXISTS search_word (word TEXT PRIMARY KEY, listings INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TRIGGER IF NOT EXISTS search_word_ai AFTER INSERT ON listing WHEN new.status = 'open' BEGIN "
+    + _sqlite_count("new", "1")
+    + "END",
+    "CREATE TRIGGER IF NOT EXISTS search_word_ad AFTER DELETE ON listing WHEN old.status = 'open' BEGIN "
+    + _sqlite_count("old", "-1")
+    + "END",
+    # Only when the words or openness change (an update of the bid count is not counted).
+    "CREATE TRIGGER IF NOT EXISTS search_word_au AFTER UPDATE OF title, description, skills_text, status ON listing "
+    "WHEN (old.status = 'open' OR new.status = 'open') AND (old.status IS NOT new.status OR old.title IS NOT "
+    "new.title OR old.description IS NOT new.description OR old.skills_text IS NOT new.skills_text) BEGIN "
+    + _sqlite_count("old", "-(old.status = 'open')")
+    + _sqlite_count("new", "(new.status = 'open')")
+    + "END",
 ]
 _SQLITE_FILL = (
-    "INSERT INTO listing_words(rowid, title, description, skills_text) "
-    "SELECT id, title, description, skills_text FROM listing WHERE status = 'open'"
+    f"INSERT INTO search_word (word, listings) SELECT word, count(DISTINCT id) FROM (SELECT listing.id AS id, "  # noqa: S608
+    f"trim(value, {_PUNCTUATION}) AS word FROM listing, {_sqlite_each('listing')} WHERE listing.status = 'open') "
+    f"WHERE {_SQLITE_WORD} GROUP BY word ON CONFLICT (word) DO NOTHING"
 )
 _SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS listing_words_ai",
-    "DROP TRIGGER IF EXISTS listing_words_ad",
-    "DROP TRIGGER IF EXISTS listing_words_au",
-    "DROP TABLE IF EXISTS listing_words_vocab",
-    "DROP TABLE IF EXISTS listing_words",
+    "DROP TRIGGER IF EXISTS search_word_ai",
+    "DROP TRIGGER IF EXISTS search_word_ad",
+    "DROP TRIGGER IF EXISTS search_word_au",
+    "DROP TABLE IF EXISTS search_word",
 ]
 
 # Each function counts the words of the open rows of a trigger's transition tables, +1 or -1 each, in one upsert in
@@ -58,7 +94,7 @@ BEGIN
   SELECT word, sum(delta) FROM (
     SELECT w AS word, 1 AS delta FROM new_rows AS r, unnest(tsvector_to_array(to_tsvector('simple'::regconfig,
       coalesce(r.title, '') || ' ' || coalesce(r.skills_text, '') || ' ' || coalesce(r.description, '')))) AS w
-    WHERE r.status = 'open'
+    WHERE r.status = 'open' AND length(w) <= 40
   ) AS changes
   GROUP BY word HAVING sum(delta) <> 0 ORDER BY word
   ON CONFLICT (word) DO UPDATE SET listings = search_word.listings + excluded.listings;
@@ -70,7 +106,7 @@ BEGIN
   SELECT word, sum(delta) FROM (
     SELECT w AS word, -1 AS delta FROM old_rows AS r, unnest(tsvector_to_array(to_tsvector('simple'::regconfig,
       coalesce(r.title, '') || ' ' || coalesce(r.skills_text, '') || ' ' || coalesce(r.description, '')))) AS w
-    WHERE r.status = 'open'
+    WHERE r.status = 'open' AND length(w) <= 40
   ) AS changes
   GROUP BY word HAVING sum(delta) <> 0 ORDER BY word
   ON CONFLICT (word) DO UPDATE SET listings = search_word.listings + excluded.listings;
@@ -82,12 +118,12 @@ BEGIN
   SELECT word, sum(delta) FROM (
     SELECT w AS word, -1 AS delta FROM old_rows AS r, unnest(tsvector_to_array(to_tsvector('simple'::regconfig,
       coalesce(r.title, '') || ' ' || coalesce(r.skills_text, '') || ' ' || coalesce(r.description, '')))) AS w
-    WHERE r.status = 'open'
+    WHERE r.status = 'open' AND length(w) <= 40
       AND NOT EXISTS (SELECT 1 FROM new_rows AS o WHERE o.id = r.id AND o.status = r.status AND o.title = r.title AND o.description = r.description AND o.skills_text = r.skills_text)
     UNION ALL
     SELECT w AS word, 1 AS delta FROM new_rows AS r, unnest(tsvector_to_array(to_tsvector('simple'::regconfig,
       coalesce(r.title, '') || ' ' || coalesce(r.skills_text, '') || ' ' || coalesce(r.description, '')))) AS w
-    WHERE r.status = 'open'
+    WHERE r.status = 'open' AND length(w) <= 40
       AND NOT EXISTS (SELECT 1 FROM old_rows AS o WHERE o.id = r.id AND o.status = r.status AND o.title = r.title AND o.description = r.description AND o.skills_text = r.skills_text)
   ) AS changes
   GROUP BY word HAVING sum(delta) <> 0 ORDER BY word
@@ -109,7 +145,7 @@ _PG_CREATE = [
 _PG_FILL = """INSERT INTO search_word (word, listings)
 SELECT word, count(*) FROM (SELECT w AS word, 1 AS delta FROM listing AS r, unnest(tsvector_to_array(to_tsvector('simple'::regconfig,
       coalesce(r.title, '') || ' ' || coalesce(r.skills_text, '') || ' ' || coalesce(r.description, '')))) AS w
-    WHERE r.status = 'open') AS words GROUP BY word ORDER BY word
+    WHERE r.status = 'open' AND length(w) <= 40) AS words GROUP BY word ORDER BY word
 ON CONFLICT (word) DO NOTHING"""
 _PG_DROP = [
     "DROP TRIGGER IF EXISTS search_word_insert ON listing",
@@ -143,7 +179,7 @@ def drop_search_words(connection: Connection) -> None:
 
 
 def is_words_table(name: str) -> bool:
-    return name in UNMODELLED_TABLES or name == WORDS_TABLE or name.startswith(WORDS_TABLE + "_")
+    return name in UNMODELLED_TABLES
 
 
 def _after_create(target: Any, connection: Connection, **_kw: Any) -> None:

@@ -23,60 +23,51 @@ from jtbd_app.domain.spelling import (
     two_edit_prefixes,
 )
 
-# Plain literals; the words typed are bound parameters. SQLite reads the FTS5 vocabulary, PostgreSQL the table.
-_SQL = {
-    "sqlite": {
-        "in": "SELECT term, doc FROM listing_words_vocab WHERE term IN :words",
-        "prefix": "SELECT term, doc FROM listing_words_vocab WHERE term >= :low AND term < :high LIMIT 1",
-        "range": "SELECT term, doc FROM listing_words_vocab WHERE term >= :low AND term < :high "
-        "AND length(term) BETWEEN :shortest AND :longest",
-    },
-    "postgresql": {
-        "in": "SELECT word, listings FROM search_word WHERE word IN :words AND listings > 0",
-        "prefix": "SELECT word, listings FROM search_word WHERE word >= :low AND word < :high AND listings > 0 LIMIT 1",
-        "range": "SELECT word, listings FROM search_word WHERE word >= :low AND word < :high "
-        "AND listings > 0 AND length(word) BETWEEN :shortest AND :longest",
-    },
-}
+# Plain literals (the words typed are bound parameters); the same table on both databases (models/search_words.py).
+_IN = "SELECT word, listings FROM search_word WHERE word IN :words AND listings > 0"
+_PREFIX = "SELECT word, listings FROM search_word WHERE word >= :low AND word < :high AND listings > 0 LIMIT 1"
+_RANGE = (
+    "SELECT word, listings FROM search_word WHERE word >= :low AND word < :high AND listings > 0 "
+    "AND length(word) BETWEEN :shortest AND :longest"
+)
 
 
 def correct_terms(session: Session, terms: list[str]) -> dict[str, Correction]:
     """Corrections for the typed words that need one (by typed word); words that cannot be corrected are left out."""
-    sql = _SQL.get(session.get_bind().dialect.name)
     correctable = [term for term in terms if max_edits(term)]
-    if sql is None or not correctable:
+    if not correctable:
         return {}
     prefix = terms[-1] if prefix_last(terms) and terms[-1] in correctable else ""
-    known = _known(session, sql, correctable, prefix)
+    known = _known(session, correctable, prefix)
     doubtful = [t for t in correctable if known.get(t, 0) <= RARE_LISTINGS and not (t == prefix and t in known)]
     if not doubtful:
         return {}
     neighbours = {term: single_edits(term) for term in doubtful}
-    found = _rows(session, sql["in"], words=sorted(set().union(*neighbours.values())))
+    found = _rows(session, _IN, words=sorted(set().union(*neighbours.values())))
     corrections: dict[str, Correction] = {}
     for term in doubtful:
         candidates = [(word, found[word]) for word in neighbours[term] if word in found]
         if not candidates and max_edits(term) > 1:
-            candidates = _two_edit_candidates(session, sql, term)
+            candidates = _two_edit_candidates(session, term)
         words = best_words(term, candidates, known_listings=known.get(term, 0))
         if words:
             corrections[term] = Correction(term, words)
     return corrections
 
 
-def _known(session: Session, sql: dict[str, str], terms: list[str], prefix: str) -> dict[str, int]:
+def _known(session: Session, terms: list[str], prefix: str) -> dict[str, int]:
     """Listings per typed word found in the vocabulary; the prefix counts as found when some word starts with it."""
-    known = _rows(session, sql["in"], words=terms)
-    if prefix and prefix not in known and _rows(session, sql["prefix"], low=prefix, high=_after_prefix(prefix)):
+    known = _rows(session, _IN, words=terms)
+    if prefix and prefix not in known and _rows(session, _PREFIX, low=prefix, high=_after_prefix(prefix)):
         known[prefix] = RARE_LISTINGS + 1
     return known
 
 
-def _two_edit_candidates(session: Session, sql: dict[str, str], term: str) -> list[tuple[str, int]]:
+def _two_edit_candidates(session: Session, term: str) -> list[tuple[str, int]]:
     candidates: list[tuple[str, int]] = []
     for prefix in two_edit_prefixes(term):
         bounds = {"low": prefix, "high": _after_prefix(prefix), "shortest": len(term) - 2, "longest": len(term) + 2}
-        candidates += _rows(session, sql["range"], **bounds).items()
+        candidates += _rows(session, _RANGE, **bounds).items()
     return candidates
 
 
