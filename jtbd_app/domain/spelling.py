@@ -2,7 +2,7 @@
 
 A typed word is corrected to words of the listings' vocabulary within one edit (words of 4-7 letters) or two
 (8 letters and more); an edit is an insertion, a deletion, a substitution or a swap of two neighbours, so
-"pyhton" is one edit from "python". Shorter words and numbers are never corrected: too many words are near them.
+"pyhton" is one edit from "python". Shorter words and numbers are never corrected (too many words are near them), nor words over 20 letters.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MIN_CORRECTED_LEN = 4
+MAX_CORRECTED_LEN = 20  # beyond any common word; keeps the neighbours of a pasted string from costing much
+MAX_CORRECTED_WORDS = 4  # words looked up again in one search (each has a few hundred neighbours)
 TWO_EDITS_LEN = 8
 MAX_CORRECTIONS = 3  # words searched in place of one typed word
 # A known word is still corrected when it is this rare and a neighbour is far more common (a typo in a listing).
@@ -22,7 +24,7 @@ _LETTERS = string.ascii_lowercase + string.digits
 
 def max_edits(word: str) -> int:
     """How many edits a typed word may be away from the word meant."""
-    if len(word) < MIN_CORRECTED_LEN or word.isdigit():
+    if not MIN_CORRECTED_LEN <= len(word) <= MAX_CORRECTED_LEN or word.isdigit():
         return 0
     return 2 if len(word) >= TWO_EDITS_LEN else 1
 

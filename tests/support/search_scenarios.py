@@ -111,6 +111,15 @@ class ListingSearchContract:
         assert titles(result)[0] == "Pyhton job with a typo" and result.total == COMMON_FACTOR + 1
         assert result.spelling_note == "Also showing results for “python job”."
 
+    def test_many_long_unknown_words_cost_a_bounded_number_of_statements(self, db: Session) -> None:
+        make_listing(member("owner"), title="Sofa move", skills=())
+        typed = " ".join(f"qwzx{letter}" * 3 for letter in "abcdefgh")  # eight 15-letter words nobody wrote
+        result, statements = _counting_statements(db, lambda: search(db, q=typed))
+        assert result.items == [] and result.spelling_note == ""
+        # known words, the last as a prefix, their neighbours, two-edit ranges for at most four words (two prefixes
+        # each), the search
+        assert statements <= 1 + 1 + 1 + 4 * 2 + 1
+
     def test_words_of_listings_nobody_may_see_are_never_suggested(self, db: Session) -> None:
         owner = member("owner")
         draft = make_listing(owner, title="Confidential merger", status="draft", skills=())

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from jtbd_app.domain.search_text import prefix_last
 from jtbd_app.domain.spelling import (
+    MAX_CORRECTED_WORDS,
     RARE_LISTINGS,
     Correction,
     best_words,
@@ -40,6 +41,7 @@ def correct_terms(session: Session, terms: list[str]) -> dict[str, Correction]:
     prefix = terms[-1] if prefix_last(terms) and terms[-1] in correctable else ""
     known = _known(session, correctable, prefix)
     doubtful = [t for t in correctable if known.get(t, 0) <= RARE_LISTINGS and not (t == prefix and t in known)]
+    doubtful = doubtful[:MAX_CORRECTED_WORDS]
     if not doubtful:
         return {}
     neighbours = {term: single_edits(term) for term in doubtful}
