@@ -31,7 +31,10 @@ from jtbd_app.domain.spelling import (
 _IN = {
     "sqlite": "SELECT word, listings FROM search_word WHERE word IN (SELECT value FROM json_each(:words)) "
     "AND listings > 0",
-    "postgresql": "SELECT word, listings FROM search_word WHERE word = ANY(CAST(:words AS text[])) AND listings > 0",
+    # A join, not `word = ANY(...)`: on a small vocabulary the planner scans it and compares every word with every
+    # neighbour (475 x 470 comparisons, 7 ms); joined, it hashes or probes the primary key.
+    "postgresql": "SELECT word, listings FROM unnest(CAST(:words AS text[])) AS typed(w) "
+    "JOIN search_word ON word = typed.w WHERE listings > 0",
 }
 _PREFIX = "SELECT word, listings FROM search_word WHERE word >= :low AND word < :high AND listings > 0 LIMIT 1"
 _RANGE = (
