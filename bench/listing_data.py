@@ -325,3 +325,32 @@ def search_params(runs: int, *, seed: int = 11) -> list[dict[str, str]]:
             params["page"] = str(rng.randint(2, 4))
         searches.append(params)
     return searches
+
+
+def misspell(word: str, rng: random.Random) -> str:
+    """One typo as people make them: two neighbouring letters swapped, one left out, doubled or mistyped."""
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(["swap", "drop", "double", "replace"] if word[i] != word[i + 1] else ["drop", "replace"])
+    if kind == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == "drop":
+        return word[:i] + word[i + 1 :]
+    if kind == "double":
+        return word[:i] + word[i] + word[i:]
+    return word[:i] + rng.choice([c for c in "aeiourstn" if c != word[i]]) + word[i + 1 :]
+
+
+def typo_search_params(runs: int, *, seed: int = 13) -> list[dict[str, str]]:
+    """The same kind of searches, each with one word of five letters or more misspelled."""
+    rng = random.Random(seed)
+    searches = []
+    for params in search_params(runs, seed=seed):
+        words = params["q"].split()
+        long_words = [i for i, word in enumerate(words) if len(word) >= 5]
+        if not long_words:
+            words = [rng.choice(["python", "website", "translate", "podcast", "wedding", "furniture", "bakery"])]
+            long_words = [0]
+        i = rng.choice(long_words)
+        words[i] = misspell(words[i], rng)
+        searches.append({**params, "q": " ".join(words)})
+    return searches

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 MAX_TERMS = 8
 MIN_PREFIX_LEN = 3  # shorter prefixes match most of the index and only slow the search down
@@ -29,21 +30,32 @@ def search_terms(text: str) -> list[str]:
     return terms
 
 
-def _prefix_last(terms: list[str]) -> bool:
+def prefix_last(terms: list[str]) -> bool:
+    """Whether the last word is searched as a prefix (the person may still be typing it)."""
     return bool(terms) and len(terms[-1]) >= MIN_PREFIX_LEN and not terms[-1].isdigit()
 
 
-def fts5_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term quoted (so NEAR, AND, * or - are plain words), the last a prefix."""
+def fts5_match(terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None) -> str:
+    """An FTS5 MATCH expression: every term quoted (so NEAR, AND, * or - are plain words), the last a prefix.
+
+    A term with alternatives (corrections of a typo) matches the term or any of them."""
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
-    if _prefix_last(terms):
+    if prefix_last(terms):
         quoted[-1] += "*"
-    return " ".join(quoted)
+    for i, term in enumerate(terms):
+        if alternatives and alternatives.get(term):
+            others = ['"' + word.replace('"', '""') + '"' for word in alternatives[term]]
+            quoted[i] = "(" + " OR ".join([quoted[i], *others]) + ")"
+    return (" AND " if alternatives else " ").join(quoted)  # FTS5 needs AND after a bracketed group
 
 
-def pg_tsquery(terms: list[str]) -> str:
-    """A to_tsquery('english', ...) string: quoted lexemes joined by AND, the last a prefix."""
+def pg_tsquery(terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None) -> str:
+    """A to_tsquery('english', ...) string: quoted lexemes joined by AND, the last a prefix; alternatives by OR."""
     quoted = ["'" + term.replace("'", "''") + "'" for term in terms]
-    if _prefix_last(terms):
+    if prefix_last(terms):
         quoted[-1] += ":*"
+    for i, term in enumerate(terms):
+        if alternatives and alternatives.get(term):
+            others = ["'" + word.replace("'", "''") + "'" for word in alternatives[term]]
+            quoted[i] = "(" + " | ".join([quoted[i], *others]) + ")"
     return " & ".join(quoted)

@@ -44,6 +44,7 @@ from jtbd_app.models.moderation import Appeal, Report, Strike
 from jtbd_app.models.payments import Dispute, Payment, Payout, PayoutAccount, WebhookEvent
 from jtbd_app.models.problems import MicroTask, Problem
 from jtbd_app.models.search_index import create_search_index, drop_search_index, rebuild_search_index
+from jtbd_app.models.search_words import create_search_words, drop_search_words
 from jtbd_app.models.trust import DisputeCase, DisputeEntry, DisputeFile
 from jtbd_app.models.verification import CriterionCheck
 
@@ -109,9 +110,11 @@ __all__ = [
     "create_audit_guards",
     "create_ledger_guards",
     "create_search_index",
+    "create_search_words",
     "drop_audit_guards",
     "drop_ledger_guards",
     "drop_search_index",
+    "drop_search_words",
     "rebuild_search_index",
     "ts",
     "utcnow",

@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
 from jtbd_app.models.marketplace import Listing
+from jtbd_app.models.search_words import is_words_table
 
 FTS_TABLE = "listing_fts"
 PG_VECTOR = "search_vector"
@@ -88,7 +89,7 @@ def is_unmodelled(name: str | None, type_: str) -> bool:
     if not name:
         return False
     if type_ == "table":
-        return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+        return name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or is_words_table(name)
     return name in UNMODELLED_NAMES
 
 

@@ -10,12 +10,18 @@ from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.listing_query import DUE_CHOICES, MAX_LOCATION_LEN, MAX_TEXT_LEN, REMOTE_CHOICES, SORTS
 from jtbd_app.domain.marketplace import CATEGORIES
 from jtbd_app.domain.money import CURRENCIES
-from jtbd_app.state.marketplace import MarketplaceState
+from jtbd_app.state.marketplace import FORM_ID, MarketplaceState
 
 S = MarketplaceState
 E = MarketplaceState.errors
 
-# Enter or a comma in the skill box adds the skill; Enter must not also submit the search, nor a comma be typed.
+# Filters apply as soon as they change (the form submits itself; its handler puts them in the URL): a choice at
+# once, a typed budget or place once typing pauses. The search words wait for Enter or the Search button.
+_APPLY_NOW = rx.Var("((e) => e.target.form?.requestSubmit())")
+_APPLY_AFTER_PAUSE = rx.Var(
+    "((e) => { const el = e.target; clearTimeout(el._applyTimer);"
+    " el._applyTimer = setTimeout(() => el.form?.requestSubmit(), 800); })"
+)
 _SELECT_STYLE = {"padding": "0.45rem", "width": "100%", "min_height": "2.25rem"}
 
 
@@ -28,11 +34,14 @@ def _select(label: str, field_id: str, choices: dict[str, str], value: rx.Var) -
         aria_describedby=f"{field_id}-error",
         aria_invalid=rx.cond(E[field_id], "true", "false"),
         style=_SELECT_STYLE,
+        custom_attrs={"onChange": _APPLY_NOW},
     )
     return labelled(label, field_id, control, E[field_id])
 
 
-def _input(label: str, field_id: str, value: rx.Var, **props: object) -> rx.Component:
+def _input(label: str, field_id: str, value: rx.Var, *, apply_on_pause: bool = True, **props: object) -> rx.Component:
+    if apply_on_pause:
+        props["custom_attrs"] = {"onInput": _APPLY_AFTER_PAUSE}
     control = rx.input(
         id=field_id,
         name=field_id,
@@ -77,7 +86,9 @@ def _filters() -> rx.Component:
             rx.hstack(
                 rx.button("Apply filters", type="submit"),
                 rx.link("Clear filters", href="/marketplace"),
+                rx.text("Results update as you change a filter.", size="1", color_scheme="gray"),
                 align="center",
+                wrap="wrap",
                 spacing="4",
             ),
             spacing="4",
@@ -101,6 +112,7 @@ def _search_form() -> rx.Component:
                         type="search",
                         placeholder="e.g. logo design, python, move a sofa",
                         max_length=MAX_TEXT_LEN,
+                        apply_on_pause=False,
                     ),
                     flex="1 1 16rem",
                 ),
@@ -116,6 +128,7 @@ def _search_form() -> rx.Component:
             width="100%",
         ),
         key=S.form_key,
+        id=FORM_ID,
         on_submit=S.apply_filters,
         aria_label="Search listings",
         role="search",
@@ -198,6 +211,7 @@ def _results() -> rx.Component:
     return rx.cond(
         S.cards.length() > 0,
         rx.vstack(
+            rx.cond(S.spelling_note, rx.text(S.spelling_note, size="2", weight="medium")),
             rx.text(S.total_label, " · page ", S.page, " of ", S.pages, size="2", color_scheme="gray"),
             rx.vstack(rx.foreach(S.cards, _card), role="list", aria_label="Listings", spacing="3", width="100%"),
             rx.cond(S.pages > 1, _pagination()),

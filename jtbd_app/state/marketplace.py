@@ -22,6 +22,9 @@ from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
 PATH = "/marketplace"
+FORM_ID = "marketplace-search"
+# A filter applies as soon as it changes: the form submits itself (its own handler then builds the URL).
+SUBMIT_FORM_JS = f"document.getElementById('{FORM_ID}')?.requestSubmit()"
 MAX_PARAM_LEN = MAX_TEXT_LEN + 50  # longer text is cut before it reaches the URL; the field says so
 # Form fields and the value that means "no filter": left out of the URL.
 FORM_DEFAULTS = {
@@ -74,7 +77,11 @@ class MarketplaceState(SkillTagsMixin, SessionState):
     has_filters: bool = False
     filter_count: int = 0  # filters set beyond the words and the order
     filters_open: bool = False
-    form_key: int = 0  # changes on every load so the form shows the URL's values again
+    form_key: int = 0  # changes when the URL's values differ from the form's, so the form shows them again
+    spelling_note: str = ""  # "Showing results for “python”." when typos were corrected
+    # The URL parameters the form shows (what this browser last applied): a load of the same ones keeps the form as
+    # it is, so a filter applied at once keeps the focus where the person is.
+    _form_params: dict[str, str] = {}
     # The form, as the URL says (text fields as typed, so that a refused value shows next to its message).
     q: str = ""
     category: str = ""
@@ -103,6 +110,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         query = result.query
         self.cards, self.total_label = result.items, result.total_label
         self.page, self.pages, self.has_filters = result.page, result.pages, query.has_filters
+        self.spelling_note = result.spelling_note
         self.page_links = [PageLink(str(n), search_url(query, n), n == result.page) for n in result.page_window()]
         self.prev_href = search_url(query, result.page - 1) if result.page > 1 else ""
         self.next_href = search_url(query, result.page + 1) if result.page < result.pages else ""
@@ -111,20 +119,29 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         """The filter form as the URL says: a refused value shows as typed, next to its message."""
         self.errors = dict(query.errors)
         self.filter_count = query.filter_count
-        self.filters_open = self.filter_count > 0 or bool(set(self.errors) - {"q", "sort"})
+        wanted_open = self.filter_count > 0 or bool(set(self.errors) - {"q", "sort"})
+        params = {name: value for name, value in raw.items() if name != "page"}
+        shown = params == self._form_params  # the form already shows these: leave it (and its open panel) alone
+        self._form_params = params
+        self.filters_open = (self.filters_open or wanted_open) if shown else wanted_open
         echo = {name: raw.get(name, "")[:MAX_PARAM_LEN] for name in ("min", "max", "location")}
         self.q, self.category, self.currency = query.text, query.category, query.currency
         self.min_budget, self.max_budget, self.location = echo["min"], echo["max"], echo["location"]
         self.remote, self.due, self.sort = query.remote, query.due, query.sort
         self.edit_skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
-        self.form_key += 1
+        if not shown:
+            self.form_key += 1
 
     @rx.event
     def apply_filters(self, form: FilterForm) -> EventSpec:
-        """Public: only builds the URL to load; load_marketplace checks every value."""
+        """Public: only builds the URL to load (and remembers it as the form's); load_marketplace checks every value."""
         params = self._filter_params(forms.values(form))
+        self._form_params = dict(params)
         self.loaded = False
         return rx.redirect(f"{PATH}?{urlencode(params)}" if params else PATH)
+
+    def _skills_changed(self) -> EventSpec:
+        return rx.call_script(SUBMIT_FORM_JS)
 
     def _filter_params(self, form: dict[str, Any]) -> dict[str, str]:
         """The typed filters and skill tags as URL parameters: defaults left out, long values cut."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import ValidationFailed
@@ -25,26 +26,35 @@ class SkillTagsMixin(rx.State, mixin=True):
             ]
 
     @rx.event
-    def add_skill(self, raw: str = "") -> None:
+    def add_skill(self, raw: str = "") -> EventSpec | None:
         """Public: edits the unsaved form in this browser only."""
-        self._add_skill(raw if isinstance(raw, str) and raw else self.skill_draft)
+        return self._add_skill(raw if isinstance(raw, str) and raw else self.skill_draft)
 
-    def _add_skill(self, candidate: str) -> None:
+    def _add_skill(self, candidate: str) -> EventSpec | None:
+        before = list(self.edit_skills)
         try:
             self.edit_skills = skill_tags.add_skill(list(self.edit_skills), candidate)
         except ValidationFailed as exc:
             self.errors = {**self.errors, **exc.fields}
-            return
+            return None
         self.errors = {k: v for k, v in self.errors.items() if k != "skills"}
         self.skill_draft, self.skill_suggestions = "", []
+        return self._skills_changed() if self.edit_skills != before else None
 
     @rx.event
-    def skill_key_down(self, key: str) -> None:
+    def skill_key_down(self, key: str) -> EventSpec | None:
         """Public: Enter or comma in the skill box adds the typed skill."""
         if key in ("Enter", ",") and self.skill_draft.strip():
-            self._add_skill(self.skill_draft)
+            return self._add_skill(self.skill_draft)
+        return None
 
     @rx.event
-    def remove_skill(self, skill: str) -> None:
+    def remove_skill(self, skill: str) -> EventSpec | None:
         """Public: edits the unsaved form in this browser only."""
+        before = list(self.edit_skills)
         self.edit_skills = [s for s in self.edit_skills if s != skill]
+        return self._skills_changed() if self.edit_skills != before else None
+
+    def _skills_changed(self) -> EventSpec | None:
+        """What follows a change of the chosen skills: nothing here; a search form applies itself (marketplace)."""
+        return None

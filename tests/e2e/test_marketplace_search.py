@@ -194,3 +194,58 @@ def test_the_page_fits_a_phone(app_server: AppServer, mobile_page: Page, seeded:
     expect(_search_form(mobile_page).get_by_label("Sort by")).to_be_visible()
     width = mobile_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_a_new_sort_applies_at_once_and_stays_in_the_url(app_server: AppServer, page: Page, seeded: Seeded) -> None:
+    _open(page, f"{app_server.url}/marketplace?q=sofa+{seeded.marker}")
+    expect(page.get_by_text("25 listings")).to_be_visible()
+
+    sort = _search_form(page).get_by_label("Sort by")
+    sort.evaluate("el => { el.dataset.probe = 'kept'; }")  # gone if the form were rebuilt
+    sort.focus()
+    sort.select_option("budget_high")  # no Search button pressed
+
+    expect(page).to_have_url(re.compile(rf"/marketplace\?q=sofa\+{seeded.marker}&sort=budget_high$"))
+    expect(page.get_by_role("list", name="Listings").get_by_role("heading").first).to_have_text(
+        f"Move a sofa {seeded.marker} 25"
+    )
+    expect(sort).to_have_attribute("data-probe", "kept")  # the form was not rebuilt under the person's hands
+    expect(sort).to_be_focused()
+    sort.select_option("budget_low")
+    expect(page).to_have_url(re.compile(r"sort=budget_low$"))
+    expect(page.get_by_role("list", name="Listings").get_by_role("heading").first).to_have_text(
+        f"Move a sofa {seeded.marker} 1"
+    )
+
+    page.reload()
+    expect(_search_form(page).get_by_label("Sort by")).to_have_value("budget_low")
+    assert _results(page)[0] == f"Move a sofa {seeded.marker} 1"
+    page.go_back()  # each applied change is a step of the history
+    expect(page).to_have_url(re.compile(r"sort=budget_high$"))
+    expect(_search_form(page).get_by_label("Sort by")).to_have_value("budget_high")
+    expect(page.get_by_role("list", name="Listings").get_by_role("heading").first).to_have_text(
+        f"Move a sofa {seeded.marker} 25"
+    )
+
+
+def test_a_filter_and_a_typed_budget_apply_without_a_button(app_server: AppServer, page: Page, seeded: Seeded) -> None:
+    _open(page, f"{app_server.url}/marketplace?q={seeded.marker}")
+    form = _search_form(page)
+    form.get_by_text("Filters", exact=True).click()
+    form.get_by_label("Category").select_option("design")
+    expect(page).to_have_url(re.compile(r"category=design"))
+    expect(page.get_by_text("3 listings")).to_be_visible()
+    form.get_by_label("Category").select_option("")
+    expect(page.get_by_text("28 listings")).to_be_visible()
+
+    form.get_by_label("Minimum budget").fill("200")  # applied once typing pauses
+    expect(page).to_have_url(re.compile(r"min=200"))
+    expect(page.get_by_text("3 listings")).to_be_visible()
+    expect(form.get_by_label("Minimum budget")).to_be_focused()
+
+
+def test_a_typo_finds_the_listings_meant(app_server: AppServer, page: Page, seeded: Seeded) -> None:
+    _open(page, f"{app_server.url}/marketplace?q={seeded.marker}+desgin")
+
+    expect(page.get_by_text(f"Showing results for “{seeded.marker} design”.")).to_be_visible()
+    assert sorted(_results(page)) == sorted(f"Logo design {seeded.marker} {n}" for n in ("one", "two", "three"))

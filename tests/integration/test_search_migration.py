@@ -1,4 +1,5 @@
-"""Migration 0003 builds the search index over listings already there, and comes down cleanly, on both databases."""
+"""Migrations 0003 (search index) and 0018 (vocabulary for typos) build over listings already there, and come down
+cleanly, on both databases."""
 
 from __future__ import annotations
 
@@ -33,10 +34,12 @@ def _found(engine: Engine, text: str) -> list[str]:
 def _index_objects(engine: Engine) -> set[str]:
     inspector = inspect(engine)
     if engine.dialect.name == "sqlite":
-        return {name for name in inspector.get_table_names() if name.startswith("listing_fts")}
-    return {c["name"] for c in inspector.get_columns("listing") if c["name"] == "search_vector"} | {
-        i["name"] for i in inspector.get_indexes("listing") if i["name"] == "ix_listing_search_vector"
-    }
+        return {name for name in inspector.get_table_names() if name.startswith(("listing_fts", "listing_words"))}
+    return (
+        {c["name"] for c in inspector.get_columns("listing") if c["name"] == "search_vector"}
+        | {i["name"] for i in inspector.get_indexes("listing") if i["name"] == "ix_listing_search_vector"}
+        | {name for name in inspector.get_table_names() if name == "search_word"}
+    )
 
 
 def _upgrade_with_listings_then_down_and_up(url: str) -> None:
@@ -65,6 +68,7 @@ def _upgrade_with_listings_then_down_and_up(url: str) -> None:
 
     command.upgrade(config, "head")
     assert _found(engine, "fence") == ["Paint a garden fence"]  # listings from before the index
+    assert _found(engine, "gardne") == ["Paint a garden fence"]  # and from before the vocabulary
     _add_listing(engine, "Fence repair", owner_id)
     assert sorted(_found(engine, "fence")) == ["Fence repair", "Paint a garden fence"]
     command.check(config)  # the index's own objects are not model differences
@@ -74,6 +78,7 @@ def _upgrade_with_listings_then_down_and_up(url: str) -> None:
     command.upgrade(config, "head")
     assert _index_objects(engine)
     assert sorted(_found(engine, "fence")) == ["Fence repair", "Paint a garden fence"]
+    assert sorted(_found(engine, "fecne")) == ["Fence repair", "Paint a garden fence"]
     engine.dispose()
 
 

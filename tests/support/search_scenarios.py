@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.domain.listing_query import COUNT_CAP, ListingQuery
+from jtbd_app.domain.spelling import COMMON_FACTOR
 from jtbd_app.models import Listing, Profile, User, utcnow
 from jtbd_app.services.marketplace.listing_search import SearchPage, search_listings
 from tests.support.database import counted_queries
@@ -76,6 +77,66 @@ class ListingSearchContract:
         owner = member("owner")
         make_listing(owner, title="Python scraper", description="Collect prices.", skills=("python",))
         assert titles(search(db, q="pyth")) == ["Python scraper"]
+
+    def test_a_typo_finds_the_listings_meant_and_says_what_was_searched(self, db: Session) -> None:
+        owner = member("owner")
+        make_listing(owner, title="Python scraper", description="Collect prices.", skills=("python",))
+        make_listing(owner, title="Design a logo for a bakery", description="Round and friendly.", skills=())
+        make_listing(owner, title="Kubernetes cluster setup", description="Three nodes.", skills=())
+        for typed in ("pyhton", "pythn", "ypthon", "pyrhon", "pythoon"):  # swap, delete, swap, replace, insert
+            result = search(db, q=typed)
+            assert titles(result) == ["Python scraper"], typed
+            assert result.spelling_note == "Showing results for “python”."
+        assert titles(search(db, q="desing a logo")) == ["Design a logo for a bakery"]
+        assert titles(search(db, q="kubrenetse")) == ["Kubernetes cluster setup"]  # two edits in a long word
+        assert titles(search(db, q="pyhton", sort="newest")) == ["Python scraper"]
+        exact = search(db, q="python")
+        assert titles(exact) == ["Python scraper"] and exact.spelling_note == ""
+
+    def test_short_words_far_words_and_numbers_are_not_corrected(self, db: Session) -> None:
+        owner = member("owner")
+        make_listing(owner, title="Fix a sofa for 2024", description="Leg broken.", skills=())
+        assert titles(search(db, q="sofe")) == ["Fix a sofa for 2024"]  # four letters: one edit
+        assert titles(search(db, q="leg")) == ["Fix a sofa for 2024"]
+        assert titles(search(db, q="lag")) == []  # three letters: exact only
+        assert titles(search(db, q="sxfe")) == []  # two edits in a short word
+        assert titles(search(db, q="2025")) == []
+
+    def test_exact_matches_rank_above_corrected_ones(self, db: Session) -> None:
+        owner = member("owner")
+        for i in range(COMMON_FACTOR):
+            make_listing(owner, title=f"Python job {i}", skills=())
+        make_listing(owner, title="Pyhton job with a typo", skills=())
+        result = search(db, q="pyhton job")
+        assert titles(result)[0] == "Pyhton job with a typo" and result.total == COMMON_FACTOR + 1
+        assert result.spelling_note == "Also showing results for “python job”."
+
+    def test_many_long_unknown_words_cost_a_bounded_number_of_statements(self, db: Session) -> None:
+        make_listing(member("owner"), title="Sofa move", skills=())
+        typed = " ".join(f"qwzx{letter}" * 3 for letter in "abcdefgh")  # eight 15-letter words nobody wrote
+        result, statements = _counting_statements(db, lambda: search(db, q=typed))
+        assert result.items == [] and result.spelling_note == ""
+        # known words, the last as a prefix, their neighbours, two-edit ranges for at most four words (two prefixes
+        # each), the search
+        assert statements <= 1 + 1 + 1 + 4 * 2 + 1
+
+    def test_words_of_listings_nobody_may_see_are_never_suggested(self, db: Session) -> None:
+        owner = member("owner")
+        draft = make_listing(owner, title="Confidential merger", status="draft", skills=())
+        make_listing(owner, title="Open sofa move", skills=())
+        assert search(db, q="mergre").spelling_note == ""
+        with session_scope() as session:
+            row = session.get(Listing, draft.id)
+            assert row is not None
+            row.status = "open"
+            session.add(row)
+        assert titles(search(db, q="mergre")) == ["Confidential merger"]
+        with session_scope() as session:
+            row = session.get(Listing, draft.id)
+            assert row is not None
+            row.status = "hidden"
+            session.add(row)
+        assert titles(search(db, q="mergre")) == [] and search(db, q="mergre").spelling_note == ""
 
     def test_stop_words_and_punctuation_alone_search_nothing_and_list_everything(self, db: Session) -> None:
         owner = member("owner")
@@ -310,10 +371,10 @@ class ListingSearchContract:
 
         result, statements = _counting_statements(db, lambda: search(db, q="sofa"))
         assert len(result.items) == 20 and len({c.poster_username for c in result.items}) > 1
-        assert statements == 3  # count, page, posters
+        assert statements == 4  # the words known, count, page, posters
 
         result, statements = _counting_statements(db, lambda: search(db, q="sofa", skills="python"))
-        assert titles(result) == ["Sofa move"] and statements == 4  # and the skill ids
+        assert titles(result) == ["Sofa move"] and statements == 5  # and the skill ids
 
 
 def _counting_statements(db: Session, run: Callable[[], SearchPage]) -> tuple[SearchPage, int]:

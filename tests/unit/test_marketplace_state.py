@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from jtbd_app.state.boundary import REFUSAL
@@ -132,3 +133,44 @@ def test_a_bad_skill_gets_a_message_and_is_not_added(db: Session) -> None:
         call(state, "set_skill_draft", bad)
     call(state, "add_skill", "<script>")
     assert state.edit_skills == [] and "skills" in state.errors
+
+
+def _navigate(state: Any, url: str) -> None:
+    """The same tab opens another URL of the page (a redirect, back or forward, a link)."""
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    root.router = RouterData.from_router_data({"headers": {}, "pathname": "/marketplace", "asPath": url})
+    call(state, "load_marketplace")
+
+
+def test_a_filter_applied_from_the_form_keeps_the_form_and_another_url_rebuilds_it(db: Session) -> None:
+    state = _load("/marketplace?q=logo")
+    key = state.form_key
+    form = {"q": "logo", "sort": "newest", "category": "design"}
+    path, params = _redirect_target(call(state, "apply_filters", form))
+    _navigate(state, f"{path}?{urlencode(params)}")
+    assert state.sort == "newest" and state.category == "design" and state.loaded
+    assert state.form_key == key  # the form already shows what it applied: the focus stays where it is
+    _navigate(state, "/marketplace?q=logo")  # back
+    assert state.form_key == key + 1 and state.sort == "relevance"
+    _navigate(state, "/marketplace?q=logo&page=2")  # a page link keeps the form
+    assert state.form_key == key + 1
+
+
+def test_a_changed_skill_applies_the_form_at_once(db: Session) -> None:
+    state = _load("/marketplace")
+    assert "requestSubmit" in str(call(state, "add_skill", "python"))
+    assert call(state, "add_skill", "python") is None  # already chosen: nothing changed
+    call(state, "set_skill_draft", "sql")
+    assert "requestSubmit" in str(call(state, "skill_key_down", "Enter"))
+    assert "requestSubmit" in str(call(state, "remove_skill", "sql"))
+    assert call(state, "remove_skill", "sql") is None
+
+
+def test_a_typo_is_corrected_and_the_page_says_so(db: Session) -> None:
+    make_listing(make_user("ann"), title="Python scraper", skills=())
+    state = _load("/marketplace?q=pyhton")
+    assert [c.title for c in state.cards] == ["Python scraper"]
+    assert state.spelling_note == "Showing results for “python”."
+    assert _load("/marketplace?q=python").spelling_note == ""

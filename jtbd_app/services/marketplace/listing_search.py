@@ -18,9 +18,11 @@ from sqlmodel import Session, col
 
 from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
 from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
+from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
 from jtbd_app.services.marketplace.listing_cards import CARD_COLUMNS, ListingCard, build_cards
+from jtbd_app.services.marketplace.search_spelling import correct_terms
 
 _FTS = table(FTS_TABLE, column("rowid"), column("rank"))
 _LISTING: Any = Listing.__table__  # type: ignore[attr-defined]
@@ -34,6 +36,14 @@ class SearchPage:
     page: int = 1
     pages: int = 1
     query: ListingQuery = field(default_factory=ListingQuery)
+    corrected: str = ""  # the words searched in place of typos ("python" for "pyhton"), when that found something
+    exact_found: bool = True  # whether the words as typed found listings too (they come first)
+
+    @property
+    def spelling_note(self) -> str:
+        if not self.corrected:
+            return ""
+        return f"{'Also showing' if self.exact_found else 'Showing'} results for “{self.corrected}”."
 
     @property
     def total_label(self) -> str:
@@ -62,7 +72,8 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
     conditions = _filters(session, clean, now)
     if conditions is None:  # a skill nobody has: nothing can match
         return SearchPage(query=clean)
-    ids = _ordered_ids(session, clean, search_terms(clean.text), conditions)
+    terms = search_terms(clean.text)
+    ids, exact_count, corrections = _forgiving_ids(session, clean, terms, conditions)
     total, more = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(clean.page, pages)
@@ -77,11 +88,40 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
         page=page,
         pages=pages,
         query=dataclasses.replace(clean, page=page),
+        corrected=corrected_text(terms, corrections) if corrections and ids else "",
+        exact_found=exact_count > 0,
     )
 
 
-def _ordered_ids(
+def _forgiving_ids(
     session: Session, query: ListingQuery, terms: list[str], conditions: list[ColumnElement[bool]]
+) -> tuple[list[int], int, dict[str, Correction]]:
+    """Ids in display order, how many match the words as typed, and the corrections used (see search_spelling).
+
+    By best match, listings with the words as typed come first, then those found only through a correction; in
+    another order both are mixed, as the order asks."""
+    corrections = correct_terms(session, terms) if terms else {}
+    if not corrections:
+        ids = _ordered_ids(session, query, terms, conditions)
+        return ids, len(ids), {}
+    alternatives = {term: correction.words for term, correction in corrections.items()}
+    if query.sort != "relevance":
+        ids = _ordered_ids(session, query, terms, conditions, alternatives)
+        return ids, 0, corrections  # the note then says the results are for the corrected words
+    exact = _ordered_ids(session, query, terms, conditions)
+    if len(exact) > COUNT_CAP:
+        return exact, len(exact), {}
+    seen = set(exact)
+    fuzzy = [i for i in _ordered_ids(session, query, terms, conditions, alternatives) if i not in seen]
+    return (exact + fuzzy)[: COUNT_CAP + 1], len(exact), corrections if fuzzy else {}
+
+
+def _ordered_ids(
+    session: Session,
+    query: ListingQuery,
+    terms: list[str],
+    conditions: list[ColumnElement[bool]],
+    alternatives: dict[str, tuple[str, ...]] | None = None,
 ) -> list[int]:
     """Ids of up to COUNT_CAP + 1 matches in display order: one query both counts and orders.
 
@@ -94,7 +134,7 @@ def _ordered_ids(
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
         return _ids(session, stmt)
     if session.get_bind().dialect.name == "sqlite":
-        match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_match(terms))
+        match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_match(terms, alternatives))
         matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
         if query.sort != "relevance":
             return _ids(session, matching.order_by(*_order(query.sort)).limit(limit))
@@ -102,16 +142,16 @@ def _ordered_ids(
         newest = matching.add_columns(_FTS.c.rank.label("score")).order_by(_FTS.c.rowid.desc()).limit(limit)
         ranked = newest.subquery()
         return _ids(session, select(ranked.c.id).order_by(ranked.c.score, ranked.c.id.desc()))
-    return _ordered_ids_postgres(session, query, terms, conditions)
+    return _ordered_ids_postgres(session, query, pg_tsquery(terms, alternatives), conditions)
 
 
 def _ordered_ids_postgres(
-    session: Session, query: ListingQuery, terms: list[str], conditions: list[ColumnElement[bool]]
+    session: Session, query: ListingQuery, tsquery_text: str, conditions: list[ColumnElement[bool]]
 ) -> list[int]:
     """Matches come from the GIN index first (a materialized CTE): left to itself, the planner may walk a
     sort index and test the text on every row, which is 100 ms when it underestimates a prefix search."""
     vector: Any = literal_column(f"listing.{PG_VECTOR}")
-    tsquery = func.to_tsquery(literal_column("'english'::regconfig"), pg_tsquery(terms))
+    tsquery = func.to_tsquery(literal_column("'english'::regconfig"), tsquery_text)
     listing = _LISTING.c
     matches = (
         select(listing.id, listing.published_at, listing.budget_minor, listing.deadline)
