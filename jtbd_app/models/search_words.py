@@ -1,4 +1,4 @@
-"""The vocabulary of open listings, for correcting typed words: built by migration 0017 and by
+"""The vocabulary of open listings, for correcting typed words: built by migration 0018 and by
 `metadata.create_all`, kept current by triggers (so bulk inserts, core updates and every service path are covered).
 
 One table on both databases, `search_word (word, listings)`: words as written (lowercased, not stemmed), each with
