@@ -54,15 +54,6 @@ def landing() -> rx.Component:
 def dashboard() -> rx.Component:
     return rx.vstack(
         rx.heading(OnboardingState.greeting, ", ", SessionState.viewer_name, size="7"),
-        rx.cond(
-            SessionState.viewer_suspended,
-            rx.callout(
-                "Your account is suspended; you can read but not act. See why and appeal in Settings, Standing.",
-                icon="ban",
-                color_scheme="red",
-                role="alert",
-            ),
-        ),
         first_run_checklist(),
         dash.quick_actions(),
         rx.cond(

@@ -81,6 +81,7 @@ def test_a_reported_listing_is_hidden_its_author_suspended_appeals_and_bids_agai
     banner = author.get_by_role("alert").filter(has_text="Your account is suspended:")
     expect(banner).to_contain_text(REASON)
     expect(banner.get_by_role("link", name="Your standing and appeal")).to_have_attribute("href", "/settings#standing")
+    expect(author.get_by_role("alert").filter(has_text="suspended")).to_have_count(1)  # the dashboard says it once
     author.goto(f"{base}/listings/{honest.id}")
     expect(author.get_by_text("Your account is suspended, so you cannot bid.")).to_be_visible()
     expect(author.get_by_role("button", name="Place bid")).to_have_count(0)
