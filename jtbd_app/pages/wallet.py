@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from jtbd_app.components.dashboard import stacked_on_a_phone
 from jtbd_app.components.forms import form_error
 from jtbd_app.components.layout import guarded, page
 from jtbd_app.components.pager import button_pager
@@ -208,6 +209,7 @@ def _payout_setup() -> rx.Component:
                     rx.table.body(rx.foreach(W.payouts, _payout_row)),
                     width="100%",
                     variant="surface",
+                    style=stacked_on_a_phone(["Date", "What", "Amount"]),
                     size=rx.breakpoints(initial="1", sm="2"),
                 ),
                 rx.text("No payouts yet.", color_scheme="gray"),
@@ -302,6 +304,7 @@ def _history() -> rx.Component:
                 ),
                 width="100%",
                 variant="surface",
+                style=stacked_on_a_phone(["Date", "What", "Amount"]),
                 size=rx.breakpoints(initial="1", sm="2"),  # tighter cells on a phone
             ),
             rx.text("No money has moved yet. Payments, releases and payouts appear here.", color_scheme="gray"),
