@@ -225,3 +225,15 @@ def test_any_other_page_passes_untouched(db: Session) -> None:
     assert seen[0][b"accept-encoding"] == b"gzip" and response.headers["etag"] == '"v1"'
     assert response.content == SHELL  # the client decoded the gzip it asked for: the page as built
     assert browser.post("/listings/1").content == SHELL
+
+
+def test_a_markdown_description_is_shared_as_its_words(db: Session) -> None:
+    description = (
+        "## The job\nOur bakery's site gets **300 visits** a month; see [the site](https://bakery.example).\n\n"
+        "- No bots\n- Weekly report from `Google Analytics`\n1. Keep *snake_case* names\n---\n> Thanks!"
+    )
+    listing = make_listing(make_user("ann"), description=description)
+    assert tags(f"/listings/{listing.id}").description == (
+        "The job Our bakery's site gets 300 visits a month; see the site. No bots. Weekly report from Google "
+        "Analytics. Keep snake_case names. Thanks!"
+    )

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from sqlmodel import Session, select
 
 from jtbd_app.domain.ids import id_or_none
+from jtbd_app.domain.markdown_text import markdown_as_text
 from jtbd_app.domain.money import CURRENCIES, Money
 from jtbd_app.domain.page_titles import SITE_NAME, listing_subject, member_subject, page_title
 from jtbd_app.models import Listing, Profile, User
@@ -79,7 +80,9 @@ def listing_tags(session: Session, *, listing_id: str, app_url: str) -> ShareTag
         if listing.budget_minor is not None and listing.currency in CURRENCIES
         else ""
     )
-    description = plain(listing.description) or f"A task on {SITE_NAME}" + (f", budget {budget}." if budget else ".")
+    description = plain(markdown_as_text(listing.description)) or f"A task on {SITE_NAME}" + (
+        f", budget {budget}." if budget else "."
+    )
     return ShareTags(page_title(subject), subject, shorten(description), f"{app_url}/listings/{listing.id}")
 
 
@@ -102,7 +105,7 @@ def member_tags(session: Session, *, username: str, app_url: str) -> ShareTags:
         if profile.hourly_rate_minor is not None and profile.currency in CURRENCIES
         else ""
     )
-    facts = [plain(profile.bio) or f"{name} on {SITE_NAME}."]
+    facts = [plain(markdown_as_text(profile.bio)) or f"{name} on {SITE_NAME}."]
     facts += [f"Skills: {', '.join(skills[:8])}."] if skills else []
     facts += [f"Rate: {rate}."] if rate else []
     url = f"{app_url}/u/{quote(user.username, safe='')}"
