@@ -44,6 +44,7 @@ def test_a_public_listing_has_its_title_budget_description_and_canonical_url(db:
     assert head.meta["og:url"] == head.canonical == f"{APP_URL}/listings/{listing.id}"
     assert head.meta["og:type"] == "website" and head.meta["og:site_name"] == "JTBD Marketplace"
     assert head.meta["twitter:card"] == "summary" and "robots" not in head.meta
+    assert head.meta["og:image"] == f"{APP_URL}/icon-512.png"
 
 
 def test_the_budget_is_formatted_in_the_listings_currency(db: Session) -> None:
@@ -66,7 +67,7 @@ def test_a_hostile_title_and_description_are_escaped_and_read_back_as_text(db: S
     markup = share_tags.render(tags(f"/listings/{listing.id}"))
     assert "<script" not in markup and '"quoted"' not in markup
     head = HeadTags(markup)
-    assert head.tags == ["title", *["meta"] * 9, "link"]  # nothing the text could have opened
+    assert head.tags == ["title", *["meta"] * 10, "link"]  # nothing the text could have opened
     assert head.titles == [f"{HOSTILE} · JTBD Marketplace"]
     assert head.meta["og:title"] == HOSTILE and head.meta["description"] == HOSTILE
 

@@ -8,7 +8,7 @@ a listing hidden by the moderators, a suspended member or a hidden profile gets 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from urllib.parse import quote
 
@@ -28,6 +28,7 @@ SITE_DESCRIPTION = (
 )
 MARKETPLACE_DESCRIPTION = "Open tasks on JTBD Marketplace: browse by skill, budget and deadline, and bid on the work."
 DESCRIPTION_LIMIT = 200
+SHARE_IMAGE = "/icon-512.png"  # in assets/, served at the root
 _LISTING_PATH = re.compile(r"/listings/(?P<id>[^/]+)/?")
 _MEMBER_PATH = re.compile(r"/u/(?P<username>[^/]+)/?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,6 +42,7 @@ class ShareTags:
     url: str  # absolute and canonical, on APP_URL
     kind: str = "website"  # og:type
     indexable: bool = True
+    image: str = ""  # absolute: the app's icon, until listings and members have pictures of their own
 
 
 def is_share_page(path: str) -> bool:
@@ -52,8 +54,14 @@ def is_share_page(path: str) -> bool:
 
 
 def tags_for(session: Session, *, path: str, app_url: str) -> ShareTags | None:
-    """The tags for one of the share pages (None for any other path)."""
-    base = app_url.rstrip("/")
+    """The tags for one of the share pages (None for any other path), with the app's icon as their image."""
+    found = _tags_for(session, path=path, base=app_url.rstrip("/"))
+    if found is None or not found.indexable:
+        return found  # a page not shown: the generic tags, no picture
+    return replace(found, image=f"{app_url.rstrip('/')}{SHARE_IMAGE}")
+
+
+def _tags_for(session: Session, *, path: str, base: str) -> ShareTags | None:
     if path == "/":
         return ShareTags(page_title(), SITE_NAME, SITE_DESCRIPTION, f"{base}/")
     if path.rstrip("/") == "/marketplace":
@@ -139,6 +147,8 @@ def render(tags: ShareTags) -> str:
         ("name", "twitter:title", tags.og_title),
         ("name", "twitter:description", tags.description),
     ]
+    if tags.image:
+        meta.append(("property", "og:image", tags.image))
     if not tags.indexable:
         meta.append(("name", "robots", "noindex"))
     parts = [f"<title>{escape(plain(tags.title))}</title>"]
