@@ -15,10 +15,16 @@ _encode = FunctionStringVar.create("encodeURIComponent")
 
 
 def return_here() -> rx.Var:
-    """`?next=<this page's path and query>`, percent-encoded."""
+    """`?next=<this page's path and query>`, percent-encoded; on a sign-in page itself, the `next` it was given (so
+    that switching between signing in and signing up keeps the page that asked)."""
     url = SessionState.router.url
     here = rx.cond(url.query != "", url.path + "?" + url.query, url.path)
-    return "?next=" + _encode.call(here).to(str)
+    on_a_sign_in_page = url.path.startswith("/login") | url.path.startswith("/signup")
+    return rx.cond(
+        on_a_sign_in_page,
+        rx.cond(url.query != "", "?" + url.query, ""),
+        "?next=" + _encode.call(here).to(str),
+    ).to(str)
 
 
 def sign_in_href() -> rx.Var:

@@ -37,6 +37,9 @@ def test_a_visitor_who_signs_in_to_bid_is_back_on_the_listing(
 
     page.get_by_role("link", name="Sign in to bid or ask a question").click()
     expect(page).to_have_url(re.compile(r"/login\?next="))
+    # The header's Sign up keeps the page that asked
+    header_sign_up = page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign up")
+    expect(header_sign_up).to_have_attribute("href", re.compile(r"^/signup\?next=(%2F|/)listings(%2F|/)\d+$"))
     page.get_by_label("Email or username").fill(member.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
