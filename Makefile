@@ -15,10 +15,11 @@ help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(VENV)/.installed: requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
-	touch $@
+	@echo "Installing the app's Python packages into $(VENV) (once; a minute or so)..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -r requirements.txt
+	@touch $@
 
 .tools/node_modules/.bin/bun:
 	npm install --prefix .tools --no-audit --no-fund bun@$(BUN_VERSION)
@@ -45,9 +46,9 @@ reconcile: install ## compare every payment, refund, payout and reversal with th
 	$(PY) -m jtbd_app.cli reconcile $(if $(DAYS),--days $(DAYS))
 
 run: install ## serve the production build on http://localhost:$(PORT)
-	$(PY) -m jtbd_app.cli prepare
+	@$(PY) -m jtbd_app.cli prepare
 	@echo "JTBD Marketplace will be at $${APP_URL:-http://localhost:$(PORT)} (demo accounts listed above and in README.md)"
-	APP_URL=$${APP_URL:-http://localhost:$(PORT)} reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	@APP_URL=$${APP_URL:-http://localhost:$(PORT)} reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 # panva's oidc-provider (OpenID Certified), pinned in its package-lock.json, for the end-to-end sign-in tests.
 PANVA_OIDC := tests/support/panva_oidc
