@@ -15,15 +15,16 @@ _encode = FunctionStringVar.create("encodeURIComponent")
 
 
 def return_here() -> rx.Var:
-    """`?next=<this page's path and query>`, percent-encoded; on a sign-in page itself, the `next` it was given (so
+    """`?next=<this page's path and query>`, percent-encoded (nothing on the dashboard); on a sign-in page itself, the `next` it was given (so
     that switching between signing in and signing up keeps the page that asked)."""
     url = SessionState.router.url
     here = rx.cond(url.query != "", url.path + "?" + url.query, url.path)
     on_a_sign_in_page = url.path.startswith("/login") | url.path.startswith("/signup")
+    on_the_dashboard = ((url.path == "/") | (url.path == "")) & (url.query == "")  # where signing in goes anyway
     return rx.cond(
         on_a_sign_in_page,
         rx.cond(url.query != "", "?" + url.query, ""),
-        "?next=" + _encode.call(here).to(str),
+        rx.cond(on_the_dashboard, "", "?next=" + _encode.call(here).to(str)),
     ).to(str)
 
 

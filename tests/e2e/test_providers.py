@@ -92,7 +92,10 @@ def test_visitor_sees_sign_in_to_invite_and_no_invite_button(app_server: AppServ
     page.goto(f"{app_server.url}/providers?skills=python")
 
     card = page.get_by_role("list", name="Providers").get_by_role("listitem", name="Alice Martin")
-    expect(card.get_by_role("link", name="Sign in to invite Alice Martin")).to_have_attribute("href", "/login")
+    expect(card.get_by_role("link", name="Sign in to invite Alice Martin")).to_have_attribute(
+        "href",
+        re.compile(r"^/login\?next=%2Fproviders(%2F)?%3Fskills%3Dpython$"),  # back here after signing in
+    )
     expect(page.get_by_role("button", name=re.compile("^Invite "))).to_have_count(0)
 
 

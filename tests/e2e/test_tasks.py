@@ -38,7 +38,10 @@ def test_a_signed_out_visitor_is_asked_to_sign_in(app_server: AppServer, page: P
     page.goto(f"{app_server.url}/tasks")
 
     expect(page.get_by_role("alert")).to_contain_text("Please sign in to continue.")
-    expect(page.get_by_role("main").get_by_role("link", name="Sign in")).to_have_attribute("href", "/login")
+    expect(page.get_by_role("main").get_by_role("link", name="Sign in")).to_have_attribute(
+        "href",
+        re.compile(r"^/login\?next=%2Ftasks(%2F)?$"),  # back here after signing in
+    )
     expect(page.get_by_role("button", name="Add task")).to_have_count(0)
 
 
