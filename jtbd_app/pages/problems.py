@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.dashboard import VISUALLY_HIDDEN
 from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.layout import guarded, link_button, loading, page
 from jtbd_app.components.pager import button_pager
+from jtbd_app.components.table_styles import VISUALLY_HIDDEN
 from jtbd_app.domain.money import CURRENCIES
 from jtbd_app.state.problems import NewProblemState, ProblemsState
 from jtbd_app.state.session import SessionState

@@ -6,10 +6,10 @@ from typing import Any
 
 import reflex as rx
 
-from jtbd_app.components.dashboard import stacked_on_a_phone
 from jtbd_app.components.forms import form_error
 from jtbd_app.components.layout import guarded, page
 from jtbd_app.components.pager import button_pager
+from jtbd_app.components.table_styles import stacked_on_a_phone
 from jtbd_app.components.test_money import test_money_banner
 from jtbd_app.state.wallet import WalletState
 
