@@ -155,3 +155,8 @@ class FreezeDecision(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     status: str = Field(default="deciding", max_length=12)  # deciding (the gateway is being asked) | done
     decided_at: datetime = ts()
+    # What it decides over: "escrow" or "payout" ("" for decisions made before this was recorded: the escrow if it
+    # still holds money). Over the escrow, `refund_to_total` is the payment's refunded total once the client's part
+    # is back: the gateway's report of that refund may reach us before its answer does, and is booked once.
+    over: str = Field(default="", max_length=8)
+    refund_to_total: int = 0

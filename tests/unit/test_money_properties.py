@@ -13,7 +13,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, settings
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 from jtbd_app.db import get_engine, read_scope
@@ -130,3 +132,38 @@ def test_a_problems_money_stays_right_through_random_sequences_of_problem_contra
         world = prepared
 
     run_state_machine_as_test(OnSqlite, settings=PROBLEM_MONEY)
+
+
+@pytest.mark.parametrize("part", ["half", "none", "one", "full"])
+def test_a_decision_whose_refund_answer_was_lost_is_finished_once_after_the_gateways_report(
+    database: str, part: str
+) -> None:
+    """Found by the sequences: with the gateway's answers lost, a client disputes a funded contract and an
+    administrator decides it; the refund is made at the gateway but its answer is lost, and the gateway's
+    charge.refunded report reaches the platform before the decision is run again. The report is booked once and the
+    retry splits what is left (it failed on the ledger, refunding the client's part a second time)."""
+    path = Path(database.removeprefix("sqlite:///"))
+    deals, stranger = prepared_deals()
+    get_engine().dispose()
+    template = path.with_name("template.db")
+    shutil.copyfile(path, template)
+    prepared = SqliteWorld(template, path, deals, stranger)
+
+    class OnSqlite(GatewayMoney):
+        world = prepared
+
+    @settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate])
+    @given(st.just(None))
+    def the_sequence(_: None) -> None:
+        state = OnSqlite()
+        try:
+            state.start(phases=("funded", "agreed", "agreed"), onboarded=(False, False))
+            state.gateway_trouble(trouble="answers lost")
+            state.a_party_opens_a_dispute(n=0, wanted="full_refund", who="client")
+            state.an_administrator_splits_a_disputed_contract(n=0, part=part)
+            state.the_books_hold()
+        finally:
+            state.teardown()
+        state.the_books_hold()
+
+    the_sequence()

@@ -5,7 +5,9 @@ Where the money comes from in the ledger depends on where the payment's money is
 - a payment the contract could not take (`returning`): what is owed back for it (`refund_due`);
 - the payment that funded the escrow: the escrow while it holds money; once the escrow was released, the platform
   loses it (`platform_loss`) and the contract is frozen, so the contractor's payout waits for an administrator.
-A full refund of a contract's payment before any release ends the contract as cancelled; any other refund freezes it.
+A full refund of a contract's payment before any release ends the contract as cancelled; any other refund freezes it,
+except the refund of a decision on a frozen contract whose answer has not reached us yet: it is only booked, and the
+decision, run again, finds it done (services/contracts/resolution).
 A problem's payment is refunded out of the problem's escrow (`problem_money.book_problem_refund`); its micro-tasks'
 contracts hold their own escrows and go on.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Contract, Dispute, Payment, utcnow
+from jtbd_app.models import Contract, Dispute, FreezeDecision, Payment, utcnow
 from jtbd_app.services.contracts import lifecycle, problem_money
 from jtbd_app.services.contracts.funding import PaymentNotYet, locked_payment
 from jtbd_app.services.ledger import escrow
@@ -79,7 +81,16 @@ def record_refund(
         return problem_money.book_problem_refund(session, problem, payment, amount_minor=amount, reference=reference)
     assert contract is not None
     escrow.refund(session, contract, payment, amount_minor=amount, to_total=payment.refunded_minor, reference=reference)
+    if _decision_refunding(session, contract):
+        # The refund of a decision whose answer has not reached us yet: booked here once; the decision, run again,
+        # finds it done and splits what the escrow holds.
+        return "refund of a decision being carried out booked"
     return _contract_after_refund(session, contract, amount=amount, how=how, actor_id=actor_id)
+
+
+def _decision_refunding(session: Session, contract: Contract) -> bool:
+    decision = session.get(FreezeDecision, contract.id)
+    return decision is not None and decision.status == "deciding" and decision.over == "escrow"
 
 
 def _contract_after_refund(session: Session, contract: Contract, *, amount: int, how: str, actor_id: int | None) -> str:

@@ -122,9 +122,7 @@ def _decide(
         clean = text.clean_paragraphs(note, label="Note", max_len=MAX_NOTE)
     except ValueError as exc:
         raise ValidationFailed({"note": str(exc)}) from exc
-    return _record(
-        session, contract.id, admin_id=actor.user_id, contractor_minor=given, total=frozen.decides_over, note=clean
-    )
+    return _record(session, contract, frozen, admin_id=actor.user_id, contractor_minor=given, note=clean)
 
 
 CARD_DISPUTED = (
@@ -147,18 +145,44 @@ def card_disputed(session: Session, contract_id: int) -> bool:
 
 
 def _record(
-    session: Session, contract_id: int, *, admin_id: int | None, contractor_minor: int, total: int, note: str
+    session: Session,
+    contract: Contract,
+    frozen: FrozenContract,
+    *,
+    admin_id: int | None,
+    contractor_minor: int,
+    note: str,
 ) -> FreezeDecision:
+    assert contract.id is not None
+    client_minor = frozen.decides_over - contractor_minor
+    over, refund_to_total = "payout", 0
+    if frozen.held_minor:
+        payment = funding.succeeded_payment(session, contract.id)
+        over, refund_to_total = "escrow", (payment.refunded_minor if payment else 0) + client_minor
     decision = FreezeDecision(
-        contract_id=contract_id,
+        contract_id=contract.id,
         admin_id=admin_id,
         contractor_minor=contractor_minor,
-        client_minor=total - contractor_minor,
+        client_minor=client_minor,
         note=note,
+        over=over,
+        refund_to_total=refund_to_total,
     )
     session.add(decision)
     session.flush()
     return decision
+
+
+def over_escrow(session: Session, contract: Contract, decision: FreezeDecision) -> bool:
+    """Whether the decision splits the escrow (not a held payout)."""
+    return decision.over == "escrow" if decision.over else escrow.held(session, contract) > 0
+
+
+def client_part_due(payment: Payment, decision: FreezeDecision) -> int:
+    """What is still to refund of the client's part of a decision over the escrow: nothing once the gateway's
+    refunded total (our refund's answer, or its report arriving first) reaches the decision's."""
+    target = decision.refund_to_total or payment.refunded_minor + decision.client_minor  # decided before it was kept
+    return max(0, target - payment.refunded_minor)
 
 
 def record_settlement(session: Session, contract: Contract, *, contractor_minor: int, note: str) -> FreezeDecision:
@@ -175,7 +199,7 @@ def record_settlement(session: Session, contract: Contract, *, contractor_minor:
     given = _amount(contractor_minor, frozen.decides_over)
     if given < frozen.held_minor and card_disputed(session, contract.id):
         raise ValidationFailed({"form": CARD_DISPUTED})
-    return _record(session, contract.id, admin_id=None, contractor_minor=given, total=frozen.decides_over, note=note)
+    return _record(session, contract, frozen, admin_id=None, contractor_minor=given, note=note)
 
 
 async def resolve_frozen(
@@ -208,11 +232,12 @@ async def carry_out(*, session_factory: SessionFactory, gateway: PaymentGateway,
         if decision.status == "done":
             return "decided already"
         refund_to = ""
-        if escrow.held(session, contract) > 0 and decision.client_minor > 0:
+        if over_escrow(session, contract, decision) and decision.client_minor > 0:
             payment = funding.succeeded_payment(session, contract.id)
             if payment is None or payment.external_id is None or payment.gateway != gateway.name:
                 raise ValidationFailed({"form": "The payment to refund is not at the configured payment gateway."})
-            refund_to = payment.external_id
+            if client_part_due(payment, decision):
+                refund_to = payment.external_id
         cid, client_minor = contract.id, decision.client_minor
     if refund_to:
         try:
@@ -236,7 +261,7 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     money = Money(decision.contractor_minor, contract.currency).format()
     back = Money(decision.client_minor, contract.currency).format()
     who = _who(decision)
-    if escrow.held(session, contract) > 0:
+    if over_escrow(session, contract, decision):
         done = _split_escrow(session, contract, decision)
         detail = f"{who}: {money} to the contractor, {back} back to the client."
     else:
@@ -262,19 +287,24 @@ def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision
         payment = funding.succeeded_payment(session, contract.id)
         assert payment is not None
         payment = funding.locked_payment(session, payment.id or 0)
-        payment.refunded_minor += decision.client_minor
-        payment.status = "refunded" if payment.refunded_minor >= payment.amount_minor else payment.status
-        payment.updated_at = utcnow()
-        session.add(payment)
-        escrow.refund(
-            session,
-            contract,
-            payment,
-            amount_minor=decision.client_minor,
-            to_total=payment.refunded_minor,
-            reference=f"resolve:contract:{contract.id}",
-        )
-    if not decision.contractor_minor:
+        due = client_part_due(payment, decision)
+        if due:
+            payment.refunded_minor += due
+            payment.status = "refunded" if payment.refunded_minor >= payment.amount_minor else payment.status
+            payment.updated_at = utcnow()
+            session.add(payment)
+            escrow.refund(
+                session,
+                contract,
+                payment,
+                amount_minor=due,
+                to_total=payment.refunded_minor,
+                reference=f"resolve:contract:{contract.id}",
+            )
+    # What the escrow holds now is the contractor's part, unless a refund made at the gateway by someone else took
+    # more of it meanwhile: then the contractor gets what is left.
+    released = min(decision.contractor_minor, escrow.held(session, contract))
+    if not released:
         lifecycle.end(
             session, contract, "cancelled", f"{_who(decision)}: a full refund to the client.", decision.admin_id
         )
