@@ -185,6 +185,16 @@ def client_part_due(payment: Payment, decision: FreezeDecision) -> int:
     return max(0, target - payment.refunded_minor)
 
 
+def _refund_key(contract_id: int, payment: Payment, decision: FreezeDecision) -> str:
+    """The gateway's idempotency key of the refund still due, named by the refunded total it starts from: a retry
+    while the gateway's report of an earlier attempt has not reached us asks again under the same key (and gets that
+    refund back, not a second one); a retry after a refund made elsewhere was reported asks for what is left."""
+    start = payment.refunded_minor
+    if not decision.refund_to_total or start == decision.refund_to_total - decision.client_minor:
+        return f"resolve:contract:{contract_id}"
+    return f"resolve:contract:{contract_id}:from:{start}"
+
+
 def record_settlement(session: Session, contract: Contract, *, contractor_minor: int, note: str) -> FreezeDecision:
     """The parties of a dispute agreed a split of the frozen contract (the caller locked it and checked who agreed):
     the decision, with no administrator, carried out by `carry_out` as an administrator's would be. A decision made
@@ -231,19 +241,18 @@ async def carry_out(*, session_factory: SessionFactory, gateway: PaymentGateway,
             raise ValidationFailed({"form": "This contract has no decision to carry out."})
         if decision.status == "done":
             return "decided already"
-        refund_to = ""
+        refund_to, key, due = "", "", 0
         if over_escrow(session, contract, decision) and decision.client_minor > 0:
             payment = funding.succeeded_payment(session, contract.id)
             if payment is None or payment.external_id is None or payment.gateway != gateway.name:
                 raise ValidationFailed({"form": "The payment to refund is not at the configured payment gateway."})
-            if client_part_due(payment, decision):
-                refund_to = payment.external_id
-        cid, client_minor = contract.id, decision.client_minor
+            due = client_part_due(payment, decision)
+            if due:
+                refund_to, key = payment.external_id, _refund_key(contract.id, payment, decision)
+        cid = contract.id
     if refund_to:
         try:
-            await gateway.refund(
-                payment_external_id=refund_to, amount_minor=client_minor, idempotency_key=f"resolve:contract:{cid}"
-            )
+            await gateway.refund(payment_external_id=refund_to, amount_minor=due, idempotency_key=key)
         except PaymentFailed as exc:
             raise ValidationFailed(
                 {"form": f"The refund could not be made: {exc.message} The decision is kept; run it again."}
