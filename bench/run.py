@@ -1,8 +1,8 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases|matching|decomposition|routing` runs one part; the search benchmark lives in
-bench/search.py, the money paths in bench/money.py (`releases`, part of `money`, is their parallel releases on
-PostgreSQL alone), matching contractors to a micro-task in bench/matching.py, the offline decomposition of the
+`--only foundation|search|money|releases|matching|decomposition|routing|jobs` runs one part; the search benchmark
+lives in bench/search.py, the scheduler's cost in bench/jobs.py (ADR 0009), the money paths in bench/money.py
+(`releases`, part of `money`, is their parallel releases on PostgreSQL alone), matching contractors to a micro-task in bench/matching.py, the offline decomposition of the
 fixture problems in bench/decomposition.py (no database), and the Delegate menu's classification and ranking of the
 fixture tasks in bench/task_routing.py (no database).
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import decomposition, matching, money, search, task_routing
+from bench import decomposition, jobs, matching, money, search, task_routing
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -118,6 +118,16 @@ def run_foundation(args: argparse.Namespace) -> bool:
                 failed |= not ok
                 print(f"{label:<11} {op:<16} {p50:8.2f} {p95:8.2f} {TARGETS_MS[op]:>9.1f}{'' if ok else '  MISSED'}")
     return failed
+
+
+def run_jobs(args: argparse.Namespace) -> bool:
+    with fresh_databases(args.postgres) as databases:
+        print(f"\nScheduled jobs: {args.jobs:,} no-op jobs scheduled one per unit of work, run by one worker")
+        print(f"{'database':<11} {'scheduled/s':>12} {'run/s':>8}")
+        for label, url in databases.items():
+            rates = jobs.bench(url, jobs=args.jobs)
+            print(f"{label:<11} {rates.scheduled_per_s:12.0f} {rates.run_per_s:8.0f}")
+    return False  # no target: ADR 0009 compares these with the queues it considered
 
 
 def run_search(args: argparse.Namespace) -> bool:
@@ -215,7 +225,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--only",
-        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition", "routing"],
+        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition", "routing", "jobs"],
         default="all",
     )
     parser.add_argument("--users", type=int, default=10_000)
@@ -230,6 +240,7 @@ def main() -> int:
     parser.add_argument("--matches", type=int, default=50, help="micro-tasks ranked by the matching benchmark")
     parser.add_argument("--decompose-rounds", type=int, default=20, help="decompositions of each fixture problem")
     parser.add_argument("--routing-rounds", type=int, default=50, help="classifications of each fixture task")
+    parser.add_argument("--jobs", type=int, default=1_000, help="scheduled jobs run by the scheduler benchmark")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -247,6 +258,8 @@ def main() -> int:
         failed |= run_decomposition(args)
     if args.only in ("all", "routing"):
         failed |= run_routing(args)
+    if args.only in ("all", "jobs"):
+        failed |= run_jobs(args)
     return 1 if failed else 0
 
 
