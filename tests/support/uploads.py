@@ -7,12 +7,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from jtbd_app.api.app import create_api
 from jtbd_app.db import read_scope, session_scope
-from jtbd_app.models import Contract, DeliveryFile, DisputeFile, Profile
+from jtbd_app.models import Contract, DeliveryFile, DisputeCase, DisputeFile, Profile
 from jtbd_app.services.contracts import deliveries
 from jtbd_app.services.contracts.delivery_files import IncomingFile
 from jtbd_app.services.trust import disputes
@@ -88,9 +88,11 @@ def make_marketplace(prefix: str = "m", contracts: int = 2) -> Uploaded:
 def _collect(made: Uploaded, token: str) -> None:
     """The routes and bytes of every delivery and evidence file, and the photos' bytes as served now."""
     with read_scope() as session:
-        for row in session.exec(select(DeliveryFile)).all():
+        ours = made.contract_ids
+        for row in session.exec(select(DeliveryFile).where(col(DeliveryFile.contract_id).in_(ours))).all():
             made.files[f"/api/contracts/files/{row.id}"] = (b"", token)
-        for evidence in session.exec(select(DisputeFile)).all():
+        cases = select(DisputeCase.id).where(col(DisputeCase.contract_id).in_(ours))
+        for evidence in session.exec(select(DisputeFile).where(col(DisputeFile.case_id).in_(cases))).all():
             made.files[f"/api/disputes/files/{evidence.id}"] = (b"", token)
     for url, (_, reader) in list(made.files.items()):
         content = fetch(url, reader)
