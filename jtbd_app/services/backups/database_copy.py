@@ -1,5 +1,5 @@
 """The database into and out of a backup folder: SQLite through its online backup API (a consistent copy while the
-app runs), PostgreSQL through pg_dump and pg_restore in their custom format. The rows of every table are counted in
+app runs), PostgreSQL through pg_dump in its custom format, and pg_restore's script run by psql in one transaction. The rows of every table are counted in
 the same snapshot the copy is taken from, so a restore can prove it brought every row back."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,37 +129,22 @@ def is_empty(url: str) -> bool:
 
 
 def load(url: str, copy: Path, *, replace: bool) -> None:
-    """The database at `url` becomes the copy. Without `replace` it must be empty (a new one, say)."""
+    """The database at `url` becomes the copy, in one step: a failure leaves it as it was. Without `replace` it must
+    be empty (a new one, say)."""
     kind = kind_of(url)
+    if kind == "sqlite":
+        _sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
     if not replace and not is_empty(url):
         raise DatabaseCopyFailed(
             "The database already has tables: restore into an empty one, or pass --replace to overwrite it."
         )
     if kind == "sqlite":
-        target = _sqlite_path(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(copy)) as source, closing(sqlite3.connect(target)) as into:
+        with closing(sqlite3.connect(copy)) as source, closing(sqlite3.connect(_sqlite_path(url))) as into:
             source.backup(into)  # every page of the target replaced, in one step
         return
-    if replace:
-        engine = make_engine(url)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        finally:
-            engine.dispose()
-    database = make_url(url).database or ""
-    _run(
-        [
-            "pg_restore",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            "-d",
-            database,
-            str(copy),
-        ],
-        url,
-    )
+    with tempfile.TemporaryDirectory(prefix="jtbd-restore-") as scratch:
+        script = Path(scratch) / "restore.sql"
+        _run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(copy)], url)
+        # The old schema dropped and the copy loaded in one transaction of psql's: all of it, or nothing.
+        clear = ["-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public"] if replace else []
+        _run(["psql", "-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", *clear, "-f", str(script)], url)
