@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e test-security services lint format bench bench-search clean
+.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,6 +44,13 @@ admin: install ## promote a user to admin: make admin EMAIL=someone@example.com
 
 reconcile: install ## compare every payment, refund, payout and reversal with the gateway, and look DAYS (30) back for ones we do not know; exit 1 and what to do when they differ
 	$(PY) -m jtbd_app.cli reconcile $(if $(DAYS),--days $(DAYS))
+
+backup: install ## back up the database and every uploaded file into DIR (default: backups/<UTC time>); see docs/BACKUPS.md
+	$(PY) -m jtbd_app.cli backup "$${DIR:-backups/$$(date -u +%Y%m%dT%H%M%SZ)}"
+
+restore: install ## restore the backup in DIR, then migrate: make restore DIR=backups/20260101T020000Z (REPLACE=1 overwrites a database with data)
+	@test -n "$(DIR)" || { echo "Usage: make restore DIR=backups/20260101T020000Z [REPLACE=1]"; exit 2; }
+	$(PY) -m jtbd_app.cli restore $(if $(REPLACE),--replace) "$(DIR)"
 
 run: install ## serve the production build on http://localhost:$(PORT)
 	@$(PY) -m jtbd_app.cli prepare

@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
@@ -17,6 +18,7 @@ from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.config import Settings, get_settings
 from jtbd_app.db import get_engine, session_scope
+from jtbd_app.services import file_storage
 from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.contracts import gateway_of_record
 from jtbd_app.services.mail import run_mail_delivery
@@ -24,6 +26,7 @@ from jtbd_app.services.ports import (
     Decomposer,
     DeliveryReviewer,
     DisputeSummarizer,
+    FileStore,
     IdentityProvider,
     LinkChecker,
     Mailer,
@@ -69,6 +72,55 @@ def register_mail_delivery(app: Any, settings: Settings) -> bool:
         return False
     app.register_lifespan_task(run_mail_delivery, session_factory=session_scope, mailer=configured)
     return True
+
+
+StoreConfig = tuple[str, str, str, str, str, str, float]
+
+
+def file_store(settings: Settings) -> FileStore:
+    """The S3-compatible bucket when S3_BUCKET is set (several hosts share it); else the private files folder."""
+    if not settings.s3_enabled:
+        return _local_store(str(settings.resolved_private_files_dir))
+    return _s3_store(
+        (
+            settings.s3_bucket.strip(),
+            settings.s3_prefix,
+            settings.s3_endpoint_url.strip(),
+            settings.s3_region.strip(),
+            settings.s3_access_key_id.strip(),
+            settings.s3_secret_access_key,
+            settings.s3_timeout,
+        )
+    )
+
+
+@lru_cache(maxsize=8)
+def _local_store(root: str) -> FileStore:
+    from jtbd_app.adapters.storage_local import LocalFolderStore
+
+    return LocalFolderStore(Path(root))
+
+
+@lru_cache(maxsize=8)
+def _s3_store(config: StoreConfig) -> FileStore:
+    """One client per configuration (it keeps its connection pool); boto3 is imported only when a bucket is set."""
+    from jtbd_app.adapters.storage_s3 import S3Store
+
+    bucket, prefix, endpoint_url, region, access_key_id, secret_access_key, timeout = config
+    return S3Store(
+        bucket=bucket,
+        prefix=prefix,
+        endpoint_url=endpoint_url,
+        region=region,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        timeout=timeout,
+    )
+
+
+def install_file_store() -> None:
+    """The services keep uploaded files in the store the current settings name (tests switch it by changing them)."""
+    file_storage.install(lambda: file_store(get_settings()))
 
 
 _sandbox = SandboxGateway()

@@ -1,5 +1,5 @@
 """Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
-resolve-frozen|decompose|route`."""
+resolve-frozen|decompose|route|backup DIR|restore DIR`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,21 @@ import argparse
 import asyncio
 import json
 import sys
+import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from alembic import command
 from jtbd_app import bootstrap
 from jtbd_app.config import PROJECT_ROOT, Settings, get_settings
-from jtbd_app.db import read_scope, session_scope
+from jtbd_app.db import get_engine, read_scope, session_scope
 from jtbd_app.domain import feasibility, plans, task_routing
 from jtbd_app.domain.errors import DomainError, NotFound
 from jtbd_app.domain.listing_fields import TITLE_MAX
@@ -26,9 +30,11 @@ from jtbd_app.domain.partner_links import LinkRefused
 from jtbd_app.domain.text import has_html
 from jtbd_app.models import utcnow
 from jtbd_app.services import mail
+from jtbd_app.services.backups import database_copy, runs
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.delegate import partners as delegate_partners
 from jtbd_app.services.demo import seed
+from jtbd_app.services.file_storage import file_store
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
@@ -46,6 +52,62 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 def migrate(database_url: str | None = None) -> None:
     command.upgrade(alembic_config(database_url), "head")
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this version of the app has the migration `revision` (a backup from a newer one does not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def app_version() -> str:
+    return str(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"])
+
+
+def backup(folder: str) -> int:
+    """The database and every stored file into `folder` (new or empty), with a manifest; 1 and why when refused."""
+    settings = get_settings()
+    try:
+        made = runs.backup(
+            Path(folder),
+            database_url=settings.resolved_database_url,
+            store=file_store(),
+            app_version=app_version(),
+        )
+    except (runs.BackupRefused, database_copy.DatabaseCopyFailed) as exc:
+        print(f"Backup not made: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(made.tables.values())
+    print(f"Backed up to {folder} at {made.created_at} (app {made.app_version}, migration {made.migration_head}):")
+    print(f"  {made.database_kind} database: {len(made.tables)} tables, {rows} rows ({made.database.key})")
+    print(f"  {len(made.files)} files, {made.file_bytes} bytes, from the {made.storage}")
+    return 0
+
+
+def restore(folder: str, *, replace: bool) -> int:
+    """The backup in `folder` back into the configured database and file store, then migrations; 1 and why when
+    refused (a backup that does not match its manifest is never restored)."""
+    settings = get_settings()
+    get_engine().dispose()
+    try:
+        restored = runs.restore(
+            Path(folder),
+            database_url=settings.resolved_database_url,
+            store=file_store(),
+            known_revision=known_revision,
+            migrate=migrate,
+            replace=replace,
+        )
+    except (runs.BackupRefused, runs.RestoreIncomplete) as exc:
+        print(f"Not restored: {exc}", file=sys.stderr)
+        return 1
+    made = restored.manifest
+    print(f"Restored the backup of {made.created_at} (app {made.app_version}, migration {made.migration_head}):")
+    print(f"  {len(made.tables)} tables with every row, {restored.files} files into the {file_store().where}")
+    print("  migrations applied: the database is at this version's head.")
+    return 0
 
 
 def send_mail(settings: Settings) -> int:
@@ -376,7 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     decide.add_argument("--contractor", required=True, help="minor units to the contractor; the rest to the client")
     decide.add_argument("--admin", required=True, help="the email of the administrator deciding")
     decide.add_argument("--note", default="", help="why, for the contract's timeline")
+    keep = sub.add_parser("backup", help="copy the database and every uploaded file into a new folder, with a manifest")
+    keep.add_argument("folder", help="a new or empty folder")
+    back = sub.add_parser("restore", help="put a verified backup back (database and files), then apply migrations")
+    back.add_argument("folder", help="a folder `backup` made")
+    back.add_argument("--replace", action="store_true", help="overwrite a database that already has tables")
     args = parser.parse_args(argv)
+    bootstrap.install_file_store()
     if args.cmd == "decompose":
         return decompose(args)
     if args.cmd == "route":
@@ -407,6 +475,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{user.email} is now an admin.")
     if args.cmd == "send-mail":
         return send_mail(settings)
+    if args.cmd == "backup":
+        return backup(args.folder)
+    if args.cmd == "restore":
+        return restore(args.folder, replace=args.replace)
     if args.cmd == "reconcile":
         try:
             bootstrap.refuse_a_gateway_change(settings)  # else the other gateway's money would go unchecked

@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     dispute_response_days: int = Field(default=5, alias="DISPUTE_RESPONSE_DAYS", ge=1, le=60)
     dispute_evidence_days: int = Field(default=3, alias="DISPUTE_EVIDENCE_DAYS", ge=1, le=60)
     private_files_dir: str = Field(default="", alias="PRIVATE_FILES_DIR")
+    # Uploaded files go to an S3-compatible bucket instead of PRIVATE_FILES_DIR when S3_BUCKET is set (several hosts).
+    s3_bucket: str = Field(default="", alias="S3_BUCKET")
+    s3_prefix: str = Field(default="", alias="S3_PREFIX")  # e.g. "jtbd/": every key is stored under it
+    s3_endpoint_url: str = Field(default="", alias="S3_ENDPOINT_URL")  # empty: AWS itself; else MinIO, R2, ...
+    s3_region: str = Field(default="", alias="S3_REGION")
+    s3_access_key_id: str = Field(default="", alias="S3_ACCESS_KEY_ID")  # empty: boto3's own chain (AWS_*, a role)
+    s3_secret_access_key: str = Field(default="", alias="S3_SECRET_ACCESS_KEY")
+    s3_timeout: float = Field(default=20.0, alias="S3_TIMEOUT", gt=0, le=300)
     delivery_max_file_mb: int = Field(default=25, alias="DELIVERY_MAX_FILE_MB", ge=1, le=500)
     delivery_file_types: str = Field(default=DEFAULT_FILE_KINDS, alias="DELIVERY_FILE_TYPES")
     job_poll_seconds: float = Field(default=30.0, alias="JOB_POLL_SECONDS", gt=0, le=3600)
@@ -203,6 +211,11 @@ class Settings(BaseSettings):
     def resolved_private_files_dir(self) -> Path:
         """Delivery files live here, outside anything served statically; only a checked route reads them."""
         return Path(self.private_files_dir) if self.private_files_dir else DATA_DIR / "private"
+
+    @property
+    def s3_enabled(self) -> bool:
+        """Uploaded files live in the S3-compatible bucket when one is named, else in the private files folder."""
+        return bool(self.s3_bucket.strip())
 
     @property
     def cookies_secure(self) -> bool:

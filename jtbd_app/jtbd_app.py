@@ -20,6 +20,7 @@ from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 
+bootstrap.install_file_store()  # uploaded files: the private folder, or the S3-compatible bucket when one is set
 bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
 content_policy = partial(content_policy_for_the_build, get_settings(), frontend_build_dir())
 app = rx.App(

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import pytest
 
+from jtbd_app import bootstrap
+
 # Fixtures for the local stand-ins of outside services and the running app, shared by the tiers.
 pytest_plugins = ["tests.support.servers", "tests.support.app_fixture"]
 
 TIERS = ("unit", "integration", "e2e", "security")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def file_store_installed() -> None:
+    """The services keep uploaded files where the settings say, as in the app (`bootstrap.install_file_store`)."""
+    bootstrap.install_file_store()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

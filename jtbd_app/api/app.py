@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from jtbd_app import bootstrap
 from jtbd_app.api import (
     auth_routes,
     contract_files,
@@ -33,6 +34,7 @@ async def healthz(request: Request) -> Response:
 
 
 def create_api() -> Starlette:
+    bootstrap.install_file_store()  # the file routes read through it wherever these routes are served (granian too)
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

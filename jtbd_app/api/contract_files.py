@@ -7,29 +7,33 @@ which files exist. The file is always a download, never rendered by the browser.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
-from jtbd_app.db import session_scope
+from jtbd_app.api.stored_files import file_response, read_off_loop
+from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.contracts import delivery_files
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
-NOT_FOUND = "That file does not exist."
+NOT_FOUND = delivery_files.NOT_FOUND
 
 
 async def download_file(request: Request) -> Response:
     try:
-        with session_scope() as session:
+        with read_scope() as session:
             viewer = viewer_from_token(session, request.cookies.get(SESSION_COOKIE))
-            row, path = delivery_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
-            filename, content_type = row.filename, row.content_type
+            row = delivery_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
+            filename, content_type, key = row.filename, row.content_type, row.storage_key
     except DomainError:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
-    return FileResponse(
-        path,
+    content = await read_off_loop(lambda: delivery_files.content_of(key))
+    if content is None:
+        return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
+    return file_response(
+        content,
         media_type=content_type or "application/octet-stream",
         filename=filename,
-        content_disposition_type="attachment",
+        disposition="attachment",
         headers={
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",

@@ -7,9 +7,10 @@ file is always a download, never rendered by the browser.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
-from jtbd_app.db import session_scope
+from jtbd_app.api.stored_files import file_response, read_off_loop
+from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.trust import dispute_files, dispute_steps
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
@@ -17,16 +18,19 @@ from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_token
 
 async def download_file(request: Request) -> Response:
     try:
-        with session_scope() as session:
+        with read_scope() as session:
             viewer = viewer_from_token(session, request.cookies.get(SESSION_COOKIE))
             opened = dispute_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
     except DomainError:
+        opened = None
+    content = await read_off_loop(opened.content) if opened is not None else None
+    if opened is None or content is None:
         return PlainTextResponse(dispute_steps.FILE_NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
-    return FileResponse(
-        opened.path,
+    return file_response(
+        content,
         media_type=opened.content_type or "application/octet-stream",
         filename=opened.filename,
-        content_disposition_type="attachment",
+        disposition="attachment",
         headers={
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",

@@ -9,8 +9,9 @@ unknown is the same 404.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
+from jtbd_app.api.stored_files import file_response, read_off_loop
 from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.domain.profile_photo import CONTENT_TYPE
@@ -24,20 +25,27 @@ HEADERS = {
 }
 
 
+def _no_such_photo() -> Response:
+    return PlainTextResponse(profile_photos.NO_SUCH_PHOTO, status_code=404, headers={"Cache-Control": "no-store"})
+
+
 async def photo(request: Request) -> Response:
     key, side = request.path_params["photo_key"], request.path_params["side"]
     try:
         with read_scope() as session:
-            path = profile_photos.open_photo(session, photo_key=key, side=side)
+            stored = profile_photos.open_photo(session, photo_key=key, side=side)
     except DomainError:
-        return PlainTextResponse(profile_photos.NO_SUCH_PHOTO, status_code=404, headers={"Cache-Control": "no-store"})
+        return _no_such_photo()
     etag = f'"{key}-{side}"'
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={**HEADERS, "ETag": etag})
-    return FileResponse(
-        path,
+    content = await read_off_loop(lambda: profile_photos.photo_content(stored))
+    if content is None:
+        return _no_such_photo()
+    return file_response(
+        content,
         media_type=CONTENT_TYPE,
         filename=f"photo-{side}.jpg",
-        content_disposition_type="inline",
+        disposition="inline",
         headers={**HEADERS, "ETag": etag},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
@@ -21,6 +21,33 @@ class ExternalIdentity:
     email_verified: bool = False
     name: str = ""
     preferred_username: str = ""
+
+
+class FileStore(Protocol):
+    """Where uploaded files lie (delivery and evidence files, profile photos), by key: "<token>" or
+    "photos/<token>-64.jpg". A local folder by default, an S3-compatible bucket for several hosts. Keys are made by
+    the services (`services/file_storage.valid_key`); a store refuses any other with ValueError."""
+
+    @property
+    def where(self) -> str:
+        """Where the files are, for an operator's messages ("folder /srv/jtbd/private", "bucket s3://files/jtbd/")."""
+        ...
+
+    def save(self, key: str, content: bytes) -> None:
+        """Stores the bytes under `key`, replacing what was there; readable by this app only."""
+        ...
+
+    def read(self, key: str) -> bytes | None:
+        """The bytes stored under `key`; None when there are none."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Nothing is stored under `key` afterwards (no error when nothing was)."""
+        ...
+
+    def keys(self) -> Iterator[str]:
+        """Every key stored, in no set order (for backups)."""
+        ...
 
 
 class IdentityProvider(Protocol):

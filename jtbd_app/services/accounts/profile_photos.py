@@ -1,6 +1,7 @@
-"""Profile photos: the member's own upload, checked and re-encoded (`domain/profile_photo`), kept on disk as the
-delivery files are (random keys, outside anything served statically, owner-only file mode) and handed out only by
-`open_photo`, which the photo route calls: a removed photo, or one of a profile the moderators hid, is not served.
+"""Profile photos: the member's own upload, checked and re-encoded (`domain/profile_photo`), kept in the file store
+as the delivery files are (random keys, under "photos/", outside anything served statically) and handed out only
+through `open_photo`, which the photo route calls: a removed photo, or one of a profile the moderators hid, is not
+served.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session, select
 
-from jtbd_app.config import get_settings
 from jtbd_app.domain import profile_photo
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.models import Profile
+from jtbd_app.services.file_storage import file_store
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -34,28 +34,23 @@ def photo_url(photo_key: str, side: int = 256) -> str:
     return f"{ROUTE}/{photo_key}/{side}" if photo_key else ""
 
 
-def _directory() -> Path:
-    root = get_settings().resolved_private_files_dir / "photos"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def _path(photo_key: str, side: int) -> Path:
-    return _directory() / f"{photo_key}-{side}.jpg"
+def stored_key(photo_key: str, side: int) -> str:
+    """The file store's key of one square of a photo."""
+    return f"photos/{photo_key}-{side}.jpg"
 
 
 def _write(squares: dict[int, bytes]) -> str:
     key = secrets.token_urlsafe(24)
+    store = file_store()
     for side, content in squares.items():
-        path = _path(key, side)
-        path.write_bytes(content)
-        path.chmod(0o600)
+        store.save(stored_key(key, side), content)
     return key
 
 
 def _delete(photo_key: str) -> None:
+    store = file_store()
     for side in profile_photo.SIZES:
-        _path(photo_key, side).unlink(missing_ok=True)
+        store.delete(stored_key(photo_key, side))
 
 
 @dataclass(frozen=True)
@@ -112,15 +107,21 @@ def _own_profile(session: Session, actor: Viewer) -> Profile:
     return profile
 
 
-def open_photo(session: Session, *, photo_key: object, side: object) -> Path:
-    """The square of a photo someone may see (its profile not hidden); NotFound for anything else."""
+def open_photo(session: Session, *, photo_key: object, side: object) -> str:
+    """The store's key of the square of a photo someone may see (its profile not hidden); NotFound for anything else.
+    Its bytes: `photo_content`, outside the transaction."""
     sizes = {str(s): s for s in profile_photo.SIZES}
     if not isinstance(photo_key, str) or not KEY.fullmatch(photo_key) or str(side) not in sizes:
         raise NotFound(NO_SUCH_PHOTO)
     profile = session.exec(select(Profile).where(Profile.photo_key == photo_key)).first()
     if profile is None or profile.hidden_at is not None:
         raise NotFound(NO_SUCH_PHOTO)
-    path = _path(photo_key, sizes[str(side)])
-    if not path.is_file():
+    return stored_key(photo_key, sizes[str(side)])
+
+
+def photo_content(key: str) -> bytes:
+    """The JPEG bytes of a square `open_photo` named; NotFound when they are gone."""
+    content = file_store().read(key)
+    if content is None:
         raise NotFound(NO_SUCH_PHOTO)
-    return path
+    return content

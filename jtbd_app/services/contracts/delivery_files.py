@@ -1,7 +1,8 @@
-"""Delivery files on disk under random keys, outside anything served statically.
+"""Delivery files (and dispute evidence, which shares their keys) in the file store under random keys, outside
+anything served statically.
 
-Only `open_for_viewer` hands a file out, and only to the contract's two parties and admins; the HTTP route that
-serves it checks the session cookie first.
+Only `open_for_viewer` names a file to hand out, and only to the contract's two parties and admins; the HTTP route
+that serves it checks the session cookie first, then reads the bytes with `content_of` outside the transaction.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import DeliveryFile
 from jtbd_app.services.contracts import lifecycle
+from jtbd_app.services.file_storage import file_store
 from jtbd_app.services.viewer import Viewer
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 MAX_FILES = 10
+NOT_FOUND = "That file does not exist."
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,6 @@ def safe_filename(name: object) -> str:
     return cleaned or "file"
 
 
-def _root() -> Path:
-    root = get_settings().resolved_private_files_dir
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def check_files(files: list[IncomingFile]) -> None:
     """Count, size, and kind by content (the DELIVERY_FILE_TYPES allow-list); ValueError names the first bad file."""
     settings = get_settings()
@@ -71,26 +68,24 @@ def check_files(files: list[IncomingFile]) -> None:
 def store(item: IncomingFile) -> StoredFile:
     name = safe_filename(item.filename)
     key = secrets.token_urlsafe(24)
-    path = _root() / key
-    path.write_bytes(item.content)
-    path.chmod(0o600)
+    file_store().save(key, item.content)
     # The kind its content was checked to be (check_files ran first), not a guess from the name.
     content_type = file_types.check_file(name, item.content, allowed=tuple(file_types.KINDS)).mime
     return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
 
 
-def stored_path(storage_key: str) -> Path:
-    """Where a stored private file lies (delivery and dispute files share the private directory)."""
-    return _root() / storage_key
+def content_of(storage_key: str, *, not_found: str = NOT_FOUND) -> bytes:
+    """A stored file's bytes (delivery and dispute files share the store's top level); NotFound when it is gone."""
+    content = file_store().read(storage_key)
+    if content is None:
+        raise NotFound(not_found)
+    return content
 
 
-def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> tuple[DeliveryFile, Path]:
-    """The file and where it lies, if the viewer may read it; anyone else is told it does not exist."""
-    row = session.get(DeliveryFile, parse_id(file_id, not_found="That file does not exist."))
+def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> DeliveryFile:
+    """The file's row, if the viewer may read it; anyone else is told it does not exist. Its bytes: `content_of`."""
+    row = session.get(DeliveryFile, parse_id(file_id, not_found=NOT_FOUND))
     if row is None:
-        raise NotFound("That file does not exist.")
+        raise NotFound(NOT_FOUND)
     lifecycle.visible_contract(session, viewer=viewer, contract_id=row.contract_id)
-    path = _root() / row.storage_key
-    if not path.is_file():
-        raise NotFound("That file does not exist.")
-    return row, path
+    return row

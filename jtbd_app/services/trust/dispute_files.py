@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session
 
@@ -24,12 +23,15 @@ from jtbd_app.services.viewer import Viewer
 class OpenedFile:
     filename: str
     content_type: str
-    path: Path
+    storage_key: str
+
+    def content(self) -> bytes:
+        """Its bytes from the file store (read them outside any transaction); NotFound when they are gone."""
+        return delivery_files.content_of(self.storage_key, not_found=steps.FILE_NOT_FOUND)
 
 
 def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> OpenedFile:
-    """An evidence file and where it lies, for the contract's two parties and admins; anyone else is told it does
-    not exist."""
+    """An evidence file, for the contract's two parties and admins; anyone else is told it does not exist."""
     row = session.get(DisputeFile, parse_id(file_id, not_found=steps.FILE_NOT_FOUND))
     case = session.get(DisputeCase, row.case_id) if row is not None else None
     if row is None or case is None:
@@ -38,7 +40,4 @@ def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object)
         lifecycle.visible_contract(session, viewer=viewer, contract_id=case.contract_id)
     except NotFound as exc:
         raise NotFound(steps.FILE_NOT_FOUND) from exc
-    path = delivery_files.stored_path(row.storage_key)
-    if not path.is_file():
-        raise NotFound(steps.FILE_NOT_FOUND)
-    return OpenedFile(row.filename, row.content_type, path)
+    return OpenedFile(row.filename, row.content_type, row.storage_key)
