@@ -4,7 +4,9 @@ While a member funds: Stripe has taken the card, and the database goes before th
 told plainly; when the database is back, Stripe's report funds the contract once, and a payment made again in the
 meantime is refunded. While an administrator decides a frozen contract: Stripe refunds the client's part and the
 database goes before the split is booked; the decision made again once the database is back finishes it without a
-second refund. After each, the books balance and each escrow holds what its contract says.
+second refund. After each, the books balance and each escrow holds what its contract says. Under the running app
+(several workers on Redis): a member's event while the database is away is answered with what happened and what to
+do, and once it is back the same app, not restarted, stores the task again asked for, once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -24,13 +27,16 @@ from jtbd_app.models import Contract
 from jtbd_app.services.contracts import resolution
 from jtbd_app.services.outages import DATABASE_AWAY, outage_message
 from jtbd_app.services.viewer import Viewer
+from tests.support.app_server import start_app, stop_app
 from tests.support.contracts import Deal, deliver, run_jobs
-from tests.support.database import use_database
+from tests.support.database import database_env, use_database
 from tests.support.faults import FaultAfter, books, deliver_intent_event, intents, paid_and_refunded, payments
 from tests.support.localstripe_server import SECRET_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.support.members import make_user
 from tests.support.private_services import PrivatePostgres, private_postgres
+from tests.support.reflex_client import ReflexClient
 from tests.support.stripe_contracts import VISA, a_contract_awaiting_funding, fund_with_card, stripe_env
+from tests.support.todo_tab import ADDED, add_task, cookie_of, tasks_titled
 from tests.support.viewers import viewer_of
 
 PRICE = 10_000
@@ -47,15 +53,19 @@ def app_on_private_postgres(
     postgres: PrivatePostgres, stripe_server: LocalStripe, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """The app's settings on a fresh database of the private server, with Stripe at localstripe (emptied)."""
+    stripe_server.reset()
+    url = new_database(postgres)
+    with use_database(monkeypatch, stripe_env(url, stripe_server.url), create_tables=True):
+        yield url
+
+
+def new_database(postgres: PrivatePostgres) -> str:
     if not postgres.running:
         postgres.start()
-    stripe_server.reset()
     name = f"faults_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(postgres.url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = postgres.url.rsplit("/", 1)[0] + f"/{name}"
-    with use_database(monkeypatch, stripe_env(url, stripe_server.url), create_tables=True):
-        yield url
+    return postgres.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def stripe_gateway(stripe_server: LocalStripe) -> StripeGateway:
@@ -172,3 +182,36 @@ def decide_half(deal: Deal, admin: Viewer, gateway: object) -> str:
             note="Half the work was done.",
         )
     )
+
+
+def test_under_the_running_app_an_event_while_the_database_is_away_says_so_and_the_app_recovers_without_restart(
+    postgres: PrivatePostgres, redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = new_database(postgres)
+    app = start_app(
+        workdir=tmp_path,
+        database_url=url,
+        extra_env={"REDIS_URL": redis_url, "REFLEX_WEB_WORKDIR": str(tmp_path / ".web")},
+    )
+    try:
+        with use_database(monkeypatch, database_env(url)):
+            cookie = cookie_of("alice")
+
+            async def journey() -> tuple[str, str]:
+                tab = ReflexClient(app.url, cookie=cookie)
+                await tab.connect("/tasks")
+                postgres.stop()
+                during = await add_task(tab, "Fix the sink", answer=DATABASE_AWAY)
+                postgres.start()
+                after = await add_task(tab, "Fix the sink", answer=ADDED)  # the member tries again
+                await tab.close()
+                return during, after
+
+            during, after = asyncio.run(journey())
+            stored = tasks_titled("Fix the sink")
+    finally:
+        stop_app(app)
+
+    assert DATABASE_AWAY in during and ADDED not in during, during[-2000:]
+    assert ADDED in after
+    assert stored == 1

@@ -9,27 +9,17 @@ tabs' states it held are gone) the page, opened again, works, and the task added
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, col, select
 
-from jtbd_app.db import get_engine
-from jtbd_app.models import TodoTask, User
 from jtbd_app.services.outages import SESSIONS_AWAY
-from jtbd_app.services.viewer import SESSION_COOKIE
-from jtbd_app.state.tasks import TasksState
 from tests.support.app_server import AppServer, start_app, stop_app
 from tests.support.database import database_env, use_database
-from tests.support.members import session_token
 from tests.support.private_services import PrivateRedis, private_redis
-from tests.support.reflex_client import ReflexClient, router_data
-
-ADD_TASK = f"{TasksState.get_full_name()}.add_task"
-TASKS_PAGE = router_data("/tasks")
+from tests.support.reflex_client import ReflexClient
+from tests.support.todo_tab import ADDED, add_task, cookie_of, tasks_titled
 
 
 @pytest.fixture
@@ -56,50 +46,28 @@ def app_on_redis(
         stop_app(server)
 
 
-def alices_cookie() -> str:
-    with Session(get_engine()) as session:
-        alice = session.exec(select(User).where(col(User.username) == "alice")).one()
-    return f"{SESSION_COOKIE}={session_token(alice)}"
-
-
-def tasks_titled(title: str) -> int:
-    with Session(get_engine()) as session:
-        return len(session.exec(select(TodoTask.id).where(col(TodoTask.title) == title)).all())
-
-
-async def add_task(client: ReflexClient, title: str, *, answer: str) -> str:
-    """The to-do page's add form sent, and what the server sent back until `answer` was among it (with several
-    workers a delta may come after the call's closing sentinel) or 20 seconds passed."""
-    start = len(client.received)
-    await client.call(ADD_TASK, {"form": {"title": title, "notes": "", "due_on": ""}}, TASKS_PAGE, timeout=30)
-    deadline = time.monotonic() + 20
-    while answer not in (sent := json.dumps(client.received[start:], default=str)) and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
-    return sent
-
-
 def test_while_redis_is_away_an_event_says_so_and_stores_nothing_and_once_back_the_page_works_again(
     app_on_redis: AppServer, redis_server: PrivateRedis
 ) -> None:
-    cookie = alices_cookie()
+    cookie = cookie_of("alice")
 
     async def journey() -> tuple[str, str, str]:
         tab = ReflexClient(app_on_redis.url, cookie=cookie)
         await tab.connect("/tasks")
-        before = await add_task(tab, "Water the plants", answer="Task added.")
+        before = await add_task(tab, "Water the plants", answer=ADDED)
         redis_server.stop()
         during = await add_task(tab, "Fix the sink", answer=SESSIONS_AWAY)
         await tab.close()
         redis_server.start()
         reopened = ReflexClient(app_on_redis.url, cookie=cookie)  # the member reloads the page
         await reopened.connect("/tasks")
-        after = await add_task(reopened, "Fix the sink", answer="Task added.")
+        after = await add_task(reopened, "Fix the sink", answer=ADDED)
         await reopened.close()
         return before, during, after
 
     before, during, after = asyncio.run(journey())
 
-    assert "Task added." in before
-    assert SESSIONS_AWAY in during and "Task added." not in during, during[-2000:]
-    assert "Task added." in after
+    assert ADDED in before
+    assert SESSIONS_AWAY in during and ADDED not in during, during[-2000:]
+    assert ADDED in after
     assert (tasks_titled("Water the plants"), tasks_titled("Fix the sink")) == (1, 1)
