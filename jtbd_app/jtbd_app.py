@@ -19,12 +19,14 @@ from jtbd_app.components.app_icons import icon_links
 from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
+from jtbd_app.state.outages import backend_exception_handler
 
 bootstrap.install_file_store()  # uploaded files: the private folder, or the S3-compatible bucket when one is set
 bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
 content_policy = partial(content_policy_for_the_build, get_settings(), frontend_build_dir())
 app = rx.App(
     head_components=icon_links(),
+    backend_exception_handler=backend_exception_handler,  # a database or Redis outage is a clear message
     stylesheets=["/accessibility.css"],  # the skip link, focus rings, contrast fixes over Radix Themes
     api_transformer=[
         create_api(),

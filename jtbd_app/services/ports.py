@@ -386,11 +386,12 @@ class CreatedPost:
 
 class PartnerFailed(Exception):
     """A partner's API refused, failed or did not answer in time. `message` is safe to show; the menu falls back to the
-    deep link and says why."""
+    deep link and says why. `unanswered`: the request went out and no answer came, so the partner may have acted."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, unanswered: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.unanswered = unanswered
 
 
 class PartnerAdapter(Protocol):

@@ -4,7 +4,8 @@ tests.support.localstripe_connect --port N --store PATH` (started by `tests/supp
 localstripe (GPL-3, tests only) fakes customers, PaymentIntents, refunds and signed webhooks. This adds Express
 accounts (with a test-only way to finish onboarding), account links, transfers and transfer reversals, each
 emitting its event through localstripe's own signed webhook delivery; `Idempotency-Key` is honoured for those
-creations (localstripe itself ignores it, so PaymentIntent and refund idempotency is NOT checked here). It also
+creations and for PaymentIntents and refunds (localstripe itself ignores it: a request repeated after its answer was
+lost would otherwise charge or refund twice, which Stripe never does). It also
 brings a few behaviours closer to Stripe: PaymentIntents take `transfer_group` and report `amount_received`, the
 decline test cards decline when charged (not only when attached), refunds emit `charge.refunded`, and the lists of
 PaymentIntents and transfers take Stripe's `created` filter (gt, gte, lt, lte) and list the newest first. Its stand-in
@@ -205,6 +206,30 @@ def _idempotent_create(make: Callable[..., StripeObject | dict[str, Any]]) -> Ca
     return handle
 
 
+IDEMPOTENT_PATHS = ("/v1/payment_intents", "/v1/refunds")  # localstripe's own creations that move money
+
+
+@web.middleware
+async def replay_repeated_requests(request: web.Request, handler: Any) -> web.StreamResponse:
+    """As Stripe: a creation repeated with the same Idempotency-Key gets the first answer and does nothing again; with
+    other parameters it is refused."""
+    key = request.headers.get("Idempotency-Key", "")
+    if request.method != "POST" or not key or request.path not in IDEMPOTENT_PATHS:
+        return await handler(request)
+    fingerprint = request.path + (await request.read()).decode(errors="replace")
+    if key in _idempotent:
+        first, answer = _idempotent[key]
+        if first != fingerprint:
+            error = {"type": "idempotency_error", "message": "Keys for idempotent requests can only be used with "
+                     "the same parameters they were first used with."}  # fmt: skip
+            return server.json_response({"error": error}, status=400)
+        return server.json_response(answer, headers={"Idempotent-Replayed": "true"})
+    response = await handler(request)
+    if response.status == 200 and isinstance(response, web.Response) and response.body is not None:
+        _idempotent[key] = (fingerprint, json.loads(bytes(response.body)))  # type: ignore[arg-type]
+    return response
+
+
 def _account_link(account=None, refresh_url=None, return_url=None, type=None, **kwargs):
     if kwargs or type != "account_onboarding":
         raise UserError(400, "Bad request")
@@ -315,6 +340,7 @@ def build_app(store_path: str) -> web.Application:
     router.add_get("/_config/onboarding/{token}", finish_onboarding)
     router.add_delete("/_config/everything", reset)
     add_typed_card_confirmation(server.app)
+    server.app.middlewares.append(replay_repeated_requests)
     return server.app
 
 

@@ -66,7 +66,7 @@ async def call_json(
                     raise unreadable(name)
     except (httpx.TimeoutException, TimeoutError):
         log.warning("%s API did not answer within %ss", name, timeout)
-        raise PartnerFailed(f"{name} did not answer in time; try again or use the link.") from None
+        raise PartnerFailed(f"{name} did not answer in time; try again or use the link.", unanswered=True) from None
     except httpx.HTTPError as exc:
         log.warning("%s API could not be reached: %s", name, type(exc).__name__)
         raise PartnerFailed(f"{name} could not be reached; try again or use the link.") from None

@@ -138,7 +138,20 @@ async def start_payment(
     except PaymentFailed as exc:
         _mark_failed(session_factory, payment_id, exc.message)
         field = "card" if gateway.test_money else "form"
-        raise ValidationFailed({field: f"{exc.message} Nothing was charged; please try again."}) from exc
+        raise ValidationFailed({field: f"{exc.message} {after_failure(exc)}"}) from exc
+
+
+UNANSWERED = (
+    "If your card was charged before the answer was lost, this page shows the payment as soon as the payment "
+    "service reports it, and a second payment is refunded."
+)
+
+
+def after_failure(exc: PaymentFailed) -> str:
+    """What a refused payment means for the member: a refusal charged nothing; a gateway that did not answer (or
+    failed on its side) may have taken the money before its answer was lost, so "nothing was charged" would be a
+    guess. That payment's report still funds the contract (`match_payment`) or is refunded if paid again."""
+    return UNANSWERED if exc.retryable else "Nothing was charged; please try again."
 
 
 def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str) -> None:

@@ -174,10 +174,7 @@ async def confirm_post(
     try:
         created = await asyncio.wait_for(adapter.create_post(brief, draft), timeout=timeout)
     except (PartnerFailed, TimeoutError) as exc:
-        reason = exc.message if isinstance(exc, PartnerFailed) else "it did not answer in time"
-        raise ValidationFailed(
-            {"form": f"{adapter.name} did not take the post ({reason}). Nothing was posted; try again."}
-        ) from exc
+        raise ValidationFailed({"form": post_failed(adapter.name, exc)}) from exc
     with session_factory() as session:
         task = owned_task(session, viewer, task_id, lock=True)
         _record(
@@ -189,6 +186,17 @@ async def confirm_post(
             external_url=created.url[:600] if created.url.startswith("https://") else "",
         )
     return created
+
+
+def post_failed(name: str, exc: PartnerFailed | TimeoutError) -> str:
+    """A refusal posted nothing; a partner that got the post and never answered may have made it, and posting again
+    would post it twice, so the member looks there first."""
+    if isinstance(exc, TimeoutError) or exc.unanswered:
+        return (
+            f"{name} did not answer in time, so the post may have been made there. Look in your {name} account "
+            "first; if it is not there, try again."
+        )
+    return f"{name} did not take the post ({exc.message.rstrip('.')}). Nothing was posted; try again."
 
 
 def _outcome(values: Mapping[str, object]) -> tuple[bool, int, str]:
