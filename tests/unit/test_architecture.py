@@ -22,7 +22,18 @@ from tests.support.handlers import app_state_classes
 
 APP = Path(jtbd_app.__file__).parent
 HANDLER_MAX_LINES = 15
-SHARED_SERVICES = {"audit", "health", "live", "mail", "outages", "ports", "scheduler", "tokens", "viewer"}
+SHARED_SERVICES = {
+    "audit",
+    "file_storage",
+    "health",
+    "live",
+    "mail",
+    "outages",
+    "ports",
+    "scheduler",
+    "tokens",
+    "viewer",
+}
 
 
 def _public_handlers() -> list[tuple[str, int]]:
