@@ -1,6 +1,7 @@
 """The production profile of docs/DEPLOYMENT.md started without Docker: the frontend built once
 (`python -m jtbd_app.serve build`), two app processes of several workers each that migrate as they start
-(`python -m jtbd_app.serve`, what each app container runs), on one PostgreSQL database and Redis, behind Caddy."""
+(`python -m jtbd_app.serve`, what each app container runs), on one PostgreSQL database and Redis, behind Caddy with
+the repository's Caddyfile."""
 
 from __future__ import annotations
 
@@ -41,25 +42,22 @@ class Profile:
         return hmac.new(UPSTREAM_SECRET.encode(), self.upstream(index).encode(), hashlib.sha256).hexdigest()
 
 
-def caddyfile(*, port: int, upstreams: list[str]) -> str:
-    """The Caddyfile of the repository with plain HTTP on a free port, and two things for the test: requests go to
-    the app process their cookie names, and each response says which process served it."""
-    return f"""{{
-	admin off
-	auto_https off
-}}
-
-http://localhost:{port} {{
-	bind 127.0.0.1
-	encode zstd gzip
-	reverse_proxy {" ".join(upstreams)} {{
-		lb_policy cookie {UPSTREAM_COOKIE} {UPSTREAM_SECRET}
-		health_uri /healthz
-		health_interval 2s
-		header_down X-Served-By {{http.reverse_proxy.upstream.hostport}}
-	}}
-}}
-"""
+def caddyfile() -> str:
+    """The repository's Caddyfile (its site and upstreams come from DOMAIN and APP_UPSTREAMS) with three changes for
+    the test: no admin endpoint (several Caddys may run here), requests go to the app process their cookie names
+    instead of the least busy one, and each response says which process served it."""
+    text = (ROOT / "Caddyfile").read_text()
+    changes = {
+        "{\n\t# Uncomment": "{\n\tadmin off\n\t# Uncomment",
+        "\t\tlb_policy least_conn\n": (
+            f"\t\tlb_policy cookie {UPSTREAM_COOKIE} {UPSTREAM_SECRET}\n"
+            "\t\theader_down X-Served-By {http.reverse_proxy.upstream.hostport}\n"
+        ),
+    }
+    for old, new in changes.items():
+        assert text.count(old) == 1, f"the Caddyfile changed: {old!r} is not there once"
+        text = text.replace(old, new)
+    return text
 
 
 def build_frontend(env: dict[str, str], log_path: Path) -> None:
@@ -111,8 +109,14 @@ def production_profile(*, workdir: Path, database_url: str, redis_url: str) -> I
         for index, port in enumerate(ports):
             _wait_until_healthy(f"http://localhost:{port}", processes[index], logs[index])
         config = workdir / "Caddyfile"
-        config.write_text(caddyfile(port=proxy_port, upstreams=[f"127.0.0.1:{p}" for p in ports]))
-        caddy_env = {**env, "XDG_DATA_HOME": str(workdir / "caddy-data"), "XDG_CONFIG_HOME": str(workdir / "caddy")}
+        config.write_text(caddyfile())
+        caddy_env = {
+            **env,
+            "DOMAIN": url,  # an http:// site: no certificate, no redirect to HTTPS
+            "APP_UPSTREAMS": " ".join(f"127.0.0.1:{port}" for port in ports),
+            "XDG_DATA_HOME": str(workdir / "caddy-data"),
+            "XDG_CONFIG_HOME": str(workdir / "caddy"),
+        }
         proxy = start_server(
             [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
             cwd=workdir,
