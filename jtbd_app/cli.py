@@ -1,5 +1,5 @@
-"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
-resolve-frozen|decompose|route`."""
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|publish-terms TITLE FILE|promote-admin EMAIL|
+send-mail|reconcile|frozen|resolve-frozen|decompose|route`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from alembic.config import Config
@@ -32,7 +33,7 @@ from jtbd_app.services.demo import seed
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
-from jtbd_app.services.trust import decisions, user_admin
+from jtbd_app.services.trust import decisions, terms_admin, user_admin
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -46,6 +47,21 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 def migrate(database_url: str | None = None) -> None:
     command.upgrade(alembic_config(database_url), "head")
+
+
+def publish_first_terms(title: str, path: str) -> int:
+    try:
+        body = Path(path).read_text(encoding="utf-8")
+        with session_scope() as session:
+            version = terms_admin.publish_first(session, title=title, body=body)
+    except OSError as exc:
+        print(f"Could not read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"Terms of service version {version} published: members can sign up.")
+    return 0
 
 
 def send_mail(settings: Settings) -> int:
@@ -359,6 +375,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("prepare", help="migrate, then seed an empty database")
     promote = sub.add_parser("promote-admin", help="give a user the admin role")
     promote.add_argument("email")
+    first_terms = sub.add_parser(
+        "publish-terms", help="publish a fresh site's first terms of service from a file (later ones: /admin/terms)"
+    )
+    first_terms.add_argument("title")
+    first_terms.add_argument("file", help="the terms in markdown")
     sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
     check = sub.add_parser(
         "reconcile", help="compare the ledger with the payment gateway; exit 1 and what to do when they differ"
@@ -405,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.message, file=sys.stderr)
             return 1
         print(f"{user.email} is now an admin.")
+    if args.cmd == "publish-terms":
+        return publish_first_terms(args.title, args.file)
     if args.cmd == "send-mail":
         return send_mail(settings)
     if args.cmd == "reconcile":

@@ -5,6 +5,8 @@ started without Docker. The client's browser is served by one app process and th
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +20,8 @@ from sqlmodel import select
 from jtbd_app.cli import alembic_config
 from jtbd_app.db import session_scope
 from jtbd_app.models import Contract, User
-from jtbd_app.services.accounts import terms
 from jtbd_app.services.ledger import journal
+from tests.support.app_server import ROOT
 from tests.support.browser import launch, sign_up_new_member
 from tests.support.contract_journey import (
     BANNER,
@@ -62,12 +64,22 @@ def page_on(browser: Browser, profile: Profile, app_process: int) -> Page:
     return page
 
 
-def test_golden_path_through_caddy_on_two_app_processes(profile: Profile, browser: Browser) -> None:
+def operator(profile: Profile, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m jtbd_app.cli` as an operator runs it beside the app processes, with their settings."""
+    command = [sys.executable, "-m", "jtbd_app.cli", *args]
+    return subprocess.run(command, cwd=ROOT, env=profile.env, capture_output=True, text=True, timeout=120)
+
+
+def test_golden_path_through_caddy_on_two_app_processes(profile: Profile, browser: Browser, tmp_path: Path) -> None:
+    (tmp_path / "terms.md").write_text("# Terms of service\n\nBe kind, deliver what you promised, pay on time.\n")
     # Both processes migrated the fresh database as they started, together: it is at the head revision, once.
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with session_scope() as session:
         assert session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").all() == [(head,)]
-        terms.publish_terms(session, title="Terms of service", body="Be kind; pay on time.")  # the operator's step
+    # The operator's step on a fresh site (docs/DEPLOYMENT.md): the first terms, without which nobody can sign up.
+    assert operator(profile, "publish-terms", "Terms of service", str(tmp_path / "terms.md")).returncode == 0
+    again = operator(profile, "publish-terms", "Other terms", str(tmp_path / "terms.md"))
+    assert again.returncode == 1 and "administrator publishes new versions on /admin/terms" in again.stderr
     for log in profile.logs[:2]:
         started = re.findall(r"Started worker-\d+", log.read_text(errors="replace"))
         assert len(started) == WORKERS, f"{log.name} runs {WORKERS} workers: {started}"
