@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return build()
     if not args.no_migrate:
-        migrate()  # Alembic holds a lock on PostgreSQL: containers starting together migrate one after the other
+        migrate()  # under an advisory lock on PostgreSQL (alembic/env.py): containers starting together take turns
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -136,3 +137,48 @@ def test_golden_path_through_caddy_on_two_app_processes(profile: Profile, browse
     assert balances[f"payable:user:{painter.id}:{currency}"] == 0
     assert balances[f"fee_revenue:{currency}"] == 1400
     assert balances[f"platform_cash:{currency}"] == 1400
+
+
+HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
+
+
+def hydrated(frame: str | bytes) -> bool:
+    """A websocket frame that marks the page hydrated (Reflex sends it after the page's on_load)."""
+    return HYDRATED.search(frame if isinstance(frame, str) else frame.decode(errors="replace")) is not None
+
+
+def test_a_tab_keeps_going_on_the_other_app_process_when_its_own_stops(
+    profile: Profile, browser: Browser, tmp_path: Path
+) -> None:
+    """What rolling an upgrade over the app processes does to an open tab: its websocket comes back through Caddy on
+    the process still running, the page rehydrates, and the member carries on from where they were."""
+    (tmp_path / "terms.md").write_text("# Terms of service\n\nBe kind.\n")
+    assert operator(profile, "publish-terms", "Terms of service", str(tmp_path / "terms.md")).returncode == 0
+    page = page_on(browser, profile, 0)
+    sign_up_new_member(page, profile.url, "client", "Rolling Client")
+    page.goto(f"{profile.url}/post")
+    title = f"Tile the bathroom {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Description").fill("About 6 square metres of wall tiles, grouted.")
+    page.get_by_label("Category").select_option(label="Home & repairs")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="2. Skills")).to_be_visible()
+
+    with page.expect_websocket(timeout=60_000) as reconnected:
+        profile.stop_app(0)  # the upgrade takes this tab's process down; the tab opens a new websocket
+    # A reconnect rehydrates the page (its on_load runs again) and ends by marking it hydrated: wait for that.
+    reconnected.value.wait_for_event("framereceived", predicate=hydrated, timeout=60_000)
+
+    page.get_by_role("textbox", name="Skills needed").fill("tiling")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Remove skill tiling")).to_be_visible()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="3. Budget and timing")).to_be_visible()
+    page.get_by_label("Fixed budget").fill("300")
+    page.get_by_label("Deadline").fill((date.today() + timedelta(days=9)).isoformat())
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="4. Review and publish")).to_be_visible()
+    page.get_by_role("button", name="Publish listing").click()
+    page.wait_for_url(re.compile(r"/listings/\d+$"))
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    assert page.request.get(f"{profile.url}/ping").headers["x-served-by"] == profile.upstream(1)

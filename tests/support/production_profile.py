@@ -32,6 +32,11 @@ class Profile:
     app_ports: tuple[int, int]
     env: dict[str, str]  # the settings the app processes share (a test's own services use them too)
     logs: tuple[Path, ...]
+    apps: tuple[subprocess.Popen[bytes], ...]  # the two app processes, each the leader of its process group
+
+    def stop_app(self, index: int) -> None:
+        """Stop app process `index` as an upgrade does (SIGTERM to its workers), and wait until it is gone."""
+        stop_process_group(self.apps[index], grace=30)
 
     def upstream(self, index: int) -> str:
         return f"127.0.0.1:{self.app_ports[index]}"
@@ -127,7 +132,7 @@ def production_profile(*, workdir: Path, database_url: str, redis_url: str) -> I
             name="Caddy",
         )
         processes.append(proxy)
-        yield Profile(url=url, app_ports=ports, env=env, logs=logs)
+        yield Profile(url=url, app_ports=ports, env=env, logs=logs, apps=tuple(processes[:2]))
 
 
 def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 180) -> None:
