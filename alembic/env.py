@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 from sqlmodel import SQLModel
 
 import jtbd_app.models  # noqa: F401  (registers the tables)
@@ -18,6 +18,7 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
 if not config.get_main_option("sqlalchemy.url"):
     config.set_main_option("sqlalchemy.url", get_settings().resolved_database_url)
 target_metadata = SQLModel.metadata
+MIGRATION_LOCK = 7_411_016  # any constant key of PostgreSQL's advisory locks, the same in every app container
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -54,6 +55,10 @@ def run_migrations_online() -> None:
             include_name=include_name,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # App containers migrate as they start: the first takes this lock and migrates, the others wait for
+                # its commit and then find nothing left to do (the lock ends with the transaction).
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 

@@ -1,5 +1,5 @@
-"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|promote-admin EMAIL|send-mail|reconcile|frozen|
-resolve-frozen|decompose|route|backup DIR|restore DIR`."""
+"""Operator commands: `python -m jtbd_app.cli migrate|seed|prepare|publish-terms TITLE FILE|promote-admin EMAIL|
+send-mail|reconcile|frozen|resolve-frozen|decompose|route|backup DIR|restore DIR`."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from jtbd_app.services.file_storage import file_store
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.ports import ClassifierFailed, Decomposer, PartnerAdapter, PaymentGateway, TaskBrief
 from jtbd_app.services.problems import planning
-from jtbd_app.services.trust import decisions, user_admin
+from jtbd_app.services.trust import decisions, terms_admin, user_admin
 from jtbd_app.services.viewer import viewer_for_email
 
 
@@ -107,6 +107,21 @@ def restore(folder: str, *, replace: bool) -> int:
     print(f"Restored the backup of {made.created_at} (app {made.app_version}, migration {made.migration_head}):")
     print(f"  {len(made.tables)} tables with every row, {restored.files} files into the {file_store().where}")
     print("  migrations applied: the database is at this version's head.")
+    return 0
+
+
+def publish_first_terms(title: str, path: str) -> int:
+    try:
+        body = Path(path).read_text(encoding="utf-8")
+        with session_scope() as session:
+            version = terms_admin.publish_first(session, title=title, body=body)
+    except OSError as exc:
+        print(f"Could not read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"Terms of service version {version} published: members can sign up.")
     return 0
 
 
@@ -421,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("prepare", help="migrate, then seed an empty database")
     promote = sub.add_parser("promote-admin", help="give a user the admin role")
     promote.add_argument("email")
+    first_terms = sub.add_parser(
+        "publish-terms", help="publish a fresh site's first terms of service from a file (later ones: /admin/terms)"
+    )
+    first_terms.add_argument("title")
+    first_terms.add_argument("file", help="the terms in markdown")
     sub.add_parser("send-mail", help="send the queued mail now (the app also sends it in the background)")
     check = sub.add_parser(
         "reconcile", help="compare the ledger with the payment gateway; exit 1 and what to do when they differ"
@@ -473,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.message, file=sys.stderr)
             return 1
         print(f"{user.email} is now an admin.")
+    if args.cmd == "publish-terms":
+        return publish_first_terms(args.title, args.file)
     if args.cmd == "send-mail":
         return send_mail(settings)
     if args.cmd == "backup":

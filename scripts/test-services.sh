@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the test tiers have what they need: Chromium, PostgreSQL and Redis, started when installed but down.
+# Make sure the test tiers have what they need: Chromium, Caddy, PostgreSQL and Redis, started when installed but down.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -12,6 +12,11 @@ apt_install() {
 if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing Chromium from Debian..."
   apt_install chromium
+fi
+
+if ! command -v caddy >/dev/null 2>&1; then
+  echo "Installing Caddy from Debian (the production profile's reverse proxy)..."
+  apt_install caddy
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -34,4 +39,4 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
-echo "Chromium, PostgreSQL and Redis are ready."
+echo "Chromium, Caddy, PostgreSQL and Redis are ready."

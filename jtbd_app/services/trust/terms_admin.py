@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from jtbd_app.domain.errors import PermissionDenied
 from jtbd_app.domain.terms_text import clean_terms
 from jtbd_app.models import TermsAcceptance, TermsVersion, User
 from jtbd_app.services import audit
@@ -84,6 +85,19 @@ def publish(session: Session, *, viewer: Viewer | None, title: object, body: obj
         detail={"version": version.version, "title": draft.title, "notified": len(members)},
     )
     return version.version
+
+
+def publish_first(session: Session, *, title: object, body: object) -> int:
+    """A fresh site's first terms, from the operator's command line: nobody can sign up before there are terms, so no
+    admin exists yet to publish them on /admin/terms. Every later version goes through `publish`, by an admin."""
+    current = terms.current_terms(session)
+    if current is not None:
+        raise PermissionDenied(
+            f"Terms are published already (version {current.version}): an administrator publishes new versions on "
+            "/admin/terms."
+        )
+    draft = clean_terms(title, body, "The first version.")
+    return terms.publish_terms(session, title=draft.title, body=draft.body, summary=draft.summary).version
 
 
 def history(session: Session, *, viewer: Viewer | None, page: int = 1) -> TermsHistory:
