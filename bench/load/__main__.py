@@ -20,16 +20,16 @@ from jtbd_app.config import get_settings
 from jtbd_app.models import Listing
 
 
-def world_of(database_url: str, members: int) -> World:
+def world_of(database_url: str) -> World:
     """Read what the run picks from: the highest listing id, and the contracts each member may fund."""
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
             listings = session.exec(select(func.max(Listing.id))).one() or 0
-            contracts = {n: contracts_to_fund(session, n) for n in range(1, members + 1)}
+            contracts = contracts_to_fund(session)
     finally:
         engine.dispose()
-    return World(listings=listings, contracts={n: ids for n, ids in contracts.items() if ids})
+    return World(listings=listings, contracts=contracts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ratio-clients", type=int, default=20, help="clients for the throughput ratios")
     parser.add_argument("--no-progress", action="store_true")
     opts = parser.parse_args(args)
-    world = world_of(opts.database_url, max(opts.users, opts.ratio_clients, 1))
+    world = world_of(opts.database_url)
     if not world.listings:
         print("The database has no listings: run `python -m bench.load seed` first.", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.load.members import ACTIONS, F0, F1, Member, World
+from bench.load.members import ACTIONS, F0, F1, SIGN_IN, SIGN_IN_ERRORS, Member, SignInFailed, World
 from bench.load.stats import ActionFigures, Recorder, figures, fmt, percentile, table
 from bench.load.tab import EventFailed
 
@@ -99,6 +99,7 @@ class Report:
             f"Floors (same run):\n{floors}\n\nEach action alone: 1 client, and {config.ratio_clients} clients:\n"
             f"{ratios}\n\nMixed load: {config.users} users, ramp {config.ramp:g} s, think {config.think:g} s, "
             f"{self.load_seconds:.0f} s:\n{load}\n\nErrors: {self.errors}{errors}\n"
+            f"Contracts left to fund: {sum(len(ids) for ids in config.world.contracts.values())} (seed again at none)\n"
         )
 
 
@@ -129,9 +130,25 @@ class Progress:
 
 
 async def _signed_in(config: Config, numbers: range, recorder: Recorder) -> list[Member]:
+    """The members of a measuring phase, signed in two at a time (their sign-in is set-up here, not what is measured:
+    the mixed load signs its members in as they arrive). One that fails is an error of the run and is left out."""
     members = [Member(n, config.url, config.world, recorder, seed=config.seed) for n in numbers]
-    await asyncio.gather(*(m.sign_in() for m in members))
-    return members
+    gate = asyncio.Semaphore(2)
+
+    async def sign_in(member: Member) -> Member | None:
+        async with gate:
+            try:
+                await member.sign_in()
+            except SIGN_IN_ERRORS as exc:
+                recorder.error(SIGN_IN, f"{type(exc).__name__}: {exc}")
+                await member.close()
+                return None
+        return member
+
+    signed = [m for m in await asyncio.gather(*(sign_in(m) for m in members)) if m is not None]
+    if not signed:
+        raise SignInFailed(f"no member could sign in at {config.url}: {recorder.get(SIGN_IN).error_examples}")
+    return signed
 
 
 async def _repeat(
@@ -161,7 +178,9 @@ async def run(config: Config) -> Report:
 
     # 1. one client
     single = Recorder()
-    (one,) = await _signed_in(config, range(1, 2), single)
+    left = config.world.contracts
+    solo = max(left, key=lambda n: (len(left[n]), -n)) if left else 1  # the member with the most contracts to fund
+    (one,) = await _signed_in(config, range(solo, solo + 1), single)
     for i, action in enumerate([*floors, *ACTIONS]):
         step = time.perf_counter()
 
@@ -211,8 +230,8 @@ async def run(config: Config) -> Report:
         crowd_members.append(member)
         try:
             await member.sign_in()
-        except Exception as exc:  # a failed sign-in is an error of the run, not its end
-            load.error("sign in (form)", f"{type(exc).__name__}: {exc}")
+        except SIGN_IN_ERRORS as exc:
+            load.error(SIGN_IN, f"{type(exc).__name__}: {exc}")  # an error of the run, not its end
             return
         runners = member.runners()
         while time.perf_counter() < end:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import socketio
 
 from bench.listing_data import search_params, typo_search_params
 from bench.load.seed import PASSWORD, username
@@ -42,6 +43,7 @@ LISTING_PAGE = "open a listing"
 BID = "bid"
 MESSAGE = "message"
 FUND = "fund (sandbox)"
+SIGN_IN = "sign in (form)"
 ACTIONS = [BROWSE, SEARCH, FILTERED, TYPO, LISTING_PAGE, BID, MESSAGE, FUND]
 WORDS = ["logo", "website", "python", "cleaning", "wedding", "translate", "podcast", "furniture", "seo", "bakery"]
 MIX = {BROWSE: 4, SEARCH: 4, FILTERED: 3, TYPO: 1, LISTING_PAGE: 5, BID: 1, MESSAGE: 1, FUND: 1}
@@ -50,6 +52,10 @@ _GRANT = re.compile(r"jtbd_grant_nonce=([\w-]+).*?/api/auth/complete\?grant=([\w
 
 class SignInFailed(Exception):
     pass
+
+
+# what a sign-in can fail with: the app's answer, the cookie route's, the connection
+SIGN_IN_ERRORS = (EventFailed, SignInFailed, OSError, httpx.HTTPError, socketio.exceptions.ConnectionError)
 
 
 @dataclass
@@ -80,7 +86,7 @@ class Member:
         try:
             await login.open("/login")
             answer = await self.recorder.timed(
-                "sign in (form)",
+                SIGN_IN,
                 login.call(
                     f"{LOGIN}.submit_login", {"form": {"identifier": username(self.number), "password": PASSWORD}}
                 ),

@@ -108,11 +108,13 @@ def _contracts_to_fund(engine: Engine, size: SeedSize) -> None:
             session.commit()
 
 
-def contracts_to_fund(session: Session, member: int) -> list[int]:
-    """The member's contracts that await their payment, oldest first."""
+def contracts_to_fund(session: Session) -> dict[int, list[int]]:
+    """Each member's contracts that await their payment, oldest first."""
     rows = session.exec(
-        select(Contract.id)
-        .where(Contract.client_id == member, Contract.status == "awaiting_funding")
-        .order_by(col(Contract.id))
+        select(Contract.client_id, Contract.id).where(Contract.status == "awaiting_funding").order_by(col(Contract.id))
     ).all()
-    return [contract_id for contract_id in rows if contract_id is not None]
+    found: dict[int, list[int]] = {}
+    for client, contract_id in rows:
+        if contract_id is not None:
+            found.setdefault(client, []).append(contract_id)
+    return found

@@ -31,7 +31,7 @@ def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 
 def test_seed_makes_members_who_can_sign_in_and_contracts_to_fund(seeded_app: AppServer) -> None:
-    world = world_of(seeded_app.env["DATABASE_URL"], SIZE.members)
+    world = world_of(seeded_app.env["DATABASE_URL"])
 
     assert world.listings == SIZE.listings + SIZE.funders * SIZE.contracts
     assert sorted(world.contracts) == list(range(1, SIZE.funders + 1))
@@ -41,7 +41,7 @@ def test_seed_makes_members_who_can_sign_in_and_contracts_to_fund(seeded_app: Ap
 async def test_every_action_is_measured_without_errors_with_its_ratios_to_the_floors(seeded_app: AppServer) -> None:
     config = Config(
         url=seeded_app.url,
-        world=world_of(seeded_app.env["DATABASE_URL"], SIZE.members),
+        world=world_of(seeded_app.env["DATABASE_URL"]),
         users=4,
         duration=3,
         ramp=1,
