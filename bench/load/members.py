@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import reflex as rx
 import socketio
 
 from bench.listing_data import search_params, typo_search_params
@@ -25,12 +26,23 @@ from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import ThreadState
 
-LOGIN = LoginState.get_full_name()
-MARKET = MarketplaceState.get_full_name()
+
+def handler(state: type[rx.State], name: str) -> str:
+    """The event name a browser sends for `state.name`. Reflex answers an event for a handler that does not exist as
+    it answers one that changes nothing, so a name that is not (or no longer) a handler must fail here, loudly."""
+    if name not in state.event_handlers:
+        raise LookupError(f"{state.__name__} has no event handler {name!r}: update bench/load/members.py")
+    return f"{state.get_full_name()}.{name}"
+
+
+SUBMIT_LOGIN = handler(LoginState, "submit_login")
+PING = handler(MarketplaceState, "ping")
+PLACE_BID = handler(ListingState, "place_bid")
+SEND_MESSAGE = handler(ThreadState, "send_message")
+FUND_CONTRACT = handler(ContractState, "fund")
 LISTING = ListingState.get_full_name()
 THREAD = ThreadState.get_full_name()
 CONTRACT = ContractState.get_full_name()
-PING = f"{MARKET}.ping"
 TEST_CARD = "4242 4242 4242 4242"  # the sandbox's card that pays
 
 F0 = "F0 set_is_hydrated"
@@ -87,9 +99,7 @@ class Member:
             await login.open("/login")
             answer = await self.recorder.timed(
                 SIGN_IN,
-                login.call(
-                    f"{LOGIN}.submit_login", {"form": {"identifier": username(self.number), "password": PASSWORD}}
-                ),
+                login.call(SUBMIT_LOGIN, {"form": {"identifier": username(self.number), "password": PASSWORD}}),
             )
         finally:
             await login.close()
@@ -173,7 +183,7 @@ class Member:
                 break
         else:
             raise EventFailed("found no listing to bid on")
-        answer = await self.recorder.timed(BID, tab.call(f"{LISTING}.place_bid", {"form": dict(BID_FORM)}))
+        answer = await self.recorder.timed(BID, tab.call(PLACE_BID, {"form": dict(BID_FORM)}))
         errors = answer.var(LISTING, "errors")
         if errors:
             self.recorder.refused(BID, str(errors))
@@ -198,7 +208,7 @@ class Member:
             await tab.navigate(f"/messages/{self.thread}")
         body = f"Hello, a question about the work ({self.rng.randint(1, 10**6)})."
         self.sent.append(time.monotonic())
-        answer = await self.recorder.timed(MESSAGE, tab.call(f"{THREAD}.send_message", {"form": {"body": body}}))
+        answer = await self.recorder.timed(MESSAGE, tab.call(SEND_MESSAGE, {"form": {"body": body}}))
         if answer.var(THREAD, "errors"):
             self.recorder.refused(MESSAGE, str(answer.var(THREAD, "errors")))
 
@@ -210,7 +220,7 @@ class Member:
         contract_id = queue.pop(0)
         tab = self._tab()
         await self.recorder.timed("open a contract", tab.navigate(f"/contracts/{contract_id}"))
-        answer = await self.recorder.timed(FUND, tab.call(f"{CONTRACT}.fund", {"form": {"card": TEST_CARD}}))
+        answer = await self.recorder.timed(FUND, tab.call(FUND_CONTRACT, {"form": {"card": TEST_CARD}}))
         if answer.var(CONTRACT, "errors"):
             self.recorder.refused(FUND, str(answer.var(CONTRACT, "errors")))
 
