@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search clean
+.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -102,6 +102,12 @@ bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
 
 bench-search: install-dev services ## the listing search benchmark alone (100,000 listings)
 	$(PY) -m bench.run --only search
+
+load: install-dev ## drive the running app (URL, default http://localhost:$(PORT)) with simulated members over its websocket: make load USERS=200 DURATION=120 RAMP=20
+	$(PY) -m bench.load --url $${URL:-http://localhost:$(PORT)} $(if $(USERS),--users $(USERS)) $(if $(DURATION),--duration $(DURATION)) $(if $(RAMP),--ramp $(RAMP)) $(if $(THINK),--think $(THINK)) $(LOAD_ARGS)
+
+load-seed: install ## fill an EMPTY database (DATABASE_URL, else the default one) for make load: LISTINGS=100000 MEMBERS=10000
+	$(PY) -m bench.load seed $(if $(LISTINGS),--listings $(LISTINGS)) $(if $(MEMBERS),--members $(MEMBERS))
 
 clean:
 	rm -rf .web .states $(VENV) .tools

@@ -133,6 +133,11 @@ class MarketplaceState(SkillTagsMixin, SessionState):
             self.form_key += 1
 
     @rx.event
+    def ping(self) -> None:
+        """Public and harmless: changes nothing and reads nothing. `make load` times it as the floor of a marketplace
+        event (F1): what any handler of this state costs before it does any work."""
+
+    @rx.event
     def apply_filters(self, form: FilterForm) -> EventSpec:
         """Public: only builds the URL to load (and remembers it as the form's); load_marketplace checks every value."""
         params = self._filter_params(forms.values(form))
