@@ -1,7 +1,8 @@
 """The Reflex app: pages (with the app's icons in their head), the plain HTTP routes behind the request guard, a
 redirect to APP_URL for a page opened on another host, a notice naming APP_URL when a page's websocket cannot
-connect, security headers on every response, the session guard before every event, and mail delivery; it refuses
-to start while money is in flight at a payment gateway other than the configured one."""
+connect, security headers on every response, the session guard before every event, tab states that expire at no
+cost while idle (without Redis), and mail delivery; it refuses to start while money is in flight at a payment gateway
+other than the configured one."""
 
 from functools import partial
 
@@ -19,6 +20,7 @@ from jtbd_app.components.app_icons import icon_links
 from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
+from jtbd_app.state import state_store
 
 bootstrap.refuse_a_gateway_change(get_settings())  # before anything can move money through the wrong gateway
 content_policy = partial(content_policy_for_the_build, get_settings(), frontend_build_dir())
@@ -35,5 +37,6 @@ app = rx.App(
 )
 app.app_wraps[(5, "Overlay")] = connection_notice  # in place of Reflex's connection toast: says where to go
 register(app)
+state_store.install(app)  # without Redis: tab states in memory, expiring at no cost while idle
 bootstrap.register_mail_delivery(app, get_settings())
 bootstrap.register_scheduler(app, get_settings())
