@@ -82,11 +82,24 @@ def _event(app: Any, handler: str, path: str, query: dict[str, str], token: str)
     return Event(name=handler, payload=payload, router_data=router_data)
 
 
-async def _time(app: Any, processor: Any, label: str, runs: int, token: str) -> list[float]:
+def _forget_cached_pages() -> None:
+    """As after a change: the next search or listing page is computed again (no-op before the caches existed)."""
+    try:
+        from jtbd_app.services.marketplace import listing_search, listing_view
+    except ImportError:
+        return
+    for cache in (getattr(listing_search, "SEARCHES", None), getattr(listing_view, "PUBLIC_LISTINGS", None)):
+        if cache is not None:
+            cache.clear()
+
+
+async def _time(app: Any, processor: Any, label: str, runs: int, token: str, *, misses: bool = False) -> list[float]:
     handler, path, query = ACTIONS[label]
     samples = []
     for _ in range(runs):
         event = _event(app, handler, path, query, token)
+        if misses:
+            _forget_cached_pages()
         start = time.perf_counter()
         future = await processor.enqueue(token, event)
         await future
@@ -95,7 +108,20 @@ async def _time(app: Any, processor: Any, label: str, runs: int, token: str) -> 
     return samples
 
 
-async def measure(runs: int, *, profile: str | None, sessions: int) -> dict[str, tuple[float, float]]:
+async def _idle_cpu(app: Any, processor: Any, tabs: int, seconds: float) -> tuple[float, float]:
+    """Open `tabs` more tabs (one page load each), then the worker's CPU time (ms per second) while nobody asks
+    anything: first right away, then after the state manager's write-back period has passed."""
+    for n in range(tabs):
+        await _time(app, processor, "F0 set_is_hydrated", 1, f"idle-tab-{n}")
+    readings = []
+    for _ in range(2):
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        readings.append((time.process_time() - cpu) * 1000 / (time.perf_counter() - wall))
+    return readings[0], readings[1]
+
+
+async def measure(runs: int, *, profile: str | None, sessions: int, idle_tabs: int) -> dict[str, tuple[float, float]]:
     from reflex_base.event.processor import BaseStateEventProcessor
 
     from jtbd_app.jtbd_app import app
@@ -113,6 +139,13 @@ async def measure(runs: int, *, profile: str | None, sessions: int) -> dict[str,
             samples = await _time(app, processor, label, runs, token)
             quantiles = statistics.quantiles(samples, n=100)
             results[label] = (quantiles[49], quantiles[94])
+        for label in list(ACTIONS)[1:]:  # every visitor's first look after a change: nothing cached
+            samples = await _time(app, processor, label, runs, token, misses=True)
+            quantiles = statistics.quantiles(samples, n=100)
+            results[f"{label} (after a change)"] = (quantiles[49], quantiles[94])
+        if idle_tabs:
+            first, later = await _idle_cpu(app, processor, idle_tabs, 10.0)
+            results[f"idle CPU ms/s, {idle_tabs:,} more tabs (0-10 s, 10-20 s)"] = (first, later)
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -132,6 +165,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="an already seeded database (default: a fresh SQLite)")
     parser.add_argument("--keep", default="", help="seed into (or reuse) this SQLite file")
     parser.add_argument("--profile", default="", choices=["", *ACTIONS], help="print a cProfile of this action")
+    parser.add_argument("--idle-tabs", type=int, default=0, help="then open this many tabs and read the idle CPU")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url
@@ -144,11 +178,14 @@ def main() -> int:
                 print(f"seeded {args.listings:,} listings in {time.perf_counter() - started:.1f} s")
         os.environ["DATABASE_URL"] = url
         os.chdir(Path(__file__).resolve().parent.parent)  # rxconfig.py and the states folder are the app's
-        results = asyncio.run(measure(args.runs, profile=args.profile or None, sessions=args.sessions))
+        results = asyncio.run(
+            measure(args.runs, profile=args.profile or None, sessions=args.sessions, idle_tabs=args.idle_tabs)
+        )
     floor = results["F0 set_is_hydrated"][0]
-    print(f"\n{'event':<40} {'p50 ms':>8} {'p95 ms':>8} {'x F0':>6}")
+    print(f"\n{'event':<58} {'p50 ms':>8} {'p95 ms':>8} {'x F0':>6}")
     for label, (p50, p95) in results.items():
-        print(f"{label:<40} {p50:8.2f} {p95:8.2f} {p50 / floor:6.1f}")
+        ratio = "" if label.startswith("idle") else f"{p50 / floor:6.1f}"
+        print(f"{label:<58} {p50:8.2f} {p95:8.2f} {ratio:>6}")
     return 0
 
 
