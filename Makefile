@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed clean
+.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed bench-events clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -108,6 +108,9 @@ load: install-dev ## drive the running app (URL, default http://localhost:$(PORT
 
 load-seed: install ## fill an EMPTY database (DATABASE_URL, else the default one) for make load: LISTINGS=100000 MEMBERS=10000
 	$(PY) -m bench.load seed $(if $(LISTINGS),--listings $(LISTINGS)) $(if $(MEMBERS),--members $(MEMBERS))
+
+bench-events: install-dev ## page-load events through Reflex's event processor in-process, and idle CPU after 10,000 tabs
+	$(PY) -m bench.events --idle-tabs 10000
 
 clean:
 	rm -rf .web .states $(VENV) .tools

@@ -1,7 +1,8 @@
 """The Reflex app: pages (with the app's icons in their head), the plain HTTP routes behind the request guard, a
 redirect to APP_URL for a page opened on another host, a notice naming APP_URL when a page's websocket cannot
-connect, security headers on every response, the session guard before every event, and mail delivery; it refuses
-to start while money is in flight at a payment gateway other than the configured one."""
+connect, security headers on every response, the session guard before every event, tab states that expire at no
+cost while idle (without Redis), and mail delivery; it refuses to start while money is in flight at a payment gateway
+other than the configured one."""
 
 from functools import partial
 
@@ -19,6 +20,7 @@ from jtbd_app.components.app_icons import icon_links
 from jtbd_app.components.connection_notice import connection_notice
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
+from jtbd_app.state import state_store
 from jtbd_app.state.outages import backend_exception_handler
 
 bootstrap.install_file_store()  # uploaded files: the private folder, or the S3-compatible bucket when one is set
@@ -38,5 +40,6 @@ app = rx.App(
 )
 app.app_wraps[(5, "Overlay")] = connection_notice  # in place of Reflex's connection toast: says where to go
 register(app)
+state_store.install(app)  # without Redis: tab states in memory, expiring at no cost while idle
 bootstrap.register_mail_delivery(app, get_settings())
 bootstrap.register_scheduler(app, get_settings())

@@ -6,15 +6,22 @@ Touches are collected on the session and written once, as it commits, in one ups
 waits for a stamp while it holds another (two cannot deadlock on stamps), the stamp rows stay locked only for the
 commit, two units of work touching one topic both succeed (the second adds one after the first), and a unit of work
 that rolls back moves nothing.
+
+One topic is moved without any service asking: MARKETPLACE, what every visitor sees alike (open listings' cards and
+pages, their skills and Q&A, their posters' names and ratings). Whatever a unit of work writes to those rows, through
+the ORM or an UPDATE/DELETE statement on the session, touches it (`_public_rows_*` below), so no write path can forget
+it; the public caches (services/marketplace/public_cache) are keyed by its version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -22,6 +29,13 @@ from jtbd_app.models import ChangeStamp, utcnow
 from jtbd_app.models.live import TOPIC_MAX
 
 PENDING = "live_topics"  # key of the topics touched so far, in `session.info`
+MARKETPLACE = "marketplace"  # what every visitor sees alike (see the module's doc)
+# Rows whose every change is public, and the public columns of the others (a sign-in's bookkeeping is not).
+_PUBLIC_TABLES = frozenset({"listing", "listingskill", "question"})
+_PUBLIC_COLUMNS = {
+    "user": ("username", "status", "created_at"),
+    "profile": ("display_name", "rating_total", "rating_count", "completed_contracts"),
+}
 
 
 def contract_topic(contract_id: int | str) -> str:
@@ -83,10 +97,44 @@ def _upsert(dialect: str, topics: list[str]) -> Any:
     )
 
 
+def _public_change(row: Any, *, new: bool) -> bool:
+    table = getattr(row, "__tablename__", None)
+    if table in _PUBLIC_TABLES:
+        return True
+    columns = _PUBLIC_COLUMNS.get(str(table))
+    if columns is None or new:  # a new member or profile shows nowhere until they post
+        return False
+    state = inspect(row)
+    return state.deleted or any(state.attrs[name].history.has_changes() for name in columns)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _public_rows_flushed(session: OrmSession, _context: Any) -> None:
+    """Rows the ORM wrote (the session still lists them, with their changes) that a visitor sees."""
+    rows = chain(((row, True) for row in session.new), ((row, False) for row in chain(session.dirty, session.deleted)))
+    if any(_public_change(row, new=new) for row, new in rows):
+        touch(session, MARKETPLACE)  # type: ignore[arg-type]
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _public_rows_updated(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE statement run through the session on rows that a visitor sees."""
+    if not (state.is_update or state.is_delete or state.is_insert) or state.bind_mapper is None:
+        return
+    table = getattr(state.bind_mapper.local_table, "name", "")
+    if table in _PUBLIC_TABLES or table in _PUBLIC_COLUMNS:
+        touch(state.session, MARKETPLACE)  # type: ignore[arg-type]
+
+
 @event.listens_for(OrmSession, "before_commit")
 def _write_stamps(session: OrmSession) -> None:
-    """Just before the unit of work commits (not when a savepoint is released): write what it touched."""
-    if session.in_nested_transaction() or not session.info.get(PENDING):
+    """Just before the unit of work commits (not when a savepoint is released): write what it touched. Its last
+    changes are flushed first (a commit flushes only after this event), so what they touch is written too."""
+    if session.in_nested_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if not session.info.get(PENDING):
         return
     topics = sorted(session.info.pop(PENDING))
     session.execute(_upsert(session.get_bind().dialect.name, topics))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import reflex as rx
 from typing_extensions import TypedDict
 
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
@@ -70,7 +70,7 @@ class ListingState(SessionState):
 
     def _reload(self, viewer: Viewer | None) -> None:
         try:
-            with session_scope() as session:
+            with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
                 self.listing = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
             self.found, self.missing = True, ""
         except NotFound as exc:

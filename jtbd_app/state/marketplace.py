@@ -11,7 +11,7 @@ import reflex as rx
 from reflex.event import EventSpec
 from typing_extensions import TypedDict
 
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
 from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.listing_cards import ListingCard
@@ -100,7 +100,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         yield
         self._refresh_viewer()
         raw = query_params(self)
-        with session_scope() as session:
+        with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
             result = listing_search.search_from_params(session, params=raw)
         self._show_results(result)
         self._show_form(result.query, raw)

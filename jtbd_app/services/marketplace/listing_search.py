@@ -22,6 +22,7 @@ from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
 from jtbd_app.services.marketplace.listing_cards import CARD_COLUMNS, ListingCard, build_cards
+from jtbd_app.services.marketplace.public_cache import VersionedCache
 from jtbd_app.services.marketplace.search_spelling import correct_terms
 
 _FTS = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -59,9 +60,16 @@ class SearchPage:
         return range(start, min(self.pages, start + width - 1) + 1)
 
 
+# Pages of search results by URL parameters: every visitor's bare /marketplace, popular searches, their pages.
+SEARCHES: VersionedCache[SearchPage] = VersionedCache(size=512)
+
+
 def search_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage:
-    """Public: the marketplace page from its URL; bad parameters are dropped, with messages in `query.errors`."""
-    return search_listings(session, query=ListingQuery.from_params(params))
+    """Public: the marketplace page from its URL; bad parameters are dropped, with messages in `query.errors`. The
+    same URL gives everyone the same page: it is computed once per change of the marketplace (public_cache)."""
+    key = (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
+    page = SEARCHES.get(session, key, lambda: search_listings(session, query=ListingQuery.from_params(params)))
+    return dataclasses.replace(page, items=list(page.items))  # the list is the caller's; the cards are shared
 
 
 def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:

@@ -1,5 +1,6 @@
-"""What a listing page shows, to whom: everyone sees the listing, poster and Q&A; the owner sees every bid,
-a bidder only their own. Drafts exist only for their owner."""
+"""What a listing page shows, to whom: everyone sees the listing, poster and Q&A (read once per change of the
+marketplace and shared: public_cache); the owner sees every bid, a bidder only their own. Drafts exist only for their
+owner."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, Profi
 from jtbd_app.services.accounts import profile_photos
 from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
 from jtbd_app.services.marketplace.listings import listing_skills
+from jtbd_app.services.marketplace.public_cache import VersionedCache
 from jtbd_app.services.viewer import Viewer
 
 
@@ -89,30 +91,54 @@ class ListingDetail:
     subject: str = ""  # what the browser tab says: "Logo for a bakery · $300"
 
 
-def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
-    listing = session.get(Listing, parse_id(listing_id, not_found="There is no such listing."))
-    owner = viewer is not None and listing is not None and listing.owner_id == viewer.user_id
-    if listing is None or (listing.status == "draft" and not owner):
-        raise NotFound("There is no such listing.")
-    if listing.status == "hidden" and not (owner or (viewer and viewer.is_admin)):
-        raise NotFound(HIDDEN_LISTING)
+@dataclass(frozen=True)
+class PublicListing:
+    """What anyone allowed to see the listing sees alike, read in one go and shared (public_cache) until it changes."""
+
+    id: int
+    status: str
+    owner_id: int
+    title: str
+    description: str
+    category: str
+    skills: list[str]
+    budget: str
+    currency: str
+    deadline: str
+    remote: bool
+    location: str
+    bid_count: int
+    published: str
+    poster: PosterCard
+    questions: list[QuestionItem]
+    problem_id: int | None
+    from_problem: bool
+    subject: str
+
+
+# A listing page's public part by listing id (the most visited stay).
+PUBLIC_LISTINGS: VersionedCache[PublicListing | None] = VersionedCache(size=2048)
+
+
+def public_listing(session: Session, listing_id: int) -> PublicListing | None:
+    """The listing's public part (None for no such listing); who may see it is for the caller to decide."""
+    return PUBLIC_LISTINGS.get(session, listing_id, lambda: _read_public_listing(session, listing_id))
+
+
+def _read_public_listing(session: Session, listing_id: int) -> PublicListing | None:
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        return None
     assert listing.id is not None
     now = utcnow()
-    skills = listing_skills(session, listing_id=listing.id)
-    # The owner sees every bid; anyone else only their own (none for a visitor).
-    bidder = None if owner else (viewer.user_id if viewer else -1)
-    bids = _bid_items(session, listing.id, bidder, skills, now)
-    contract = session.exec(select(Contract).where(Contract.listing_id == listing.id)).first()
-    parties = (
-        contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
-    )
-    return ListingDetail(
+    return PublicListing(
         id=listing.id,
         status=listing.status,
+        owner_id=listing.owner_id,
         title=listing.title,
         description=listing.description,
         category=category_label(listing.category),
-        skills=skills,
+        skills=listing_skills(session, listing_id=listing.id),
         budget=Money(listing.budget_minor, listing.currency).format() if listing.budget_minor is not None else "",
         currency=listing.currency,
         deadline=display.due_label(listing.deadline, now.date())
@@ -123,6 +149,43 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         published=display.ago_label(listing.published_at, now) if listing.published_at else "Not published",
         poster=_poster(session, listing.owner_id),
         questions=_questions(session, listing.id, now),
+        problem_id=listing.problem_id,
+        from_problem=listing.problem_id is not None and listing.source == "problem",
+        subject=listing_subject(listing.title, listing.budget_minor, listing.currency),
+    )
+
+
+def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: object) -> ListingDetail:
+    listing = public_listing(session, parse_id(listing_id, not_found="There is no such listing."))
+    owner = viewer is not None and listing is not None and listing.owner_id == viewer.user_id
+    if listing is None or (listing.status == "draft" and not owner):
+        raise NotFound("There is no such listing.")
+    if listing.status == "hidden" and not (owner or (viewer and viewer.is_admin)):
+        raise NotFound(HIDDEN_LISTING)
+    # The owner sees every bid; anyone else only their own (a visitor none).
+    bids = [] if viewer is None else _bid_items(session, listing.id, None if owner else viewer.user_id, listing.skills)
+    contract = (
+        None if viewer is None else session.exec(select(Contract).where(Contract.listing_id == listing.id)).first()
+    )
+    parties = (
+        contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
+    )
+    return ListingDetail(
+        id=listing.id,
+        status=listing.status,
+        title=listing.title,
+        description=listing.description,
+        category=listing.category,
+        skills=list(listing.skills),
+        budget=listing.budget,
+        currency=listing.currency,
+        deadline=listing.deadline,
+        remote=listing.remote,
+        location=listing.location,
+        bid_count=listing.bid_count,
+        published=listing.published,
+        poster=listing.poster,
+        questions=list(listing.questions),
         is_owner=owner,
         can_bid=viewer is not None
         and viewer.status == "active"
@@ -133,15 +196,13 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         bids=bids,
         contract_id=contract.id if parties and contract and contract.id else 0,
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
-        part_of_problem=listing.problem_id is not None and listing.source == "problem",
+        part_of_problem=listing.from_problem,
         problem_href=f"/problems/{listing.problem_id}" if owner and listing.problem_id is not None else "",
-        subject=listing_subject(listing.title, listing.budget_minor, listing.currency),
+        subject=listing.subject,
     )
 
 
-def _bid_items(
-    session: Session, listing_id: int, bidder_id: int | None, skills: list[str], now: datetime
-) -> list[BidItem]:
+def _bid_items(session: Session, listing_id: int, bidder_id: int | None, skills: list[str]) -> list[BidItem]:
     """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
     query: Any = (
         select(Bid, col(User.username), col(Profile.display_name))
@@ -155,6 +216,7 @@ def _bid_items(
     if bidder_id is not None:
         query = query.where(Bid.bidder_id == bidder_id)
     rows: list[Any] = list(session.exec(query).all())
+    now = utcnow()
     matched = _matched_skills(session, listing_id, [bid.bidder_id for bid, *_ in rows]) if skills else {}
     return [
         BidItem(

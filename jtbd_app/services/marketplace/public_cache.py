@@ -1,0 +1,77 @@
+"""What every visitor asks for alike, computed once per change instead of once per visit: the marketplace's pages of
+cards (the bare page, and each search as its URL asks) and a listing page's public part.
+
+Entries live in each worker's memory and are keyed by the version of the MARKETPLACE change stamp (services/live),
+which every unit of work that changes what they show moves as it commits, on whichever worker or host it runs. A read
+takes the version first (one primary-key read), then the entry made under that version, or computes it. The data of
+an entry is therefore never older than its version: a change committed after the version was read makes the entry
+newer than its version, and the next reader, who reads the new version, computes again. So a change is seen by the
+next visitor, everywhere. Once a newer version is seen, the older entries are dropped.
+
+What is relative to the clock ("3 days ago", "due in 5 days", the due-date filter) is kept at most MAX_AGE_S.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlmodel import Session
+
+from jtbd_app.services import live
+
+MAX_AGE_S = 30.0
+V = TypeVar("V")
+
+
+def marketplace_version(session: Session) -> int:
+    return live.versions(session, [live.MARKETPLACE])[live.MARKETPLACE]
+
+
+class VersionedCache(Generic[V]):
+    """At most `size` entries (least recently used go first), each valid for one version and MAX_AGE_S seconds."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.source = ""  # the database the entries came from (tests open many; a deployment one)
+        self.version = -1  # the newest version seen there; entries of older ones are gone
+        self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, session: Session, key: Hashable, compute: Callable[[], V]) -> V:
+        """The entry for `key` under the current version, computed (by `compute`, in `session`) when there is none."""
+        source = session.get_bind().engine.url.render_as_string(hide_password=True)
+        version = marketplace_version(session)
+        now = time.monotonic()
+        with self._lock:
+            if (
+                source == self.source
+                and version == self.version
+                and (found := self._entries.get(key)) is not None
+                and found[0] > now
+            ):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[1]
+            self.misses += 1
+        value = compute()
+        with self._lock:
+            if source != self.source or version > self.version:  # a change: every entry made before is stale
+                self._entries.clear()
+                self.source, self.version = source, version
+            if version == self.version:  # (a reader of an older version keeps its answer to itself)
+                self._entries[key] = (now + MAX_AGE_S, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.source, self.version = "", -1
