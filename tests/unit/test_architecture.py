@@ -22,7 +22,7 @@ from tests.support.handlers import app_state_classes
 
 APP = Path(jtbd_app.__file__).parent
 HANDLER_MAX_LINES = 15
-SHARED_SERVICES = {"audit", "health", "live", "mail", "ports", "scheduler", "tokens", "viewer"}
+SHARED_SERVICES = {"audit", "health", "live", "mail", "ports", "rate_limits", "scheduler", "tokens", "viewer"}
 
 
 def _public_handlers() -> list[tuple[str, int]]:
