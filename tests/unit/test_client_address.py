@@ -4,6 +4,10 @@ in front of every route and the websocket."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +21,7 @@ from jtbd_app.api.request_guard import request_guard
 from jtbd_app.config import get_settings
 from jtbd_app.domain.client_address import client_address, parse_networks
 
+ROOT = Path(__file__).resolve().parents[2]
 PROXIES = parse_networks("10.0.0.0/8, 2001:db8::/32")
 
 
@@ -106,3 +111,11 @@ async def test_a_route_and_the_websocket_hear_the_forwarded_client_from_a_truste
 async def test_a_forged_header_from_an_untrusted_peer_is_ignored_by_routes_and_the_websocket() -> None:
     assert await _seen_over_http("203.0.113.9", "198.51.100.1") == "203.0.113.9"
     assert await _seen_by_the_websocket_handshake("203.0.113.9", "198.51.100.1") == "203.0.113.9"
+
+
+def test_reflex_is_not_allowed_to_believe_forwarded_for_by_its_own_hop_count() -> None:
+    """Reflex's REFLEX_TRUSTED_PROXY_HOPS would take X-Forwarded-For from any peer, after the guard: refused."""
+    env = {**os.environ, "REFLEX_TRUSTED_PROXY_HOPS": "1"}
+    run = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert run.returncode != 0 and "list the reverse proxies in TRUSTED_PROXIES" in run.stderr
