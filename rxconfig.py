@@ -22,3 +22,11 @@ config = rx.Config(
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
+
+# The client's address is resolved once, by the request guard, from TRUSTED_PROXIES (jtbd_app/domain/client_address):
+# Reflex's own hop count would believe X-Forwarded-For after it, from any peer.
+if config.trusted_proxy_hops:
+    raise SystemExit(
+        "REFLEX_TRUSTED_PROXY_HOPS must stay unset: list the reverse proxies in TRUSTED_PROXIES instead "
+        "(addresses or CIDRs; their X-Forwarded-For is then read right to left)."
+    )

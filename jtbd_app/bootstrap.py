@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+import redis
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from jtbd_app.adapters.identity_github import GitHubIdentityProvider
@@ -17,7 +18,8 @@ from jtbd_app.adapters.identity_oidc import OIDCIdentityProvider
 from jtbd_app.adapters.mail_smtp import SmtpMailer
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
 from jtbd_app.config import Settings, get_settings
-from jtbd_app.db import get_engine, session_scope
+from jtbd_app.db import engine_for, get_engine, session_scope
+from jtbd_app.domain.rate_limits import parse_overrides
 from jtbd_app.services import file_storage
 from jtbd_app.services.accounts.identity import ProviderConfig
 from jtbd_app.services.contracts import gateway_of_record
@@ -34,6 +36,7 @@ from jtbd_app.services.ports import (
     PaymentGateway,
     TaskClassifier,
 )
+from jtbd_app.services.rate_limits import DatabaseCounters, Limiter, RedisCounters
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +214,19 @@ def dispute_summarizer(settings: Settings) -> DisputeSummarizer | None:
     if not settings.decomposer_enabled:
         return None
     return cast(DisputeSummarizer, _openai("summarizer", _openai_config(settings)))
+
+
+def limiter(settings: Settings) -> Limiter:
+    """The rate limiter every worker and host shares: in Redis with REDIS_URL, else in the database."""
+    return _limiter(settings.redis_url, settings.resolved_database_url, settings.rate_limits)
+
+
+@lru_cache(maxsize=4)
+def _limiter(redis_url: str, database_url: str, overrides: str) -> Limiter:
+    if redis_url:
+        client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return Limiter(RedisCounters(client), parse_overrides(overrides))
+    return Limiter(DatabaseCounters(engine_for(database_url)), parse_overrides(overrides))
 
 
 def link_checker() -> LinkChecker:

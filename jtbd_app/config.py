@@ -13,8 +13,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jtbd_app.domain.client_address import Network, parse_networks
 from jtbd_app.domain.file_types import DEFAULT_KINDS as DEFAULT_FILE_KINDS
 from jtbd_app.domain.file_types import parse_kinds
+from jtbd_app.domain.rate_limits import Policy, parse_overrides
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, alias="LOGIN_MAX_FAILURES", ge=1)
     login_window_seconds: int = Field(default=900, alias="LOGIN_WINDOW_SECONDS", ge=1)
     login_lock_seconds: int = Field(default=30, alias="LOGIN_LOCK_SECONDS", ge=1)
+    # Overrides of the rate limits (domain/rate_limits.DEFAULT_POLICIES): "bid.member=10/3600,message.address=off".
+    rate_limits: str = Field(default="", alias="RATE_LIMITS")
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: the socket peer is the client.
+    trusted_proxies: str = Field(default="", alias="TRUSTED_PROXIES")
 
     oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")
     oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
@@ -125,6 +131,20 @@ class Settings(BaseSettings):
     def _file_types_are_known(self) -> Settings:
         parse_kinds(self.delivery_file_types)  # a typo refuses to start rather than refusing every upload
         return self
+
+    @model_validator(mode="after")
+    def _limits_and_proxies_parse(self) -> Settings:
+        parse_overrides(self.rate_limits)  # a typo refuses to start rather than limiting the wrong thing
+        parse_networks(self.trusted_proxies)
+        return self
+
+    @property
+    def rate_limit_policies(self) -> dict[str, Policy]:
+        return parse_overrides(self.rate_limits)
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @property
     def delivery_file_kinds(self) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """The first thing every request meets, before Reflex or a route reads a byte of it.
 
+- Its `client` becomes the client's address: the socket peer, or what a trusted proxy forwarded (TRUSTED_PROXIES).
 - The websocket (and Socket.IO's polling) handshake loses its Cookie header: Reflex keeps handshake headers in the
   state it persists (disk, Redis), so the session cookie is replaced by its keyed hash in `SESSION_KEY_HEADER`.
 - An upload is refused before its body is read unless its own cookie opens a session; while it runs, that session
@@ -22,6 +23,7 @@ from jtbd_app.api import upload_sessions
 from jtbd_app.api.http import SESSION_KEY_HEADER, cookie_value
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope
+from jtbd_app.domain.client_address import client_address
 from jtbd_app.services.contracts.delivery_files import MAX_FILES
 from jtbd_app.services.tokens import session_key
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_key
@@ -64,6 +66,18 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _cookie_token(scope: Scope) -> str | None:
     return cookie_value(_header(scope, b"cookie") or "", SESSION_COOKIE)
+
+
+def with_client_address(scope: Scope) -> Scope:
+    """The scope whose `client` is the client's address: the socket peer, or what a trusted proxy forwarded
+    (TRUSTED_PROXIES). Reflex's `client_ip` and the routes' `request.client` read it from here."""
+    trusted = get_settings().trusted_proxy_networks
+    client = scope.get("client")
+    if not trusted or not client:
+        return scope
+    forwarded = [bytes(v).decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
+    address = client_address(str(client[0]), forwarded, trusted)
+    return scope if address == client[0] else {**scope, "client": (address, client[1])}
 
 
 def with_session_key(scope: Scope) -> Scope:
@@ -200,6 +214,8 @@ def request_guard(app: ASGIApp) -> ASGIApp:
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
+        if scope["type"] in ("http", "websocket"):
+            scope = with_client_address(scope)
         if scope["type"] == "websocket" or (scope["type"] == "http" and path.startswith("/_event")):
             scope = with_session_key(scope)
         if scope["type"] != "http":

@@ -54,6 +54,15 @@ class TooManyAttempts(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class RateLimited(DomainError):
+    """Too many of one action from one member or address in a short time: nothing was done; `message` says how
+    long to wait."""
+
+    def __init__(self, action: str, wait: str, retry_after_seconds: int) -> None:
+        super().__init__(f"Too many {action} from you in a short time. Please wait {wait} and try again.")
+        self.retry_after_seconds = retry_after_seconds
+
+
 class ExternalSignInFailed(DomainError):
     """Sign-in through an outside provider was refused or could not finish.
 

@@ -30,6 +30,7 @@ from jtbd_app.models.contracts import (
 from jtbd_app.models.delegate import Partner, PartnerDaily, RouteOffer, RoutingDecision, TodoTask
 from jtbd_app.models.jobs import ScheduledJob
 from jtbd_app.models.ledger import JournalEntry, LedgerAccount, Posting, create_ledger_guards, drop_ledger_guards
+from jtbd_app.models.limits import RateLimitCounter
 from jtbd_app.models.live import ChangeStamp
 from jtbd_app.models.marketplace import Bid, Invitation, Listing, ListingSkill, Question
 from jtbd_app.models.messaging import (
@@ -92,6 +93,7 @@ __all__ = [
     "Profile",
     "ProfileSkill",
     "Question",
+    "RateLimitCounter",
     "Report",
     "Review",
     "RouteOffer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from jtbd_app.components.forms import submit_button, text_field
+from jtbd_app.components.forms import form_error, submit_button, text_field
 from jtbd_app.components.layout import page
 from jtbd_app.state.auth import LoginState, SignupState
 
@@ -85,6 +85,7 @@ def _signup_form() -> rx.Component:
     return rx.fragment(
         rx.form(
             rx.vstack(
+                form_error(errors),
                 text_field("Email", "email", errors, type="email", auto_complete="email"),
                 text_field(
                     "Username",

@@ -209,6 +209,7 @@ class AdminDisputeCaseState(SessionState):
 
     async def _summarise(self, viewer: Viewer | None, contract_id: str) -> None:
         try:
+            self._limit("model", viewer)
             summary = await case_summary.summarise_case(
                 session_factory=session_scope,
                 summarizer=bootstrap.dispute_summarizer(get_settings()),

@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 from jtbd_app.api.http import grant_handoff_script
 from jtbd_app.config import get_settings
 from jtbd_app.db import session_scope
-from jtbd_app.domain.errors import DomainError, InvalidCredentials, ValidationFailed
+from jtbd_app.domain.errors import DomainError, InvalidCredentials, RateLimited, ValidationFailed, field_errors
 from jtbd_app.domain.return_path import return_query, safe_return_path
 from jtbd_app.services.accounts import enrolment, identity_links, membership, sign_in, terms
 from jtbd_app.services.accounts.identity import configured_providers
@@ -84,6 +84,7 @@ class LoginState(SessionState):
         """Public by nature (anyone may try to sign in); throttled per account and address."""
         identifier, password = fields(form, "identifier", "password")
         try:
+            self._limit("sign_in", identifier.strip().lower()[:254] if isinstance(identifier, str) else "")
             with session_scope() as session:
                 grant = membership.sign_in_with_password(
                     session, identifier=identifier, password=password, address=self.router.session.client_ip
@@ -127,14 +128,15 @@ class SignupState(SessionState):
     @rx.event
     def submit_signup(self, form: SignupForm) -> EventSpec | None:
         """Public by nature: creates an account from the form, validated field by field."""
-        settings = get_settings()
+        settings, values = get_settings(), self._signup_fields(form)
         try:
+            self._limit("sign_up", None)
             with session_scope() as session:
                 outcome = enrolment.sign_up_from_form(
-                    session, **self._signup_fields(form), app_url=settings.app_url, mail_enabled=settings.mail_enabled
+                    session, **values, app_url=settings.app_url, mail_enabled=settings.mail_enabled
                 )
-        except ValidationFailed as exc:
-            self.errors = exc.fields
+        except (ValidationFailed, RateLimited) as exc:
+            self.errors = field_errors(exc)
             return None
         self.errors, self.inbox = {}, outcome.check_inbox
         return go_complete(outcome.grant, self._next_path) if outcome.grant else None

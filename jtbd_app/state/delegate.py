@@ -99,6 +99,8 @@ class DelegateState(SessionState):
                 self.progress = step
 
         settings = get_settings()
+        if bootstrap.task_classifier(settings) is not None:  # the menu asks the model: counted
+            self._limit("model", viewer)
         return await menus.build_menu(
             session_factory=session_scope,
             viewer=viewer,
@@ -174,6 +176,7 @@ class DelegateState(SessionState):
     async def _post(self, viewer: Viewer | None, task_id: str, partner_key: str) -> tuple[str, dict[str, str]]:
         settings = get_settings()
         try:
+            self._limit("post", viewer)
             created = await decisions.confirm_post(
                 session_factory=session_scope,
                 viewer=viewer,

@@ -76,10 +76,13 @@ class ListingState(SessionState):
         except NotFound as exc:
             self.found, self.listing, self.missing = False, listing_view.ListingDetail(), exc.message
 
-    def _act(self, action: Callable[[Any, Viewer | None], object], notice: str) -> bool:
-        """Run one service call for the viewer, then show the listing as it now is."""
+    def _act(self, action: Callable[[Any, Viewer | None], object], notice: str, limit: str = "") -> bool:
+        """Run one service call for the viewer (counted against the rate-limit policy `limit`, if named), then show
+        the listing as it now is."""
         viewer = self._viewer()
         try:
+            if limit:
+                self._limit(limit, viewer)
             with session_scope() as session:
                 action(session, viewer)
         except DomainError as exc:
@@ -96,6 +99,7 @@ class ListingState(SessionState):
         self._act(
             lambda s, v: bids.place_bid(s, viewer=v, listing_id=self.route_listing_id, values=values),
             "Your bid is in. The client has been told.",
+            limit="bid",
         )
 
     @rx.event
@@ -113,7 +117,7 @@ class ListingState(SessionState):
         """Edits the viewer's own pending bid only."""
         values = forms.values(form)
         bid_id = self.my_bid.id
-        if self._act(lambda s, v: bids.edit_bid(s, viewer=v, bid_id=bid_id, values=values), "Bid updated."):
+        if self._act(lambda s, v: bids.edit_bid(s, viewer=v, bid_id=bid_id, values=values), "Bid updated.", "bid"):
             self.editing_bid = False
 
     @rx.event
@@ -149,6 +153,7 @@ class ListingState(SessionState):
         self._act(
             lambda s, v: questions.ask_question(s, viewer=v, listing_id=self.route_listing_id, body=body),
             "Question posted. The client has been told.",
+            limit="message",
         )
 
     @rx.event
@@ -158,6 +163,7 @@ class ListingState(SessionState):
         self._act(
             lambda s, v: questions.answer_question(s, viewer=v, question_id=question_id, answer=answer),
             "Answer posted.",
+            limit="message",
         )
 
     @rx.event

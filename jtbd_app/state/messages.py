@@ -134,6 +134,7 @@ class ThreadState(LivePage, SessionState):
         body = field(form, "body")
         viewer = self._viewer()
         try:
+            self._limit("message", viewer)
             with session_scope() as session:
                 messages.send_message(session, viewer=viewer, thread_id=self.route_thread_id, body=body)
             self._fetch_new(viewer)

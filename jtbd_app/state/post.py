@@ -116,9 +116,11 @@ class PostState(SkillTagsMixin, SessionState):
     @rx.event
     def publish(self) -> EventSpec | None:
         """Publishes the viewer's own draft; the service checks every field again."""
+        viewer = self._viewer()
         try:
+            self._limit("post", viewer)
             with session_scope() as session:
-                listing_id = listings.publish_listing(session, viewer=self._viewer(), listing_id=self.form.id)
+                listing_id = listings.publish_listing(session, viewer=viewer, listing_id=self.form.id)
         except DomainError as exc:
             self.errors = field_errors(exc)
             return None

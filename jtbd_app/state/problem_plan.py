@@ -156,6 +156,8 @@ class ProblemPlanState(LivePage, SessionState):
             text = planning.clean_instruction(instruction) if (instruction or task_key) else ""
             with session_scope() as session:
                 pid, brief, current = planning.begin_planning(session, viewer=viewer, problem_id=problem_id)
+            if bootstrap.decomposer(get_settings()) is not None:  # the plan is asked of the model: counted
+                self._limit("model", viewer)
             plan = await self._draft(brief, current, text, task_key)
             with session_scope() as session:
                 planning.save_plan(session, viewer=viewer, problem_id=pid, plan=plan)

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
+from jtbd_app import bootstrap
 from jtbd_app.api import upload_sessions
 from jtbd_app.api.http import SESSION_KEY_HEADER
 from jtbd_app.config import get_settings
@@ -61,6 +62,17 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
         of work). Upload handlers use `_uploader` instead."""
         with read_scope() as session:
             return viewer_from_key(session, self._session_key())
+
+    def _client_address(self) -> str:
+        """The address the request guard resolved for this tab's websocket (peer, or a trusted proxy's word)."""
+        return self.router.session.client_ip
+
+    def _limit(self, policy: str, member: Viewer | str | None) -> None:
+        """Count one action of a rate-limit policy (`domain/rate_limits`) for this member and address; RateLimited,
+        a DomainError saying how long to wait, when over. Call it before the unit of work: a refusal changes nothing.
+        """
+        subject = str(member.user_id) if isinstance(member, Viewer) else member
+        bootstrap.limiter(get_settings()).check(policy, member=subject, address=self._client_address())
 
     def _uploader(self) -> Viewer | None:
         """The member whose cookie the running upload request carried; nobody outside an upload request."""

@@ -11,7 +11,7 @@ from collections import defaultdict
 import httpx
 from reflex_base.environment import environment
 
-from jtbd_app.models import ChangeStamp, LoginThrottle, Notification
+from jtbd_app.models import ChangeStamp, LoginThrottle, Notification, RateLimitCounter
 from jtbd_app.state.marketplace import MarketplaceState
 from tests.security.conftest import BatteryRun
 from tests.support import db_snapshot
@@ -24,6 +24,7 @@ from tests.support.reflex_client import ReflexClient
 # Tables any call may write, and why. Everything else must be exactly as it was.
 WRITTEN_ON_ANY_CALL = {
     str(LoginThrottle.__tablename__): "a refused sign-in counts against the identifier and address (the throttle)",
+    str(RateLimitCounter.__tablename__): "sign-in, sign-up, posts, bids, messages and model calls are counted",
 }
 
 

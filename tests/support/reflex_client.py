@@ -57,9 +57,12 @@ class CallResult:
 class ReflexClient:
     """One tab: one socket.io connection with its own token and, if given, a session cookie in the handshake."""
 
-    def __init__(self, url: str, *, cookie: str | None = None, token: str | None = None) -> None:
+    def __init__(
+        self, url: str, *, cookie: str | None = None, token: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.cookie = cookie
+        self.headers = headers or {}  # more handshake headers (X-Forwarded-For)
         self.token = token or str(uuid.uuid4())
         self.received: list[Any] = []  # every message of the connection, in order
         # engine.io would move a Cookie header into aiohttp's cookie jar, which may not send it to this host: the
@@ -82,7 +85,7 @@ class ReflexClient:
     ) -> CallResult:
         """Open the socket with the hydrate event in the CONNECT packet, as the frontend does, and wait for the first
         state (the full snapshot)."""
-        headers = {"Origin": self.url}
+        headers = {"Origin": self.url, **self.headers}
         route = router_data(pathname, query)
         boot = {"name": HYDRATE, "payload": {}, "router_data": route}
         start = len(self.received)

@@ -30,6 +30,7 @@ SHARED_SERVICES = {
     "mail",
     "outages",
     "ports",
+    "rate_limits",
     "scheduler",
     "tokens",
     "viewer",
