@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e test-security services lint format bench bench-search clean
+.PHONY: help install install-dev run seed migrate admin reconcile test test-unit test-integration test-e2e test-security services lint format bench bench-search bench-pages clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -95,6 +95,9 @@ bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
 
 bench-search: install-dev services ## the listing search benchmark alone (100,000 listings)
 	$(PY) -m bench.run --only search
+
+bench-pages: install-dev services ## cold loads of /marketplace and a listing against the 404 page in headless Chromium, and their JavaScript
+	$(PY) -m bench.run --only pages
 
 clean:
 	rm -rf .web .states $(VENV) .tools
