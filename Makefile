@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed bench-events clean
+.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed bench-events bench-pages clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -111,6 +111,9 @@ load-seed: install ## fill an EMPTY database (DATABASE_URL, else the default one
 
 bench-events: install-dev ## page-load events through Reflex's event processor in-process, and idle CPU after 10,000 tabs
 	$(PY) -m bench.events --idle-tabs 10000
+
+bench-pages: install-dev services ## cold loads of /marketplace and a listing against the 404 page in headless Chromium, and their JavaScript
+	$(PY) -m bench.run --only pages
 
 clean:
 	rm -rf .web .states $(VENV) .tools

@@ -1,10 +1,11 @@
 """Benchmarks of the hot paths, on SQLite and PostgreSQL: `make bench` (targets in docs/PERFORMANCE.md).
 
-`--only foundation|search|money|releases|matching|decomposition|routing|jobs` runs one part; the search benchmark
-lives in bench/search.py, the scheduler's cost in bench/jobs.py (ADR 0009), the money paths in bench/money.py
-(`releases`, part of `money`, is their parallel releases on PostgreSQL alone), matching contractors to a micro-task in bench/matching.py, the offline decomposition of the
-fixture problems in bench/decomposition.py (no database), and the Delegate menu's classification and ranking of the
-fixture tasks in bench/task_routing.py (no database).
+`--only foundation|search|money|releases|matching|decomposition|routing|jobs|pages` runs one part; the search
+benchmark lives in bench/search.py, the scheduler's cost in bench/jobs.py (ADR 0009), the money paths in
+bench/money.py (`releases`, part of `money`, is their parallel releases on PostgreSQL alone), matching contractors to
+a micro-task in bench/matching.py, the offline decomposition of the fixture problems in bench/decomposition.py (no
+database), the Delegate menu's classification and ranking of the fixture tasks in bench/task_routing.py (no
+database), and cold page loads of the production build in headless Chromium against the 404 page in bench/pages.py.
 
 Each handler call resolves the viewer from the session cookie and most pages load a public profile,
 so those two service calls are measured against a database holding 10,000 members.
@@ -25,7 +26,7 @@ from pathlib import Path
 import psycopg
 from sqlmodel import Session, create_engine
 
-from bench import decomposition, jobs, matching, money, search, task_routing
+from bench import decomposition, jobs, matching, money, pages, search, task_routing
 from jtbd_app import cli
 from jtbd_app.config import _normalise_db_url
 from jtbd_app.models import AuthSession, Profile, ProfileSkill, Skill, User
@@ -221,11 +222,27 @@ def run_routing(args: argparse.Namespace) -> bool:
     return not ok
 
 
+def run_pages(args: argparse.Namespace) -> bool:
+    """Cold loads of /marketplace and a listing against the 404 page, and their JavaScript (bench/pages.py)."""
+    return pages.bench(listings=args.page_listings, rounds=args.page_rounds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--only",
-        choices=["all", "foundation", "search", "money", "releases", "matching", "decomposition", "routing", "jobs"],
+        choices=[
+            "all",
+            "foundation",
+            "search",
+            "money",
+            "releases",
+            "matching",
+            "decomposition",
+            "routing",
+            "jobs",
+            "pages",
+        ],
         default="all",
     )
     parser.add_argument("--users", type=int, default=10_000)
@@ -241,6 +258,8 @@ def main() -> int:
     parser.add_argument("--decompose-rounds", type=int, default=20, help="decompositions of each fixture problem")
     parser.add_argument("--routing-rounds", type=int, default=50, help="classifications of each fixture task")
     parser.add_argument("--jobs", type=int, default=1_000, help="scheduled jobs run by the scheduler benchmark")
+    parser.add_argument("--page-listings", type=int, default=200, help="listings seeded for the page benchmark")
+    parser.add_argument("--page-rounds", type=int, default=15, help="cold loads of each page")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     failed = False
@@ -260,6 +279,8 @@ def main() -> int:
         failed |= run_routing(args)
     if args.only in ("all", "jobs"):
         failed |= run_jobs(args)
+    if args.only in ("all", "pages"):
+        failed |= run_pages(args)
     return 1 if failed else 0
 
 

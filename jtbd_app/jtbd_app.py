@@ -18,6 +18,7 @@ from jtbd_app.api.security_headers import security_headers
 from jtbd_app.api.share_pages import share_pages
 from jtbd_app.components.app_icons import icon_links
 from jtbd_app.components.connection_notice import connection_notice
+from jtbd_app.components.lazy_toaster import lazy_toaster
 from jtbd_app.config import get_settings
 from jtbd_app.routes import register
 from jtbd_app.state import state_store
@@ -29,7 +30,8 @@ content_policy = partial(content_policy_for_the_build, get_settings(), frontend_
 app = rx.App(
     head_components=icon_links(),
     backend_exception_handler=backend_exception_handler,  # a database or Redis outage is a clear message
-    stylesheets=["/accessibility.css"],  # the skip link, focus rings, contrast fixes over Radix Themes
+    # the skip link, focus rings, contrast fixes over Radix Themes; the look of members' markdown (member_text.py)
+    stylesheets=["/accessibility.css", "/member_text.css"],
     api_transformer=[
         create_api(),
         share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
@@ -37,6 +39,7 @@ app = rx.App(
         host_redirect,
         partial(security_headers, https=get_settings().cookies_secure, content_policy=content_policy),
     ],
+    toaster=lazy_toaster(),  # sonner loads after the page (components/lazy_toaster.py)
 )
 app.app_wraps[(5, "Overlay")] = connection_notice  # in place of Reflex's connection toast: says where to go
 register(app)

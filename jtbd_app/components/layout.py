@@ -299,7 +299,9 @@ def loading(label: str = "Loading…") -> rx.Component:
 def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
     """Every page: a skip link (the first Tab stop), navigation, a main region, the footer."""
     return rx.box(
-        rx.fragment(on_mount=SessionState.live_tick(0)),  # the tab's one live timer (state/live)
+        # The tab's one live timer (state/live), for a member only (a visitor's tick has nothing to watch): it starts
+        # once the page's load said who is signed in, so a first visit's load never waits behind a tick.
+        rx.cond(SessionState.signed_in, rx.fragment(on_mount=SessionState.live_tick(0))),
         rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
         navbar(),
         rx.el.main(

@@ -84,7 +84,7 @@ def _bid_fields(
 
 
 def _bid_form() -> rx.Component:
-    return rx.form(
+    return rx.el.form(
         rx.vstack(
             rx.heading("Place a bid", size="5", as_="h2"),
             *_bid_fields(),
@@ -104,7 +104,7 @@ def _my_bid() -> rx.Component:
     return rx.card(
         rx.cond(
             ListingState.editing_bid,
-            rx.form(
+            rx.el.form(
                 rx.vstack(
                     rx.heading("Edit your bid", size="4", as_="h2"),
                     *_bid_fields(b.amount_input, b.message, b.delivery_days.to_string()),

@@ -27,7 +27,7 @@ def _question(q: QuestionItem) -> rx.Component:
                 rx.blockquote(rx.text(q.answer, white_space="pre-wrap")),
                 rx.cond(
                     L.is_owner,
-                    rx.form(
+                    rx.el.form(
                         rx.el.input(type="hidden", name="question_id", value=q.id.to_string()),
                         rx.vstack(
                             rx.el.label("Your answer", html_for="answer-" + q.id.to_string()),
@@ -66,7 +66,7 @@ def questions_section() -> rx.Component:
         ),
         rx.cond(
             SessionState.signed_in & ~L.is_owner & (L.status == "open"),
-            rx.form(
+            rx.el.form(
                 rx.vstack(
                     text_field("Ask a public question", "question", E, multiline=True, rows="2"),
                     rx.button("Ask", type="submit", variant="soft"),

@@ -37,7 +37,7 @@ def report_dialog() -> rx.Component:
                 size="2",
                 margin_bottom="0.75rem",
             ),
-            rx.form(
+            rx.el.form(
                 rx.vstack(
                     form_error(RE),
                     rx.cond(R.report_sent, rx.callout(R.report_sent, icon="check", role="status")),

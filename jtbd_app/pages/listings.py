@@ -8,6 +8,7 @@ from jtbd_app.components.forms import form_error
 from jtbd_app.components.layout import link_button, loading, page
 from jtbd_app.components.listing_bids import bids_section, confirm_dialog
 from jtbd_app.components.listing_questions import questions_section
+from jtbd_app.components.member_text import member_text
 from jtbd_app.components.report_dialog import report_button, report_dialog
 from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.state.listings import ListingState
@@ -171,7 +172,7 @@ def _listing() -> rx.Component:
         _owner_controls(),
         rx.grid(
             rx.vstack(
-                rx.box(rx.markdown(L.description, use_raw=False), width="100%"),
+                member_text(L.description_html),
                 rx.hstack(rx.foreach(L.skills, lambda s: rx.badge(s, size="2")), wrap="wrap", aria_label="Skills"),
                 spacing="3",
                 width="100%",

@@ -101,7 +101,7 @@ def _filters() -> rx.Component:
 
 
 def _search_form() -> rx.Component:
-    return rx.form(
+    return rx.el.form(
         rx.vstack(
             rx.flex(
                 rx.box(

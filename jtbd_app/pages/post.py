@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import form_error, labelled, text_field
 from jtbd_app.components.layout import guarded, page
+from jtbd_app.components.member_text import member_text
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.listing_fields import STEP_NAMES
 from jtbd_app.domain.marketplace import CATEGORIES
@@ -162,7 +163,7 @@ def _review_row(label: str, value: rx.Var | str) -> rx.Component:
 def _step_review() -> rx.Component:
     return rx.vstack(
         rx.heading(F.title, size="6", as_="h2"),
-        rx.box(rx.markdown(F.description, use_raw=False), width="100%"),
+        member_text(F.description_html),
         rx.data_list.root(
             _review_row("Category", F.category_label),
             _review_row("Skills", F.skills.join(", ")),

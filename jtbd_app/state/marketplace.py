@@ -95,9 +95,11 @@ class MarketplaceState(SkillTagsMixin, SessionState):
 
     @rx.event
     def load_marketplace(self) -> Iterator[None]:
-        """Public: open listings are public; the service checks the query string."""
-        self.loaded = False
-        yield
+        """Public: open listings are public; the service checks the query string. "Searching listings…" shows while a
+        new search runs on a page that already shows results; a first visit already shows it (no extra message)."""
+        if self.loaded:
+            self.loaded = False
+            yield
         self._refresh_viewer()
         raw = query_params(self)
         with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers

@@ -27,6 +27,8 @@ def post_through_the_wizard(page: Page, base_url: str, title: str, *, budget: st
     page.get_by_label("Deadline").fill((date.today() + timedelta(days=9)).isoformat())
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="4. Review and publish")).to_be_visible()
+    # The description as the listing will show it: markdown rendered (on the server), not its marks.
+    expect(page.locator(".member-text strong")).to_have_text("20 metres")
     page.get_by_role("button", name="Publish listing").click()
     page.wait_for_url(re.compile(r"/listings/\d+$"))
     expect(page.get_by_role("heading", name=title)).to_be_visible()

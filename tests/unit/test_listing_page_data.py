@@ -48,6 +48,13 @@ def test_a_bidder_sees_only_their_own_bid_and_a_visitor_none(db: Session) -> Non
     assert detail(viewer_of(make_user("dan")), listing_id).can_bid
 
 
+def test_the_description_comes_as_sanitized_html_for_everyone(db: Session) -> None:
+    """The page shows it without a markdown parser in the browser; a stored tag stays words."""
+    listing = make_listing(make_user("ann"), description="Paint **two** rooms. <script>alert(1)</script>")
+    page = detail(None, listing.id)
+    assert page.description_html == "<p>Paint <strong>two</strong> rooms. &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+
+
 @pytest.mark.parametrize(
     ("currency", "percent", "hint"),
     [("USD", "10", "Minimum $0.50 at the 10% platform fee"), ("JPY", "50", "Minimum ¥50 at the 50% platform fee")],

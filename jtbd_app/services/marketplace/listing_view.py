@@ -16,6 +16,7 @@ from jtbd_app.domain import display
 from jtbd_app.domain.contract_rules import minimum_price_hint
 from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
+from jtbd_app.domain.markdown_html import markdown_to_html
 from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.domain.money import Money, amount_input
@@ -69,6 +70,7 @@ class ListingDetail:
     status: str = ""
     title: str = ""
     description: str = ""
+    description_html: str = ""  # the markdown rendered and sanitized on the server (domain.markdown_html)
     category: str = ""
     skills: list[str] = field(default_factory=list)
     budget: str = ""
@@ -137,6 +139,7 @@ def _read_public_listing(session: Session, listing_id: int) -> PublicListing | N
         owner_id=listing.owner_id,
         title=listing.title,
         description=listing.description,
+        description_html=markdown_to_html(listing.description),
         category=category_label(listing.category),
         skills=listing_skills(session, listing_id=listing.id),
         budget=Money(listing.budget_minor, listing.currency).format() if listing.budget_minor is not None else "",

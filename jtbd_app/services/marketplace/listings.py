@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from jtbd_app.domain import listing_fields as lf
 from jtbd_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from jtbd_app.domain.ids import parse_id
+from jtbd_app.domain.markdown_html import markdown_to_html
 from jtbd_app.domain.marketplace import category_label
 from jtbd_app.domain.money import Money, amount_input
 from jtbd_app.domain.skills import normalise_skills
@@ -38,6 +39,7 @@ class WizardForm:
     reached: int = 1  # the furthest step the draft may go to
     title: str = ""
     description: str = ""
+    description_html: str = ""  # the saved description as the listing page will show it (domain.markdown_html)
     category: str = ""
     skills: list[str] = field(default_factory=list)
     budget: str = ""
@@ -306,6 +308,7 @@ def _form(session: Session, listing: Listing) -> WizardForm:
         reached=min(max(listing.wizard_step, 1), 4),
         title=listing.title,
         description=listing.description,
+        description_html=markdown_to_html(listing.description),
         category=listing.category,
         skills=listing_skills(session, listing_id=listing.id),
         budget=amount_input(listing.budget_minor, listing.currency) if listing.budget_minor is not None else "",

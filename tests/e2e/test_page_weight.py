@@ -1,0 +1,134 @@
+"""Pages near the floor (issue 16): /marketplace and a listing page load at most 200 KB of JavaScript on the wire,
+and no chunk they do not need; a listing's markdown is rendered on the server, so its code block brings no highlighter
+and no markdown parser. Bytes, not times: the times are in bench/pages.py (`make bench-pages`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from playwright.sync_api import Browser, Page, Request, expect
+
+from tests.support.app_server import AppServer
+from tests.support.browser import sign_up_new_member
+from tests.support.factories import make_listing
+from tests.support.members import make_user
+
+MAX_JS_BYTES = 200_000
+# What the code highlighter (react-syntax-highlighter, Prism's themes and languages) and react-markdown leave in any
+# chunk that holds them, whatever the chunk is named.
+HIGHLIGHTER_MARKS = ('code[class*="language-"]', "react-syntax-highlighter", "refractor")
+MARKDOWN_MARKS = ("skipHtml", "remarkRehypeOptions", "micromark")
+DESCRIPTION = """Export the **orders** of the day as a CSV.
+
+- read the orders
+- write [the columns](https://example.com/columns)
+
+```python
+print("orders.csv")
+```
+
+A stored tag is text: <img src=x onerror="window.__ran=1"> and <script>window.__ran=2</script>
+"""
+
+
+@dataclass
+class Scripts:
+    sizes: dict[str, int] = field(default_factory=dict)  # script URL -> bytes on the wire (compressed body)
+
+    @property
+    def total(self) -> int:
+        return sum(self.sizes.values())
+
+    def holding(self, marks: tuple[str, ...]) -> list[str]:
+        """The scripts whose (uncompressed) code contains one of `marks`."""
+        return [url for url in self.sizes if any(mark in httpx.get(url, timeout=10).text for mark in marks)]
+
+
+def cold_scripts(browser: Browser, url: str, ready: str) -> Scripts:
+    """Every script a first visit (no cache) requests until the page is ready and the network is idle."""
+    context = browser.new_context()
+    page = context.new_page()
+    finished: list[Request] = []
+    page.on("requestfinished", lambda r: finished.append(r) if r.resource_type == "script" else None)
+    try:
+        page.goto(url)
+        expect(page.get_by_role("heading", name=ready).first).to_be_visible(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)  # a chunk loaded lazily once the page rendered
+        return Scripts({r.url: r.sizes()["responseBodySize"] for r in finished})
+    finally:
+        context.close()
+
+
+def test_a_listing_with_a_code_block_loads_no_highlighter_and_stays_under_200_kb(
+    app_server: AppServer, app_database: None, browser: Browser
+) -> None:
+    owner = make_user("weighty")
+    listing = make_listing(owner, title="Export the orders as CSV", description=DESCRIPTION)
+    scripts = cold_scripts(browser, f"{app_server.url}/listings/{listing.id}", "Export the orders as CSV")
+
+    assert scripts.holding(HIGHLIGHTER_MARKS) == []
+    assert scripts.holding(MARKDOWN_MARKS) == []
+    assert 0 < scripts.total <= MAX_JS_BYTES, sorted(scripts.sizes.items(), key=lambda item: -item[1])
+
+
+def test_the_markdown_of_a_listing_still_renders_and_never_runs_markup(
+    app_server: AppServer, app_database: None, browser: Browser
+) -> None:
+    owner = make_user("marked")
+    listing = make_listing(owner, title="Markdown as it reads", description=DESCRIPTION)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{app_server.url}/listings/{listing.id}")
+        text = page.locator(".member-text")
+        expect(text.locator("strong")).to_have_text("orders")
+        expect(text.get_by_role("listitem")).to_have_count(2)
+        link = text.get_by_role("link", name="the columns")
+        expect(link).to_have_attribute("href", "https://example.com/columns")
+        expect(link).to_have_attribute("rel", "nofollow noopener noreferrer")
+        expect(text.locator("pre code")).to_have_text('print("orders.csv")\n')
+        # The stored tags are shown as the words they are, and nothing of them runs.
+        expect(text).to_contain_text('<img src=x onerror="window.__ran=1">')
+        expect(text).to_contain_text("<script>window.__ran=2</script>")
+        assert text.locator("img, script").count() == 0
+        assert page.evaluate("window.__ran === undefined")
+    finally:
+        context.close()
+
+
+def test_the_marketplace_stays_under_200_kb_of_javascript(
+    app_server: AppServer, app_database: None, browser: Browser
+) -> None:
+    make_listing(make_user("market"), title="A listing on the first page")
+    scripts = cold_scripts(browser, f"{app_server.url}/marketplace", "A listing on the first page")
+
+    assert scripts.holding(HIGHLIGHTER_MARKS + MARKDOWN_MARKS) == []
+    assert 0 < scripts.total <= MAX_JS_BYTES, sorted(scripts.sizes.items(), key=lambda item: -item[1])
+
+
+def test_sonner_loads_with_the_first_toast_and_shows_it(app_server: AppServer, page: Page) -> None:
+    """The toaster's code is not part of a page; a toast (here Reflex's own, for a rejected drop of two photos where
+    one is taken) loads it and is shown."""
+    sign_up_new_member(page, app_server.url, "toasty", "Toast Y")
+    loaded: list[str] = []
+    page.on("requestfinished", lambda r: loaded.append(r.url) if r.resource_type == "script" else None)
+    page.goto(f"{app_server.url}/settings")
+    form = page.get_by_role("form", name="Upload a profile photo")
+    expect(form).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in loaded if _is_sonner(url)]
+    two_photos = page.evaluate_handle(
+        """() => { const dt = new DataTransfer();
+            for (const name of ['a.png', 'b.png']) dt.items.add(new File(['x'], name, {type: 'image/png'}));
+            return dt; }"""
+    )
+    form.locator("input[type=file]").locator("..").dispatch_event("drop", {"dataTransfer": two_photos})
+    expect(page.get_by_text("Files not Accepted")).to_be_visible()
+    assert [url for url in loaded if _is_sonner(url)]
+
+
+def _is_sonner(url: str) -> bool:
+    """Sonner's code, whatever its chunk is called: its toaster's region label."""
+    return "data-sonner-toaster" in httpx.get(url, timeout=10).text
