@@ -102,6 +102,7 @@ class PublicListing:
     owner_id: int
     title: str
     description: str
+    description_html: str  # the markdown rendered and sanitized on the server (domain.markdown_html)
     category: str
     skills: list[str]
     budget: str
@@ -178,6 +179,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         status=listing.status,
         title=listing.title,
         description=listing.description,
+        description_html=listing.description_html,
         category=listing.category,
         skills=list(listing.skills),
         budget=listing.budget,
