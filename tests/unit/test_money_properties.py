@@ -94,7 +94,8 @@ def prepared_deals() -> tuple[tuple[Deal, ...], Viewer]:
     return deals, viewer_of(eve)
 
 
-def test_money_stays_right_through_random_sequences_of_contract_and_gateway_actions(database: str) -> None:
+def contracts_machine(database: str) -> type[GatewayMoney]:
+    """The contracts' machine on a copy of the prepared database."""
     path = Path(database.removeprefix("sqlite:///"))
     deals, stranger = prepared_deals()
     get_engine().dispose()
@@ -105,7 +106,11 @@ def test_money_stays_right_through_random_sequences_of_contract_and_gateway_acti
     class OnSqlite(GatewayMoney):
         world = prepared
 
-    run_state_machine_as_test(OnSqlite, settings=MONEY)
+    return OnSqlite
+
+
+def test_money_stays_right_through_random_sequences_of_contract_and_gateway_actions(database: str) -> None:
+    run_state_machine_as_test(contracts_machine(database), settings=MONEY)
 
 
 def problem_world(database: str) -> SqliteWorld:
@@ -138,20 +143,12 @@ def test_a_problems_money_stays_right_through_random_sequences_of_problem_contra
 def replay(database: str, steps: Callable[[GatewayMoney], None]) -> None:
     """One sequence the random runs found, replayed as a worked example: `steps` act on the machine, whose checks run
     after every step and whose teardown ends every dispute."""
-    path = Path(database.removeprefix("sqlite:///"))
-    deals, stranger = prepared_deals()
-    get_engine().dispose()
-    template = path.with_name("template.db")
-    shutil.copyfile(path, template)
-    prepared = SqliteWorld(template, path, deals, stranger)
-
-    class OnSqlite(GatewayMoney):
-        world = prepared
+    machine = contracts_machine(database)
 
     @settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate])
     @given(st.just(None))
     def the_sequence(_: None) -> None:
-        state = OnSqlite()
+        state = machine()
         try:
             steps(state)
         finally:
