@@ -30,7 +30,14 @@ def _header() -> rx.Component:
             rx.badge(rx.icon("calendar", size=12), L.deadline, size="2", variant="soft"),
             rx.badge(L.category, size="2", variant="soft"),
             rx.badge(rx.cond(L.remote, "Remote", "On site: " + L.location), size="2", variant="soft"),
-            rx.cond(L.status == "open", rx.badge(L.bid_count.to_string() + " open bids", size="2", variant="soft")),
+            rx.cond(
+                L.status == "open",
+                rx.badge(
+                    rx.cond(L.bid_count == 1, "1 open bid", L.bid_count.to_string() + " open bids"),
+                    size="2",
+                    variant="soft",
+                ),
+            ),
             wrap="wrap",
         ),
         rx.hstack(
