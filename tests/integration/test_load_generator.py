@@ -13,6 +13,7 @@ from sqlmodel import Session, create_engine, select
 
 from bench.load.__main__ import world_of
 from bench.load.engine import Config, run
+from bench.load.limits import LOAD_RATE_LIMITS
 from bench.load.members import ACTIONS
 from bench.load.seed import SeedSize, seed
 from jtbd_app.models import Bid, Contract, Message
@@ -25,7 +26,7 @@ SIZE = SeedSize(listings=400, members=40, funders=4, contracts=6)
 def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     workdir = tmp_path_factory.mktemp("load")
     seed(f"sqlite:///{workdir / 'app.db'}", SIZE)  # before the app starts: its `prepare` leaves a seeded database be
-    server = start_app(workdir=workdir)
+    server = start_app(workdir=workdir, extra_env={"RATE_LIMITS": LOAD_RATE_LIMITS})  # as a load run is served
     yield server
     stop_app(server)
 
