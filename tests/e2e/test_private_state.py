@@ -61,17 +61,15 @@ def test_a_signed_out_tab_rehydrates_with_nothing_of_the_member(
 
 
 def test_no_session_cookie_is_kept_with_the_tabs_states(app_server: AppServer, page: Page) -> None:
+    """Without Redis the tabs' states live in the worker's memory (jtbd_app/state/state_store.py): nothing of a
+    signed-in tab, its session cookie least of all, is written to disk, where Reflex's disk manager used to keep it."""
     sign_in(page, app_server.url, "liam", DEMO_PASSWORD)
     page.goto(f"{app_server.url}/contracts/2")
     expect(page.get_by_role("heading", level=1).first).to_be_visible()
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "jtbd_session")
 
-    deadline = time.monotonic() + 15
-    stored = b""
-    while time.monotonic() < deadline:  # the disk state manager writes shortly after each event
-        stored = b"".join(p.read_bytes() for p in app_server.states_dir.rglob("*") if p.is_file())
-        if b"liam" in stored:
-            break
-        time.sleep(0.5)
-    assert b"liam" in stored, "the signed-in tab's states were found on disk"
+    time.sleep(3)  # the disk manager wrote shortly after each event
+    files = [p for p in app_server.states_dir.rglob("*") if p.is_file()] if app_server.states_dir.exists() else []
+    stored = b"".join(p.read_bytes() for p in files)
+    assert files == [], "tab states were written to disk"
     assert cookie.encode() not in stored and b"jtbd_session" not in stored
