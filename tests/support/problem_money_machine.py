@@ -33,7 +33,6 @@ from jtbd_app.services.contracts import cancellation, deliveries, lifecycle
 from jtbd_app.services.contracts.problem_money import FINISHED, HIRING
 from jtbd_app.services.ledger import reconciliation
 from jtbd_app.services.marketplace import bids
-from jtbd_app.services.problems import jobs as problem_jobs
 from jtbd_app.services.problems import problem_funding, problem_returns
 from jtbd_app.services.viewer import Viewer
 from tests.support.gateways import ScriptedGateway, StripeModel
@@ -75,7 +74,8 @@ def price_for(kind: str, share: int, available: int) -> int:
 
 class ProblemMoney(GatewayMoney):
     world: ClassVar[ProblemWorld]  # type: ignore[misc]
-    handlers = problem_jobs.HANDLERS
+    # The app's whole job table (trust.jobs, as bootstrap runs it): a problem's contract may be disputed, and its
+    # deadlines are the disputes' jobs (the problems' own table left them without a handler).
 
     def __init__(self) -> None:
         super().__init__()

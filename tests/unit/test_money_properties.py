@@ -194,3 +194,27 @@ def test_a_decision_after_a_refund_in_the_dashboard_not_yet_reported_refunds_wha
         state.the_books_hold()
 
     replay(database, steps)
+
+
+def test_a_dispute_on_a_problems_contract_goes_to_review_when_its_deadline_passes(database: str) -> None:
+    """Found by the sequences: a problem funded twice (its second payment to be returned), then a dispute on one of
+    its contracts; when the response window ends, the scheduler (the app's whole job table) moves the case to review."""
+    prepared = problem_world(database)
+
+    class OnSqlite(ProblemMoney):
+        world = prepared
+
+    @settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate])
+    @given(st.just(None))
+    def the_sequence(_: None) -> None:
+        state = OnSqlite()
+        try:
+            state.start(phase="planned", onboarded=(False, False))
+            state.fund_again_from_a_second_tab(n=0)
+            state.a_party_opens_a_dispute(n=0, wanted="full_refund", who="client")
+            state.the_dispute_deadlines_pass()
+            state.the_books_hold()
+        finally:
+            state.teardown()
+
+    the_sequence()
