@@ -4,6 +4,7 @@ owner."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -175,22 +176,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
     )
     return ListingDetail(
-        id=listing.id,
-        status=listing.status,
-        title=listing.title,
-        description=listing.description,
-        description_html=listing.description_html,
-        category=listing.category,
-        skills=list(listing.skills),
-        budget=listing.budget,
-        currency=listing.currency,
-        deadline=listing.deadline,
-        remote=listing.remote,
-        location=listing.location,
-        bid_count=listing.bid_count,
-        published=listing.published,
-        poster=listing.poster,
-        questions=list(listing.questions),
+        **_shared_fields(listing),
         is_owner=owner,
         can_bid=viewer is not None
         and viewer.status == "active"
@@ -203,8 +189,17 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
         part_of_problem=listing.from_problem,
         problem_href=f"/problems/{listing.problem_id}" if owner and listing.problem_id is not None else "",
-        subject=listing.subject,
     )
+
+
+_SHARED = [
+    f.name for f in dataclasses.fields(ListingDetail) if f.name in {g.name for g in dataclasses.fields(PublicListing)}
+]
+
+
+def _shared_fields(listing: PublicListing) -> dict[str, Any]:
+    """The public part as the page shows it: every field the two share, the lists copied (the cached one is shared)."""
+    return {name: (list(v) if isinstance(v := getattr(listing, name), list) else v) for name in _SHARED}
 
 
 def _bid_items(session: Session, listing_id: int, bidder_id: int | None, skills: list[str]) -> list[BidItem]:
