@@ -34,7 +34,7 @@ def _quote(text: str) -> str:
 
 
 def render(terms: Terms) -> str:
-    """Markdown without raw HTML (the page renders it with raw HTML off); every number is the stored one."""
+    """Markdown without raw HTML (the page shows it through `markdown_html`, which escapes any tag); every number is the stored one."""
     price = Money(terms.amount_minor, terms.currency)
     split = split_release(terms.amount_minor, terms.fee_bps)
     payee = Money(split.payee_minor, terms.currency).format()

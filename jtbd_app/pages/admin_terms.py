@@ -6,6 +6,7 @@ import reflex as rx
 
 from jtbd_app.components.forms import field_input, form_error, labelled, text_field
 from jtbd_app.components.layout import guarded, page
+from jtbd_app.components.member_text import member_text
 from jtbd_app.components.pager import link_pager
 from jtbd_app.state.admin_terms import AdminTermsState as S
 
@@ -61,7 +62,7 @@ def _preview() -> rx.Component:
             rx.heading("Preview", size="4", as_="h2"),
             rx.text("What changed: ", S.draft.summary, size="2", color_scheme="gray"),
             rx.heading(S.draft.title, size="6", as_="h3"),
-            rx.box(rx.markdown(S.draft.body, use_raw=False), width="100%"),
+            member_text(S.draft.body_html),
             rx.hstack(
                 rx.button("Publish this version", on_click=S.publish_terms, color_scheme="green"),
                 rx.button("Edit the draft", on_click=S.edit_draft, variant="soft"),

@@ -3,8 +3,6 @@ the timeline. Parties and admins only; anyone else is told there is no such cont
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import reflex as rx
 
 from jtbd_app.components.contract_actions import actions_section
@@ -12,6 +10,7 @@ from jtbd_app.components.contract_checklist import checklist_panel
 from jtbd_app.components.contract_status import next_step, outcome, status_badge
 from jtbd_app.components.dispute_panel import dispute_panel
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.member_text import member_text
 from jtbd_app.components.reviews import review_panel
 from jtbd_app.components.sign_in_links import sign_in_href
 from jtbd_app.components.test_money import test_money_banner
@@ -20,14 +19,6 @@ from jtbd_app.state.session import SessionState
 
 D = ContractState.detail
 ENDED = rx.Var.create(["cancelled", "expired"])
-
-
-def _document_heading(size: str) -> Callable[[rx.Var], rx.Component]:
-    """The contract document's own headings sit under the page's "The contract" heading, and look it."""
-    return lambda text: rx.heading(text, size=size, as_="h3", margin_top="0.75em")
-
-
-DOCUMENT_HEADINGS = {"h1": _document_heading("4"), "h2": _document_heading("3"), "h3": _document_heading("3")}
 
 
 def _row(label: str, value: rx.Var | str) -> rx.Component:
@@ -229,7 +220,7 @@ def _document() -> rx.Component:
                     ")",
                     style={"font_weight": "bold", "cursor": "pointer"},
                 ),
-                rx.box(rx.markdown(D.document_body, use_raw=False, component_map=DOCUMENT_HEADINGS), width="100%"),
+                member_text(D.document_html),
                 open=D.status == "awaiting_acceptance",
             ),
             width="100%",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.layout import loading, page
+from jtbd_app.components.member_text import member_text
 from jtbd_app.domain import liability
 from jtbd_app.state.terms import TermsState
 
@@ -45,8 +46,8 @@ def terms_page() -> rx.Component:
                         color_scheme="gray",
                     ),
                     rx.cond(TermsState.summary, rx.text("What changed: ", TermsState.summary, size="2")),
-                    # markdown without raw HTML: a tag in a stored version is shown as text, never run
-                    rx.box(rx.markdown(TermsState.body, use_raw=False), width="100%"),
+                    # rendered and sanitized on the server: a tag in a stored version is shown as text, never run
+                    member_text(TermsState.body_html),
                     rx.cond(
                         TermsState.needs_terms,
                         rx.vstack(

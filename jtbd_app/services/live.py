@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, func, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -73,6 +73,12 @@ def touch(session: Session, *topics: str) -> None:
     """Mark the topics changed by this unit of work; their versions move when it commits."""
     pending: set[str] = session.info.setdefault(PENDING, set())
     pending.update(topic[:TOPIC_MAX] for topic in topics)
+
+
+def version_of(topic: Any) -> Any:
+    """The version of `topic` (a bound value or a SQL expression) as a scalar subquery: 0 for one never touched."""
+    stamp: Any = ChangeStamp.__table__.c  # type: ignore[attr-defined]
+    return func.coalesce(select(stamp.version).where(stamp.topic == topic).scalar_subquery(), 0)
 
 
 def versions(session: Session, topics: Iterable[str]) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 from typing_extensions import TypedDict
 
@@ -63,13 +65,18 @@ class PasswordResetState(SessionState):
         self.errors, self.sent = {}, True
 
     @rx.event
-    def choose_password(self, form: NewPasswordForm) -> None:
-        """Public: the one-time link in the address is the credential; the service checks it."""
+    async def choose_password(self, form: NewPasswordForm) -> None:
+        """Public: the one-time link in the address is the credential; the service checks it (the new password is
+        hashed in a thread, so the worker's other tabs are served meanwhile)."""
         new_password = field(form, "new_password")
         try:
-            with session_scope() as session:
-                password_reset.reset_password(session, token=self._token(), new_password=new_password)
+            await asyncio.to_thread(_reset_password, self._token(), new_password)
         except DomainError as exc:
             self.errors = field_errors(exc)
             return
         self.errors, self.done = {}, True
+
+
+def _reset_password(token: str, new_password: object) -> None:
+    with session_scope() as session:
+        password_reset.reset_password(session, token=token, new_password=new_password)

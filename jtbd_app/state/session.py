@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import reflex as rx
@@ -19,6 +20,12 @@ from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
 from jtbd_app.state.boundary import BoundaryMixin
 from jtbd_app.state.live import LiveMixin
+
+# Whom the session guard (state/session_guard) found behind the tab's session key as this event began: the key and
+# its member (None: nobody). Set for a foreground event only, which runs start to end in the guard's task while it
+# holds the tab's lock; the handlers then read it instead of asking the database again. A background event, which
+# may outlive a sign-out, finds nothing here and asks the database each time.
+EVENT_VIEWER: ContextVar[tuple[str, Viewer | None] | None] = ContextVar("event_viewer", default=None)
 
 
 def session_key_of(headers: Any) -> str | None:
@@ -59,9 +66,14 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
 
     def _viewer(self) -> Viewer | None:
         """Resolve the viewer from the session key on the server, on every call (a read: it may run inside a unit
-        of work). Upload handlers use `_uploader` instead."""
+        of work), or taken from this event's session guard, which resolved the same key as the event began. Upload
+        handlers use `_uploader` instead."""
+        key = self._session_key()
+        resolved = EVENT_VIEWER.get()
+        if resolved is not None and key is not None and resolved[0] == key:
+            return resolved[1]
         with read_scope() as session:
-            return viewer_from_key(session, self._session_key())
+            return viewer_from_key(session, key)
 
     def _client_address(self) -> str:
         """The address the request guard resolved for this tab's websocket (peer, or a trusted proxy's word)."""
@@ -81,8 +93,10 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
 
     def _refresh_viewer(self) -> Viewer | None:
         """Resolve the viewer and refresh what the page shows of their sign-in, in one read."""
+        key, resolved = self._session_key(), EVENT_VIEWER.get()
+        known = resolved[1] if resolved is not None and key is not None and resolved[0] == key else None
         with read_scope() as session:
-            summary = session_view.session_summary(session, key=self._session_key())
+            summary = session_view.session_summary(session, key=key, viewer=known)
         viewer = summary.viewer
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages, self.viewer_photo = summary.unread_messages, summary.photo_url

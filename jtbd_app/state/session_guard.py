@@ -8,10 +8,11 @@ from typing import Any
 import reflex as rx
 from reflex.middleware import Middleware
 from reflex.state import _ROUTER_FIELD_NAMES
+from reflex_base.registry import RegistrationContext
 
 from jtbd_app.db import read_scope
 from jtbd_app.services.viewer import viewer_from_key
-from jtbd_app.state.session import SessionState, session_key_of
+from jtbd_app.state.session import EVENT_VIEWER, SessionState, session_key_of
 
 
 def member_states() -> list[type[rx.State]]:
@@ -30,17 +31,24 @@ def _clear_own_vars(state: Any) -> None:
             setattr(state, name, var.default_value())
 
 
-def identity_of(key: str | None) -> str:
-    """Who the tab acts for: the session key and its member, or "" for nobody (read on every event)."""
-    with read_scope() as session:
-        viewer = viewer_from_key(session, key)
-    return f"{viewer.user_id}:{key}" if viewer else ""
+def _is_foreground(event: Any) -> bool:
+    """Whether the event's handler runs start to end under the tab's lock (not `background=True`); False when not
+    known, which only costs a second lookup."""
+    try:
+        registered = RegistrationContext.get().event_handlers.get(event.name) if event is not None else None
+    except LookupError:
+        return False
+    return registered is not None and not registered.handler.is_background
 
 
 class SessionGuard(Middleware):
     async def preprocess(self, app: Any, state: Any, event: Any) -> None:
         guard = await state.get_state(SessionState)
-        identity = identity_of(session_key_of(guard.router.headers))
+        key = session_key_of(guard.router.headers)
+        with read_scope() as session:
+            viewer = viewer_from_key(session, key)
+        EVENT_VIEWER.set((key, viewer) if key is not None and _is_foreground(event) else None)
+        identity = f"{viewer.user_id}:{key}" if viewer else ""  # who the tab acts for; "" for nobody
         if identity != guard._identity:
             if guard._identity:  # a tab that held nobody's data has nothing to forget
                 for cls in member_states():

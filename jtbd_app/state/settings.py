@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 from typing_extensions import TypedDict
 
@@ -67,18 +69,23 @@ class SettingsState(SessionState):
         self.message = "That session is signed out."
 
     @rx.event
-    def change_password(self, form: PasswordChangeForm) -> None:
-        """Changes the viewer's own password after checking the current one."""
+    async def change_password(self, form: PasswordChangeForm) -> None:
+        """Changes the viewer's own password after checking the current one (both argon2id: in a thread, so the
+        worker's other tabs are served meanwhile)."""
         current, new = fields(form, "current_password", "new_password")
         viewer, key = self._viewer(), self._session_key()
         try:
-            with session_scope() as session:
-                closed = security.change_password(
-                    session, viewer=viewer, current_password=current, new_password=new, current_key=key
-                )
+            closed = await asyncio.to_thread(_change_password, viewer, current, new, key)
             self._reload_sessions(viewer)
         except DomainError as exc:
             self.errors, self.message = field_errors(exc), ""
             return
         self.errors, self.form_key = {}, self.form_key + 1
         self.message = f"Password changed. {closed} other session(s) signed out."
+
+
+def _change_password(viewer: Viewer | None, current: object, new: object, key: str | None) -> int:
+    with session_scope() as session:
+        return security.change_password(
+            session, viewer=viewer, current_password=current, new_password=new, current_key=key
+        )

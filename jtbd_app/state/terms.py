@@ -13,7 +13,7 @@ from jtbd_app.state.session import SessionState
 class TermsState(SessionState):
     version: int = 0
     title: str = ""
-    body: str = ""
+    body_html: str = ""  # the current version's markdown as sanitized HTML (services: accounts.terms)
     published: str = ""
     summary: str = ""
     loaded: bool = False
@@ -26,7 +26,7 @@ class TermsState(SessionState):
         with session_scope() as session:
             current = terms.current_terms(session)
             if current is not None:
-                self.version, self.title, self.body = current.version, current.title, current.body
+                self.version, self.title, self.body_html = current.version, current.title, terms.body_html(current)
                 self.summary = current.summary
                 self.published = current.published_at.strftime("%Y-%m-%d")
         self.loaded = True

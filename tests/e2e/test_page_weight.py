@@ -4,6 +4,7 @@ and no markdown parser. Bytes, not times: the times are in bench/pages.py (`make
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import httpx
@@ -11,6 +12,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.support.app_server import AppServer
 from tests.support.browser import sign_up_new_member
+from tests.support.contract_journey import contract_in, contract_url, new_member, open_contract, sign_in_as
 from tests.support.factories import make_listing
 from tests.support.members import make_user
 
@@ -23,6 +25,7 @@ DESCRIPTION = """Export the **orders** of the day as a CSV.
 
 - read the orders
 - write [the columns](https://example.com/columns)
+- as https://example.com/orders-spec says
 
 ```python
 print("orders.csv")
@@ -84,16 +87,50 @@ def test_the_markdown_of_a_listing_still_renders_and_never_runs_markup(
         page.goto(f"{app_server.url}/listings/{listing.id}")
         text = page.locator(".member-text")
         expect(text.locator("strong")).to_have_text("orders")
-        expect(text.get_by_role("listitem")).to_have_count(2)
+        expect(text.get_by_role("listitem")).to_have_count(3)
         link = text.get_by_role("link", name="the columns")
         expect(link).to_have_attribute("href", "https://example.com/columns")
         expect(link).to_have_attribute("rel", "nofollow noopener noreferrer")
         expect(text.locator("pre code")).to_have_text('print("orders.csv")\n')
+        # coloured on the server: the builtin's span has its own colour, which no script gave it
+        builtin = text.locator("pre code span.nb")
+        expect(builtin).to_have_text("print")
+        assert builtin.evaluate("e => getComputedStyle(e).color") != text.locator("pre code").evaluate(
+            "e => getComputedStyle(e).color"
+        )
+        bare = text.get_by_role("link", name="https://example.com/orders-spec")
+        expect(bare).to_have_attribute("rel", "nofollow noopener noreferrer")
         # The stored tags are shown as the words they are, and nothing of them runs.
         expect(text).to_contain_text('<img src=x onerror="window.__ran=1">')
         expect(text).to_contain_text("<script>window.__ran=2</script>")
         assert text.locator("img, script").count() == 0
         assert page.evaluate("window.__ran === undefined")
+    finally:
+        context.close()
+
+
+def test_a_contract_document_and_the_terms_load_no_markdown_parser_and_keep_their_outline(
+    app_server: AppServer, app_database: None, browser: Browser
+) -> None:
+    """The contract's document (its "## Scope" an h3 under the page's "The contract") and /terms are rendered on the
+    server like a listing: no page of a member's session loads react-markdown or the highlighter."""
+    client, contractor = new_member("docreader", "Doc Reader"), new_member("docmaker", "Doc Maker")
+    deal = contract_in("awaiting_funding", client, contractor)
+    context = browser.new_context()
+    page = context.new_page()
+    loaded: list[str] = []
+    page.on("requestfinished", lambda r: loaded.append(r.url) if r.resource_type == "script" else None)
+    try:
+        sign_in_as(page, app_server.url, client)
+        open_contract(page, contract_url(app_server.url, deal))
+        page.locator("summary", has_text=re.compile(r"^Contract for")).click()  # the folded document opens
+        document = page.locator(".member-text")
+        expect(document.get_by_role("heading", level=3, name="Scope")).to_be_visible()
+        expect(document.get_by_role("heading", level=3, name="Price and fee")).to_be_visible()
+        page.goto(f"{app_server.url}/terms")
+        expect(page.locator(".member-text")).not_to_be_empty()
+        page.wait_for_load_state("networkidle")
+        assert Scripts(dict.fromkeys(loaded, 0)).holding(HIGHLIGHTER_MARKS + MARKDOWN_MARKS) == []
     finally:
         context.close()
 

@@ -49,7 +49,7 @@ def test_the_client_sees_the_terms_the_money_and_may_fund(deal: Deal) -> None:
     assert shown.price == "$100.00" and shown.fee == "$10.00" and shown.contractor_receives == "$90.00"
     assert shown.fee_percent == "10%" and shown.escrow_held == "$0.00"
     assert shown.client.username == "carol" and shown.contractor.display_name == "Ken"
-    assert "**Price:** $100.00" in shown.document_body and shown.document_version == 1
+    assert "<strong>Price:</strong> $100.00" in shown.document_html and shown.document_version == 1
     assert all(a.accepted and a.when for a in shown.acceptances)
     assert shown.actions.fund and shown.actions.ask_cancel and not shown.actions.deliver
     assert shown.thread_link.startswith("/messages/") and shown.test_money and not shown.read_only

@@ -25,17 +25,40 @@ def test_markdown_keeps_its_formatting() -> None:
         "<ol>\n<li>first</li>",
         "<blockquote>",
         '<th style="text-align:center">a</th>',
-        "<pre><code>print('&lt;b&gt;')\n</code></pre>",
+        '<pre><code><span class="nb">print</span><span class="p">(</span><span class="s1">\'&lt;b&gt;\'</span>',
         "<hr>",
     ):
         assert part in html
 
 
+def test_code_in_a_language_nobody_knows_is_plain_text() -> None:
+    assert "<pre><code>x = '&lt;i&gt;'\n</code></pre>" in markdown_to_html("```no-such-language\nx = '<i>'\n```")
+    assert "<pre><code>plain\n</code></pre>" in markdown_to_html("```\nplain\n```")
+
+
+def test_a_member_cannot_borrow_a_class_or_pass_one_through_the_highlighter() -> None:
+    html = markdown_to_html('```html\n<span class="member-text admin">x</span>\n```\n\n<span class="k">y</span>')
+    for tag, attrs in _Elements(html).found:
+        assert tag in {"pre", "code", "span", "p"}, tag
+        assert attrs.get("class") in (None, "p", "nt", "na", "o", "s"), attrs  # Pygments' token classes only
+    assert '<p>&lt;span class="k"&gt;y&lt;/span&gt;</p>' in html  # outside a code block, a span is words
+
+
+def test_headings_sit_under_the_page_heading_they_are_shown_below() -> None:
+    text = "# Scope\n\n## Deliverables\n\n###### Small print"
+    assert [tag for tag, _ in _Elements(markdown_to_html(text)).found] == ["h1", "h2", "h6"]
+    assert [tag for tag, _ in _Elements(markdown_to_html(text, top_heading=3)).found] == ["h3", "h4", "h6"]
+
+
 def test_links_are_kept_for_the_web_and_mail_only_and_never_pass_a_referrer() -> None:
-    html = markdown_to_html("[site](https://example.com/a?b=1) and [me](mailto:ann@example.com) and <https://x.org>")
+    html = markdown_to_html(
+        "[site](https://example.com/a?b=1) and [me](mailto:ann@example.com) and <https://x.org> and https://bare.example/p and www.example.org"
+    )
     assert '<a href="https://example.com/a?b=1" rel="nofollow noopener noreferrer">site</a>' in html
     assert '<a href="mailto:ann@example.com" rel="nofollow noopener noreferrer">me</a>' in html
     assert '<a href="https://x.org" rel="nofollow noopener noreferrer">https://x.org</a>' in html
+    assert '<a href="https://bare.example/p" rel="nofollow noopener noreferrer">https://bare.example/p</a>' in html
+    assert '<a href="http://www.example.org" rel="nofollow noopener noreferrer">www.example.org</a>' in html
 
 
 class _Elements(HTMLParser):

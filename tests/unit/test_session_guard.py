@@ -6,16 +6,22 @@ from __future__ import annotations
 import asyncio
 import io
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import reflex as rx
 from reflex.istate.data import RouterData
+from reflex_base.utils.format import format_event_handler
+from sqlalchemy import event as sa_event
 from sqlmodel import Session, select
 
+import jtbd_app.routes  # noqa: F401  (every state's handlers registered, as the app has them)
 from jtbd_app.api.http import SESSION_KEY_HEADER
+from jtbd_app.db import get_engine
 from jtbd_app.models import AuthSession, Contract, Delivery, utcnow
 from jtbd_app.services.tokens import session_key
 from jtbd_app.state.contracts import ContractState
+from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard, member_states
@@ -137,3 +143,77 @@ def test_the_contractors_own_upload_delivers(db: Session) -> None:
     call_upload(page, "submit_delivery", _report(), "Done.", "")
 
     assert len(db.exec(select(Delivery)).all()) == 1
+
+
+def _event(state_class: type[rx.State], handler: str) -> Any:
+    """The event a browser sends for `handler`, as the processor names it."""
+    return SimpleNamespace(name=format_event_handler(state_class.event_handlers[handler]))
+
+
+def _queries_while(work: Any) -> tuple[Any, int]:
+    """Run `work` and count the queries sent to the database meanwhile."""
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        if args[2].strip().upper() != "BEGIN":  # SQLite's read scope opens a transaction for a consistent read
+            sent.append(args[2])
+
+    engine = get_engine()
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        return work(), len(sent)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_foreground_event_takes_its_member_from_the_guard_instead_of_asking_again(db: Session) -> None:
+    """One lookup of the session per event: the guard's, which the handler's `_viewer` and the page frame's summary
+    reuse (a page load used to resolve the session in each of them)."""
+    ann = make_user("ann")
+    token = session_token(ann)
+    page = state_for(MarketplaceState, token=token, path="/marketplace")
+
+    async def event() -> tuple[Any, int, int]:
+        await SessionGuard().preprocess(None, page._get_root_state(), _event(MarketplaceState, "ping"))
+        viewer, asked = _queries_while(page._viewer)
+        _summary, summary_queries = _queries_while(page._refresh_viewer)
+        return viewer, asked, summary_queries
+
+    viewer, asked, summary_queries = asyncio.run(event())
+
+    assert viewer is not None and viewer.user_id == ann.id and asked == 0
+    assert summary_queries == 1 and page.signed_in and page.viewer_username == "ann"
+
+
+def test_a_background_event_asks_the_database_each_time_so_a_sign_out_meanwhile_is_seen(db: Session) -> None:
+    ann = make_user("ann")
+    token = session_token(ann)
+    page = state_for(ContractState, token=token, path="/contracts/1")
+
+    async def event() -> tuple[Any, Any]:
+        await SessionGuard().preprocess(None, page._get_root_state(), _event(ContractState, "watch_funding"))
+        before = page._viewer()
+        row = db.exec(select(AuthSession).where(AuthSession.token_hash == session_key(token))).one()
+        row.revoked_at = utcnow()
+        db.add(row)
+        db.commit()
+        return before, page._viewer()
+
+    before, after = asyncio.run(event())
+
+    assert before is not None and before.user_id == ann.id and after is None
+
+
+def test_a_handler_on_another_cookie_than_the_guard_saw_asks_for_its_own(db: Session) -> None:
+    """The guard's member is only ever lent for the very key it resolved."""
+    ann, bob = make_user("ann"), make_user("bob")
+    page = state_for(MarketplaceState, token=session_token(ann), path="/marketplace")
+    other = state_for(MarketplaceState, token=session_token(bob), path="/marketplace")
+
+    async def event() -> Any:
+        await SessionGuard().preprocess(None, page._get_root_state(), _event(MarketplaceState, "ping"))
+        return other._viewer()
+
+    seen = asyncio.run(event())
+
+    assert seen is not None and seen.username == "bob"

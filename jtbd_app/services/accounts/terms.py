@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import and_, exists
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import TermsNotAccepted, ValidationFailed
+from jtbd_app.domain.markdown_html import markdown_to_html
 from jtbd_app.models import TermsAcceptance, TermsVersion
 from jtbd_app.services.viewer import Viewer, require_viewer
 
 
 def current_terms(session: Session) -> TermsVersion | None:
     return session.exec(select(TermsVersion).order_by(col(TermsVersion.version).desc())).first()
+
+
+def body_html(terms_version: TermsVersion) -> str:
+    """The version's markdown as /terms shows it: sanitized HTML, its headings under the page's title (an h1)."""
+    return markdown_to_html(terms_version.body, top_heading=2)
 
 
 def publish_terms(session: Session, *, title: str, body: str, summary: str = "") -> TermsVersion:
@@ -43,8 +52,16 @@ def has_accepted(session: Session, *, user_id: int, terms_version: TermsVersion)
 
 def needs_acceptance(session: Session, *, user_id: int) -> bool:
     """Whether a current version exists that this user has not accepted yet."""
-    current = current_terms(session)
-    return current is not None and not has_accepted(session, user_id=user_id, terms_version=current)
+    return bool(session.exec(select(needs_acceptance_of(user_id))).one())
+
+
+def needs_acceptance_of(user_id: Any) -> Any:
+    """`needs_acceptance` as a SQL condition (`user_id`: a value or a column), for a statement that reads more."""
+    current = select(TermsVersion.id).order_by(col(TermsVersion.version).desc()).limit(1).scalar_subquery()
+    accepted = select(TermsAcceptance.id).where(
+        col(TermsAcceptance.user_id) == user_id, col(TermsAcceptance.terms_version_id) == current
+    )
+    return and_(exists(select(TermsVersion.id)), ~exists(accepted))
 
 
 def require_current_terms(session: Session, viewer: Viewer | None) -> None:

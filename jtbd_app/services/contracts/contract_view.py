@@ -23,6 +23,7 @@ from jtbd_app.domain.contract_rules import (
     split_release,
     unfundable_note,
 )
+from jtbd_app.domain.markdown_html import markdown_to_html
 from jtbd_app.domain.money import Money
 from jtbd_app.models import (
     Contract,
@@ -134,7 +135,7 @@ class ContractDetail:
     cancel_note: str = ""
     funding_note: str = ""  # an unfunded contract priced below the minimum (old data): why it cannot be paid
     document_title: str = ""
-    document_body: str = ""
+    document_html: str = ""  # its markdown as sanitized HTML; its "## Scope" an h3 under "The contract" (h2)
     document_version: int = 0
     acceptances: list[Acceptance] = field(default_factory=list)
     actions: Actions = field(default_factory=Actions)
@@ -207,7 +208,7 @@ def contract_detail(
         if contract.status in UNFUNDED and below_minimum(contract.amount_minor, contract.currency, contract.fee_bps)
         else "",
         document_title=document.title,
-        document_body=document.body,
+        document_html=markdown_to_html(document.body, top_heading=2),
         document_version=document.version,
         acceptances=[
             Acceptance(

@@ -141,7 +141,7 @@ def _read_public_listing(session: Session, listing_id: int) -> PublicListing | N
         owner_id=listing.owner_id,
         title=listing.title,
         description=listing.description,
-        description_html=markdown_to_html(listing.description),
+        description_html=markdown_to_html(listing.description, top_heading=2),
         category=category_label(listing.category),
         skills=listing_skills(session, listing_id=listing.id),
         budget=Money(listing.budget_minor, listing.currency).format() if listing.budget_minor is not None else "",

@@ -308,7 +308,7 @@ def _form(session: Session, listing: Listing) -> WizardForm:
         reached=min(max(listing.wizard_step, 1), 4),
         title=listing.title,
         description=listing.description,
-        description_html=markdown_to_html(listing.description),
+        description_html=markdown_to_html(listing.description, top_heading=3),
         category=listing.category,
         skills=listing_skills(session, listing_id=listing.id),
         budget=amount_input(listing.budget_minor, listing.currency) if listing.budget_minor is not None else "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
@@ -207,7 +208,30 @@ def list_threads(session: Session, *, viewer: Viewer | None, page: object = 1, p
 
 def unread_total(session: Session, *, user_id: int) -> int:
     """Messages from the other party the member has not read yet, across all their threads (the nav badge)."""
-    return sum(_unread_by_thread(session, user_id=user_id, thread_ids=None).values())
+    return int(session.exec(select(unread_total_of(user_id))).one())
+
+
+def unread_total_of(user_id: Any) -> Any:
+    """`unread_total` as a scalar subquery (`user_id`: a value or a column), for a statement that reads more."""
+    return _unread(select(func.count(col(Message.id))), user_id).scalar_subquery()
+
+
+def _unread(query: Any, user_id: Any) -> Any:
+    """`query` over the messages from the other party after the member's read mark, in any of their threads."""
+    return (
+        query.select_from(Message)
+        .join(MessageThread, MessageThread.id == Message.thread_id)  # type: ignore[arg-type]
+        .join(
+            ThreadRead,
+            and_(col(ThreadRead.thread_id) == Message.thread_id, col(ThreadRead.user_id) == user_id),
+            isouter=True,
+        )
+        .where(
+            or_(col(MessageThread.client_id) == user_id, col(MessageThread.provider_id) == user_id),
+            col(Message.sender_id) != user_id,
+            col(Message.id) > func.coalesce(ThreadRead.last_read_message_id, 0),
+        )
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -224,21 +248,7 @@ def _unread_by_thread(session: Session, *, user_id: int, thread_ids: list[int] |
     """Unread messages per thread in one grouped query: those from the other party after the read mark."""
     if thread_ids == []:
         return {}
-    query = (
-        select(Message.thread_id, func.count(col(Message.id)))
-        .join(MessageThread, MessageThread.id == Message.thread_id)  # type: ignore[arg-type]
-        .join(
-            ThreadRead,
-            and_(col(ThreadRead.thread_id) == Message.thread_id, col(ThreadRead.user_id) == user_id),
-            isouter=True,
-        )
-        .where(
-            or_(col(MessageThread.client_id) == user_id, col(MessageThread.provider_id) == user_id),
-            col(Message.sender_id) != user_id,
-            col(Message.id) > func.coalesce(ThreadRead.last_read_message_id, 0),
-        )
-        .group_by(col(Message.thread_id))
-    )
+    query = _unread(select(Message.thread_id, func.count(col(Message.id))), user_id).group_by(col(Message.thread_id))
     if thread_ids is not None:
         query = query.where(col(Message.thread_id).in_(thread_ids))
     return {thread_id: count for thread_id, count in session.exec(query).all()}

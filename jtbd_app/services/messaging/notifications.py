@@ -7,6 +7,7 @@ it is their own inbox, not marketplace content.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -126,12 +127,17 @@ def unread_count(session: Session, *, viewer: Viewer | None) -> int:
     """For the bell: 0 for a visitor."""
     if viewer is None:
         return 0
-    query = (
+    return int(session.exec(select(unread_count_of(viewer.user_id))).one())
+
+
+def unread_count_of(user_id: Any) -> Any:
+    """The member's unread notifications as a scalar subquery (`user_id`: a value or a column)."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(col(Notification.user_id) == viewer.user_id, col(Notification.read_at).is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
+        .scalar_subquery()
     )
-    return int(session.exec(query).one())
 
 
 def mark_read(session: Session, *, viewer: Viewer | None, notification_id: object) -> None:

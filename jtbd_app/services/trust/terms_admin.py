@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain.errors import PermissionDenied
+from jtbd_app.domain.markdown_html import markdown_to_html
 from jtbd_app.domain.terms_text import clean_terms
 from jtbd_app.models import TermsAcceptance, TermsVersion, User
 from jtbd_app.services import audit
@@ -37,8 +38,9 @@ class TermsDraftView:
     """A draft that passed the checks, as the preview shows it (and as publishing will take it)."""
 
     title: str = ""
-    body: str = ""
+    body: str = ""  # the markdown, as publishing takes it
     summary: str = ""
+    body_html: str = ""  # as /terms will show it (sanitized, headings under the preview's title, an h3)
 
 
 @dataclass
@@ -55,7 +57,9 @@ def preview(*, viewer: Viewer | None, title: object = "", body: object = "", sum
     """The draft as it would be published (the page renders its markdown), or a message per bad field."""
     require_admin(viewer)
     draft = clean_terms(title, body, summary)
-    return TermsDraftView(title=draft.title, body=draft.body, summary=draft.summary)
+    return TermsDraftView(
+        title=draft.title, body=draft.body, summary=draft.summary, body_html=markdown_to_html(draft.body, top_heading=4)
+    )
 
 
 def publish(session: Session, *, viewer: Viewer | None, title: object, body: object, summary: object) -> int:
