@@ -103,14 +103,18 @@ def invitable_listings(session: Session, *, viewer: Viewer | None) -> list[tuple
     return [(int(listing_id), title) for listing_id, title in rows if listing_id is not None]
 
 
-def invitations_for_listing(session: Session, *, viewer: Viewer | None, listing_id: object) -> list[ListingInvitation]:
-    """All of a listing's invitations for its owner, only their own for an invited member, none for others."""
+def invitations_for_listing(
+    session: Session, *, viewer: Viewer | None, listing_id: object, owner_id: int | None = None
+) -> list[ListingInvitation]:
+    """All of a listing's invitations for its owner, only their own for an invited member, none for others.
+    `owner_id`: the listing's owner as the caller read it from the database (saves reading the listing again)."""
     number = id_or_none(listing_id)
     if viewer is None or number is None:
         return []
-    listing = session.get(Listing, number)
-    if listing is None:
-        return []
+    if owner_id is None:
+        owner_id = session.exec(select(Listing.owner_id).where(Listing.id == number)).first()
+        if owner_id is None:
+            return []
     query = (
         select(Invitation, Profile, User, Bid.id)
         .join(User, col(User.id) == col(Invitation.contractor_id))
@@ -127,7 +131,7 @@ def invitations_for_listing(session: Session, *, viewer: Viewer | None, listing_
         .where(col(Invitation.listing_id) == number)
         .order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
     )
-    if listing.owner_id != viewer.user_id:
+    if owner_id != viewer.user_id:
         query = query.where(col(Invitation.contractor_id) == viewer.user_id)
     return [
         ListingInvitation(

@@ -170,11 +170,13 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
     # The owner sees every bid; anyone else only their own (a visitor none).
     bids = [] if viewer is None else _bid_items(session, listing.id, None if owner else viewer.user_id, listing.skills)
     contract = (
-        None if viewer is None else session.exec(select(Contract).where(Contract.listing_id == listing.id)).first()
+        None
+        if viewer is None
+        else session.exec(
+            select(Contract.id, Contract.client_id, Contract.contractor_id).where(Contract.listing_id == listing.id)
+        ).first()
     )
-    parties = (
-        contract is not None and viewer is not None and viewer.user_id in (contract.client_id, contract.contractor_id)
-    )
+    parties = contract is not None and viewer is not None and viewer.user_id in (contract[1], contract[2])
     return ListingDetail(
         **_shared_fields(listing),
         is_owner=owner,
@@ -185,8 +187,10 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         and not any(b.status != "withdrawn" for b in bids),
         bid_minimum=minimum_price_hint(listing.currency, get_settings().platform_fee_bps),
         bids=bids,
-        contract_id=contract.id if parties and contract and contract.id else 0,
-        invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id) if viewer else [],
+        contract_id=contract[0] if parties and contract and contract[0] else 0,
+        invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id, owner_id=listing.owner_id)
+        if viewer
+        else [],
         part_of_problem=listing.from_problem,
         problem_href=f"/problems/{listing.problem_id}" if owner and listing.problem_id is not None else "",
     )
