@@ -97,7 +97,9 @@ def payment_failed(exc: stripe.StripeError, action: str) -> PaymentFailed:
     )
     if isinstance(exc, stripe.CardError):
         return PaymentFailed(exc.user_message or "Your card was declined.", retryable=False)
-    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
+    if isinstance(exc, stripe.APIConnectionError):  # Stripe may have acted: its answer is replayed for the same key
+        return PaymentFailed(UNREACHABLE, retryable=True, answer_lost=True)
+    if isinstance(exc, stripe.RateLimitError):
         return PaymentFailed(UNREACHABLE, retryable=True)
     if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
         return PaymentFailed(UNAVAILABLE, retryable=False)

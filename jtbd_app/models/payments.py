@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Text
+from sqlalchemy import CheckConstraint, Text, false
 from sqlmodel import Field, SQLModel
 
 from jtbd_app.models.base import ts
@@ -31,6 +31,9 @@ class Payment(SQLModel, table=True):
     charge_id: str = Field(default="", max_length=80)  # the charge, for transfers' source_transaction
     refunded_minor: int = Field(default=0)  # the gateway's running total refunded of this payment
     failure_message: str = Field(default="", max_length=300)
+    # Failed only because the gateway's answer was lost: the payment may have been made. Paying again asks the gateway
+    # again under this payment's idempotency key (services/contracts/funding.payment_to_ask), never a second charge.
+    answer_lost: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = ts()
     updated_at: datetime = ts()
 

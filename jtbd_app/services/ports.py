@@ -82,10 +82,13 @@ class Mailer(Protocol):
 class PaymentFailed(Exception):
     """The gateway refused or could not be reached; nothing was recorded. `message` is safe to show."""
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    def __init__(self, message: str, *, retryable: bool = True, answer_lost: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        # The request may have reached the gateway and its answer never came back (a dropped connection, a timeout):
+        # asked again under the same idempotency key, the gateway answers what it did the first time.
+        self.answer_lost = answer_lost
 
 
 class InvalidWebhook(Exception):

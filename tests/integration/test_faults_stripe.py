@@ -86,6 +86,30 @@ def test_a_payment_stripe_took_without_ever_answering_is_said_to_be_possibly_mad
 
 
 @pytest.mark.usefixtures("database")
+def test_paying_again_after_a_lost_answer_asks_about_the_same_payment_and_is_charged_once(
+    proxy: FaultyProxy, gateway: StripeGateway, stripe_server: LocalStripe
+) -> None:
+    """Stripe took the payment and both answers were lost; the member, told it may have gone through, pays again
+    before Stripe's report comes: the same idempotency key gets Stripe's first answer, and no second charge."""
+    deal = a_contract_awaiting_funding()
+    proxy.lose_answers("/v1/payment_intents", count=2)
+    with pytest.raises(ValidationFailed):
+        fund_with_card(deal, gateway)
+    (lost,) = payments()
+    assert (lost.status, lost.answer_lost) == ("failed", True)
+
+    again = fund_with_card(deal, gateway)
+
+    (intent,) = intents(stripe_server)
+    assert (again.id, again.status, again.external_id, again.answer_lost) == (lost.id, "succeeded", intent["id"], False)
+    assert deal.load().status == "funded"
+    assert paid_and_refunded(stripe_server, intent["id"]) == (PRICE, 0)
+    assert deliver_intent_event(stripe_server, intent["id"]) == "already recorded"  # its report, later
+    read = books()
+    assert read.held(deal.contract_id) == PRICE and read.cash("USD") == PRICE
+
+
+@pytest.mark.usefixtures("database")
 def test_while_stripe_is_away_a_payment_fails_with_a_message_and_succeeds_once_it_is_back(
     proxy: FaultyProxy, gateway: StripeGateway, stripe_server: LocalStripe
 ) -> None:
@@ -98,7 +122,7 @@ def test_while_stripe_is_away_a_payment_fails_with_a_message_and_succeeds_once_i
     retried = fund_with_card(deal, gateway)
 
     assert failed.value.fields == {"card": f"{UNREACHABLE} {UNANSWERED}"}
-    assert [p.status for p in payments()] == ["failed", "succeeded"]
+    assert [p.status for p in payments()] == ["succeeded"]  # the same payment, asked again under its own key
     (intent,) = intents(stripe_server)  # the first attempt never reached Stripe
     assert (retried.external_id, deal.load().status) == (intent["id"], "funded")
     read = books()

@@ -47,18 +47,20 @@ class Profile:
         return hmac.new(UPSTREAM_SECRET.encode(), self.upstream(index).encode(), hashlib.sha256).hexdigest()
 
 
-def caddyfile() -> str:
-    """The repository's Caddyfile (its site and upstreams come from DOMAIN and APP_UPSTREAMS) with three changes for
-    the test: no admin endpoint (several Caddys may run here), requests go to the app process their cookie names
-    instead of the least busy one, and each response says which process served it."""
+def caddyfile(*, pinned: bool = True) -> str:
+    """The repository's Caddyfile (its site and upstreams come from DOMAIN and APP_UPSTREAMS) with these changes for
+    a test: no admin endpoint (several Caddys may run here) and no request log; with `pinned`, requests go to the app
+    process their cookie names instead of the least busy one, and each response says which process served it."""
     text = (ROOT / "Caddyfile").read_text()
     changes = {
         "{\n\t# Uncomment": "{\n\tadmin off\n\t# Uncomment",
-        "\t\tlb_policy least_conn\n": (
+        "\tlog {\n\t\toutput stdout\n\t\tformat json\n\t}\n": "",
+    }
+    if pinned:
+        changes["\t\tlb_policy least_conn\n"] = (
             f"\t\tlb_policy cookie {UPSTREAM_COOKIE} {UPSTREAM_SECRET}\n"
             "\t\theader_down X-Served-By {http.reverse_proxy.upstream.hostport}\n"
-        ),
-    }
+        )
     for old, new in changes.items():
         assert text.count(old) == 1, f"the Caddyfile changed: {old!r} is not there once"
         text = text.replace(old, new)
@@ -76,7 +78,16 @@ def build_frontend(env: dict[str, str], log_path: Path) -> None:
 
 
 @contextmanager
-def production_profile(*, workdir: Path, database_url: str, redis_url: str) -> Iterator[Profile]:
+def production_profile(
+    *,
+    workdir: Path,
+    database_url: str,
+    redis_url: str,
+    workers: int = WORKERS,
+    pinned: bool = True,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Profile]:
+    """`pinned`: see `caddyfile`; `extra_env`: settings for the app processes on top of the test's."""
     caddy = shutil.which("caddy")
     if caddy is None:
         raise RuntimeError("Caddy is required for the production profile: run scripts/test-services.sh")
@@ -91,8 +102,9 @@ def production_profile(*, workdir: Path, database_url: str, redis_url: str) -> I
             "REFLEX_API_URL": url,  # the pages open their websocket on Caddy's port, not an app process's
             "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
             "PRIVATE_FILES_DIR": str(workdir / "private"),
-            "GRANIAN_WORKERS": str(WORKERS),
+            "GRANIAN_WORKERS": str(workers),
             "JOB_POLL_SECONDS": "2",
+            **(extra_env or {}),
         },
     )
     build_frontend(env, workdir / "build.log")
@@ -114,7 +126,7 @@ def production_profile(*, workdir: Path, database_url: str, redis_url: str) -> I
         for index, port in enumerate(ports):
             _wait_until_healthy(f"http://localhost:{port}", processes[index], logs[index])
         config = workdir / "Caddyfile"
-        config.write_text(caddyfile())
+        config.write_text(caddyfile(pinned=pinned))
         caddy_env = {
             **env,
             "DOMAIN": url,  # an http:// site: no certificate, no redirect to HTTPS

@@ -7,6 +7,7 @@ row locks, and a failure leaves the contract and the ledger as they were, with a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
@@ -68,15 +69,16 @@ async def fund_contract(
                 {"form": unfundable_note(contract.amount_minor, contract.currency, contract.fee_bps)}
             )
         assert contract.id is not None and viewer is not None
-        payment = Payment(
-            contract_id=contract.id,
-            payer_id=viewer.user_id,
-            gateway=gateway.name,
-            amount_minor=contract.amount_minor,
-            currency=contract.currency,
+        payment = payment_to_ask(
+            session,
+            Payment(
+                contract_id=contract.id,
+                payer_id=viewer.user_id,
+                gateway=gateway.name,
+                amount_minor=contract.amount_minor,
+                currency=contract.currency,
+            ),
         )
-        session.add(payment)
-        session.flush()
         assert payment.id is not None
         payment_id, amount, currency, cid = payment.id, contract.amount_minor, contract.currency, contract.id
     start = await start_payment(
@@ -113,6 +115,40 @@ async def fund_contract(
     return FundingOutcome("requires_action", payment_id, client_secret=start.client_secret)
 
 
+# Stripe answers a repeated idempotency key as it did the first time for 24 hours; a lost attempt older than this is
+# not asked again (a new payment is; should both have been made, the second is refunded when its report comes).
+ASK_AGAIN_WITHIN = timedelta(hours=23)
+
+
+def payment_to_ask(session: Session, new: Payment) -> Payment:
+    """The payment to ask the gateway for, stored: the payer's last attempt at the same payment whose answer was lost,
+    pending again under its own id and so its own idempotency key (a payment the gateway made meanwhile is then
+    answered, not made a second time), or `new` when there is none."""
+    owner = Payment.contract_id == new.contract_id if new.contract_id else Payment.problem_id == new.problem_id
+    lost = session.exec(
+        select(Payment)
+        .where(
+            owner,
+            Payment.payer_id == new.payer_id,
+            Payment.gateway == new.gateway,
+            Payment.amount_minor == new.amount_minor,
+            Payment.currency == new.currency,
+            Payment.status == "failed",
+            col(Payment.answer_lost).is_(True),
+            col(Payment.external_id).is_(None),
+            col(Payment.updated_at) > utcnow() - ASK_AGAIN_WITHIN,
+        )
+        .order_by(col(Payment.id).desc())
+        .with_for_update()
+    ).first()
+    payment = lost or new
+    if lost is not None:
+        lost.status, lost.failure_message, lost.answer_lost, lost.updated_at = "pending", "", False, utcnow()
+    session.add(payment)
+    session.flush()
+    return payment
+
+
 async def start_payment(
     session_factory: SessionFactory,
     gateway: PaymentGateway,
@@ -136,29 +172,37 @@ async def start_payment(
             test_card=test_card,
         )
     except PaymentFailed as exc:
-        _mark_failed(session_factory, payment_id, exc.message)
+        _mark_failed(session_factory, payment_id, exc.message, answer_lost=exc.answer_lost)
         field = "card" if gateway.test_money else "form"
         raise ValidationFailed({field: f"{exc.message} {after_failure(exc)}"}) from exc
 
 
 UNANSWERED = (
     "If your card was charged before the answer was lost, this page shows the payment as soon as the payment "
-    "service reports it, and a second payment is refunded."
+    "service reports it; paying again asks about the same payment, so you are not charged twice."
+)
+TROUBLED = (
+    "If your card was charged before the payment service failed, this page shows the payment as soon as the "
+    "payment service reports it, and a second payment is refunded."
 )
 
 
 def after_failure(exc: PaymentFailed) -> str:
     """What a refused payment means for the member: a refusal charged nothing; a gateway that did not answer (or
     failed on its side) may have taken the money before its answer was lost, so "nothing was charged" would be a
-    guess. That payment's report still funds the contract (`match_payment`) or is refunded if paid again."""
-    return UNANSWERED if exc.retryable else "Nothing was charged; please try again."
+    guess. That payment's report still funds the contract (`match_payment`). After a lost answer, paying again asks
+    about the same payment (`payment_to_ask`); after a failure on the gateway's side, a second payment is refunded."""
+    if exc.answer_lost:
+        return UNANSWERED
+    return TROUBLED if exc.retryable else "Nothing was charged; please try again."
 
 
-def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str) -> None:
+def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str, *, answer_lost: bool) -> None:
     with session_factory() as session:
         payment = session.get(Payment, payment_id)
         if payment is not None and payment.status == "pending":
             payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
+            payment.answer_lost = answer_lost
             session.add(payment)
 
 

@@ -71,15 +71,16 @@ async def fund_problem(
         assert problem.id is not None and viewer is not None
         terms.require_current_terms(session, viewer)
         _require_fundable(session, problem)
-        payment = Payment(
-            problem_id=problem.id,
-            payer_id=viewer.user_id,
-            gateway=gateway.name,
-            amount_minor=problem.budget_minor,
-            currency=problem.currency,
+        payment = funding.payment_to_ask(
+            session,
+            Payment(
+                problem_id=problem.id,
+                payer_id=viewer.user_id,
+                gateway=gateway.name,
+                amount_minor=problem.budget_minor,
+                currency=problem.currency,
+            ),
         )
-        session.add(payment)
-        session.flush()
         assert payment.id is not None
         pid, payment_id, amount, currency = problem.id, payment.id, problem.budget_minor, problem.currency
     start = await funding.start_payment(
