@@ -21,28 +21,16 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import socketio
+from tests.support.reflex_client import NAMESPACE, ROOT_STATE, connect_tab, router_data, tab_socket
+from tests.support.reflex_client import SENTINEL as SET_HYDRATED
+from tests.support.reflex_client import SENTINEL_VAR as HYDRATED_VAR
 
-ROOT_STATE = "reflex___state____state"
-HYDRATED_VAR = "is_hydrated_rx_state_"
-HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
-SET_HYDRATED = f"{ROOT_STATE}.set_is_hydrated"
 ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
-NAMESPACE = "/_event"  # the frontend connects to `<backend>/_event`: both the path and the namespace
 BACKEND_ERROR = "backend_error"  # the id of the toast Reflex's default backend exception handler sends
 
 
 class EventFailed(Exception):
     """The server did not answer in time, answered with its error toast, or dropped the connection."""
-
-
-def router_data(pathname: str = "/", query: dict[str, str] | None = None) -> dict[str, Any]:
-    """What the frontend sends with every event: the route's path (dynamic parts filled in) and its query."""
-    search = "&".join(f"{k}={v}" for k, v in (query or {}).items())
-    data: dict[str, Any] = {"pathname": pathname, "asPath": pathname + (f"?{search}" if search else "")}
-    if query:
-        data["query"] = query
-    return data
 
 
 @dataclass
@@ -74,8 +62,7 @@ class Tab:
         self.token = str(uuid.uuid4())
         self.timeout = timeout
         self.route = router_data()
-        extra = {"headers": {"Cookie": cookie}} if cookie else {}
-        self._sio = socketio.AsyncClient(reconnection=False, websocket_extra_options=extra)
+        self._sio = tab_socket(cookie)
         self._sio.on("event", self._on_event, namespace=NAMESPACE)
         self._inbox: list[tuple[float, dict[str, Any]]] = []
         self._waiter: asyncio.Future[float] | None = None
@@ -95,17 +82,8 @@ class Tab:
         """Connect with the hydrate event in the CONNECT packet, as the frontend does, and wait until the page's
         on_load handlers ran (their final `set_is_hydrated(True)`)."""
         self.route = router_data(pathname, query)
-        boot = {"name": HYDRATE, "payload": {}, "router_data": self.route}
         start = self._arm(until=True)
-        await self._sio.connect(
-            f"{self.url}?token={self.token}",
-            socketio_path=NAMESPACE,
-            namespaces=[NAMESPACE],
-            transports=["websocket"],
-            headers={"Origin": self.url},
-            auth={"event": boot},
-            wait_timeout=self.timeout,
-        )
+        await connect_tab(self._sio, self.url, self.token, self.route, timeout=self.timeout)
         return await self._finish(start)
 
     async def navigate(self, pathname: str, query: dict[str, str] | None = None) -> Answer:

@@ -34,6 +34,35 @@ def router_data(pathname: str = "/", query: dict[str, str] | None = None) -> dic
     return data
 
 
+def tab_socket(cookie: str | None = None) -> socketio.AsyncClient:
+    """A socket.io client as the frontend's: no reconnection, and the session cookie (if any) sent as the websocket's
+    own header. (engine.io would move a Cookie header into aiohttp's cookie jar, which may not send it to this host.)"""
+    extra = {"headers": {"Cookie": cookie}} if cookie else {}
+    return socketio.AsyncClient(reconnection=False, websocket_extra_options=extra)
+
+
+async def connect_tab(
+    sio: socketio.AsyncClient,
+    url: str,
+    token: str,
+    route: dict[str, Any],
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = 20,
+) -> None:
+    """Open the tab's socket as the frontend does: `?token=` in the address, the hydrate event for `route` in the
+    CONNECT packet's auth, the page's own origin."""
+    await sio.connect(
+        f"{url}?token={token}",
+        socketio_path=NAMESPACE,
+        namespaces=[NAMESPACE],
+        transports=["websocket"],
+        headers={"Origin": url, **(headers or {})},
+        auth={"event": {"name": HYDRATE, "payload": {}, "router_data": route}},
+        wait_timeout=timeout,
+    )
+
+
 @dataclass
 class CallResult:
     """What the server sent back while one event was processed (every message, raw), and whether it answered."""
@@ -65,10 +94,7 @@ class ReflexClient:
         self.headers = headers or {}  # more handshake headers (X-Forwarded-For)
         self.token = token or str(uuid.uuid4())
         self.received: list[Any] = []  # every message of the connection, in order
-        # engine.io would move a Cookie header into aiohttp's cookie jar, which may not send it to this host: the
-        # websocket's own extra headers are sent as given.
-        extra = {"headers": {"Cookie": cookie}} if cookie else {}
-        self._sio = socketio.AsyncClient(reconnection=False, websocket_extra_options=extra)
+        self._sio = tab_socket(cookie)
         self._sio.on("*", self._on_any, namespace=NAMESPACE)
         self._waiter: asyncio.Future[None] | None = None
 
@@ -85,19 +111,9 @@ class ReflexClient:
     ) -> CallResult:
         """Open the socket with the hydrate event in the CONNECT packet, as the frontend does, and wait for the first
         state (the full snapshot)."""
-        headers = {"Origin": self.url, **self.headers}
         route = router_data(pathname, query)
-        boot = {"name": HYDRATE, "payload": {}, "router_data": route}
         start = len(self.received)
-        await self._sio.connect(
-            f"{self.url}?token={self.token}",
-            socketio_path=NAMESPACE,
-            namespaces=[NAMESPACE],
-            transports=["websocket"],
-            headers=headers,
-            auth={"event": boot},
-            wait_timeout=timeout,
-        )
+        await connect_tab(self._sio, self.url, self.token, route, headers=self.headers, timeout=timeout)
         # The hydrate queued the page's on_load after the first sentinel: a second one waits for it too.
         result = await self._settle(timeout, route)
         if result.answered:
