@@ -10,11 +10,14 @@ that rolls back moves nothing.
 One topic is moved without any service asking: MARKETPLACE, what every visitor sees alike (open listings' cards and
 pages, their skills and Q&A, their posters' names and ratings). Whatever a unit of work writes to those rows, through
 the ORM or an UPDATE/DELETE statement on the session, touches it (`_public_rows_*` below), so no write path can forget
-it; the public caches (services/marketplace/public_cache) are keyed by its version.
+it; the public caches (services/marketplace/public_cache) are keyed by its version. Every bid and listing write moves
+it, so it is kept as MARKETPLACE_SHARDS rows, each unit of work moving one chosen at random, and its version is their
+sum (`marketplace_version`): two writers rarely wait on one stamp row, and the sum still grows with every change.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from itertools import chain
 from typing import Any
@@ -30,6 +33,8 @@ from jtbd_app.models.live import TOPIC_MAX
 
 PENDING = "live_topics"  # key of the topics touched so far, in `session.info`
 MARKETPLACE = "marketplace"  # what every visitor sees alike (see the module's doc)
+MARKETPLACE_SHARDS = 8
+_MARKETPLACE_TOPICS = tuple(f"{MARKETPLACE}:{shard}" for shard in range(MARKETPLACE_SHARDS))
 # Rows whose every change is public, and the public columns of the others (a sign-in's bookkeeping is not).
 _PUBLIC_TABLES = frozenset({"listing", "listingskill", "question"})
 _PUBLIC_COLUMNS = {
@@ -73,6 +78,19 @@ def touch(session: Session, *topics: str) -> None:
     """Mark the topics changed by this unit of work; their versions move when it commits."""
     pending: set[str] = session.info.setdefault(PENDING, set())
     pending.update(topic[:TOPIC_MAX] for topic in topics)
+
+
+def marketplace_version(session: Session) -> int:
+    """MARKETPLACE's version: the sum of its shards' (one query by primary key); it grows with every change. The
+    single row it was before the shards (it no longer moves) is counted too, so the version never goes back."""
+    return sum(versions(session, (MARKETPLACE, *_MARKETPLACE_TOPICS)).values())
+
+
+def _touch_marketplace(session: Any) -> None:
+    """One shard per unit of work, chosen at random: however many public rows it writes, it locks one stamp row."""
+    pending: set[str] = session.info.get(PENDING, set())
+    if not pending.intersection(_MARKETPLACE_TOPICS):
+        touch(session, random.choice(_MARKETPLACE_TOPICS))  # noqa: S311 (spreading writers, not a secret)
 
 
 def version_of(topic: Any) -> Any:
@@ -119,7 +137,7 @@ def _public_rows_flushed(session: OrmSession, _context: Any) -> None:
     """Rows the ORM wrote (the session still lists them, with their changes) that a visitor sees."""
     rows = chain(((row, True) for row in session.new), ((row, False) for row in chain(session.dirty, session.deleted)))
     if any(_public_change(row, new=new) for row, new in rows):
-        touch(session, MARKETPLACE)  # type: ignore[arg-type]
+        _touch_marketplace(session)
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
@@ -129,7 +147,7 @@ def _public_rows_updated(state: ORMExecuteState) -> None:
         return
     table = getattr(state.bind_mapper.local_table, "name", "")
     if table in _PUBLIC_TABLES or table in _PUBLIC_COLUMNS:
-        touch(state.session, MARKETPLACE)  # type: ignore[arg-type]
+        _touch_marketplace(state.session)
 
 
 @event.listens_for(OrmSession, "before_commit")

@@ -28,7 +28,7 @@ V = TypeVar("V")
 
 
 def marketplace_version(session: Session) -> int:
-    return live.versions(session, [live.MARKETPLACE])[live.MARKETPLACE]
+    return live.marketplace_version(session)
 
 
 class VersionedCache(Generic[V]):
