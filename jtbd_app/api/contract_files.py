@@ -40,4 +40,5 @@ async def download_file(request: Request) -> Response:
             # Even a browser that renders it anyway runs nothing in it (files stored before the allow-list, too).
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
+        range_header=request.headers.get("range"),
     )

@@ -36,4 +36,5 @@ async def download_file(request: Request) -> Response:
             "Cache-Control": "private, no-store",
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
+        range_header=request.headers.get("range"),
     )

@@ -48,4 +48,5 @@ async def photo(request: Request) -> Response:
         filename=f"photo-{side}.jpg",
         disposition="inline",
         headers={**HEADERS, "ETag": etag},
+        range_header=request.headers.get("range"),
     )

@@ -138,6 +138,25 @@ def test_a_party_downloads_a_delivery_file_as_an_attachment(db: Session) -> None
     assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
 
 
+def test_a_party_resumes_a_download_with_a_byte_range_and_only_a_party_may(db: Session) -> None:
+    _, client, file_id = delivered_file(db)
+    http = file_client()
+    http.cookies.set(SESSION_COOKIE, client)
+
+    resumed = http.get(f"/api/contracts/files/{file_id}", headers={"Range": "bytes=7-"})
+    last = http.get(f"/api/contracts/files/{file_id}", headers={"Range": "bytes=-5"})
+    past = http.get(f"/api/contracts/files/{file_id}", headers={"Range": "bytes=99-"})
+    stranger = file_client().get(f"/api/contracts/files/{file_id}", headers={"Range": "bytes=0-3"})
+
+    assert (resumed.status_code, resumed.content, resumed.headers["content-range"]) == (206, b"plans", "bytes 7-11/12")
+    assert (
+        resumed.headers["content-disposition"].startswith("attachment;") and resumed.headers["accept-ranges"] == "bytes"
+    )
+    assert (last.status_code, last.content) == (206, b"plans")
+    assert (past.status_code, past.content, past.headers["content-range"]) == (416, b"", "bytes */12")
+    assert stranger.status_code == 404 and b"secret" not in stranger.content
+
+
 def test_an_uploaded_web_page_is_refused_by_name_and_the_contract_stays_funded(db: Session) -> None:
     deal, _, contractor = party_tokens()
     fund(deal)
