@@ -88,6 +88,7 @@ def test_the_markdown_of_a_listing_still_renders_and_never_runs_markup(
         text = page.locator(".member-text")
         expect(text.locator("strong")).to_have_text("orders")
         expect(text.get_by_role("listitem")).to_have_count(3)
+        assert text.locator("ul").evaluate("e => getComputedStyle(e).listStyleType") == "disc"  # its bullets show
         link = text.get_by_role("link", name="the columns")
         expect(link).to_have_attribute("href", "https://example.com/columns")
         expect(link).to_have_attribute("rel", "nofollow noopener noreferrer")
