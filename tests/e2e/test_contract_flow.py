@@ -5,7 +5,6 @@ the reviews reach the profiles only once both are in."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from playwright.sync_api import Browser, Page, expect
@@ -14,12 +13,13 @@ from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_up_new_member
 from tests.support.contract_journey import (
     BANNER,
-    accept_contract,
     approve_delivery,
     data_row,
     deliver_work,
+    hire,
     leave_review,
     open_contract,
+    pay_with_test_card,
 )
 from tests.support.marketplace_journey import place_bid, post_through_the_wizard
 
@@ -35,24 +35,14 @@ def test_hire_fund_deliver_revise_approve_and_get_paid(
     designer_name = sign_up_new_member(contractor, base, "designer", "Dana Designer")
     place_bid(contractor, listing_url, "140", "I design logos for small businesses.")
 
-    client.goto(listing_url)
-    client.get_by_role("button", name="Accept bid from Dana Designer").click()
-    client.get_by_role("button", name="Accept bid").click()
-    client.get_by_role("link", name=re.compile(r"Open contract #\d+")).click()
-    client.wait_for_url(re.compile(r"/contracts/\d+$"))
-    contract_url = client.url
-    expect(client.get_by_text(BANNER)).to_be_visible()
-    accept_contract(client, contract_url)
-    accept_contract(contractor, contract_url)
+    contract_url = hire(client, contractor, listing_url, "Dana Designer")
 
     open_contract(client, contract_url)
     card = client.get_by_label("Test card number")
     expect(client.get_by_text("4242 4242 4242 4242 is paid")).to_be_visible()
-    card.fill("4000 0000 0000 0002")
-    client.get_by_role("button", name="Pay $140.00 into escrow").click()
+    pay_with_test_card(client, "$140.00", "4000 0000 0000 0002")
     expect_field_message(card, "Your card was declined (test card).")
-    card.fill("4242 4242 4242 4242")
-    client.get_by_role("button", name="Pay $140.00 into escrow").click()
+    pay_with_test_card(client, "$140.00")
     expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
     expect(client.get_by_label("Contract summary")).to_contain_text("$140.00")
 

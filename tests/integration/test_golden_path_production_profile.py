@@ -25,13 +25,13 @@ from jtbd_app.services.ledger import journal
 from tests.support.app_server import ROOT
 from tests.support.browser import launch, sign_up_new_member
 from tests.support.contract_journey import (
-    BANNER,
-    accept_contract,
     approve_delivery,
     data_row,
     deliver_work,
+    hire,
     leave_review,
     open_contract,
+    pay_with_test_card,
 )
 from tests.support.database import use_database
 from tests.support.marketplace_journey import place_bid, post_through_the_wizard
@@ -94,19 +94,9 @@ def test_golden_path_through_caddy_on_two_app_processes(profile: Profile, browse
     contractor_name = sign_up_new_member(contractor, base, "painter", "Pat Painter")
     place_bid(contractor, listing_url, "140", "Two coats, weatherproof paint.")
 
-    client.goto(listing_url)
-    client.get_by_role("button", name="Accept bid from Pat Painter").click()
-    client.get_by_role("button", name="Accept bid").click()
-    client.get_by_role("link", name=re.compile(r"Open contract #\d+")).click()
-    client.wait_for_url(re.compile(r"/contracts/\d+$"))
-    contract_url = client.url
-    expect(client.get_by_text(BANNER)).to_be_visible()
-    accept_contract(client, contract_url)
-    accept_contract(contractor, contract_url)
-
+    contract_url = hire(client, contractor, listing_url, "Pat Painter")
     open_contract(client, contract_url)
-    client.get_by_label("Test card number").fill("4242 4242 4242 4242")
-    client.get_by_role("button", name="Pay $140.00 into escrow").click()
+    pay_with_test_card(client, "$140.00")
     expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
 
     deliver_work(contractor, contract_url, "Both sides painted, two coats.", link="https://example.com/fence")

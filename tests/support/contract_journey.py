@@ -89,6 +89,27 @@ def confirm(page: Page, action: str, confirmation: str) -> None:
     expect(dialog).to_be_hidden()
 
 
+def hire(client: Page, contractor: Page, listing_url: str, bidder_name: str) -> str:
+    """The client accepts `bidder_name`'s bid on the listing page and opens the contract; both parties accept it.
+    Returns the contract's URL."""
+    client.goto(listing_url)
+    client.get_by_role("button", name=f"Accept bid from {bidder_name}").click()
+    client.get_by_role("button", name="Accept bid").click()
+    client.get_by_role("link", name=re.compile(r"Open contract #\d+")).click()
+    client.wait_for_url(re.compile(r"/contracts/\d+$"))
+    contract_url = client.url
+    expect(client.get_by_text(BANNER)).to_be_visible()
+    accept_contract(client, contract_url)
+    accept_contract(contractor, contract_url)
+    return contract_url
+
+
+def pay_with_test_card(page: Page, price: str, card: str = "4242 4242 4242 4242") -> None:
+    """On the open contract page: the sandbox's card field, then the pay button (`price` as shown: "$140.00")."""
+    page.get_by_label("Test card number").fill(card)
+    page.get_by_role("button", name=f"Pay {price} into escrow").click()
+
+
 def accept_contract(page: Page, url: str) -> None:
     open_contract(page, url)
     page.get_by_role("button", name="I accept this contract").click()
