@@ -79,8 +79,15 @@ def payments() -> list[Payment]:
 
 def books() -> Books:
     """The books as one read, after `check_ledger` (every entry balances, no account below zero, cached balances
-    true) and `check_escrows` (released at most once, and exactly when completed; held exactly while funded)."""
-    with Session(get_engine()) as session:
+    true) and `check_escrows` (released at most once, and exactly when completed; held exactly while funded).
+
+    One snapshot: the app may commit while the books are read (a test polls them while the scheduler works), and
+    PostgreSQL's default READ COMMITTED gives each query its own, so a release's contract could be read after its
+    commit and its ledger entries before it. (SQLite's read transaction is one snapshot already.)"""
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")  # type: ignore[assignment]
+    with Session(engine) as session:
         read = Books.read(session)
     check_ledger(read)
     check_escrows(read)
