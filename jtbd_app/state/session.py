@@ -93,11 +93,9 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
 
     def _refresh_viewer(self) -> Viewer | None:
         """Resolve the viewer and refresh what the page shows of their sign-in, in one read."""
-        key, resolved = self._session_key(), EVENT_VIEWER.get()
-        known = resolved[1] if resolved is not None and key is not None and resolved[0] == key else None
+        viewer = self._viewer()  # the guard's, in a foreground event: the summary does not look it up again
         with read_scope() as session:
-            summary = session_view.session_summary(session, key=key, viewer=known)
-        viewer = summary.viewer
+            summary = session_view.session_summary(session, key=None, viewer=viewer)
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages, self.viewer_photo = summary.unread_messages, summary.photo_url
         if viewer is not None:  # what the live tick compares the bell's stamp with

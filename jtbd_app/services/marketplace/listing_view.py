@@ -169,14 +169,14 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         raise NotFound(HIDDEN_LISTING)
     # The owner sees every bid; anyone else only their own (a visitor none).
     bids = [] if viewer is None else _bid_items(session, listing.id, None if owner else viewer.user_id, listing.skills)
-    contract = (
-        None
-        if viewer is None
-        else session.exec(
+    contract_id = 0  # the contract made from it, for its parties only
+    if viewer is not None:
+        made = session.exec(
             select(Contract.id, Contract.client_id, Contract.contractor_id).where(Contract.listing_id == listing.id)
         ).first()
-    )
-    parties = contract is not None and viewer is not None and viewer.user_id in (contract[1], contract[2])
+        if made is not None:
+            made_id, client_id, contractor_id = made
+            contract_id = (made_id or 0) if viewer.user_id in (client_id, contractor_id) else 0
     return ListingDetail(
         **_shared_fields(listing),
         is_owner=owner,
@@ -187,7 +187,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
         and not any(b.status != "withdrawn" for b in bids),
         bid_minimum=minimum_price_hint(listing.currency, get_settings().platform_fee_bps),
         bids=bids,
-        contract_id=contract[0] if parties and contract and contract[0] else 0,
+        contract_id=contract_id,
         invitations=invitations_for_listing(session, viewer=viewer, listing_id=listing.id, owner_id=listing.owner_id)
         if viewer
         else [],
