@@ -249,14 +249,20 @@ class StripeModel:
     def _emit(self, kind: str, object_id: str, **fields: Any) -> None:
         self.outbox.append(GatewayEvent(id=self._id("evt"), kind=kind, object_id=object_id, **fields))
 
-    def _refuse(self, message: str, *, retryable: bool = True) -> PaymentFailed:
+    def _refuse(self, message: str, *, retryable: bool = True, answer_lost: bool = False) -> PaymentFailed:
         self.refusals += 1
-        return PaymentFailed(message, retryable=retryable)
+        return PaymentFailed(message, retryable=retryable, answer_lost=answer_lost)
 
     def _answer(self, result: T) -> T:
-        if self.answers_lost:
-            raise self._refuse("The payment service did not answer in time.")
+        if self.answers_lost:  # as the adapter says of a connection lost mid-call (payments_stripe.payment_failed)
+            raise self._refuse("The payment service did not answer in time.", answer_lost=True)
         return result
+
+    def replayed(self, idempotency_key: str) -> PaymentStart | None:
+        """What a payment started under `idempotency_key` answered first, which Stripe gives again for that key."""
+        with self.lock:
+            known = self._answers.get(idempotency_key)
+            return known if isinstance(known, PaymentStart) else None
 
     @property
     def in_trouble(self) -> bool:

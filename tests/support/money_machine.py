@@ -71,7 +71,7 @@ from jtbd_app.models import (
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, funding, payouts, resolution, webhooks
 from jtbd_app.services.ledger import escrow, journal
-from jtbd_app.services.ports import GatewayEvent
+from jtbd_app.services.ports import GatewayEvent, PaymentStart
 from jtbd_app.services.trust import dispute_endings, dispute_settlements, dispute_steps, disputes
 from jtbd_app.services.trust import jobs as trust_jobs
 from jtbd_app.services.viewer import Viewer
@@ -149,6 +149,44 @@ def refusal_for(who: str, role: str) -> type[DomainError] | None:
 
 def part_of(amount: int, part: str) -> int:
     return {"full": amount, "half": max(amount // 2, 1), "one": 1}[part]
+
+
+def replayed_start(gateway: StripeModel, owner: tuple[str, int]) -> PaymentStart | None:
+    """What paying `owner` again gets back when the last payment's answer was lost: `funding.payment_to_ask` asks
+    about that payment again under its own key, and Stripe answers as it did the first time. None: a new payment."""
+    kind, owner_id = owner
+    mine = Payment.contract_id == owner_id if kind == "contract" else Payment.problem_id == owner_id
+    with session_scope() as session:
+        lost = session.exec(
+            select(Payment.id)
+            .where(mine, Payment.status == "failed", col(Payment.answer_lost).is_(True))
+            .where(col(Payment.external_id).is_(None))
+            .order_by(col(Payment.id).desc())
+        ).first()
+    return None if lost is None else gateway.replayed(funding.payment_key(owner, lost))
+
+
+def charges_for(gateway: StripeModel, owner: tuple[str, int]) -> int:
+    """Payments started at Stripe for a contract or a problem, whatever became of them."""
+    kind, owner_id = owner
+    with gateway.lock:
+        return sum(
+            1 for i in gateway.intents.values() if (i.contract_id if kind == "contract" else i.problem_id) == owner_id
+        )
+
+
+def check_replayed(outcome: object, replay: PaymentStart, charges: tuple[int, int], what: str) -> str:
+    """Paying again after a lost answer: Stripe's first answer, and no second payment at Stripe (`charges`: before,
+    after). Returns the outcome's status ("" for a refusal)."""
+    note(f"paid again after a lost answer: {replay.status}")
+    assert charges[1] == charges[0], f"{what}: paying again after a lost answer started another payment at Stripe"
+    if replay.status == "failed":
+        assert isinstance(outcome, ValidationFailed), f"{what}: the declined card's answer, got {outcome!r}"
+        return ""
+    assert not isinstance(outcome, DomainError), f"{what}: refused after a lost answer: {outcome!r}"
+    status = getattr(outcome, "status", "")
+    assert status == ("requires_action" if replay.status == "requires_action" else "funded"), (what, outcome)
+    return str(status)
 
 
 class World(Protocol):
@@ -406,6 +444,24 @@ class GatewayMoney(RuleBasedStateMachine):
     def fund_as(self, n: int, who: str, card: str) -> funding.FundingOutcome:
         return self.run(self.paying(n, who, card))
 
+    def paying_again(self, n: int, who: str) -> PaymentStart | None:
+        """The lost answer that the client's payment of contract `n` will get again, when it reaches Stripe."""
+        if refusal_for(who, "client") or self.load(n).status != "awaiting_funding" or self.gateway.in_trouble:
+            return None
+        return replayed_start(self.gateway, ("contract", self.cid(n)))
+
+    def fund_checked(self, n: int, who: str, card: str, *, allowed: bool, what: str) -> object:
+        """Pay, and check the outcome: as the rules allow, or, after a lost answer, Stripe's first answer again."""
+        replay, before = self.paying_again(n, who), charges_for(self.gateway, ("contract", self.cid(n)))
+        outcome = self.attempt(lambda: self.fund_as(n, who, card))
+        if replay is not None:
+            after = charges_for(self.gateway, ("contract", self.cid(n)))
+            status = check_replayed(outcome, replay, (before, after), what)
+            assert self.load(n).status == ("funded" if status == "funded" else "awaiting_funding")
+        elif self.expect(outcome, refusal_for(who, "client") or (None if allowed else ValidationFailed), what):
+            return outcome
+        return None
+
     def approve_as(self, n: int, who: str) -> object:
         with session_scope() as session:
             return deliveries.approve_delivery(session, viewer=self.viewer(n, who), contract_id=self.cid(n))
@@ -418,13 +474,12 @@ class GatewayMoney(RuleBasedStateMachine):
 
     def do_fund(self, n: int, who: str, card: str) -> None:
         before = self.load(n)
-        outcome = self.attempt(lambda: self.fund_as(n, who, card))
         allowed = (
             before.status == "awaiting_funding"
             and card == GOOD_CARD
             and not (self.gateway.payments_fail or self.gateway.answers_lost)
         )
-        if self.expect(outcome, refusal_for(who, "client") or (None if allowed else ValidationFailed), "fund"):
+        if self.fund_checked(n, who, card, allowed=allowed, what="fund") is not None:
             assert self.load(n).status == "funded"
 
     def do_deliver(self, n: int, who: str) -> None:
@@ -458,13 +513,13 @@ class GatewayMoney(RuleBasedStateMachine):
     def do_start_card_payment(self, n: int) -> None:
         """As with Stripe: the browser confirms the card later, and the gateway's webhook says how it went."""
         before = self.load(n)
+        allowed = before.status == "awaiting_funding" and not (self.gateway.payments_fail or self.gateway.answers_lost)
         self.gateway.confirm_by_webhook = True
         try:
-            outcome = self.attempt(lambda: self.fund_as(n, "client", GOOD_CARD))
+            outcome = self.fund_checked(n, "client", GOOD_CARD, allowed=allowed, what="card needing confirmation")
         finally:
             self.gateway.confirm_by_webhook = False
-        allowed = before.status == "awaiting_funding" and not (self.gateway.payments_fail or self.gateway.answers_lost)
-        if self.expect(outcome, None if allowed else ValidationFailed, "card needing confirmation"):
+        if outcome is not None:
             assert isinstance(outcome, funding.FundingOutcome) and outcome.status == "requires_action"
             assert self.load(n).status == "awaiting_funding"
 
@@ -647,9 +702,11 @@ class GatewayMoney(RuleBasedStateMachine):
     @rule(n=CONTRACTS)
     @logged
     def fund_again_from_a_second_tab(self, n: int) -> None:
+        replay = self.paying_again(n, "client")
         self.attempt(lambda: self.fund_as(n, "client", GOOD_CARD))
         second = self.attempt(lambda: self.fund_as(n, "client", GOOD_CARD))
-        self.expect(second, ValidationFailed, "fund twice")
+        if replay is None or replay.status != "failed":  # the first tab's card was declined: the second one pays
+            self.expect(second, ValidationFailed, "fund twice")
 
     @rule(n=CONTRACTS)
     @logged
@@ -671,7 +728,7 @@ class GatewayMoney(RuleBasedStateMachine):
     @logged
     def fund_with_two_clicks_at_once(self, n: int) -> None:
         """Both payments start before either is answered: one funds the escrow, the other goes back."""
-        before = self.load(n)
+        before, replay = self.load(n), self.paying_again(n, "client")
 
         async def both() -> list[object]:
             return await asyncio.gather(
@@ -687,6 +744,9 @@ class GatewayMoney(RuleBasedStateMachine):
             if isinstance(outcome, BaseException) and not isinstance(outcome, REFUSALS):
                 raise outcome
         allowed = before.status == "awaiting_funding" and not (self.gateway.payments_fail or self.gateway.answers_lost)
+        if replay is not None:  # one click asks about the lost payment again, the other makes a new one
+            assert self.load(n).status == "funded" or replay.status != "succeeded"
+            return
         for outcome in outcomes:
             self.expect(outcome, None if allowed else ValidationFailed, "two clicks")
         if allowed:

@@ -24,7 +24,7 @@ from jtbd_app.models import User
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.members import make_user
-from tests.support.money_machine import GatewayMoney, open_accounts
+from tests.support.money_machine import GOOD_CARD, GatewayMoney, charges_for, open_accounts
 from tests.support.problem_money import ProblemDeal, planned
 from tests.support.problem_money_machine import ProblemMoney
 from tests.support.viewers import viewer_of
@@ -218,3 +218,57 @@ def test_a_dispute_on_a_problems_contract_goes_to_review_when_its_deadline_passe
             state.teardown()
 
     the_sequence()
+
+
+@pytest.mark.parametrize(
+    ("order", "confirmed_in_the_browser"),
+    [
+        ("report, then pay again", False),
+        ("pay again, then the report", False),
+        ("pay again twice", False),
+        ("pay again while Stripe fails, then again", False),
+        ("report, then pay again", True),
+        # Paying again gets the payment to confirm back; paying once more while it waits is a new payment, as always.
+        ("pay again, then the report", True),
+    ],
+)
+def test_paying_again_after_a_lost_answer_asks_about_the_same_payment_and_charges_once(
+    database: str, order: str, confirmed_in_the_browser: bool
+) -> None:
+    """The client pays; Stripe takes the money (or starts a payment the browser must confirm) but its answer is lost.
+    Whether Stripe's report comes before or after the client pays again, and however often either happens, the card
+    is charged once, the contract is funded once, and nothing goes back."""
+
+    def steps(state: GatewayMoney) -> None:
+        state.start(phases=("agreed", "funded", "funded"), onboarded=(False, False))
+        state.gateway_trouble(trouble="answers lost")
+        if confirmed_in_the_browser:
+            state.start_a_card_payment_needing_confirmation(n=0)
+        else:
+            state.fund(n=0, who="client", card=GOOD_CARD)
+        state.gateway_trouble(trouble="none")
+        owner = ("contract", state.cid(0))
+        assert charges_for(state.gateway, owner) == 1 and state.load(0).status == "awaiting_funding"
+        if order == "report, then pay again":
+            if confirmed_in_the_browser:
+                state.client_confirms_a_card_in_the_browser(pick=0, succeeds=True)
+            state.an_event_arrives(pick=0)
+            assert state.load(0).status == "funded"
+            state.fund(n=0, who="client", card=GOOD_CARD)  # refused: already funded
+        else:
+            if order == "pay again while Stripe fails, then again":  # an error on Stripe's side, before it looked
+                state.gateway_trouble(trouble="payments")
+                state.fund(n=0, who="client", card=GOOD_CARD)
+                state.gateway_trouble(trouble="none")
+            for _ in range(2 if order == "pay again twice" else 1):
+                state.fund(n=0, who="client", card=GOOD_CARD)  # the machine checks: Stripe's first answer again
+            if confirmed_in_the_browser:
+                assert state.load(0).status == "awaiting_funding"
+                state.client_confirms_a_card_in_the_browser(pick=0, succeeds=True)
+        state.everything_arrives_and_the_due_jobs_run(seed=7)
+        state.an_answered_event_arrives_again(pick=0)
+        assert state.load(0).status == "funded"
+        assert charges_for(state.gateway, owner) == 1
+        assert [(p.status, p.refunded_minor) for p in state.payments(0)] == [("succeeded", 0)]
+
+    replay(database, steps)

@@ -91,12 +91,7 @@ async def fund_contract(
         test_card=test_card,
     )
     with session_factory() as session:
-        stored = session.get(Payment, payment_id)
-        assert stored is not None
-        payment = stored
-        payment.external_id, payment.updated_at = start.external_id, utcnow()
-        session.add(payment)
-        session.flush()
+        store_answer(session, payment_id, start)
         if start.status == "succeeded":
             said = record_payment_succeeded(
                 session,
@@ -107,9 +102,6 @@ async def fund_contract(
             )
             # A second click or tab paid too: that money is on its way back, and the page says so.
             return FundingOutcome("funded" if said == "funded" else "returned", payment_id)
-        if start.status == "failed":
-            payment.status, payment.failure_message = "failed", start.failure_message[:300]
-            session.add(payment)
     if start.status == "failed":
         raise ValidationFailed({"card": f"{start.failure_message} Nothing was charged; try another card."})
     return FundingOutcome("requires_action", payment_id, client_secret=start.client_secret)
@@ -142,11 +134,30 @@ def payment_to_ask(session: Session, new: Payment) -> Payment:
         .with_for_update()
     ).first()
     payment = lost or new
-    if lost is not None:
-        lost.status, lost.failure_message, lost.answer_lost, lost.updated_at = "pending", "", False, utcnow()
+    if lost is not None:  # `answer_lost` stays set until an answer comes (a refusal now keeps the same question)
+        lost.status, lost.failure_message, lost.updated_at = "pending", "", utcnow()
     session.add(payment)
     session.flush()
     return payment
+
+
+def store_answer(session: Session, payment_id: int, start: PaymentStart) -> Payment:
+    """The gateway's answer about a payment, stored: the gateway's id, the answer no longer lost, a refusal as the
+    payment's failure (a success is booked by `record_payment_succeeded`, a confirmation by its report)."""
+    payment = session.get(Payment, payment_id)
+    assert payment is not None
+    payment.external_id, payment.updated_at, payment.answer_lost = start.external_id, utcnow(), False
+    if start.status == "failed":
+        payment.status, payment.failure_message = "failed", start.failure_message[:300]
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def payment_key(owner: tuple[str, int], payment_id: int) -> str:
+    """The idempotency key of payment `payment_id` into the escrow of `owner`: asking again is asking about it."""
+    kind, owner_id = owner
+    return f"fund:{kind}:{owner_id}:payment:{payment_id}"
 
 
 async def start_payment(
@@ -166,7 +177,7 @@ async def start_payment(
         return await gateway.start_payment(
             amount_minor=amount,
             currency=currency,
-            idempotency_key=f"fund:{kind}:{owner_id}:payment:{payment_id}",
+            idempotency_key=payment_key(owner, payment_id),
             transfer_group=f"{kind}:{owner_id}",
             metadata={f"{kind}_id": str(owner_id), "payment_id": str(payment_id)},
             test_card=test_card,
@@ -202,7 +213,9 @@ def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str,
         payment = session.get(Payment, payment_id)
         if payment is not None and payment.status == "pending":
             payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
-            payment.answer_lost = answer_lost
+            # Once an answer was lost the gateway may hold the money: asking again must stay asking about it, even
+            # when the next try fails for another reason (an error on the gateway's side before it looked).
+            payment.answer_lost = payment.answer_lost or answer_lost
             session.add(payment)
 
 
@@ -229,7 +242,7 @@ def match_payment(session: Session, *, external_id: str, metadata: dict[str, str
         or (candidate.contract_id, candidate.problem_id) != (contract_id, problem_id)
     ):
         return None
-    candidate.external_id, candidate.updated_at = external_id, utcnow()
+    candidate.external_id, candidate.updated_at, candidate.answer_lost = external_id, utcnow(), False
     if candidate.status == "failed":  # we gave up waiting, but the gateway took the money after all
         candidate.status = "pending"
     session.add(candidate)

@@ -93,15 +93,8 @@ async def fund_problem(
         test_card=test_card,
     )
     with session_factory() as session:
-        stored = session.get(Payment, payment_id)
-        assert stored is not None
-        stored.external_id, stored.updated_at = start.external_id, utcnow()
-        session.add(stored)
-        session.flush()
-        if start.status == "failed":
-            stored.status, stored.failure_message = "failed", start.failure_message[:300]
-            session.add(stored)
-        elif start.status == "succeeded":
+        funding.store_answer(session, payment_id, start)
+        if start.status == "succeeded":
             said = funding.record_payment_succeeded(
                 session,
                 external_id=start.external_id,
