@@ -10,6 +10,22 @@ from pathlib import Path
 
 from jtbd_app.services.file_storage import is_key, valid_key
 
+PIECE = 256 * 1024  # bytes read at a time for a download
+
+
+def _pieces(path: Path, start: int, end: int) -> Iterator[bytes]:
+    if end < start:
+        return
+    with path.open("rb") as file:
+        file.seek(start)
+        left = end - start + 1
+        while left > 0:
+            piece = file.read(min(PIECE, left))
+            if not piece:
+                return
+            left -= len(piece)
+            yield piece
+
 
 class LocalFolderStore:
     def __init__(self, root: Path) -> None:
@@ -39,6 +55,13 @@ class LocalFolderStore:
     def read(self, key: str) -> bytes | None:
         path = self._path(key)
         return path.read_bytes() if path.is_file() else None
+
+    def size(self, key: str) -> int | None:
+        path = self._path(key)
+        return path.stat().st_size if path.is_file() else None
+
+    def chunks(self, key: str, start: int, end: int) -> Iterator[bytes]:
+        return _pieces(self._path(key), start, end)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

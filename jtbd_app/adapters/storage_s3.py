@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from jtbd_app.services.file_storage import is_key, valid_key
 
 MISSING = {"NoSuchKey", "404", "NotFound"}
+PIECE = 256 * 1024  # bytes read at a time for a download
 
 
 class S3Store:
@@ -57,6 +58,24 @@ class S3Store:
                 return None
             raise
         return bytes(answer["Body"].read())
+
+    def size(self, key: str) -> int | None:
+        try:
+            answer = self._client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in MISSING:
+                return None
+            raise
+        return int(answer["ContentLength"])
+
+    def chunks(self, key: str, start: int, end: int) -> Iterator[bytes]:
+        return self._pieces(self._name(key), start, end)
+
+    def _pieces(self, name: str, start: int, end: int) -> Iterator[bytes]:
+        if end < start:
+            return
+        answer = self._client.get_object(Bucket=self.bucket, Key=name, Range=f"bytes={start}-{end}")
+        yield from answer["Body"].iter_chunks(PIECE)
 
     def delete(self, key: str) -> None:
         self._client.delete_object(Bucket=self.bucket, Key=self._name(key))

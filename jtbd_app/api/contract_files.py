@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from jtbd_app.api.stored_files import file_response, read_off_loop
+from jtbd_app.api.stored_files import file_response, find_off_loop
 from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.contracts import delivery_files
@@ -26,11 +26,11 @@ async def download_file(request: Request) -> Response:
             filename, content_type, key = row.filename, row.content_type, row.storage_key
     except DomainError:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
-    content = await read_off_loop(lambda: delivery_files.content_of(key))
-    if content is None:
+    found = await find_off_loop(lambda: delivery_files.content_of(key))
+    if found is None:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
     return file_response(
-        content,
+        found,
         media_type=content_type or "application/octet-stream",
         filename=filename,
         disposition="attachment",

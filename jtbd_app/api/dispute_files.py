@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from jtbd_app.api.stored_files import file_response, read_off_loop
+from jtbd_app.api.stored_files import file_response, find_off_loop
 from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.trust import dispute_files, dispute_steps
@@ -23,11 +23,11 @@ async def download_file(request: Request) -> Response:
             opened = dispute_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
     except DomainError:
         opened = None
-    content = await read_off_loop(opened.content) if opened is not None else None
-    if opened is None or content is None:
+    found = await find_off_loop(opened.content) if opened is not None else None
+    if opened is None or found is None:
         return PlainTextResponse(dispute_steps.FILE_NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
     return file_response(
-        content,
+        found,
         media_type=opened.content_type or "application/octet-stream",
         filename=opened.filename,
         disposition="attachment",

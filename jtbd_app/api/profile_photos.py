@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from jtbd_app.api.stored_files import file_response, read_off_loop
+from jtbd_app.api.stored_files import file_response, find_off_loop
 from jtbd_app.db import read_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.domain.profile_photo import CONTENT_TYPE
@@ -39,11 +39,11 @@ async def photo(request: Request) -> Response:
     etag = f'"{key}-{side}"'
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={**HEADERS, "ETag": etag})
-    content = await read_off_loop(lambda: profile_photos.photo_content(stored))
-    if content is None:
+    found = await find_off_loop(lambda: profile_photos.photo_content(stored))
+    if found is None:
         return _no_such_photo()
     return file_response(
-        content,
+        found,
         media_type=CONTENT_TYPE,
         filename=f"photo-{side}.jpg",
         disposition="inline",

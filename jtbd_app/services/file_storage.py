@@ -5,8 +5,10 @@ keep uploaded files. Asking before it is installed is a programming error, never
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from jtbd_app.domain.errors import NotFound
 from jtbd_app.services.ports import FileStore
 
 _provider: list[Callable[[], FileStore]] = []
@@ -33,3 +35,24 @@ def valid_key(key: object) -> str:
     if not is_key(key):
         raise ValueError(f"Not a file key: {key!r}")
     return str(key)
+
+
+@dataclass(frozen=True)
+class StoredBytes:
+    """A stored file to send: its size, and its bytes read from the store as the download takes them."""
+
+    key: str
+    size: int
+
+    def chunks(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Bytes `start` to `end` (inclusive; the last byte when None)."""
+        return file_store().chunks(self.key, start, self.size - 1 if end is None else end)
+
+
+def stored_bytes(key: str, *, not_found: str) -> StoredBytes:
+    """The file under `key`, to send (ask outside any database transaction: the store may be across the network);
+    NotFound with `not_found` when it is gone."""
+    size = file_store().size(key)
+    if size is None:
+        raise NotFound(not_found)
+    return StoredBytes(key, size)

@@ -41,6 +41,15 @@ class FileStore(Protocol):
         """The bytes stored under `key`; None when there are none."""
         ...
 
+    def size(self, key: str) -> int | None:
+        """How many bytes are stored under `key`; None when there are none."""
+        ...
+
+    def chunks(self, key: str, start: int, end: int) -> Iterator[bytes]:
+        """Bytes `start` to `end` (inclusive) of the file under `key`, in pieces read as they are taken, so that a
+        download is never held whole in memory. The key is checked at the call; nothing for `end < start`."""
+        ...
+
     def delete(self, key: str) -> None:
         """Nothing is stored under `key` afterwards (no error when nothing was)."""
         ...

@@ -29,12 +29,29 @@ def check_saving_again_replaces_and_deleting_forgets(store: FileStore) -> None:
     assert store.read("never-saved") is None
 
 
+def check_a_file_is_sent_in_pieces_from_any_byte(store: FileStore) -> None:
+    """What a download streams: the size, then any byte range read in pieces (no piece over a quarter megabyte)."""
+    content = bytes(range(256)) * 4_000  # 1,024,000 bytes: several pieces
+    store.save("big-1", content)
+    store.save("empty-1", b"")
+    assert (store.size("big-1"), store.size("empty-1"), store.size("never-saved")) == (len(content), 0, None)
+    whole = list(store.chunks("big-1", 0, len(content) - 1))
+    assert b"".join(whole) == content and len(whole) > 1 and max(map(len, whole)) <= 256 * 1024
+    for start, end in [(0, 0), (7, 7), (300_000, 700_123), (len(content) - 5, len(content) - 1)]:
+        assert b"".join(store.chunks("big-1", start, end)) == content[start : end + 1], (start, end)
+    assert b"".join(store.chunks("empty-1", 0, -1)) == b""
+
+
 def check_keys_the_services_never_make_are_refused(store: FileStore) -> None:
     for key in HOSTILE_KEYS:
         with pytest.raises(ValueError, match="Not a file key"):
             store.save(key, b"x")
         with pytest.raises(ValueError, match="Not a file key"):
             store.read(key)
+        with pytest.raises(ValueError, match="Not a file key"):
+            store.size(key)
+        with pytest.raises(ValueError, match="Not a file key"):
+            store.chunks(key, 0, 10)
         with pytest.raises(ValueError, match="Not a file key"):
             store.delete(key)
     assert list(store.keys()) == []
@@ -43,5 +60,6 @@ def check_keys_the_services_never_make_are_refused(store: FileStore) -> None:
 CHECKS = [
     check_a_saved_file_reads_back_byte_for_byte_and_is_listed,
     check_saving_again_replaces_and_deleting_forgets,
+    check_a_file_is_sent_in_pieces_from_any_byte,
     check_keys_the_services_never_make_are_refused,
 ]

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from jtbd_app.domain import profile_photo
 from jtbd_app.domain.errors import NotFound, ValidationFailed
 from jtbd_app.models import Profile
-from jtbd_app.services.file_storage import file_store
+from jtbd_app.services.file_storage import StoredBytes, file_store, stored_bytes
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -119,9 +119,6 @@ def open_photo(session: Session, *, photo_key: object, side: object) -> str:
     return stored_key(photo_key, sizes[str(side)])
 
 
-def photo_content(key: str) -> bytes:
-    """The JPEG bytes of a square `open_photo` named; NotFound when they are gone."""
-    content = file_store().read(key)
-    if content is None:
-        raise NotFound(NO_SUCH_PHOTO)
-    return content
+def photo_content(key: str) -> StoredBytes:
+    """The JPEG of a square `open_photo` named, to send; NotFound when it is gone."""
+    return stored_bytes(key, not_found=NO_SUCH_PHOTO)

@@ -2,7 +2,7 @@
 anything served statically.
 
 Only `open_for_viewer` names a file to hand out, and only to the contract's two parties and admins; the HTTP route
-that serves it checks the session cookie first, then reads the bytes with `content_of` outside the transaction.
+that serves it checks the session cookie first, then sends the bytes, found with `content_of` outside the transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from jtbd_app.domain.errors import NotFound
 from jtbd_app.domain.ids import parse_id
 from jtbd_app.models import DeliveryFile
 from jtbd_app.services.contracts import lifecycle
-from jtbd_app.services.file_storage import file_store
+from jtbd_app.services.file_storage import StoredBytes, file_store, stored_bytes
 from jtbd_app.services.viewer import Viewer
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -74,12 +74,9 @@ def store(item: IncomingFile) -> StoredFile:
     return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
 
 
-def content_of(storage_key: str, *, not_found: str = NOT_FOUND) -> bytes:
-    """A stored file's bytes (delivery and dispute files share the store's top level); NotFound when it is gone."""
-    content = file_store().read(storage_key)
-    if content is None:
-        raise NotFound(not_found)
-    return content
+def content_of(storage_key: str, *, not_found: str = NOT_FOUND) -> StoredBytes:
+    """A stored file to send (delivery and dispute files share the store's top level); NotFound when it is gone."""
+    return stored_bytes(storage_key, not_found=not_found)
 
 
 def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> DeliveryFile:

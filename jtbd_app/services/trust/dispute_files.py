@@ -13,6 +13,7 @@ from jtbd_app.models import (
     DisputeFile,
 )
 from jtbd_app.services.contracts import delivery_files, lifecycle
+from jtbd_app.services.file_storage import StoredBytes
 from jtbd_app.services.trust import dispute_steps as steps
 from jtbd_app.services.viewer import Viewer
 
@@ -25,8 +26,8 @@ class OpenedFile:
     content_type: str
     storage_key: str
 
-    def content(self) -> bytes:
-        """Its bytes from the file store (read them outside any transaction); NotFound when they are gone."""
+    def content(self) -> StoredBytes:
+        """It in the file store, to send (ask outside any transaction); NotFound when it is gone."""
         return delivery_files.content_of(self.storage_key, not_found=steps.FILE_NOT_FOUND)
 
 
