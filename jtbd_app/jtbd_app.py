@@ -31,7 +31,7 @@ app = rx.App(
     head_components=icon_links(),
     backend_exception_handler=backend_exception_handler,  # a database or Redis outage is a clear message
     # the skip link, focus rings, contrast fixes over Radix Themes; the look of members' markdown (member_text.py)
-    stylesheets=["/accessibility.css", "/member_text.css"],
+    stylesheets=["/accessibility.css", "/member_text.css", "/listing_cards.css"],
     api_transformer=[
         create_api(),
         share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
