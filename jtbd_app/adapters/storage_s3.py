@@ -51,22 +51,21 @@ class S3Store:
         self._client.put_object(Bucket=self.bucket, Key=self._name(key), Body=content)
 
     def read(self, key: str) -> bytes | None:
-        try:
-            answer = self._client.get_object(Bucket=self.bucket, Key=self._name(key))
-        except ClientError as exc:
-            if str(exc.response.get("Error", {}).get("Code")) in MISSING:
-                return None
-            raise
-        return bytes(answer["Body"].read())
+        answer = self._unless_missing(self._client.get_object, key)
+        return None if answer is None else bytes(answer["Body"].read())
 
     def size(self, key: str) -> int | None:
+        answer = self._unless_missing(self._client.head_object, key)
+        return None if answer is None else int(answer["ContentLength"])
+
+    def _unless_missing(self, call: Any, key: str) -> Any:
+        """`call`'s answer about the object under `key`; None when there is no such object."""
         try:
-            answer = self._client.head_object(Bucket=self.bucket, Key=self._name(key))
+            return call(Bucket=self.bucket, Key=self._name(key))
         except ClientError as exc:
             if str(exc.response.get("Error", {}).get("Code")) in MISSING:
                 return None
             raise
-        return int(answer["ContentLength"])
 
     def chunks(self, key: str, start: int, end: int) -> Iterator[bytes]:
         return self._pieces(self._name(key), start, end)
