@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 from jtbd_app.db import get_engine, read_scope
+from jtbd_app.domain.errors import ValidationFailed
 from jtbd_app.models import User
+from jtbd_app.services.contracts import funding
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.members import make_user
@@ -258,7 +260,8 @@ def test_paying_again_after_a_lost_answer_asks_about_the_same_payment_and_charge
         else:
             if order == "pay again while Stripe fails, then again":  # an error on Stripe's side, before it looked
                 state.gateway_trouble(trouble="payments")
-                state.fund(n=0, who="client", card=GOOD_CARD)
+                refused = state.attempt(lambda: state.fund_as(0, "client", GOOD_CARD))
+                assert isinstance(refused, ValidationFailed) and funding.UNANSWERED in refused.fields["card"]
                 state.gateway_trouble(trouble="none")
             for _ in range(2 if order == "pay again twice" else 1):
                 state.fund(n=0, who="client", card=GOOD_CARD)  # the machine checks: Stripe's first answer again

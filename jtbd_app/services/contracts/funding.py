@@ -183,9 +183,9 @@ async def start_payment(
             test_card=test_card,
         )
     except PaymentFailed as exc:
-        _mark_failed(session_factory, payment_id, exc.message, answer_lost=exc.answer_lost)
+        still_lost = _mark_failed(session_factory, payment_id, exc.message, answer_lost=exc.answer_lost)
         field = "card" if gateway.test_money else "form"
-        raise ValidationFailed({field: f"{exc.message} {after_failure(exc)}"}) from exc
+        raise ValidationFailed({field: f"{exc.message} {UNANSWERED if still_lost else after_failure(exc)}"}) from exc
 
 
 UNANSWERED = (
@@ -208,15 +208,18 @@ def after_failure(exc: PaymentFailed) -> str:
     return TROUBLED if exc.retryable else "Nothing was charged; please try again."
 
 
-def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str, *, answer_lost: bool) -> None:
+def _mark_failed(session_factory: SessionFactory, payment_id: int, message: str, *, answer_lost: bool) -> bool:
+    """The payment failed; True when an answer about it is still owed (paying again asks about it again)."""
     with session_factory() as session:
         payment = session.get(Payment, payment_id)
-        if payment is not None and payment.status == "pending":
-            payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
-            # Once an answer was lost the gateway may hold the money: asking again must stay asking about it, even
-            # when the next try fails for another reason (an error on the gateway's side before it looked).
-            payment.answer_lost = payment.answer_lost or answer_lost
-            session.add(payment)
+        if payment is None or payment.status != "pending":
+            return False
+        payment.status, payment.failure_message, payment.updated_at = "failed", message[:300], utcnow()
+        # Once an answer was lost the gateway may hold the money: asking again must stay asking about it, even
+        # when the next try fails for another reason (an error on the gateway's side before it looked).
+        payment.answer_lost = payment.answer_lost or answer_lost
+        session.add(payment)
+        return payment.answer_lost
 
 
 def _not_fundable(contract: Contract) -> str:
