@@ -80,10 +80,18 @@ def touch(session: Session, *topics: str) -> None:
     pending.update(topic[:TOPIC_MAX] for topic in topics)
 
 
+# Every visitor's marketplace page reads it first: a Core statement built once (building the ORM query each time cost
+# more than running it: 4.5 -> 3.4 ms for a member's listing page on SQLite, in-process).
+_STAMP: Any = ChangeStamp.__table__.c  # type: ignore[attr-defined]
+_MARKETPLACE_VERSION = select(func.coalesce(func.sum(_STAMP.version), 0)).where(
+    _STAMP.topic.in_((MARKETPLACE, *_MARKETPLACE_TOPICS))
+)
+
+
 def marketplace_version(session: Session) -> int:
     """MARKETPLACE's version: the sum of its shards' (one query by primary key); it grows with every change. The
     single row it was before the shards (it no longer moves) is counted too, so the version never goes back."""
-    return sum(versions(session, (MARKETPLACE, *_MARKETPLACE_TOPICS)).values())
+    return int(session.connection().execute(_MARKETPLACE_VERSION).scalar_one())
 
 
 def _touch_marketplace(session: Any) -> None:
