@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from jtbd_app.domain import listing_fields as lf
@@ -288,15 +288,17 @@ def _set_skills(session: Session, listing: Listing, names: list[str]) -> None:
     listing.skills_text = ", ".join(names)
 
 
+_SKILLS = (
+    select(col(Skill.name))
+    .join(ListingSkill, col(ListingSkill.skill_id) == col(Skill.id))
+    .where(col(ListingSkill.listing_id) == bindparam("listing_id"))
+    .order_by(col(ListingSkill.position))
+)
+
+
 def listing_skills(session: Session, *, listing_id: int) -> list[str]:
-    return list(
-        session.exec(
-            select(Skill.name)
-            .join(ListingSkill, ListingSkill.skill_id == Skill.id)  # type: ignore[arg-type]
-            .where(ListingSkill.listing_id == listing_id)
-            .order_by(col(ListingSkill.position))
-        ).all()
-    )
+    """The listing's skills in the poster's order (a statement built once: every uncached listing page reads them)."""
+    return list(session.connection().execute(_SKILLS, {"listing_id": listing_id}).scalars())
 
 
 def _form(session: Session, listing: Listing) -> WizardForm:
