@@ -373,8 +373,11 @@ class StripeModel:
             if self.payments_fail:
                 raise self._refuse("The payment service did not answer.")
             known = self._answers.get(idempotency_key)
-            if isinstance(known, PaymentStart):
-                return self._answer(known)
+            if isinstance(known, PaymentStart):  # asked again: the first answer, which the platform now learns
+                answer = self._answer(known)
+                if answer.status == "succeeded":
+                    self.known.succeeded.add(answer.external_id)
+                return answer
             card = "".join(ch for ch in test_card if ch.isdigit())
             intent = Intent(self._id("pi"), self._id("ch"), amount_minor, currency, dict(metadata))
             self.intents[intent.id] = intent
