@@ -1390,6 +1390,15 @@ class Books:
         """The platform's money at the gateway in `currency`: the sum of the postings of its platform cash."""
         return sum(self.posted[a.id] for a in self.accounts if a.kind == "platform_cash" and a.currency == currency)
 
+    def refunded_beyond(self, decision: FreezeDecision) -> int:
+        """How much more of the contract's payment the gateway has refunded than the decision's refund reaches."""
+        refunded = sum(
+            p.refunded_minor
+            for p in self.payments
+            if p.contract_id == decision.contract_id and p.status not in ("returning", "returned")
+        )
+        return refunded - (decision.refund_to_total or decision.client_minor)
+
     @property
     def releases(self) -> Counter[int | None]:
         return Counter(e.releases for e in self.entries if e.releases is not None)
@@ -1441,11 +1450,18 @@ def check_escrows(books: Books) -> None:
         assert releases[cid] <= 1, f"contract {cid} released {releases[cid]} times"
         assert bool(releases[cid]) == (status == "completed"), (cid, status, "released" if releases[cid] else "")
         decision = books.decisions.get(cid or 0)
-        released = decision.contractor_minor if decision is not None else contract.amount_minor  # a split: its part
+        part = decision.contractor_minor if decision is not None else contract.amount_minor  # a split: its part
         for entry in books.entries:
             if entry.releases == cid:
-                payee = -entry.on("payable")
+                released, payee = entry.on("escrow"), -entry.on("payable")
                 assert payee == split_release(released, contract.fee_bps).payee_minor, (cid, entry)
+                # a split's part, less what a refund made by someone else at the gateway took of it meanwhile
+                short = part - released
+                assert short == 0 or (decision is not None and 0 < short <= books.refunded_beyond(decision)), (
+                    cid,
+                    part,
+                    released,
+                )
         # a problem's contract holds its price from the accepted bid on (ADR 0005), before both accept its terms
         holds = status in HELD or (contract.funding_source == "problem" and status == "awaiting_acceptance")
         if contract.release_frozen:

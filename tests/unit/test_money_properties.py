@@ -18,10 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
+from sqlmodel import select
 
 from jtbd_app.db import get_engine, read_scope
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.models import User
+from jtbd_app.models import ContractEvent, User
 from jtbd_app.services.contracts import funding
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
@@ -196,6 +197,31 @@ def test_a_decision_after_a_refund_in_the_dashboard_not_yet_reported_refunds_wha
         state.the_books_hold()
 
     replay(database, steps)
+
+
+def test_a_refund_in_the_dashboard_while_a_settlement_is_carried_out_is_taken_from_the_contractors_part(
+    database: str,
+) -> None:
+    """Found by the sequences: the parties settle a disputed contract half and half while the gateway's answers are
+    lost, so the client's part is refunded at the gateway but the settlement waits to be run again; meanwhile one yen
+    more is refunded in Stripe's dashboard. Once both refunds are reported, the settlement releases what the escrow
+    still holds (it asked the ledger for the whole agreed part, more than the escrow held, and failed for ever), and
+    the contract's history says why the contractor got less."""
+
+    def steps(state: GatewayMoney) -> None:
+        state.start(phases=("agreed", "agreed", "funded"), onboarded=(False, False))
+        state.a_party_opens_a_dispute(n=2, wanted="full_refund", who="client")
+        state.gateway_trouble(trouble="answers lost")
+        state.the_parties_settle_on_a_split(n=2, part="half", offerer="client")
+        state.run_scheduler_after_the_auto_release_days()
+        state.refund_in_the_dashboard(n=2, part="one", which=0)
+        state.run_scheduler_after_the_auto_release_days()
+        state.the_books_hold()
+
+    replay(database, steps)
+    with read_scope() as session:
+        details = session.exec(select(ContractEvent.detail).where(ContractEvent.kind == "decided")).all()
+    assert any("took ¥1 of the contractor's part" in detail for detail in details), details
 
 
 def test_a_dispute_on_a_problems_contract_goes_to_review_when_its_deadline_passes(database: str) -> None:

@@ -271,8 +271,11 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     back = Money(decision.client_minor, contract.currency).format()
     who = _who(decision)
     if over_escrow(session, contract, decision):
-        done = _split_escrow(session, contract, decision)
+        done, released = _split_escrow(session, contract, decision)
         detail = f"{who}: {money} to the contractor, {back} back to the client."
+        if released < decision.contractor_minor:
+            taken = Money(decision.contractor_minor - released, contract.currency).format()
+            detail += f" A refund made at the payment provider meanwhile took {taken} of the contractor's part."
     else:
         done = _split_held_payout(session, contract, decision)
         detail = f"{who}: {money} of the held payout to the contractor, {back} kept back."
@@ -290,7 +293,8 @@ def _who(decision: FreezeDecision) -> str:
     return "An administrator decided" if decision.admin_id is not None else "The parties settled"
 
 
-def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision) -> str:
+def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision) -> tuple[str, int]:
+    """What was done, and what the contractor's part released was."""
     assert contract.id is not None
     if decision.client_minor:
         payment = funding.succeeded_payment(session, contract.id)
@@ -317,14 +321,14 @@ def _split_escrow(session: Session, contract: Contract, decision: FreezeDecision
         lifecycle.end(
             session, contract, "cancelled", f"{_who(decision)}: a full refund to the client.", decision.admin_id
         )
-        return "refunded to the client"
-    split, _posted = escrow.release_part(session, contract, amount_minor=decision.contractor_minor)
+        return "refunded to the client", 0
+    split, _posted = escrow.release_part(session, contract, amount_minor=released)
     now = utcnow()
     contract.completed_at = now
     lifecycle.move(session, contract, "completed")
     scheduler.cancel_pending(session, contract_id=contract.id, kinds=lifecycle.CONTRACT_JOBS)
     payouts.queue_release_payout(session, contract, amount_minor=split.payee_minor, now=now)
-    return "released to the contractor" if not decision.client_minor else "split between the parties"
+    return ("released to the contractor" if not decision.client_minor else "split between the parties"), released
 
 
 def _split_held_payout(session: Session, contract: Contract, decision: FreezeDecision) -> str:
