@@ -26,7 +26,7 @@ async def download_file(request: Request) -> Response:
             filename, content_type, key = row.filename, row.content_type, row.storage_key
     except DomainError:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
-    found = await find_off_loop(lambda: delivery_files.content_of(key))
+    found = await find_off_loop(lambda: delivery_files.file_to_send(key))
     if found is None:
         return PlainTextResponse(NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
     return file_response(

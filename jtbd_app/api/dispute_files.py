@@ -23,7 +23,7 @@ async def download_file(request: Request) -> Response:
             opened = dispute_files.open_for_viewer(session, viewer=viewer, file_id=request.path_params["file_id"])
     except DomainError:
         opened = None
-    found = await find_off_loop(opened.content) if opened is not None else None
+    found = await find_off_loop(opened.to_send) if opened is not None else None
     if opened is None or found is None:
         return PlainTextResponse(dispute_steps.FILE_NOT_FOUND, status_code=404, headers={"Cache-Control": "no-store"})
     return file_response(

@@ -39,7 +39,7 @@ async def photo(request: Request) -> Response:
     etag = f'"{key}-{side}"'
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={**HEADERS, "ETag": etag})
-    found = await find_off_loop(lambda: profile_photos.photo_content(stored))
+    found = await find_off_loop(lambda: profile_photos.photo_to_send(stored))
     if found is None:
         return _no_such_photo()
     return file_response(

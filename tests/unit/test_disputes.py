@@ -232,7 +232,7 @@ def test_evidence_files_go_to_the_parties_and_admins_only(delivered: Deal, db: S
     for viewer in (deal.client, deal.contractor, admin):
         with session_scope() as s:
             opened = dispute_files.open_for_viewer(s, viewer=viewer, file_id=str(file_id))
-        assert b"".join(opened.content().chunks()) == PNG and opened.content_type == "image/png"
+        assert b"".join(opened.to_send().chunks()) == PNG and opened.content_type == "image/png"
     outsiders: list[Viewer | None] = [viewer_of(make_user("mallory")), None]
     for outsider in outsiders:
         with pytest.raises((NotFound, NotSignedIn)), session_scope() as s:

@@ -109,7 +109,7 @@ def _own_profile(session: Session, actor: Viewer) -> Profile:
 
 def open_photo(session: Session, *, photo_key: object, side: object) -> str:
     """The store's key of the square of a photo someone may see (its profile not hidden); NotFound for anything else.
-    Its bytes: `photo_content`, outside the transaction."""
+    Its bytes: `photo_to_send`, outside the transaction."""
     sizes = {str(s): s for s in profile_photo.SIZES}
     if not isinstance(photo_key, str) or not KEY.fullmatch(photo_key) or str(side) not in sizes:
         raise NotFound(NO_SUCH_PHOTO)
@@ -119,6 +119,6 @@ def open_photo(session: Session, *, photo_key: object, side: object) -> str:
     return stored_key(photo_key, sizes[str(side)])
 
 
-def photo_content(key: str) -> StoredBytes:
+def photo_to_send(key: str) -> StoredBytes:
     """The JPEG of a square `open_photo` named, to send; NotFound when it is gone."""
     return stored_bytes(key, not_found=NO_SUCH_PHOTO)

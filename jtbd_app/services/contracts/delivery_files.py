@@ -2,7 +2,7 @@
 anything served statically.
 
 Only `open_for_viewer` names a file to hand out, and only to the contract's two parties and admins; the HTTP route
-that serves it checks the session cookie first, then sends the bytes, found with `content_of` outside the transaction.
+that serves it checks the session cookie first, then sends the bytes, found with `file_to_send` outside the transaction.
 """
 
 from __future__ import annotations
@@ -74,13 +74,13 @@ def store(item: IncomingFile) -> StoredFile:
     return StoredFile(name, content_type, len(item.content), hashlib.sha256(item.content).hexdigest(), key)
 
 
-def content_of(storage_key: str, *, not_found: str = NOT_FOUND) -> StoredBytes:
+def file_to_send(storage_key: str, *, not_found: str = NOT_FOUND) -> StoredBytes:
     """A stored file to send (delivery and dispute files share the store's top level); NotFound when it is gone."""
     return stored_bytes(storage_key, not_found=not_found)
 
 
 def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> DeliveryFile:
-    """The file's row, if the viewer may read it; anyone else is told it does not exist. Its bytes: `content_of`."""
+    """The file's row, if the viewer may read it; anyone else is told it does not exist. Its bytes: `file_to_send`."""
     row = session.get(DeliveryFile, parse_id(file_id, not_found=NOT_FOUND))
     if row is None:
         raise NotFound(NOT_FOUND)

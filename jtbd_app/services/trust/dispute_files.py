@@ -26,9 +26,9 @@ class OpenedFile:
     content_type: str
     storage_key: str
 
-    def content(self) -> StoredBytes:
+    def to_send(self) -> StoredBytes:
         """It in the file store, to send (ask outside any transaction); NotFound when it is gone."""
-        return delivery_files.content_of(self.storage_key, not_found=steps.FILE_NOT_FOUND)
+        return delivery_files.file_to_send(self.storage_key, not_found=steps.FILE_NOT_FOUND)
 
 
 def open_for_viewer(session: Session, *, viewer: Viewer | None, file_id: object) -> OpenedFile:

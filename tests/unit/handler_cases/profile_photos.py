@@ -67,7 +67,7 @@ def _remove_photo(caller: str | None, db: Session) -> None:
     state = _state(caller)
     call(state, "remove_photo")
     assert _victims_key(db, victim_id) == key
-    assert profile_photos.photo_content(profile_photos.open_photo(db, photo_key=key, side=256)).size  # still served
+    assert profile_photos.photo_to_send(profile_photos.open_photo(db, photo_key=key, side=256)).size  # still served
     if caller is None:
         assert state.errors == {"form": "Please sign in to continue."}
 
