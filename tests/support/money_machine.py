@@ -1035,6 +1035,11 @@ class GatewayMoney(RuleBasedStateMachine):
         """Stripe refuses refunds of a charge with a card dispute: decisions then refund nothing."""
         return any(i.dispute is not None for i in self.gateway.intents.values() if i.contract_id == self.cid(n))
 
+    def card_dispute_open(self, n: int) -> bool:
+        """Whether the platform was told of a chargeback of the contract's payment that the issuer has not decided."""
+        with session_scope() as session:
+            return resolution.card_dispute_open(session, self.cid(n))
+
     def admin(self) -> Viewer:
         """An administrator: the stranger's account acting with the role (the services read the viewer's role)."""
         return dataclasses.replace(self.world.stranger, role="admin")
@@ -1085,10 +1090,17 @@ class GatewayMoney(RuleBasedStateMachine):
             return
         amount = {"full": case.amount_minor, "half": case.amount_minor // 2, "one": 1, "none": 0}[part]
         accepter = "contractor" if offerer == "client" else "client"
-        with session_scope() as session:
-            dispute_settlements.offer_settlement(
-                session, viewer=self.viewer(n, offerer), contract_id=self.cid(n), contractor_amount=amount
-            )
+
+        def offer() -> None:
+            with session_scope() as session:
+                dispute_settlements.offer_settlement(
+                    session, viewer=self.viewer(n, offerer), contract_id=self.cid(n), contractor_amount=amount
+                )
+
+        refused = self.attempt(offer)
+        if isinstance(refused, DomainError):  # the card issuer has not decided a chargeback yet: nothing is settled
+            assert self.card_dispute_open(n), refused
+            return
         outcome = self.attempt(lambda: self.accept_as(n, accepter))
         note(f"settle: {outcome if isinstance(outcome, str) else type(outcome).__name__}")
         case = self.case(n)
@@ -1181,6 +1193,8 @@ class GatewayMoney(RuleBasedStateMachine):
             return
         self.gateway.payments_fail = self.gateway.refunds_fail = self.gateway.transfers_fail = False
         self.gateway.answers_lost = False
+        for intent in list(self.gateway.intents.values()):  # the card issuers decide their chargebacks
+            self.gateway.close_dispute(intent.id, won=sum(map(ord, intent.id)) % 2 == 0)  # some won, some lost
         for _round in range(50):  # what Stripe did reaches the platform first
             if not self.gateway.outbox:
                 break

@@ -24,6 +24,7 @@ from tests.unit.test_money_events_in_any_order import (
     StripeLike,
     books_hold,
     cash,
+    dispute,
     escrow_held,
     loss,
     refunded,
@@ -169,3 +170,25 @@ def test_no_refund_is_decided_on_a_card_disputed_payment_but_a_release_is(
 
     assert decide(StripeLike(), admin, deal, str(held)) == "released to the contractor"
     assert deal.load().status == "completed" and escrow_held(db, deal) == 0
+
+
+def test_nothing_is_decided_while_the_card_issuer_has_not_decided_a_chargeback(
+    deal: Deal, admin: Viewer, db: Session
+) -> None:
+    """Found by the money sequences: a release decided during an open chargeback paid the contractor money the card
+    network had withdrawn and might give the client. Now the contract waits, frozen, for the issuer's decision."""
+    pending_stripe_payment(deal)
+    succeeded()
+    dispute("created")
+    dispute("funds_withdrawn")
+    held = escrow_held(db, deal)
+
+    with pytest.raises(ValidationFailed, match="has not decided yet"):
+        decide(StripeLike(), admin, deal, str(held))
+    assert deal.load().release_frozen and db.exec(select(FreezeDecision)).first() is None
+    assert db.exec(select(Payout)).first() is None
+
+    dispute("closed", status="won")  # the money is back at the platform: now the release is the admin's to make
+    assert decide(StripeLike(), admin, deal, str(held)) == "released to the contractor"
+    assert db.exec(select(Payout)).one().amount_minor == 9_000
+    books_hold(db)

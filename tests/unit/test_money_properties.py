@@ -224,6 +224,26 @@ def test_a_refund_in_the_dashboard_while_a_settlement_is_carried_out_is_taken_fr
     assert any("took ¥1 of the contractor's part" in detail for detail in details), details
 
 
+def test_no_settlement_is_made_while_a_chargeback_waits_for_the_card_issuer(database: str) -> None:
+    """Found by the sequences: a client disputes a delivered contract on the platform and charges the card back;
+    the parties then agree to give the contractor everything. The settlement was carried out and the contractor paid
+    while the card network held the money. Now the offer is refused until the issuer decides; at the end the issuer
+    decides and an administrator ends the case."""
+
+    def steps(state: GatewayMoney) -> None:
+        state.start(phases=("agreed", "delivered", "agreed"), onboarded=(True, False))
+        state.a_party_opens_a_dispute(n=1, wanted="full_refund", who="client")
+        state.cardholder_disputes_a_charge(n=1, which=0)
+        state.everything_arrives_and_the_due_jobs_run(seed=0)
+        assert state.card_dispute_open(1)
+        state.the_parties_settle_on_a_split(n=1, offerer="client", part="full")
+        state.run_scheduler_after_the_funding_deadline()
+        state.the_books_hold()
+        assert not state.gateway.transfers
+
+    replay(database, steps)
+
+
 def test_a_dispute_on_a_problems_contract_goes_to_review_when_its_deadline_passes(database: str) -> None:
     """Found by the sequences: a problem funded twice (its second payment to be returned), then a dispute on one of
     its contracts; when the response window ends, the scheduler (the app's whole job table) moves the case to review."""

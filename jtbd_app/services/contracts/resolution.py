@@ -23,7 +23,7 @@ from jtbd_app.domain.errors import PermissionDenied, ValidationFailed
 from jtbd_app.domain.money import Money
 from jtbd_app.models import Contract, Dispute, FreezeDecision, Listing, Payment, Payout, utcnow
 from jtbd_app.services import scheduler
-from jtbd_app.services.contracts import funding, lifecycle, payouts
+from jtbd_app.services.contracts import disputes, funding, lifecycle, payouts
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.ports import PaymentFailed, PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
@@ -114,6 +114,8 @@ def _decide(
         return decision  # a decision whose refund failed: finish it as it was made
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
+    if card_dispute_open(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTE_OPEN})
     frozen = describe(session, contract)
     given = _amount(contractor_minor, frozen.decides_over)
     if given < frozen.held_minor and card_disputed(session, contract.id):
@@ -130,6 +132,26 @@ CARD_DISPUTED = (
     "disputed charge (the card dispute itself decides what goes back to the client). Release what the escrow holds "
     "to the contractor, or leave the contract frozen."
 )
+
+
+CARD_DISPUTE_OPEN = (
+    "The client disputed this card payment with their card issuer, which has not decided yet: the money is withdrawn "
+    "from the platform while it decides, and a release now could pay the contractor what the issuer then gives back "
+    "to the client. The contract stays frozen; decide it once the card dispute is closed."
+)
+
+
+def card_dispute_open(session: Session, contract_id: int) -> bool:
+    """Whether a card dispute (chargeback) of the contract's payment waits for the card issuer's decision: nothing is
+    decided, settled or carried out meanwhile, so no payout leaves while the money may still go back."""
+    return (
+        session.exec(
+            select(Dispute.id)
+            .join(Payment, col(Payment.id) == col(Dispute.payment_id))
+            .where(Payment.contract_id == contract_id, col(Dispute.status).not_in(disputes.CLOSED))
+        ).first()
+        is not None
+    )
 
 
 def card_disputed(session: Session, contract_id: int) -> bool:
@@ -205,6 +227,8 @@ def record_settlement(session: Session, contract: Contract, *, contractor_minor:
         return found
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not frozen; there is nothing to settle."})
+    if card_dispute_open(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTE_OPEN})
     frozen = describe(session, contract)
     given = _amount(contractor_minor, frozen.decides_over)
     if given < frozen.held_minor and card_disputed(session, contract.id):
@@ -241,6 +265,8 @@ async def carry_out(*, session_factory: SessionFactory, gateway: PaymentGateway,
             raise ValidationFailed({"form": "This contract has no decision to carry out."})
         if decision.status == "done":
             return "decided already"
+        if card_dispute_open(session, contract.id):  # reported after the decision was made: it waits for the issuer
+            raise ValidationFailed({"form": CARD_DISPUTE_OPEN})
         refund_to, key, due = "", "", 0
         if over_escrow(session, contract, decision) and decision.client_minor > 0:
             payment = funding.succeeded_payment(session, contract.id)

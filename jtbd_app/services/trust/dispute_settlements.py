@@ -29,6 +29,9 @@ def offer_settlement(
     goes back to the client. It replaces the party's earlier offer, or the other's waiting one."""
     contract, case, actor = steps.locked(session, viewer=viewer, contract_id=contract_id)
     steps.step(case, rules.OFFER)
+    assert contract.id is not None
+    if resolution.card_dispute_open(session, contract.id):
+        raise ValidationFailed({"offer": CARD_DISPUTE_OPEN})
     amount = steps.minor(contractor_amount, case.currency, "offer")
     if amount > case.amount_minor:
         most = Money(case.amount_minor, case.currency).format()
@@ -77,6 +80,12 @@ CARD_DISPUTED = (
 )
 
 
+CARD_DISPUTE_OPEN = (
+    "The client's card payment is disputed at the card issuer, which has not decided yet: nothing can be settled "
+    "until it does, and the contract stays on hold. You can still exchange messages and evidence here."
+)
+
+
 def _split_words(contractor_minor: int, case: DisputeCase) -> str:
     give = Money(contractor_minor, case.currency).format()
     back = Money(case.amount_minor - contractor_minor, case.currency).format()
@@ -100,6 +109,8 @@ def _settle(session: Session, *, viewer: Viewer | None, contract_id: object, off
     if offered is not None and offered != case.offer_contractor_minor:
         raise ValidationFailed({"form": "The offer changed since you read it; read it again."})
     amount = case.offer_contractor_minor
+    if resolution.card_dispute_open(session, contract.id):
+        raise ValidationFailed({"form": CARD_DISPUTE_OPEN})
     if amount < case.amount_minor and resolution.card_disputed(session, contract.id):
         raise ValidationFailed({"form": CARD_DISPUTED})
     words = _split_words(amount, case)
