@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from jtbd_app.domain.display import ago_label, due_label, rating_label
@@ -78,18 +78,20 @@ def excerpt(description: str, limit: int = EXCERPT_LEN) -> str:
     return cut.rstrip(",.;:-") + "…"
 
 
+_POSTERS = (  # built once: building it took longer than running it
+    select(col(User.id), col(User.username), col(Profile.display_name), col(Profile.rating_total))
+    .add_columns(col(Profile.rating_count))
+    .join(Profile, col(Profile.user_id) == col(User.id))
+    .where(col(User.id).in_(bindparam("ids", expanding=True)))
+)
+
+
 def posters(session: Session, owner_ids: Iterable[int]) -> dict[int, Poster]:
     """Usernames, names and ratings of the given members, in one query."""
     ids = sorted(set(owner_ids))
     if not ids:
         return {}
-    stmt = (
-        select(col(User.id), col(User.username), col(Profile.display_name), col(Profile.rating_total))
-        .add_columns(col(Profile.rating_count))
-        .join(Profile, col(Profile.user_id) == col(User.id))
-        .where(col(User.id).in_(ids))
-    )
-    rows: list[Any] = list(session.connection().execute(stmt))
+    rows: Sequence[Any] = session.connection().execute(_POSTERS, {"ids": ids}).all()
     return {row[0]: Poster(row[1], row[2], rating_label(row[3], row[4])) for row in rows}
 
 
