@@ -41,4 +41,5 @@ async def download_file(request: Request) -> Response:
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
         range_header=request.headers.get("range"),
+        head=request.method == "HEAD",
     )

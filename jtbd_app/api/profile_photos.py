@@ -49,4 +49,5 @@ async def photo(request: Request) -> Response:
         disposition="inline",
         headers={**HEADERS, "ETag": etag},
         range_header=request.headers.get("range"),
+        head=request.method == "HEAD",
     )

@@ -32,10 +32,12 @@ def file_response(
     disposition: str,
     headers: Mapping[str, str],
     range_header: str | None = None,
+    head: bool = False,
 ) -> Response:
     """The file as Starlette's FileResponse would name it (`filename*=` when the name needs quoting), or the one byte
     range the request asked for (206; 416 past its end), so that a download can be resumed. The pieces are read in
-    a worker thread as they are sent (StreamingResponse iterates a plain iterator off the event loop)."""
+    a worker thread as they are sent (StreamingResponse iterates a plain iterator off the event loop). A HEAD request gets the same
+    headers and reads nothing (Starlette's StreamingResponse would read the whole file, then drop it)."""
     quoted = quote(filename)
     named = (
         f"{disposition}; filename*=utf-8''{quoted}" if quoted != filename else f'{disposition}; filename="{filename}"'
@@ -49,8 +51,13 @@ def file_response(
             b"", status_code=416, media_type=media_type, headers={**sent, "Content-Range": f"bytes */{size}"}
         )
     if wanted is None:
-        return StreamingResponse(stored.chunks(), media_type=media_type, headers={**sent, "Content-Length": str(size)})
-    part = {"Content-Length": str(wanted.end - wanted.start + 1), "Content-Range": wanted.content_range(size)}
+        whole = {**sent, "Content-Length": str(size)}
+        if head:
+            return Response(b"", media_type=media_type, headers=whole)
+        return StreamingResponse(stored.chunks(), media_type=media_type, headers=whole)
+    part = {**sent, "Content-Length": str(wanted.end - wanted.start + 1), "Content-Range": wanted.content_range(size)}
+    if head:
+        return Response(b"", status_code=206, media_type=media_type, headers=part)
     return StreamingResponse(
-        stored.chunks(wanted.start, wanted.end), status_code=206, media_type=media_type, headers={**sent, **part}
+        stored.chunks(wanted.start, wanted.end), status_code=206, media_type=media_type, headers=part
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import reflex as rx
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from jtbd_app.adapters.storage_local import LocalFolderStore
 from jtbd_app.api.app import create_api
 from jtbd_app.models import Contract, DeliveryFile, Payout, PayoutAccount
 from jtbd_app.services.viewer import SESSION_COOKIE
@@ -155,6 +158,33 @@ def test_a_party_resumes_a_download_with_a_byte_range_and_only_a_party_may(db: S
     assert (last.status_code, last.content) == (206, b"plans")
     assert (past.status_code, past.content, past.headers["content-range"]) == (416, b"", "bytes */12")
     assert stranger.status_code == 404 and b"secret" not in stranger.content
+
+
+def test_a_head_request_gets_a_files_headers_without_reading_it(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, client, file_id = delivered_file(db)
+    http = file_client()
+    http.cookies.set(SESSION_COOKIE, client)
+    read: list[tuple[int, int]] = []
+    chunks = LocalFolderStore.chunks
+
+    def counted(store: LocalFolderStore, key: str, start: int, end: int) -> Iterator[bytes]:
+        read.append((start, end))
+        return chunks(store, key, start, end)
+
+    monkeypatch.setattr(LocalFolderStore, "chunks", counted)
+
+    whole = http.head(f"/api/contracts/files/{file_id}")
+    part = http.head(f"/api/contracts/files/{file_id}", headers={"Range": "bytes=7-"})
+
+    assert (whole.status_code, whole.headers["content-length"], whole.content) == (200, "12", b"")
+    assert whole.headers["content-disposition"].startswith("attachment;") and whole.headers["accept-ranges"] == "bytes"
+    assert (part.status_code, part.headers["content-length"], part.headers["content-range"]) == (
+        206,
+        "5",
+        "bytes 7-11/12",
+    )
+    assert read == []  # a GET reads the file, in pieces
+    assert http.get(f"/api/contracts/files/{file_id}").content == b"secret plans" and read == [(0, 11)]
 
 
 def test_an_uploaded_web_page_is_refused_by_name_and_the_contract_stays_funded(db: Session) -> None:
