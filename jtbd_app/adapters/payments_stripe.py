@@ -57,6 +57,12 @@ UNREACHABLE = "The payment service did not answer. Nothing was lost; please try 
 SERVICE_TROUBLE = "The payment service had a problem. Please try again in a moment."
 UNAVAILABLE = "Payments are not available right now. Please try again later."
 REFUSED = "The payment service refused this request."
+# Stripe keeps a key's first request for 24 hours and refuses the same key with other parameters: paying again after a
+# lost answer with another test card asks about the first payment under its key, with other details.
+SENT_BEFORE = (
+    "This payment was already sent to the payment service with another card, and its answer has not reached us yet: "
+    "pay again with the same card to learn how it went."
+)
 
 
 class LoopLocalHTTPXClient(stripe.HTTPXClient):
@@ -99,6 +105,8 @@ def payment_failed(exc: stripe.StripeError, action: str) -> PaymentFailed:
         return PaymentFailed(exc.user_message or "Your card was declined.", retryable=False)
     if isinstance(exc, stripe.APIConnectionError):  # Stripe may have acted: its answer is replayed for the same key
         return PaymentFailed(UNREACHABLE, retryable=True, answer_lost=True)
+    if isinstance(exc, stripe.IdempotencyError):  # the first request's answer is still owed: keep asking about it
+        return PaymentFailed(SENT_BEFORE, retryable=False, answer_lost=True)
     if isinstance(exc, stripe.RateLimitError):
         return PaymentFailed(UNREACHABLE, retryable=True)
     if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
