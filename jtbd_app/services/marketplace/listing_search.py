@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
@@ -21,13 +21,12 @@ from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
 from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
-from jtbd_app.services.marketplace.listing_cards import CARD_COLUMNS, ListingCard, build_cards
+from jtbd_app.services.marketplace.listing_cards import ListingCard, build_cards, card_rows
 from jtbd_app.services.marketplace.public_cache import VersionedCache
 from jtbd_app.services.marketplace.search_spelling import correct_terms
 
 _FTS = table(FTS_TABLE, column("rowid"), column("rank"))
 _LISTING: Any = Listing.__table__  # type: ignore[attr-defined]
-_CARDS = select(*CARD_COLUMNS).where(col(Listing.id).in_(bindparam("ids", expanding=True)))  # built once
 
 
 @dataclass
@@ -87,11 +86,9 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(clean.page, pages)
     page_ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = _core(session).execute(_CARDS, {"ids": page_ids}).all() if page_ids else []
-    position = {listing_id: i for i, listing_id in enumerate(page_ids)}
-    rows = sorted(rows, key=lambda row: position[row[0]])
+    rows = card_rows(session, page_ids)
     return SearchPage(
-        items=build_cards(session, rows, now=now),
+        items=build_cards(rows, now=now),
         total=total,
         more=more,
         page=page,
