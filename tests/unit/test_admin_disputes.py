@@ -15,6 +15,7 @@ from jtbd_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, Vali
 from jtbd_app.models import (
     AuditEntry,
     ContractEvent,
+    Dispute,
     DisputeCase,
     DisputeEntry,
     DisputeFile,
@@ -348,6 +349,34 @@ def test_a_gateway_frozen_contract_is_decided_without_a_case(
     decide(ScriptedGateway(), admin, card, "release", reason="The work was delivered in full.")
     assert not card.load().release_frozen
     assert db.exec(select(AuditEntry).where(AuditEntry.action == "dispute.decide")).one().reason.startswith("The work")
+
+
+def test_a_chargeback_the_card_issuer_has_not_decided_is_refused_at_the_review_step(
+    admin: Viewer, gateway: ScriptedGateway, db: Session
+) -> None:
+    card = gateway_frozen(agreed_contract(make_user("cara"), make_user("cody"), price="50"))
+    payment = db.exec(select(Payment).where(Payment.contract_id == card.contract_id)).one()
+    with session_scope() as s:
+        s.add(Dispute(id="dp_open", payment_id=payment.id or 0, amount_minor=5_000, currency="USD"))
+
+    def preview() -> decisions.DecisionPreview:
+        with session_scope() as s:
+            return decisions.preview_decision(
+                s, viewer=admin, contract_id=card.contract_id, outcome="release", reason="The work was delivered."
+            )
+
+    with pytest.raises(ValidationFailed, match="has not decided yet"):
+        preview()
+    with pytest.raises(ValidationFailed, match="has not decided yet"):
+        decide(ScriptedGateway(), admin, card, "release", reason="The work was delivered in full.")
+    assert card.load().release_frozen and db.exec(select(FreezeDecision)).first() is None
+
+    with session_scope() as s:  # the issuer decided for the platform: the release can be decided now
+        found = s.get(Dispute, "dp_open")
+        assert found is not None
+        found.status = "won"
+        s.add(found)
+    assert preview().outcome == "release"
 
 
 # --- gateway outcomes left for an administrator -----------------------------------------------------------------

@@ -96,6 +96,8 @@ def _plan(
         raise ValidationFailed({"form": "This dispute was decided already; a decision is made only once."})
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator's decision."})
+    if resolution.card_dispute_open(session, cid):  # told at the review step, not after confirming
+        raise ValidationFailed({"form": resolution.CARD_DISPUTE_OPEN})
     held = resolution.describe(session, contract).decides_over
     errors: dict[str, str] = {}
     share = 0
