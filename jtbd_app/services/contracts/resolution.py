@@ -15,6 +15,7 @@ The decision is a `FreezeDecision` row keyed by the contract, so it is made once
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -144,26 +145,17 @@ CARD_DISPUTE_OPEN = (
 def card_dispute_open(session: Session, contract_id: int) -> bool:
     """Whether a card dispute (chargeback) of the contract's payment waits for the card issuer's decision: nothing is
     decided, settled or carried out meanwhile, so no payout leaves while the money may still go back."""
-    return (
-        session.exec(
-            select(Dispute.id)
-            .join(Payment, col(Payment.id) == col(Dispute.payment_id))
-            .where(Payment.contract_id == contract_id, col(Dispute.status).not_in(disputes.CLOSED))
-        ).first()
-        is not None
-    )
+    return _has_card_dispute(session, contract_id, col(Dispute.status).not_in(disputes.CLOSED))
 
 
 def card_disputed(session: Session, contract_id: int) -> bool:
     """Whether the contract's payment has a card dispute (chargeback), open or closed: no refund of it can be made."""
-    return (
-        session.exec(
-            select(Dispute.id)
-            .join(Payment, col(Payment.id) == col(Dispute.payment_id))
-            .where(Payment.contract_id == contract_id)
-        ).first()
-        is not None
-    )
+    return _has_card_dispute(session, contract_id)
+
+
+def _has_card_dispute(session: Session, contract_id: int, *conditions: Any) -> bool:
+    found = select(Dispute.id).join(Payment, col(Payment.id) == col(Dispute.payment_id))
+    return session.exec(found.where(Payment.contract_id == contract_id, *conditions)).first() is not None
 
 
 def _record(
