@@ -59,3 +59,16 @@ def pg_tsquery(terms: list[str], alternatives: Mapping[str, Sequence[str]] | Non
             others = ["'" + word.replace("'", "''") + "'" for word in alternatives[term]]
             quoted[i] = "(" + " | ".join([quoted[i], *others]) + ")"
     return " & ".join(quoted)
+
+
+def fts5_with_skills(match: str, skills: Sequence[str]) -> str:
+    """`match` narrowed to listings whose skills column has each skill's name as a phrase: what a listing with those
+    skills has (its skills text lists their names), so the text index drops the others before the exact skill filter
+    reads them. FTS5 tokenizes each name as it tokenized the column; a name without a letter or digit has no token
+    (an empty phrase matches nothing), so it is left to the exact filter."""
+    phrases = [f'skills_text : "{name.replace(chr(34), chr(34) * 2)}"' for name in skills if _has_token(name)]
+    return " AND ".join([f"({match})", *phrases]) if phrases else match
+
+
+def _has_token(name: str) -> bool:
+    return any(char.isalnum() for char in name)

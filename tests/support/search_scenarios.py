@@ -223,6 +223,21 @@ class ListingSearchContract:
         assert titles(search(db, skills="python")) == ["Python only", "Both"]
         assert titles(search(db, skills="python,cobol")) == []  # nobody has cobol
 
+    def test_words_and_skills_of_every_shape_find_the_listing(self, db: Session) -> None:
+        """With words, the chosen skills also narrow the text index's matches (their names as the skills text has
+        them): names with dots, pluses, hashes, slashes, ampersands, hyphens, several words or stop words alone."""
+        owner = member("owner")
+        names = ("node.js", "c++", "c#", "ui/ux", "r&d", "front-end", "premiere pro", "the who", "3d")
+        make_listing(owner, title="Translate the docs", skills=names)
+        make_listing(owner, title="Translate a menu", skills=("python",))
+        for name in names:
+            assert titles(search(db, q="translate", skills=name)) == ["Translate the docs"], name
+            assert titles(search(db, q="translat", skills=name)) == ["Translate the docs"], name  # a prefix
+            assert titles(search(db, q="tarnslate", skills=name)) == ["Translate the docs"], name  # a typo
+        assert titles(search(db, q="translate", skills=", ".join(names[:5]))) == ["Translate the docs"]
+        assert titles(search(db, q="translate", skills="python")) == ["Translate a menu"]
+        assert titles(search(db, q="translate", skills="premiere")) == []  # the words of a name are not the skill
+
     def test_budget_range_compares_listings_in_the_chosen_currency(self, db: Session) -> None:
         owner = member("owner")
         make_listing(owner, title="Cheap", budget_minor=5_000)

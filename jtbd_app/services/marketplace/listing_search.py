@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
-from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
+from jtbd_app.domain.search_text import fts5_match, fts5_with_skills, pg_tsquery, search_terms
 from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
@@ -140,7 +140,8 @@ def _ordered_ids(
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
         return _ids(session, stmt)
     if session.get_bind().dialect.name == "sqlite":
-        match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_match(terms, alternatives))
+        expression = fts5_with_skills(fts5_match(terms, alternatives), query.skills)
+        match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
         matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
         if query.sort != "relevance":
             return _ids(session, matching.order_by(*_order(query.sort)).limit(limit))
@@ -155,13 +156,22 @@ def _ordered_ids_postgres(
     session: Session, query: ListingQuery, tsquery_text: str, conditions: list[ColumnElement[bool]]
 ) -> list[int]:
     """Matches come from the GIN index first (a materialized CTE): left to itself, the planner may walk a
-    sort index and test the text on every row, which is 100 ms when it underestimates a prefix search."""
+    sort index and test the text on every row, which is 100 ms when it underestimates a prefix search.
+
+    Chosen skills narrow the index's matches too: a listing with a skill has the skill's words in its vector (its
+    skills text lists the names), so the index keeps only listings with the words and those skills' words, and the
+    exact skill filter reads a few rows instead of every match of the words (30 ms to 5 for a common word). Ranking
+    reads the typed words only. A name of stop words alone makes an empty query, which `&&` ignores."""
     vector: Any = literal_column(f"listing.{PG_VECTOR}")
-    tsquery = func.to_tsquery(literal_column("'english'::regconfig"), tsquery_text)
+    english = literal_column("'english'::regconfig")
+    tsquery = func.to_tsquery(english, tsquery_text)
+    narrowed = tsquery
+    for name in query.skills:
+        narrowed = narrowed.op("&&")(func.plainto_tsquery(english, name))
     listing = _LISTING.c
     matches = (
         select(listing.id, listing.published_at, listing.budget_minor, listing.deadline)
-        .where(vector.op("@@")(tsquery), *conditions)
+        .where(vector.op("@@")(narrowed), *conditions)
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
