@@ -163,9 +163,9 @@ def _ordered_ids_postgres(
     exact skill filter reads a few rows instead of every match of the words (30 ms to 5 for a common word). Ranking
     reads the typed words only. A name of stop words alone makes an empty query, which `&&` ignores."""
     vector: Any = literal_column(f"listing.{PG_VECTOR}")
-    english = literal_column("'english'::regconfig")
+    english: Any = literal_column("'english'::regconfig")
     tsquery = func.to_tsquery(english, tsquery_text)
-    narrowed = tsquery
+    narrowed: ColumnElement[Any] = tsquery
     for name in query.skills:
         narrowed = narrowed.op("&&")(func.plainto_tsquery(english, name))
     listing = _LISTING.c
