@@ -8,8 +8,9 @@ contractor their own, anyone else nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -103,6 +104,26 @@ def invitable_listings(session: Session, *, viewer: Viewer | None) -> list[tuple
     return [(int(listing_id), title) for listing_id, title in rows if listing_id is not None]
 
 
+# Built once (bound by id): a listing page asks for its invitations on every member's visit.
+_INVITATIONS: Any = (
+    select(Invitation, Profile, User, Bid.id)
+    .join(User, col(User.id) == col(Invitation.contractor_id))
+    .join(Profile, col(Profile.user_id) == col(Invitation.contractor_id))
+    .join(
+        Bid,
+        and_(
+            col(Bid.listing_id) == col(Invitation.listing_id),
+            col(Bid.bidder_id) == col(Invitation.contractor_id),
+            col(Bid.status) != "withdrawn",
+        ),
+        isouter=True,
+    )
+    .where(col(Invitation.listing_id) == bindparam("listing_id"))
+    .order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
+)
+_OWN_INVITATIONS: Any = _INVITATIONS.where(col(Invitation.contractor_id) == bindparam("contractor_id"))
+
+
 def invitations_for_listing(
     session: Session, *, viewer: Viewer | None, listing_id: object, owner_id: int | None = None
 ) -> list[ListingInvitation]:
@@ -115,24 +136,8 @@ def invitations_for_listing(
         owner_id = session.exec(select(Listing.owner_id).where(Listing.id == number)).first()
         if owner_id is None:
             return []
-    query = (
-        select(Invitation, Profile, User, Bid.id)
-        .join(User, col(User.id) == col(Invitation.contractor_id))
-        .join(Profile, col(Profile.user_id) == col(Invitation.contractor_id))
-        .join(
-            Bid,
-            and_(
-                col(Bid.listing_id) == col(Invitation.listing_id),
-                col(Bid.bidder_id) == col(Invitation.contractor_id),
-                col(Bid.status) != "withdrawn",
-            ),
-            isouter=True,
-        )
-        .where(col(Invitation.listing_id) == number)
-        .order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
-    )
-    if owner_id != viewer.user_id:
-        query = query.where(col(Invitation.contractor_id) == viewer.user_id)
+    query = _INVITATIONS if owner_id == viewer.user_id else _OWN_INVITATIONS
+    params = {"listing_id": number, "contractor_id": viewer.user_id}
     return [
         ListingInvitation(
             contractor_username=user.username,
@@ -141,7 +146,7 @@ def invitations_for_listing(
             has_bid=bid_id is not None,
             message=invitation.message,
         )
-        for invitation, profile, user, bid_id in session.exec(query).all()
+        for invitation, profile, user, bid_id in session.exec(query, params=params).all()
     ]
 
 

@@ -171,9 +171,7 @@ def listing_detail(session: Session, *, viewer: Viewer | None, listing_id: objec
     bids = [] if viewer is None else _bid_items(session, listing.id, None if owner else viewer.user_id, listing.skills)
     contract_id = 0  # the contract made from it, for its parties only
     if viewer is not None:
-        made = session.exec(
-            select(Contract.id, Contract.client_id, Contract.contractor_id).where(Contract.listing_id == listing.id)
-        ).first()
+        made = session.connection().execute(_CONTRACT_OF_LISTING, {"listing_id": listing.id}).first()
         if made is not None:
             made_id, client_id, contractor_id = made
             contract_id = (made_id or 0) if viewer.user_id in (client_id, contractor_id) else 0
@@ -206,20 +204,38 @@ def _shared_fields(listing: PublicListing) -> dict[str, Any]:
     return {name: (list(v) if isinstance(v := getattr(listing, name), list) else v) for name in _SHARED}
 
 
+# A member's listing page reads the bids, the contract and the skills match by statements built once (bound by id):
+# building these queries on each visit cost more than running them.
+_BIDS: Any = (
+    select(Bid, col(User.username), col(Profile.display_name))
+    .add_columns(col(Profile.rating_total), col(Profile.rating_count), col(Profile.photo_key))
+    .add_columns(col(Profile.hidden_at))
+    .join(User, col(User.id) == col(Bid.bidder_id))
+    .join(Profile, col(Profile.user_id) == col(Bid.bidder_id))
+    .where(col(Bid.listing_id) == bindparam("listing_id"))
+    .order_by(col(Bid.status) != "pending", col(Bid.shortlisted).desc(), col(Bid.amount_minor), col(Bid.id))
+)
+_OWN_BIDS: Any = _BIDS.where(col(Bid.bidder_id) == bindparam("bidder_id"))
+_CONTRACT_OF_LISTING = select(col(Contract.id), col(Contract.client_id), col(Contract.contractor_id)).where(
+    col(Contract.listing_id) == bindparam("listing_id")
+)
+_MATCHED_SKILLS = (
+    select(col(ProfileSkill.user_id), func.count())
+    .join(ListingSkill, col(ListingSkill.skill_id) == col(ProfileSkill.skill_id))
+    .where(
+        col(ListingSkill.listing_id) == bindparam("listing_id"),
+        col(ProfileSkill.user_id).in_(bindparam("user_ids", expanding=True)),
+    )
+    .group_by(col(ProfileSkill.user_id))
+)
+
+
 def _bid_items(session: Session, listing_id: int, bidder_id: int | None, skills: list[str]) -> list[BidItem]:
     """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
-    query: Any = (
-        select(Bid, col(User.username), col(Profile.display_name))
-        .add_columns(col(Profile.rating_total), col(Profile.rating_count), col(Profile.photo_key))
-        .add_columns(col(Profile.hidden_at))
-        .join(User, User.id == Bid.bidder_id)  # type: ignore[arg-type]
-        .join(Profile, Profile.user_id == Bid.bidder_id)  # type: ignore[arg-type]
-        .where(col(Bid.listing_id) == listing_id)
-        .order_by(col(Bid.status) != "pending", col(Bid.shortlisted).desc(), col(Bid.amount_minor), col(Bid.id))
-    )
-    if bidder_id is not None:
-        query = query.where(Bid.bidder_id == bidder_id)
-    rows: list[Any] = list(session.exec(query).all())
+    if bidder_id is None:
+        rows: list[Any] = list(session.exec(_BIDS, params={"listing_id": listing_id}).all())
+    else:
+        rows = list(session.exec(_OWN_BIDS, params={"listing_id": listing_id, "bidder_id": bidder_id}).all())
     now = utcnow()
     matched = _matched_skills(session, listing_id, [bid.bidder_id for bid, *_ in rows]) if skills else {}
     return [
@@ -246,12 +262,7 @@ def _matched_skills(session: Session, listing_id: int, user_ids: list[int]) -> d
     """How many of the listing's skills each bidder lists on their profile."""
     if not user_ids:
         return {}
-    rows = session.exec(
-        select(ProfileSkill.user_id, func.count())
-        .join(ListingSkill, ListingSkill.skill_id == ProfileSkill.skill_id)  # type: ignore[arg-type]
-        .where(ListingSkill.listing_id == listing_id, col(ProfileSkill.user_id).in_(user_ids))
-        .group_by(col(ProfileSkill.user_id))
-    ).all()
+    rows = session.connection().execute(_MATCHED_SKILLS, {"listing_id": listing_id, "user_ids": user_ids}).all()
     return {user_id: int(n) for user_id, n in rows}
 
 
