@@ -15,7 +15,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from jtbd_app.db import read_scope
+from jtbd_app.db import single_read
 from jtbd_app.services import live
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import Count
@@ -60,7 +60,7 @@ class LiveMixin(rx.State, mixin=True):
     def _watch_live(self, *topics: str) -> None:
         """A page state's load calls this before it reads what it shows: the tick watches the page from now on, and
         the versions taken now are what it compares with (a change that lands during the load is reloaded then)."""
-        with read_scope() as session:
+        with single_read() as session:
             self._live_seen = {**self._live_seen, **live.versions(session, topics)}
         self._live_page = type(self).get_full_name()
 
@@ -92,7 +92,7 @@ class LiveMixin(rx.State, mixin=True):
 
     def _live_moved(self, topics: list[str]) -> set[str]:
         """The topics whose version changed since it was last taken (by a load or a tick); one never taken has not."""
-        with read_scope() as session:
+        with single_read() as session:
             now = live.versions(session, topics)
         seen = self._live_seen
         if now != seen:

@@ -12,7 +12,7 @@ from jtbd_app import bootstrap
 from jtbd_app.api import upload_sessions
 from jtbd_app.api.http import SESSION_KEY_HEADER
 from jtbd_app.config import get_settings
-from jtbd_app.db import read_scope, session_scope
+from jtbd_app.db import read_scope, session_scope, single_read
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services import live
 from jtbd_app.services.accounts import email_verification, sign_in
@@ -72,7 +72,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
         resolved = EVENT_VIEWER.get()
         if resolved is not None and key is not None and resolved[0] == key:
             return resolved[1]
-        with read_scope() as session:
+        with single_read() as session:
             return viewer_from_key(session, key)
 
     def _client_address(self) -> str:
@@ -94,7 +94,7 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
     def _refresh_viewer(self) -> Viewer | None:
         """Resolve the viewer and refresh what the page shows of their sign-in, in one read."""
         viewer = self._viewer()  # the guard's, in a foreground event: the summary does not look it up again
-        with read_scope() as session:
+        with single_read() as session:
             summary = session_view.session_summary(session, key=None, viewer=viewer)
         self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
         self.unread_messages, self.viewer_photo = summary.unread_messages, summary.photo_url

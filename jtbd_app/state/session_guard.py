@@ -10,7 +10,7 @@ from reflex.middleware import Middleware
 from reflex.state import _ROUTER_FIELD_NAMES
 from reflex_base.registry import RegistrationContext
 
-from jtbd_app.db import read_scope
+from jtbd_app.db import single_read
 from jtbd_app.services.viewer import viewer_from_key
 from jtbd_app.state.session import EVENT_VIEWER, SessionState, session_key_of
 
@@ -45,7 +45,7 @@ class SessionGuard(Middleware):
     async def preprocess(self, app: Any, state: Any, event: Any) -> None:
         guard = await state.get_state(SessionState)
         key = session_key_of(guard.router.headers)
-        with read_scope() as session:
+        with single_read() as session:
             viewer = viewer_from_key(session, key)
         EVENT_VIEWER.set((key, viewer) if key is not None and _is_foreground(event) else None)
         identity = f"{viewer.user_id}:{key}" if viewer else ""  # who the tab acts for; "" for nobody

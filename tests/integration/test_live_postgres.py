@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import threading
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 
-from jtbd_app.db import read_scope, session_scope
+from jtbd_app.db import read_scope, session_scope, single_read
 from jtbd_app.services import live
 
 TOPICS = ["contract:1", "user:1", "user:2", "thread:1"]
@@ -51,3 +52,30 @@ def test_many_units_of_work_touching_the_same_topics_in_any_order_all_count(data
 
     assert errors == []
     assert _versions(*TOPICS) == dict.fromkeys(TOPICS, workers)
+
+
+def _in_transaction(session: object) -> bool:
+    """Whether the session's PostgreSQL connection is inside a transaction block after what it ran."""
+    dbapi = session.connection().connection.dbapi_connection  # type: ignore[attr-defined]
+    return dbapi.info.transaction_status == TransactionStatus.INTRANS
+
+
+def test_a_single_read_runs_outside_a_transaction_and_leaves_the_pool_as_it_was(database: str) -> None:
+    """The session guard and the live tick read one statement each: no BEGIN or ROLLBACK round trip. The connection
+    goes back to the pool in its usual mode: a unit of work after it is a transaction, and rolls back whole."""
+    with session_scope() as session:
+        live.touch(session, "contract:9")
+    for _ in range(3):  # the pooled connection that serves these serves the scopes below
+        with single_read() as session:
+            assert live.versions(session, ["contract:9"]) == {"contract:9": 1}
+            assert not _in_transaction(session)
+    with read_scope() as session:
+        live.versions(session, ["contract:9"])
+        assert _in_transaction(session)
+    try:
+        with session_scope() as session:
+            live.touch(session, "contract:9")
+            raise RuntimeError("the unit of work fails after its write")
+    except RuntimeError:
+        pass
+    assert _versions("contract:9") == {"contract:9": 1}  # rolled back: not committed statement by statement
