@@ -136,8 +136,10 @@ def invitations_for_listing(
         owner_id = session.exec(select(Listing.owner_id).where(Listing.id == number)).first()
         if owner_id is None:
             return []
-    query = _INVITATIONS if owner_id == viewer.user_id else _OWN_INVITATIONS
-    params = {"listing_id": number, "contractor_id": viewer.user_id}
+    if owner_id == viewer.user_id:
+        query, params = _INVITATIONS, {"listing_id": number}
+    else:
+        query, params = _OWN_INVITATIONS, {"listing_id": number, "contractor_id": viewer.user_id}
     return [
         ListingInvitation(
             contractor_username=user.username,

@@ -232,10 +232,9 @@ _MATCHED_SKILLS = (
 
 def _bid_items(session: Session, listing_id: int, bidder_id: int | None, skills: list[str]) -> list[BidItem]:
     """The bids with their bidders' names, ratings and skills match, in two queries however many bids there are."""
-    if bidder_id is None:
-        rows: list[Any] = list(session.exec(_BIDS, params={"listing_id": listing_id}).all())
-    else:
-        rows = list(session.exec(_OWN_BIDS, params={"listing_id": listing_id, "bidder_id": bidder_id}).all())
+    mine = bidder_id is not None
+    params = {"listing_id": listing_id, **({"bidder_id": bidder_id} if mine else {})}
+    rows: list[Any] = list(session.exec(_OWN_BIDS if mine else _BIDS, params=params).all())
     now = utcnow()
     matched = _matched_skills(session, listing_id, [bid.bidder_id for bid, *_ in rows]) if skills else {}
     return [
