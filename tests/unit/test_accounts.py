@@ -143,9 +143,30 @@ def test_failures_outside_the_window_start_a_new_count(db: Session) -> None:
 
 
 def test_production_hash_parameters_verify() -> None:
-    hasher = passwords.PasswordHasher()
+    hasher = passwords.production_hasher()
     digest = hasher.hash("correct-horse-battery")
+    assert digest.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's parameters (passwords' docstring)
     assert hasher.verify(digest, "correct-horse-battery")
+
+
+def test_a_hash_with_older_parameters_signs_in_and_is_made_again_with_todays(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passwords, "_hasher", passwords.production_hasher)
+    ann = make_user("ann")
+    # argon2-cffi's default parameters, which hashes were made with before: 64 MiB, 3 passes, 4 lanes
+    ann.password_hash = passwords.PasswordHasher().hash("correct-horse-battery")
+    db.add(ann)
+    db.commit()
+    assert passwords.needs_rehash(ann.password_hash)
+    user = membership.authenticate(
+        db, identifier="ann", password="correct-horse-battery", address="1.2.3.4", policy=POLICY
+    )
+    db.commit()
+    db.refresh(user)
+    assert user.password_hash and user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert passwords.verify_password(user.password_hash, "correct-horse-battery")
+    assert not passwords.verify_password(user.password_hash, "correct-horse-batter")
 
 
 def test_the_sign_in_form_gets_a_grant_only_for_matching_credentials(db: Session) -> None:
