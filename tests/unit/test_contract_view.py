@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from jtbd_app.adapters.payments_sandbox import SandboxGateway
-from jtbd_app.db import session_scope
+from jtbd_app.db import get_engine, session_scope
 from jtbd_app.domain.errors import NotFound, NotSignedIn
-from jtbd_app.models import Bid, Payout
+from jtbd_app.models import Bid, MessageThread, Payout
 from jtbd_app.services.contracts import cancellation, contract_view, deliveries, payouts, wallet_view
 from jtbd_app.services.contracts.delivery_files import IncomingFile
-from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired, reprice
+from tests.support.contracts import Deal, agreed_contract, approve, deliver, fund, hired, make_contract, reprice
 from tests.support.members import make_user
 from tests.support.viewers import viewer_of
 
@@ -221,3 +222,36 @@ def test_after_an_undelivered_due_date_only_the_client_is_offered_a_refunding_ca
     client, contractor = detail(deal, deal.client), detail(deal, deal.contractor)
     assert client.actions.cancel_overdue and "refunded in full" in client.cancel_note
     assert not contractor.actions.cancel_overdue and "client may now cancel" in contractor.cancel_note
+
+
+def test_opening_a_contract_only_reads_its_thread_was_tied_when_the_bid_was_accepted(deal: Deal) -> None:
+    with session_scope() as s:
+        tied = s.exec(select(MessageThread).where(MessageThread.contract_id == deal.contract_id)).one()
+    writes: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            writes.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", record)
+    try:
+        for who in (deal.client, deal.contractor):
+            assert detail(deal, who).thread_link == f"/messages/{tied.id}"
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", record)
+    assert [w for w in writes if not w.startswith(("BEGIN", "COMMIT", "ROLLBACK"))] == []
+    assert (tied.client_id, tied.provider_id) == (deal.client.user_id, deal.contractor.user_id)
+
+
+def test_a_contract_made_before_threads_were_tied_gets_its_thread_once_when_opened() -> None:
+    client, contractor = make_user("olive"), make_user("bruno")
+    contract = make_contract(client, contractor)  # made directly, as contracts were before: no thread tied
+    with session_scope() as s:
+        assert s.exec(select(MessageThread).where(MessageThread.contract_id == contract.id)).first() is None
+    links = set()
+    for who in (client, contractor, client):
+        with session_scope() as s:
+            links.add(contract_view.contract_detail(s, viewer=viewer_of(who), contract_id=contract.id).thread_link)
+    with session_scope() as s:
+        (thread,) = s.exec(select(MessageThread).where(MessageThread.contract_id == contract.id)).all()
+    assert links == {f"/messages/{thread.id}"}

@@ -23,6 +23,7 @@ from jtbd_app.models import (
     utcnow,
 )
 from jtbd_app.services import live, scheduler
+from jtbd_app.services.messaging import messages
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.viewer import Viewer, require_active, require_viewer
 
@@ -167,6 +168,8 @@ def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> 
         session, contract, kind="created", detail="Bid accepted; the contract awaits both parties' acceptance."
     )
     assert contract.id is not None and contract.funding_expires_at is not None
+    # The two members' thread, tied now so that opening the contract only reads (contract_view.thread_of)
+    messages.thread_for_contract(session, contract_id=contract.id)
     scheduler.schedule(
         session,
         key=f"expire_unfunded:contract:{contract.id}",
