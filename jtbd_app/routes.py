@@ -52,7 +52,6 @@ from jtbd_app.state.connect_sign_in import ConnectSignInState
 from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.delegate import DelegateState
-from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.email_verification import EmailVerificationState
 from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
@@ -71,7 +70,6 @@ from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.receipt import ReceiptState
 from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
-from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
@@ -168,7 +166,7 @@ ROUTES: list[PageRoute] = [
         "/contracts/[id]",
         ContractState.page_title,
         contracts.contract_page,
-        [ContractState.load_contract, ContractReviewState.load_review, DisputeState.load_dispute],
+        ContractState.load_contract,
     ),
     PageRoute("/wallet", "Wallet", wallet.wallet_page, WalletState.load_wallet),
     PageRoute("/wallet/receipts/[id]", "Receipt", receipt.receipt_page, ReceiptState.load_receipt),

@@ -147,12 +147,16 @@ class ContractState(LivePage, SessionState):
         return True
 
     @rx.event
-    def load_contract(self) -> None:
-        """Parties and admins only: the service answers NotFound to anyone else."""
+    async def load_contract(self) -> None:
+        """Parties and admins only: the service answers NotFound to anyone else. The reviews and dispute panels open
+        in the same event: one session check and one state round trip for the page instead of three."""
         self.loaded, self.errors, self.notice, self.progress, self._live_topic = False, {}, "", "", ""
         self._watch_live(live.contract_topic(self.route_contract_id))
-        self._reload(self._refresh_viewer())
+        viewer = self._refresh_viewer()
+        self._reload(viewer)
         self.loaded = True
+        (await self.get_state(ContractReviewState))._open(viewer)
+        (await self.get_state(DisputeState))._open(viewer)
 
     @rx.event
     def accept_terms(self) -> None:

@@ -84,7 +84,11 @@ class DisputeState(SessionState):
     @rx.event
     def load_dispute(self) -> None:
         """Parties and admins only: the service answers NotFound to anyone else (the panel stays empty)."""
-        self._show(self._viewer())
+        self._open(self._viewer())
+
+    def _open(self, viewer: Viewer | None) -> None:
+        """The panel as the page opens (ContractState.load_contract opens it in the same event)."""
+        self._show(viewer)
         self.loaded = True
 
     @rx.event

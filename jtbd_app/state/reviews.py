@@ -44,8 +44,12 @@ class ContractReviewState(SessionState):
     @rx.event
     def load_review(self) -> None:
         """Parties only (administrators read): the service decides which reviews this viewer may see."""
+        self._open(self._viewer())
+
+    def _open(self, viewer: Viewer | None) -> None:
+        """The panel as the page opens (ContractState.load_contract opens it in the same event)."""
         self.loaded, self.errors, self.notice, self.rating = False, {}, "", ""
-        self._show(self._viewer())
+        self._show(viewer)
         self.loaded = True
 
     @rx.event

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from jtbd_app.models import Contract, Review, User, utcnow
 from jtbd_app.state.boundary import REFUSAL
+from jtbd_app.state.contracts import ContractState
+from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.reviews import ContractReviewState
 from tests.support.contracts import make_completed_contract
 from tests.support.handlers import call, state_for
@@ -109,3 +111,26 @@ def test_a_stranger_sees_a_refusal_and_no_review(db: Session) -> None:
     missing = state_for(ContractReviewState, token=session_token(ann), path="/contracts/nope")
     call(missing, "load_review")
     assert missing.refusal == "There is no such contract."
+
+
+def test_opening_the_contract_page_opens_its_reviews_and_dispute_panels_in_the_same_event(db: Session) -> None:
+    """The page's one on_load (routes): ContractState.load_contract fills the sibling panels as their own loads did."""
+    ann, bob = make_user("ann"), make_user("bob")
+    contract = done_between(ann, bob)
+    page = state_for(ContractState, token=session_token(ann), path=f"/contracts/{contract.id}")
+    call(page, "load_contract")
+    root = page.parent_state
+    review, dispute = (
+        root.get_substate([ContractReviewState.get_name()]),
+        root.get_substate([DisputeState.get_name()]),
+    )
+    assert page.loaded and page.found
+    assert review.loaded and review.refusal == "" and review.panel.can_review and review.panel.other_name == "Bob"
+    assert dispute.loaded and not dispute.panel.exists
+
+    stranger = state_for(ContractState, token=session_token(make_user("eve")), path=f"/contracts/{contract.id}")
+    call(stranger, "load_contract")
+    review = stranger.parent_state.get_substate([ContractReviewState.get_name()])
+    dispute = stranger.parent_state.get_substate([DisputeState.get_name()])
+    assert not stranger.found and review.loaded and not review.panel.can_review and not review.panel.other_name
+    assert not dispute.panel.can_open and not dispute.panel.exists
