@@ -103,7 +103,7 @@ bench: install-dev services ## benchmarks (targets in docs/PERFORMANCE.md)
 bench-search: install-dev services ## the listing search benchmark alone (100,000 listings)
 	$(PY) -m bench.run --only search
 
-load: install-dev ## drive the running app (URL, default http://localhost:$(PORT)) with simulated members over its websocket: make load USERS=200 DURATION=120 RAMP=20
+load: install-dev ## drive the running app (URL, default http://localhost:$(PORT)) with simulated members over its websocket: make load USERS=200 DURATION=120 RAMP=60 THINK=10
 	$(PY) -m bench.load --url $${URL:-http://localhost:$(PORT)} $(if $(USERS),--users $(USERS)) $(if $(DURATION),--duration $(DURATION)) $(if $(RAMP),--ramp $(RAMP)) $(if $(THINK),--think $(THINK)) $(LOAD_ARGS)
 
 load-seed: install ## fill an EMPTY database (DATABASE_URL, else the default one) for make load: LISTINGS=100000 MEMBERS=10000

@@ -1,7 +1,7 @@
 """`python -m bench.load [run options]` drives a running app; `python -m bench.load seed` fills an empty database.
 
 python -m bench.load seed --listings 100000 --members 10000      # into DATABASE_URL (the app's database)
-python -m bench.load --url http://localhost:3000 --users 200 --duration 120 --ramp 20
+python -m bench.load --url http://localhost:3000 --users 200 --duration 120 --ramp 60 --think 10
 """
 
 from __future__ import annotations
