@@ -3,8 +3,9 @@
 The parameters are OWASP's (Password Storage Cheat Sheet): 19 MiB of memory, 2 passes, 1 lane. argon2-cffi's own
 default (RFC 9106's low-memory profile: 64 MiB, 3 passes, 4 lanes) cost about 160 ms of CPU a check on these 2-core
 machines, against about 25 ms: every sign-in held a core that long, which put signing in above the load target's
-p95 and made each guessed password a cheap way to load the server (docs/PERFORMANCE.md, "Load, third round"). A hash made
-with other parameters still verifies, and is made again with these at its next successful sign-in (membership).
+p95 and made each guessed password a cheap way to load the server (docs/PERFORMANCE.md, "Load, third round").
+A hash made with other parameters still verifies, and is made again with these at its next successful sign-in
+(membership).
 """
 
 from __future__ import annotations
