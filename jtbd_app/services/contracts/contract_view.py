@@ -32,7 +32,6 @@ from jtbd_app.models import (
     DeliveryFile,
     LedgerAccount,
     Listing,
-    MessageThread,
     Profile,
     User,
     utcnow,
@@ -223,17 +222,12 @@ def contract_detail(
         deliveries=_deliveries(session, contract.id),
         checklist=verification.checklist_for(session, contract),
         timeline=_timeline(session, contract.id, now),
-        thread_link=f"/messages/{thread_of(session, contract.id)}" if role != "admin" else "",
+        thread_link=f"/messages/{messages.thread_for_contract(session, contract_id=contract.id)}"
+        if role != "admin"
+        else "",
         read_only=role == "admin",
         test_money=test_money,
     )
-
-
-def thread_of(session: Session, contract_id: int) -> int:
-    """The parties' thread about the contract: tied when the contract was made, so this only reads; a contract made
-    before that was done gets it tied here, once."""
-    found = session.exec(select(MessageThread.id).where(MessageThread.contract_id == contract_id)).first()
-    return found if found is not None else messages.thread_for_contract(session, contract_id=contract_id)
 
 
 def escrow_balance(session: Session, contract: Contract) -> int:

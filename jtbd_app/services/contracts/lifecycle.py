@@ -168,7 +168,7 @@ def create_for_accepted_bid(session: Session, *, listing: Listing, bid: Bid) -> 
         session, contract, kind="created", detail="Bid accepted; the contract awaits both parties' acceptance."
     )
     assert contract.id is not None and contract.funding_expires_at is not None
-    # The two members' thread, tied now so that opening the contract only reads (contract_view.thread_of)
+    # The two members' thread, tied now so that opening the contract only reads (messages.thread_for_contract)
     messages.thread_for_contract(session, contract_id=contract.id)
     scheduler.schedule(
         session,

@@ -85,8 +85,13 @@ def send_message(session: Session, *, viewer: Viewer | None, thread_id: object, 
 
 
 def thread_for_contract(session: Session, *, contract_id: int) -> int:
-    """The contract's thread: the listing thread of the same two members, now tied to the contract."""
-    contract = session.get(Contract, parse_id(contract_id, not_found="That contract does not exist."))
+    """The contract's thread: the listing thread of the same two members, tied to the contract when its bid was
+    accepted (contracts/lifecycle), so that reading it is one statement. A contract made before that gets it here."""
+    number = parse_id(contract_id, not_found="That contract does not exist.")
+    tied = session.exec(select(MessageThread.id).where(MessageThread.contract_id == number)).first()
+    if tied is not None:
+        return tied
+    contract = session.get(Contract, number)
     if contract is None or contract.id is None:
         raise NotFound("That contract does not exist.")
     thread_id = _thread_id(
