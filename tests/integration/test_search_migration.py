@@ -88,3 +88,28 @@ def test_search_index_migration_on_sqlite(tmp_path: Path) -> None:
 
 def test_search_index_migration_on_postgresql(postgres_url: str) -> None:
     _upgrade_with_listings_then_down_and_up(postgres_url)
+
+
+def _storage_options(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname IN ('listing', 'ix_listing_search_vector')")
+        ).scalars()
+        return {option for options in rows for option in options or []}
+
+
+def test_migration_0023_sets_the_search_storage_and_takes_it_back_on_postgresql(postgres_url: str) -> None:
+    url = _normalise_db_url(postgres_url)
+    config = cli.alembic_config(url)
+    command.upgrade(config, "0022")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a database from before this release: the index with PostgreSQL's defaults
+        conn.execute(text("ALTER INDEX ix_listing_search_vector RESET (fastupdate)"))
+        conn.execute(text("ALTER TABLE listing RESET (fillfactor)"))
+    command.upgrade(config, "0023")
+    assert _storage_options(engine) == {"fastupdate=off", "fillfactor=90"}
+    command.downgrade(config, "0022")
+    assert _storage_options(engine) == set()
+    command.upgrade(config, "head")
+    assert _storage_options(engine) == {"fastupdate=off", "fillfactor=90"}
+    engine.dispose()
