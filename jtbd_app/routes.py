@@ -53,13 +53,11 @@ from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.delegate import DelegateState
 from jtbd_app.state.email_verification import EmailVerificationState
-from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.listings import ListingState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState, OpenThreadState, ThreadState
 from jtbd_app.state.notifications import NotificationSettingsState, NotificationsState
-from jtbd_app.state.onboarding import OnboardingState
-from jtbd_app.state.partners import AdminPartnersState, PartnersState
+from jtbd_app.state.partners import AdminPartnersState
 from jtbd_app.state.password_reset import PasswordResetState
 from jtbd_app.state.post import PostState
 from jtbd_app.state.problem_money import ProblemMoneyState
@@ -88,7 +86,7 @@ class PageRoute:
 
 
 ROUTES: list[PageRoute] = [
-    PageRoute("/", SITE_NAME, home.home_page, [DashboardState.load_dashboard, OnboardingState.load_checklist]),
+    PageRoute("/", SITE_NAME, home.home_page, DashboardState.load_dashboard),
     PageRoute("/signup", "Sign up", auth.signup_page, SignupState.load_signup),
     PageRoute("/login", "Sign in", auth.login_page, LoginState.load_login),
     PageRoute(
@@ -111,7 +109,7 @@ ROUTES: list[PageRoute] = [
         "/u/[username]",
         ProfileState.page_title,
         profiles.profile_page,
-        [ProfileState.load_profile, InviteState.load_invitable],
+        ProfileState.load_profile,
     ),
     PageRoute(
         "/settings",
@@ -160,7 +158,7 @@ ROUTES: list[PageRoute] = [
         "/providers",
         "Providers",
         providers.providers_page,
-        [ProvidersState.load_providers, PartnersState.load_partners, InviteState.load_invitable],
+        ProvidersState.load_providers,
     ),
     PageRoute(
         "/contracts/[id]",

@@ -10,6 +10,7 @@ from jtbd_app.db import session_scope
 from jtbd_app.services.marketplace import dashboard_view
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import PageNumber
+from jtbd_app.state.onboarding import OnboardingState
 from jtbd_app.state.session import SessionState
 
 SECTIONS = ("listings", "drafts", "bids")
@@ -20,11 +21,14 @@ class DashboardState(SessionState):
     board_loaded: bool = False
 
     @rx.event
-    def load_dashboard(self) -> None:
-        """Shows the caller's own dashboard, resolved from the cookie; visitors get the landing page."""
+    async def load_dashboard(self) -> None:
+        """Shows the caller's own dashboard, resolved from the cookie; visitors get the landing page. The first-run
+        checklist opens in the same event: one session check and one state round trip for the page, not two."""
         self.board_loaded = False
-        self._load(self._refresh_viewer(), {})
+        viewer = self._refresh_viewer()
+        self._load(viewer, {})
         self.board_loaded = True
+        (await self.get_state(OnboardingState))._read(viewer)
 
     @rx.event
     def turn_page(self, section: Literal["listings", "drafts", "bids"], page: PageNumber) -> None:

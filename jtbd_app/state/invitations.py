@@ -8,6 +8,7 @@ from typing_extensions import TypedDict
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.marketplace import invitations
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
@@ -29,11 +30,15 @@ class InviteState(SessionState):
 
     @rx.event
     def load_invitable(self) -> None:
-        """Signed-in only: the viewer's own open listings, offered by the invite dialog."""
+        """Signed-in only: the viewer's own open listings, offered by the invite dialog. The pages that show the
+        dialog (/providers, /u/[username]) open it in their own page load."""
+        self._open(self._viewer())
+
+    def _open(self, viewer: Viewer | None) -> None:
         self.invitable, self.invitable_loaded, self.invite_open = [], False, False
         try:
             with session_scope() as session:
-                rows = invitations.invitable_listings(session, viewer=self._viewer())
+                rows = invitations.invitable_listings(session, viewer=viewer)
         except DomainError:
             rows = []
         self.invitable = [{"id": str(listing_id), "title": title} for listing_id, title in rows]

@@ -7,6 +7,7 @@ import reflex as rx
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError
 from jtbd_app.services.marketplace import onboarding
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
 
@@ -17,8 +18,9 @@ class OnboardingState(SessionState):
 
     @rx.event
     def load_checklist(self) -> None:
-        """Signed-in only: the caller's own checklist, derived from their data (a visitor gets an empty one)."""
-        self._read()
+        """Signed-in only: the caller's own checklist, derived from their data (a visitor gets an empty one). The
+        dashboard's page load opens it itself (`DashboardState.load_dashboard`)."""
+        self._read(self._viewer())
 
     @rx.event
     def dismiss_checklist(self) -> None:
@@ -29,13 +31,13 @@ class OnboardingState(SessionState):
         except DomainError as exc:
             self.checklist_error = exc.message
             return
-        self._read()
+        self._read(self._viewer())
 
-    def _read(self) -> None:
+    def _read(self, viewer: Viewer | None) -> None:
         self.checklist_error = ""
         try:
             with read_scope() as session:
-                self.checklist = onboarding.onboarding(session, viewer=self._viewer())
+                self.checklist = onboarding.onboarding(session, viewer=viewer)
         except DomainError:
             self.checklist = onboarding.Onboarding()
         self.greeting = self.checklist.greeting

@@ -85,7 +85,11 @@ class PartnersState(SessionState):
 
     @rx.event
     def load_partners(self) -> None:
-        """Public: which tab the URL asks for; on the partner tab, the active partners and their public scorecards."""
+        """Public: which tab the URL asks for; on the partner tab, the active partners and their public scorecards.
+        /providers opens it in its own page load (`ProvidersState.load_providers`)."""
+        self._open()
+
+    def _open(self) -> None:
         self.tab = "partners" if query_param(self, "tab", str, "") == "partners" else "contractors"
         if self.tab == "partners":
             self._browse(query_params(self))

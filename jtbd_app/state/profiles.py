@@ -15,6 +15,7 @@ from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
 from jtbd_app.state.boundary import PageNumber, route_arg
 from jtbd_app.state.forms import field
+from jtbd_app.state.invitations import InviteState
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -56,8 +57,9 @@ class ProfileState(SkillTagsMixin, SessionState):
         return page_title("Member not found" if self.loaded and not self.found else "Profile")
 
     @rx.event
-    def load_profile(self) -> None:
-        """Public: a profile is public information; ownership decides only whether Edit shows."""
+    async def load_profile(self) -> None:
+        """Public: a profile is public information; ownership decides only whether Edit shows. The invite dialog
+        opens in the same event (one session check and state round trip for the page, not two)."""
         self.loaded, self.editing, self.errors, self.saved_message = False, False, {}, ""
         viewer = self._refresh_viewer()
         try:
@@ -71,6 +73,7 @@ class ProfileState(SkillTagsMixin, SessionState):
         self.criteria_record = page.criteria_record
         self._show_reviews(page.reviews)
         self.loaded = True
+        (await self.get_state(InviteState))._open(viewer)
 
     def _show_reviews(self, reviews: profile_view.ReviewsPage) -> None:
         self.reviews, self.reviews_total = reviews.items, reviews.total

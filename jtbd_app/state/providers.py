@@ -14,6 +14,8 @@ from jtbd_app.domain.provider_query import PARAM_NAMES
 from jtbd_app.services.marketplace import providers
 from jtbd_app.state.boundary import query_params
 from jtbd_app.state.forms import field
+from jtbd_app.state.invitations import InviteState
+from jtbd_app.state.partners import PartnersState
 from jtbd_app.state.session import SessionState
 
 PATH = "/providers"
@@ -62,9 +64,16 @@ class ProvidersState(SessionState):
         self.loaded = True
 
     @rx.event
-    def load_providers(self) -> None:
-        """Public: the directory is public; bad URL parameters are shown next to their fields and ignored."""
-        self._refresh_viewer()
+    async def load_providers(self) -> None:
+        """Public: the directory is public; bad URL parameters are shown next to their fields and ignored. The
+        partner tab and the invite dialog open in the same event: one session check and one state round trip for
+        the page instead of three."""
+        viewer = self._refresh_viewer()
+        self._load_directory()
+        (await self.get_state(PartnersState))._open()
+        (await self.get_state(InviteState))._open(viewer)
+
+    def _load_directory(self) -> None:
         raw = query_params(self)
         with session_scope() as session:
             found = providers.search_from_url(session, params=raw)

@@ -4,14 +4,17 @@ and a new member is greeted "Welcome", not "Welcome back"."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlmodel import Session
 
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.models import Profile
+from jtbd_app.routes import ROUTES
 from jtbd_app.services.accounts import profile_photos, profiles
 from jtbd_app.services.marketplace import onboarding
 from jtbd_app.services.viewer import Viewer
+from jtbd_app.state.dashboard import DashboardState
 from jtbd_app.state.onboarding import OnboardingState
 from tests.support import photos
 from tests.support.factories import bid, make_listing
@@ -150,3 +153,23 @@ def test_a_visitor_gets_no_checklist_and_cannot_dismiss_one() -> None:
 
     call(state, "dismiss_checklist")
     assert state.checklist_error == "Please sign in to continue."
+
+
+def test_the_dashboards_one_page_load_opens_the_callers_checklist_in_the_same_event() -> None:
+    """The page's one on_load (routes): DashboardState.load_dashboard fills the checklist as its own load did."""
+    ann = make_user("ann")
+    page: Any = state_for(DashboardState, token=session_token(ann), path="/")
+    call(page, "load_dashboard")
+    checklist_state = page.parent_state.get_substate([OnboardingState.get_name()])
+    assert page.board_loaded and page.signed_in
+    assert checklist_state.greeting == "Welcome" and checklist_state.checklist.show_checklist
+
+    visitor: Any = state_for(DashboardState, token=None, path="/")
+    call(visitor, "load_dashboard")
+    empty = visitor.parent_state.get_substate([OnboardingState.get_name()])
+    assert not visitor.signed_in and empty.checklist == onboarding.Onboarding()
+
+
+def test_the_dashboard_page_has_one_page_load_event() -> None:
+    route = next(route for route in ROUTES if route.path == "/")
+    assert route.on_load is DashboardState.load_dashboard

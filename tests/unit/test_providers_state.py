@@ -9,8 +9,11 @@ from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Invitation, Notification
+from jtbd_app.routes import ROUTES
 from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.invitations import InviteState
+from jtbd_app.state.partners import PartnersState
+from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from tests.support.contractors import ContractorProfile, fill_profile
 from tests.support.factories import make_listing
@@ -130,3 +133,29 @@ def test_hostile_dialog_input_is_refused_by_its_field(db: Session) -> None:
     call(state, "send_invite", {"listing_id": "x" * 100_000, "message": ""})
     assert state.invite_errors == {"listing_id": "Choose one of your open listings."}
     assert db.exec(select(Invitation)).all() == []
+
+
+def test_the_pages_with_the_invite_dialog_open_it_in_their_one_page_load(db: Session) -> None:
+    """/providers (directory, partner tab, dialog) and /u/[username] (profile, dialog) each have one on_load
+    (routes): it fills the sibling states as their own loads did, for the caller only."""
+    client = make_user("cleo")
+    listing = make_listing(client, title="Fix my website")
+    contractor("carl", "python")
+    own = [{"id": str(listing.id), "title": "Fix my website"}]
+
+    page = loaded("/providers?tab=partners", session_token(client))
+    invite = page.parent_state.get_substate([InviteState.get_name()])
+    tab = page.parent_state.get_substate([PartnersState.get_name()])
+    assert page.loaded and invite.invitable_loaded and invite.invitable == own and tab.tab == "partners"
+
+    profile = state_for(ProfileState, token=session_token(client), path="/u/carl")
+    call(profile, "load_profile")
+    invite = profile.parent_state.get_substate([InviteState.get_name()])
+    assert profile.loaded and profile.found and invite.invitable_loaded and invite.invitable == own
+
+    visitor = loaded("/providers")
+    invite = visitor.parent_state.get_substate([InviteState.get_name()])
+    tab = visitor.parent_state.get_substate([PartnersState.get_name()])
+    assert invite.invitable_loaded and invite.invitable == [] and tab.tab == "contractors"
+    pages = {route.path: route.on_load for route in ROUTES}
+    assert pages["/providers"] is ProvidersState.load_providers and pages["/u/[username]"] is ProfileState.load_profile
