@@ -13,6 +13,7 @@ from jtbd_app.domain.page_titles import member_subject, page_title
 from jtbd_app.services.accounts import profiles
 from jtbd_app.services.contracts import review_view
 from jtbd_app.services.marketplace import profile_view
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import PageNumber, route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.invitations import InviteState
@@ -62,6 +63,11 @@ class ProfileState(SkillTagsMixin, SessionState):
         opens in the same event (one session check and state round trip for the page, not two)."""
         self.loaded, self.editing, self.errors, self.saved_message = False, False, {}, ""
         viewer = self._refresh_viewer()
+        self._show_profile(viewer)
+        self.loaded = True
+        (await self.get_state(InviteState))._open(viewer)
+
+    def _show_profile(self, viewer: Viewer | None) -> None:
         try:
             with session_scope() as session:
                 page = profile_view.profile_page(session, viewer=viewer, username=self.route_username)
@@ -72,8 +78,6 @@ class ProfileState(SkillTagsMixin, SessionState):
         self.profile, self.is_owner = page.profile, page.is_owner
         self.criteria_record = page.criteria_record
         self._show_reviews(page.reviews)
-        self.loaded = True
-        (await self.get_state(InviteState))._open(viewer)
 
     def _show_reviews(self, reviews: profile_view.ReviewsPage) -> None:
         self.reviews, self.reviews_total = reviews.items, reviews.total
