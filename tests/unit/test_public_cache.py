@@ -91,6 +91,26 @@ def test_a_bid_moves_the_count_on_the_card_and_the_page() -> None:
     assert _page(listing.id).bid_count == 1
 
 
+def test_a_bid_keeps_the_cached_pages_and_shows_its_count_on_them() -> None:
+    """Every bid moves a count; were it a change of the marketplace, each one would empty every worker's caches."""
+    ann, bob, cyd = make_user("ann"), make_user("bob"), make_user("cyd")
+    listing = make_listing(ann, title="Bakery website")
+    assert listing.id is not None
+    assert _served_from_cache(SEARCH) and _served_from_cache(BARE) and _served_from_cache(listing.id)
+    before, searches, pages = _version(), listing_search.SEARCHES.misses, listing_view.PUBLIC_LISTINGS.misses
+
+    bid(viewer_of(bob), listing.id)
+    assert [c.bids for c in _cards(SEARCH)] == ["1 bid"] and [c.bid_count for c in _cards(BARE)] == [1]
+    assert _page(listing.id).bid_count == 1
+    bid(viewer_of(cyd), listing.id)
+    assert [c.bids for c in _cards(SEARCH)] == ["2 bids"] and _page(listing.id).bid_count == 2
+
+    assert _version() == before
+    assert (listing_search.SEARCHES.misses, listing_view.PUBLIC_LISTINGS.misses) == (searches, pages)
+    with read_scope() as s:  # the stored row has the count the pages show
+        assert s.get(Listing, listing.id).bid_count == 2  # type: ignore[union-attr]
+
+
 def test_hiding_a_listing_takes_it_off_the_cached_pages_and_restoring_puts_it_back() -> None:
     ann, admin = make_user("ann"), make_user("mod", role="admin")
     listing = make_listing(ann, title="Bakery website")

@@ -198,10 +198,14 @@ def _owners_live_bid(session: Session, viewer: Viewer | None, bid_id: object) ->
 
 
 def _count_bids(session: Session, listing: Listing, delta: int) -> None:
+    """The listing's count of bids, in SQL (no bid is lost to a race). A Core statement on the session's connection:
+    the count alone does not move the marketplace's version (services/live), so a bid does not empty the public
+    caches on every worker; their readers read the counts as they show them (listing_cards.with_bid_counts)."""
     assert listing.id is not None
-    session.exec(  # type: ignore[call-overload]
+    session.connection().execute(
         update(Listing).where(col(Listing.id) == listing.id).values(bid_count=Listing.bid_count + delta)
     )
+    session.expire(listing, ["bid_count"])  # the object reads the new count if asked
     live.touch(session, live.listing_topic(listing.id))  # placed, withdrawn or declined
     if listing.problem_id is not None:  # its problem's dashboard counts the bids waiting
         live.touch(session, live.problem_topic(listing.problem_id))

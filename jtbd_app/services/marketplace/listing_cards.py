@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,35 @@ _CARD_ROWS = (
 )
 
 
+# Bid counts move with every bid, so the public caches do not keep them (services/live): they are read at each view.
+_BID_COUNTS: Any = select(col(Listing.id), col(Listing.bid_count)).where(
+    col(Listing.id).in_(bindparam("ids", expanding=True))
+)
+
+
+def bid_counts(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    """Each listing's bid count now (one statement by primary key)."""
+    if not ids:
+        return {}
+    rows = session.connection().execute(_BID_COUNTS, {"ids": list(ids)}).all()
+    return {row[0]: row[1] for row in rows}
+
+
+def bids_label(count: int) -> str:
+    return "1 bid" if count == 1 else f"{count} bids"
+
+
+def with_bid_counts(session: Session, cards: Sequence[ListingCard]) -> list[ListingCard]:
+    """The cards (shared, from a cache) with their bid counts as they are now: a changed card is a copy."""
+    counts = bid_counts(session, [card.id for card in cards])
+    return [
+        card
+        if counts.get(card.id, card.bid_count) == card.bid_count
+        else replace(card, bid_count=counts[card.id], bids=bids_label(counts[card.id]))
+        for card in cards
+    ]
+
+
 def card_rows(session: Session, ids: Sequence[int]) -> list[Any]:
     """The rows `build_cards` takes for these listings, in the order of `ids`."""
     if not ids:
@@ -138,7 +167,7 @@ def build_cards(rows: Sequence[Any], *, now: datetime) -> list[ListingCard]:
                 remote=bool(remote),
                 location=location,
                 bid_count=bid_count,
-                bids="1 bid" if bid_count == 1 else f"{bid_count} bids",
+                bids=bids_label(bid_count),
                 poster_username=poster.username,
                 poster_name=poster.display_name,
                 poster_rating=poster.rating,

@@ -21,7 +21,7 @@ from jtbd_app.domain.search_text import fts5_match, fts5_with_skills, pg_tsquery
 from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
-from jtbd_app.services.marketplace.listing_cards import ListingCard, build_cards, card_rows
+from jtbd_app.services.marketplace.listing_cards import ListingCard, build_cards, card_rows, with_bid_counts
 from jtbd_app.services.marketplace.public_cache import VersionedCache
 from jtbd_app.services.marketplace.search_spelling import correct_terms
 
@@ -66,10 +66,11 @@ SEARCHES: VersionedCache[SearchPage] = VersionedCache(size=512)
 
 def search_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage:
     """Public: the marketplace page from its URL; bad parameters are dropped, with messages in `query.errors`. The
-    same URL gives everyone the same page: it is computed once per change of the marketplace (public_cache)."""
+    same URL gives everyone the same page: it is computed once per change of the marketplace (public_cache), and
+    its cards' bid counts, which a bid moves without changing the marketplace, are read as it is shown."""
     key = (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
     page = SEARCHES.get(session, key, lambda: search_listings(session, query=ListingQuery.from_params(params)))
-    return dataclasses.replace(page, items=list(page.items))  # the list is the caller's; the cards are shared
+    return dataclasses.replace(page, items=with_bid_counts(session, page.items))  # the cards are shared
 
 
 def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:

@@ -25,6 +25,7 @@ from jtbd_app.domain.page_titles import listing_subject
 from jtbd_app.models import Bid, Contract, Listing, ListingSkill, Profile, ProfileSkill, Question, User, utcnow
 from jtbd_app.services.accounts import profile_photos
 from jtbd_app.services.marketplace.invitations import ListingInvitation, invitations_for_listing
+from jtbd_app.services.marketplace.listing_cards import bid_counts
 from jtbd_app.services.marketplace.listings import listing_skills
 from jtbd_app.services.marketplace.public_cache import VersionedCache
 from jtbd_app.services.viewer import Viewer
@@ -125,8 +126,13 @@ PUBLIC_LISTINGS: VersionedCache[PublicListing | None] = VersionedCache(size=2048
 
 
 def public_listing(session: Session, listing_id: int) -> PublicListing | None:
-    """The listing's public part (None for no such listing); who may see it is for the caller to decide."""
-    return PUBLIC_LISTINGS.get(session, listing_id, lambda: _read_public_listing(session, listing_id))
+    """The listing's public part (None for no such listing); who may see it is for the caller to decide. Its bid count
+    is read as it is shown: a bid moves it without changing the marketplace (services/live)."""
+    listing = PUBLIC_LISTINGS.get(session, listing_id, lambda: _read_public_listing(session, listing_id))
+    if listing is None:
+        return None
+    count = bid_counts(session, [listing.id]).get(listing.id, listing.bid_count)
+    return listing if count == listing.bid_count else dataclasses.replace(listing, bid_count=count)
 
 
 def _read_public_listing(session: Session, listing_id: int) -> PublicListing | None:
