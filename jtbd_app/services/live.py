@@ -13,9 +13,9 @@ the ORM or an UPDATE/DELETE statement on the session, touches it (`_public_rows_
 it; the public caches (services/marketplace/public_cache) are keyed by its version. One write is left out on purpose:
 a listing's bid count, which every bid moves (services/marketplace/bids, a Core statement). The caches' readers read
 the counts as they show them (listing_cards.with_bid_counts, listing_view.public_listing), so a bid does not empty
-every worker's caches. Every bid and listing write moves
-it, so it is kept as MARKETPLACE_SHARDS rows, each unit of work moving one chosen at random, and its version is their
-sum (`marketplace_version`): two writers rarely wait on one stamp row, and the sum still grows with every change.
+every worker's caches. Every other listing write moves it, so it is kept as MARKETPLACE_SHARDS rows, each unit of work
+moving one chosen at random, and its version is their sum (`marketplace_version`): two writers rarely wait on one stamp
+row, and the sum still grows with every change.
 """
 
 from __future__ import annotations
