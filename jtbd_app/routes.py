@@ -63,7 +63,6 @@ from jtbd_app.state.post import PostState
 from jtbd_app.state.problem_money import ProblemMoneyState
 from jtbd_app.state.problem_plan import ProblemPlanState
 from jtbd_app.state.problems import NewProblemState, ProblemsState
-from jtbd_app.state.profile_photos import ProfilePhotoState
 from jtbd_app.state.profiles import ProfileState
 from jtbd_app.state.providers import ProvidersState
 from jtbd_app.state.receipt import ReceiptState
@@ -71,7 +70,6 @@ from jtbd_app.state.reflex_handlers_guard import ReflexHandlersGuard
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.session_guard import SessionGuard
 from jtbd_app.state.settings import SettingsState
-from jtbd_app.state.standing import StandingState
 from jtbd_app.state.tasks import TasksState
 from jtbd_app.state.terms import TermsState
 from jtbd_app.state.wallet import WalletState
@@ -115,7 +113,7 @@ ROUTES: list[PageRoute] = [
         "/settings",
         "Account settings",
         settings.settings_page,
-        [SettingsState.load_settings, StandingState.load_standing, ProfilePhotoState.load_photo],
+        SettingsState.load_settings,
     ),
     PageRoute("/admin", "Admin", admin.admin_page, AdminState.load_admin),
     PageRoute(

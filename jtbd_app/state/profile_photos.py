@@ -12,6 +12,7 @@ from reflex.event import EventSpec
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.accounts import profile_photos
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.session import SessionState
 
 UPLOAD_ID = "profile_photo"
@@ -35,11 +36,15 @@ class ProfilePhotoState(SessionState):
 
     @rx.event
     def load_photo(self) -> None:
-        """Signed-in only: shows the viewer's own photo (a visitor sees nothing)."""
+        """Signed-in only: shows the viewer's own photo (a visitor sees nothing). /settings opens it in its own page
+        load (`SettingsState.load_settings`)."""
+        self._open(self._viewer())
+
+    def _open(self, viewer: Viewer | None) -> None:
         self.errors, self.notice, self.photo_url = {}, "", ""
         try:
             with read_scope() as session:
-                self.photo_url = profile_photos.own_photo_url(session, viewer=self._viewer())
+                self.photo_url = profile_photos.own_photo_url(session, viewer=viewer)
         except DomainError:
             self.photo_url = ""
 

@@ -15,7 +15,9 @@ from jtbd_app.services.accounts.identity import configured_providers
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import QueryText, RecordId, query_param
 from jtbd_app.state.forms import fields
+from jtbd_app.state.profile_photos import ProfilePhotoState
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.standing import StandingState
 
 
 class PasswordChangeForm(TypedDict):
@@ -42,8 +44,8 @@ class SettingsState(SessionState):
         ]
 
     @rx.event
-    def load_settings(self) -> None:
-        """Signed-in only: lists the viewer's own sessions."""
+    async def load_settings(self) -> None:
+        """Signed-in only: the viewer's own sessions; their standing and photo open in the same event."""
         viewer = self._refresh_viewer()
         self.errors, self.message, self.refusal, self.sessions = {}, "", "", []
         try:
@@ -53,6 +55,8 @@ class SettingsState(SessionState):
         if query_param(self, "connected", QueryText, "") == "1":
             self.message = "The sign-in provider is connected: you can now sign in with it."
         self.loaded = True
+        (await self.get_state(StandingState))._open(viewer)
+        (await self.get_state(ProfilePhotoState))._open(viewer)
 
     @rx.event
     def revoke_session(self, session_id: RecordId) -> None:

@@ -8,6 +8,7 @@ from typing_extensions import TypedDict
 from jtbd_app.db import session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.trust import appeals
+from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
 
@@ -23,19 +24,23 @@ class StandingState(SessionState):
     appeal_sent: str = ""
     appeal_form_key: int = 0
 
-    def _reload(self) -> None:
+    def _reload(self, viewer: Viewer | None = None) -> None:
         try:
             with session_scope() as session:
-                self.standing = appeals.my_standing(session, viewer=self._viewer())
+                self.standing = appeals.my_standing(session, viewer=viewer or self._viewer())
         except DomainError:
             self.standing = appeals.Standing()
         self.standing_loaded = True
 
     @rx.event
     def load_standing(self) -> None:
-        """Signed-in only: the viewer's own strikes and appeal (a visitor gets nothing)."""
+        """Signed-in only: the viewer's own strikes and appeal (a visitor gets nothing). /settings opens it in its own
+        page load (`SettingsState.load_settings`)."""
+        self._open(self._viewer())
+
+    def _open(self, viewer: Viewer | None) -> None:
         self.appeal_errors, self.appeal_sent = {}, ""
-        self._reload()
+        self._reload(viewer)
 
     @rx.event
     def send_appeal(self, form: AppealForm) -> None:

@@ -3,14 +3,19 @@ reads the queue and hides the item, a suspended member appeals and the admin gra
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from jtbd_app.db import session_scope
 from jtbd_app.models import Listing, Report, User
-from jtbd_app.services.trust import standing
+from jtbd_app.routes import ROUTES
+from jtbd_app.services.trust import appeals, standing
 from jtbd_app.state.admin_reports import AdminReportsState
+from jtbd_app.state.profile_photos import ProfilePhotoState
 from jtbd_app.state.reports import ReportState
 from jtbd_app.state.session import SessionState
+from jtbd_app.state.settings import SettingsState
 from jtbd_app.state.standing import StandingState
 from tests.support.factories import make_listing
 from tests.support.handlers import call, state_for
@@ -73,3 +78,24 @@ def test_a_suspended_member_sees_why_appeals_once_and_an_admin_grants_it(db: Ses
     assert page.message == "The appeal was granted." and page.appeal_queue.rows == []
     db.expire_all()
     assert db.get(User, bob.id).status == "active"  # type: ignore[union-attr]
+
+
+def test_the_settings_page_opens_the_callers_standing_and_photo_in_its_one_page_load(db: Session) -> None:
+    """/settings has one on_load (routes): SettingsState.load_settings fills the standing and photo sections as their
+    own loads did, for the caller only."""
+    admin, bob = make_user("boss", role="admin"), make_user("bob")
+    with session_scope() as s:
+        standing.suspend_member(s, viewer=viewer_of(admin), user_id=bob.id, reason="Deposit scams.")
+    page: Any = state_for(SettingsState, token=session_token(bob), path="/settings")
+    call(page, "load_settings")
+    section = page.parent_state.get_substate([StandingState.get_name()])
+    photo = page.parent_state.get_substate([ProfilePhotoState.get_name()])
+    assert page.loaded and len(page.sessions) == 1
+    assert section.standing_loaded and section.standing.strikes[0].reason == "Deposit scams."
+    assert photo.photo_url == "" and photo.errors == {}
+
+    visitor: Any = state_for(SettingsState, token=None, path="/settings")
+    call(visitor, "load_settings")
+    section = visitor.parent_state.get_substate([StandingState.get_name()])
+    assert section.standing_loaded and section.standing == appeals.Standing()
+    assert next(r for r in ROUTES if r.path == "/settings").on_load is SettingsState.load_settings
