@@ -24,10 +24,10 @@ class StandingState(SessionState):
     appeal_sent: str = ""
     appeal_form_key: int = 0
 
-    def _reload(self, viewer: Viewer | None = None) -> None:
+    def _reload(self, viewer: Viewer | None) -> None:
         try:
             with session_scope() as session:
-                self.standing = appeals.my_standing(session, viewer=viewer or self._viewer())
+                self.standing = appeals.my_standing(session, viewer=viewer)
         except DomainError:
             self.standing = appeals.Standing()
         self.standing_loaded = True
@@ -53,4 +53,4 @@ class StandingState(SessionState):
             return
         self.appeal_errors, self.appeal_sent = {}, "Your appeal was sent. An administrator will answer it here."
         self.appeal_form_key += 1
-        self._reload()
+        self._reload(self._viewer())

@@ -69,16 +69,11 @@ def search_from_params(session: Session, *, params: Mapping[str, object]) -> Sea
     same URL gives everyone the same page: it is computed once per change of the marketplace (public_cache), and
     its cards' bid counts, which a bid moves without changing the marketplace, are read as it is shown."""
     key = (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
-    computed: list[SearchPage] = []
-
-    def compute() -> SearchPage:
-        computed.append(search_listings(session, query=ListingQuery.from_params(params)))
-        return computed[0]
-
-    page = SEARCHES.get(session, key, compute)
-    if computed:  # its counts were read just now
-        return dataclasses.replace(page, items=list(page.items))  # the list is the caller's; the cards are shared
-    return dataclasses.replace(page, items=with_bid_counts(session, page.items))
+    page, computed = SEARCHES.lookup(
+        session, key, lambda: search_listings(session, query=ListingQuery.from_params(params))
+    )
+    # The list is the caller's (the cards are shared); a page computed now has just read its counts.
+    return dataclasses.replace(page, items=list(page.items) if computed else with_bid_counts(session, page.items))
 
 
 def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:

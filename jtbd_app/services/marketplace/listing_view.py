@@ -128,9 +128,9 @@ PUBLIC_LISTINGS: VersionedCache[PublicListing | None] = VersionedCache(size=2048
 def public_listing(session: Session, listing_id: int) -> PublicListing | None:
     """The listing's public part (None for no such listing); who may see it is for the caller to decide. Its bid count
     is read as it is shown: a bid moves it without changing the marketplace (services/live)."""
-    listing = PUBLIC_LISTINGS.get(session, listing_id, lambda: _read_public_listing(session, listing_id))
-    if listing is None:
-        return None
+    listing, computed = PUBLIC_LISTINGS.lookup(session, listing_id, lambda: _read_public_listing(session, listing_id))
+    if listing is None or computed:  # a listing read now has its count as it is
+        return listing
     count = bid_counts(session, [listing.id]).get(listing.id, listing.bid_count)
     return listing if count == listing.bid_count else dataclasses.replace(listing, bid_count=count)
 

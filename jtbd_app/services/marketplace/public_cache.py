@@ -45,6 +45,10 @@ class VersionedCache(Generic[V]):
 
     def get(self, session: Session, key: Hashable, compute: Callable[[], V]) -> V:
         """The entry for `key` under the current version, computed (by `compute`, in `session`) when there is none."""
+        return self.lookup(session, key, compute)[0]
+
+    def lookup(self, session: Session, key: Hashable, compute: Callable[[], V]) -> tuple[V, bool]:
+        """`get`, and whether the value was computed by this call (its data read just now) rather than kept."""
         source = session.get_bind().engine.url.render_as_string(hide_password=True)
         version = marketplace_version(session)
         now = time.monotonic()
@@ -57,7 +61,7 @@ class VersionedCache(Generic[V]):
             ):
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found[1]
+                return found[1], False
             self.misses += 1
         value = compute()
         with self._lock:
@@ -69,7 +73,7 @@ class VersionedCache(Generic[V]):
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
-        return value
+        return value, True
 
     def clear(self) -> None:
         with self._lock:
