@@ -35,29 +35,35 @@ def prefix_last(terms: list[str]) -> bool:
     return bool(terms) and len(terms[-1]) >= MIN_PREFIX_LEN and not terms[-1].isdigit()
 
 
-def fts5_match(terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None) -> str:
+def fts5_match(
+    terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None, *, replace: bool = False
+) -> str:
     """An FTS5 MATCH expression: every term quoted (so NEAR, AND, * or - are plain words), the last a prefix.
 
-    A term with alternatives (corrections of a typo) matches the term or any of them."""
+    A term with alternatives (corrections of a typo) matches the term or any of them; with `replace`, any of them
+    only (the alternatives stand for the term)."""
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
     if prefix_last(terms):
         quoted[-1] += "*"
     for i, term in enumerate(terms):
         if alternatives and alternatives.get(term):
             others = ['"' + word.replace('"', '""') + '"' for word in alternatives[term]]
-            quoted[i] = "(" + " OR ".join([quoted[i], *others]) + ")"
+            quoted[i] = "(" + " OR ".join(others if replace else [quoted[i], *others]) + ")"
     return (" AND " if alternatives else " ").join(quoted)  # FTS5 needs AND after a bracketed group
 
 
-def pg_tsquery(terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None) -> str:
-    """A to_tsquery('english', ...) string: quoted lexemes joined by AND, the last a prefix; alternatives by OR."""
+def pg_tsquery(
+    terms: list[str], alternatives: Mapping[str, Sequence[str]] | None = None, *, replace: bool = False
+) -> str:
+    """A to_tsquery('english', ...) string: quoted lexemes joined by AND, the last a prefix; alternatives by OR (in
+    place of the term, with `replace`)."""
     quoted = ["'" + term.replace("'", "''") + "'" for term in terms]
     if prefix_last(terms):
         quoted[-1] += ":*"
     for i, term in enumerate(terms):
         if alternatives and alternatives.get(term):
             others = ["'" + word.replace("'", "''") + "'" for word in alternatives[term]]
-            quoted[i] = "(" + " | ".join([quoted[i], *others]) + ")"
+            quoted[i] = "(" + " | ".join(others if replace else [quoted[i], *others]) + ")"
     return " & ".join(quoted)
 
 

@@ -72,6 +72,12 @@ def two_edit_prefixes(word: str) -> list[str]:
 class Correction:
     typed: str
     words: tuple[str, ...]  # vocabulary words searched in its place, best first
+    typed_listings: int = 0  # open listings with the typed word itself (a typo in a listing, at most RARE_LISTINGS)
+
+    def group(self) -> tuple[str, ...]:
+        """The words that stand for the typed one in a search of the corrected words: its corrections, and the typed
+        word too when some listing has it, so that listing is found through it."""
+        return (*self.words, self.typed) if self.typed_listings else self.words
 
 
 def best_words(typed: str, candidates: Iterable[tuple[str, int]], *, known_listings: int = 0) -> tuple[str, ...]:

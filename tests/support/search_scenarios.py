@@ -111,6 +111,15 @@ class ListingSearchContract:
         assert titles(result)[0] == "Pyhton job with a typo" and result.total == COMMON_FACTOR + 1
         assert result.spelling_note == "Also showing results for “python job”."
 
+    def test_a_listing_with_a_typed_typo_is_found_when_another_word_is_corrected(self, db: Session) -> None:
+        owner = member("owner")
+        for i in range(COMMON_FACTOR):
+            make_listing(owner, title=f"Python tutor {i}", skills=())
+        make_listing(owner, title="Pyhton tutor with a typo", skills=())  # the typed word, in one listing
+        result = search(db, q="pyhton tutr")  # both words corrected; no listing has both as typed
+        assert result.total == COMMON_FACTOR + 1 and "Pyhton tutor with a typo" in titles(result)
+        assert result.spelling_note == "Showing results for “python tutor”."
+
     def test_many_long_unknown_words_cost_a_bounded_number_of_statements(self, db: Session) -> None:
         make_listing(member("owner"), title="Sofa move", skills=())
         typed = " ".join(f"qwzx{letter}" * 3 for letter in "abcdefgh")  # eight 15-letter words nobody wrote

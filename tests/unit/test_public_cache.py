@@ -60,6 +60,28 @@ def test_the_same_search_is_answered_from_the_cache_until_something_changes() ->
     assert [c.title for c in _cards(BARE)] == ["Bakery logo", "Bakery website"]
 
 
+def test_every_misspelling_of_a_search_shares_its_corrected_matches_until_something_changes() -> None:
+    ann = make_user("ann")
+    make_listing(ann, title="Bakery website")
+    make_listing(ann, title="Flower shop logo", description="Tulips.")
+    corrected = listing_search.CORRECTED
+    computed = corrected.misses
+    assert [c.title for c in _cards({"q": "bakrey"})] == ["Bakery website"]
+    assert corrected.misses == computed + 1
+    hits = corrected.hits
+    for typo in ("baekry", "bakeyr", "bkaery"):  # other pages (other URLs), the same corrected search
+        with read_scope() as s:
+            page = listing_search.search_from_params(s, params={"q": typo})
+        assert [c.title for c in page.items] == ["Bakery website"], typo
+        assert page.spelling_note == "Showing results for “bakery”."
+    assert corrected.hits == hits + 3 and corrected.misses == computed + 1
+
+    make_listing(ann, title="Bakery logo", description="Bread.")  # a new listing: the next misspelling sees it
+
+    assert [c.title for c in _cards({"q": "bakeyr"})] == ["Bakery logo", "Bakery website"]
+    assert corrected.misses == computed + 2
+
+
 def test_an_edit_is_seen_at_once_on_the_cards_and_the_page() -> None:
     ann = make_user("ann")
     listing = make_listing(ann, title="Bakery website")

@@ -62,6 +62,8 @@ class SearchPage:
 
 # Pages of search results by URL parameters: every visitor's bare /marketplace, popular searches, their pages.
 SEARCHES: VersionedCache[SearchPage] = VersionedCache(size=512)
+# The matches of corrected searches (up to COUNT_CAP + 1 ids each): every misspelling of a popular search shares one.
+CORRECTED: VersionedCache[list[int]] = VersionedCache(size=256)
 
 
 def search_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage:
@@ -70,14 +72,21 @@ def search_from_params(session: Session, *, params: Mapping[str, object]) -> Sea
     its cards' bid counts, which a bid moves without changing the marketplace, are read as it is shown."""
     key = (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
     page, computed = SEARCHES.lookup(
-        session, key, lambda: search_listings(session, query=ListingQuery.from_params(params))
+        session, key, lambda: search_listings(session, query=ListingQuery.from_params(params), cache=CORRECTED)
     )
     # The list is the caller's (the cards are shared); a page computed now has just read its counts.
     return dataclasses.replace(page, items=list(page.items) if computed else with_bid_counts(session, page.items))
 
 
-def search_listings(session: Session, *, query: ListingQuery, now: datetime | None = None) -> SearchPage:
-    """One page of open listings matching the query, best first (or in the chosen order)."""
+def search_listings(
+    session: Session,
+    *,
+    query: ListingQuery,
+    now: datetime | None = None,
+    cache: VersionedCache[list[int]] | None = None,
+) -> SearchPage:
+    """One page of open listings matching the query, best first (or in the chosen order); the matches of a
+    corrected search are kept in `cache` when one is given (the public marketplace's)."""
     clean = ListingQuery.from_params(query.to_params())  # re-checks a query built in code, not from a URL
     clean = dataclasses.replace(clean, errors={**query.errors, **clean.errors})
     now = now or utcnow()
@@ -85,7 +94,7 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
     if conditions is None:  # a skill nobody has: nothing can match
         return SearchPage(query=clean)
     terms = search_terms(clean.text)
-    ids, exact_count, corrections = _forgiving_ids(session, clean, terms, conditions)
+    ids, exact_count, corrections = _forgiving_ids(session, clean, terms, conditions, cache)
     total, more = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(clean.page, pages)
@@ -104,7 +113,11 @@ def search_listings(session: Session, *, query: ListingQuery, now: datetime | No
 
 
 def _forgiving_ids(
-    session: Session, query: ListingQuery, terms: list[str], conditions: list[ColumnElement[bool]]
+    session: Session,
+    query: ListingQuery,
+    terms: list[str],
+    conditions: list[ColumnElement[bool]],
+    cache: VersionedCache[list[int]] | None = None,
 ) -> tuple[list[int], int, dict[str, Correction]]:
     """Ids in display order, how many match the words as typed, and the corrections used (see search_spelling).
 
@@ -114,16 +127,35 @@ def _forgiving_ids(
     if not corrections:
         ids = _ordered_ids(session, query, terms, conditions)
         return ids, len(ids), {}
-    alternatives = {term: correction.words for term, correction in corrections.items()}
     if query.sort != "relevance":
+        alternatives = {term: correction.words for term, correction in corrections.items()}
         ids = _ordered_ids(session, query, terms, conditions, alternatives)
         return ids, 0, corrections  # the note then says the results are for the corrected words
     exact = _ordered_ids(session, query, terms, conditions)
     if len(exact) > COUNT_CAP:
         return exact, len(exact), {}
     seen = set(exact)
-    fuzzy = [i for i in _ordered_ids(session, query, terms, conditions, alternatives) if i not in seen]
+    fuzzy = [i for i in _corrected_ids(session, query, terms, conditions, corrections, cache) if i not in seen]
     return (exact + fuzzy)[: COUNT_CAP + 1], len(exact), corrections if fuzzy else {}
+
+
+def _corrected_ids(
+    session: Session,
+    query: ListingQuery,
+    terms: list[str],
+    conditions: list[ColumnElement[bool]],
+    corrections: dict[str, Correction],
+    cache: VersionedCache[list[int]] | None,
+) -> list[int]:
+    """The matches of the corrected search, best first: each corrected word stands for its corrections (and for
+    itself only when a listing has it: a listing with the typed words is the exact search's anyway). So every typo
+    of a word makes the same corrected search, which `cache` keeps like a page (public_cache), shared by all."""
+    groups = {term: correction.group() for term, correction in corrections.items()}
+    if cache is None:
+        return _ordered_ids(session, query, terms, conditions, groups, replace=True)
+    filters = dataclasses.replace(query, text="", page=1).to_params()
+    key = (pg_tsquery(terms, groups, replace=True), tuple(sorted(filters.items())), utcnow().date())
+    return cache.get(session, key, lambda: _ordered_ids(session, query, terms, conditions, groups, replace=True))
 
 
 def _ordered_ids(
@@ -132,8 +164,11 @@ def _ordered_ids(
     terms: list[str],
     conditions: list[ColumnElement[bool]],
     alternatives: dict[str, tuple[str, ...]] | None = None,
+    *,
+    replace: bool = False,
 ) -> list[int]:
-    """Ids of up to COUNT_CAP + 1 matches in display order: one query both counts and orders.
+    """Ids of up to COUNT_CAP + 1 matches in display order: one query both counts and orders (alternatives: see
+    search_text.pg_tsquery).
 
     Relevance ranks the newest COUNT_CAP + 1 matches that pass the filters (all of them when fewer match):
     ranking every match of a broad word costs a microsecond per match, and nobody pages past 1,000.
@@ -144,7 +179,7 @@ def _ordered_ids(
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
         return _ids(session, stmt)
     if session.get_bind().dialect.name == "sqlite":
-        expression = fts5_with_skills(fts5_match(terms, alternatives), query.skills)
+        expression = fts5_with_skills(fts5_match(terms, alternatives, replace=replace), query.skills)
         match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
         matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
         if query.sort != "relevance":
@@ -153,7 +188,7 @@ def _ordered_ids(
         newest = matching.add_columns(_FTS.c.rank.label("score")).order_by(_FTS.c.rowid.desc()).limit(limit)
         ranked = newest.subquery()
         return _ids(session, select(ranked.c.id).order_by(ranked.c.score, ranked.c.id.desc()))
-    return _ordered_ids_postgres(session, query, pg_tsquery(terms, alternatives), conditions)
+    return _ordered_ids_postgres(session, query, pg_tsquery(terms, alternatives, replace=replace), conditions)
 
 
 def _ordered_ids_postgres(

@@ -63,7 +63,7 @@ def correct_terms(session: Session, terms: list[str]) -> dict[str, Correction]:
             candidates = _two_edit_candidates(session, term)
         words = best_words(term, candidates, known_listings=known.get(term, 0))
         if words:
-            corrections[term] = Correction(term, words)
+            corrections[term] = Correction(term, words, typed_listings=known.get(term, 0))
     return corrections
 
 
