@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from jtbd_app.models import ScheduledJob, utcnow
@@ -47,15 +47,16 @@ JobHandler = Callable[[JobContext], Awaitable[str]]
 
 
 def schedule(session: Session, *, key: str, kind: str, run_at: datetime, contract_id: int | None = None) -> bool:
-    """Schedule once per key; returns False when a job with that key exists already."""
-    if session.exec(select(ScheduledJob.id).where(ScheduledJob.key == key)).first() is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ScheduledJob(key=key, kind=kind, run_at=run_at, contract_id=contract_id))
-    except IntegrityError:
-        return False
-    return True
+    """Schedule once per key; returns False when a job with that key exists already. One statement: an insert that
+    the key's unique index turns into nothing when a job has it (made by another unit of work too, which it waits
+    for), with no savepoint to set and release."""
+    session.flush()  # the contract the job refers to may be new in this unit of work
+    job = ScheduledJob(key=key, kind=kind, run_at=run_at, contract_id=contract_id).model_dump(exclude={"id"})
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    added = session.connection().execute(
+        insert(ScheduledJob).values(**job).on_conflict_do_nothing(index_elements=["key"])
+    )
+    return added.rowcount == 1
 
 
 def cancel_pending(session: Session, *, contract_id: int, kinds: Iterable[str]) -> None:
