@@ -1,6 +1,8 @@
 """The first thing every request meets, before Reflex or a route reads a byte of it.
 
-- Its `client` becomes the client's address: the socket peer, or what a trusted proxy forwarded (TRUSTED_PROXIES).
+- Its `client` becomes the client's address: the socket peer, or what a trusted proxy forwarded (TRUSTED_PROXIES);
+  its `scheme` the one the client used, as that proxy says (X-Forwarded-Proto), so an address the app builds from the
+  request (the frontend's trailing-slash redirect) stays on HTTPS behind a proxy that ends TLS.
 - The websocket (and Socket.IO's polling) handshake loses its Cookie header: Reflex keeps handshake headers in the
   state it persists (disk, Redis), so the session cookie is replaced by its keyed hash in `SESSION_KEY_HEADER`.
 - An upload is refused before its body is read unless its own cookie opens a session; while it runs, that session
@@ -23,7 +25,7 @@ from jtbd_app.api import upload_sessions
 from jtbd_app.api.http import SESSION_KEY_HEADER, cookie_value
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope
-from jtbd_app.domain.client_address import client_address
+from jtbd_app.domain.client_address import client_address, forwarded_scheme
 from jtbd_app.services.contracts.delivery_files import MAX_FILES
 from jtbd_app.services.tokens import session_key
 from jtbd_app.services.viewer import SESSION_COOKIE, viewer_from_key
@@ -70,14 +72,25 @@ def _cookie_token(scope: Scope) -> str | None:
 
 def with_client_address(scope: Scope) -> Scope:
     """The scope whose `client` is the client's address: the socket peer, or what a trusted proxy forwarded
-    (TRUSTED_PROXIES). Reflex's `client_ip` and the routes' `request.client` read it from here."""
+    (TRUSTED_PROXIES), and whose `scheme` is the client's as that proxy says. Reflex's `client_ip`, the routes'
+    `request.client` and every URL built from the request read them from here."""
     trusted = get_settings().trusted_proxy_networks
     client = scope.get("client")
     if not trusted or not client:
         return scope
-    forwarded = [bytes(v).decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
-    address = client_address(str(client[0]), forwarded, trusted)
-    return scope if address == client[0] else {**scope, "client": (address, client[1])}
+    address = client_address(str(client[0]), _headers(scope, b"x-forwarded-for"), trusted)
+    scheme = forwarded_scheme(str(client[0]), _headers(scope, b"x-forwarded-proto"), trusted)
+    changes: dict[str, Any] = {}
+    if address != client[0]:
+        changes["client"] = (address, client[1])
+    if scheme is not None:
+        secure = scheme == "https"
+        changes["scheme"] = ("wss" if secure else "ws") if scope["type"] == "websocket" else scheme
+    return {**scope, **changes} if changes else scope
+
+
+def _headers(scope: Scope, name: bytes) -> list[str]:
+    return [bytes(v).decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == name]
 
 
 def with_session_key(scope: Scope) -> Scope:

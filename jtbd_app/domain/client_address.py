@@ -1,4 +1,5 @@
-"""Whose request this is: the socket peer, or, only when the peer is a trusted proxy, the address it forwarded.
+"""Whose request this is: the socket peer, or, only when the peer is a trusted proxy, the address it forwarded (and
+the scheme the client used: X-Forwarded-Proto).
 
 X-Forwarded-For is read right to left (each proxy appends the address it heard from), skipping trusted hops: the
 first untrusted address is the client. A header from an untrusted peer is anyone's invention and is ignored.
@@ -56,3 +57,13 @@ def client_address(peer: str, forwarded_for: Iterable[str], trusted: tuple[Netwo
         if not _trusted(current, trusted):
             break
     return str(current)
+
+
+def forwarded_scheme(peer: str, forwarded_proto: Iterable[str], trusted: tuple[Network, ...]) -> str | None:
+    """The scheme ("https" or "http") the trusted proxy `peer` says the client asked with (its X-Forwarded-Proto; of a list, the
+    nearest proxy's word, the last), or None: an untrusted peer, no header, or anything else in it."""
+    address = _address(peer)
+    if address is None or not trusted or not _trusted(address, trusted):
+        return None
+    values = [item.strip().lower() for value in forwarded_proto for item in value.split(",") if item.strip()]
+    return values[-1] if values and values[-1] in ("https", "http") else None
