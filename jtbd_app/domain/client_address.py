@@ -60,8 +60,8 @@ def client_address(peer: str, forwarded_for: Iterable[str], trusted: tuple[Netwo
 
 
 def forwarded_scheme(peer: str, forwarded_proto: Iterable[str], trusted: tuple[Network, ...]) -> str | None:
-    """The scheme ("https" or "http") the trusted proxy `peer` says the client asked with (its X-Forwarded-Proto; of a list, the
-    nearest proxy's word, the last), or None: an untrusted peer, no header, or anything else in it."""
+    """The scheme ("https" or "http") the trusted proxy `peer` says the client asked with (its X-Forwarded-Proto;
+    of a list, the nearest proxy's word, the last), or None: an untrusted peer, no header, or anything else in it."""
     address = _address(peer)
     if address is None or not trusted or not _trusted(address, trusted):
         return None
