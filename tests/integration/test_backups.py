@@ -195,3 +195,20 @@ def test_the_operator_commands_back_up_and_restore_from_a_shell(tmp_path: Path) 
     assert restored.returncode == 0 and "migrations applied" in restored.stdout, restored.stderr
     assert (tmp_path / "files" / "AbcDef123").read_bytes() == b"a file the app stored"
     assert run("restore", str(tmp_path / "nightly")).returncode == 1  # the database has data now
+
+
+def test_without_postgresqls_client_programs_a_backup_says_what_to_install_and_leaves_nothing(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An image or host without pg_dump (the app's own image had none): a message, no half-made folder, and the
+    same command works once the programs are there."""
+    cli.migrate(_normalise_db_url(postgres_url))
+    with use_database(monkeypatch, database_env(postgres_url, PRIVATE_FILES_DIR=str(tmp_path / "private"))):
+        folder, path = tmp_path / "backup", os.environ["PATH"]
+        monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+        assert cli.main(["backup", str(folder)]) == 1
+        assert "pg_dump is not installed here" in capsys.readouterr().err
+        assert not folder.exists()
+        monkeypatch.setenv("PATH", path)
+        assert cli.main(["backup", str(folder)]) == 0
+        assert (folder / "manifest.json").is_file()

@@ -87,7 +87,13 @@ def table_counts(url: str) -> dict[str, int]:
 
 def _run(command: list[str], url: str) -> None:
     # The programs are fixed and every argument is ours (a file name, a snapshot id, the database's name).
-    done = subprocess.run(command, env=libpq_env(url), capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        done = subprocess.run(command, env=libpq_env(url), capture_output=True, text=True, check=False)  # noqa: S603
+    except FileNotFoundError:
+        raise DatabaseCopyFailed(
+            f"{command[0]} is not installed here: install PostgreSQL's client programs of the server's major version "
+            "(Debian: postgresql-client), then try again."
+        ) from None
     if done.returncode != 0:
         raise DatabaseCopyFailed(f"{command[0]} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
 

@@ -8,6 +8,8 @@ restore refuses it.
 
 from __future__ import annotations
 
+import shutil
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,9 +44,22 @@ def _empty_folder(folder: Path) -> None:
 
 
 def backup(folder: Path, *, database_url: str, store: FileStore, app_version: str) -> Manifest:
-    """Copies the database and every stored file into `folder` (new or empty) and writes the manifest."""
-    kind = database_copy.kind_of(database_url)
+    """Copies the database and every stored file into `folder` (new or empty) and writes the manifest. A backup that
+    fails leaves no part of itself: the folder is emptied (and removed when this made it), so it can be tried again."""
+    made_folder = not folder.exists()
     _empty_folder(folder)
+    try:
+        return _fill(folder, database_url=database_url, store=store, app_version=app_version)
+    except BaseException:
+        for part in list(folder.iterdir()):
+            shutil.rmtree(part) if part.is_dir() else part.unlink()
+        if made_folder:
+            folder.rmdir()
+        raise
+
+
+def _fill(folder: Path, *, database_url: str, store: FileStore, app_version: str) -> Manifest:
+    kind = database_copy.kind_of(database_url)
     copied = database_copy.dump(database_url, folder)
     entries = []
     for key in sorted(store.keys()):
