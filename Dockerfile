@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # JTBD Marketplace, production image: the frontend is built once, here; each container migrates the database as it
 # starts (an advisory lock lets several start together), then serves pages, websocket and HTTP routes on port 8000
 # with several backend workers (GRANIAN_WORKERS). See docs/DEPLOYMENT.md.
@@ -46,6 +45,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRIVATE_FILES_DIR=/data/private \
     REFLEX_UPLOADED_FILES_DIR=/data/uploads \
     PATH=/opt/venv/bin:$PATH
+# PostgreSQL's client programs for `python -m jtbd_app.cli backup` and `restore` (docs/BACKUPS.md): pg_dump must be of
+# the server's major version, Debian bookworm's 15 for compose.yaml's postgres:15 (for a newer server, install the
+# matching postgresql-client-NN from apt.postgresql.org here).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /data/private /data/uploads \

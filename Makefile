@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed bench-events bench-pages clean
+.PHONY: help install install-dev run seed migrate admin reconcile backup restore test test-unit test-integration test-e2e test-security services lint format bench bench-search load load-seed bench-events bench-pages compose-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -114,6 +114,10 @@ bench-events: install-dev ## page-load events through Reflex's event processor i
 
 bench-pages: install-dev services ## cold loads of /marketplace and a listing against the 404 page in headless Chromium, and their JavaScript
 	$(PY) -m bench.run --only pages
+
+# Not part of `test`: it needs a Docker daemon (CI has none), docker-compose and ports 80/443. See docs/DEPLOYMENT.md.
+compose-check: install-dev ## the production profile for real: base images (local stand-ins without Docker Hub), docker build, docker-compose up, health, migrations, HTTPS, the golden path through Caddy in Chromium, then down -v
+	bash scripts/compose-check.sh
 
 clean:
 	rm -rf .web .states $(VENV) .tools
