@@ -196,6 +196,8 @@ class Member:
         if not self.thread:
             if not self.bid_on:
                 await self.bid()
+            if not self.bid_on:  # the bid was refused (counted as the bid's error): nobody to write to yet
+                raise EventFailed("no conversation to open: the member's bid was refused")
             listing_id, poster = self.bid_on[-1]
             opened = await self.recorder.timed(
                 "open a conversation", tab.navigate("/messages/open", {"listing": str(listing_id), "with": poster})
