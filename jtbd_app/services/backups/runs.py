@@ -9,7 +9,6 @@ restore refuses it.
 from __future__ import annotations
 
 import shutil
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,7 +51,10 @@ def backup(folder: Path, *, database_url: str, store: FileStore, app_version: st
         return _fill(folder, database_url=database_url, store=store, app_version=app_version)
     except BaseException:
         for part in list(folder.iterdir()):
-            shutil.rmtree(part) if part.is_dir() else part.unlink()
+            if part.is_dir():
+                shutil.rmtree(part)
+            else:
+                part.unlink()
         if made_folder:
             folder.rmdir()
         raise
