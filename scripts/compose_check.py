@@ -21,26 +21,16 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.browser import launch, sign_up_new_member
-from tests.support.contract_journey import (
-    approve_delivery,
-    data_row,
-    deliver_work,
-    hire,
-    leave_review,
-    open_contract,
-    pay_with_test_card,
-)
-from tests.support.marketplace_journey import place_bid, post_through_the_wizard
+from tests.support.browser import launch
+from tests.support.golden_path import walk_the_golden_path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("app1", "app2")
@@ -234,44 +224,10 @@ def golden_path(browser: Browser, url: str, screenshots: Path) -> tuple[int, str
     """Two members in two browsers through Caddy; returns the contract's id and the contractor's username."""
     client, contractor = new_page(browser), new_page(browser)
     try:
-        title = f"Paint the fence {uuid.uuid4().hex[:6]}"
-        client_name = sign_up_new_member(client, url, "client", "Cora Client")
-        contractor_name = sign_up_new_member(contractor, url, "painter", "Pat Painter")
-        print(f"  signed up {client_name} and {contractor_name}")
-        listing_url = post_through_the_wizard(client, url, title)
-        print(f"  posted {listing_url}")
-        place_bid(contractor, listing_url, "140", "Two coats, weatherproof paint.")
-        contract_url = hire(client, contractor, listing_url, "Pat Painter")
-        print(f"  bid accepted, both accepted {contract_url}")
-        open_contract(client, contract_url)
-        pay_with_test_card(client, "$140.00")
-        expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
-        print("  funded in the sandbox")
         # A file too: it goes to /data/private, the app containers' shared volume, as the app's user.
-        deliver_work(
-            contractor,
-            contract_url,
-            "Both sides painted, two coats.",
-            link="https://example.com/fence",
-            file=("fence-notes.txt", b"Two coats of weatherproof paint on both sides.\n"),
-        )
-        open_contract(client, contract_url)
-        delivery = client.get_by_role("listitem", name="Delivery 1")
-        expect(delivery).to_contain_text("Both sides painted, two coats.")
-        expect(delivery).to_contain_text("fence-notes.txt")
-        print("  delivered, with a file")
-        approve_delivery(client, contract_url)
-        contractor.goto(f"{url}/wallet")
-        expect(contractor.get_by_label("Paid out in total")).to_contain_text("$126.00")
-        print("  approved: $126.00 paid out to the contractor")
-        leave_review(client, contract_url, 5, "Neat work, on time.")
-        leave_review(contractor, contract_url, 4, "Clear brief, paid promptly.")
-        client.goto(f"{url}/u/{contractor_name}")
-        expect(data_row(client, "Rating")).to_contain_text("5.0 (1)")
-        contractor.goto(f"{url}/u/{client_name}")
-        expect(data_row(contractor, "Rating")).to_contain_text("4.0 (1)")
-        print("  reviewed both ways")
-        return int(contract_url.rsplit("/", 1)[1]), contractor_name
+        notes = ("fence-notes.txt", b"Two coats of weatherproof paint on both sides.\n")
+        walked = walk_the_golden_path(client, contractor, url, file=notes, say=lambda step: print(f"  {step}"))
+        return walked.contract_id, walked.contractor_name
     except Exception:
         screenshots.mkdir(parents=True, exist_ok=True)
         for name, page in (("client", client), ("contractor", contractor)):

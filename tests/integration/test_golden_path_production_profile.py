@@ -24,17 +24,8 @@ from jtbd_app.models import Contract, User
 from jtbd_app.services.ledger import journal
 from tests.support.app_server import ROOT
 from tests.support.browser import launch, sign_up_new_member
-from tests.support.contract_journey import (
-    approve_delivery,
-    data_row,
-    deliver_work,
-    hire,
-    leave_review,
-    open_contract,
-    pay_with_test_card,
-)
 from tests.support.database import use_database
-from tests.support.marketplace_journey import place_bid, post_through_the_wizard
+from tests.support.golden_path import walk_the_golden_path
 from tests.support.production_profile import UPSTREAM_COOKIE, WORKERS, Profile, production_profile
 
 
@@ -86,37 +77,13 @@ def test_golden_path_through_caddy_on_two_app_processes(profile: Profile, browse
         assert len(started) == WORKERS, f"{log.name} runs {WORKERS} workers: {started}"
     assert httpx.get(f"{profile.url}/healthz", timeout=10).json() == {"status": "ok"}
 
-    base = profile.url
     client, contractor = page_on(browser, profile, 0), page_on(browser, profile, 1)
-    title = f"Paint the fence {uuid.uuid4().hex[:6]}"
-    client_name = sign_up_new_member(client, base, "client", "Cora Client")
-    listing_url = post_through_the_wizard(client, base, title)
-    contractor_name = sign_up_new_member(contractor, base, "painter", "Pat Painter")
-    place_bid(contractor, listing_url, "140", "Two coats, weatherproof paint.")
-
-    contract_url = hire(client, contractor, listing_url, "Pat Painter")
-    open_contract(client, contract_url)
-    pay_with_test_card(client, "$140.00")
-    expect(client.get_by_text("Payment received: the escrow is funded")).to_be_visible()
-
-    deliver_work(contractor, contract_url, "Both sides painted, two coats.", link="https://example.com/fence")
-    open_contract(client, contract_url)
-    expect(client.get_by_role("listitem", name="Delivery 1")).to_contain_text("Both sides painted, two coats.")
-    approve_delivery(client, contract_url)
-
-    contractor.goto(f"{base}/wallet")
-    expect(contractor.get_by_role("heading", name="Wallet")).to_be_visible()
-    expect(contractor.get_by_label("Paid out in total")).to_contain_text("$126.00")
-    leave_review(client, contract_url, 5, "Neat work, on time.")
-    leave_review(contractor, contract_url, 4, "Clear brief, paid promptly.")
-    client.goto(f"{base}/u/{contractor_name}")
-    expect(data_row(client, "Rating")).to_contain_text("5.0 (1)")
-    contractor.goto(f"{base}/u/{client_name}")
-    expect(data_row(contractor, "Rating")).to_contain_text("4.0 (1)")
+    walked = walk_the_golden_path(client, contractor, profile.url)
+    contractor_name = walked.contractor_name
 
     # The books: $140 paid in, $126 paid out to the contractor, $14 the platform's fee; nothing left in escrow.
     with session_scope() as session:
-        contract_id = int(contract_url.rsplit("/", 1)[1])
+        contract_id = walked.contract_id
         contract = session.get(Contract, contract_id)
         assert contract is not None and contract.status == "completed"
         painter = session.exec(select(User).where(User.username == contractor_name)).one()
