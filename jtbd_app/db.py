@@ -8,10 +8,10 @@ Readers are not blocked (WAL). On PostgreSQL the row locks (`SELECT ... FOR UPDA
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -20,6 +20,7 @@ from sqlmodel import Session, create_engine
 from jtbd_app.config import get_settings
 
 READ_ONLY = "jtbd_read_only"
+T = TypeVar("T")
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -74,6 +75,37 @@ def read_scope() -> Iterator[Session]:
         yield session  # closing it ends the transaction (a rollback) and keeps what was read
 
 
+REFUSE_WRITES = "jtbd_refuse_writes"
+
+
+class NeedsWrite(Exception):
+    """A read of `read_or_write` was about to write: it is done again as a unit of work."""
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes(conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+    if (
+        context is not None
+        and (context.isinsert or context.isupdate or context.isdelete)
+        and conn.get_execution_options().get(REFUSE_WRITES)
+    ):
+        raise NeedsWrite
+
+
+def read_or_write(work: Callable[[Session], T]) -> T:
+    """`work` as a read (`read_scope`: on SQLite without the write lock); should it be about to write (a row it makes
+    on first sight, for data older than that row; a case it catches up), nothing is written and it runs again as a
+    unit of work, which keeps what it writes. For pages whose reads write only now and then: a view no longer takes
+    SQLite's write lock each time."""
+    try:
+        with Session(_attempting(get_engine()), expire_on_commit=False) as session:
+            return work(session)
+    except NeedsWrite:
+        pass
+    with session_scope() as session:
+        return work(session)
+
+
 @contextmanager
 def single_read() -> Iterator[Session]:
     """A read of one statement (the session guard's lookup, the page frame's counts), which is consistent by itself:
@@ -93,6 +125,11 @@ def single_read() -> Iterator[Session]:
 @lru_cache(maxsize=8)
 def _reading(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
+
+
+@lru_cache(maxsize=8)
+def _attempting(engine: Engine) -> Engine:
+    return engine.execution_options(**{READ_ONLY: True, REFUSE_WRITES: True})
 
 
 @lru_cache(maxsize=8)

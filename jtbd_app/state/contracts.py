@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 
 from jtbd_app import bootstrap
 from jtbd_app.config import get_settings
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_or_write, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, NotSignedIn, field_errors
 from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services import live
@@ -90,11 +90,13 @@ class ContractState(LivePage, SessionState):
         self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
         self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
         sandbox = gateway.name == "sandbox"  # the banner speaks of the sandbox; Stripe's test mode is not it
+        contract_id = self.route_contract_id
         try:
-            with session_scope() as session:
-                self.detail = contract_view.contract_detail(
-                    session, viewer=viewer, contract_id=self.route_contract_id, test_money=sandbox
+            self.detail = read_or_write(
+                lambda session: contract_view.contract_detail(
+                    session, viewer=viewer, contract_id=contract_id, test_money=sandbox
                 )
+            )
             self.found, self.refusal = True, ""
             self._live_topic = f"{viewer.user_id if viewer else 0} {live.contract_topic(self.detail.id)}"
         except NotSignedIn as exc:

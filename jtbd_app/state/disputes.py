@@ -12,7 +12,7 @@ from reflex.event import EventSpec
 from typing_extensions import TypedDict
 
 from jtbd_app import bootstrap
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_or_write, session_scope
 from jtbd_app.domain.disputes import OUTCOMES, REASONS
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.services.contracts.delivery_files import IncomingFile
@@ -65,8 +65,10 @@ class DisputeState(SessionState):
 
     def _show(self, viewer: Viewer | None) -> None:
         try:
-            with session_scope() as session:
-                self.panel = dispute_view.dispute_panel(session, viewer=viewer, contract_id=self.route_contract_id)
+            contract_id = self.route_contract_id
+            self.panel = read_or_write(  # a read: on SQLite it does not take the write lock (unless it must write)
+                lambda session: dispute_view.dispute_panel(session, viewer=viewer, contract_id=contract_id)
+            )
         except DomainError:
             self.panel = dispute_view.DisputePanel()
 

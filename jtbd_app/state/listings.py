@@ -15,6 +15,7 @@ from jtbd_app.services.marketplace import bids, listing_view, listings, question
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import RecordId, route_arg
+from jtbd_app.state.changes import assign_changed
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
 
@@ -64,17 +65,18 @@ class ListingState(SessionState):
     @rx.event
     def load_listing(self) -> None:
         """Public: the service decides what this viewer may see (drafts and other people's bids stay hidden)."""
-        self.loaded, self.errors, self.notice, self.editing_bid = False, {}, "", False
         self._reload(self._refresh_viewer())
-        self.loaded = True
+        assign_changed(self, errors={}, notice="", editing_bid=False, loaded=True)
 
     def _reload(self, viewer: Viewer | None) -> None:
+        """The listing as this viewer may see it now; only what changed is sent (the same listing opened again sends
+        next to nothing)."""
         try:
             with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
-                self.listing = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
-            self.found, self.missing = True, ""
+                detail = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
+            assign_changed(self, listing=detail, found=True, missing="")
         except NotFound as exc:
-            self.found, self.listing, self.missing = False, listing_view.ListingDetail(), exc.message
+            assign_changed(self, found=False, listing=listing_view.ListingDetail(), missing=exc.message)
 
     def _act(self, action: Callable[[Any, Viewer | None], object], notice: str, limit: str = "") -> bool:
         """Run one service call for the viewer (counted against the rate-limit policy `limit`, if named), then show

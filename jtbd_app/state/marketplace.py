@@ -18,6 +18,7 @@ from jtbd_app.services.marketplace.listing_cards import ListingCard
 from jtbd_app.services.marketplace.listing_search import SearchPage
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import query_params
+from jtbd_app.state.changes import assign_changed
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
@@ -95,42 +96,62 @@ class MarketplaceState(SkillTagsMixin, SessionState):
 
     @rx.event
     def load_marketplace(self) -> Iterator[None]:
-        """Public: open listings are public; the service checks the query string. "Searching listings…" shows while a
-        new search runs on a page that already shows results; a first visit already shows it (no extra message)."""
-        if self.loaded:
-            self.loaded = False
-            yield
+        """Public: the service checks the query string. "Searching listings…" shows while a search runs on a page
+        showing results; a kept page (public_cache) shows at once. A first visit shows it anyway."""
         self._refresh_viewer()
         raw = query_params(self)
         with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
-            result = listing_search.search_from_params(session, params=raw)
+            result = listing_search.kept_from_params(session, params=raw)
+        if result is None and self.loaded:  # a search to run on a page that shows results
+            self.loaded = False
+            yield
+        with read_scope() as session:
+            result = result or listing_search.search_from_params(session, params=raw)
         self._show_results(result)
         self._show_form(result.query, raw)
-        self.loaded = True
+        assign_changed(self, loaded=True)
 
     def _show_results(self, result: SearchPage) -> None:
         query = result.query
-        self.cards, self.total_label = result.items, result.total_label
-        self.page, self.pages, self.has_filters = result.page, result.pages, query.has_filters
-        self.spelling_note = result.spelling_note
-        self.page_links = [PageLink(str(n), search_url(query, n), n == result.page) for n in result.page_window()]
-        self.prev_href = search_url(query, result.page - 1) if result.page > 1 else ""
-        self.next_href = search_url(query, result.page + 1) if result.page < result.pages else ""
+        assign_changed(
+            self,
+            cards=result.items,
+            total_label=result.total_label,
+            page=result.page,
+            pages=result.pages,
+            has_filters=query.has_filters,
+            spelling_note=result.spelling_note,
+            page_links=[PageLink(str(n), search_url(query, n), n == result.page) for n in result.page_window()],
+            prev_href=search_url(query, result.page - 1) if result.page > 1 else "",
+            next_href=search_url(query, result.page + 1) if result.page < result.pages else "",
+        )
 
     def _show_form(self, query: ListingQuery, raw: dict[str, str]) -> None:
         """The filter form as the URL says: a refused value shows as typed, next to its message."""
-        self.errors = dict(query.errors)
-        self.filter_count = query.filter_count
-        wanted_open = self.filter_count > 0 or bool(set(self.errors) - {"q", "sort"})
+        filter_count = query.filter_count
+        wanted_open = filter_count > 0 or bool(set(query.errors) - {"q", "sort"})
         params = {name: value for name, value in raw.items() if name != "page"}
         shown = params == self._form_params  # the form already shows these: leave it (and its open panel) alone
         self._form_params = params
-        self.filters_open = (self.filters_open or wanted_open) if shown else wanted_open
         echo = {name: raw.get(name, "")[:MAX_PARAM_LEN] for name in ("min", "max", "location")}
-        self.q, self.category, self.currency = query.text, query.category, query.currency
-        self.min_budget, self.max_budget, self.location = echo["min"], echo["max"], echo["location"]
-        self.remote, self.due, self.sort = query.remote, query.due, query.sort
-        self.edit_skills, self.skill_draft, self.skill_suggestions = list(query.skills), "", []
+        assign_changed(
+            self,
+            errors=dict(query.errors),
+            filter_count=filter_count,
+            filters_open=(self.filters_open or wanted_open) if shown else wanted_open,
+            q=query.text,
+            category=query.category,
+            currency=query.currency,
+            min_budget=echo["min"],
+            max_budget=echo["max"],
+            location=echo["location"],
+            remote=query.remote,
+            due=query.due,
+            sort=query.sort,
+            edit_skills=list(query.skills),
+            skill_draft="",
+            skill_suggestions=[],
+        )
         if not shown:
             self.form_key += 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from typing_extensions import TypedDict
 
-from jtbd_app.db import session_scope
+from jtbd_app.db import read_or_write, session_scope
 from jtbd_app.domain.errors import DomainError, field_errors
 from jtbd_app.domain.reviews import RATINGS
 from jtbd_app.services.contracts import review_view, reviews
@@ -35,8 +35,10 @@ class ContractReviewState(SessionState):
 
     def _show(self, viewer: Viewer | None) -> None:
         try:
-            with session_scope() as session:
-                self.panel = review_view.review_panel(session, viewer=viewer, contract_id=self.route_contract_id)
+            contract_id = self.route_contract_id
+            self.panel = read_or_write(  # a read: on SQLite it does not take the write lock (unless it must write)
+                lambda session: review_view.review_panel(session, viewer=viewer, contract_id=contract_id)
+            )
             self.refusal = ""
         except DomainError as exc:
             self.panel, self.refusal = review_view.ReviewPanel(), exc.message

@@ -19,6 +19,7 @@ from jtbd_app.services.accounts import email_verification, sign_in
 from jtbd_app.services.messaging import session_view
 from jtbd_app.services.viewer import Viewer, viewer_from_key
 from jtbd_app.state.boundary import BoundaryMixin
+from jtbd_app.state.changes import assign_changed
 from jtbd_app.state.live import LiveMixin
 
 # Whom the session guard (state/session_guard) found behind the tab's session key as this event began: the key and
@@ -96,18 +97,25 @@ class SessionState(LiveMixin, BoundaryMixin, rx.State):
         viewer = self._viewer()  # the guard's, in a foreground event: the summary does not look it up again
         with single_read() as session:
             summary = session_view.session_summary(session, key=None, viewer=viewer)
-        self.needs_terms, self.unread_notifications = summary.needs_terms, summary.unread_notifications
-        self.unread_messages, self.viewer_photo = summary.unread_messages, summary.photo_url
         if viewer is not None:  # what the live tick compares the bell's stamp with
-            self._live_seen = {**self._live_seen, live.user_topic(viewer.user_id): summary.live_version}
-        self.signed_in = viewer is not None
-        self.viewer_username = viewer.username if viewer else ""
-        self.viewer_name = viewer.display_name if viewer else ""
-        self.viewer_is_admin = bool(viewer and viewer.is_admin)
-        self.viewer_suspended = bool(viewer and viewer.status != "active")
-        self.viewer_suspended_reason = summary.suspended_reason
-        self.needs_email_verification = bool(viewer and not viewer.email_verified and get_settings().mail_enabled)
-        self.session_checked = True
+            topic = live.user_topic(viewer.user_id)
+            if self._live_seen.get(topic) != summary.live_version:
+                self._live_seen = {**self._live_seen, topic: summary.live_version}
+        assign_changed(  # on every page load: what did not change is not sent again
+            self,
+            needs_terms=summary.needs_terms,
+            unread_notifications=summary.unread_notifications,
+            unread_messages=summary.unread_messages,
+            viewer_photo=summary.photo_url,
+            signed_in=viewer is not None,
+            viewer_username=viewer.username if viewer else "",
+            viewer_name=viewer.display_name if viewer else "",
+            viewer_is_admin=bool(viewer and viewer.is_admin),
+            viewer_suspended=bool(viewer and viewer.status != "active"),
+            viewer_suspended_reason=summary.suspended_reason,
+            needs_email_verification=bool(viewer and not viewer.email_verified and get_settings().mail_enabled),
+            session_checked=True,
+        )
         return viewer
 
     @rx.event

@@ -69,6 +69,23 @@ def call_upload(state: Any, handler: str, *args: Any, uploader_token: str | None
         return call(state, handler, *args)
 
 
+def sent_vars(state: Any) -> set[str]:
+    """The public vars set since `forget_sent`, as Reflex would send them to the tab: this state's and its parents'
+    (the page frame's sign-in summary lives in SessionState)."""
+    found: set[str] = set()
+    while state is not None:
+        found |= {name for name in state.dirty_vars if not name.startswith("_")}
+        state = state.parent_state
+    return found
+
+
+def forget_sent(state: Any) -> None:
+    """As after Reflex sent the delta: nothing is dirty any more."""
+    while state is not None:
+        state.dirty_vars.clear()
+        state = state.parent_state
+
+
 async def _drain(events: Any) -> list[Any]:
     """Every value an async generator handler yields (progress steps and events), in order."""
     return [item async for item in events]

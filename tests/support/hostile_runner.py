@@ -95,7 +95,7 @@ async def run_identity(
     checked = False
     for call in calls:
         if not checked and call.handler.split(".")[-1] in SESSION_ENDERS:
-            run.still_signed_in = await _signed_in(client, session_state)
+            run.still_signed_in = await _signed_in(url, cookie, session_state)
             checked = True
         if not client.connected:
             client = ReflexClient(url, cookie=cookie, token=client.token)
@@ -109,12 +109,17 @@ async def run_identity(
     return run
 
 
-async def _signed_in(client: ReflexClient, session_state: str) -> bool:
-    """Whether the server still sees this tab as signed in (the session summary, reloaded)."""
-    result = await client.call(f"{session_state}.load_session", {})
-    return any((d.get(session_state) or {}).get("signed_in_rx_state_") is True for d in result.deltas()) or (
-        '"signed_in_rx_state_": true' in result.text
-    )
+async def _signed_in(url: str, cookie: str | None, session_state: str) -> bool:
+    """Whether the server still takes this cookie's session: a new tab with it loads the session summary. A fresh
+    tab's `signed_in` starts False and only a var that changed is sent, so a True in what it received says so."""
+    tab = ReflexClient(url, cookie=cookie)
+    try:
+        await tab.connect()
+        await tab.call(f"{session_state}.load_session", {})
+    finally:
+        await tab.close()
+    deltas = [m.get("delta") or {} for m in tab.received if isinstance(m, dict)]
+    return any((d.get(session_state) or {}).get("signed_in_rx_state_") is True for d in deltas)
 
 
 def run_all(

@@ -12,7 +12,7 @@ from jtbd_app.components import listing_bids
 from jtbd_app.models import Bid
 from jtbd_app.state.listings import ListingState
 from tests.support.factories import OFFER, make_listing
-from tests.support.handlers import call, state_for
+from tests.support.handlers import call, forget_sent, sent_vars, state_for
 from tests.support.members import make_user, session_token
 
 
@@ -48,3 +48,16 @@ def test_the_price_field_is_described_by_the_minimum_from_the_listing_state(form
     assert '"aria-describedby":"amount-hint amount-error"' in rendered
     # the hint element's text is the state's bid_minimum, not text made up in the page
     assert re.search(r'id:"amount-hint"[^}]*\},[^)]*\["bid_minimum"\]', rendered)
+
+
+def test_a_listing_opened_again_unchanged_sends_nothing_again_and_a_change_sends_it(db: Session) -> None:
+    listing = make_listing(make_user("ann"))
+    state = _listing_page(session_token(make_user("bob")), listing.id or 0)
+    assert {"listing", "loaded", "signed_in"} <= sent_vars(state)
+    forget_sent(state)
+
+    call(state, "load_listing")  # opened again (back, or a link to it)
+    assert sent_vars(state) == set()
+
+    call(state, "place_bid", OFFER)
+    assert {"listing", "notice"} <= sent_vars(state) and len(state.listing.bids) == 1

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from jtbd_app.state.boundary import REFUSAL
 from jtbd_app.state.marketplace import MarketplaceState
-from tests.support.factories import make_listing
-from tests.support.handlers import call, state_for
+from tests.support.factories import bid, make_listing
+from tests.support.handlers import call, forget_sent, sent_vars, state_for
 from tests.support.members import make_user, session_token
+from tests.support.viewers import viewer_of
 
 
 def _load(url: str, token: str | None = None) -> Any:
@@ -174,3 +175,37 @@ def test_a_typo_is_corrected_and_the_page_says_so(db: Session) -> None:
     assert [c.title for c in state.cards] == ["Python scraper"]
     assert state.spelling_note == "Showing results for “python”."
     assert _load("/marketplace?q=python").spelling_note == ""
+
+
+def test_a_page_opened_again_unchanged_shows_at_once_and_sends_nothing_again(db: Session) -> None:
+    """Back from a listing to the same search: the page is kept (public_cache), so no "Searching listings…" step,
+    and nothing the tab already shows is sent again (Reflex sends every var a handler sets, equal or not)."""
+    ann, bob = make_user("ann"), make_user("bob")
+    listing = make_listing(ann, title="Logo for a bakery")
+    state = _load("/marketplace?q=logo", token=session_token(bob))
+    assert [c.title for c in state.cards] == ["Logo for a bakery"] and "cards" in sent_vars(state)
+    forget_sent(state)
+
+    assert call(state, "load_marketplace") == []  # no step in between: the page was kept
+    assert sent_vars(state) == set()
+
+    assert listing.id is not None
+    bid(viewer_of(make_user("cyd")), listing.id)  # a count moves: the cards go again, only they
+    assert call(state, "load_marketplace") == []
+    assert sent_vars(state) == {"cards"} and [c.bid_count for c in state.cards] == [1]
+
+
+def test_a_new_search_on_a_page_with_results_says_searching_first(db: Session) -> None:
+    make_listing(make_user("ann"), title="Logo for a bakery")
+    state = _load("/marketplace?q=logo")
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    root.router = RouterData.from_router_data(
+        {"headers": {}, "pathname": "/marketplace", "asPath": "/marketplace?q=bakery"}
+    )
+    fn = type(state).event_handlers["load_marketplace"].fn
+    steps = fn(state)
+    next(steps)  # the step Reflex sends before the search runs
+    assert state.loaded is False
+    assert list(steps) == [] and state.loaded and [c.title for c in state.cards] == ["Logo for a bakery"]

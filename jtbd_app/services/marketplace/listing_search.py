@@ -70,12 +70,25 @@ def search_from_params(session: Session, *, params: Mapping[str, object]) -> Sea
     """Public: the marketplace page from its URL; bad parameters are dropped, with messages in `query.errors`. The
     same URL gives everyone the same page: it is computed once per change of the marketplace (public_cache), and
     its cards' bid counts, which a bid moves without changing the marketplace, are read as it is shown."""
-    key = (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
     page, computed = SEARCHES.lookup(
-        session, key, lambda: search_listings(session, query=ListingQuery.from_params(params), cache=CORRECTED)
+        session,
+        _page_key(params),
+        lambda: search_listings(session, query=ListingQuery.from_params(params), cache=CORRECTED),
     )
     # The list is the caller's (the cards are shared); a page computed now has just read its counts.
     return dataclasses.replace(page, items=list(page.items) if computed else with_bid_counts(session, page.items))
+
+
+def kept_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage | None:
+    """Public: `search_from_params`' page when it is already kept (its bid counts read now), None when it would have
+    to be computed; a page can then say "searching…" only when there is a search to wait for."""
+    page = SEARCHES.peek(session, _page_key(params))
+    return None if page is None else dataclasses.replace(page, items=with_bid_counts(session, page.items))
+
+
+def _page_key(params: Mapping[str, object]) -> tuple[Any, ...]:
+    """A page's key in SEARCHES: its URL's parameters, and the day (the due-date filter counts from it)."""
+    return (tuple(sorted((str(name), str(value)) for name, value in params.items())), utcnow().date())
 
 
 def search_listings(

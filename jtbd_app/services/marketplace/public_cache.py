@@ -49,20 +49,10 @@ class VersionedCache(Generic[V]):
 
     def lookup(self, session: Session, key: Hashable, compute: Callable[[], V]) -> tuple[V, bool]:
         """`get`, and whether the value was computed by this call (its data read just now) rather than kept."""
-        source = session.get_bind().engine.url.render_as_string(hide_password=True)
-        version = marketplace_version(session)
-        now = time.monotonic()
-        with self._lock:
-            if (
-                source == self.source
-                and version == self.version
-                and (found := self._entries.get(key)) is not None
-                and found[0] > now
-            ):
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return found[1], False
-            self.misses += 1
+        source, version, now = self._where(session)
+        found = self._kept(source, version, now, key)
+        if found is not None:
+            return found, False
         value = compute()
         with self._lock:
             if source != self.source or version > self.version:  # a change: every entry made before is stale
@@ -74,6 +64,31 @@ class VersionedCache(Generic[V]):
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
         return value, True
+
+    def peek(self, session: Session, key: Hashable) -> V | None:
+        """The entry for `key` under the current version when one is kept, else None (nothing is computed): for a
+        caller who says "working…" only when there is work to wait for."""
+        source, version, now = self._where(session)
+        return self._kept(source, version, now, key)
+
+    def _where(self, session: Session) -> tuple[str, int, float]:
+        """The database, its current version (one read) and the time: what an entry must match to be used."""
+        source = session.get_bind().engine.url.render_as_string(hide_password=True)
+        return source, marketplace_version(session), time.monotonic()
+
+    def _kept(self, source: str, version: int, now: float, key: Hashable) -> V | None:
+        with self._lock:
+            if (
+                source == self.source
+                and version == self.version
+                and (found := self._entries.get(key)) is not None
+                and found[0] > now
+            ):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[1]
+            self.misses += 1
+            return None
 
     def clear(self) -> None:
         with self._lock:

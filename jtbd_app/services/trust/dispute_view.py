@@ -149,7 +149,8 @@ def _entries(session: Session, case: DisputeCase, contract: Contract, viewer_id:
 
 def dispute_panel(session: Session, *, viewer: Viewer | None, contract_id: object) -> DisputePanel:
     """The dispute section for a party or an administrator (NotFound for anyone else, as the contract page). Call it
-    in a unit of work: an active case whose contract moved on without it is caught up first (`dispute_endings.reconcile`)."""
+    in a unit of work, or through `db.read_or_write`: an active case whose contract moved on without it is caught up
+    first (`dispute_endings.reconcile`), which writes."""
     contract = lifecycle.visible_contract(session, viewer=viewer, contract_id=contract_id)
     assert viewer is not None and contract.id is not None
     party = viewer.user_id in (contract.client_id, contract.contractor_id)
