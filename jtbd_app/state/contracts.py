@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from typing import Any, NotRequired
+from typing import TYPE_CHECKING, Any, NotRequired
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -27,6 +27,9 @@ from jtbd_app.state.disputes import DisputeState
 from jtbd_app.state.live import LivePage
 from jtbd_app.state.reviews import ContractReviewState
 from jtbd_app.state.session import SessionState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 UPLOAD_ID = "delivery_files"
 RETURNED = "The escrow was already funded, so this payment is being refunded to you in full."
@@ -85,17 +88,19 @@ class ContractState(LivePage, SessionState):
         return page_title("Contract not found" if self.loaded and not self.found else "Contract")
 
     def _reload(self, viewer: Viewer | None) -> None:
+        read_or_write(lambda session: self._show_detail(session, viewer))
+
+    def _show_detail(self, session: Session, viewer: Viewer | None) -> None:
+        """The contract as this viewer may see it, from `session`: a read that may raise NeedsWrite
+        (db.read_or_write)."""
         settings, gateway = get_settings(), bootstrap.gateway()
         self.is_stripe = gateway.name == "stripe"
         self.stripe_publishable_key = settings.stripe_publishable_key if self.is_stripe else ""
         self.stripe_js_url = settings.stripe_js_url if self.is_stripe else ""
         sandbox = gateway.name == "sandbox"  # the banner speaks of the sandbox; Stripe's test mode is not it
-        contract_id = self.route_contract_id
         try:
-            self.detail = read_or_write(
-                lambda session: contract_view.contract_detail(
-                    session, viewer=viewer, contract_id=contract_id, test_money=sandbox
-                )
+            self.detail = contract_view.contract_detail(
+                session, viewer=viewer, contract_id=self.route_contract_id, test_money=sandbox
             )
             self.found, self.refusal = True, ""
             self._live_topic = f"{viewer.user_id if viewer else 0} {live.contract_topic(self.detail.id)}"
@@ -151,14 +156,19 @@ class ContractState(LivePage, SessionState):
     @rx.event
     async def load_contract(self) -> None:
         """Parties and admins only: the service answers NotFound to anyone else. The reviews and dispute panels open
-        in the same event: one session check and one state round trip for the page instead of three."""
+        in the same event and read in the same session: one session check and one state round trip for the page."""
         self.loaded, self.errors, self.notice, self.progress, self._live_topic = False, {}, "", "", ""
         self._watch_live(live.contract_topic(self.route_contract_id))
         viewer = self._refresh_viewer()
-        self._reload(viewer)
+        review, dispute = await self.get_state(ContractReviewState), await self.get_state(DisputeState)
+        read_or_write(lambda session: self._open_page(session, viewer, review, dispute))
         self.loaded = True
-        (await self.get_state(ContractReviewState))._open(viewer)
-        (await self.get_state(DisputeState))._open(viewer)
+
+    def _open_page(self, session: Session, viewer: Viewer | None, review: Any, dispute: Any) -> None:
+        """The contract and its reviews and dispute panels, read in one session."""
+        self._show_detail(session, viewer)
+        review._open(viewer, session)
+        dispute._open(viewer, session)
 
     @rx.event
     def accept_terms(self) -> None:

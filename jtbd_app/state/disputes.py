@@ -5,7 +5,7 @@ live reload (state/contracts) reloads this panel too, so the other party's steps
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any, NotRequired
+from typing import TYPE_CHECKING, Any, NotRequired
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -21,6 +21,9 @@ from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.session import SessionState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 UPLOAD_ID = "dispute_files"
 REASON_CHOICES = [[code, label] for code, label in REASONS.items()]
@@ -63,12 +66,13 @@ class DisputeState(SessionState):
     def route_contract_id(self) -> str:
         return route_arg(self.router.url.path)
 
-    def _show(self, viewer: Viewer | None) -> None:
+    def _show(self, viewer: Viewer | None, session: Session | None = None) -> None:
+        """The panel from `session` (a read that may raise NeedsWrite), or from a read of its own."""
+        if session is None:
+            read_or_write(lambda own: self._show(viewer, own))
+            return
         try:
-            contract_id = self.route_contract_id
-            self.panel = read_or_write(  # a read: on SQLite it does not take the write lock (unless it must write)
-                lambda session: dispute_view.dispute_panel(session, viewer=viewer, contract_id=contract_id)
-            )
+            self.panel = dispute_view.dispute_panel(session, viewer=viewer, contract_id=self.route_contract_id)
         except DomainError:
             self.panel = dispute_view.DisputePanel()
 
@@ -88,9 +92,9 @@ class DisputeState(SessionState):
         """Parties and admins only: the service answers NotFound to anyone else (the panel stays empty)."""
         self._open(self._viewer())
 
-    def _open(self, viewer: Viewer | None) -> None:
-        """The panel as the page opens (ContractState.load_contract opens it in the same event)."""
-        self._show(viewer)
+    def _open(self, viewer: Viewer | None, session: Session | None = None) -> None:
+        """The panel as the page opens (ContractState.load_contract opens it in the same event and session)."""
+        self._show(viewer, session)
         self.loaded = True
 
     @rx.event

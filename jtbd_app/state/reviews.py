@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 from typing_extensions import TypedDict
 
@@ -13,6 +15,9 @@ from jtbd_app.services.viewer import Viewer
 from jtbd_app.state.boundary import route_arg
 from jtbd_app.state.forms import field
 from jtbd_app.state.session import SessionState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CHOICES = {str(n): n for n in RATINGS}
 
@@ -33,12 +38,13 @@ class ContractReviewState(SessionState):
     def route_contract_id(self) -> str:
         return route_arg(self.router.url.path)
 
-    def _show(self, viewer: Viewer | None) -> None:
+    def _show(self, viewer: Viewer | None, session: Session | None = None) -> None:
+        """The panel from `session` (a read that may raise NeedsWrite), or from a read of its own."""
+        if session is None:
+            read_or_write(lambda own: self._show(viewer, own))
+            return
         try:
-            contract_id = self.route_contract_id
-            self.panel = read_or_write(  # a read: on SQLite it does not take the write lock (unless it must write)
-                lambda session: review_view.review_panel(session, viewer=viewer, contract_id=contract_id)
-            )
+            self.panel = review_view.review_panel(session, viewer=viewer, contract_id=self.route_contract_id)
             self.refusal = ""
         except DomainError as exc:
             self.panel, self.refusal = review_view.ReviewPanel(), exc.message
@@ -48,10 +54,10 @@ class ContractReviewState(SessionState):
         """Parties only (administrators read): the service decides which reviews this viewer may see."""
         self._open(self._viewer())
 
-    def _open(self, viewer: Viewer | None) -> None:
-        """The panel as the page opens (ContractState.load_contract opens it in the same event)."""
+    def _open(self, viewer: Viewer | None, session: Session | None = None) -> None:
+        """The panel as the page opens (ContractState.load_contract opens it in the same event and session)."""
         self.loaded, self.errors, self.notice, self.rating = False, {}, "", ""
-        self._show(viewer)
+        self._show(viewer, session)
         self.loaded = True
 
     @rx.event
