@@ -3,11 +3,14 @@ was filled for forgets everything it holds: signing out, a session revoked elsew
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from typing import Any
 
 import reflex as rx
 from reflex.middleware import Middleware
-from reflex.state import _ROUTER_FIELD_NAMES
+from reflex.state import _ROUTER_FIELD_NAMES, OnLoadInternalState
+from reflex_base.event.context import EventContext
 from reflex_base.registry import RegistrationContext
 
 from jtbd_app.db import single_read
@@ -41,12 +44,51 @@ def _is_foreground(event: Any) -> bool:
     return registered is not None and not registered.handler.is_background
 
 
+# A page load is three events: the router's on_load_internal, then the page's load handlers and the framework's
+# set_is_hydrated, which on_load_internal itself enqueues on the server (a browser cannot send an event as another's
+# child). Those children use the viewer it resolved a moment before, for the same key: one lookup a page load, not
+# three. Nothing else is taken on trust: any other event, a child of any other handler (which may have just signed
+# someone out) included, looks the session up again.
+ON_LOAD_INTERNAL = f"{OnLoadInternalState.get_full_name()}.on_load_internal"
+CHILDREN_WITHIN_S = 5.0  # the children run right after their parent; an older entry is not used
+_RESOLVED: OrderedDict[str, tuple[float, str | None, Any]] = OrderedDict()  # on_load_internal's txid: when, key, who
+_RESOLVED_MAX = 4096
+
+
+def _event_ids() -> tuple[str, str | None]:
+    """This event's transaction id and its parent's (None for an event the browser sent)."""
+    try:
+        context = EventContext.get()
+    except LookupError:
+        return "", None
+    return context.txid, context.parent_txid
+
+
+def _resolved_by_parent(parent: str | None, key: str | None) -> tuple[bool, Any]:
+    """The viewer on_load_internal resolved for this child of it, if it is one and for the same key."""
+    found = _RESOLVED.get(parent) if parent else None
+    if found is None or found[1] != key or time.monotonic() - found[0] > CHILDREN_WITHIN_S:
+        return False, None
+    return True, found[2]
+
+
+def _remember(txid: str, key: str | None, viewer: Any) -> None:
+    _RESOLVED[txid] = (time.monotonic(), key, viewer)
+    while len(_RESOLVED) > _RESOLVED_MAX:
+        _RESOLVED.popitem(last=False)
+
+
 class SessionGuard(Middleware):
     async def preprocess(self, app: Any, state: Any, event: Any) -> None:
         guard = await state.get_state(SessionState)
         key = session_key_of(guard.router.headers)
-        with single_read() as session:
-            viewer = viewer_from_key(session, key)
+        txid, parent = _event_ids()
+        known, viewer = _resolved_by_parent(parent, key)
+        if not known:
+            with single_read() as session:
+                viewer = viewer_from_key(session, key)
+        if txid and event is not None and event.name == ON_LOAD_INTERNAL:
+            _remember(txid, key, viewer)
         EVENT_VIEWER.set((key, viewer) if key is not None and _is_foreground(event) else None)
         identity = f"{viewer.user_id}:{key}" if viewer else ""  # who the tab acts for; "" for nobody
         if identity != guard._identity:

@@ -11,6 +11,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.istate.data import RouterData
+from reflex_base.event.context import EventContext
 from reflex_base.utils.format import format_event_handler
 from sqlalchemy import event as sa_event
 from sqlmodel import Session, select
@@ -24,7 +25,7 @@ from jtbd_app.state.contracts import ContractState
 from jtbd_app.state.marketplace import MarketplaceState
 from jtbd_app.state.messages import MessagesState
 from jtbd_app.state.session import SessionState
-from jtbd_app.state.session_guard import SessionGuard, member_states
+from jtbd_app.state.session_guard import ON_LOAD_INTERNAL, SessionGuard, member_states
 from tests.support.contracts import agreed_contract, fund
 from tests.support.handlers import app_state_classes, call, call_upload, state_for
 from tests.support.members import make_user, session_token
@@ -217,3 +218,58 @@ def test_a_handler_on_another_cookie_than_the_guard_saw_asks_for_its_own(db: Ses
     seen = asyncio.run(event())
 
     assert seen is not None and seen.username == "bob"
+
+
+def _as_event(txid: str, parent: str | None, work: Any) -> Any:
+    """Run `work` as the event `txid` would run, with `parent` the event that enqueued it (None: from the browser)."""
+    context = EventContext(token="client-token", state_manager=None, enqueue_impl=None, txid=txid, parent_txid=parent)  # type: ignore[arg-type]
+    attached = EventContext.set(context)
+    try:
+        return work()
+    finally:
+        EventContext.reset(attached)
+
+
+def test_a_page_load_looks_the_session_up_once_and_nothing_else_is_taken_on_trust(db: Session) -> None:
+    """on_load_internal's own children (the page's load handlers, set_is_hydrated) use the viewer it resolved; an
+    event from the browser, a child of any other handler, or a child under another cookie asks again."""
+    ann, bob = make_user("ann"), make_user("bob")
+    page = state_for(MarketplaceState, token=session_token(ann), path="/marketplace")
+    root = page._get_root_state()
+    on_load = SimpleNamespace(name=ON_LOAD_INTERNAL)
+    load = _event(MarketplaceState, "load_marketplace")
+
+    def guard(event: Any) -> Any:
+        return lambda: asyncio.run(SessionGuard().preprocess(None, root, event))
+
+    assert _queries_while(lambda: _as_event("nav-1", None, guard(on_load)))[1] == 1
+    assert _queries_while(lambda: _as_event("nav-1-a", "nav-1", guard(load)))[1] == 0
+    assert page._viewer() is not None and page._viewer().username == "ann"  # type: ignore[union-attr]
+    assert _queries_while(lambda: _as_event("nav-1-b", "nav-1", guard(load)))[1] == 0
+
+    assert _queries_while(lambda: _as_event("click", None, guard(load)))[1] == 1  # from the browser
+    assert _queries_while(lambda: _as_event("click-a", "click", guard(load)))[1] == 1  # a child of another handler
+
+    # the same tab under another cookie (a new handshake): its children do not inherit ann
+    root.router = RouterData.from_router_data(
+        {"headers": {SESSION_KEY_HEADER: session_key(session_token(bob))}, "pathname": "/marketplace"}
+    )
+    assert _queries_while(lambda: _as_event("nav-1-c", "nav-1", guard(load)))[1] == 1
+    assert page._viewer().username == "bob"  # type: ignore[union-attr]
+
+
+def test_a_revoked_session_is_seen_at_the_next_page_load(db: Session) -> None:
+    token = session_token(make_user("ann"))
+    page = state_for(MarketplaceState, token=token, path="/marketplace")
+    root = page._get_root_state()
+    on_load = SimpleNamespace(name=ON_LOAD_INTERNAL)
+    _as_event("nav-1", None, lambda: asyncio.run(SessionGuard().preprocess(None, root, on_load)))
+    assert page.parent_state._identity.startswith(f"{page._viewer().user_id}:")  # type: ignore[union-attr]
+    row = db.exec(select(AuthSession).where(AuthSession.token_hash == session_key(token))).one()
+    row.revoked_at = utcnow()
+    db.add(row)
+    db.commit()
+
+    _as_event("nav-2", None, lambda: asyncio.run(SessionGuard().preprocess(None, root, on_load)))
+
+    assert page.parent_state._identity == "" and page._viewer() is None
