@@ -64,12 +64,14 @@ def _event_ids() -> tuple[str, str | None]:
     return context.txid, context.parent_txid
 
 
-def _resolved_by_parent(parent: str | None, key: str | None) -> tuple[bool, Any]:
-    """The viewer on_load_internal resolved for this child of it, if it is one and for the same key."""
+def _viewer_for(key: str | None, parent: str | None) -> Any:
+    """The member behind the key: as on_load_internal resolved it, for a child of it under the same key; else looked
+    up now."""
     found = _RESOLVED.get(parent) if parent else None
-    if found is None or found[1] != key or time.monotonic() - found[0] > CHILDREN_WITHIN_S:
-        return False, None
-    return True, found[2]
+    if found is not None and found[1] == key and time.monotonic() - found[0] <= CHILDREN_WITHIN_S:
+        return found[2]
+    with single_read() as session:
+        return viewer_from_key(session, key)
 
 
 def _remember(txid: str, key: str | None, viewer: Any) -> None:
@@ -83,10 +85,7 @@ class SessionGuard(Middleware):
         guard = await state.get_state(SessionState)
         key = session_key_of(guard.router.headers)
         txid, parent = _event_ids()
-        known, viewer = _resolved_by_parent(parent, key)
-        if not known:
-            with single_read() as session:
-                viewer = viewer_from_key(session, key)
+        viewer = _viewer_for(key, parent)
         if txid and event is not None and event.name == ON_LOAD_INTERNAL:
             _remember(txid, key, viewer)
         EVENT_VIEWER.set((key, viewer) if key is not None and _is_foreground(event) else None)
