@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from jtbd_app.db import read_scope, session_scope
 from jtbd_app.models import Listing
 from jtbd_app.services import live
@@ -228,3 +230,22 @@ def test_public_writes_spread_over_the_marketplace_shards_and_the_version_is_the
 
     assert _version() >= before + 24  # every unit of work that wrote a listing moved it
     assert len(shards) > 1  # 24 writes on one shard of 8 would be a 1 in 8^23 chance
+
+
+def test_a_listing_that_does_not_exist_is_kept_as_such_and_a_peek_computes_and_counts_nothing() -> None:
+    """A kept None (no such listing) is a hit like any entry; asking whether a page is kept is not a miss."""
+    make_listing(make_user("ann"), title="Bakery website")
+    with read_scope() as s:
+        assert listing_view.public_listing(s, 987_654) is None
+        misses, hits = listing_view.PUBLIC_LISTINGS.misses, listing_view.PUBLIC_LISTINGS.hits
+        assert listing_view.public_listing(s, 987_654) is None
+        assert (listing_view.PUBLIC_LISTINGS.misses, listing_view.PUBLIC_LISTINGS.hits) == (misses, hits + 1)
+        unread = listing_view.PUBLIC_LISTINGS.lookup(s, 987_654, lambda: pytest.fail("computed again"))
+        assert unread == (None, False)
+
+        searches = listing_search.SEARCHES.misses
+        assert listing_search.kept_from_params(s, params={"q": "never searched"}) is None
+        assert listing_search.SEARCHES.misses == searches
+        page = listing_search.search_from_params(s, params={"q": "bakery"})
+        kept = listing_search.kept_from_params(s, params={"q": "bakery"})
+        assert kept is not None and kept.items == page.items and listing_search.SEARCHES.misses == searches + 1

@@ -52,7 +52,8 @@ class VersionedCache(Generic[V]):
         source, version, now = self._where(session)
         found = self._kept(source, version, now, key)
         if found is not None:
-            return found, False
+            return found[1], False
+        self.misses += 1
         value = compute()
         with self._lock:
             if source != self.source or version > self.version:  # a change: every entry made before is stale
@@ -69,14 +70,17 @@ class VersionedCache(Generic[V]):
         """The entry for `key` under the current version when one is kept, else None (nothing is computed): for a
         caller who says "working…" only when there is work to wait for."""
         source, version, now = self._where(session)
-        return self._kept(source, version, now, key)
+        found = self._kept(source, version, now, key)
+        return None if found is None else found[1]
 
     def _where(self, session: Session) -> tuple[str, int, float]:
         """The database, its current version (one read) and the time: what an entry must match to be used."""
         source = session.get_bind().engine.url.render_as_string(hide_password=True)
         return source, marketplace_version(session), time.monotonic()
 
-    def _kept(self, source: str, version: int, now: float, key: Hashable) -> V | None:
+    def _kept(self, source: str, version: int, now: float, key: Hashable) -> tuple[float, V] | None:
+        """The live entry (expiry, value) for `key`, counted as a hit; None when there is none (a kept value may
+        itself be None: no such listing). A miss is counted by `lookup`, which computes; a `peek` computes nothing."""
         with self._lock:
             if (
                 source == self.source
@@ -86,8 +90,7 @@ class VersionedCache(Generic[V]):
             ):
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found[1]
-            self.misses += 1
+                return found
             return None
 
     def clear(self) -> None:
