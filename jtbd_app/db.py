@@ -75,20 +75,13 @@ def read_scope() -> Iterator[Session]:
         yield session  # closing it ends the transaction (a rollback) and keeps what was read
 
 
-REFUSE_WRITES = "jtbd_refuse_writes"
-
-
 class NeedsWrite(Exception):
     """A read of `read_or_write` was about to write: it is done again as a unit of work."""
 
 
-@event.listens_for(Engine, "before_cursor_execute")
-def _refuse_writes(conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
-    if (
-        context is not None
-        and (context.isinsert or context.isupdate or context.isdelete)
-        and conn.get_execution_options().get(REFUSE_WRITES)
-    ):
+def _refuse_writes(_conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+    """Listens only on `_attempting`'s engine: no other statement of the app pays for it."""
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         raise NeedsWrite
 
 
@@ -129,7 +122,9 @@ def _reading(engine: Engine) -> Engine:
 
 @lru_cache(maxsize=8)
 def _attempting(engine: Engine) -> Engine:
-    return engine.execution_options(**{READ_ONLY: True, REFUSE_WRITES: True})
+    attempt = engine.execution_options(**{READ_ONLY: True})
+    event.listen(attempt, "before_cursor_execute", _refuse_writes)  # this engine's connections only
+    return attempt
 
 
 @lru_cache(maxsize=8)
