@@ -13,6 +13,7 @@ from jtbd_app.api.app import create_api
 from jtbd_app.api.content_policy import for_the_build as content_policy_for_the_build
 from jtbd_app.api.content_policy import frontend_build_dir
 from jtbd_app.api.host_redirect import host_redirect
+from jtbd_app.api.page_files import page_files
 from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
 from jtbd_app.api.share_pages import share_pages
@@ -34,6 +35,8 @@ app = rx.App(
     stylesheets=["/accessibility.css", "/member_text.css", "/listing_cards.css"],
     api_transformer=[
         create_api(),
+        # /marketplace without a redirect to /marketplace/; a listing's page names its scripts in its head
+        page_files(),
         share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
         request_guard,
         host_redirect,

@@ -12,28 +12,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
 import anyio
 
+from jtbd_app.api.served_html import ASGIApp, Receive, Scope, Send, rewritten
 from jtbd_app.config import get_settings
 from jtbd_app.db import read_scope
 from jtbd_app.services.marketplace import share_tags
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
 log = logging.getLogger(__name__)
-# the request headers that would get a compressed, partial or empty (304) answer instead of the page itself
-_WHOLE_PAGE_ONLY = {b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"if-range"}
-# the response headers that describe the file on disk, not the page as sent
-_FILE_HEADERS = {b"content-length", b"etag", b"last-modified", b"content-encoding", b"accept-ranges", b"cache-control"}
-# the server's own ways of sending a file (granian has pathsend): the page's bytes must pass through here instead
-_FILE_SENDING = {"http.response.pathsend", "http.response.zerocopysend"}
 _CHARSET = re.compile(rb"<meta\s+charset=[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
@@ -67,28 +54,7 @@ def share_pages(app: ASGIApp) -> ASGIApp:
         ):
             await app(scope, receive, send)
             return
-        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in _WHOLE_PAGE_ONLY]
-        extensions = {k: v for k, v in (scope.get("extensions") or {}).items() if k not in _FILE_SENDING}
-        inner = {**scope, "method": "GET", "headers": headers, "extensions": extensions}
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def keep(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await app(inner, receive, keep)
-        body = b"".join(chunks)
-        response_headers = list(start.get("headers", []))
-        content_type = dict((k.lower(), v) for k, v in response_headers).get(b"content-type", b"")
-        if start.get("status") == 200 and content_type.startswith(b"text/html"):
-            body = await _tagged(scope["path"], body)
-            response_headers = [(k, v) for k, v in response_headers if k.lower() not in _FILE_HEADERS]
-            response_headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-cache")]
-        await send({**start, "headers": response_headers})
-        await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
+        await rewritten(app, scope, receive, send, lambda html: _tagged(scope["path"], html))
 
     return wrapped
 

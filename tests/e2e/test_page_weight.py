@@ -136,6 +136,20 @@ def test_a_contract_document_and_the_terms_load_no_markdown_parser_and_keep_thei
         context.close()
 
 
+def test_a_page_opened_by_its_address_comes_without_a_detour_and_names_every_script_it_loads(
+    app_server: AppServer, app_database: None, browser: Browser
+) -> None:
+    """No redirect from /marketplace to /marketplace/; a listing (served from the SPA fallback) names in its HTML every
+    script its cold load requests, so the browser fetches them at once instead of one after another."""
+    for address in ("/marketplace", "/terms", "/login"):
+        assert httpx.get(app_server.url + address, follow_redirects=False).status_code == 200, address
+    listing = make_listing(make_user("preloaded"), title="A listing with its scripts named")
+    address = f"{app_server.url}/listings/{listing.id}"
+    named = set(re.findall(r'rel="modulepreload" href="([^"]+)"', httpx.get(address).text))
+    scripts = cold_scripts(browser, address, "A listing with its scripts named")
+    assert scripts.sizes and [url for url in scripts.sizes if httpx.URL(url).path not in named] == []
+
+
 def test_the_marketplace_stays_under_200_kb_of_javascript(
     app_server: AppServer, app_database: None, browser: Browser
 ) -> None:

@@ -1,0 +1,139 @@
+"""Pages served without a detour, in production (`reflex run --env prod`, where the backend serves the build).
+
+- `/marketplace` is answered with the prerendered `marketplace.html`. Starlette's static files would first redirect
+  it to `/marketplace/` (the build also has a `marketplace/` folder): a round trip more for every page opened by its
+  address, a link from outside or the canonical URL the page itself announces.
+- A page served from the SPA fallback (the routes with a parameter: a listing, a contract, a profile) names its
+  route's scripts as modulepreloads in its head, as the prerendered pages do. Without them the browser learns them
+  one after another once the router has started: the route's module, then what it imports (34 files for a listing,
+  a few hundred milliseconds on a cold load). The route and its scripts come from the build's React Router
+  manifest. No inline script changes, so the Content-Security-Policy's hashes still match.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jtbd_app.api.served_html import ASGIApp, Receive, Scope, Send, rewritten
+
+_MANIFEST_URL = re.compile(rb'href="(/assets/manifest-[\w-]+\.js)"')
+_MANIFEST_PREFIX = "window.__reactRouterManifest="
+_PRELOADED = re.compile(rb'rel="modulepreload" href="([^"]+)"')
+_FIRST_SCRIPT = re.compile(rb"<script[\s>]", re.IGNORECASE)
+_SPECIAL = {"404.html", "__spa-fallback.html", "index.html"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with a parameter and the scripts it needs, the route's own module first."""
+
+    pattern: re.Pattern[str]
+    scripts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Build:
+    """What the served build holds: its prerendered pages by path, its routes with a parameter."""
+
+    pages: frozenset[str] = frozenset()
+    routes: tuple[Route, ...] = field(default=())
+
+    def page_file(self, path: str) -> str | None:
+        """`/marketplace` -> `/marketplace.html` when the build has that page; None for anything else."""
+        return f"{path}.html" if path in self.pages else None
+
+    def scripts_for(self, path: str) -> tuple[str, ...]:
+        """The scripts of the route with a parameter that `path` opens; () when it opens none."""
+        return next((route.scripts for route in self.routes if route.pattern.fullmatch(path)), ())
+
+
+def route_pattern(route_path: str) -> re.Pattern[str]:
+    """React Router's `listings/:id` -> a pattern for `/listings/12` (a trailing slash allowed)."""
+    parts = [r"[^/]+" if part.startswith(":") else re.escape(part) for part in route_path.strip("/").split("/")]
+    return re.compile("/" + "/".join(parts) + "/?")
+
+
+def routes_from_manifest(manifest_js: str, prefix: str = "") -> tuple[Route, ...]:
+    """The routes with a parameter in a React Router manifest (`window.__reactRouterManifest={...}`)."""
+    manifest = json.loads(manifest_js.strip().removeprefix(_MANIFEST_PREFIX).rstrip(";"))
+    found = []
+    for route in manifest.get("routes", {}).values():
+        route_path = route.get("path") or ""
+        if ":" in route_path and route.get("module"):
+            scripts = (route["module"], *route.get("imports", ()))
+            found.append(Route(route_pattern(f"{prefix}/{route_path}"), tuple(dict.fromkeys(scripts))))
+    return tuple(found)
+
+
+def read_build(build_dir: Path, prefix: str = "") -> Build:
+    """The pages and routes of the build in `build_dir`, served under `prefix` (the frontend path, "" at the root);
+    an empty Build when there is none (development)."""
+    fallback = build_dir / "404.html"
+    if not fallback.is_file():
+        return Build()
+    prefix = prefix.rstrip("/")
+    pages = frozenset(
+        prefix + "/" + str(file.relative_to(build_dir).with_suffix("")).replace("\\", "/")
+        for file in build_dir.rglob("*.html")
+        if file.name not in _SPECIAL and "assets" not in file.relative_to(build_dir).parts
+    )
+    manifest_url = _MANIFEST_URL.search(fallback.read_bytes())
+    manifest = build_dir / manifest_url.group(1).decode().lstrip("/") if manifest_url else None
+    routes = routes_from_manifest(manifest.read_text(), prefix) if manifest and manifest.is_file() else ()
+    return Build(pages=pages, routes=routes)
+
+
+def served_build() -> Build:
+    """The build `reflex run --env prod` serves."""
+    from reflex.config import get_config
+
+    from jtbd_app.api.content_policy import frontend_build_dir
+
+    return read_build(frontend_build_dir(), get_config().prepend_frontend_path("/"))
+
+
+def with_preloads(page: bytes, scripts: tuple[str, ...]) -> bytes:
+    """The page with a modulepreload for each of `scripts` it does not name yet, before its first script."""
+    named = {match.decode() for match in _PRELOADED.findall(page)}
+    links = "".join(f'<link rel="modulepreload" href="{html.escape(src)}"/>' for src in scripts if src not in named)
+    first_script = _FIRST_SCRIPT.search(page)
+    head_end = page.find(b"</head>")
+    at = first_script.start() if first_script and (head_end < 0 or first_script.start() < head_end) else head_end
+    return page if not links or at < 0 else page[:at] + links.encode() + page[at:]
+
+
+def page_files(build: Callable[[], Build] = served_build) -> Callable[[ASGIApp], ASGIApp]:
+    """A transformer for the backend: `build` tells what the served build holds (read once, on first use)."""
+
+    def transform(app: ASGIApp) -> ASGIApp:
+        known: list[Build] = []
+
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+                await app(scope, receive, send)
+                return
+            if not known:
+                known.append(build())
+            path = scope.get("path", "")
+            page_file = known[0].page_file(path)
+            if page_file is not None:
+                await app({**scope, "path": page_file, "raw_path": page_file.encode()}, receive, send)
+                return
+            scripts = known[0].scripts_for(path)
+            if not scripts:
+                await app(scope, receive, send)
+                return
+
+            async def preloaded(page: bytes) -> bytes:
+                return with_preloads(page, scripts)
+
+            await rewritten(app, scope, receive, send, preloaded)
+
+        return wrapped
+
+    return transform
