@@ -150,6 +150,16 @@ def test_a_page_opened_by_its_address_comes_without_a_detour_and_names_every_scr
     assert scripts.sizes and [url for url in scripts.sizes if httpx.URL(url).path not in named] == []
 
 
+def test_a_prerendered_page_hydrates_its_content_after_the_app_root(app_server: AppServer) -> None:
+    """The page frame and content sit in a Suspense boundary (components/hydrate_later.py): React hydrates the app's
+    root first (its websocket's first event leaves then) and the prerendered content, already on the screen,
+    afterwards. In the served HTML the boundary's marker comes before the page's skip link and main region."""
+    for address in ("/marketplace", "/login"):
+        html = httpx.get(app_server.url + address).text
+        boundary = min(at for at in (html.find("<!--$-->"), html.find("<!--$?-->")) if at >= 0)
+        assert 0 < boundary < html.index("Skip to main content") and boundary < html.index('id="main"'), address
+
+
 def test_the_marketplace_stays_under_200_kb_of_javascript(
     app_server: AppServer, app_database: None, browser: Browser
 ) -> None:
