@@ -321,3 +321,25 @@ def test_paying_again_after_a_lost_answer_asks_about_the_same_payment_and_charge
         assert [(p.status, p.refunded_minor) for p in state.payments(0)] == [("succeeded", 0)]
 
     replay(database, steps)
+
+
+def test_a_settlement_overtaken_by_a_lost_chargeback_moves_nothing_more(database: str) -> None:
+    """Found by the sequences (2026-12-07): the parties settle a dispute on a split while the client's card dispute
+    has not reached the platform yet; the settlement's refund is refused (Stripe refunds no disputed charge), then the
+    card issuer decides the chargeback for the client. The whole payment went back through the chargeback, the
+    contract is cancelled with nothing held, and the settlement, kept, can move nothing: the books hold, no money
+    reached the contractor. Still open (a product gap, not money): the kept decision and its case never end; they
+    should end as "the money went back to the client" as `dispute_endings.reconcile` does without a decision."""
+
+    def steps(state: GatewayMoney) -> None:
+        state.start(phases=("agreed", "agreed", "delivered"), onboarded=(False, False))
+        state.a_party_opens_a_dispute(n=2, wanted="full_refund", who="client")
+        state.cardholder_disputes_a_charge(n=2, which=0)
+        state.run_scheduler_now()
+        state.the_parties_settle_on_a_split(n=2, offerer="client", part="half")
+        state.a_dispute_closes(n=2, won=False)
+        state.everything_arrives_and_the_due_jobs_run(seed=0)
+        assert state.load(2).status == "cancelled" and state.escrow_held(2) == 0
+        assert not state.gateway.transfers
+
+    replay(database, steps)
