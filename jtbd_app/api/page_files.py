@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jtbd_app.api.served_html import ASGIApp, Receive, Scope, Send, rewritten
@@ -41,7 +42,7 @@ class Build:
     """What the served build holds: its prerendered pages by path, its routes with a parameter."""
 
     pages: frozenset[str] = frozenset()
-    routes: tuple[Route, ...] = field(default=())
+    routes: tuple[Route, ...] = ()
 
     def page_file(self, path: str) -> str | None:
         """`/marketplace` -> `/marketplace.html` when the build has that page; None for anything else."""
@@ -111,20 +112,18 @@ def page_files(build: Callable[[], Build] = served_build) -> Callable[[ASGIApp],
     """A transformer for the backend: `build` tells what the served build holds (read once, on first use)."""
 
     def transform(app: ASGIApp) -> ASGIApp:
-        known: list[Build] = []
+        built = functools.cache(build)
 
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
                 await app(scope, receive, send)
                 return
-            if not known:
-                known.append(build())
             path = scope.get("path", "")
-            page_file = known[0].page_file(path)
+            page_file = built().page_file(path)
             if page_file is not None:
                 await app({**scope, "path": page_file, "raw_path": page_file.encode()}, receive, send)
                 return
-            scripts = known[0].scripts_for(path)
+            scripts = built().scripts_for(path)
             if not scripts:
                 await app(scope, receive, send)
                 return

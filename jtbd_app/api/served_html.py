@@ -59,16 +59,19 @@ async def rewritten(
 
 
 def _accepts_gzip(scope: Scope) -> bool:
-    """Whether the request's Accept-Encoding names gzip with a quality above zero."""
+    """Whether the request's Accept-Encoding names gzip (or any coding, `*`) with a quality above zero."""
     for name, value in scope.get("headers", []):
         if name.lower() == b"accept-encoding":
             for coding in value.decode("latin-1").lower().split(","):
                 token, _, params = coding.partition(";")
-                if token.strip() in ("gzip", "*") and params.replace(" ", "") not in (
-                    "q=0",
-                    "q=0.0",
-                    "q=0.00",
-                    "q=0.000",
-                ):
+                quality = params.strip().removeprefix("q=").strip() or "1"
+                if token.strip() in ("gzip", "*") and _positive(quality):
                     return True
     return False
+
+
+def _positive(quality: str) -> bool:
+    try:
+        return float(quality) > 0
+    except ValueError:
+        return False

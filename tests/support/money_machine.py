@@ -1033,7 +1033,7 @@ class GatewayMoney(RuleBasedStateMachine):
 
     def escrow_held(self, n: int) -> int:
         with session_scope() as session:
-            return Books.read(session).held(self.cid(n))
+            return escrow.held(session, self.load(n))
 
     def card_disputed(self, n: int) -> bool:
         """Stripe refuses refunds of a charge with a card dispute: decisions then refund nothing."""
