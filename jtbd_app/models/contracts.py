@@ -153,7 +153,9 @@ class FreezeDecision(SQLModel, table=True):
     contractor_minor: int
     client_minor: int  # refunded to the client, or recovered from the contractor's held payout
     note: str = Field(default="", sa_type=Text)
-    status: str = Field(default="deciding", max_length=12)  # deciding (the gateway is being asked) | done
+    # deciding (the gateway is being asked) | done | overtaken (a lost card dispute took the whole escrow back to the
+    # client first: it moved nothing and never will)
+    status: str = Field(default="deciding", max_length=12)
     decided_at: datetime = ts()
     # What it decides over: "escrow" or "payout" ("" for decisions made before this was recorded: the escrow if it
     # still holds money). Over the escrow, `refund_to_total` is the payment's refunded total once the client's part

@@ -70,6 +70,7 @@ from jtbd_app.models import (
 )
 from jtbd_app.services import scheduler
 from jtbd_app.services.contracts import cancellation, deliveries, funding, payouts, resolution, webhooks
+from jtbd_app.services.contracts import disputes as card_disputes
 from jtbd_app.services.ledger import escrow, journal
 from jtbd_app.services.ports import GatewayEvent, PaymentStart
 from jtbd_app.services.trust import dispute_endings, dispute_settlements, dispute_steps, disputes
@@ -1207,7 +1208,7 @@ class GatewayMoney(RuleBasedStateMachine):
             self.end_the_dispute(n)
         with session_scope() as session:
             books = Books.read(session)
-        stuck = {d.contract_id for d in books.decisions.values() if d.status != "done"}
+        stuck = {d.contract_id for d in books.decisions.values() if d.status == "deciding"}
         for case in books.cases:
             assert case.status in dispute_rules.ENDED or case.contract_id in stuck, (
                 f"case {case.id} never ended: {case.status}"
@@ -1227,7 +1228,16 @@ class GatewayMoney(RuleBasedStateMachine):
             dispute_endings.reconcile(session, case)
         with session_scope() as session:
             decision = session.get(FreezeDecision, self.cid(n))
-        if decision is not None and decision.status != "done":
+        if decision is not None and decision.status == "overtaken":
+            # a lost card dispute took the whole escrow back first: the decision moves nothing, now or on a retry
+            refused = self.attempt(
+                lambda: self.run(
+                    resolution.carry_out(session_factory=session_scope, gateway=self.gateway, contract_id=self.cid(n))
+                )
+            )
+            assert isinstance(refused, ValidationFailed) and refused.fields["form"] == card_disputes.OVERTAKEN, refused
+            assert self.load(n).status == "cancelled" and self.escrow_held(n) == 0
+        elif decision is not None and decision.status != "done":
             outcome = self.attempt(
                 lambda: self.run(
                     resolution.carry_out(session_factory=session_scope, gateway=self.gateway, contract_id=self.cid(n))
@@ -1235,13 +1245,9 @@ class GatewayMoney(RuleBasedStateMachine):
             )
             if isinstance(outcome, DomainError):
                 # Known limit: a decision refunding a charge the card issuer disputed (reported after it was made)
-                # cannot be carried out; it is kept, and the contract stays frozen with nothing moved. When the issuer
-                # then decided the chargeback for the client, the whole payment went back that way: the contract is
-                # cancelled, nothing is held, and the kept decision has nothing left to move (its case stays open:
-                # test_a_settlement_overtaken_by_a_lost_chargeback_moves_nothing_more).
-                contract = self.load(n)
-                gone_back = contract.status == "cancelled" and self.escrow_held(n) == 0
-                assert self.card_disputed(n) and (contract.release_frozen or gone_back), outcome
+                # cannot be carried out; it is kept, and the contract stays frozen with nothing moved (until a lost
+                # card dispute takes the whole escrow back: the decision is then overtaken, above).
+                assert self.card_disputed(n) and self.load(n).release_frozen, outcome
                 return
         case = self.case(n)
         assert case is not None
@@ -1506,7 +1512,11 @@ def check_disputes(books: Books) -> None:
                 f"case {case.id} is {case.status} but contract {contract.id} is {contract.status} and not frozen"
             )
             continue
-        if decision is None:  # the gateway took the whole escrow back to the client
+        if decision is not None and decision.status == "overtaken":  # a lost card dispute took it all back first
+            assert contract.status == "cancelled" and not contract.release_frozen, (case.id, contract.status)
+            assert case.status == dispute_rules.SETTLED or case.decided_by is None, (case.id, case.status)
+        if decision is None or (decision.status == "overtaken" and case.status == dispute_rules.RESOLVED):
+            # the gateway took the whole escrow back to the client
             assert case.status == dispute_rules.RESOLVED and case.decided_by is None and contract.status in ENDED
             assert (case.contractor_minor, case.client_minor) == (0, case.amount_minor), case.id
             continue

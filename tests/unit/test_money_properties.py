@@ -20,10 +20,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 from sqlmodel import select
 
-from jtbd_app.db import get_engine, read_scope
+from jtbd_app.db import get_engine, read_scope, session_scope
+from jtbd_app.domain import disputes as dispute_rules
 from jtbd_app.domain.errors import ValidationFailed
-from jtbd_app.models import ContractEvent, User
+from jtbd_app.models import ContractEvent, FreezeDecision, Notification, User
+from jtbd_app.services.contracts import disputes as card_disputes
 from jtbd_app.services.contracts import funding
+from jtbd_app.services.trust import decisions, dispute_endings, dispute_view
 from jtbd_app.services.viewer import Viewer
 from tests.support.contracts import Deal, agreed_contract
 from tests.support.members import make_user
@@ -323,23 +326,63 @@ def test_paying_again_after_a_lost_answer_asks_about_the_same_payment_and_charge
     replay(database, steps)
 
 
-def test_a_settlement_overtaken_by_a_lost_chargeback_moves_nothing_more(database: str) -> None:
-    """Found by the sequences (2026-12-07): the parties settle a dispute on a split while the client's card dispute
-    has not reached the platform yet; the settlement's refund is refused (Stripe refunds no disputed charge), then the
-    card issuer decides the chargeback for the client. The whole payment went back through the chargeback, the
-    contract is cancelled with nothing held, and the settlement, kept, can move nothing: the books hold, no money
-    reached the contractor. Still open (a product gap, not money): the kept decision and its case never end; they
-    should end as "the money went back to the client" as `dispute_endings.reconcile` does without a decision."""
+@pytest.mark.parametrize("decided_by", ["the parties", "an administrator"])
+def test_a_decision_overtaken_by_a_lost_chargeback_moves_nothing_and_its_case_ends(
+    database: str, decided_by: str
+) -> None:
+    """Found by the sequences (2026-12-07): a dispute is settled by the parties, or decided by an administrator, on a
+    split while the client's card dispute has not reached the platform yet; the decision's refund is refused (Stripe
+    refunds no disputed charge), then the card issuer decides the chargeback for the client. The whole payment went
+    back through the chargeback: the contract is cancelled with nothing held, the kept decision ends as overtaken
+    (it moved nothing, and a retry says why instead of asking the gateway again), the case ends (an administrator's
+    as "the payment went back to the client"), and both parties read what happened. It used to wait forever."""
 
     def steps(state: GatewayMoney) -> None:
         state.start(phases=("agreed", "agreed", "delivered"), onboarded=(False, False))
         state.a_party_opens_a_dispute(n=2, wanted="full_refund", who="client")
         state.cardholder_disputes_a_charge(n=2, which=0)
         state.run_scheduler_now()
-        state.the_parties_settle_on_a_split(n=2, offerer="client", part="half")
+        if decided_by == "the parties":
+            state.the_parties_settle_on_a_split(n=2, offerer="client", part="half")
+        else:
+            state.the_dispute_deadlines_pass()
+            refused = state.attempt(lambda: state.decide_as_admin(2, state.load(2).amount_minor // 2))
+            assert isinstance(refused, ValidationFailed) and "refund could not be made" in refused.fields["form"]
+        with session_scope() as session:
+            kept = session.get(FreezeDecision, state.cid(2))
+            assert kept is not None and kept.status == "deciding"
         state.a_dispute_closes(n=2, won=False)
         state.everything_arrives_and_the_due_jobs_run(seed=0)
         assert state.load(2).status == "cancelled" and state.escrow_held(2) == 0
         assert not state.gateway.transfers
+        with session_scope() as session:
+            decision = session.get(FreezeDecision, state.cid(2))
+            assert decision is not None and decision.status == "overtaken"
+            said = [
+                n.body
+                for n in session.exec(select(Notification).where(Notification.user_id == state.load(2).client_id))
+            ]
+            assert any("moved nothing" in body for body in said), said
+        if decided_by == "the parties":
+            again = state.attempt(lambda: state.accept_as(2, "contractor"))
+        else:
+            again = state.attempt(
+                lambda: state.run(
+                    decisions.retry_decision(
+                        session_factory=session_scope,
+                        gateway=state.gateway,
+                        viewer=state.admin(),
+                        contract_id=state.cid(2),
+                    )
+                )
+            )
+        assert isinstance(again, ValidationFailed) and again.fields["form"] == card_disputes.OVERTAKEN, again
+        with session_scope() as session:
+            panel = dispute_view.dispute_panel(session, viewer=state.viewer(2, "client"), contract_id=state.cid(2))
+        assert panel.ended
+        if decided_by == "the parties":
+            assert panel.status == dispute_rules.SETTLED and card_disputes.OVERTAKEN in panel.decision
+        else:
+            assert panel.status == dispute_rules.RESOLVED and panel.decision_reason == dispute_endings.GONE_BACK
 
     replay(database, steps)

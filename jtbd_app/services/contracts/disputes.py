@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from jtbd_app.domain.money import Money
-from jtbd_app.models import Contract, Dispute, Payment, utcnow
+from jtbd_app.models import Contract, Dispute, FreezeDecision, Payment, utcnow
 from jtbd_app.services.contracts import lifecycle, problem_money, refunds
 from jtbd_app.services.contracts.funding import PaymentNotYet, locked_payment
 from jtbd_app.services.ledger import escrow, journal, problem_escrow
@@ -22,6 +22,10 @@ from jtbd_app.services.ports import GatewayEvent
 
 WORK_STATUSES = ("funded", "delivered", "revision_requested")
 CLOSED = ("won", "lost", "warning_closed")
+OVERTAKEN = (
+    "The card issuer returned the whole payment to the client (a lost card dispute) before this decision could be "
+    "carried out: nothing of it moved, and there is nothing left to decide."
+)
 
 
 def _payment_of(session: Session, event: GatewayEvent) -> Payment | None:
@@ -99,12 +103,25 @@ def _close(session: Session, contract: Contract, payment: Payment, dispute: Disp
     amount = Money(dispute.amount_minor, dispute.currency).format()
     if contract.status in (*WORK_STATUSES, "disputed", "refunding") and escrow.held(session, contract) == 0:
         contract.release_frozen, contract.frozen_reason = False, ""
-        lifecycle.end(
-            session, contract, "cancelled", f"The card issuer returned {amount} to the client (a lost dispute).", None
-        )
+        detail = f"The card issuer returned {amount} to the client (a lost dispute)."
+        if _overtake_decision(session, contract):
+            detail += " The decision waiting for the payment service moved nothing."
+        lifecycle.end(session, contract, "cancelled", detail, None)
         return "dispute lost: contract cancelled"
     lifecycle.record_event(session, contract, kind="dispute_lost", detail=f"The card dispute was lost: {amount}.")
     return "dispute lost: booked, still frozen for an administrator"
+
+
+def _overtake_decision(session: Session, contract: Contract) -> bool:
+    """A decision (an administrator's, or the parties' settlement) kept while the gateway refused its refund, the
+    charge being disputed, has nothing left to move once the lost dispute took the whole escrow back to the client:
+    it ends as overtaken, never carried out, and its case is closed as the money went (`dispute_endings.reconcile`)."""
+    decision = session.get(FreezeDecision, contract.id)
+    if decision is None or decision.status != "deciding":
+        return False
+    decision.status = "overtaken"
+    session.add(decision)
+    return True
 
 
 def _problem_dispute(session: Session, found: Payment, event: GatewayEvent, *, stage: str) -> str:

@@ -112,6 +112,7 @@ def _decide(
     if decision is not None:
         if decision.status == "done":
             raise ValidationFailed({"form": "This contract was decided already."})
+        _not_overtaken(decision)
         return decision  # a decision whose refund failed: finish it as it was made
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
@@ -257,6 +258,7 @@ async def carry_out(*, session_factory: SessionFactory, gateway: PaymentGateway,
             raise ValidationFailed({"form": "This contract has no decision to carry out."})
         if decision.status == "done":
             return "decided already"
+        _not_overtaken(decision)
         if card_dispute_open(session, contract.id):  # reported after the decision was made: it waits for the issuer
             raise ValidationFailed({"form": CARD_DISPUTE_OPEN})
         refund_to, key, due = "", "", 0
@@ -285,6 +287,7 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     assert contract is not None and contract.id is not None and decision is not None
     if decision.status == "done":
         return "decided already"
+    _not_overtaken(decision)
     money = Money(decision.contractor_minor, contract.currency).format()
     back = Money(decision.client_minor, contract.currency).format()
     who = _who(decision)
@@ -305,6 +308,11 @@ def _carry_out(session: Session, *, contract_id: int) -> str:
     decision.status = "done"
     session.add(decision)
     return done
+
+
+def _not_overtaken(decision: FreezeDecision) -> None:
+    if decision.status == "overtaken":
+        raise ValidationFailed({"form": disputes.OVERTAKEN})
 
 
 def _who(decision: FreezeDecision) -> str:

@@ -36,6 +36,7 @@ from jtbd_app.models import (
     User,
 )
 from jtbd_app.services import audit
+from jtbd_app.services.contracts import disputes
 from jtbd_app.services.ledger.journal import account_code
 from jtbd_app.services.trust.dispute_queue import CARD_LABEL, CASE_STATUS_LABELS
 from jtbd_app.services.viewer import Viewer, require_admin
@@ -108,7 +109,7 @@ class CaseFile:
     positions: list[Position] = field(default_factory=list)
     timeline: list[CaseEvent] = field(default_factory=list)
     messages_left_out: bool = False
-    decision_status: str = ""  # "" | deciding (its refund failed: retry) | done
+    decision_status: str = ""  # "" | deciding (its refund failed: retry) | done | overtaken (a lost card dispute)
     decision: str = ""  # what was decided, in words
 
 
@@ -298,6 +299,8 @@ def case_file(session: Session, *, viewer: Viewer | None, contract_id: object, p
             f"{money(decision.contractor_minor)} to the contractor, {money(decision.client_minor)} to the client. "
             f"{decision.note}"
         ).strip()
+        if decision.status == "overtaken":
+            decided = f"{decided} {disputes.OVERTAKEN}"
     return CaseFile(
         contract_id=cid,
         title=listing.title if listing else f"Contract {cid}",

@@ -20,7 +20,7 @@ from jtbd_app.domain.ids import parse_id
 from jtbd_app.domain.money import Money, parse_amount
 from jtbd_app.models import AuditEntry, Contract, FreezeDecision, Listing
 from jtbd_app.services import audit
-from jtbd_app.services.contracts import resolution
+from jtbd_app.services.contracts import disputes, resolution
 from jtbd_app.services.messaging.notifications import notify
 from jtbd_app.services.ports import PaymentGateway
 from jtbd_app.services.scheduler import SessionFactory
@@ -93,6 +93,8 @@ def _plan(
             raise ValidationFailed(
                 {"form": "This dispute was decided already and its refund is waiting: retry the refund instead."}
             )
+        if decision.status == "overtaken":
+            raise ValidationFailed({"form": disputes.OVERTAKEN})
         raise ValidationFailed({"form": "This dispute was decided already; a decision is made only once."})
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator's decision."})

@@ -62,11 +62,12 @@ def reconcile(session: Session, case: DisputeCase) -> bool:
     """Catch a case up with its contract; True when the case has ended. A decision carried out without closing the
     case (the operator command, or a step that did not finish) closes it with that decision; a contract the payment
     gateway ended (a full refund or a lost card dispute took the whole escrow back to the client) closes it as
-    resolved with everything back to the client and no administrator."""
+    resolved with everything back to the client and no administrator, as does a decision that a lost card dispute
+    overtook (contracts.disputes) before the gateway would carry it out."""
     if case.status in rules.ENDED:
         return True
     decision = session.get(FreezeDecision, case.contract_id)
-    if decision is None:
+    if decision is None or decision.status == "overtaken":  # a lost card dispute overtook a kept decision
         contract = lifecycle.locked_contract(session, case.contract_id)
         if contract is None or contract.release_frozen or contract.status not in ("cancelled", "expired"):
             return False

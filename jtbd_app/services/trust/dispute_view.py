@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from jtbd_app.domain import disputes as rules
 from jtbd_app.domain.money import Money, amount_input
-from jtbd_app.models import Contract, DisputeCase, DisputeEntry, DisputeFile, Profile, utcnow
-from jtbd_app.services.contracts import lifecycle
+from jtbd_app.models import Contract, DisputeCase, DisputeEntry, DisputeFile, FreezeDecision, Profile, utcnow
+from jtbd_app.services.contracts import disputes, lifecycle
 from jtbd_app.services.ledger import escrow
 from jtbd_app.services.trust import dispute_endings
 from jtbd_app.services.viewer import Viewer
@@ -180,6 +180,9 @@ def dispute_panel(session: Session, *, viewer: Viewer | None, contract_id: objec
         back = Money(case.client_minor, case.currency).format()
         who = "The parties settled" if status == rules.SETTLED else "An administrator decided"
         decision = f"{who}: {give} to the contractor, {back} back to the client."
+        kept = session.get(FreezeDecision, contract.id)
+        if kept is not None and kept.status == "overtaken" and status == rules.SETTLED:
+            decision = f"{decision} {disputes.OVERTAKEN}"
     wanted = rules.OUTCOMES.get(case.outcome_wanted, case.outcome_wanted)
     if case.outcome_wanted == "partial_refund":
         wanted = f"A partial refund: {Money(case.wanted_refund_minor, case.currency).format()} back to the client"
