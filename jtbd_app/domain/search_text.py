@@ -67,13 +67,21 @@ def pg_tsquery(
     return " & ".join(quoted)
 
 
-def fts5_with_skills(match: str, skills: Sequence[str]) -> str:
-    """`match` narrowed to listings whose skills column has each skill's name as a phrase: what a listing with those
-    skills has (its skills text lists their names), so the text index drops the others before the exact skill filter
-    reads them. FTS5 tokenizes each name as it tokenized the column; a name without a letter or digit has no token
-    (an empty phrase matches nothing), so it is left to the exact filter."""
+# The index's columns typed words are looked for in (models/search_index.FTS_COLUMNS: the category column is there
+# only to narrow a category filter, so "design" finds the listings that say it, not every listing filed under it).
+FTS5_TEXT_COLUMNS = "{title description skills_text}"
+
+
+def fts5_query(match: str, *, skills: Sequence[str] = (), category: str = "") -> str:
+    """`match` (typed words) in the text columns, narrowed to listings whose skills column has each skill's name as a
+    phrase and whose category column has the category: what a listing with those skills (its skills text lists their
+    names) in that category has, so the text index drops the others before the exact filters read them. FTS5
+    tokenizes each name as it tokenized the column; a name without a letter or digit has no token (an empty phrase
+    matches nothing), so it is left to the exact filter."""
     phrases = [f'skills_text : "{name.replace(chr(34), chr(34) * 2)}"' for name in skills if _has_token(name)]
-    return " AND ".join([f"({match})", *phrases]) if phrases else match
+    if _has_token(category):
+        phrases.append(f'category : "{category.replace(chr(34), chr(34) * 2)}"')
+    return " AND ".join([f"{FTS5_TEXT_COLUMNS} : ({match})", *phrases])
 
 
 def _has_token(name: str) -> bool:

@@ -1,6 +1,7 @@
 """The full-text index of listings, per database: built by migration 0003 and by `metadata.create_all`.
 
-SQLite: an FTS5 table over listing (title, description, skills) kept current by triggers.
+SQLite: an FTS5 table over listing (title, description, skills, and the category to narrow a filtered search) kept
+current by triggers.
 PostgreSQL: a stored, weighted tsvector column (title A, skills B, description C) with a GIN index. The
 stored column (rather than an index on the expression) lets ranking read the vector instead of re-parsing
 every matching description: 40 µs a row, 200 ms for a broad search on 100,000 listings.
@@ -28,32 +29,52 @@ PG_VECTOR_SQL = (
     "setweight(to_tsvector('english'::regconfig, skills_text), 'B') || "
     "setweight(to_tsvector('english'::regconfig, description), 'C')"
 )
-# Plain literals (no user input ever reaches this DDL).
-_SQLITE_CREATE = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS listing_fts USING fts5(title, description, skills_text, "
-    "content='listing', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-    # Title counts most, then skills, then the description (bm25 weights, in column order).
-    "INSERT INTO listing_fts(listing_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)')",
-    "CREATE TRIGGER IF NOT EXISTS listing_fts_ai AFTER INSERT ON listing BEGIN "
-    "INSERT INTO listing_fts(rowid, title, description, skills_text) "
-    "VALUES (new.id, new.title, new.description, new.skills_text); END",
-    "CREATE TRIGGER IF NOT EXISTS listing_fts_ad AFTER DELETE ON listing BEGIN "
-    "INSERT INTO listing_fts(listing_fts, rowid, title, description, skills_text) "
-    "VALUES ('delete', old.id, old.title, old.description, old.skills_text); END",
-    "CREATE TRIGGER IF NOT EXISTS listing_fts_au AFTER UPDATE OF title, description, skills_text ON listing BEGIN "
-    "INSERT INTO listing_fts(listing_fts, rowid, title, description, skills_text) "
-    "VALUES ('delete', old.id, old.title, old.description, old.skills_text); "
-    "INSERT INTO listing_fts(rowid, title, description, skills_text) "
-    "VALUES (new.id, new.title, new.description, new.skills_text); END",
-    # Each text match is checked against the filters by id: this index answers without reading the (wide)
-    # listing row, which halves the time of a broad search.
-    "CREATE INDEX IF NOT EXISTS ix_listing_search_filters ON listing "
-    "(id, status, category, currency, budget_minor, remote, deadline, published_at, location)",
+# The text columns of the SQLite index and their bm25 weights, in column order: title counts most, then skills, then
+# the description. The category is in the index only to narrow a filtered search: the text index drops the other
+# categories' matches before each match is checked against the listing's filters (a tenth to a third of a category
+# filter's time; docs/PERFORMANCE.md, "Events, seventh round"). Typed words never match it (search_text.fts5_query).
+FTS_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("title", 10.0),
+    ("description", 1.0),
+    ("skills_text", 4.0),
+    ("category", 0.0),
+)
+# What migration 0024 replaced (its downgrade builds this again).
+FTS_COLUMNS_0003: tuple[tuple[str, float], ...] = FTS_COLUMNS[:3]
+# Each text match is checked against the filters by id: this index answers without reading the (wide) listing row,
+# which halves the time of a broad search.
+_SQLITE_FILTER_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {SQLITE_FILTER_INDEX} ON listing "
+    "(id, status, category, currency, budget_minor, remote, deadline, published_at, location)"
+)
+
+
+def _sqlite_create(columns: tuple[tuple[str, float], ...]) -> list[str]:
+    """The FTS5 table over `columns` of listing, its ranking and the triggers keeping it current. Plain literals (no
+    user input ever reaches this DDL)."""
+    names = ", ".join(name for name, _ in columns)
+    new = ", ".join(f"new.{name}" for name, _ in columns)
+    old = ", ".join(f"old.{name}" for name, _ in columns)
+    weights = ", ".join(f"{weight:.1f}" for _, weight in columns)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({names}, "
+        "content='listing', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25({weights})')",  # noqa: S608
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON listing BEGIN "  # noqa: S608
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON listing BEGIN "  # noqa: S608
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {names} ON listing BEGIN "  # noqa: S608
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
+        _SQLITE_FILTER_INDEX_SQL,
+    ]
+
+
+_SQLITE_DROP_TEXT = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")] + [
+    f"DROP TABLE IF EXISTS {FTS_TABLE}"
 ]
-_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")] + [
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-    f"DROP INDEX IF EXISTS {SQLITE_FILTER_INDEX}",
-]
+_SQLITE_DROP = [*_SQLITE_DROP_TEXT, f"DROP INDEX IF EXISTS {SQLITE_FILTER_INDEX}"]
 _PG_CREATE = [
     f"ALTER TABLE listing ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector GENERATED ALWAYS AS ({PG_VECTOR_SQL}) STORED",
     f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON listing USING gin ({PG_VECTOR})",
@@ -76,11 +97,11 @@ _PG_STORAGE_RESET = [f"ALTER INDEX {PG_INDEX} RESET (fastupdate)", "ALTER TABLE 
 _PG_DROP = [f"DROP INDEX IF EXISTS {PG_INDEX}", f"ALTER TABLE listing DROP COLUMN IF EXISTS {PG_VECTOR}"]
 
 
-def create_search_index(connection: Connection) -> None:
-    """Create the index and fill it from the listings already there."""
+def create_search_index(connection: Connection, *, fts_columns: tuple[tuple[str, float], ...] = FTS_COLUMNS) -> None:
+    """Create the index and fill it from the listings already there (SQLite: over `fts_columns`)."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        for statement in _SQLITE_CREATE:
+        for statement in _sqlite_create(fts_columns):
             connection.execute(text(statement))
         rebuild_search_index(connection)
     elif dialect == "postgresql":
@@ -105,6 +126,15 @@ def reset_search_storage(connection: Connection) -> None:
 def rebuild_search_index(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO listing_fts(listing_fts) VALUES ('rebuild')"))
+
+
+def rebuild_text_index(connection: Connection, *, fts_columns: tuple[tuple[str, float], ...]) -> None:
+    """SQLite: the FTS5 table and its triggers made again over `fts_columns`, indexing every listing (about 1.5 s for
+    100,000); nothing to do on PostgreSQL, whose vector does not index the category (its target is met without)."""
+    if connection.dialect.name == "sqlite":
+        for statement in _SQLITE_DROP_TEXT:
+            connection.execute(text(statement))
+        create_search_index(connection, fts_columns=fts_columns)
 
 
 def drop_search_index(connection: Connection) -> None:

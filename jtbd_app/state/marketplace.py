@@ -100,13 +100,11 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         showing results; a kept page (public_cache) shows at once. A first visit shows it anyway."""
         self._refresh_viewer()
         raw = query_params(self)
-        with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
-            result = listing_search.kept_from_params(session, params=raw)
-        if result is None and self.loaded:  # a search to run on a page that shows results
+        if self.loaded and not listing_search.probably_kept(raw):  # a search to run on a page that shows results
             self.loaded = False
             yield
-        with read_scope() as session:
-            result = result or listing_search.search_from_params(session, params=raw)
+        with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
+            result = listing_search.search_from_params(session, params=raw)
         self._show_results(result)
         self._show_form(result.query, raw)
         assign_changed(self, loaded=True)

@@ -224,6 +224,25 @@ class ListingSearchContract:
         make_listing(owner, title="Logo script", category="software")
         assert titles(search(db, q="logo", category="design")) == ["Logo"]
 
+    def test_the_category_filter_follows_edits_and_typed_words_never_match_a_category(self, db: Session) -> None:
+        """SQLite's text index holds each listing's category to narrow a category filter (models/search_index): the
+        filter follows a listing moved to another category, and typed words find what listings say, not what they
+        are filed under."""
+        owner = member("owner")
+        moved = make_listing(owner, title="Brand refresh", description="New colours.", category="design", skills=())
+        make_listing(owner, title="Design a logo", description="Vector art.", category="software", skills=())
+        make_listing(owner, title="Brand booklet", description="Twelve pages.", category="home-repairs", skills=())
+        assert titles(search(db, q="design")) == ["Design a logo"]
+        assert titles(search(db, q="home repairs")) == []
+        assert titles(search(db, q="brand", category="design")) == ["Brand refresh"]
+        with session_scope() as session:
+            row = session.get(Listing, moved.id)
+            assert row is not None
+            row.category = "home-repairs"
+            session.add(row)
+        assert titles(search(db, q="brand", category="design")) == []
+        assert sorted(titles(search(db, q="bran", category="home-repairs"))) == ["Brand booklet", "Brand refresh"]
+
     def test_a_listing_must_have_every_chosen_skill(self, db: Session) -> None:
         owner = member("owner")
         make_listing(owner, title="Both", skills=("python", "sql"))

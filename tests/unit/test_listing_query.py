@@ -8,7 +8,7 @@ import pytest
 
 from jtbd_app.domain.display import ago_label, due_label, rating_label
 from jtbd_app.domain.listing_query import MAX_PAGE, ListingQuery
-from jtbd_app.domain.search_text import fts5_match, pg_tsquery, search_terms
+from jtbd_app.domain.search_text import fts5_match, fts5_query, pg_tsquery, search_terms
 from jtbd_app.services.marketplace.listing_cards import excerpt
 from jtbd_app.services.marketplace.listing_search import SearchPage
 
@@ -154,3 +154,15 @@ def test_the_filter_count_leaves_out_the_words_and_the_order() -> None:
 )
 def test_the_pager_shows_at_most_seven_pages_around_the_current_one(page: int, pages: int, window: list[int]) -> None:
     assert list(SearchPage(page=page, pages=pages).page_window()) == window
+
+
+def test_the_fts5_query_looks_for_typed_words_in_the_text_and_narrows_by_skills_and_category() -> None:
+    words = fts5_match(["logo", "design"])
+    assert fts5_query(words) == '{title description skills_text} : ("logo" "design"*)'
+    assert fts5_query(words, skills=["node.js", "c++", "+"], category="home-repairs") == (
+        '{title description skills_text} : ("logo" "design"*) AND skills_text : "node.js" AND skills_text : "c++" '
+        'AND category : "home-repairs"'
+    )  # "+" has no token: it is left to the exact filter
+    assert fts5_query(words, category='x" OR "y') == (
+        '{title description skills_text} : ("logo" "design"*) AND category : "x"" OR ""y"'
+    )

@@ -232,7 +232,7 @@ def test_public_writes_spread_over_the_marketplace_shards_and_the_version_is_the
     assert len(shards) > 1  # 24 writes on one shard of 8 would be a 1 in 8^23 chance
 
 
-def test_a_listing_that_does_not_exist_is_kept_as_such_and_a_peek_computes_and_counts_nothing() -> None:
+def test_a_listing_that_does_not_exist_is_kept_as_such_and_asking_whether_a_page_is_kept_counts_nothing() -> None:
     """A kept None (no such listing) is a hit like any entry; asking whether a page is kept is not a miss."""
     make_listing(make_user("ann"), title="Bakery website")
     with read_scope() as s:
@@ -243,9 +243,9 @@ def test_a_listing_that_does_not_exist_is_kept_as_such_and_a_peek_computes_and_c
         unread = listing_view.PUBLIC_LISTINGS.lookup(s, 987_654, lambda: pytest.fail("computed again"))
         assert unread == (None, False)
 
-        searches = listing_search.SEARCHES.misses
-        assert listing_search.kept_from_params(s, params={"q": "never searched"}) is None
-        assert listing_search.SEARCHES.misses == searches
-        page = listing_search.search_from_params(s, params={"q": "bakery"})
-        kept = listing_search.kept_from_params(s, params={"q": "bakery"})
-        assert kept is not None and kept.items == page.items and listing_search.SEARCHES.misses == searches + 1
+        searches = (listing_search.SEARCHES.misses, listing_search.SEARCHES.hits)
+        assert not listing_search.probably_kept({"q": "never searched"})
+        assert (listing_search.SEARCHES.misses, listing_search.SEARCHES.hits) == searches
+        listing_search.search_from_params(s, params={"q": "bakery"})
+        assert listing_search.probably_kept({"q": "bakery"})
+        assert (listing_search.SEARCHES.misses, listing_search.SEARCHES.hits) == (searches[0] + 1, searches[1])

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from jtbd_app.domain.listing_query import COUNT_CAP, PAGE_SIZE, ListingQuery
-from jtbd_app.domain.search_text import fts5_match, fts5_with_skills, pg_tsquery, search_terms
+from jtbd_app.domain.search_text import fts5_match, fts5_query, pg_tsquery, search_terms
 from jtbd_app.domain.spelling import Correction, corrected_text
 from jtbd_app.models import Listing, ListingSkill, Skill, utcnow
 from jtbd_app.models.search_index import FTS_TABLE, PG_VECTOR
@@ -79,11 +79,10 @@ def search_from_params(session: Session, *, params: Mapping[str, object]) -> Sea
     return dataclasses.replace(page, items=list(page.items) if computed else with_bid_counts(session, page.items))
 
 
-def kept_from_params(session: Session, *, params: Mapping[str, object]) -> SearchPage | None:
-    """Public: `search_from_params`' page when it is already kept (its bid counts read now), None when it would have
-    to be computed; a page can then say "searching…" only when there is a search to wait for."""
-    page = SEARCHES.peek(session, _page_key(params))
-    return None if page is None else dataclasses.replace(page, items=with_bid_counts(session, page.items))
+def probably_kept(params: Mapping[str, object]) -> bool:
+    """Whether `search_from_params` would find its page kept, reading nothing (public_cache.VersionedCache.holds): a
+    page can then say "searching…" only when there is a search to wait for, without a unit of work of its own."""
+    return SEARCHES.holds(_page_key(params))
 
 
 def _page_key(params: Mapping[str, object]) -> tuple[Any, ...]:
@@ -192,7 +191,8 @@ def _ordered_ids(
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
         return _ids(session, stmt)
     if session.get_bind().dialect.name == "sqlite":
-        expression = fts5_with_skills(fts5_match(terms, alternatives, replace=replace), query.skills)
+        words = fts5_match(terms, alternatives, replace=replace)
+        expression = fts5_query(words, skills=query.skills, category=query.category)
         match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
         matching = select(listing_id).join(_FTS, _FTS.c.rowid == listing_id).where(match, *conditions)
         if query.sort != "relevance":

@@ -66,12 +66,14 @@ class VersionedCache(Generic[V]):
                     self._entries.popitem(last=False)
         return value, True
 
-    def peek(self, session: Session, key: Hashable) -> V | None:
-        """The entry for `key` under the current version when one is kept, else None (nothing is computed): for a
-        caller who says "working…" only when there is work to wait for."""
-        source, version, now = self._where(session)
-        found = self._kept(source, version, now, key)
-        return None if found is None else found[1]
+    def holds(self, key: Hashable) -> bool:
+        """Whether an entry for `key` is kept under the newest version this worker has seen, reading nothing: for a
+        caller who says "working…" only when there is work to wait for, before the unit of work that looks it up.
+        (When the version has moved since, on another worker or host, the lookup computes without that word: once
+        after a change.) Neither a hit nor a miss is counted."""
+        with self._lock:
+            found = self._entries.get(key)
+            return found is not None and found[0] > time.monotonic()
 
     def _where(self, session: Session) -> tuple[str, int, float]:
         """The database, its current version (one read) and the time: what an entry must match to be used."""
@@ -80,7 +82,7 @@ class VersionedCache(Generic[V]):
 
     def _kept(self, source: str, version: int, now: float, key: Hashable) -> tuple[float, V] | None:
         """The live entry (expiry, value) for `key`, counted as a hit; None when there is none (a kept value may
-        itself be None: no such listing). A miss is counted by `lookup`, which computes; a `peek` computes nothing."""
+        itself be None: no such listing). A miss is counted by `lookup`, which computes."""
         with self._lock:
             if (
                 source == self.source
