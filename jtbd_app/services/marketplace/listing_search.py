@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
@@ -27,6 +27,7 @@ from jtbd_app.services.marketplace.search_spelling import correct_terms
 
 _FTS = table(FTS_TABLE, column("rowid"), column("rank"))
 _LISTING: Any = Listing.__table__  # type: ignore[attr-defined]
+_LISTING_SKILL: Any = ListingSkill.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _ordered_ids(
     ranking every match of a broad word costs a microsecond per match, and nobody pages past 1,000.
     """
     limit = COUNT_CAP + 1
-    listing_id = col(Listing.id)
+    listing_id = _LISTING.c.id
     if not terms:
         stmt = select(listing_id).where(*conditions).order_by(*_order(query.sort)).limit(limit)
         return _ids(session, stmt)
@@ -250,31 +251,37 @@ def _ids(session: Session, stmt: Any) -> list[int]:
     return list(_core(session).execute(stmt).scalars().all())
 
 
+_SKILL_IDS = select(col(Skill.id)).where(col(Skill.name).in_(bindparam("names", expanding=True)))
+
+
 def _filters(session: Session, query: ListingQuery, now: datetime) -> list[ColumnElement[bool]] | None:
-    conditions: list[ColumnElement[bool]] = [col(Listing.status) == "open"]
+    """The query's filters on listing's own columns (Core columns: building them through the ORM's attributes cost
+    a tenth of a computed search)."""
+    listing = _LISTING.c
+    conditions: list[ColumnElement[bool]] = [listing.status == "open"]
     if query.category:
-        conditions.append(col(Listing.category) == query.category)
+        conditions.append(listing.category == query.category)
     if query.skills:
-        ids = _core(session).execute(select(col(Skill.id)).where(col(Skill.name).in_(query.skills))).scalars().all()
+        ids = _core(session).execute(_SKILL_IDS, {"names": list(query.skills)}).scalars().all()
         if len(ids) < len(query.skills):
             return None
         for skill_id in ids:
-            having = select(col(ListingSkill.listing_id)).where(col(ListingSkill.skill_id) == skill_id)
-            conditions.append(col(Listing.id).in_(having))
+            having = select(_LISTING_SKILL.c.listing_id).where(_LISTING_SKILL.c.skill_id == skill_id)
+            conditions.append(listing.id.in_(having))
     if query.has_budget:
-        conditions += [col(Listing.currency) == query.currency, col(Listing.budget_minor).is_not(None)]
+        conditions += [listing.currency == query.currency, listing.budget_minor.is_not(None)]
         if query.min_minor is not None:
-            conditions.append(col(Listing.budget_minor) >= query.min_minor)
+            conditions.append(listing.budget_minor >= query.min_minor)
         if query.max_minor is not None:
-            conditions.append(col(Listing.budget_minor) <= query.max_minor)
+            conditions.append(listing.budget_minor <= query.max_minor)
     if query.remote != "any":
-        conditions.append(col(Listing.remote).is_(query.remote == "remote"))
+        conditions.append(listing.remote.is_(query.remote == "remote"))
     if query.location:
         needle = query.location.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(func.lower(col(Listing.location)).like(f"%{needle}%", escape="\\"))
+        conditions.append(func.lower(listing.location).like(f"%{needle}%", escape="\\"))
     if query.due != "any":
         today = now.date()
-        conditions.append(col(Listing.deadline).between(today, today + timedelta(days=int(query.due))))
+        conditions.append(listing.deadline.between(today, today + timedelta(days=int(query.due))))
     return conditions
 
 
