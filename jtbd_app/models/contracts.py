@@ -154,7 +154,7 @@ class FreezeDecision(SQLModel, table=True):
     client_minor: int  # refunded to the client, or recovered from the contractor's held payout
     note: str = Field(default="", sa_type=Text)
     # deciding (the gateway is being asked) | done | overtaken (a lost card dispute took the whole escrow back to the
-    # client first: it moved nothing and never will)
+    # client first: it was never carried out and never will be)
     status: str = Field(default="deciding", max_length=12)
     decided_at: datetime = ts()
     # What it decides over: "escrow" or "payout" ("" for decisions made before this was recorded: the escrow if it

@@ -362,7 +362,7 @@ def test_a_decision_overtaken_by_a_lost_chargeback_moves_nothing_and_its_case_en
                 n.body
                 for n in session.exec(select(Notification).where(Notification.user_id == state.load(2).client_id))
             ]
-            assert any("moved nothing" in body for body in said), said
+            assert any("was not carried out" in body for body in said), said
         if decided_by == "the parties":
             again = state.attempt(lambda: state.accept_as(2, "contractor"))
         else:

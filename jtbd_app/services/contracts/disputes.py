@@ -23,8 +23,8 @@ from jtbd_app.services.ports import GatewayEvent
 WORK_STATUSES = ("funded", "delivered", "revision_requested")
 CLOSED = ("won", "lost", "warning_closed")
 OVERTAKEN = (
-    "The card issuer returned the whole payment to the client (a lost card dispute) before this decision could be "
-    "carried out: nothing of it moved, and there is nothing left to decide."
+    "The card issuer returned the payment to the client (a lost card dispute) before this decision could be carried "
+    "out: the contractor's part was never paid, and there is nothing left to decide."
 )
 
 
@@ -105,7 +105,7 @@ def _close(session: Session, contract: Contract, payment: Payment, dispute: Disp
         contract.release_frozen, contract.frozen_reason = False, ""
         detail = f"The card issuer returned {amount} to the client (a lost dispute)."
         if _overtake_decision(session, contract):
-            detail += " The decision waiting for the payment service moved nothing."
+            detail += " The decision waiting for the payment service was not carried out."
         lifecycle.end(session, contract, "cancelled", detail, None)
         return "dispute lost: contract cancelled"
     lifecycle.record_event(session, contract, kind="dispute_lost", detail=f"The card dispute was lost: {amount}.")
