@@ -112,8 +112,7 @@ def _decide(
     if decision is not None:
         if decision.status == "done":
             raise ValidationFailed({"form": "This contract was decided already."})
-        _not_overtaken(decision)
-        return decision  # a decision whose refund failed: finish it as it was made
+        return decision  # (an overtaken one is refused by carry_out, with its reason)  # a decision whose refund failed: finish it as it was made
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
     if card_dispute_open(session, contract.id):
