@@ -6,7 +6,7 @@ demo data plus `--listings` open listings (markdown descriptions, one with a fen
 in a fresh browser context (no cache, no cookies), the 404 page until its heading shows, /marketplace until the
 first listing card shows, and /listings/N until the listing's title shows, interleaved so that all three see the
 same load on the machine. The time is from the navigation's start to the element being visible, taken in the page
-(performance.now() at the first change of the document or frame where it is): the page's HTML, its scripts, the
+(the start of the first animation frame in which it is: the frame that paints it): the page's HTML, its scripts, the
 websocket, hydration and the page's on_load event. The JavaScript transferred is what the network
 carried (compressed bodies) for every script the page requested until the network was idle after it was ready,
 lazily loaded chunks included.
@@ -56,16 +56,16 @@ class PageCheck:
     ready: str  # a JavaScript expression, true once the page is ready for a person
 
 
-# Watches the document from its first script on: the first moment `ready` holds (checked after every change to the
-# page and every frame) is kept as window.__readyAt, in milliseconds since the navigation started. Polling from
-# Playwright instead would add up to its polling interval (up to 500 ms) to every measurement.
+# Watches the document from its first script on, frame by frame: the start of the first animation frame in which
+# `ready` holds is kept as window.__readyAt, in milliseconds since the navigation started. That frame paints it: an
+# element laid out while scripts hold the main thread shows only once they let a frame through, so a change of the
+# document is not yet a change on the screen (nor is a check on every change, which would also force a layout in the
+# middle of parsing). Polling from Playwright instead would add up to its polling interval (up to 500 ms).
 _WATCH = """(ready) => {
-    const check = () => {
-        if (window.__readyAt === undefined && ready()) window.__readyAt = performance.now();
-        return window.__readyAt !== undefined;
+    const frame = (now) => {
+        if (ready()) window.__readyAt = now;
+        else requestAnimationFrame(frame);
     };
-    const frame = () => { if (!check()) requestAnimationFrame(frame); };
-    new MutationObserver(check).observe(document, {subtree: true, childList: true, characterData: true});
     requestAnimationFrame(frame);
 }"""
 _VISIBLE = "(el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'"

@@ -13,6 +13,7 @@ from jtbd_app.api.app import create_api
 from jtbd_app.api.content_policy import for_the_build as content_policy_for_the_build
 from jtbd_app.api.content_policy import frontend_build_dir
 from jtbd_app.api.host_redirect import host_redirect
+from jtbd_app.api.marketplace_page import marketplace_fills
 from jtbd_app.api.page_files import page_files
 from jtbd_app.api.request_guard import request_guard
 from jtbd_app.api.security_headers import security_headers
@@ -35,8 +36,9 @@ app = rx.App(
     stylesheets=["/accessibility.css", "/member_text.css", "/listing_cards.css"],
     api_transformer=[
         create_api(),
-        # /marketplace without a redirect to /marketplace/; a listing's page names its scripts in its head
-        page_files(),
+        # /marketplace without a redirect to /marketplace/ and with its results filled in; a listing's page names its
+        # scripts in its head
+        page_files(fills=marketplace_fills(rx.config.get_config().prepend_frontend_path("/"))),
         share_pages,  # the served HTML of a listing or a profile carries its title and Open Graph tags
         request_guard,
         host_redirect,

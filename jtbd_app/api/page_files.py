@@ -8,6 +8,10 @@
   one after another once the router has started: the route's module, then what it imports (34 files for a listing,
   a few hundred milliseconds on a cold load). The route and its scripts come from the build's React Router
   manifest. No inline script changes, so the Content-Security-Policy's hashes still match.
+- A page with a region the server builds (`Fill`: the marketplace's results) is sent with that region filled in for
+  its URL, in place of the loading state the build prerendered: its content shows with the page's first paint,
+  before any script has run, and the page's state shows the same markup once it has loaded (components/routed_html).
+  If the region cannot be filled (the database is away, the build changed), the page goes out as built.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from __future__ import annotations
 import functools
 import html
 import json
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import anyio.to_thread
 
 from jtbd_app.api.served_html import ASGIApp, Receive, Scope, Send, rewritten
 
@@ -27,6 +34,27 @@ _MANIFEST_PREFIX = "window.__reactRouterManifest="
 _PRELOADED = re.compile(rb'rel="modulepreload" href="([^"]+)"')
 _FIRST_SCRIPT = re.compile(rb"<script[\s>]", re.IGNORECASE)
 _SPECIAL = {"404.html", "__spa-fallback.html", "index.html"}
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A region of a prerendered page that the server fills in for each request."""
+
+    region_id: str  # the id of the element whose inner HTML the server builds
+    placeholder: str  # its inner HTML as the build prerendered it (a loading state)
+    build: Callable[[str], str]  # the request's query string -> the region's inner HTML (blocking: runs in a thread)
+
+
+def filled(page: bytes, fill: Fill, inner_html: str) -> bytes | None:
+    """`page` with the region's placeholder replaced by `inner_html`, the region no longer busy; None when the page
+    does not hold the placeholder as expected."""
+    start = re.search(rb'<div\b[^>]*\bid="' + re.escape(fill.region_id.encode()) + rb'"[^>]*>', page)
+    placeholder = fill.placeholder.encode() + b"</div>"
+    if start is None or not page.startswith(placeholder, start.end()):
+        return None
+    tag = start.group(0).replace(b'aria-busy="true"', b'aria-busy="false"')
+    return page[: start.start()] + tag + inner_html.encode() + b"</div>" + page[start.end() + len(placeholder) :]
 
 
 @dataclass(frozen=True)
@@ -108,8 +136,12 @@ def with_preloads(page: bytes, scripts: tuple[str, ...]) -> bytes:
     return page if not links or at < 0 else page[:at] + links.encode() + page[at:]
 
 
-def page_files(build: Callable[[], Build] = served_build) -> Callable[[ASGIApp], ASGIApp]:
-    """A transformer for the backend: `build` tells what the served build holds (read once, on first use)."""
+def page_files(
+    build: Callable[[], Build] = served_build, fills: Mapping[str, Fill] | None = None
+) -> Callable[[ASGIApp], ASGIApp]:
+    """A transformer for the backend: `build` tells what the served build holds (read once, on first use); `fills`
+    the regions to fill in, by page path (the frontend path's prefix included)."""
+    fills = dict(fills or {})
 
     def transform(app: ASGIApp) -> ASGIApp:
         built = functools.cache(build)
@@ -121,7 +153,17 @@ def page_files(build: Callable[[], Build] = served_build) -> Callable[[ASGIApp],
             path = scope.get("path", "")
             page_file = built().page_file(path)
             if page_file is not None:
-                await app({**scope, "path": page_file, "raw_path": page_file.encode()}, receive, send)
+                file_scope = {**scope, "path": page_file, "raw_path": page_file.encode()}
+                fill = fills.get(path)
+                if fill is None:
+                    await app(file_scope, receive, send)
+                    return
+                query = scope.get("query_string", b"").decode("latin-1")
+
+                async def fill_in(page: bytes) -> bytes:
+                    return await _filled_in(page, fill, query)
+
+                await rewritten(app, file_scope, receive, send, fill_in)
                 return
             scripts = built().scripts_for(path)
             if not scripts:
@@ -136,3 +178,15 @@ def page_files(build: Callable[[], Build] = served_build) -> Callable[[ASGIApp],
         return wrapped
 
     return transform
+
+
+async def _filled_in(page: bytes, fill: Fill, query: str) -> bytes:
+    try:
+        inner_html = await anyio.to_thread.run_sync(fill.build, query)
+    except Exception:  # the page still works as built: its load fills the region in
+        log.exception("Could not fill in #%s; the page goes out as built", fill.region_id)
+        return page
+    result = filled(page, fill, inner_html)
+    if result is None:
+        log.warning("The built page has no placeholder #%s as expected; it goes out as built", fill.region_id)
+    return page if result is None else result

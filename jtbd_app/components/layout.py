@@ -297,25 +297,25 @@ def loading(label: str = "Loading…") -> rx.Component:
     return rx.center(rx.hstack(rx.spinner(size="3"), rx.text(label), role="status", align="center"), padding="3rem")
 
 
-def page(*children: rx.Component, width: str = "60rem") -> rx.Component:
+def page(*children: rx.Component, width: str = "60rem", served_content: bool = False) -> rx.Component:
     """Every page: a skip link (the first Tab stop), navigation, a main region, the footer; a prerendered page's
-    content hydrates after the app's root has connected (`hydrate_later`)."""
-    return hydrate_later(
-        rx.box(
-            # The tab's one live timer (state/live), for a member only (a visitor's tick has nothing to watch): it starts
-            # once the page's load said who is signed in, so a first visit's load never waits behind a tick.
-            rx.cond(SessionState.signed_in, rx.fragment(on_mount=SessionState.live_tick(0))),
-            rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
-            navbar(),
-            rx.el.main(
-                rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
-                id="main",
-                tab_index=-1,  # the skip link's target takes focus, so the next Tab continues inside it
-                style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
-            ),
-            footer(),
-        )
+    content hydrates after the app's root has connected (`hydrate_later`), unless the served page already holds its
+    content (`served_content`: api/page_files fills it in)."""
+    frame = rx.box(
+        # The tab's one live timer (state/live), for a member only (a visitor's tick has nothing to watch): it starts
+        # once the page's load said who is signed in, so a first visit's load never waits behind a tick.
+        rx.cond(SessionState.signed_in, rx.fragment(on_mount=SessionState.live_tick(0))),
+        rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
+        navbar(),
+        rx.el.main(
+            rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
+            id="main",
+            tab_index=-1,  # the skip link's target takes focus, so the next Tab continues inside it
+            style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
+        ),
+        footer(),
     )
+    return frame if served_content else hydrate_later(frame)
 
 
 def guarded(loaded: rx.Var, refusal: rx.Var, content: rx.Component, *, waiting: str) -> rx.Component:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.react_router.dom import ReactRouterLink
 
 from jtbd_app.components.forms import labelled
-from jtbd_app.components.layout import loading, page
+from jtbd_app.components.layout import page
+from jtbd_app.components.routed_html import routed_html
 from jtbd_app.components.skill_tags import skill_tags_editor
 from jtbd_app.domain.listing_query import DUE_CHOICES, MAX_LOCATION_LEN, MAX_TEXT_LEN, REMOTE_CHOICES, SORTS
 from jtbd_app.domain.marketplace import CATEGORIES
 from jtbd_app.domain.money import CURRENCIES
-from jtbd_app.state.marketplace import FORM_ID, MarketplaceState
+from jtbd_app.state.marketplace import FORM_ID, RESULTS_ID, RESULTS_LOADING, MarketplaceState
 
 S = MarketplaceState
 E = MarketplaceState.errors
@@ -137,112 +137,18 @@ def _search_form() -> rx.Component:
     )
 
 
-# A card is plain elements wearing Radix Themes' own classes (the look of rx.card, rx.heading, rx.text, rx.badge and
-# rx.link) laid out by assets/listing_cards.css: twenty of them as Radix components, each working out its props and
-# styles in the browser, took about 70 ms of a cold load (bench/pages.py); plain elements render several times faster.
-_TEXT = "rt-Text rt-r-size-2"
-_LINK = "rt-Text rt-reset rt-Link rt-underline-auto"
-
-
-def _tone(colour: str) -> dict[str, str]:
-    return {"data-accent-color": colour}  # as Radix sets it: "" for the theme's accent
-
-
-def _badge(text: rx.Var | str, colour: str = "") -> rx.Component:
-    return rx.el.span(text, class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft", custom_attrs=_tone(colour))
-
-
-def _link(text: rx.Var | rx.Component, href: rx.Var, extra: str = "") -> rx.Component:
-    return ReactRouterLink.create(text, to=href, class_name=f"{_LINK} {extra}".strip(), custom_attrs=_tone(""))
-
-
-def _card(card: rx.Var) -> rx.Component:
-    place = rx.cond(card.remote, "Remote", "On site") + rx.cond(card.location, " · " + card.location, "")
-    rating = rx.cond(card.poster_rating == "No reviews yet", card.poster_rating, "★ " + card.poster_rating)
-    return rx.el.div(
-        rx.el.div(
-            _link(rx.el.h2(card.title, class_name="rt-Heading rt-r-size-4"), card.href),
-            rx.el.p(card.budget, class_name="rt-Text rt-r-weight-bold", aria_label="Budget " + card.budget),
-            class_name="listing-card-head",
-        ),
-        rx.el.p(card.excerpt, class_name=_TEXT, custom_attrs=_tone("gray")),
-        rx.el.div(rx.foreach(card.skills, _badge), class_name="listing-card-skills", aria_label="Skills"),
-        rx.el.div(
-            _badge(card.category_label, "gray"),
-            rx.cond(card.part_of_problem, _badge("Part of a funded problem", "green")),
-            rx.el.p(place, class_name=_TEXT),
-            rx.el.p(card.due, class_name=_TEXT),
-            rx.el.p(card.bids, class_name=_TEXT),
-            class_name="listing-card-facts",
-        ),
-        rx.el.div(
-            rx.el.p("Posted ", card.published, " by", class_name=_TEXT, custom_attrs=_tone("gray")),
-            _link(card.poster_name, "/u/" + card.poster_username, "rt-r-size-2"),
-            rx.el.p(rating, class_name=_TEXT, aria_label="Rating " + card.poster_rating),
-            class_name="listing-card-poster",
-        ),
-        role="listitem",
-        aria_label=card.title,
-        class_name="rt-reset rt-BaseCard rt-Card rt-r-size-1 rt-variant-surface listing-card",
-    )
-
-
-def _pagination() -> rx.Component:
-    return rx.el.nav(
-        rx.flex(
-            rx.cond(S.prev_href, rx.link("Previous", href=S.prev_href, aria_label="Previous page")),
-            rx.foreach(
-                S.page_links,
-                lambda link: rx.cond(
-                    link.current,
-                    rx.text(link.label, weight="bold", aria_current="page", aria_label="Page " + link.label),
-                    rx.link(link.label, href=link.href, aria_label="Page " + link.label),
-                ),
-            ),
-            rx.cond(S.next_href, rx.link("Next", href=S.next_href, aria_label="Next page")),
-            spacing="3",
-            wrap="wrap",
-            align="center",
-            justify="center",
-        ),
-        aria_label="Pages",
-    )
-
-
-def _results() -> rx.Component:
-    return rx.cond(
-        S.cards.length() > 0,
-        rx.vstack(
-            rx.cond(S.spelling_note, rx.text(S.spelling_note, size="2", weight="medium")),
-            rx.text(S.total_label, " · page ", S.page, " of ", S.pages, size="2", color_scheme="gray"),
-            rx.vstack(rx.foreach(S.cards, _card), role="list", aria_label="Listings", spacing="3", width="100%"),
-            rx.cond(S.pages > 1, _pagination()),
-            spacing="3",
-            width="100%",
-        ),
-        rx.callout(
-            rx.vstack(
-                rx.cond(
-                    S.has_filters,
-                    rx.text("No listings match your search and filters."),
-                    rx.text("No open listings yet."),
-                ),
-                rx.cond(
-                    S.has_filters,
-                    rx.link("Clear filters", href="/marketplace"),
-                    rx.link("Post a task", href="/post"),
-                ),
-            ),
-            icon="search-x",
-            role="status",
-        ),
-    )
-
-
 def marketplace_page() -> rx.Component:
     return page(
         rx.heading("Marketplace", size="7", as_="h1"),
         rx.text("Browse open tasks and find work that fits your skills.", color_scheme="gray"),
         _search_form(),
-        rx.cond(S.loaded, _results(), loading("Searching listings…")),
+        # The count, the cards and the pager: markup built on the server, in the served page before any script runs
+        # (api/page_files fills it in, not busy). `data-loaded` turns true once this tab's load has answered: React
+        # leaves a served attribute as it is when it hydrates, and sets it when its value changes.
+        routed_html(
+            rx.cond(S.loaded, S.results_html, RESULTS_LOADING),
+            id=RESULTS_ID,
+            custom_attrs={"aria-busy": ~S.loaded, "data-loaded": S.loaded},
+        ),
+        served_content=True,
     )

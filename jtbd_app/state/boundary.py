@@ -26,6 +26,7 @@ from reflex.event import EventHandler, EventSpec
 from reflex.state import EventHandlerSetVar
 
 from jtbd_app.domain.ids import MAX_ID
+from jtbd_app.domain.url_params import MAX_QUERY_TEXT, cut_params
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ INVALID_REQUEST = "That request was not valid. Reload the page and try again."
 CHECK_ATTR = "__boundary_check__"  # set on every wrapped handler function; the architecture test looks for it
 
 MAX_PAGE = 1_000_000  # far beyond any list here; keeps OFFSET arithmetic small
-MAX_QUERY_TEXT = 2_000  # a URL parameter longer than this is not one our pages write
 MAX_ROUTE_ARG = 200  # longer than any id or username
 MAX_SAFE_INT = 2**53 - 1  # the largest whole number a browser holds exactly
 
@@ -214,8 +214,7 @@ def route_arg(path: object, *, suffix: str = "") -> str:
 def query_params(state: rx.State) -> dict[str, str]:
     """The page's URL query parameters as text (each cut at MAX_QUERY_TEXT), for a page whose own parser (a
     ListingQuery, a ProviderQuery) checks every field and says what was wrong with it."""
-    raw = state.router.url.query_parameters
-    return {str(k)[:100]: v[:MAX_QUERY_TEXT] for k, v in raw.items() if isinstance(v, str)}
+    return cut_params(state.router.url.query_parameters)
 
 
 def query_param(state: rx.State, name: str, kind: Any, default: T) -> T:

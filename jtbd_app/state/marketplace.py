@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,8 +13,8 @@ from typing_extensions import TypedDict
 from jtbd_app.db import read_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
 from jtbd_app.services.marketplace import listing_search
-from jtbd_app.services.marketplace.listing_cards import ListingCard
 from jtbd_app.services.marketplace.listing_search import SearchPage
+from jtbd_app.services.marketplace.results_html import LOADING_HTML, REGION_ID, results_html
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import query_params
 from jtbd_app.state.changes import assign_changed
@@ -26,6 +25,9 @@ PATH = "/marketplace"
 FORM_ID = "marketplace-search"
 # A filter applies as soon as it changes: the form submits itself (its own handler then builds the URL).
 SUBMIT_FORM_JS = f"document.getElementById('{FORM_ID}')?.requestSubmit()"
+# The results region's id, and what it shows while a search runs (pages import no service).
+RESULTS_ID = REGION_ID
+RESULTS_LOADING = LOADING_HTML
 MAX_PARAM_LEN = MAX_TEXT_LEN + 50  # longer text is cut before it reaches the URL; the field says so
 # Form fields and the value that means "no filter": left out of the URL.
 FORM_DEFAULTS = {
@@ -54,28 +56,11 @@ class FilterForm(TypedDict, total=False):
     skill_draft: str  # the tags are read from `edit_skills` and `skill_draft`
 
 
-@dataclass
-class PageLink:
-    label: str = ""
-    href: str = ""
-    current: bool = False
-
-
-def search_url(query: ListingQuery, page: int | None = None) -> str:
-    params = (query if page is None else query.with_page(page)).to_params()
-    return f"{PATH}?{urlencode(params)}" if params else PATH
-
-
 class MarketplaceState(SkillTagsMixin, SessionState):
     loaded: bool = False
-    cards: list[ListingCard] = []
-    total_label: str = ""
-    page: int = 1
-    pages: int = 1
-    page_links: list[PageLink] = []
-    prev_href: str = ""
-    next_href: str = ""
-    has_filters: bool = False
+    # The results region (the count, the cards, the pager), built on the server (services/marketplace/results_html);
+    # the served page holds the same markup before its scripts run (api/page_files).
+    results_html: str = ""
     filter_count: int = 0  # filters set beyond the words and the order
     filters_open: bool = False
     form_key: int = 0  # changes when the URL's values differ from the form's, so the form shows them again
@@ -110,19 +95,7 @@ class MarketplaceState(SkillTagsMixin, SessionState):
         assign_changed(self, loaded=True)
 
     def _show_results(self, result: SearchPage) -> None:
-        query = result.query
-        assign_changed(
-            self,
-            cards=result.items,
-            total_label=result.total_label,
-            page=result.page,
-            pages=result.pages,
-            has_filters=query.has_filters,
-            spelling_note=result.spelling_note,
-            page_links=[PageLink(str(n), search_url(query, n), n == result.page) for n in result.page_window()],
-            prev_href=search_url(query, result.page - 1) if result.page > 1 else "",
-            next_href=search_url(query, result.page + 1) if result.page < result.pages else "",
-        )
+        assign_changed(self, results_html=results_html(result))
 
     def _show_form(self, query: ListingQuery, raw: dict[str, str]) -> None:
         """The filter form as the URL says: a refused value shows as typed, next to its message."""

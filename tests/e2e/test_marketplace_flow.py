@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message, sign_up_new_member
-from tests.support.marketplace_journey import place_bid, post_through_the_wizard
+from tests.support.marketplace_journey import place_bid, post_through_the_wizard, wait_for_results
 
 
 def test_a_draft_survives_a_reload_and_bad_input_is_shown_by_its_field(app_server: AppServer, page: Page) -> None:
@@ -48,13 +48,13 @@ def find_through_search(page: Page, base_url: str, marker: str, title: str) -> N
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
     expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
     # The page's first search must have answered: typing before it does is undone when it lands.
-    expect(page.get_by_text("Searching listings…")).to_have_count(0)
+    wait_for_results(page)
     search = page.get_by_role("search", name="Search listings")
     search.get_by_label("Search listings").fill(f"fence {marker}")
     search.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(rf"q=fence\+{marker}"))
     # That search re-renders the form when it answers, which closes a Filters panel opened before: wait for it.
-    expect(page.get_by_text("Searching listings…")).to_have_count(0)
+    wait_for_results(page)
     category = search.get_by_label("Category")
     for _attempt in range(3):
         if not category.is_visible():

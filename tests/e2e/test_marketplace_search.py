@@ -16,6 +16,7 @@ from jtbd_app.models import Listing, ListingSkill, User, utcnow
 from tests.support.app_server import AppServer
 from tests.support.browser import expect_field_message
 from tests.support.factories import skill_id
+from tests.support.marketplace_journey import wait_for_results
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def seeded(app_server: AppServer) -> Iterator[Seeded]:
 
 
 def _results(page: Page) -> list[str]:
-    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    wait_for_results(page)
     return page.get_by_role("list", name="Listings").get_by_role("heading").all_inner_texts()
 
 
@@ -88,7 +89,7 @@ def _search_form(page: Page):  # type: ignore[no-untyped-def]
 def _open(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    wait_for_results(page)
 
 
 def test_a_visitor_searches_by_text_and_opens_a_listing(app_server: AppServer, page: Page, seeded: Seeded) -> None:
@@ -96,7 +97,7 @@ def test_a_visitor_searches_by_text_and_opens_a_listing(app_server: AppServer, p
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketplace", exact=True).click()
     expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
     # the page's first search answers after it opens and sets the form from the URL (q empty): type after it
-    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    wait_for_results(page)
     expect(page.get_by_role("list", name="Listings")).to_be_visible()
 
     _search_form(page).get_by_label("Search listings").fill(f"logo {seeded.marker}")
@@ -127,7 +128,7 @@ def test_a_filter_goes_into_the_url_and_survives_a_reload(app_server: AppServer,
     # A chosen option applies at once (a search each): let them answer before typing (seen once on a loaded machine:
     # the suggestion kept being re-rendered while the searches caught up, and the click timed out).
     expect(page).to_have_url(re.compile(r"remote=remote"))
-    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    wait_for_results(page)
     form.get_by_role("textbox", name="Skills").press_sequentially("bran")
     form.get_by_role("button", name="Add suggested skill branding").click()
     expect(form.get_by_role("button", name="Remove skill branding")).to_be_visible()

@@ -13,7 +13,7 @@ from tests.support.app_server import AppServer
 from tests.support.browser import sign_in
 from tests.support.contract_journey import new_member, sign_in_as
 from tests.support.factories import make_listing
-from tests.support.marketplace_journey import place_bid
+from tests.support.marketplace_journey import place_bid, wait_for_results
 
 REASON = "Asks for a deposit by wire transfer before any work."
 
@@ -21,7 +21,7 @@ REASON = "Asks for a deposit by wire transfer before any work."
 def _search(page: Page, base_url: str, marker: str) -> None:
     page.goto(f"{base_url}/marketplace?q={marker}")
     expect(page.get_by_role("heading", name="Marketplace", level=1)).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+    wait_for_results(page)
 
 
 def _moderate(page: Page, title: str, action: str, reason: str) -> None:

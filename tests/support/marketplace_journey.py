@@ -9,6 +9,13 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 
+def wait_for_results(page: Page) -> None:
+    """The marketplace's load has answered in this tab. A first visit shows the results the server filled in before
+    it does (no "Searching" status then), and its form takes the URL's values only once it has: type after it."""
+    expect(page.locator("#listing-results[data-loaded=true]")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="Searching")).to_have_count(0)
+
+
 def post_through_the_wizard(page: Page, base_url: str, title: str, *, budget: str = "150") -> str:
     """Walk the four steps as a client would; returns the listing's URL."""
     page.goto(f"{base_url}/post")

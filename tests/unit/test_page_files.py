@@ -11,7 +11,15 @@ import pytest
 from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
 from starlette.testclient import TestClient
 
-from jtbd_app.api.page_files import page_files, read_build, route_pattern, routes_from_manifest, with_preloads
+from jtbd_app.api.page_files import (
+    Fill,
+    filled,
+    page_files,
+    read_build,
+    route_pattern,
+    routes_from_manifest,
+    with_preloads,
+)
 
 MANIFEST = {
     "entry": {"module": "/assets/entry.client-A.js", "imports": ["/assets/react-B.js"]},
@@ -120,3 +128,40 @@ def test_route_patterns_and_the_manifest() -> None:
     assert with_preloads(b"<html><head></head></html>", ('/a".js',)) == (
         b'<html><head><link rel="modulepreload" href="/a&quot;.js"/></head></html>'
     )
+
+
+REGION = '<div aria-busy="true" id="results"><p role="status">Searching…</p></div>'
+FILL = Fill("results", '<p role="status">Searching…</p>', lambda query: f"<ul><li>found for {query}</li></ul>")
+
+
+def filled_client(build_dir: Path, fill: Fill) -> TestClient:
+    (build_dir / "marketplace.html").write_text(MARKETPLACE.replace("</h1>", "</h1>" + REGION))
+    files = PrecompressedStaticFiles(directory=build_dir, html=True, router=lambda path: path)
+    app = page_files(lambda: read_build(build_dir), fills={"/marketplace": fill})(files)
+    return TestClient(app, base_url="http://localhost:3000")
+
+
+def test_a_page_with_a_region_is_served_with_it_filled_in_for_its_url(build_dir: Path) -> None:
+    answer = filled_client(build_dir, FILL).get("/marketplace?q=logo&page=2", follow_redirects=False)
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-cache"
+    assert '<div aria-busy="false" id="results"><ul><li>found for q=logo&page=2</li></ul></div>' in answer.text
+    assert "Searching" not in answer.text
+
+
+def test_a_region_that_cannot_be_filled_leaves_the_page_as_built(build_dir: Path) -> None:
+    def broken(query: str) -> str:
+        raise RuntimeError("the database is away")
+
+    for fill in (Fill("results", FILL.placeholder, broken), Fill("results", "<p>another build</p>", FILL.build)):
+        answer = filled_client(build_dir, fill).get("/marketplace")
+        assert answer.status_code == 200 and REGION in answer.text
+
+
+def test_filled_replaces_only_the_placeholder_of_its_region() -> None:
+    page = f"<body>{REGION}<div id='other'>x</div></body>".encode()
+    assert (
+        filled(page, FILL, "<b>1</b>") == b'<body><div aria-busy="false" id="results"><b>1</b></div>'
+        b"<div id='other'>x</div></body>"
+    )
+    assert filled(page.replace(b"Searching", b"Loading"), FILL, "<b>1</b>") is None
+    assert filled(b"<body></body>", FILL, "<b>1</b>") is None
