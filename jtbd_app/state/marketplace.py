@@ -14,14 +14,13 @@ from jtbd_app.db import read_scope
 from jtbd_app.domain.listing_query import MAX_TEXT_LEN, ListingQuery
 from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.listing_search import SearchPage
-from jtbd_app.services.marketplace.results_html import LOADING_HTML, REGION_ID, results_html
+from jtbd_app.services.marketplace.results_html import LOADING_HTML, PATH, REGION_ID, results_html
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import query_params
 from jtbd_app.state.changes import assign_changed
 from jtbd_app.state.session import SessionState
 from jtbd_app.state.skill_tags import SkillTagsMixin
 
-PATH = "/marketplace"
 FORM_ID = "marketplace-search"
 # A filter applies as soon as it changes: the form submits itself (its own handler then builds the URL).
 SUBMIT_FORM_JS = f"document.getElementById('{FORM_ID}')?.requestSubmit()"

@@ -20,6 +20,7 @@ from jtbd_app.api.page_files import (
     routes_from_manifest,
     with_preloads,
 )
+from jtbd_app.domain.url_params import MAX_QUERY_NAME, MAX_QUERY_TEXT, params_of
 
 MANIFEST = {
     "entry": {"module": "/assets/entry.client-A.js", "imports": ["/assets/react-B.js"]},
@@ -165,3 +166,12 @@ def test_filled_replaces_only_the_placeholder_of_its_region() -> None:
     )
     assert filled(page.replace(b"Searching", b"Loading"), FILL, "<b>1</b>") is None
     assert filled(b"<body></body>", FILL, "<b>1</b>") is None
+
+
+def test_a_query_string_is_read_as_the_router_reads_it_whatever_it_holds() -> None:
+    """The served page's search and the page's load read the same parameters: the last of a repeated name, text cut
+    to its limits, malformed escapes decoded as the browser's router decodes them."""
+    assert params_of("q=logo&q=sofa&page=2") == {"q": "sofa", "page": "2"}
+    assert params_of("q=%ZZ%00%E2%98%83&&=x&sort") == {"q": "%ZZ\x00☃", "": "x"}
+    huge = params_of("q=" + "a" * 10_000 + "&" + "n" * 500 + "=1&" + "&".join(f"f{n}=1" for n in range(5_000)))
+    assert len(huge["q"]) == MAX_QUERY_TEXT and ("n" * MAX_QUERY_NAME) in huge and len(huge) == 5_002

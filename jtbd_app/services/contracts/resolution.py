@@ -112,7 +112,8 @@ def _decide(
     if decision is not None:
         if decision.status == "done":
             raise ValidationFailed({"form": "This contract was decided already."})
-        return decision  # (an overtaken one is refused by carry_out, with its reason)  # a decision whose refund failed: finish it as it was made
+        # a decision whose refund failed: finish it as it was made (carry_out refuses an overtaken one, with its reason)
+        return decision
     if not contract.release_frozen:
         raise ValidationFailed({"form": "This contract is not waiting for an administrator."})
     if card_dispute_open(session, contract.id):
