@@ -2,7 +2,11 @@
 // element's inner HTML, with its links routed inside the page as React Router's links are (issue 16, "Pages near the
 // floor"). The served page already holds the same markup (api/page_files): React adopts it when it hydrates (it
 // does not compare an inner HTML), so the region shows before any script has run and is not built again.
-import { createElement, useCallback } from "react";
+//
+// ServedHtml is such a region on a page with a parameter (a listing), served from the SPA fallback: the app's hydrate
+// fallback holds the region the server filled in (data-served), shown until the route's scripts have loaded; the
+// route's own region then shows what was served (for the same path) until its state carries the same markup.
+import { createElement, useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 
 function ownPath(link) {
@@ -27,4 +31,26 @@ export function RoutedHtml({ html, ...props }) {
     [navigate],
   );
   return createElement("div", { ...props, onClick, dangerouslySetInnerHTML: { __html: html } });
+}
+
+// What the server filled in the page it served ({ path, html }), read from the document once, when the first served
+// region renders; null when it filled nothing in, or once a state has shown its own markup.
+let served;
+
+function servedFor(id) {
+  if (typeof document === "undefined") return null; // prerendering the build
+  if (served === undefined) {
+    const region = document.getElementById(id);
+    served =
+      region && region.dataset.served === "true" ? { path: window.location.pathname, html: region.innerHTML } : null;
+  }
+  return served && served.path === window.location.pathname ? served.html : null;
+}
+
+export function ServedHtml({ html, placeholder, id, ...props }) {
+  const [first] = useState(() => servedFor(id));
+  useEffect(() => {
+    if (html) served = null;
+  }, [html]);
+  return createElement(RoutedHtml, { ...props, id, html: html || first || placeholder });
 }

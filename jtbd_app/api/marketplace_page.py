@@ -3,6 +3,8 @@ page's first paint, and the page's state shows the same markup once it has loade
 
 from __future__ import annotations
 
+import re
+
 from jtbd_app.api.page_files import Fill
 from jtbd_app.db import read_scope
 from jtbd_app.domain.url_params import params_of
@@ -10,7 +12,7 @@ from jtbd_app.services.marketplace import listing_search
 from jtbd_app.services.marketplace.results_html import LOADING_HTML, PATH, REGION_ID, results_html
 
 
-def results_for(query_string: str) -> str:
+def results_for(path: str, query_string: str) -> str:
     """Public: what the page's load would show for this query string (the same search, from the same cache)."""
     with read_scope() as session:
         return results_html(listing_search.search_from_params(session, params=params_of(query_string)))
@@ -18,4 +20,4 @@ def results_for(query_string: str) -> str:
 
 def marketplace_fills(prefix: str = "") -> dict[str, Fill]:
     """The regions page_files fills in, under the frontend's path `prefix`."""
-    return {prefix.rstrip("/") + PATH: Fill(REGION_ID, LOADING_HTML, results_for)}
+    return {re.escape(prefix.rstrip("/") + PATH): Fill(REGION_ID, LOADING_HTML, results_for)}

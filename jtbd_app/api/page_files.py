@@ -8,10 +8,12 @@
   one after another once the router has started: the route's module, then what it imports (34 files for a listing,
   a few hundred milliseconds on a cold load). The route and its scripts come from the build's React Router
   manifest. No inline script changes, so the Content-Security-Policy's hashes still match.
-- A page with a region the server builds (`Fill`: the marketplace's results) is sent with that region filled in for
-  its URL, in place of the loading state the build prerendered: its content shows with the page's first paint,
-  before any script has run, and the page's state shows the same markup once it has loaded (components/routed_html).
-  If the region cannot be filled (the database is away, the build changed), the page goes out as built.
+- A page with a region the server builds (`Fill`: the marketplace's results, a listing's summary) is sent with that
+  region filled in for its URL, in place of the loading state the build prerendered: its content shows with the
+  page's first paint, before any script has run, and the page's state shows the same markup once it has loaded
+  (components/routed_html). A route with a parameter is served from the SPA fallback, whose region is the app's
+  hydrate fallback (jtbd_app.py). If the region cannot be filled (the database is away, the build changed, nothing
+  public to show), the page goes out as built.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ class Fill:
 
     region_id: str  # the id of the element whose inner HTML the server builds
     placeholder: str  # its inner HTML as the build prerendered it (a loading state)
-    build: Callable[[str], str]  # the request's query string -> the region's inner HTML (blocking: runs in a thread)
+    # the request's path and query string -> the region's inner HTML, or None to leave the placeholder (blocking: it
+    # runs in a thread)
+    build: Callable[[str, str], str | None]
 
 
 def filled(page: bytes, fill: Fill, inner_html: str) -> bytes | None:
@@ -53,7 +57,7 @@ def filled(page: bytes, fill: Fill, inner_html: str) -> bytes | None:
     placeholder = fill.placeholder.encode() + b"</div>"
     if start is None or not page.startswith(placeholder, start.end()):
         return None
-    tag = start.group(0).replace(b'aria-busy="true"', b'aria-busy="false"')
+    tag = start.group(0).replace(b'aria-busy="true"', b'aria-busy="false"').replace(b">", b' data-served="true">', 1)
     return page[: start.start()] + tag + inner_html.encode() + b"</div>" + page[start.end() + len(placeholder) :]
 
 
@@ -140,8 +144,12 @@ def page_files(
     build: Callable[[], Build] = served_build, fills: Mapping[str, Fill] | None = None
 ) -> Callable[[ASGIApp], ASGIApp]:
     """A transformer for the backend: `build` tells what the served build holds (read once, on first use); `fills`
-    the regions to fill in, by page path (the frontend path's prefix included)."""
-    fills = dict(fills or {})
+    the regions to fill in, by a pattern of the page's path (the frontend path's prefix included) that the whole path
+    matches."""
+    patterns = [(re.compile(pattern), fill) for pattern, fill in (fills or {}).items()]
+
+    def fill_for(path: str) -> Fill | None:
+        return next((fill for pattern, fill in patterns if pattern.fullmatch(path)), None)
 
     def transform(app: ASGIApp) -> ASGIApp:
         built = functools.cache(build)
@@ -151,17 +159,17 @@ def page_files(
                 await app(scope, receive, send)
                 return
             path = scope.get("path", "")
+            query = scope.get("query_string", b"").decode("latin-1")
+            fill = fill_for(path)
             page_file = built().page_file(path)
             if page_file is not None:
                 file_scope = {**scope, "path": page_file, "raw_path": page_file.encode()}
-                fill = fills.get(path)
                 if fill is None:
                     await app(file_scope, receive, send)
                     return
-                query = scope.get("query_string", b"").decode("latin-1")
 
                 async def fill_in(page: bytes) -> bytes:
-                    return await _filled_in(page, fill, query)
+                    return await _filled_in(page, fill, path, query)
 
                 await rewritten(app, file_scope, receive, send, fill_in)
                 return
@@ -171,7 +179,8 @@ def page_files(
                 return
 
             async def preloaded(page: bytes) -> bytes:
-                return with_preloads(page, scripts)
+                page = with_preloads(page, scripts)
+                return page if fill is None else await _filled_in(page, fill, path, query)
 
             await rewritten(app, scope, receive, send, preloaded)
 
@@ -180,11 +189,13 @@ def page_files(
     return transform
 
 
-async def _filled_in(page: bytes, fill: Fill, query: str) -> bytes:
+async def _filled_in(page: bytes, fill: Fill, path: str, query: str) -> bytes:
     try:
-        inner_html = await anyio.to_thread.run_sync(fill.build, query)
+        inner_html = await anyio.to_thread.run_sync(fill.build, path, query)
     except Exception:  # the page still works as built: its load fills the region in
         log.exception("Could not fill in #%s; the page goes out as built", fill.region_id)
+        return page
+    if inner_html is None:  # nothing this request may see before its page has loaded
         return page
     result = filled(page, fill, inner_html)
     if result is None:

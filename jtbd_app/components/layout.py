@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.components.react_router import link as router_link
 from reflex.vars.function import FunctionStringVar
 
+from jtbd_app.components.focus_carry import focus_carry
 from jtbd_app.components.hydrate_later import hydrate_later
 from jtbd_app.components.sign_in_links import sign_in_href, sign_up_href
 from jtbd_app.domain.moderation import STANDING_LINK
@@ -306,16 +307,33 @@ def page(*children: rx.Component, width: str = "60rem", served_content: bool = F
         # once the page's load said who is signed in, so a first visit's load never waits behind a tick.
         rx.cond(SessionState.signed_in, rx.fragment(on_mount=SessionState.live_tick(0))),
         rx.el.a("Skip to main content", href="#main", class_name="skip-link", on_click=_FOCUS_MAIN),
-        navbar(),
+        site_navbar(),
         rx.el.main(
-            rx.vstack(suspension_banner(), terms_banner(), email_banner(), *children, spacing="5", width="100%"),
+            rx.vstack(site_banners(), *children, spacing="5", width="100%"),
             id="main",
             tab_index=-1,  # the skip link's target takes focus, so the next Tab continues inside it
             style={"max_width": width, "margin": "0 auto", "padding": "2rem 1.5rem", "min_height": "70vh"},
         ),
-        footer(),
+        site_footer(),
     )
     return frame if served_content else hydrate_later(frame)
+
+
+# The frame's parts, compiled once into a module of their own that every page (and the app's hydrate fallback)
+# imports, rather than into a copy in each page's module.
+@rx.memo
+def site_navbar() -> rx.Component:
+    return rx.fragment(focus_carry(), navbar())
+
+
+@rx.memo
+def site_banners() -> rx.Component:
+    return rx.fragment(suspension_banner(), terms_banner(), email_banner())
+
+
+@rx.memo
+def site_footer() -> rx.Component:
+    return footer()
 
 
 def guarded(loaded: rx.Var, refusal: rx.Var, content: rx.Component, *, waiting: str) -> rx.Component:

@@ -130,7 +130,7 @@ def _my_bid() -> rx.Component:
                 rx.cond(
                     b.status == "accepted",
                     rx.callout(
-                        "You were hired. The contract awaits the client's funding.", icon="party-popper", role="status"
+                        "You were hired. The contract awaits the client's funding.", icon="check", role="status"
                     ),
                 ),
                 rx.hstack(

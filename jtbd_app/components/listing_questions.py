@@ -20,7 +20,7 @@ E = ListingState.errors
 def _question(q: QuestionItem) -> rx.Component:
     return rx.el.li(
         rx.vstack(
-            rx.text(rx.text.strong(q.asker), " asked ", q.asked, size="2", color_scheme="gray"),
+            rx.text(rx.el.strong(q.asker), " asked ", q.asked, size="2", color_scheme="gray"),
             rx.text(q.body, white_space="pre-wrap"),
             rx.cond(
                 q.answer,

@@ -5,68 +5,30 @@ from __future__ import annotations
 import reflex as rx
 
 from jtbd_app.components.forms import form_error
-from jtbd_app.components.layout import link_button, loading, page
+from jtbd_app.components.layout import link_button, page
 from jtbd_app.components.listing_bids import bids_section, confirm_dialog
 from jtbd_app.components.listing_questions import questions_section
-from jtbd_app.components.member_text import member_text
 from jtbd_app.components.report_dialog import report_button, report_dialog
+from jtbd_app.components.routed_html import served_html
 from jtbd_app.domain.moderation import HIDDEN_LISTING
 from jtbd_app.state.listings import ListingState
 
 L = ListingState.listing
 E = ListingState.errors
-STATUS_COLORS = {"open": "green", "draft": "gray", "closed": "blue", "cancelled": "red", "hidden": "orange"}
 
 
-def _status_badge(status: rx.Var) -> rx.Component:
-    return rx.badge(status, color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"), variant="soft")
-
-
-def _header() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(rx.heading(L.title, size="7"), _status_badge(L.status), align="center", wrap="wrap"),
-        rx.hstack(
-            rx.badge(rx.icon("wallet", size=12), L.budget, color_scheme="green", size="2"),
-            rx.badge(rx.icon("calendar", size=12), L.deadline, size="2", variant="soft"),
-            rx.badge(L.category, size="2", variant="soft"),
-            rx.badge(rx.cond(L.remote, "Remote", "On site: " + L.location), size="2", variant="soft"),
-            rx.cond(
-                L.status == "open",
-                rx.badge(
-                    rx.cond(L.bid_count == 1, "1 open bid", L.bid_count.to_string() + " open bids"),
-                    size="2",
-                    variant="soft",
-                ),
-            ),
-            wrap="wrap",
-        ),
-        rx.hstack(
-            rx.text("Posted ", L.published, size="2", color_scheme="gray"),
-            rx.cond(~L.is_owner, report_button("listing", L.id.to_string())),
-            align="center",
-            spacing="3",
-        ),
+def _viewer_notes() -> rx.Component:
+    """What this viewer sees around the summary: a hidden listing's notice, the way back to the problem's plan, the
+    report button."""
+    return rx.fragment(
         rx.cond(
             L.status == "hidden",
             rx.callout(
-                HIDDEN_LISTING + " Only you and the administrators can see it.", icon="eye-off", color_scheme="orange"
+                HIDDEN_LISTING + " Only you and the administrators can see it.", icon="info", color_scheme="orange"
             ),
         ),
-        rx.cond(
-            L.part_of_problem,
-            rx.callout(
-                rx.text(
-                    "Part of a funded problem: this task is one step of a larger outcome, and its budget is already "
-                    "held in escrow.",
-                    rx.cond(L.problem_href, rx.link(" See the whole plan.", href=L.problem_href)),
-                ),
-                icon="badge-check",
-                color_scheme="green",
-                size="1",
-            ),
-        ),
-        spacing="2",
-        width="100%",
+        rx.cond(L.problem_href, rx.link("See the whole plan of this task's problem", href=L.problem_href)),
+        rx.cond(~L.is_owner, report_button("listing", L.id.to_string())),
     )
 
 
@@ -99,21 +61,6 @@ def _owner_controls() -> rx.Component:
             L.is_owner & (L.status == "draft"),
             link_button("Finish this draft", "/post?draft=" + L.id.to_string()),
         ),
-    )
-
-
-def _poster_card() -> rx.Component:
-    p = L.poster
-    return rx.card(
-        rx.vstack(
-            rx.heading("Posted by", size="3", as_="h2"),
-            rx.link(p.display_name, href="/u/" + p.username, weight="bold"),
-            rx.text(p.rating, size="2"),
-            rx.text(p.completed.to_string() + " completed contracts", size="2"),
-            rx.text("Member since ", p.member_since, size="2", color_scheme="gray"),
-            spacing="1",
-        ),
-        aria_label="About the client",
     )
 
 
@@ -151,14 +98,15 @@ def _invitations_section() -> rx.Component:
         ),
         rx.cond(
             L.invitations.length() > 0,
-            rx.callout(L.poster.display_name + " invited you to bid on this listing.", icon="mail-open", role="status"),
+            rx.callout(L.poster.display_name + " invited you to bid on this listing.", icon="mail", role="status"),
         ),
     )
 
 
 def _listing() -> rx.Component:
+    """Everything below the summary, once the page knows its listing and its viewer."""
     return rx.vstack(
-        _header(),
+        _viewer_notes(),
         rx.cond(ListingState.notice, rx.callout(ListingState.notice, icon="check", role="status")),
         form_error(E),
         rx.cond(
@@ -172,23 +120,11 @@ def _listing() -> rx.Component:
                     spacing="2",
                     wrap="wrap",
                 ),
-                icon="file-check",
+                icon="check",
                 role="status",
             ),
         ),
         _owner_controls(),
-        rx.grid(
-            rx.vstack(
-                member_text(L.description_html),
-                rx.hstack(rx.foreach(L.skills, lambda s: rx.badge(s, size="2")), wrap="wrap", aria_label="Skills"),
-                spacing="3",
-                width="100%",
-            ),
-            _poster_card(),
-            columns=rx.breakpoints(initial="1", md="3fr 1fr"),
-            spacing="5",
-            width="100%",
-        ),
         _invitations_section(),
         bids_section(),
         questions_section(),
@@ -197,27 +133,36 @@ def _listing() -> rx.Component:
     )
 
 
+def _not_found() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Listing not found", size="7"),
+        rx.text(
+            rx.cond(
+                ListingState.missing == HIDDEN_LISTING, HIDDEN_LISTING, "There is no such listing, or it is not public."
+            ),
+            role="status",
+        ),
+        rx.link("Browse the marketplace", href="/marketplace"),
+    )
+
+
 def listing_page() -> rx.Component:
+    """The summary (title, facts, description, poster) is one region the server builds: the served page already
+    holds it (api/listing_page), so it shows before any script has run and stays in place as the page loads."""
     return page(
         report_dialog(),
         rx.cond(
-            ListingState.loaded,
-            rx.cond(
-                ListingState.found,
-                _listing(),
-                rx.vstack(
-                    rx.heading("Listing not found", size="7"),
-                    rx.text(
-                        rx.cond(
-                            ListingState.missing == HIDDEN_LISTING,
-                            HIDDEN_LISTING,
-                            "There is no such listing, or it is not public.",
-                        ),
-                        role="status",
-                    ),
-                    rx.link("Browse the marketplace", href="/marketplace"),
+            ListingState.loaded & ~ListingState.found,
+            _not_found(),
+            rx.vstack(
+                served_html(
+                    ListingState.summary_html,
+                    custom_attrs={"aria-busy": ~ListingState.loaded, "data-loaded": ListingState.loaded},
                 ),
+                rx.cond(ListingState.loaded, _listing()),
+                spacing="5",
+                width="100%",
             ),
-            loading("Loading listing…"),
         ),
+        served_content=True,
     )

@@ -12,12 +12,16 @@ from jtbd_app.db import read_scope, session_scope
 from jtbd_app.domain.errors import DomainError, NotFound, field_errors
 from jtbd_app.domain.page_titles import page_title
 from jtbd_app.services.marketplace import bids, listing_view, listings, questions
+from jtbd_app.services.marketplace.listing_html import LOADING_HTML, REGION_ID, listing_html
 from jtbd_app.services.viewer import Viewer
 from jtbd_app.state import forms
 from jtbd_app.state.boundary import RecordId, route_arg
 from jtbd_app.state.changes import assign_changed
 from jtbd_app.state.forms import field, fields
 from jtbd_app.state.session import SessionState
+
+SUMMARY_ID = REGION_ID  # the served region of a page with a parameter (components/routed_html)
+SUMMARY_LOADING = LOADING_HTML  # what it shows while nothing is filled in
 
 
 class BidForm(TypedDict):
@@ -37,6 +41,7 @@ class AnswerForm(TypedDict):
 
 class ListingState(SessionState):
     listing: listing_view.ListingDetail = listing_view.ListingDetail()
+    summary_html: str = ""  # the listing's summary as the server builds it (services/marketplace/listing_html)
     loaded: bool = False
     found: bool = False
     errors: dict[str, str] = {}
@@ -74,9 +79,11 @@ class ListingState(SessionState):
         try:
             with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
                 detail = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
-            assign_changed(self, listing=detail, found=True, missing="")
+            assign_changed(self, listing=detail, summary_html=listing_html(detail), found=True, missing="")
         except NotFound as exc:
-            assign_changed(self, found=False, listing=listing_view.ListingDetail(), missing=exc.message)
+            assign_changed(
+                self, found=False, listing=listing_view.ListingDetail(), summary_html="", missing=exc.message
+            )
 
     def _act(self, action: Callable[[Any, Viewer | None], object], notice: str, limit: str = "") -> bool:
         """Run one service call for the viewer (counted against the rate-limit policy `limit`, if named), then show

@@ -132,7 +132,7 @@ def test_route_patterns_and_the_manifest() -> None:
 
 
 REGION = '<div aria-busy="true" id="results"><p role="status">Searching…</p></div>'
-FILL = Fill("results", '<p role="status">Searching…</p>', lambda query: f"<ul><li>found for {query}</li></ul>")
+FILL = Fill("results", '<p role="status">Searching…</p>', lambda path, query: f"<ul><li>found for {query}</li></ul>")
 
 
 def filled_client(build_dir: Path, fill: Fill) -> TestClient:
@@ -145,23 +145,42 @@ def filled_client(build_dir: Path, fill: Fill) -> TestClient:
 def test_a_page_with_a_region_is_served_with_it_filled_in_for_its_url(build_dir: Path) -> None:
     answer = filled_client(build_dir, FILL).get("/marketplace?q=logo&page=2", follow_redirects=False)
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-cache"
-    assert '<div aria-busy="false" id="results"><ul><li>found for q=logo&page=2</li></ul></div>' in answer.text
+    assert (
+        '<div aria-busy="false" id="results" data-served="true"><ul><li>found for q=logo&page=2</li></ul></div>'
+        in answer.text
+    )
     assert "Searching" not in answer.text
 
 
 def test_a_region_that_cannot_be_filled_leaves_the_page_as_built(build_dir: Path) -> None:
-    def broken(query: str) -> str:
+    def broken(path: str, query: str) -> str:
         raise RuntimeError("the database is away")
 
+    nothing_to_show = Fill("results", FILL.placeholder, lambda path, query: None)
     for fill in (Fill("results", FILL.placeholder, broken), Fill("results", "<p>another build</p>", FILL.build)):
         answer = filled_client(build_dir, fill).get("/marketplace")
         assert answer.status_code == 200 and REGION in answer.text
+    assert REGION in filled_client(build_dir, nothing_to_show).get("/marketplace").text
+
+
+def test_a_page_with_a_parameter_is_served_with_its_region_filled_in_and_its_scripts_named(build_dir: Path) -> None:
+    """A route with a parameter is served from the SPA fallback, whose region (the app's hydrate fallback) the server
+    fills in for the path that matches the fill's pattern, and for no other."""
+    for name in ("404.html", "__spa-fallback.html"):
+        (build_dir / name).write_text(FALLBACK.replace("<div></div>", REGION))
+    fill = Fill("results", FILL.placeholder, lambda path, query: f"<h1>{path}</h1>")
+    files = PrecompressedStaticFiles(directory=build_dir, html=True, router=lambda path: path)
+    browser = TestClient(page_files(lambda: read_build(build_dir), fills={r"/listings/[0-9]+/?": fill})(files))
+    listing = browser.get("/listings/12", headers={"accept-encoding": "gzip"}).text
+    assert '<div aria-busy="false" id="results" data-served="true"><h1>/listings/12</h1></div>' in listing
+    assert "/assets/_listings_.__id_._index-D.js" in preloads(listing)
+    assert REGION in browser.get("/u/ann").text and REGION in browser.get("/listings/12/photos").text
 
 
 def test_filled_replaces_only_the_placeholder_of_its_region() -> None:
     page = f"<body>{REGION}<div id='other'>x</div></body>".encode()
     assert (
-        filled(page, FILL, "<b>1</b>") == b'<body><div aria-busy="false" id="results"><b>1</b></div>'
+        filled(page, FILL, "<b>1</b>") == b'<body><div aria-busy="false" id="results" data-served="true"><b>1</b></div>'
         b"<div id='other'>x</div></body>"
     )
     assert filled(page.replace(b"Searching", b"Loading"), FILL, "<b>1</b>") is None
