@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -79,7 +80,9 @@ class ListingState(SessionState):
         try:
             with read_scope() as session:  # a read: on SQLite it does not wait for, nor hold up, the writers
                 detail = listing_view.listing_detail(session, viewer=viewer, listing_id=self.route_listing_id)
-            assign_changed(self, listing=detail, summary_html=listing_html(detail), found=True, missing="")
+            # the description goes to the browser once, in the summary's markup
+            shown = dataclasses.replace(detail, description="", description_html="")
+            assign_changed(self, listing=shown, summary_html=listing_html(detail), found=True, missing="")
         except NotFound as exc:
             assign_changed(
                 self, found=False, listing=listing_view.ListingDetail(), summary_html="", missing=exc.message

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 import jtbd_app.routes  # noqa: F401  (every page, and so every state class, as the app has them)
+from jtbd_app.api.listing_page import summary_for
 from jtbd_app.components import listing_bids
 from jtbd_app.models import Bid
 from jtbd_app.state.listings import ListingState
@@ -61,3 +62,12 @@ def test_a_listing_opened_again_unchanged_sends_nothing_again_and_a_change_sends
 
     call(state, "place_bid", OFFER)
     assert {"listing", "notice"} <= sent_vars(state) and len(state.listing.bids) == 1
+
+
+def test_the_description_reaches_the_browser_once_in_the_summary_as_the_served_page_has_it(db: Session) -> None:
+    listing = make_listing(make_user("ann"), description="Paint **two** rooms.")
+    state = _listing_page(session_token(make_user("bob")), listing.id or 0)
+    assert state.listing.description == state.listing.description_html == ""
+    assert "<p>Paint <strong>two</strong> rooms.</p>" in state.summary_html
+    assert state.summary_html == summary_for(f"/listings/{listing.id}")
+    assert state.listing.title == "Build a landing page" and state.listing.can_bid
