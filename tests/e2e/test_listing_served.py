@@ -10,9 +10,10 @@ import re
 import uuid
 
 import httpx
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer
+from tests.support.browser import console_errors
 from tests.support.factories import make_listing
 from tests.support.members import make_user
 
@@ -30,18 +31,6 @@ _WATCH_TITLE = """(title) => {
     };
     new MutationObserver(note).observe(document, { childList: true, subtree: true, characterData: true });
 }"""
-
-
-def _errors(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def keep(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", keep)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_the_served_page_holds_the_listing_for_any_visitor_and_escapes_what_members_typed(
@@ -95,7 +84,7 @@ def test_a_first_visit_never_loses_the_title_and_a_listing_opened_inside_shows_i
     owner = make_user(f"keep{marker}")
     first = make_listing(owner, title=f"Paint a door {marker}")
     other = make_listing(owner, title=f"Mount a television {marker}")
-    errors = _errors(page)
+    errors = console_errors(page)
     page.add_init_script(f"({_WATCH_TITLE})({f'Paint a door {marker}'!r})")
 
     page.goto(f"{app_server.url}/listings/{first.id}", wait_until="commit")

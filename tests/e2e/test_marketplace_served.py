@@ -9,26 +9,15 @@ import re
 import uuid
 
 import httpx
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer
+from tests.support.browser import console_errors
 from tests.support.factories import make_listing
 from tests.support.marketplace_journey import wait_for_results
 from tests.support.members import make_user
 
 HOSTILE = '<img src=x onerror="window.__ran=1"><script>window.__ran=2</script>'
-
-
-def _errors(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def keep(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", keep)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_the_served_page_holds_the_results_for_its_url_and_escapes_what_members_typed(
@@ -83,7 +72,7 @@ def test_a_first_visit_hydrates_without_an_error_and_its_load_shows_the_same(
     titles = [f"Assemble a wardrobe {marker} {n}" for n in (1, 2, 3)]
     for title in titles:
         make_listing(owner, title=title)
-    errors = _errors(page)
+    errors = console_errors(page)
 
     page.goto(f"{app_server.url}/marketplace?q={marker}&sort=newest")
     listings = page.get_by_role("list", name="Listings").get_by_role("listitem")

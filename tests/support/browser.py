@@ -140,3 +140,16 @@ class PolicyViolations:
         """Everything reported so far, in the current document and on the console."""
         in_page: list[str] = self.page.evaluate("window.__cspViolations || []")
         return [*in_page, *self.console]
+
+
+def console_errors(page: Page) -> list[str]:
+    """A list that collects, from now on, every error the page logs or throws."""
+    errors: list[str] = []
+
+    def keep(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", keep)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
