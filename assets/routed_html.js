@@ -6,7 +6,7 @@
 // ServedHtml is such a region on a page with a parameter (a listing), served from the SPA fallback: the app's hydrate
 // fallback holds the region the server filled in (data-served), shown until the route's scripts have loaded; the
 // route's own region then shows what was served (for the same path) until its state carries the same markup.
-import { createElement, useCallback, useEffect, useState } from "react";
+import { createElement, useCallback, useEffect } from "react";
 import { useNavigate } from "react-router";
 
 function ownPath(link) {
@@ -48,9 +48,9 @@ function servedFor(id) {
 }
 
 export function ServedHtml({ html, placeholder, id, ...props }) {
-  const [first] = useState(() => servedFor(id));
+  const shown = html || servedFor(id) || placeholder; // what was served only for the path it was served for
   useEffect(() => {
     if (html) served = null;
   }, [html]);
-  return createElement(RoutedHtml, { ...props, id, html: html || first || placeholder });
+  return createElement(RoutedHtml, { ...props, id, html: shown });
 }
