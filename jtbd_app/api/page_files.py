@@ -160,10 +160,10 @@ def page_files(
                 return
             path = scope.get("path", "")
             query = scope.get("query_string", b"").decode("latin-1")
-            fill = fill_for(path)
             page_file = built().page_file(path)
             if page_file is not None:
                 file_scope = {**scope, "path": page_file, "raw_path": page_file.encode()}
+                fill = fill_for(path)
                 if fill is None:
                     await app(file_scope, receive, send)
                     return
@@ -174,13 +174,14 @@ def page_files(
                 await rewritten(app, file_scope, receive, send, fill_in)
                 return
             scripts = built().scripts_for(path)
-            if not scripts:
+            if not scripts:  # a script, a style, an image, the API: untouched
                 await app(scope, receive, send)
                 return
+            route_fill = fill_for(path)
 
             async def preloaded(page: bytes) -> bytes:
                 page = with_preloads(page, scripts)
-                return page if fill is None else await _filled_in(page, fill, path, query)
+                return page if route_fill is None else await _filled_in(page, route_fill, path, query)
 
             await rewritten(app, scope, receive, send, preloaded)
 

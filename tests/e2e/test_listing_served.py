@@ -6,14 +6,13 @@ inside the app shows its own listing, never the one that was served."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer
-from tests.support.browser import console_errors
+from tests.support.browser import console_errors, page_without_its_socket
 from tests.support.factories import make_listing
 from tests.support.members import make_user
 
@@ -61,10 +60,7 @@ def test_the_listing_shows_before_the_page_connects_and_its_links_route_inside_t
     over from the frame, and the poster's link opens their profile without reloading the app."""
     marker = uuid.uuid4().hex[:8]
     listing = make_listing(make_user(f"early{marker}"), title=f"Hang three shelves {marker}")
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        page.route_web_socket(re.compile(r"/_event"), lambda ws: None)  # held: the server never hears from it
+    with page_without_its_socket(browser) as page:
         page.goto(f"{app_server.url}/listings/{listing.id}")
         expect(page.get_by_role("heading", name=f"Hang three shelves {marker}", level=1)).to_be_visible()
         page.wait_for_function("!!document.querySelector('#served-content[aria-busy=true]')")  # the route's region
@@ -73,8 +69,6 @@ def test_the_listing_shows_before_the_page_connects_and_its_links_route_inside_t
         page.get_by_label("About the client").get_by_role("link").click()
         expect(page).to_have_url(f"{app_server.url}/u/early{marker}")
         assert page.evaluate("window.__samePage") is True
-    finally:
-        context.close()
 
 
 def test_a_first_visit_never_loses_the_title_and_a_listing_opened_inside_shows_its_own(

@@ -5,14 +5,13 @@ listing inside the page."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app_server import AppServer
-from tests.support.browser import console_errors
+from tests.support.browser import console_errors, page_without_its_socket
 from tests.support.factories import make_listing
 from tests.support.marketplace_journey import wait_for_results
 from tests.support.members import make_user
@@ -48,10 +47,7 @@ def test_the_listings_show_before_the_page_connects_and_their_links_route_inside
     link opens the listing's page without reloading the app."""
     marker = uuid.uuid4().hex[:8]
     listing = make_listing(make_user(f"early{marker}"), title=f"Fix a leaking tap {marker}")
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        page.route_web_socket(re.compile(r"/_event"), lambda ws: None)  # held: the server never hears from it
+    with page_without_its_socket(browser) as page:
         page.goto(f"{app_server.url}/marketplace?q={marker}")
         card = page.get_by_role("list", name="Listings").get_by_role("listitem", name=f"Fix a leaking tap {marker}")
         expect(card).to_be_visible()
@@ -60,8 +56,6 @@ def test_the_listings_show_before_the_page_connects_and_their_links_route_inside
         card.get_by_role("link", name=f"Fix a leaking tap {marker}").click()
         expect(page).to_have_url(f"{app_server.url}/listings/{listing.id}")
         assert page.evaluate("window.__samePage") is True
-    finally:
-        context.close()
 
 
 def test_a_first_visit_hydrates_without_an_error_and_its_load_shows_the_same(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, expect
@@ -153,3 +155,16 @@ def console_errors(page: Page) -> list[str]:
     page.on("console", keep)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@contextmanager
+def page_without_its_socket(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context whose websocket to the app (`/_event`) is held: the server never hears from it, so
+    the page shows only what was served and what its scripts do alone."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route_web_socket(re.compile(r"/_event"), lambda ws: None)
+        yield page
+    finally:
+        context.close()

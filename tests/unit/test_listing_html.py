@@ -49,8 +49,8 @@ def test_the_summary_says_what_the_listing_is_and_who_posted_it() -> None:
         assert fact in text, fact
     assert "Ann Lee No reviews" not in text and "4.8 (12) 3 completed contracts Member since May 2026" in text
     assert 'href="/u/ann"' in html and re.findall(r'aria-label="Skills"[^>]*>(.*?)</div>', html) == [
-        '<span data-accent-color="" class="rt-reset rt-Badge rt-r-size-2 rt-variant-soft">figma</span>'
-        '<span data-accent-color="" class="rt-reset rt-Badge rt-r-size-2 rt-variant-soft">branding</span>'
+        '<span class="rt-reset rt-Badge rt-r-size-2 rt-variant-soft" data-accent-color="">figma</span>'
+        '<span class="rt-reset rt-Badge rt-r-size-2 rt-variant-soft" data-accent-color="">branding</span>'
     ]
     on_site = _text(listing_html(_detail(remote=False, location="Lyon", bid_count=2, part_of_problem=True)))
     assert "On site: Lyon" in on_site and "2 open bids" in on_site and "Part of a funded problem" in on_site

@@ -14,12 +14,11 @@ from html import escape
 from urllib.parse import quote
 
 from jtbd_app.services.marketplace.listing_view import ListingDetail
+from jtbd_app.services.marketplace.radix_html import TEXT, badge, link, loading
 
 PATH_PREFIX = "/listings/"
 REGION_ID = "served-content"  # the element whose inner HTML this is (pages/listings, the app's hydrate fallback)
 STATUS_COLORS = {"open": "green", "draft": "gray", "closed": "blue", "cancelled": "red", "hidden": "orange"}
-_BADGE = "rt-reset rt-Badge rt-r-size-2 rt-variant-soft"
-_TEXT = "rt-Text rt-r-size-2"
 _ICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 24 24" fill="none" '
     'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" class="lucide lucide-{name}"'
@@ -37,11 +36,7 @@ _CALENDAR = _ICON.format(
 )
 # What the region shows until the page knows its listing (and what the served page holds when the server did not
 # fill it in: another page with a parameter, a listing this visitor may not see, or the database away).
-LOADING_HTML = (
-    '<div class="served-loading"><div role="status" class="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-gap-3">'
-    '<span class="rt-Spinner rt-r-size-3">' + '<span class="rt-SpinnerLeaf"></span>' * 8 + "</span>"
-    '<p class="rt-Text">Loading…</p></div></div>'
-)
+LOADING_HTML = loading("Loading…", "served-loading")
 
 
 def listing_id_of(path: str) -> str | None:
@@ -58,7 +53,7 @@ def listing_html(listing: ListingDetail) -> str:
         + '<div class="listing-summary-body"><div class="listing-summary-text">'
         + f'<div class="rx-Html member-text">{listing.description_html}</div>'
         + '<div aria-label="Skills" class="listing-summary-badges">'
-        + "".join(_badge(escape(skill)) for skill in listing.skills)
+        + "".join(badge(skill, size="2") for skill in listing.skills)
         + "</div></div>"
         + _poster(listing)
         + "</div></div>"
@@ -66,15 +61,14 @@ def listing_html(listing: ListingDetail) -> str:
 
 
 def _header(listing: ListingDetail) -> str:
-    status = escape(listing.status)
     facts = [
-        _badge(_WALLET + escape(listing.budget), "green"),
-        _badge(_CALENDAR + escape(listing.deadline)),
-        _badge(escape(listing.category)),
-        _badge("Remote" if listing.remote else "On site: " + escape(listing.location)),
+        badge(listing.budget, "green", size="2", inner_html=_WALLET),
+        badge(listing.deadline, size="2", inner_html=_CALENDAR),
+        badge(listing.category, size="2"),
+        badge("Remote" if listing.remote else "On site: " + listing.location, size="2"),
     ]
     if listing.status == "open":
-        facts.append(_badge("1 open bid" if listing.bid_count == 1 else f"{listing.bid_count} open bids"))
+        facts.append(badge("1 open bid" if listing.bid_count == 1 else f"{listing.bid_count} open bids", size="2"))
     problem = (
         '<div role="note" data-accent-color="green" class="rt-CalloutRoot rt-r-size-1 rt-variant-soft">'
         '<p class="rt-Text rt-r-size-1 rt-CalloutText">Part of a funded problem: this task is one step of a larger '
@@ -83,30 +77,25 @@ def _header(listing: ListingDetail) -> str:
         else ""
     )
     return (
-        '<div class="listing-summary-head">'
-        f'<div class="listing-summary-title"><h1 class="rt-Heading rt-r-size-7">{escape(listing.title)}</h1>'
-        f'<span data-accent-color="{STATUS_COLORS.get(listing.status, "gray")}" '
-        f'class="rt-reset rt-Badge rt-r-size-1 rt-variant-soft">{status}</span></div>'
-        '<div class="listing-summary-badges">' + "".join(facts) + "</div>"
-        f'<p data-accent-color="gray" class="{_TEXT}">Posted {escape(listing.published)}</p>' + problem + "</div>"
+        '<div class="listing-summary-head"><div class="listing-summary-title">'
+        f'<h1 class="rt-Heading rt-r-size-7">{escape(listing.title)}</h1>'
+        + badge(listing.status, STATUS_COLORS.get(listing.status, "gray"))
+        + '</div><div class="listing-summary-badges">'
+        + "".join(facts)
+        + f'</div><p class="{TEXT}" data-accent-color="gray">Posted {escape(listing.published)}</p>'
+        + problem
+        + "</div>"
     )
 
 
 def _poster(listing: ListingDetail) -> str:
     poster = listing.poster
-    href = "/u/" + quote(poster.username, safe="")
     return (
         '<div aria-label="About the client" class="rt-reset rt-BaseCard rt-Card rt-r-size-1 rt-variant-surface">'
         '<div class="listing-summary-poster"><h2 class="rt-Heading rt-r-size-3">Posted by</h2>'
-        f'<a data-accent-color="" class="rt-Text rt-reset rt-Link rt-r-weight-bold rt-underline-auto" href="{href}">'
-        f"{escape(poster.display_name)}</a>"
-        f'<p class="{_TEXT}">{escape(poster.rating)}</p>'
-        f'<p class="{_TEXT}">{poster.completed} completed contracts</p>'
-        f'<p data-accent-color="gray" class="{_TEXT}">Member since {escape(poster.member_since)}</p>'
+        + link(escape(poster.display_name), "/u/" + quote(poster.username, safe=""), "rt-r-weight-bold")
+        + f'<p class="{TEXT}">{escape(poster.rating)}</p>'
+        f'<p class="{TEXT}">{poster.completed} completed contracts</p>'
+        f'<p class="{TEXT}" data-accent-color="gray">Member since {escape(poster.member_since)}</p>'
         "</div></div>"
     )
-
-
-def _badge(inner: str, color: str = "") -> str:
-    """`inner` is markup already escaped."""
-    return f'<span data-accent-color="{color}" class="{_BADGE}">{inner}</span>'

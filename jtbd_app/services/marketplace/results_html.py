@@ -18,12 +18,10 @@ from urllib.parse import quote, urlencode
 from jtbd_app.domain.listing_query import ListingQuery
 from jtbd_app.services.marketplace.listing_cards import ListingCard
 from jtbd_app.services.marketplace.listing_search import SearchPage
+from jtbd_app.services.marketplace.radix_html import TEXT, badge, link, loading
 
 PATH = "/marketplace"
 REGION_ID = "listing-results"  # the element whose inner HTML this is (pages/marketplace, api/page_files)
-_TEXT = "rt-Text rt-r-size-2"
-_LINK = "rt-Text rt-reset rt-Link rt-underline-auto"
-_BADGE = "rt-reset rt-Badge rt-r-size-1 rt-variant-soft"
 _CARD = "rt-reset rt-BaseCard rt-Card rt-r-size-1 rt-variant-surface listing-card"
 # lucide's search-x, as rx.callout(icon="search-x") drew it
 _SEARCH_X = (
@@ -33,11 +31,7 @@ _SEARCH_X = (
     '<path d="m21 21-4.3-4.3"></path></svg>'
 )
 # What the region shows while a search runs (and what the prerendered page holds before the server fills it in).
-LOADING_HTML = (
-    '<div class="listing-results-loading"><div role="status" class="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-gap-3">'
-    '<span class="rt-Spinner rt-r-size-3">' + '<span class="rt-SpinnerLeaf"></span>' * 8 + "</span>"
-    '<p class="rt-Text">Searching listings…</p></div></div>'
-)
+LOADING_HTML = loading("Searching listings…", "listing-results-loading")
 
 
 def search_url(query: ListingQuery, page: int | None = None) -> str:
@@ -54,7 +48,7 @@ def results_html(result: SearchPage) -> str:
     return (
         '<div class="listing-results">'
         + (note if result.spelling_note else "")
-        + f'<p class="{_TEXT}" data-accent-color="gray">{escape(result.total_label)} · page {result.page} of '
+        + f'<p class="{TEXT}" data-accent-color="gray">{escape(result.total_label)} · page {result.page} of '
         f"{result.pages}</p>"
         + '<div role="list" aria-label="Listings" class="listing-results-list">'
         + "".join(card_html(card) for card in result.items)
@@ -68,24 +62,24 @@ def card_html(card: ListingCard) -> str:
     title = escape(card.title)
     place = ("Remote" if card.remote else "On site") + (f" · {card.location}" if card.location else "")
     rating = card.poster_rating if card.poster_rating == "No reviews yet" else f"★ {card.poster_rating}"
-    problem = _badge("Part of a funded problem", "green") if card.part_of_problem else ""
+    problem = badge("Part of a funded problem", "green") if card.part_of_problem else ""
     return (
         f'<div role="listitem" aria-label="{title}" class="{_CARD}">'
         '<div class="listing-card-head">'
-        + _link(f'<h2 class="rt-Heading rt-r-size-4">{title}</h2>', card.href)
+        + link(f'<h2 class="rt-Heading rt-r-size-4">{title}</h2>', card.href)
         + f'<p class="rt-Text rt-r-weight-bold" aria-label="Budget {escape(card.budget)}">{escape(card.budget)}</p>'
         "</div>"
-        f'<p class="{_TEXT}" data-accent-color="gray">{escape(card.excerpt)}</p>'
+        f'<p class="{TEXT}" data-accent-color="gray">{escape(card.excerpt)}</p>'
         '<div class="listing-card-skills" aria-label="Skills">'
-        + "".join(_badge(skill) for skill in card.skills)
+        + "".join(badge(skill) for skill in card.skills)
         + '</div><div class="listing-card-facts">'
-        + _badge(card.category_label, "gray")
+        + badge(card.category_label, "gray")
         + problem
-        + "".join(_text(fact) for fact in (place, card.due, card.bids))
+        + "".join(_fact(fact) for fact in (place, card.due, card.bids))
         + '</div><div class="listing-card-poster">'
-        + f'<p class="{_TEXT}" data-accent-color="gray">Posted {escape(card.published)} by</p>'
-        + _link(escape(card.poster_name), "/u/" + quote(card.poster_username, safe=""), "rt-r-size-2")
-        + f'<p class="{_TEXT}" aria-label="Rating {escape(card.poster_rating)}">{escape(rating)}</p>'
+        + f'<p class="{TEXT}" data-accent-color="gray">Posted {escape(card.published)} by</p>'
+        + link(escape(card.poster_name), "/u/" + quote(card.poster_username, safe=""), "rt-r-size-2")
+        + f'<p class="{TEXT}" aria-label="Rating {escape(card.poster_rating)}">{escape(rating)}</p>'
         "</div></div>"
     )
 
@@ -94,42 +88,30 @@ def _pager(result: SearchPage) -> str:
     query = result.query
     links: list[str] = []
     if result.page > 1:
-        links.append(_link("Previous", search_url(query, result.page - 1), label="Previous page"))
+        links.append(link("Previous", search_url(query, result.page - 1), label="Previous page"))
     for n in result.page_window():
         if n == result.page:
             links.append(f'<span class="rt-Text rt-r-weight-bold" aria-current="page" aria-label="Page {n}">{n}</span>')
         else:
-            links.append(_link(str(n), search_url(query, n), label=f"Page {n}"))
+            links.append(link(str(n), search_url(query, n), label=f"Page {n}"))
     if result.page < result.pages:
-        links.append(_link("Next", search_url(query, result.page + 1), label="Next page"))
+        links.append(link("Next", search_url(query, result.page + 1), label="Next page"))
     return f'<nav aria-label="Pages" class="listing-pages">{"".join(links)}</nav>'
 
 
 def _nothing_found(filtered: bool) -> str:
-    words, link = (
-        ("No listings match your search and filters.", _link("Clear filters", PATH))
+    words, action = (
+        ("No listings match your search and filters.", link("Clear filters", PATH))
         if filtered
-        else ("No open listings yet.", _link("Post a task", "/post"))
+        else ("No open listings yet.", link("Post a task", "/post"))
     )
     return (
         '<div role="status" data-accent-color="" class="rt-CalloutRoot rt-r-size-2 rt-variant-soft">'
         f'<div class="rt-CalloutIcon">{_SEARCH_X}</div>'
-        f'<div class="rt-Text rt-r-size-2 rt-CalloutText listing-results-empty"><p class="rt-Text">{words}</p>{link}'
+        f'<div class="rt-Text rt-r-size-2 rt-CalloutText listing-results-empty"><p class="rt-Text">{words}</p>{action}'
         "</div></div>"
     )
 
 
-def _badge(text: str, colour: str = "") -> str:
-    return f'<span class="{_BADGE}" data-accent-color="{colour}">{escape(text)}</span>'
-
-
-def _text(text: str) -> str:
-    return f'<p class="{_TEXT}">{escape(text)}</p>'
-
-
-def _link(inner_html: str, href: str, extra: str = "", *, label: str = "") -> str:
-    """A link to one of the app's own paths (`href` is built here, never a member's text); `inner_html` is already
-    escaped. The region routes a click on it inside the page (components/routed_html)."""
-    aria = f' aria-label="{escape(label)}"' if label else ""
-    classes = f"{_LINK} {extra}".strip()
-    return f'<a class="{classes}" data-accent-color="" href="{escape(href)}"{aria}>{inner_html}</a>'
+def _fact(text: str) -> str:
+    return f'<p class="{TEXT}">{escape(text)}</p>'
